@@ -1,0 +1,28 @@
+package dev.berth.api;
+
+import dev.berth.errors.InvalidInputException;
+import graphql.schema.DataFetchingEnvironment;
+import java.util.Map;
+import java.util.UUID;
+
+/** Reads GraphQL arguments into Java values, failing with BAD_USER_INPUT and the argument's path. */
+public final class Arguments {
+    private Arguments() {}
+
+    /** The {@code input} argument of a mutation. */
+    public static Map<String, Object> input(DataFetchingEnvironment env) {
+        return env.getArgument("input");
+    }
+
+    /** An {@code ID} argument; ids are UUIDs underneath, and anything else is not an id of ours. */
+    public static UUID id(String field, Object value) {
+        if (value instanceof String s) {
+            try {
+                return UUID.fromString(s);
+            } catch (IllegalArgumentException e) {
+                // falls through to the error below
+            }
+        }
+        throw new InvalidInputException(field, "not a valid id");
+    }
+}

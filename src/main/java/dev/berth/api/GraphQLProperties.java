@@ -1,0 +1,24 @@
+package dev.berth.api;
+
+import io.micronaut.context.annotation.ConfigurationProperties;
+import io.micronaut.core.bind.annotation.Bindable;
+import jakarta.validation.constraints.Min;
+
+/**
+ * GraphQL transport settings ({@code berth.graphql.*}, e.g. {@code BERTH_GRAPHQL_INTROSPECTION=false}).
+ * The limits are checked before anything executes.
+ */
+@ConfigurationProperties("berth.graphql")
+public record GraphQLProperties(
+        @Bindable(defaultValue = "true") boolean introspection,
+        @Bindable(defaultValue = "true") boolean graphiql,
+        @Bindable(defaultValue = "12") @Min(1) int maxDepth,
+        @Bindable(defaultValue = "30") @Min(0) int maxAliases,
+        @Bindable(defaultValue = "5000") @Min(1) long maxCost,
+        @Bindable(defaultValue = "32768") @Min(64) int maxDocumentBytes,
+        @Bindable(defaultValue = "10") @Min(1) int defaultListSize) {
+
+    QueryLimits limits() {
+        return new QueryLimits(maxDepth, maxAliases, maxCost, defaultListSize, introspection);
+    }
+}

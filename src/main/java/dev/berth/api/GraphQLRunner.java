@@ -1,0 +1,127 @@
+package dev.berth.api;
+
+import dev.berth.errors.ErrorCode;
+import graphql.ExecutionInput;
+import graphql.ExecutionResult;
+import graphql.GraphQL;
+import graphql.GraphQLError;
+import graphql.GraphQLException;
+import graphql.ParseAndValidate;
+import graphql.execution.UnknownOperationException;
+import graphql.language.Document;
+import graphql.language.NodeUtil;
+import graphql.language.OperationDefinition.Operation;
+import graphql.parser.InvalidSyntaxException;
+import graphql.parser.Parser;
+import graphql.schema.GraphQLSchema;
+import io.micrometer.core.instrument.MeterRegistry;
+import io.micrometer.core.instrument.Timer;
+import jakarta.inject.Singleton;
+import java.nio.charset.StandardCharsets;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Locale;
+import org.dataloader.DataLoaderRegistry;
+
+/**
+ * The one pipeline behind both transports: size check, parse, validate, limits, then execute with a fresh
+ * DataLoader registry. Everything before {@link #execute} is free of side effects.
+ */
+@Singleton
+final class GraphQLRunner {
+    private final GraphQL graphQL;
+    private final GraphQLSchema schema;
+    private final GraphQLProperties properties;
+    private final List<DataLoaderContribution> loaders;
+    private final MeterRegistry meters;
+
+    GraphQLRunner(GraphQL graphQL, GraphQLSchema schema, GraphQLProperties properties,
+                  List<DataLoaderContribution> loaders, MeterRegistry meters) {
+        this.graphQL = graphQL;
+        this.schema = schema;
+        this.properties = properties;
+        this.loaders = loaders;
+        this.meters = meters;
+    }
+
+    /** The outcome of checking a request before execution. */
+    sealed interface Prepared permits Ready, Rejected {}
+
+    record Ready(OperationRequest request, Document document, Operation operation) implements Prepared {}
+
+    /** Refused before execution; {@code stage} decides the HTTP status. */
+    record Rejected(List<GraphQLError> errors, Stage stage) implements Prepared {}
+
+    enum Stage { PARSE, VALIDATION }
+
+    Prepared prepare(OperationRequest request, String requestId) {
+        if (request.query().getBytes(StandardCharsets.UTF_8).length > properties.maxDocumentBytes()) {
+            return rejected(ErrorCode.DOCUMENT_TOO_LARGE, "The document exceeds " + properties.maxDocumentBytes() + " bytes.",
+                    requestId, Stage.VALIDATION);
+        }
+        Document document;
+        try {
+            document = Parser.parse(request.query());
+        } catch (InvalidSyntaxException e) {
+            var error = ErrorMapping.requestError(ErrorCode.GRAPHQL_PARSE_FAILED, "Syntax error: " + e.getMessage(),
+                    requestId, e.getLocation() == null ? List.of() : List.of(e.getLocation()));
+            return new Rejected(List.of(error), Stage.PARSE);
+        } catch (GraphQLException e) {
+            return rejected(ErrorCode.GRAPHQL_PARSE_FAILED, e.getMessage(), requestId, Stage.PARSE);
+        }
+        Operation operation;
+        try {
+            operation = NodeUtil.getOperation(document, request.operationName()).operationDefinition.getOperation();
+        } catch (UnknownOperationException e) {
+            return rejected(ErrorCode.OPERATION_NOT_FOUND, e.getMessage(), requestId, Stage.VALIDATION);
+        }
+        var invalid = ParseAndValidate.validate(schema, document, Locale.ENGLISH);
+        if (!invalid.isEmpty()) {
+            var errors = invalid.stream()
+                    .map(v -> ErrorMapping.requestError(ErrorCode.GRAPHQL_VALIDATION_FAILED, v.getMessage(), requestId, v.getLocations()))
+                    .toList();
+            return new Rejected(errors, Stage.VALIDATION);
+        }
+        try {
+            var violation = DocumentAnalysis.check(schema, document, request.operationName(), request.variables(), properties.limits());
+            if (violation.isPresent()) {
+                return rejected(violation.get().code(), violation.get().message(), requestId, Stage.VALIDATION);
+            }
+        } catch (GraphQLException e) {
+            return rejected(ErrorCode.GRAPHQL_VALIDATION_FAILED, e.getMessage(), requestId, Stage.VALIDATION);
+        }
+        return new Ready(request, document, operation);
+    }
+
+    ExecutionResult execute(Ready ready, Viewer viewer, String requestId) {
+        var registry = new DataLoaderRegistry();
+        loaders.forEach(contribution -> contribution.register(registry, viewer));
+        var context = new HashMap<Object, Object>();
+        context.put(Viewer.CONTEXT_KEY, viewer);
+        context.put(RequestContext.REQUEST_ID, requestId);
+        context.put(RequestContext.DOCUMENT, ready.document());
+        var input = ExecutionInput.newExecutionInput()
+                .query(ready.request().query())
+                .operationName(ready.request().operationName())
+                .variables(ready.request().variables())
+                .extensions(ready.request().extensions())
+                .graphQLContext(context)
+                .dataLoaderRegistry(registry)
+                .build();
+        var sample = Timer.start(meters);
+        var result = graphQL.execute(input);
+        sample.stop(meters.timer("berth.graphql.requests",
+                "operation", ready.operation().name().toLowerCase(Locale.ROOT),
+                "outcome", result.getErrors().isEmpty() ? "ok" : "error"));
+        return result;
+    }
+
+    /** Counts a request refused before execution, so rejected traffic shows in metrics too. */
+    void countRejected(String reason) {
+        meters.counter("berth.graphql.rejected", "reason", reason).increment();
+    }
+
+    private static Rejected rejected(ErrorCode code, String message, String requestId, Stage stage) {
+        return new Rejected(List.of(ErrorMapping.requestError(code, message, requestId, List.of())), stage);
+    }
+}

@@ -1,0 +1,221 @@
+package dev.berth.api;
+
+import com.fasterxml.jackson.core.JsonProcessingException;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import dev.berth.errors.BerthException;
+import dev.berth.errors.ErrorCode;
+import dev.berth.events.SubscriberTooSlowException;
+import graphql.ExecutionResult;
+import graphql.GraphQLError;
+import graphql.execution.ResultPath;
+import io.micronaut.scheduling.TaskExecutors;
+import io.micronaut.websocket.CloseReason;
+import io.micronaut.websocket.WebSocketSession;
+import io.micronaut.websocket.annotation.OnClose;
+import io.micronaut.websocket.annotation.OnMessage;
+import io.micronaut.websocket.annotation.OnOpen;
+import io.micronaut.websocket.annotation.ServerWebSocket;
+import jakarta.inject.Named;
+import java.io.UncheckedIOException;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.ScheduledExecutorService;
+import java.util.concurrent.TimeUnit;
+import org.reactivestreams.Publisher;
+import reactor.core.Disposable;
+import reactor.core.Disposables;
+import reactor.core.publisher.Flux;
+import reactor.core.publisher.Mono;
+import reactor.core.scheduler.Schedulers;
+
+/**
+ * The graphql-transport-ws protocol at {@code /graphql-ws}. Credentials travel in the {@code connection_init}
+ * payload ({@code {"authorization": "Bearer ..."}}), never in the URL. Sends wait for the socket, so a slow
+ * reader backs up into the bounded event buffer and is then disconnected with 1013 instead of growing memory.
+ */
+@ServerWebSocket(value = "/graphql-ws", subprotocols = "graphql-transport-ws")
+final class GraphQLWsEndpoint {
+    private final GraphQLRunner runner;
+    private final ViewerResolver viewers;
+    private final ObjectMapper json;
+    private final WsProperties properties;
+    private final ExecutorService blocking;
+    private final ScheduledExecutorService scheduler;
+    private final Map<String, WsConnection> connections = new ConcurrentHashMap<>();
+
+    GraphQLWsEndpoint(GraphQLRunner runner, ViewerResolver viewers, ObjectMapper json, WsProperties properties,
+                      @Named(TaskExecutors.BLOCKING) ExecutorService blocking,
+                      @Named(TaskExecutors.SCHEDULED) ScheduledExecutorService scheduler) {
+        this.runner = runner;
+        this.viewers = viewers;
+        this.json = json;
+        this.properties = properties;
+        this.blocking = blocking;
+        this.scheduler = scheduler;
+    }
+
+    @OnOpen
+    void open(WebSocketSession session) {
+        var connection = new WsConnection(session);
+        connections.put(session.getId(), connection);
+        scheduler.schedule(() -> {
+            if (!connection.initReceived()) connection.close(WsConnection.INIT_TIMEOUT);
+        }, properties.initTimeout().toMillis(), TimeUnit.MILLISECONDS);
+    }
+
+    @OnMessage(maxPayloadLength = 1024 * 1024)
+    void message(String text, WebSocketSession session) {
+        var connection = connections.get(session.getId());
+        if (connection == null) return;
+        Map<?, ?> message;
+        try {
+            message = json.readValue(text, Map.class);
+        } catch (JsonProcessingException | UncheckedIOException e) {
+            connection.close(WsConnection.BAD_MESSAGE);
+            return;
+        }
+        if (!(message.get("type") instanceof String type)) {
+            connection.close(WsConnection.BAD_MESSAGE);
+            return;
+        }
+        switch (type) {
+            case "connection_init" -> init(connection, message.get("payload"));
+            case "ping" -> connection.send(write(Map.of("type", "pong")));
+            case "pong" -> { }
+            case "subscribe" -> subscribe(connection, message);
+            case "complete" -> complete(connection, message);
+            default -> connection.close(new CloseReason(4400, "Unknown message type"));
+        }
+    }
+
+    @OnClose
+    void close(WebSocketSession session) {
+        var connection = connections.remove(session.getId());
+        if (connection != null) connection.cancelAll();
+    }
+
+    private void init(WsConnection connection, Object payload) {
+        if (!connection.markInitReceived()) {
+            connection.close(WsConnection.TOO_MANY_INIT);
+            return;
+        }
+        if (payload != null && !(payload instanceof Map<?, ?>)) {
+            connection.close(WsConnection.BAD_MESSAGE);
+            return;
+        }
+        var authorization = payload instanceof Map<?, ?> map && map.get("authorization") instanceof String s ? s : null;
+        blocking.execute(() -> {
+            try {
+                connection.acknowledge(viewers.resolve(authorization));
+                connection.send(write(Map.of("type", "connection_ack")));
+            } catch (BerthException e) {
+                connection.close(WsConnection.FORBIDDEN);
+            }
+        });
+    }
+
+    private void subscribe(WsConnection connection, Map<?, ?> message) {
+        var viewer = connection.viewer();
+        if (viewer == null) {
+            connection.close(WsConnection.UNAUTHORIZED);
+            return;
+        }
+        if (!(message.get("id") instanceof String id) || id.isEmpty()) {
+            connection.close(new CloseReason(4400, "Subscribe needs an id"));
+            return;
+        }
+        OperationRequest request;
+        try {
+            request = OperationRequest.from(message.get("payload"));
+        } catch (RequestRejectedException e) {
+            connection.close(new CloseReason(4400, "Invalid subscribe payload"));
+            return;
+        }
+        var slot = Disposables.swap();
+        if (connection.operations.putIfAbsent(id, slot) != null) {
+            connection.close(new CloseReason(4409, "Subscriber for " + id + " already exists"));
+            return;
+        }
+        if (connection.operations.size() > properties.maxOperationsPerConnection()) {
+            connection.operations.remove(id);
+            sendError(connection, id, List.of(ErrorMapping.requestError(ErrorCode.RATE_LIMITED,
+                    "Too many operations on one connection.", RequestContext.newRequestId(), List.of())));
+            return;
+        }
+        blocking.execute(() -> start(connection, viewer, id, request, slot));
+    }
+
+    private void start(WsConnection connection, Viewer viewer, String id, OperationRequest request, Disposable.Swap slot) {
+        var requestId = RequestContext.newRequestId();
+        switch (runner.prepare(request, requestId)) {
+            case GraphQLRunner.Rejected rejected -> {
+                connection.operations.remove(id, slot);
+                sendError(connection, id, rejected.errors());
+            }
+            case GraphQLRunner.Ready ready -> {
+                ExecutionResult result = runner.execute(ready, viewer, requestId);
+                Flux<ExecutionResult> results = result.getData() instanceof Publisher<?> stream && result.getErrors().isEmpty()
+                        ? Flux.from(stream).cast(ExecutionResult.class)
+                        : Flux.just(result);
+                var subscription = results
+                        .concatMap(next -> Mono.fromFuture(connection.session.sendAsync(
+                                write(Map.of("id", id, "type", "next", "payload", next.toSpecification())))), 1)
+                        .subscribeOn(Schedulers.boundedElastic())
+                        .subscribe(
+                                sent -> { },
+                                error -> failed(connection, id, slot, error, requestId),
+                                () -> {
+                                    if (connection.operations.remove(id, slot)) {
+                                        connection.send(write(Map.of("id", id, "type", "complete")));
+                                    }
+                                });
+                if (!slot.update(subscription)) subscription.dispose();
+            }
+        }
+    }
+
+    private void complete(WsConnection connection, Map<?, ?> message) {
+        if (!(message.get("id") instanceof String id)) {
+            connection.close(new CloseReason(4400, "Complete needs an id"));
+            return;
+        }
+        var operation = connection.operations.remove(id);
+        if (operation != null) operation.dispose();
+    }
+
+    private void failed(WsConnection connection, String id, Disposable.Swap slot, Throwable error, String requestId) {
+        if (!connection.operations.remove(id, slot)) return;
+        if (causedBy(error, SubscriberTooSlowException.class)) {
+            connection.close(WsConnection.TOO_SLOW);
+            return;
+        }
+        sendError(connection, id, List.of(ErrorMapping.toError(error, requestId, ResultPath.rootPath(), List.of())));
+    }
+
+    private void sendError(WsConnection connection, String id, List<GraphQLError> errors) {
+        var payload = errors.stream().map(GraphQLError::toSpecification).toList();
+        var message = new LinkedHashMap<String, Object>();
+        message.put("id", id);
+        message.put("type", "error");
+        message.put("payload", payload);
+        connection.send(write(message));
+    }
+
+    private static boolean causedBy(Throwable error, Class<? extends Throwable> type) {
+        for (var t = error; t != null; t = t.getCause()) {
+            if (type.isInstance(t)) return true;
+        }
+        return false;
+    }
+
+    private String write(Object message) {
+        try {
+            return json.writeValueAsString(message);
+        } catch (JsonProcessingException e) {
+            throw new UncheckedIOException(e);
+        }
+    }
+}

@@ -1,0 +1,64 @@
+package dev.berth.api;
+
+import io.micronaut.websocket.CloseReason;
+import io.micronaut.websocket.WebSocketSession;
+import java.util.Map;
+import java.util.concurrent.ConcurrentHashMap;
+import reactor.core.Disposable;
+
+/**
+ * The state of one graphql-ws connection. Operation ids live here, so one connection can never see,
+ * complete or collide with another's operations.
+ */
+final class WsConnection {
+    /** Close codes of the graphql-transport-ws protocol (and 1013 for a subscriber that cannot keep up). */
+    static final CloseReason BAD_MESSAGE = new CloseReason(4400, "Invalid message");
+    static final CloseReason UNAUTHORIZED = new CloseReason(4401, "Unauthorized");
+    static final CloseReason FORBIDDEN = new CloseReason(4403, "Forbidden");
+    static final CloseReason INIT_TIMEOUT = new CloseReason(4408, "Connection initialisation timeout");
+    static final CloseReason TOO_MANY_INIT = new CloseReason(4429, "Too many initialisation requests");
+    static final CloseReason TOO_SLOW = new CloseReason(1013, "Subscriber too slow, reconnect");
+
+    final WebSocketSession session;
+    final Map<String, Disposable> operations = new ConcurrentHashMap<>();
+    private boolean initReceived;
+    private volatile Viewer viewer;
+
+    WsConnection(WebSocketSession session) {
+        this.session = session;
+    }
+
+    /** True the first time only: a second {@code connection_init} closes the connection with 4429. */
+    synchronized boolean markInitReceived() {
+        if (initReceived) return false;
+        initReceived = true;
+        return true;
+    }
+
+    synchronized boolean initReceived() {
+        return initReceived;
+    }
+
+    void acknowledge(Viewer viewer) {
+        this.viewer = viewer;
+    }
+
+    /** The caller once {@code connection_ack} was sent; null before. */
+    Viewer viewer() {
+        return viewer;
+    }
+
+    void send(String text) {
+        if (session.isOpen()) session.sendAsync(text);
+    }
+
+    void close(CloseReason reason) {
+        cancelAll();
+        if (session.isOpen()) session.close(reason);
+    }
+
+    void cancelAll() {
+        operations.values().forEach(Disposable::dispose);
+        operations.clear();
+    }
+}

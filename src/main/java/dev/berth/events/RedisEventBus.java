@@ -1,0 +1,100 @@
+package dev.berth.events;
+
+import com.fasterxml.jackson.core.JsonProcessingException;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import io.lettuce.core.api.StatefulRedisConnection;
+import io.lettuce.core.pubsub.RedisPubSubAdapter;
+import io.lettuce.core.pubsub.StatefulRedisPubSubConnection;
+import jakarta.inject.Singleton;
+import java.io.UncheckedIOException;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.TimeUnit;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+import reactor.core.publisher.BufferOverflowStrategy;
+import reactor.core.publisher.Flux;
+import reactor.core.publisher.Sinks;
+
+/**
+ * Multiplexes every local subscriber over one pub/sub connection: a channel is SUBSCRIBEd when its first
+ * local subscriber arrives and UNSUBSCRIBEd when its last one leaves.
+ */
+@Singleton
+final class RedisEventBus implements EventBus {
+    private static final Logger LOG = LoggerFactory.getLogger(RedisEventBus.class);
+
+    private final StatefulRedisConnection<String, String> commands;
+    private final StatefulRedisPubSubConnection<String, String> pubSub;
+    private final ObjectMapper json;
+    private final EventsProperties properties;
+    private final ConcurrentHashMap<String, Channel> channels = new ConcurrentHashMap<>();
+
+    RedisEventBus(StatefulRedisConnection<String, String> commands,
+                  StatefulRedisPubSubConnection<String, String> pubSub,
+                  ObjectMapper json, EventsProperties properties) {
+        this.commands = commands;
+        this.pubSub = pubSub;
+        this.json = json;
+        this.properties = properties;
+        pubSub.addListener(new RedisPubSubAdapter<>() {
+            @Override
+            public void message(String channel, String message) {
+                var local = channels.get(channel);
+                if (local != null) local.sink().tryEmitNext(message);
+            }
+        });
+    }
+
+    @Override
+    public void publish(String channel, Object event) {
+        try {
+            commands.async().publish(channel, json.writeValueAsString(event));
+        } catch (JsonProcessingException e) {
+            throw new UncheckedIOException(e);
+        }
+    }
+
+    @Override
+    public <T> Flux<T> subscribe(String channel, Class<T> type) {
+        return Flux.defer(() -> join(channel).sink().asFlux())
+                .onBackpressureBuffer(properties.subscriberBuffer(), dropped -> {}, BufferOverflowStrategy.ERROR)
+                .onErrorMap(reactor.core.Exceptions::isOverflow, e -> new SubscriberTooSlowException(channel))
+                .map(message -> read(message, type))
+                .doFinally(signal -> leave(channel));
+    }
+
+    private Channel join(String channel) {
+        return channels.compute(channel, (name, existing) -> {
+            if (existing != null) return existing.withOneMore();
+            try {
+                pubSub.async().subscribe(name).get(properties.subscribeTimeout().toMillis(), TimeUnit.MILLISECONDS);
+            } catch (Exception e) {
+                throw new IllegalStateException("could not subscribe to " + name, e);
+            }
+            LOG.debug("event=subscribed channel={}", name);
+            return new Channel(Sinks.many().multicast().directBestEffort(), 1);
+        });
+    }
+
+    private void leave(String channel) {
+        channels.computeIfPresent(channel, (name, existing) -> {
+            if (existing.subscribers() > 1) return existing.withOneLess();
+            pubSub.async().unsubscribe(name);
+            existing.sink().tryEmitComplete();
+            return null;
+        });
+    }
+
+    private <T> T read(String message, Class<T> type) {
+        try {
+            return json.readValue(message, type);
+        } catch (JsonProcessingException e) {
+            throw new UncheckedIOException(e);
+        }
+    }
+
+    private record Channel(Sinks.Many<String> sink, int subscribers) {
+        Channel withOneMore() { return new Channel(sink, subscribers + 1); }
+        Channel withOneLess() { return new Channel(sink, subscribers - 1); }
+    }
+}

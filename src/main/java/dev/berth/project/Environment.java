@@ -1,0 +1,20 @@
+package dev.berth.project;
+
+import io.micronaut.core.annotation.Nullable;
+import io.micronaut.data.annotation.DateCreated;
+import io.micronaut.data.annotation.DateUpdated;
+import io.micronaut.data.annotation.Id;
+import io.micronaut.data.annotation.MappedEntity;
+import java.time.Instant;
+import java.util.UUID;
+
+/** An environment of a project (production, staging, ...). */
+@MappedEntity("environments")
+public record Environment(@Id UUID id, UUID teamId, UUID projectId, String name,
+                          @DateCreated @Nullable Instant createdAt, @DateUpdated @Nullable Instant updatedAt,
+                          @Nullable Instant deletedAt) {
+
+    Environment renamed(String newName) {
+        return new Environment(id, teamId, projectId, newName, createdAt, updatedAt, deletedAt);
+    }
+}

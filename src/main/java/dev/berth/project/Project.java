@@ -1,0 +1,28 @@
+package dev.berth.project;
+
+import io.micronaut.core.annotation.Nullable;
+import io.micronaut.data.annotation.DateCreated;
+import io.micronaut.data.annotation.DateUpdated;
+import io.micronaut.data.annotation.Id;
+import io.micronaut.data.annotation.MappedEntity;
+import io.micronaut.data.annotation.TypeDef;
+import io.micronaut.data.model.DataType;
+import java.time.Instant;
+import java.util.Map;
+import java.util.UUID;
+
+/** A team's project. {@code metadata} is a JSON object (jsonb). */
+@MappedEntity("projects")
+public record Project(@Id UUID id, UUID teamId, String name, @Nullable String description,
+                      @TypeDef(type = DataType.JSON) Map<String, Object> metadata,
+                      @DateCreated @Nullable Instant createdAt, @DateUpdated @Nullable Instant updatedAt,
+                      @Nullable Instant deletedAt) {
+
+    public Project {
+        metadata = metadata == null ? Map.of() : Map.copyOf(metadata);
+    }
+
+    Project with(String name, @Nullable String description, Map<String, Object> metadata) {
+        return new Project(id, teamId, name, description, metadata, createdAt, updatedAt, deletedAt);
+    }
+}

@@ -1,0 +1,13 @@
+package dev.berth.project;
+
+import java.time.Instant;
+import java.util.UUID;
+
+/** Published on {@code berth:<team>:projects} after the change committed. Ids and plain values only. */
+public record ProjectChanged(Kind kind, UUID teamId, UUID projectId, Instant occurredAt) {
+    public enum Kind { CREATED, UPDATED, DELETED }
+
+    static String channel(UUID teamId) {
+        return "berth:" + teamId + ":projects";
+    }
+}

@@ -1,0 +1,183 @@
+package dev.berth.project;
+
+import com.fasterxml.jackson.core.JsonProcessingException;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import dev.berth.api.Viewer;
+import dev.berth.errors.ConflictException;
+import dev.berth.errors.InvalidInputException;
+import dev.berth.errors.NotFoundException;
+import dev.berth.storage.Ids;
+import dev.berth.storage.UniqueViolation;
+import io.micronaut.context.event.ApplicationEventPublisher;
+import io.micronaut.core.annotation.Nullable;
+import io.micronaut.transaction.annotation.ReadOnly;
+import jakarta.inject.Singleton;
+import jakarta.transaction.Transactional;
+import java.nio.charset.StandardCharsets;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.Collection;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import java.util.UUID;
+import java.util.function.Supplier;
+import java.util.stream.Collectors;
+
+/** Projects and environments of the viewer's team. Every read and write is scoped by the viewer's team. */
+@Singleton
+public class ProjectService {
+    static final int MAX_METADATA_BYTES = 16 * 1024;
+    static final String FIRST_ENVIRONMENT = "production";
+    private static final UUID BEFORE_ALL = new UUID(0, 0);
+
+    private final ProjectRepository projects;
+    private final EnvironmentRepository environments;
+    private final ApplicationEventPublisher<ProjectChanged> changes;
+    private final ObjectMapper json;
+
+    ProjectService(ProjectRepository projects, EnvironmentRepository environments,
+                   ApplicationEventPublisher<ProjectChanged> changes, ObjectMapper json) {
+        this.projects = projects;
+        this.environments = environments;
+        this.changes = changes;
+        this.json = json;
+    }
+
+    /** Up to {@code limit} projects after {@code after}, in id order; optionally only those whose metadata contains a JSON object. */
+    @ReadOnly
+    public List<Project> page(Viewer viewer, int limit, @Nullable UUID after, @Nullable Object metadataContains) {
+        var from = after == null ? BEFORE_ALL : after;
+        if (metadataContains == null) return projects.page(viewer.teamId(), from, limit);
+        if (!(metadataContains instanceof Map<?, ?>)) throw new InvalidInputException("metadataContains", "must be a JSON object");
+        return projects.pageWhereMetadataContains(viewer.teamId(), from, write(metadataContains, "metadataContains"), limit);
+    }
+
+    @ReadOnly
+    public Project get(Viewer viewer, UUID id) {
+        return find(viewer, id).orElseThrow(() -> new NotFoundException("Project", id));
+    }
+
+    @ReadOnly
+    public Optional<Project> find(Viewer viewer, UUID id) {
+        return projects.findByIdAndTeamIdAndDeletedAtIsNull(id, viewer.teamId());
+    }
+
+    @ReadOnly
+    public Map<UUID, Project> byIds(Viewer viewer, Collection<UUID> ids) {
+        return projects.findByTeamIdAndIdInAndDeletedAtIsNull(viewer.teamId(), ids).stream()
+                .collect(Collectors.toMap(Project::id, p -> p));
+    }
+
+    @Transactional
+    public Project create(Viewer viewer, Map<String, Object> input) {
+        var fields = ProjectInput.forCreate(input);
+        checkSize(fields.metadata());
+        var project = new Project(Ids.next(), viewer.teamId(), fields.name().value(), fields.description(),
+                fields.metadata(), null, null, null);
+        var saved = unique(() -> projects.save(project), "A project named '" + project.name() + "' already exists in this team.");
+        environments.save(new Environment(Ids.next(), viewer.teamId(), saved.id(), FIRST_ENVIRONMENT, null, null, null));
+        publish(ProjectChanged.Kind.CREATED, saved);
+        return saved;
+    }
+
+    @Transactional
+    public Project update(Viewer viewer, UUID id, Map<String, Object> input) {
+        var current = get(viewer, id);
+        var fields = ProjectInput.forUpdate(input);
+        checkSize(fields.metadata());
+        var changed = current.with(
+                fields.name() == null ? current.name() : fields.name().value(),
+                input.containsKey("description") ? fields.description() : current.description(),
+                fields.metadata() == null ? current.metadata() : fields.metadata());
+        var saved = unique(() -> projects.update(changed), "A project named '" + changed.name() + "' already exists in this team.");
+        publish(ProjectChanged.Kind.UPDATED, saved);
+        return saved;
+    }
+
+    /** Soft-deletes the project and its environments; the name becomes free. */
+    @Transactional
+    public UUID delete(Viewer viewer, UUID id) {
+        var project = get(viewer, id);
+        environments.softDeleteByProject(id, viewer.teamId());
+        projects.softDelete(id, viewer.teamId());
+        publish(ProjectChanged.Kind.DELETED, project);
+        return id;
+    }
+
+    @ReadOnly
+    public Environment environment(Viewer viewer, UUID id) {
+        return environments.findByIdAndTeamIdAndDeletedAtIsNull(id, viewer.teamId())
+                .orElseThrow(() -> new NotFoundException("Environment", id));
+    }
+
+    /** The live environments of each project, by name; one statement for any number of projects. */
+    @ReadOnly
+    public Map<UUID, List<Environment>> environmentsOf(Viewer viewer, Collection<UUID> projectIds) {
+        var byProject = new HashMap<UUID, List<Environment>>();
+        projectIds.forEach(id -> byProject.put(id, new ArrayList<>()));
+        for (var environment : environments.findByTeamIdAndProjectIdInAndDeletedAtIsNullOrderByName(viewer.teamId(), projectIds)) {
+            byProject.get(environment.projectId()).add(environment);
+        }
+        return byProject;
+    }
+
+    @Transactional
+    public Environment createEnvironment(Viewer viewer, UUID projectId, Object name) {
+        var validName = ResourceName.of("input.name", name);
+        var project = get(viewer, projectId);
+        var environment = new Environment(Ids.next(), viewer.teamId(), project.id(), validName.value(), null, null, null);
+        var saved = unique(() -> environments.save(environment), environmentTaken(validName));
+        publish(ProjectChanged.Kind.UPDATED, project);
+        return saved;
+    }
+
+    @Transactional
+    public Environment renameEnvironment(Viewer viewer, UUID id, Object name) {
+        var validName = ResourceName.of("input.name", name);
+        var current = environment(viewer, id);
+        var saved = unique(() -> environments.update(current.renamed(validName.value())), environmentTaken(validName));
+        publish(ProjectChanged.Kind.UPDATED, get(viewer, current.projectId()));
+        return saved;
+    }
+
+    @Transactional
+    public UUID deleteEnvironment(Viewer viewer, UUID id) {
+        var current = environment(viewer, id);
+        environments.softDelete(id, viewer.teamId());
+        publish(ProjectChanged.Kind.UPDATED, get(viewer, current.projectId()));
+        return id;
+    }
+
+    private void publish(ProjectChanged.Kind kind, Project project) {
+        changes.publishEvent(new ProjectChanged(kind, project.teamId(), project.id(), Instant.now()));
+    }
+
+    private void checkSize(@Nullable Map<String, Object> metadata) {
+        if (metadata != null && write(metadata, "input.metadata").getBytes(StandardCharsets.UTF_8).length > MAX_METADATA_BYTES) {
+            throw new InvalidInputException("input.metadata", "at most " + MAX_METADATA_BYTES + " bytes of JSON");
+        }
+    }
+
+    private String write(Object value, String field) {
+        try {
+            return json.writeValueAsString(value);
+        } catch (JsonProcessingException e) {
+            throw new InvalidInputException(field, "must be JSON");
+        }
+    }
+
+    private static String environmentTaken(ResourceName name) {
+        return "An environment named '" + name.value() + "' already exists in this project.";
+    }
+
+    private static <T> T unique(Supplier<T> write, String conflict) {
+        try {
+            return write.get();
+        } catch (RuntimeException e) {
+            if (UniqueViolation.in(e)) throw new ConflictException(conflict);
+            throw e;
+        }
+    }
+}

@@ -1,0 +1,74 @@
+package dev.berth.project;
+
+import dev.berth.api.Arguments;
+import dev.berth.api.Connection;
+import dev.berth.api.PageArgs;
+import dev.berth.api.Viewer;
+import dev.berth.api.WiringContribution;
+import dev.berth.events.EventBus;
+import graphql.schema.DataFetchingEnvironment;
+import graphql.schema.idl.RuntimeWiring;
+import jakarta.inject.Singleton;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.CompletableFuture;
+import org.reactivestreams.Publisher;
+
+/** Fetchers of {@code schema/project.graphqls}: read arguments, call {@link ProjectService}, return records. */
+@Singleton
+final class ProjectWiring implements WiringContribution {
+    private final ProjectService projects;
+    private final EventBus events;
+
+    ProjectWiring(ProjectService projects, EventBus events) {
+        this.projects = projects;
+        this.events = events;
+    }
+
+    @Override
+    public void contribute(RuntimeWiring.Builder wiring) {
+        wiring.type("Query", t -> t
+                .dataFetcher("projects", this::projectPage)
+                .dataFetcher("project", env -> projects.get(Viewer.from(env), Arguments.id("id", env.getArgument("id"))))
+                .dataFetcher("environment", env -> projects.environment(Viewer.from(env), Arguments.id("id", env.getArgument("id")))));
+        wiring.type("Mutation", t -> t
+                .dataFetcher("createProject", env -> Map.of("project", projects.create(Viewer.from(env), Arguments.input(env))))
+                .dataFetcher("updateProject", env -> Map.of("project",
+                        projects.update(Viewer.from(env), inputId(env, "input.id", "id"), Arguments.input(env))))
+                .dataFetcher("deleteProject", env -> Map.of("deletedProjectId",
+                        projects.delete(Viewer.from(env), inputId(env, "input.id", "id"))))
+                .dataFetcher("createEnvironment", env -> Map.of("environment", projects.createEnvironment(
+                        Viewer.from(env), inputId(env, "input.projectId", "projectId"), Arguments.input(env).get("name"))))
+                .dataFetcher("renameEnvironment", env -> Map.of("environment", projects.renameEnvironment(
+                        Viewer.from(env), inputId(env, "input.id", "id"), Arguments.input(env).get("name"))))
+                .dataFetcher("deleteEnvironment", env -> Map.of("deletedEnvironmentId",
+                        projects.deleteEnvironment(Viewer.from(env), inputId(env, "input.id", "id")))));
+        wiring.type("Subscription", t -> t.dataFetcher("projectEvents", this::projectEvents));
+        wiring.type("Project", t -> t.dataFetcher("environments", this::environmentsOfProject));
+        wiring.type("Environment", t -> t.dataFetcher("project", env -> projectOf(env, env.<Environment>getSource().projectId())));
+        wiring.type("ProjectEvent", t -> t.dataFetcher("project", env -> projectOf(env, env.<ProjectChanged>getSource().projectId())));
+    }
+
+    private Connection<Project> projectPage(DataFetchingEnvironment env) {
+        var page = PageArgs.from(env);
+        var rows = projects.page(Viewer.from(env), page.limit(), page.after(), env.getArgument("metadataContains"));
+        return Connection.of(rows, page, Project::id);
+    }
+
+    private CompletableFuture<List<Environment>> environmentsOfProject(DataFetchingEnvironment env) {
+        return env.<java.util.UUID, List<Environment>>getDataLoader(ProjectLoaders.ENVIRONMENTS_BY_PROJECT)
+                .load(env.<Project>getSource().id());
+    }
+
+    private CompletableFuture<Project> projectOf(DataFetchingEnvironment env, java.util.UUID projectId) {
+        return env.<java.util.UUID, Project>getDataLoader(ProjectLoaders.PROJECT_BY_ID).load(projectId);
+    }
+
+    private Publisher<ProjectChanged> projectEvents(DataFetchingEnvironment env) {
+        return events.subscribe(ProjectChanged.channel(Viewer.from(env).teamId()), ProjectChanged.class);
+    }
+
+    private static java.util.UUID inputId(DataFetchingEnvironment env, String field, String key) {
+        return Arguments.id(field, Arguments.input(env).get(key));
+    }
+}
