@@ -9,6 +9,7 @@ import graphql.ExecutionResult;
 import graphql.GraphQLError;
 import graphql.execution.ResultPath;
 import io.micronaut.scheduling.TaskExecutors;
+import io.micronaut.scheduling.TaskScheduler;
 import io.micronaut.websocket.CloseReason;
 import io.micronaut.websocket.WebSocketSession;
 import io.micronaut.websocket.annotation.OnClose;
@@ -22,8 +23,6 @@ import java.util.List;
 import java.util.Map;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.ExecutorService;
-import java.util.concurrent.ScheduledExecutorService;
-import java.util.concurrent.TimeUnit;
 import org.reactivestreams.Publisher;
 import reactor.core.Disposable;
 import reactor.core.Disposables;
@@ -43,12 +42,12 @@ final class GraphQLWsEndpoint {
     private final ObjectMapper json;
     private final WsProperties properties;
     private final ExecutorService blocking;
-    private final ScheduledExecutorService scheduler;
+    private final TaskScheduler scheduler;
     private final Map<String, WsConnection> connections = new ConcurrentHashMap<>();
 
     GraphQLWsEndpoint(GraphQLRunner runner, ViewerResolver viewers, ObjectMapper json, WsProperties properties,
                       @Named(TaskExecutors.BLOCKING) ExecutorService blocking,
-                      @Named(TaskExecutors.SCHEDULED) ScheduledExecutorService scheduler) {
+                      @Named(TaskExecutors.SCHEDULED) TaskScheduler scheduler) {
         this.runner = runner;
         this.viewers = viewers;
         this.json = json;
@@ -61,9 +60,9 @@ final class GraphQLWsEndpoint {
     void open(WebSocketSession session) {
         var connection = new WsConnection(session);
         connections.put(session.getId(), connection);
-        scheduler.schedule(() -> {
+        scheduler.schedule(properties.initTimeout(), () -> {
             if (!connection.initReceived()) connection.close(WsConnection.INIT_TIMEOUT);
-        }, properties.initTimeout().toMillis(), TimeUnit.MILLISECONDS);
+        });
     }
 
     @OnMessage(maxPayloadLength = 1024 * 1024)
