@@ -1,0 +1,7 @@
+#!/usr/bin/env bash
+# Usage: delete-environment.sh ENVIRONMENT_ID
+set -euo pipefail
+. "$(dirname "$0")/berth.sh"
+berth_graphql 'mutation DeleteEnvironment($input: DeleteEnvironmentInput!) {
+  deleteEnvironment(input: $input) { deletedEnvironmentId }
+}' "$(jq -n --arg id "$1" '{input: {id: $id}}')"

@@ -1,0 +1,35 @@
+package dev.berth.testing;
+
+import io.micronaut.runtime.server.EmbeddedServer;
+import io.micronaut.test.support.TestPropertyProvider;
+import jakarta.inject.Inject;
+import java.util.Map;
+import java.util.UUID;
+import org.junit.jupiter.api.TestInstance;
+
+/**
+ * Base of {@code @MicronautTest} classes: the context talks to the shared real PostgreSQL and Redis, and the
+ * server listens on a random loopback port.
+ */
+@TestInstance(TestInstance.Lifecycle.PER_CLASS)
+public abstract class BerthTestBase implements TestPropertyProvider {
+    @Inject
+    protected EmbeddedServer server;
+
+    private GraphQLHttp http;
+
+    @Override
+    public Map<String, String> getProperties() {
+        return TestServers.properties();
+    }
+
+    protected GraphQLHttp http() {
+        if (http == null) http = new GraphQLHttp(server.getURI());
+        return http;
+    }
+
+    /** A project name no other test uses. */
+    protected static String uniqueName(String prefix) {
+        return prefix + "-" + UUID.randomUUID().toString().substring(0, 8);
+    }
+}
