@@ -1,0 +1,50 @@
+package dev.berth.project;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import dev.berth.testing.BerthTestBase;
+import io.micrometer.core.instrument.MeterRegistry;
+import io.micronaut.test.extensions.junit5.annotation.MicronautTest;
+import jakarta.inject.Inject;
+import java.util.Map;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
+
+/**
+ * Listing projects with their environments costs a constant number of SQL statements, whatever the page
+ * size: counted by the statement counter every pooled connection reports to.
+ */
+@MicronautTest
+class EnvironmentBatchingTest extends BerthTestBase {
+    private static final String LIST = """
+            query($first: Int) { projects(first: $first) { edges { node { name environments { name project { name } } } } } }""";
+
+    @Inject
+    MeterRegistry meters;
+
+    @BeforeAll
+    void atLeastOneHundredProjects() {
+        for (int i = 0; i < 100; i++) {
+            http().data("mutation($input: CreateProjectInput!) { createProject(input: $input) { project { id } } }",
+                    Map.of("input", Map.of("name", uniqueName("bulk"))));
+        }
+    }
+
+    private double statementsFor(int first) {
+        var counter = meters.counter("berth.sql.statements");
+        double before = counter.count();
+        var data = http().data(LIST, Map.of("first", first));
+        assertThat(data.path("projects").path("edges")).hasSize(first);
+        return counter.count() - before;
+    }
+
+    @Test
+    void oneHundredProjectsCostNoMoreStatementsThanOne() {
+        statementsFor(1); // warm-up: bootstrap-team lookup and the like
+        double one = statementsFor(1);
+        double ten = statementsFor(10);
+        double hundred = statementsFor(100);
+        assertThat(hundred).isEqualTo(ten).isEqualTo(one);
+        assertThat(hundred).isLessThanOrEqualTo(3);
+    }
+}

@@ -1,0 +1,163 @@
+package dev.berth.project;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import dev.berth.testing.BerthTestBase;
+import io.micronaut.test.extensions.junit5.annotation.MicronautTest;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import java.util.UUID;
+import org.junit.jupiter.api.Test;
+
+/** Projects and environments through GraphQL, with the error codes a client branches on. */
+@MicronautTest
+class ProjectApiTest extends BerthTestBase {
+
+    private static final String CREATE = """
+            mutation($input: CreateProjectInput!) {
+              createProject(input: $input) { project { id name description metadata environments { id name } } }
+            }""";
+
+    private String create(String name) {
+        return http().data(CREATE, Map.of("input", Map.of("name", name))).path("createProject").path("project").path("id").asText();
+    }
+
+    @Test
+    void aNewProjectStartsWithAProductionEnvironment() {
+        var name = uniqueName("shop");
+        var project = http().data(CREATE, Map.of("input", Map.of("name", name, "description", "Web shop",
+                "metadata", Map.of("tier", "gold")))).path("createProject").path("project");
+        assertThat(project.path("name").asText()).isEqualTo(name);
+        assertThat(project.path("metadata").path("tier").asText()).isEqualTo("gold");
+        assertThat(project.path("environments")).hasSize(1);
+        assertThat(project.path("environments").get(0).path("name").asText()).isEqualTo("production");
+    }
+
+    @Test
+    void anInvalidNameIsBadUserInputNamingTheField() {
+        for (var bad : List.of("", "UPPER", "has space", "-leading", "trailing-", "a".repeat(64), "$(touch /tmp/x)")) {
+            var result = http().post(CREATE, Map.of("input", Map.of("name", bad)));
+            assertThat(result.firstErrorCode()).as(bad).isEqualTo("BAD_USER_INPUT");
+            assertThat(result.json().path("errors").get(0).path("extensions").path("field").asText()).isEqualTo("input.name");
+            assertThat(result.json().path("errors").get(0).path("extensions").path("requestId").asText()).isNotBlank();
+        }
+    }
+
+    @Test
+    void aDuplicateNameInTheTeamIsAConflict() {
+        var name = uniqueName("dup");
+        create(name);
+        var result = http().post(CREATE, Map.of("input", Map.of("name", name)));
+        assertThat(result.firstErrorCode()).isEqualTo("CONFLICT");
+    }
+
+    @Test
+    void metadataMustBeAnObjectOfBoundedSize() {
+        var notObject = http().post(CREATE, Map.of("input", Map.of("name", uniqueName("m"), "metadata", List.of(1, 2))));
+        assertThat(notObject.firstErrorCode()).isEqualTo("BAD_USER_INPUT");
+        var huge = http().post(CREATE, Map.of("input", Map.of("name", uniqueName("m"), "metadata", Map.of("x", "y".repeat(17_000)))));
+        assertThat(huge.firstErrorCode()).isEqualTo("BAD_USER_INPUT");
+    }
+
+    @Test
+    void aMissingIdIsNotFoundAndAMalformedOneIsBadInput() {
+        var missing = http().post("query($id: ID!) { project(id: $id) { name } }", Map.of("id", UUID.randomUUID().toString()));
+        assertThat(missing.firstErrorCode()).isEqualTo("NOT_FOUND");
+        assertThat(missing.json().path("data").path("project").isNull()).isTrue();
+        var malformed = http().post("query($id: ID!) { environment(id: $id) { name } }", Map.of("id", "nope"));
+        assertThat(malformed.firstErrorCode()).isEqualTo("BAD_USER_INPUT");
+    }
+
+    @Test
+    void updateChangesOnlyTheGivenFields() {
+        var id = create(uniqueName("upd"));
+        var renamed = uniqueName("renamed");
+        var project = http().data("""
+                mutation($input: UpdateProjectInput!) { updateProject(input: $input) { project { name description metadata } } }""",
+                Map.of("input", Map.of("id", id, "name", renamed, "metadata", Map.of("k", "v")))).path("updateProject").path("project");
+        assertThat(project.path("name").asText()).isEqualTo(renamed);
+        assertThat(project.path("metadata").path("k").asText()).isEqualTo("v");
+        assertThat(project.path("description").isNull()).isTrue();
+    }
+
+    @Test
+    void deletingAProjectTakesItsEnvironmentsAndFreesTheName() {
+        var name = uniqueName("gone");
+        var created = http().data(CREATE, Map.of("input", Map.of("name", name))).path("createProject").path("project");
+        var id = created.path("id").asText();
+        var environmentId = created.path("environments").get(0).path("id").asText();
+        var deleted = http().data("mutation($input: DeleteProjectInput!) { deleteProject(input: $input) { deletedProjectId } }",
+                Map.of("input", Map.of("id", id)));
+        assertThat(deleted.path("deleteProject").path("deletedProjectId").asText()).isEqualTo(id);
+        assertThat(http().post("query($id: ID!) { project(id: $id) { name } }", Map.of("id", id)).firstErrorCode()).isEqualTo("NOT_FOUND");
+        assertThat(http().post("query($id: ID!) { environment(id: $id) { name } }", Map.of("id", environmentId)).firstErrorCode())
+                .isEqualTo("NOT_FOUND");
+        assertThat(create(name)).isNotEqualTo(id);
+    }
+
+    @Test
+    void environmentsAreCreatedRenamedAndDeleted() {
+        var projectId = create(uniqueName("envs"));
+        var staging = http().data("""
+                mutation($input: CreateEnvironmentInput!) { createEnvironment(input: $input) { environment { id name project { id } } } }""",
+                Map.of("input", Map.of("projectId", projectId, "name", "staging"))).path("createEnvironment").path("environment");
+        assertThat(staging.path("project").path("id").asText()).isEqualTo(projectId);
+        var duplicate = http().post("""
+                mutation($input: CreateEnvironmentInput!) { createEnvironment(input: $input) { environment { id } } }""",
+                Map.of("input", Map.of("projectId", projectId, "name", "production")));
+        assertThat(duplicate.firstErrorCode()).isEqualTo("CONFLICT");
+        var renamed = http().data("""
+                mutation($input: RenameEnvironmentInput!) { renameEnvironment(input: $input) { environment { name } } }""",
+                Map.of("input", Map.of("id", staging.path("id").asText(), "name", "preview")));
+        assertThat(renamed.path("renameEnvironment").path("environment").path("name").asText()).isEqualTo("preview");
+        http().data("mutation($input: DeleteEnvironmentInput!) { deleteEnvironment(input: $input) { deletedEnvironmentId } }",
+                Map.of("input", Map.of("id", staging.path("id").asText())));
+        var names = http().data("query($id: ID!) { project(id: $id) { environments { name } } }", Map.of("id", projectId))
+                .path("project").path("environments");
+        assertThat(names).hasSize(1);
+        assertThat(names.get(0).path("name").asText()).isEqualTo("production");
+    }
+
+    @Test
+    void anEnvironmentOfAMissingProjectIsNotFound() {
+        var result = http().post("mutation($input: CreateEnvironmentInput!) { createEnvironment(input: $input) { environment { id } } }",
+                Map.of("input", Map.of("projectId", UUID.randomUUID().toString(), "name", "staging")));
+        assertThat(result.firstErrorCode()).isEqualTo("NOT_FOUND");
+    }
+
+    @Test
+    void pagesFollowCursorsAndFilterOnMetadata() {
+        var tag = UUID.randomUUID().toString();
+        var names = new ArrayList<String>();
+        for (int i = 0; i < 5; i++) {
+            var name = uniqueName("page" + i);
+            names.add(name);
+            http().data(CREATE, Map.of("input", Map.of("name", name, "metadata", Map.of("suite", tag, "n", i))));
+        }
+        var seen = new ArrayList<String>();
+        String after = null;
+        boolean more = true;
+        while (more) {
+            var vars = new java.util.HashMap<String, Object>(Map.of("filter", Map.of("suite", tag)));
+            vars.put("after", after);
+            var page = http().data("""
+                    query($filter: JSON, $after: String) {
+                      projects(first: 2, after: $after, metadataContains: $filter) {
+                        edges { cursor node { name } } pageInfo { hasNextPage endCursor } } }""", vars).path("projects");
+            page.path("edges").forEach(edge -> seen.add(edge.path("node").path("name").asText()));
+            more = page.path("pageInfo").path("hasNextPage").asBoolean();
+            after = page.path("pageInfo").path("endCursor").asText();
+        }
+        assertThat(seen).containsExactlyElementsOf(names);
+    }
+
+    @Test
+    void pageSizeIsBetweenOneAndOneHundredAndCursorsAreChecked() {
+        assertThat(http().post("{ projects(first: 0) { pageInfo { hasNextPage } } }").firstErrorCode()).isEqualTo("BAD_USER_INPUT");
+        assertThat(http().post("{ projects(first: 101) { pageInfo { hasNextPage } } }").firstErrorCode()).isEqualTo("BAD_USER_INPUT");
+        var badCursor = http().post("{ projects(first: 1, after: \"garbage\") { pageInfo { hasNextPage } } }");
+        assertThat(badCursor.firstErrorCode()).isEqualTo("BAD_USER_INPUT");
+        assertThat(badCursor.json().path("errors").get(0).path("extensions").path("field").asText()).isEqualTo("after");
+    }
+}
