@@ -1,0 +1,170 @@
+package dev.berth.api;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import dev.berth.testing.BerthTestBase;
+import dev.berth.testing.WsClient;
+import io.micronaut.test.extensions.junit5.annotation.MicronautTest;
+import java.time.Duration;
+import java.util.HashMap;
+import java.util.Map;
+import org.junit.jupiter.api.Test;
+
+/** graphql-transport-ws at /graphql-ws: handshake, close codes and per-connection operation ids. */
+@MicronautTest
+class GraphQLWsProtocolTest extends BerthTestBase {
+    private static final Duration WAIT = Duration.ofSeconds(10);
+    private static final String EVENTS = "subscription { projectEvents { kind projectId project { name } } }";
+
+    @Override
+    public Map<String, String> getProperties() {
+        var properties = new HashMap<>(super.getProperties());
+        properties.put("berth.ws.init-timeout", "700ms");
+        return properties;
+    }
+
+    private void createProject(String name) {
+        http().data("mutation($input: CreateProjectInput!) { createProject(input: $input) { project { id } } }",
+                Map.of("input", Map.of("name", name)));
+    }
+
+    /** Waits until this team's project channel has a Redis subscriber, so a publish cannot race the subscribe. */
+    private void awaitEventOf(WsClient client, String id, String name) {
+        var deadline = System.nanoTime() + WAIT.toNanos();
+        while (System.nanoTime() < deadline) {
+            var message = client.next(WAIT);
+            if (message.path("id").asText().equals(id) && message.path("type").asText().equals("next")
+                    && message.path("payload").path("data").path("projectEvents").path("project").path("name").asText().equals(name)) {
+                return;
+            }
+        }
+        throw new AssertionError("no event for " + name);
+    }
+
+    @Test
+    void theServerSpeaksGraphqlTransportWs() {
+        try (var client = WsClient.connectAndInit(server.getURI())) {
+            assertThat(client.subprotocol()).isEqualTo("graphql-transport-ws");
+            client.send(Map.of("type", "ping"));
+            assertThat(client.next(WAIT).path("type").asText()).isEqualTo("pong");
+        }
+    }
+
+    @Test
+    void aSubscriptionDeliversCommittedProjectEvents() throws Exception {
+        try (var client = WsClient.connectAndInit(server.getURI())) {
+            client.subscribe("s1", EVENTS);
+            Thread.sleep(300);
+            var name = uniqueName("live");
+            createProject(name);
+            awaitEventOf(client, "s1", name);
+        }
+    }
+
+    @Test
+    void queriesAndMutationsWorkOverTheSocketToo() {
+        try (var client = WsClient.connectAndInit(server.getURI())) {
+            client.subscribe("q1", "{ __typename }");
+            var next = client.next(WAIT);
+            assertThat(next.path("type").asText()).isEqualTo("next");
+            assertThat(next.path("payload").path("data").path("__typename").asText()).isEqualTo("Query");
+            var complete = client.next(WAIT);
+            assertThat(complete.path("type").asText()).isEqualTo("complete");
+            assertThat(complete.path("id").asText()).isEqualTo("q1");
+        }
+    }
+
+    @Test
+    void anInvalidDocumentGetsAnErrorMessageAndTheConnectionStays() {
+        try (var client = WsClient.connectAndInit(server.getURI())) {
+            client.subscribe("bad", "subscription { nope }");
+            var error = client.next(WAIT);
+            assertThat(error.path("type").asText()).isEqualTo("error");
+            assertThat(error.path("id").asText()).isEqualTo("bad");
+            assertThat(error.path("payload").get(0).path("extensions").path("code").asText()).isEqualTo("GRAPHQL_VALIDATION_FAILED");
+            client.send(Map.of("type", "ping"));
+            assertThat(client.next(WAIT).path("type").asText()).isEqualTo("pong");
+        }
+    }
+
+    @Test
+    void noInitWithinTheTimeoutCloses4408() {
+        try (var client = WsClient.connect(server.getURI())) {
+            assertThat(client.awaitClose(WAIT)).isEqualTo(4408);
+        }
+    }
+
+    @Test
+    void aSecondInitCloses4429() {
+        try (var client = WsClient.connectAndInit(server.getURI())) {
+            client.send(Map.of("type", "connection_init"));
+            assertThat(client.awaitClose(WAIT)).isEqualTo(4429);
+        }
+    }
+
+    @Test
+    void subscribingBeforeTheAckCloses4401() {
+        try (var client = WsClient.connect(server.getURI())) {
+            client.subscribe("early", EVENTS);
+            assertThat(client.awaitClose(WAIT)).isEqualTo(4401);
+        }
+    }
+
+    @Test
+    void aMessageThatIsNotProtocolCloses4400() {
+        for (var garbage : new String[] {"not json", "[]", "{\"type\": 5}", "{\"type\": \"shout\"}"}) {
+            try (var client = WsClient.connectAndInit(server.getURI())) {
+                client.sendText(garbage);
+                assertThat(client.awaitClose(WAIT)).as(garbage).isEqualTo(4400);
+            }
+        }
+    }
+
+    @Test
+    void aSubscribeWithoutAnIdCloses4400() {
+        try (var client = WsClient.connectAndInit(server.getURI())) {
+            client.send(Map.of("type", "subscribe", "payload", Map.of("query", EVENTS)));
+            assertThat(client.awaitClose(WAIT)).isEqualTo(4400);
+        }
+    }
+
+    @Test
+    void aDuplicateOperationIdCloses4409() {
+        try (var client = WsClient.connectAndInit(server.getURI())) {
+            client.subscribe("same", EVENTS);
+            client.subscribe("same", EVENTS);
+            assertThat(client.awaitClose(WAIT)).isEqualTo(4409);
+        }
+    }
+
+    @Test
+    void oneConnectionCannotCompleteAnothersOperation() throws Exception {
+        try (var victim = WsClient.connectAndInit(server.getURI());
+             var attacker = WsClient.connectAndInit(server.getURI())) {
+            victim.subscribe("1", EVENTS);
+            attacker.send(Map.of("id", "1", "type", "complete"));
+            attacker.subscribe("1", "{ __typename }");
+            assertThat(attacker.next(WAIT).path("type").asText()).isEqualTo("next");
+            Thread.sleep(300);
+            var name = uniqueName("isolated");
+            createProject(name);
+            awaitEventOf(victim, "1", name);
+            assertThat(victim.isClosed()).isFalse();
+        }
+    }
+
+    @Test
+    void completeStopsTheSubscription() throws Exception {
+        try (var client = WsClient.connectAndInit(server.getURI())) {
+            client.subscribe("c", EVENTS);
+            Thread.sleep(300);
+            client.send(Map.of("id", "c", "type", "complete"));
+            Thread.sleep(300);
+            createProject(uniqueName("after-complete"));
+            assertThat(client.poll(Duration.ofSeconds(1))).isNull();
+            client.subscribe("c", EVENTS); // the id is free again
+            client.send(Map.of("type", "ping"));
+            assertThat(client.next(WAIT).path("type").asText()).isEqualTo("pong");
+        }
+    }
+}
