@@ -56,11 +56,17 @@ final class RedisEventBus implements EventBus {
 
     @Override
     public <T> Flux<T> subscribe(String channel, Class<T> type) {
-        return Flux.defer(() -> join(channel).sink().asFlux())
-                .onBackpressureBuffer(properties.subscriberBuffer(), dropped -> {}, BufferOverflowStrategy.ERROR)
-                .onErrorMap(reactor.core.Exceptions::isOverflow, e -> new SubscriberTooSlowException(channel))
-                .map(message -> read(message, type))
-                .doFinally(signal -> leave(channel));
+        return Flux.defer(() -> {
+            // Reactor delivers a buffer's overflow error only after the backlog drains, which a stalled reader
+            // never does; so the overflow is signalled beside the stream and ends it at once.
+            var overflow = Sinks.<T>one();
+            Flux<T> messages = join(channel).sink().asFlux()
+                    .onBackpressureBuffer(properties.subscriberBuffer(),
+                            dropped -> overflow.tryEmitError(new SubscriberTooSlowException(channel)),
+                            BufferOverflowStrategy.DROP_LATEST)
+                    .map(message -> read(message, type));
+            return messages.mergeWith(overflow.asMono());
+        }).doFinally(signal -> leave(channel));
     }
 
     private Channel join(String channel) {

@@ -15,7 +15,7 @@ import io.micronaut.context.annotation.Primary;
 import io.micronaut.core.annotation.Nullable;
 import jakarta.inject.Named;
 import jakarta.inject.Singleton;
-import net.ttddyy.dsproxy.support.ProxyDataSource;
+import javax.sql.DataSource;
 import net.ttddyy.dsproxy.support.ProxyDataSourceBuilder;
 
 /**
@@ -25,12 +25,10 @@ import net.ttddyy.dsproxy.support.ProxyDataSourceBuilder;
 @Factory
 final class DataSourceFactory {
 
+    /** The connection pool; closed when the context stops. Not a DataSource bean itself, so nothing wraps it. */
     @Singleton
-    @Primary
-    @Named("default")
     @Bean(preDestroy = "close")
-    ProxyDataSource dataSource(DatabaseProperties properties, @Nullable EmbeddedServers embedded, MeterRegistry meters,
-                               FlywayMigrator migrator, @Named("default") FlywayConfigurationProperties flyway) {
+    DatabasePool pool(DatabaseProperties properties, @Nullable EmbeddedServers embedded) {
         var target = target(properties, embedded);
         var config = new HikariConfig();
         config.setPoolName("berth");
@@ -41,11 +39,17 @@ final class DataSourceFactory {
         // Strings bound to jsonb or other typed columns are cast by the server.
         config.addDataSourceProperty("stringtype", "unspecified");
         config.addDataSourceProperty("ApplicationName", "berth");
-        var statements = meters.counter("berth.sql.statements");
-        // Closing the proxy closes the pool.
-        var dataSource = ProxyDataSourceBuilder.create(new HikariDataSource(config))
+        return new DatabasePool(new HikariDataSource(config));
+    }
+
+    @Singleton
+    @Primary
+    @Named("default")
+    DataSource dataSource(DatabasePool pool, MeterRegistry meters,
+                          FlywayMigrator migrator, @Named("default") FlywayConfigurationProperties flyway) {
+        var dataSource = ProxyDataSourceBuilder.create(pool.hikari())
                 .name("berth")
-                .listener(new CountingListener(statements))
+                .listener(new CountingListener(meters.counter("berth.sql.statements")))
                 .build();
         // micronaut-flyway migrates only data sources it names itself; ours is built here, so migrate it here,
         // before any other bean can use it. Concurrent starts are safe: Flyway locks its history table.

@@ -1,0 +1,121 @@
+package dev.berth;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import dev.berth.testing.BerthTestBase;
+import io.micronaut.test.extensions.junit5.annotation.MicronautTest;
+import java.io.IOException;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.concurrent.TimeUnit;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
+
+/**
+ * Runs what a user would run from client-examples/ against a started server: every curl script, the Node
+ * graphql-ws subscriber, and the graphql-http audit suite. Node, npm and jq are required, not optional.
+ */
+@MicronautTest
+class ClientExamplesTest extends BerthTestBase {
+    private static final Path EXAMPLES = Path.of("client-examples").toAbsolutePath();
+    private static final ObjectMapper JSON = new ObjectMapper();
+
+    record Run(int exit, String out, String err) {
+        JsonNode json() throws IOException {
+            return JSON.readTree(out);
+        }
+    }
+
+    @BeforeAll
+    void nodeModulesAreInstalled() throws Exception {
+        if (!Files.isDirectory(EXAMPLES.resolve("node_modules/graphql-ws"))) {
+            var install = run(List.of("npm", "ci", "--no-audit", "--no-fund"), 300);
+            assertThat(install.exit()).as("npm ci: " + install.err()).isZero();
+        }
+    }
+
+    private Run run(List<String> command, int timeoutSeconds) throws IOException, InterruptedException {
+        var builder = new ProcessBuilder(command).directory(EXAMPLES.toFile());
+        builder.environment().put("BERTH_URL", "http://127.0.0.1:" + server.getPort());
+        var out = Files.createTempFile("example", ".out");
+        var err = Files.createTempFile("example", ".err");
+        var process = builder.redirectOutput(out.toFile()).redirectError(err.toFile()).start();
+        if (!process.waitFor(timeoutSeconds, TimeUnit.SECONDS)) {
+            process.destroyForcibly();
+            throw new AssertionError(command + " did not finish in " + timeoutSeconds + " s");
+        }
+        return new Run(process.exitValue(), Files.readString(out, StandardCharsets.UTF_8), Files.readString(err, StandardCharsets.UTF_8));
+    }
+
+    private JsonNode curl(String script, String... args) throws Exception {
+        var command = new ArrayList<>(List.of("bash", "curl/" + script));
+        command.addAll(List.of(args));
+        var result = run(command, 30);
+        assertThat(result.exit()).as(script + ": " + result.err() + result.out()).isZero();
+        var json = result.json();
+        assertThat(json.has("errors")).as(script + ": " + result.out()).isFalse();
+        return json.path("data");
+    }
+
+    @Test
+    void everyCurlExampleWorksInSequence() throws Exception {
+        var name = uniqueName("curl");
+        var project = curl("create-project.sh", name, "made by curl").path("createProject").path("project");
+        var id = project.path("id").asText();
+        assertThat(curl("get-project.sh", id).path("project").path("name").asText()).isEqualTo(name);
+        assertThat(curl("update-project.sh", id, name + "-2").path("updateProject").path("project").path("name").asText())
+                .isEqualTo(name + "-2");
+        assertThat(curl("list-projects.sh", "100").path("projects").path("edges").size()).isPositive();
+        assertThat(curl("find-projects-by-metadata.sh", "owner", "ops").path("projects").path("edges").size()).isPositive();
+        var environment = curl("create-environment.sh", id, "staging").path("createEnvironment").path("environment");
+        var environmentId = environment.path("id").asText();
+        assertThat(curl("rename-environment.sh", environmentId, "qa").path("renameEnvironment").path("environment").path("name").asText())
+                .isEqualTo("qa");
+        assertThat(curl("get-environment.sh", environmentId).path("environment").path("project").path("id").asText()).isEqualTo(id);
+        assertThat(curl("delete-environment.sh", environmentId).path("deleteEnvironment").path("deletedEnvironmentId").asText())
+                .isEqualTo(environmentId);
+        assertThat(curl("delete-project.sh", id).path("deleteProject").path("deletedProjectId").asText()).isEqualTo(id);
+    }
+
+    @Test
+    void theNodeSubscriberPrintsProjectEvents() throws Exception {
+        var builder = new ProcessBuilder("node", "subscribe-project-events.mjs", "--count", "1").directory(EXAMPLES.toFile());
+        builder.environment().put("BERTH_URL", "http://127.0.0.1:" + server.getPort());
+        var out = Files.createTempFile("subscriber", ".out");
+        var err = Files.createTempFile("subscriber", ".err");
+        var process = builder.redirectOutput(out.toFile()).redirectError(err.toFile()).start();
+        try {
+            // The subscriber reports "connected" on stderr; create projects until it has seen one.
+            var name = uniqueName("node");
+            for (int i = 0; i < 50 && process.isAlive(); i++) {
+                if (Files.readString(err).contains("connected")) {
+                    Thread.sleep(300);
+                    curl("create-project.sh", name + "-" + i);
+                    if (process.waitFor(2, TimeUnit.SECONDS)) break;
+                } else {
+                    Thread.sleep(200);
+                }
+            }
+            assertThat(process.waitFor(10, TimeUnit.SECONDS)).isTrue();
+            assertThat(process.exitValue()).as(Files.readString(err)).isZero();
+            var event = JSON.readTree(Files.readString(out).lines().findFirst().orElseThrow());
+            assertThat(event.path("kind").asText()).isEqualTo("CREATED");
+            assertThat(event.path("project").path("name").asText()).startsWith(name);
+        } finally {
+            process.destroyForcibly();
+        }
+    }
+
+    @Test
+    void everyMustAuditOfGraphqlHttpPasses() throws Exception {
+        var result = run(List.of("node", "graphql-http-audit.mjs"), 120);
+        System.out.println(result.out());
+        assertThat(result.out()).contains("summary MUST:").contains("0 MUST failures");
+        assertThat(result.exit()).as(result.out() + result.err()).isZero();
+    }
+}

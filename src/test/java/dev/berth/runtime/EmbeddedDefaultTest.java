@@ -1,0 +1,33 @@
+package dev.berth.runtime;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import dev.berth.testing.GraphQLHttp;
+import io.micronaut.context.ApplicationContext;
+import io.micronaut.runtime.server.EmbeddedServer;
+import java.nio.file.Files;
+import java.util.Map;
+import org.junit.jupiter.api.Test;
+
+/** With no database or Redis URL, Berth starts its own servers under BERTH_DATA_DIR and keeps data across restarts. */
+class EmbeddedDefaultTest {
+
+    @Test
+    void dataSurvivesARestartOnTheEmbeddedDefault() throws Exception {
+        var dataDir = Files.createTempDirectory("berth-embedded-");
+        Map<String, Object> config = Map.of("berth.data-dir", dataDir.toString(), "micronaut.server.port", -1);
+        String id;
+        try (var first = ApplicationContext.run(EmbeddedServer.class, config)) {
+            id = new GraphQLHttp(first.getURI())
+                    .data("mutation { createProject(input: {name: \"kept\"}) { project { id } } }", Map.of())
+                    .path("createProject").path("project").path("id").asText();
+        }
+        assertThat(dataDir.resolve("postgres/PG_VERSION")).exists();
+        try (var second = ApplicationContext.run(EmbeddedServer.class, config)) {
+            var name = new GraphQLHttp(second.getURI())
+                    .data("query($id: ID!) { project(id: $id) { name } }", Map.of("id", id))
+                    .path("project").path("name").asText();
+            assertThat(name).isEqualTo("kept");
+        }
+    }
+}
