@@ -1,18 +1,32 @@
 package dev.berth.api;
 
 import dev.berth.errors.ErrorCode;
-import graphql.analysis.QueryTraverser;
-import graphql.analysis.QueryVisitorFieldEnvironment;
-import graphql.analysis.QueryVisitorStub;
+import graphql.introspection.Introspection;
 import graphql.language.Document;
+import graphql.language.Field;
+import graphql.language.FragmentDefinition;
+import graphql.language.FragmentSpread;
+import graphql.language.InlineFragment;
+import graphql.language.IntValue;
+import graphql.language.NodeUtil;
+import graphql.language.OperationDefinition;
+import graphql.language.SelectionSet;
+import graphql.language.VariableReference;
+import graphql.schema.GraphQLFieldDefinition;
+import graphql.schema.GraphQLFieldsContainer;
 import graphql.schema.GraphQLList;
 import graphql.schema.GraphQLNamedType;
 import graphql.schema.GraphQLSchema;
+import graphql.schema.GraphQLType;
 import graphql.schema.GraphQLTypeUtil;
+import java.util.HashMap;
 import java.util.Map;
 import java.util.Optional;
 
-/** Pure: measures an already validated document against {@link QueryLimits}. */
+/**
+ * Pure: measures a validated document against {@link QueryLimits} by walking it as it would execute. Every
+ * use of a fragment counts again, so fragments spread under many aliases cannot hide cost.
+ */
 final class DocumentAnalysis {
 
     /** A limit the document exceeds. */
@@ -46,65 +60,111 @@ final class DocumentAnalysis {
 
     static Measures measure(GraphQLSchema schema, Document document, String operationName,
                             Map<String, Object> variables, int defaultListSize) {
-        var visitor = new Measuring(defaultListSize);
-        QueryTraverser.newQueryTraverser()
-                .schema(schema)
-                .document(document)
-                .operationName(operationName)
-                .variables(variables)
-                .build()
-                .visitPreOrder(visitor);
-        return new Measures(visitor.maxDepth, visitor.aliases, visitor.cost, visitor.introspection);
+        var found = NodeUtil.getOperation(document, operationName);
+        var walk = new Walk(schema, found.fragmentsByName, effectiveVariables(found.operationDefinition, variables), defaultListSize);
+        var root = switch (found.operationDefinition.getOperation()) {
+            case QUERY -> schema.getQueryType();
+            case MUTATION -> schema.getMutationType();
+            case SUBSCRIPTION -> schema.getSubscriptionType();
+        };
+        walk.selections(found.operationDefinition.getSelectionSet(), root, 1, 1, false);
+        return new Measures(walk.maxDepth, walk.aliases, walk.cost, walk.introspection);
     }
 
-    private static final class Measuring extends QueryVisitorStub {
+    /** Provided variables, plus the operation's declared defaults for the ones not provided. */
+    private static Map<String, Object> effectiveVariables(OperationDefinition operation, Map<String, Object> provided) {
+        var all = new HashMap<>(provided);
+        for (var definition : operation.getVariableDefinitions()) {
+            if (!all.containsKey(definition.getName()) && definition.getDefaultValue() instanceof IntValue i) {
+                all.put(definition.getName(), i.getValue());
+            }
+        }
+        return all;
+    }
+
+    private static final class Walk {
+        private final GraphQLSchema schema;
+        private final Map<String, FragmentDefinition> fragments;
+        private final Map<String, Object> variables;
         private final int defaultListSize;
         int maxDepth;
         int aliases;
         long cost;
         boolean introspection;
 
-        Measuring(int defaultListSize) {
+        Walk(GraphQLSchema schema, Map<String, FragmentDefinition> fragments, Map<String, Object> variables, int defaultListSize) {
+            this.schema = schema;
+            this.fragments = fragments;
+            this.variables = variables;
             this.defaultListSize = defaultListSize;
         }
 
-        @Override
-        public void visitField(QueryVisitorFieldEnvironment env) {
-            if (env.getField().getAlias() != null) aliases++;
-            if (env.isTypeNameIntrospectionField()) return;
-            if (isIntrospection(env)) {
+        /** @param multiplier how many times each field of this selection set may execute */
+        void selections(SelectionSet set, GraphQLType parent, int depth, long multiplier, boolean inIntrospection) {
+            if (set == null) return;
+            for (var selection : set.getSelections()) {
+                switch (selection) {
+                    case Field field -> field(field, parent, depth, multiplier, inIntrospection);
+                    case InlineFragment inline -> selections(inline.getSelectionSet(),
+                            inline.getTypeCondition() == null ? parent : schema.getType(inline.getTypeCondition().getName()),
+                            depth, multiplier, inIntrospection);
+                    case FragmentSpread spread -> {
+                        var fragment = fragments.get(spread.getName());
+                        if (fragment != null) {
+                            selections(fragment.getSelectionSet(), schema.getType(fragment.getTypeCondition().getName()),
+                                    depth, multiplier, inIntrospection);
+                        }
+                    }
+                    default -> { }
+                }
+            }
+        }
+
+        private void field(Field field, GraphQLType parent, int depth, long multiplier, boolean inIntrospection) {
+            if (field.getAlias() != null) aliases++;
+            if (field.getName().equals(Introspection.TypeNameMetaFieldDef.getName())) return;
+            var definition = definition(parent, field.getName());
+            if (definition == null) return;
+            boolean introspective = inIntrospection || field.getName().startsWith("__");
+            if (introspective) {
                 introspection = true;
-                return;
+            } else {
+                maxDepth = Math.max(maxDepth, depth);
+                cost = saturatingAdd(cost, multiplier);
             }
-            int depth = 1;
-            long multiplier = 1;
-            for (var parent = env.getParentEnvironment(); parent != null; parent = parent.getParentEnvironment()) {
-                depth++;
-                multiplier = saturatingMultiply(multiplier, fanOut(parent));
-            }
-            maxDepth = Math.max(maxDepth, depth);
-            cost = saturatingAdd(cost, multiplier);
+            long childMultiplier = introspective ? 1 : saturatingMultiply(multiplier, fanOut(field, definition, parent));
+            selections(field.getSelectionSet(), GraphQLTypeUtil.unwrapAll(definition.getType()), depth + 1, childMultiplier, introspective);
         }
 
-        private boolean isIntrospection(QueryVisitorFieldEnvironment env) {
-            for (var e = env; e != null; e = e.getParentEnvironment()) {
-                if (e.getField().getName().startsWith("__")) return true;
-            }
-            return false;
+        private GraphQLFieldDefinition definition(GraphQLType parent, String name) {
+            if (name.equals(Introspection.SchemaMetaFieldDef.getName())) return Introspection.SchemaMetaFieldDef;
+            if (name.equals(Introspection.TypeMetaFieldDef.getName())) return Introspection.TypeMetaFieldDef;
+            return parent instanceof GraphQLFieldsContainer container ? container.getFieldDefinition(name) : null;
         }
 
-        private long fanOut(QueryVisitorFieldEnvironment env) {
-            if (env.getArguments().get("first") instanceof Number first) return Math.max(0, first.longValue());
-            var type = GraphQLTypeUtil.unwrapNonNull(env.getFieldDefinition().getType());
-            if (!(type instanceof GraphQLList)) return 1;
-            boolean connectionEdges = env.getParentType() instanceof GraphQLNamedType parent
-                    && parent.getName().endsWith("Connection");
+        /** How many results the field may produce: its {@code first}, else a list's default size, else 1. */
+        private long fanOut(Field field, GraphQLFieldDefinition definition, GraphQLType parent) {
+            var first = field.getArguments().stream().filter(a -> a.getName().equals("first")).findFirst()
+                    .map(a -> number(a.getValue()))
+                    .orElseGet(() -> definition.getArgument("first") == null ? null
+                            : number(definition.getArgument("first").getArgumentDefaultValue().getValue()));
+            if (first != null) return Math.max(0, first);
+            if (!(GraphQLTypeUtil.unwrapNonNull(definition.getType()) instanceof GraphQLList)) return 1;
+            // A connection's edges are already counted by the connection's `first`.
+            boolean connectionEdges = parent instanceof GraphQLNamedType named && named.getName().endsWith("Connection");
             return connectionEdges ? 1 : defaultListSize;
         }
 
+        private Long number(Object value) {
+            if (value instanceof IntValue i) return i.getValue().longValue();
+            if (value instanceof VariableReference ref && variables.get(ref.getName()) instanceof Number n) return n.longValue();
+            if (value instanceof Number n) return n.longValue();
+            return null;
+        }
+
         private static long saturatingMultiply(long a, long b) {
-            long r = a * b;
-            return (b != 0 && r / b != a) || r < 0 ? Long.MAX_VALUE : r;
+            if (a == 0 || b == 0) return 0;
+            return a > Long.MAX_VALUE / b ? Long.MAX_VALUE : a * b;
         }
 
         private static long saturatingAdd(long a, long b) {

@@ -14,7 +14,7 @@ public record GraphQLProperties(
         @Bindable(defaultValue = "true") boolean graphiql,
         @Bindable(defaultValue = "12") @Min(1) int maxDepth,
         @Bindable(defaultValue = "30") @Min(0) int maxAliases,
-        @Bindable(defaultValue = "50000") @Min(1) long maxCost,
+        @Bindable(defaultValue = "10000") @Min(1) long maxCost,
         @Bindable(defaultValue = "32768") @Min(64) int maxDocumentBytes,
         @Bindable(defaultValue = "10") @Min(1) int defaultListSize) {
 
