@@ -3,6 +3,7 @@ package dev.berth.api;
 import dev.berth.errors.BerthException;
 import dev.berth.errors.ErrorCode;
 import graphql.GraphQLError;
+import graphql.ErrorType;
 import graphql.GraphqlErrorBuilder;
 import graphql.execution.DataFetcherExceptionHandler;
 import graphql.execution.DataFetcherExceptionHandlerParameters;
@@ -53,7 +54,8 @@ public final class ErrorMapping implements DataFetcherExceptionHandler {
     static GraphQLError requestError(ErrorCode code, String message, String requestId, List<SourceLocation> locations) {
         return GraphqlErrorBuilder.newError()
                 .message(message)
-                .locations(locations)
+                .locations(locations == null || locations.isEmpty() ? null : locations)
+                .errorType(ErrorType.ValidationError)
                 .extensions(Map.of("code", code.name(), "requestId", requestId))
                 .build();
     }
