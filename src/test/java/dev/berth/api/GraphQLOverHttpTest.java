@@ -175,6 +175,17 @@ class GraphQLOverHttpTest extends BerthTestBase {
     }
 
     @Test
+    void corsIsOffUnlessOriginsAreListed() throws Exception {
+        var request = java.net.http.HttpRequest.newBuilder(server.getURI().resolve("/graphql"))
+                .method("OPTIONS", java.net.http.HttpRequest.BodyPublishers.noBody())
+                .header("Origin", "https://anyone.example.test")
+                .header("Access-Control-Request-Method", "POST")
+                .build();
+        var response = java.net.http.HttpClient.newHttpClient().send(request, java.net.http.HttpResponse.BodyHandlers.ofString());
+        assertThat(response.headers().firstValue("access-control-allow-origin")).isEmpty();
+    }
+
+    @Test
     void graphiqlIsServedByDefault() {
         HttpResult page = http().raw("GET", "/graphiql", null, "text/html", null);
         assertThat(page.status()).isEqualTo(200);
