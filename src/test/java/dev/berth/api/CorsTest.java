@@ -8,7 +8,6 @@ import java.net.URI;
 import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
-import java.util.HashMap;
 import java.util.Map;
 import org.junit.jupiter.api.Test;
 
@@ -17,11 +16,8 @@ import org.junit.jupiter.api.Test;
 class CorsTest extends BerthTestBase {
 
     @Override
-    public Map<String, String> getProperties() {
-        var properties = new HashMap<>(super.getProperties());
-        properties.put("berth.cors.enabled", "true");
-        properties.put("berth.cors.allowed-origins", "https://app.example.test");
-        return properties;
+    protected Map<String, String> overrides() {
+        return Map.of("berth.cors.enabled", "true", "berth.cors.allowed-origins", "https://app.example.test");
     }
 
     private HttpResponse<String> preflight(String origin) throws Exception {

@@ -6,7 +6,6 @@ import dev.berth.testing.BerthTestBase;
 import dev.berth.testing.WsClient;
 import io.micronaut.test.extensions.junit5.annotation.MicronautTest;
 import java.time.Duration;
-import java.util.HashMap;
 import java.util.Map;
 import org.junit.jupiter.api.Test;
 
@@ -17,10 +16,8 @@ class GraphQLWsProtocolTest extends BerthTestBase {
     private static final String EVENTS = "subscription { projectEvents { kind projectId project { name } } }";
 
     @Override
-    public Map<String, String> getProperties() {
-        var properties = new HashMap<>(super.getProperties());
-        properties.put("berth.ws.init-timeout", "700ms");
-        return properties;
+    protected Map<String, String> overrides() {
+        return Map.of("berth.ws.init-timeout", "700ms");
     }
 
     private void createProject(String name) {

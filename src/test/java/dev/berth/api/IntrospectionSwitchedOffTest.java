@@ -4,7 +4,6 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import dev.berth.testing.BerthTestBase;
 import io.micronaut.test.extensions.junit5.annotation.MicronautTest;
-import java.util.HashMap;
 import java.util.Map;
 import org.junit.jupiter.api.Test;
 
@@ -13,11 +12,8 @@ import org.junit.jupiter.api.Test;
 class IntrospectionSwitchedOffTest extends BerthTestBase {
 
     @Override
-    public Map<String, String> getProperties() {
-        var properties = new HashMap<>(super.getProperties());
-        properties.put("berth.graphql.introspection", "false");
-        properties.put("berth.graphql.graphiql", "false");
-        return properties;
+    protected Map<String, String> overrides() {
+        return Map.of("berth.graphql.introspection", "false", "berth.graphql.graphiql", "false");
     }
 
     @Test

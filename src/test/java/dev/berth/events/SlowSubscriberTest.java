@@ -6,7 +6,6 @@ import dev.berth.testing.BerthTestBase;
 import io.micronaut.test.extensions.junit5.annotation.MicronautTest;
 import jakarta.inject.Inject;
 import java.time.Duration;
-import java.util.HashMap;
 import java.util.Map;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.TimeUnit;
@@ -21,10 +20,8 @@ class SlowSubscriberTest extends BerthTestBase {
     EventBus events;
 
     @Override
-    public Map<String, String> getProperties() {
-        var properties = new HashMap<>(super.getProperties());
-        properties.put("berth.events.subscriber-buffer", "16");
-        return properties;
+    protected Map<String, String> overrides() {
+        return Map.of("berth.events.subscriber-buffer", "16");
     }
 
     record Tick(int n) {}

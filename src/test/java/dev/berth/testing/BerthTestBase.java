@@ -19,8 +19,15 @@ public abstract class BerthTestBase implements TestPropertyProvider {
     private GraphQLHttp http;
 
     @Override
-    public Map<String, String> getProperties() {
-        return TestServers.properties();
+    public final Map<String, String> getProperties() {
+        var properties = new java.util.HashMap<>(TestServers.properties());
+        properties.putAll(overrides());
+        return properties;
+    }
+
+    /** Settings this test class changes from the defaults. */
+    protected Map<String, String> overrides() {
+        return Map.of();
     }
 
     protected GraphQLHttp http() {
