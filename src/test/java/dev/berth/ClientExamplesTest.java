@@ -42,6 +42,7 @@ class ClientExamplesTest extends BerthTestBase {
     private Run run(List<String> command, int timeoutSeconds) throws IOException, InterruptedException {
         var builder = new ProcessBuilder(command).directory(EXAMPLES.toFile());
         builder.environment().put("BERTH_URL", "http://127.0.0.1:" + server.getPort());
+        builder.environment().put("BERTH_TOKEN", user().accessToken());
         var out = Files.createTempFile("example", ".out");
         var err = Files.createTempFile("example", ".err");
         var process = builder.redirectOutput(out.toFile()).redirectError(err.toFile()).start();
@@ -86,6 +87,7 @@ class ClientExamplesTest extends BerthTestBase {
     void theNodeSubscriberPrintsProjectEvents() throws Exception {
         var builder = new ProcessBuilder("node", "subscribe-project-events.mjs", "--count", "1").directory(EXAMPLES.toFile());
         builder.environment().put("BERTH_URL", "http://127.0.0.1:" + server.getPort());
+        builder.environment().put("BERTH_TOKEN", user().accessToken());
         var out = Files.createTempFile("subscriber", ".out");
         var err = Files.createTempFile("subscriber", ".err");
         var process = builder.redirectOutput(out.toFile()).redirectError(err.toFile()).start();

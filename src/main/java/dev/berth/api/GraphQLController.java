@@ -106,7 +106,8 @@ final class GraphQLController {
                 }
                 Viewer viewer;
                 try {
-                    viewer = viewers.resolve(http.getHeaders().get(HttpHeaders.AUTHORIZATION));
+                    viewer = viewers.resolve(http.getHeaders().get(HttpHeaders.AUTHORIZATION),
+                            http.getHeaders().get("X-Berth-Team"), client(http));
                 } catch (BerthException e) {
                     return respond(401, type, requestId, errors(e.code(), e.getMessage(), requestId));
                 }
@@ -114,6 +115,12 @@ final class GraphQLController {
                 return respond(200, type, requestId, result.toSpecification());
             }
         }
+    }
+
+    /** The caller's address (the socket peer: put a trusted proxy's header handling here when one is added) and agent. */
+    static Viewer.Client client(HttpRequest<?> http) {
+        var address = http.getRemoteAddress().getAddress();
+        return new Viewer.Client(address == null ? null : address.getHostAddress(), http.getHeaders().get(HttpHeaders.USER_AGENT));
     }
 
     private HttpResponse<String> notAcceptable(String requestId) {

@@ -8,6 +8,7 @@ import dev.berth.events.SubscriberTooSlowException;
 import graphql.ExecutionResult;
 import graphql.GraphQLError;
 import graphql.execution.ResultPath;
+import io.micronaut.http.HttpRequest;
 import io.micronaut.scheduling.TaskExecutors;
 import io.micronaut.scheduling.TaskScheduler;
 import io.micronaut.websocket.CloseReason;
@@ -54,11 +55,36 @@ final class GraphQLWsEndpoint {
         this.properties = properties;
         this.blocking = blocking;
         this.scheduler = scheduler;
+        scheduler.scheduleAtFixedRate(properties.revalidateEvery(), properties.revalidateEvery(), this::revalidate);
+    }
+
+    /**
+     * Ends the operations of connections whose credentials no longer hold (token revoked, session ended,
+     * member removed or role changed): each gets an UNAUTHENTICATED error, then the socket closes with 4403.
+     */
+    void revalidate() {
+        for (var connection : connections.values()) {
+            var viewer = connection.viewer();
+            if (viewer == null || !viewer.authenticated() || connection.operations.isEmpty()) continue;
+            try {
+                if (viewers.stillValid(viewer)) continue;
+            } catch (RuntimeException e) {
+                continue; // the database is unreachable: keep streams until it answers again
+            }
+            var error = ErrorMapping.requestError(ErrorCode.UNAUTHENTICATED, "Your credentials were revoked or your membership changed.",
+                    RequestContext.newRequestId(), List.of());
+            for (var id : List.copyOf(connection.operations.keySet())) {
+                var operation = connection.operations.remove(id);
+                if (operation != null) operation.dispose();
+                sendError(connection, id, List.of(error));
+            }
+            connection.close(WsConnection.FORBIDDEN);
+        }
     }
 
     @OnOpen
-    void open(WebSocketSession session) {
-        var connection = new WsConnection(session);
+    void open(WebSocketSession session, HttpRequest<?> request) {
+        var connection = new WsConnection(session, GraphQLController.client(request));
         connections.put(session.getId(), connection);
         scheduler.schedule(properties.initTimeout(), () -> {
             if (!connection.initReceived()) connection.close(WsConnection.INIT_TIMEOUT);
@@ -106,9 +132,10 @@ final class GraphQLWsEndpoint {
             return;
         }
         var authorization = payload instanceof Map<?, ?> map && map.get("authorization") instanceof String s ? s : null;
+        var team = payload instanceof Map<?, ?> map && map.get("team") instanceof String s ? s : null;
         blocking.execute(() -> {
             try {
-                connection.acknowledge(viewers.resolve(authorization));
+                connection.acknowledge(viewers.resolve(authorization, team, connection.client));
                 connection.send(write(Map.of("type", "connection_ack")));
             } catch (BerthException e) {
                 connection.close(WsConnection.FORBIDDEN);

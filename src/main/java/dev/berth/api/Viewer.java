@@ -1,14 +1,51 @@
 package dev.berth.api;
 
 import graphql.schema.DataFetchingEnvironment;
+import io.micronaut.core.annotation.Nullable;
+import java.util.EnumSet;
+import java.util.Set;
 import java.util.UUID;
 
 /**
- * Who is calling, resolved once per request (HTTP) or connection (graphql-ws) and passed to services. Fetchers
- * read it from the GraphQL context; nothing looks it up from a thread-local.
+ * Who is calling, resolved once per request (HTTP) or connection (graphql-ws) and passed to services.
+ * Anonymous callers have no user. A signed-in user acts in one team at a time (their {@code teamId}, with
+ * {@code role} there); a personal access token is bound to one team and narrows scopes and projects.
+ *
+ * @param scopes      effective scopes: the token's scopes ∩ what the role allows (all the role allows for a session)
+ * @param projectIds  the only projects a token may touch, or null for all of the team's
  */
-public record Viewer(UUID teamId) {
+public record Viewer(@Nullable UUID userId, @Nullable UUID teamId, @Nullable Role role, Set<Scope> scopes,
+                     @Nullable UUID tokenId, @Nullable UUID sessionId, @Nullable Set<UUID> projectIds,
+                     boolean instanceAdmin, Client client) {
     static final String CONTEXT_KEY = "berth.viewer";
+
+    /** Where a request came from, for audit and rate limits. */
+    public record Client(@Nullable String ip, @Nullable String userAgent) {
+        public static final Client UNKNOWN = new Client(null, null);
+    }
+
+    public Viewer {
+        scopes = scopes.isEmpty() ? Set.of() : Set.copyOf(EnumSet.copyOf(scopes));
+        projectIds = projectIds == null ? null : Set.copyOf(projectIds);
+        client = client == null ? Client.UNKNOWN : client;
+    }
+
+    public static Viewer anonymous(Client client) {
+        return new Viewer(null, null, null, Set.of(), null, null, null, false, client);
+    }
+
+    public boolean authenticated() {
+        return userId != null;
+    }
+
+    public boolean inTeam() {
+        return teamId != null && role != null;
+    }
+
+    /** True when a token limited to some projects does not include this one. */
+    public boolean excludes(UUID projectId) {
+        return projectIds != null && !projectIds.contains(projectId);
+    }
 
     public static Viewer from(DataFetchingEnvironment env) {
         Viewer viewer = env.getGraphQlContext().get(CONTEXT_KEY);

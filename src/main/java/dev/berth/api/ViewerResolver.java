@@ -4,9 +4,16 @@ import io.micronaut.core.annotation.Nullable;
 
 /**
  * Turns the credentials of a request (the {@code Authorization} header, or {@code authorization} in the
- * graphql-ws {@code connection_init} payload) into a {@link Viewer}. Identity supplies the implementation.
+ * graphql-ws {@code connection_init} payload) into a {@link Viewer}. No credentials give an anonymous viewer.
+ * Identity supplies the implementation.
  */
 public interface ViewerResolver {
-    /** @throws dev.berth.errors.BerthException with code UNAUTHENTICATED when the credentials are not accepted */
-    Viewer resolve(@Nullable String authorization);
+    /**
+     * @param team optional team to act in (header {@code X-Berth-Team} or {@code team} in the connection payload)
+     * @throws dev.berth.errors.BerthException with code UNAUTHENTICATED when credentials are present but not accepted
+     */
+    Viewer resolve(@Nullable String authorization, @Nullable String team, Viewer.Client client);
+
+    /** Re-checks a long-lived viewer (a subscription's): false once its token, session or membership is gone. */
+    boolean stillValid(Viewer viewer);
 }

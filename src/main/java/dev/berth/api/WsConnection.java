@@ -20,12 +20,14 @@ final class WsConnection {
     static final CloseReason TOO_SLOW = new CloseReason(1013, "Subscriber too slow, reconnect");
 
     final WebSocketSession session;
+    final Viewer.Client client;
     final Map<String, Disposable> operations = new ConcurrentHashMap<>();
     private boolean initReceived;
     private volatile Viewer viewer;
 
-    WsConnection(WebSocketSession session) {
+    WsConnection(WebSocketSession session, Viewer.Client client) {
         this.session = session;
+        this.client = client;
     }
 
     /** True the first time only: a second {@code connection_init} closes the connection with 4429. */

@@ -10,4 +10,5 @@ import java.time.Duration;
 @ConfigurationProperties("berth.ws")
 public record WsProperties(
         @Bindable(defaultValue = "10s") @NotNull Duration initTimeout,
-        @Bindable(defaultValue = "100") @Min(1) int maxOperationsPerConnection) {}
+        @Bindable(defaultValue = "100") @Min(1) int maxOperationsPerConnection,
+        @Bindable(defaultValue = "10s") @NotNull Duration revalidateEvery) {}

@@ -4,6 +4,7 @@ import com.fasterxml.jackson.core.JsonProcessingException;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import dev.berth.api.Viewer;
 import dev.berth.errors.ConflictException;
+import dev.berth.errors.ForbiddenException;
 import dev.berth.errors.InvalidInputException;
 import dev.berth.errors.NotFoundException;
 import dev.berth.storage.Ids;
@@ -49,9 +50,26 @@ public class ProjectService {
     @ReadOnly
     public List<Project> page(Viewer viewer, int limit, @Nullable UUID after, @Nullable Object metadataContains) {
         var from = after == null ? BEFORE_ALL : after;
+        if (viewer.projectIds() != null) return restrictedPage(viewer, from, limit, metadataContains);
         if (metadataContains == null) return projects.page(viewer.teamId(), from, limit);
         if (!(metadataContains instanceof Map<?, ?>)) throw new InvalidInputException("metadataContains", "must be a JSON object");
         return projects.pageWhereMetadataContains(viewer.teamId(), from, write(metadataContains, "metadataContains"), limit);
+    }
+
+    /** A token limited to a few projects pages through just those (a handful, so in memory). */
+    private List<Project> restrictedPage(Viewer viewer, UUID from, int limit, @Nullable Object metadataContains) {
+        if (metadataContains != null && !(metadataContains instanceof Map<?, ?>)) {
+            throw new InvalidInputException("metadataContains", "must be a JSON object");
+        }
+        return projects.findByTeamIdAndIdInAndDeletedAtIsNull(viewer.teamId(), viewer.projectIds()).stream()
+                .filter(p -> p.id().compareTo(from) > 0 && (metadataContains == null || contains(p.metadata(), (Map<?, ?>) metadataContains)))
+                .sorted(java.util.Comparator.comparing(Project::id))
+                .limit(limit)
+                .toList();
+    }
+
+    private static boolean contains(Map<String, Object> metadata, Map<?, ?> filter) {
+        return filter.entrySet().stream().allMatch(e -> java.util.Objects.equals(metadata.get(String.valueOf(e.getKey())), e.getValue()));
     }
 
     @ReadOnly
@@ -61,17 +79,20 @@ public class ProjectService {
 
     @ReadOnly
     public Optional<Project> find(Viewer viewer, UUID id) {
+        if (viewer.excludes(id)) return Optional.empty();
         return projects.findByIdAndTeamIdAndDeletedAtIsNull(id, viewer.teamId());
     }
 
     @ReadOnly
     public Map<UUID, Project> byIds(Viewer viewer, Collection<UUID> ids) {
         return projects.findByTeamIdAndIdInAndDeletedAtIsNull(viewer.teamId(), ids).stream()
+                .filter(p -> !viewer.excludes(p.id()))
                 .collect(Collectors.toMap(Project::id, p -> p));
     }
 
     @Transactional
     public Project create(Viewer viewer, Map<String, Object> input) {
+        if (viewer.projectIds() != null) throw new ForbiddenException("This token is limited to some projects and cannot create others.");
         var fields = ProjectInput.forCreate(input);
         checkSize(fields.metadata());
         var project = new Project(Ids.next(), viewer.teamId(), fields.name().value(), fields.description(),
@@ -109,6 +130,7 @@ public class ProjectService {
     @ReadOnly
     public Environment environment(Viewer viewer, UUID id) {
         return environments.findByIdAndTeamIdAndDeletedAtIsNull(id, viewer.teamId())
+                .filter(e -> !viewer.excludes(e.projectId()))
                 .orElseThrow(() -> new NotFoundException("Environment", id));
     }
 

@@ -65,7 +65,9 @@ final class ProjectWiring implements WiringContribution {
     }
 
     private Publisher<ProjectChanged> projectEvents(DataFetchingEnvironment env) {
-        return events.subscribe(ProjectChanged.channel(Viewer.from(env).teamId()), ProjectChanged.class);
+        var viewer = Viewer.from(env);
+        return events.subscribe(ProjectChanged.channel(viewer.teamId()), ProjectChanged.class)
+                .filter(event -> !viewer.excludes(event.projectId()));
     }
 
     private static java.util.UUID inputId(DataFetchingEnvironment env, String field, String key) {

@@ -40,7 +40,7 @@ class GraphQLWsProtocolTest extends BerthTestBase {
 
     @Test
     void theServerSpeaksGraphqlTransportWs() {
-        try (var client = WsClient.connectAndInit(server.getURI())) {
+        try (var client = WsClient.connectAndInit(server.getURI(), user().accessToken())) {
             assertThat(client.subprotocol()).isEqualTo("graphql-transport-ws");
             client.send(Map.of("type", "ping"));
             assertThat(client.next(WAIT).path("type").asText()).isEqualTo("pong");
@@ -49,7 +49,7 @@ class GraphQLWsProtocolTest extends BerthTestBase {
 
     @Test
     void aSubscriptionDeliversCommittedProjectEvents() throws Exception {
-        try (var client = WsClient.connectAndInit(server.getURI())) {
+        try (var client = WsClient.connectAndInit(server.getURI(), user().accessToken())) {
             client.subscribe("s1", EVENTS);
             Thread.sleep(300);
             var name = uniqueName("live");
@@ -60,7 +60,7 @@ class GraphQLWsProtocolTest extends BerthTestBase {
 
     @Test
     void queriesAndMutationsWorkOverTheSocketToo() {
-        try (var client = WsClient.connectAndInit(server.getURI())) {
+        try (var client = WsClient.connectAndInit(server.getURI(), user().accessToken())) {
             client.subscribe("q1", "{ __typename }");
             var next = client.next(WAIT);
             assertThat(next.path("type").asText()).isEqualTo("next");
@@ -73,7 +73,7 @@ class GraphQLWsProtocolTest extends BerthTestBase {
 
     @Test
     void anInvalidDocumentGetsAnErrorMessageAndTheConnectionStays() {
-        try (var client = WsClient.connectAndInit(server.getURI())) {
+        try (var client = WsClient.connectAndInit(server.getURI(), user().accessToken())) {
             client.subscribe("bad", "subscription { nope }");
             var error = client.next(WAIT);
             assertThat(error.path("type").asText()).isEqualTo("error");
@@ -93,7 +93,7 @@ class GraphQLWsProtocolTest extends BerthTestBase {
 
     @Test
     void aSecondInitCloses4429() {
-        try (var client = WsClient.connectAndInit(server.getURI())) {
+        try (var client = WsClient.connectAndInit(server.getURI(), user().accessToken())) {
             client.send(Map.of("type", "connection_init"));
             assertThat(client.awaitClose(WAIT)).isEqualTo(4429);
         }
@@ -110,7 +110,7 @@ class GraphQLWsProtocolTest extends BerthTestBase {
     @Test
     void aMessageThatIsNotProtocolCloses4400() {
         for (var garbage : new String[] {"not json", "[]", "{\"type\": 5}", "{\"type\": \"shout\"}"}) {
-            try (var client = WsClient.connectAndInit(server.getURI())) {
+            try (var client = WsClient.connectAndInit(server.getURI(), user().accessToken())) {
                 client.sendText(garbage);
                 assertThat(client.awaitClose(WAIT)).as(garbage).isEqualTo(4400);
             }
@@ -119,7 +119,7 @@ class GraphQLWsProtocolTest extends BerthTestBase {
 
     @Test
     void aSubscribeWithoutAnIdCloses4400() {
-        try (var client = WsClient.connectAndInit(server.getURI())) {
+        try (var client = WsClient.connectAndInit(server.getURI(), user().accessToken())) {
             client.send(Map.of("type", "subscribe", "payload", Map.of("query", EVENTS)));
             assertThat(client.awaitClose(WAIT)).isEqualTo(4400);
         }
@@ -127,7 +127,7 @@ class GraphQLWsProtocolTest extends BerthTestBase {
 
     @Test
     void aDuplicateOperationIdCloses4409() {
-        try (var client = WsClient.connectAndInit(server.getURI())) {
+        try (var client = WsClient.connectAndInit(server.getURI(), user().accessToken())) {
             client.subscribe("same", EVENTS);
             client.subscribe("same", EVENTS);
             assertThat(client.awaitClose(WAIT)).isEqualTo(4409);
@@ -136,8 +136,8 @@ class GraphQLWsProtocolTest extends BerthTestBase {
 
     @Test
     void oneConnectionCannotCompleteAnothersOperation() throws Exception {
-        try (var victim = WsClient.connectAndInit(server.getURI());
-             var attacker = WsClient.connectAndInit(server.getURI())) {
+        try (var victim = WsClient.connectAndInit(server.getURI(), user().accessToken());
+             var attacker = WsClient.connectAndInit(server.getURI(), user().accessToken())) {
             victim.subscribe("1", EVENTS);
             attacker.send(Map.of("id", "1", "type", "complete"));
             attacker.subscribe("1", "{ __typename }");
@@ -152,7 +152,7 @@ class GraphQLWsProtocolTest extends BerthTestBase {
 
     @Test
     void completeStopsTheSubscription() throws Exception {
-        try (var client = WsClient.connectAndInit(server.getURI())) {
+        try (var client = WsClient.connectAndInit(server.getURI(), user().accessToken())) {
             client.subscribe("c", EVENTS);
             Thread.sleep(300);
             client.send(Map.of("id", "c", "type", "complete"));

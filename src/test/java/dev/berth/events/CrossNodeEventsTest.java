@@ -41,11 +41,12 @@ class CrossNodeEventsTest {
     @Test
     void anEventCommittedOnOneNodeReachesASubscriberOnTheOther() throws Exception {
         assertThat(nodeA.getPort()).isNotEqualTo(nodeB.getPort());
-        try (var subscriber = WsClient.connectAndInit(nodeA.getURI())) {
+        var user = dev.berth.testing.TestUsers.signUp(nodeB.getURI());
+        try (var subscriber = WsClient.connectAndInit(nodeA.getURI(), user.accessToken())) {
             subscriber.subscribe("x", "subscription { projectEvents { kind projectId project { name } } }");
             awaitRedisSubscriber();
             var name = "cross-" + UUID.randomUUID().toString().substring(0, 8);
-            var id = new GraphQLHttp(nodeB.getURI())
+            var id = new GraphQLHttp(nodeB.getURI()).as(user.accessToken())
                     .data("mutation($input: CreateProjectInput!) { createProject(input: $input) { project { id } } }",
                             Map.of("input", Map.of("name", name)))
                     .path("createProject").path("project").path("id").asText();

@@ -16,7 +16,7 @@ public abstract class BerthTestBase implements TestPropertyProvider {
     @Inject
     protected EmbeddedServer server;
 
-    private GraphQLHttp http;
+    private TestUsers.TestUser user;
 
     @Override
     public final Map<String, String> getProperties() {
@@ -30,9 +30,18 @@ public abstract class BerthTestBase implements TestPropertyProvider {
         return Map.of();
     }
 
+    /** A client signed in as this class's own user (signed up on first use, with a team of its own). */
     protected GraphQLHttp http() {
-        if (http == null) http = new GraphQLHttp(server.getURI());
-        return http;
+        return user().http();
+    }
+
+    protected TestUsers.TestUser user() {
+        if (user == null) user = TestUsers.signUp(server.getURI());
+        return user;
+    }
+
+    protected GraphQLHttp anonymous() {
+        return new GraphQLHttp(server.getURI());
     }
 
     /** A project name no other test uses. */

@@ -21,9 +21,31 @@ public final class GraphQLHttp {
 
     private final HttpClient client = HttpClient.newHttpClient();
     private final URI base;
+    private final String bearer;
+    private final String team;
 
+    /** An anonymous client. */
     public GraphQLHttp(URI base) {
+        this(base, null, null);
+    }
+
+    public GraphQLHttp(URI base, String bearer, String team) {
         this.base = base;
+        this.bearer = bearer;
+        this.team = team;
+    }
+
+    /** The same server with other credentials. */
+    public GraphQLHttp as(String bearer) {
+        return new GraphQLHttp(base, bearer, null);
+    }
+
+    public GraphQLHttp inTeam(String teamId) {
+        return new GraphQLHttp(base, bearer, teamId);
+    }
+
+    public String bearer() {
+        return bearer;
     }
 
     public URI base() {
@@ -63,6 +85,8 @@ public final class GraphQLHttp {
                 .method(method, body == null ? HttpRequest.BodyPublishers.noBody() : HttpRequest.BodyPublishers.ofString(body));
         if (contentType != null) builder.header("Content-Type", contentType);
         if (accept != null) builder.header("Accept", accept);
+        if (bearer != null) builder.header("Authorization", "Bearer " + bearer);
+        if (team != null) builder.header("X-Berth-Team", team);
         try {
             var response = client.send(builder.build(), HttpResponse.BodyHandlers.ofString());
             return new HttpResult(response.statusCode(), response.headers(), response.body());

@@ -14,6 +14,8 @@ import redis.embedded.RedisServer;
  * context the tests start (as several Berth nodes share one PostgreSQL and one Dragonfly).
  */
 public final class TestServers {
+    /** The signing secret every test node shares (as every production node shares BERTH_JWT_SECRET). */
+    public static final String JWT_SECRET = "test-secret-0123456789-abcdefghijklmnopqrstuvwxyz";
     private static Map<String, String> properties;
 
     private TestServers() {}
@@ -47,6 +49,7 @@ public final class TestServers {
                     "berth.database.username", "postgres",
                     "berth.database.password", "",
                     "berth.redis.url", "redis://127.0.0.1:" + redisPort,
+                    "berth.jwt.secret", JWT_SECRET,
                     "micronaut.server.port", "-1");
         } catch (IOException e) {
             throw new UncheckedIOException(e);

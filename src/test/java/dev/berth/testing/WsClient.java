@@ -38,10 +38,10 @@ public final class WsClient implements WebSocket.Listener, AutoCloseable {
         return client;
     }
 
-    /** Connects and completes the {@code connection_init} / {@code connection_ack} handshake. */
-    public static WsClient connectAndInit(URI httpBase) {
+    /** Connects and completes the {@code connection_init} / {@code connection_ack} handshake with a bearer token. */
+    public static WsClient connectAndInit(URI httpBase, String bearer) {
         var client = connect(httpBase);
-        client.send(Map.of("type", "connection_init", "payload", Map.of()));
+        client.send(Map.of("type", "connection_init", "payload", bearer == null ? Map.of() : Map.of("authorization", "Bearer " + bearer)));
         var ack = client.next(Duration.ofSeconds(10));
         if (!"connection_ack".equals(ack.path("type").asText())) throw new AssertionError("expected ack, got " + ack);
         return client;

@@ -1,0 +1,173 @@
+package dev.berth.identity;
+
+import dev.berth.api.Role;
+import dev.berth.api.Viewer;
+import dev.berth.errors.ConflictException;
+import dev.berth.errors.ForbiddenException;
+import dev.berth.errors.InvalidInputException;
+import dev.berth.errors.UnauthenticatedException;
+import dev.berth.identity.IdentityRepositories.MembershipRepository;
+import dev.berth.identity.IdentityRepositories.RefreshTokenRepository;
+import dev.berth.identity.IdentityRepositories.SessionRepository;
+import dev.berth.identity.IdentityRepositories.UserRepository;
+import dev.berth.storage.Ids;
+import dev.berth.storage.UniqueViolation;
+import io.micronaut.transaction.annotation.ReadOnly;
+import jakarta.inject.Singleton;
+import jakarta.transaction.Transactional;
+import java.time.Instant;
+import java.util.Collection;
+import java.util.List;
+import java.util.Map;
+import java.util.UUID;
+
+/** Sign-up, sign-in, session refresh and revocation. */
+@Singleton
+public class AuthService {
+    private final UserRepository users;
+    private final MembershipRepository memberships;
+    private final SessionRepository sessions;
+    private final RefreshTokenRepository refreshTokens;
+    private final TeamService teams;
+    private final PasswordHasher hasher;
+    private final AccessTokens accessTokens;
+    private final LoginThrottle throttle;
+    private final IdentityProperties properties;
+
+    AuthService(UserRepository users, MembershipRepository memberships, SessionRepository sessions,
+                RefreshTokenRepository refreshTokens, TeamService teams, PasswordHasher hasher,
+                AccessTokens accessTokens, LoginThrottle throttle, IdentityProperties properties) {
+        this.users = users;
+        this.memberships = memberships;
+        this.sessions = sessions;
+        this.refreshTokens = refreshTokens;
+        this.teams = teams;
+        this.hasher = hasher;
+        this.accessTokens = accessTokens;
+        this.throttle = throttle;
+        this.properties = properties;
+    }
+
+    /**
+     * Creates a user with a team of their own. The instance's first user becomes instance admin and owner
+     * of the bootstrap team (so data made before identity existed stays reachable); later sign-ups may be
+     * switched off with {@code BERTH_IDENTITY_SIGN_UP_ENABLED=false}.
+     */
+    @Transactional
+    public SignedIn signUp(Map<String, Object> input, Viewer.Client client) {
+        var email = Credentials.email("input.email", input.get("email"));
+        var password = Credentials.newPassword("input.password", input.get("password"));
+        var name = Credentials.displayName("input.name", input.get("name"));
+        users.lockSignUps();
+        boolean first = users.countAll() == 0;
+        if (!first && !properties.signUpEnabled()) throw new ForbiddenException("Sign-up is disabled on this instance.");
+        var user = new User(Ids.next(), email, Credentials.normalize(email), name, hasher.hash(password), first, Instant.now(), null);
+        try {
+            users.save(user);
+        } catch (RuntimeException e) {
+            if (UniqueViolation.in(e)) throw new ConflictException("An account with this email already exists.");
+            throw e;
+        }
+        UUID teamId = first ? teams.bootstrapTeamId() : teams.createPersonalTeam(name);
+        memberships.save(new Membership(Ids.next(), teamId, user.id(), Role.OWNER, null));
+        return startSession(user, client);
+    }
+
+    @Transactional
+    public SignedIn login(Map<String, Object> input, Viewer.Client client) {
+        if (!(input.get("email") instanceof String email) || !(input.get("password") instanceof String password)) {
+            throw new InvalidInputException("input", "email and password are required");
+        }
+        var normalized = Credentials.normalize(email);
+        throttle.beforeAttempt(normalized, client);
+        var user = users.findByEmailNormalized(normalized);
+        if (user.isEmpty()) {
+            hasher.burn(password);
+            throttle.failed(normalized);
+            throw wrongCredentials();
+        }
+        if (!hasher.matches(password, user.get().passwordHash())) {
+            throttle.failed(normalized);
+            throw wrongCredentials();
+        }
+        throttle.succeeded(normalized);
+        return startSession(user.get(), client);
+    }
+
+    /** Swaps a refresh token for new tokens. A refresh token presented twice revokes its whole session. */
+    @Transactional(dontRollbackOn = UnauthenticatedException.class)
+    public SignedIn refresh(Object token, Viewer.Client client) {
+        if (!(token instanceof String raw) || !raw.startsWith(SecretTokens.REFRESH_PREFIX)) throw invalidRefresh();
+        var hash = SecretTokens.hash(raw);
+        var stored = refreshTokens.findById(hash).orElseThrow(AuthService::invalidRefresh);
+        var session = sessions.findById(stored.sessionId()).orElseThrow(AuthService::invalidRefresh);
+        if (refreshTokens.use(hash) == 0) {
+            sessions.revoke(session.id());
+            throw invalidRefresh();
+        }
+        if (!session.liveAt(Instant.now())) throw invalidRefresh();
+        var user = users.findById(session.userId()).orElseThrow(AuthService::invalidRefresh);
+        return tokens(user, session.id());
+    }
+
+    @ReadOnly
+    public User user(UUID id) {
+        return users.findById(id).orElseThrow(() -> new UnauthenticatedException("Unknown user."));
+    }
+
+    @ReadOnly
+    public List<User> users(Collection<UUID> ids) {
+        return users.findByIdIn(ids);
+    }
+
+    /** Revokes the caller's session: its refresh tokens stop working and so do its access tokens. */
+    @Transactional
+    public UUID logout(Viewer viewer) {
+        requireSession(viewer);
+        sessions.revoke(viewer.sessionId());
+        return viewer.sessionId();
+    }
+
+    /** Changes the caller's password and revokes every other session of theirs. */
+    @Transactional
+    public User changePassword(Viewer viewer, Map<String, Object> input) {
+        requireSession(viewer);
+        var user = users.findById(viewer.userId()).orElseThrow(() -> new UnauthenticatedException("Unknown user."));
+        if (!(input.get("currentPassword") instanceof String current) || !hasher.matches(current, user.passwordHash())) {
+            throw new InvalidInputException("input.currentPassword", "does not match");
+        }
+        var password = Credentials.newPassword("input.newPassword", input.get("newPassword"));
+        var changed = users.update(user.withPasswordHash(hasher.hash(password), Instant.now()));
+        sessions.revokeOthers(user.id(), viewer.sessionId());
+        return changed;
+    }
+
+    private SignedIn startSession(User user, Viewer.Client client) {
+        var session = sessions.save(new Session(Ids.next(), user.id(), null, Instant.now().plus(properties.sessionTtl()),
+                null, client.ip(), truncate(client.userAgent())));
+        return tokens(user, session.id());
+    }
+
+    private SignedIn tokens(User user, UUID sessionId) {
+        var refresh = SecretTokens.generate(SecretTokens.REFRESH_PREFIX);
+        refreshTokens.save(new RefreshToken(SecretTokens.hash(refresh), sessionId, null, null));
+        var access = accessTokens.issue(user.id(), sessionId);
+        return new SignedIn(access, Instant.now().plus(properties.accessTokenTtl()), refresh, user);
+    }
+
+    private static void requireSession(Viewer viewer) {
+        if (viewer.sessionId() == null) throw new ForbiddenException("This needs a signed-in session, not an API token.");
+    }
+
+    private static String truncate(String userAgent) {
+        return userAgent == null || userAgent.length() <= 512 ? userAgent : userAgent.substring(0, 512);
+    }
+
+    private static UnauthenticatedException wrongCredentials() {
+        return new UnauthenticatedException("Wrong email or password.");
+    }
+
+    private static UnauthenticatedException invalidRefresh() {
+        return new UnauthenticatedException("The refresh token is invalid, used or expired.");
+    }
+}
