@@ -39,7 +39,10 @@ final class DocumentAnalysis {
 
     static Optional<Violation> check(GraphQLSchema schema, Document document, String operationName,
                                      Map<String, Object> variables, QueryLimits limits) {
-        var m = measure(schema, document, operationName, variables, limits.defaultListSize());
+        return check(measure(schema, document, operationName, variables, limits.defaultListSize()), limits);
+    }
+
+    static Optional<Violation> check(Measures m, QueryLimits limits) {
         if (m.introspection() && !limits.introspection()) {
             return Optional.of(new Violation(ErrorCode.INTROSPECTION_DISABLED, "Introspection is disabled on this server."));
         }

@@ -4,6 +4,7 @@ import com.fasterxml.jackson.core.JsonProcessingException;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import dev.berth.errors.BerthException;
 import dev.berth.errors.ErrorCode;
+import dev.berth.errors.RateLimitedException;
 import graphql.ExecutionResult;
 import graphql.GraphQLError;
 import graphql.language.OperationDefinition.Operation;
@@ -36,11 +37,13 @@ final class GraphQLController {
     private final GraphQLRunner runner;
     private final ViewerResolver viewers;
     private final ObjectMapper json;
+    private final CostBudget budget;
 
-    GraphQLController(GraphQLRunner runner, ViewerResolver viewers, ObjectMapper json) {
+    GraphQLController(GraphQLRunner runner, ViewerResolver viewers, ObjectMapper json, CostBudget budget) {
         this.runner = runner;
         this.viewers = viewers;
         this.json = json;
+        this.budget = budget;
     }
 
     @Post(consumes = MediaType.ALL, produces = MediaType.ALL)
@@ -110,6 +113,14 @@ final class GraphQLController {
                             http.getHeaders().get("X-Berth-Team"), client(http));
                 } catch (BerthException e) {
                     return respond(401, type, requestId, errors(e.code(), e.getMessage(), requestId));
+                }
+                try {
+                    budget.spend(viewer, ready.cost());
+                } catch (RateLimitedException e) {
+                    runner.countRejected("rate-limited");
+                    var body = Map.<String, Object>of("errors", List.of(ErrorMapping.toError(e, requestId,
+                            graphql.execution.ResultPath.rootPath(), List.of()).toSpecification()));
+                    return respond(429, type, requestId, body).header(HttpHeaders.RETRY_AFTER, String.valueOf(Math.max(1, e.retryAfter().toSeconds())));
                 }
                 ExecutionResult result = runner.execute(ready, viewer, requestId);
                 return respond(200, type, requestId, result.toSpecification());

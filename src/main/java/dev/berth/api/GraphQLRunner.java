@@ -47,7 +47,8 @@ final class GraphQLRunner {
     /** The outcome of checking a request before execution. */
     sealed interface Prepared permits Ready, Rejected {}
 
-    record Ready(OperationRequest request, Document document, Operation operation) implements Prepared {}
+    /** Checked and ready; {@code cost} is what it spends from the caller's rate budget. */
+    record Ready(OperationRequest request, Document document, Operation operation, long cost) implements Prepared {}
 
     /** Refused before execution; {@code stage} decides the HTTP status. */
     record Rejected(List<GraphQLError> errors, Stage stage) implements Prepared {}
@@ -82,15 +83,11 @@ final class GraphQLRunner {
                     .toList();
             return new Rejected(errors, Stage.VALIDATION);
         }
-        try {
-            var violation = DocumentAnalysis.check(schema, document, request.operationName(), request.variables(), properties.limits());
-            if (violation.isPresent()) {
-                return rejected(violation.get().code(), violation.get().message(), requestId, Stage.VALIDATION);
-            }
-        } catch (GraphQLException e) {
-            return rejected(ErrorCode.GRAPHQL_VALIDATION_FAILED, e.getMessage(), requestId, Stage.VALIDATION);
-        }
-        return new Ready(request, document, operation);
+        var measures = DocumentAnalysis.measure(schema, document, request.operationName(), request.variables(),
+                properties.limits().defaultListSize());
+        var violation = DocumentAnalysis.check(measures, properties.limits());
+        if (violation.isPresent()) return rejected(violation.get().code(), violation.get().message(), requestId, Stage.VALIDATION);
+        return new Ready(request, document, operation, Math.max(1, measures.cost()));
     }
 
     ExecutionResult execute(Ready ready, Viewer viewer, String requestId) {

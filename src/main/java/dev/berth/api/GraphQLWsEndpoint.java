@@ -4,6 +4,7 @@ import com.fasterxml.jackson.core.JsonProcessingException;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import dev.berth.errors.BerthException;
 import dev.berth.errors.ErrorCode;
+import dev.berth.errors.RateLimitedException;
 import dev.berth.events.SubscriberTooSlowException;
 import graphql.ExecutionResult;
 import graphql.GraphQLError;
@@ -44,11 +45,13 @@ final class GraphQLWsEndpoint {
     private final WsProperties properties;
     private final ExecutorService blocking;
     private final TaskScheduler scheduler;
+    private final CostBudget budget;
     private final Map<String, WsConnection> connections = new ConcurrentHashMap<>();
 
     GraphQLWsEndpoint(GraphQLRunner runner, ViewerResolver viewers, ObjectMapper json, WsProperties properties,
                       @Named(TaskExecutors.BLOCKING) ExecutorService blocking,
-                      @Named(TaskExecutors.SCHEDULED) TaskScheduler scheduler) {
+                      @Named(TaskExecutors.SCHEDULED) TaskScheduler scheduler, CostBudget budget) {
+        this.budget = budget;
         this.runner = runner;
         this.viewers = viewers;
         this.json = json;
@@ -182,6 +185,13 @@ final class GraphQLWsEndpoint {
                 sendError(connection, id, rejected.errors());
             }
             case GraphQLRunner.Ready ready -> {
+                try {
+                    budget.spend(viewer, ready.cost());
+                } catch (RateLimitedException e) {
+                    connection.operations.remove(id, slot);
+                    sendError(connection, id, List.of(ErrorMapping.toError(e, requestId, ResultPath.rootPath(), List.of())));
+                    return;
+                }
                 ExecutionResult result = runner.execute(ready, viewer, requestId);
                 Flux<ExecutionResult> results = result.getData() instanceof Publisher<?> stream && result.getErrors().isEmpty()
                         ? Flux.from(stream).cast(ExecutionResult.class)

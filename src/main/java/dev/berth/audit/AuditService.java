@@ -20,14 +20,17 @@ public class AuditService {
 
     private final AuditRepository events;
     private final EventBus bus;
+    private final dev.berth.storage.Tenancy tenancy;
 
-    AuditService(AuditRepository events, EventBus bus) {
+    AuditService(AuditRepository events, EventBus bus, dev.berth.storage.Tenancy tenancy) {
         this.events = events;
         this.bus = bus;
+        this.tenancy = tenancy;
     }
 
     @ReadOnly
     public List<AuditEvent> page(Viewer viewer, @Nullable Map<String, Object> filter, @Nullable String search, int limit, @Nullable UUID before) {
+        tenancy.enter(viewer.teamId());
         var f = filter == null ? Map.<String, Object>of() : filter;
         var actor = f.get("actorId") == null ? null : dev.berth.api.Arguments.id("filter.actorId", f.get("actorId"));
         if (search != null && search.length() > 200) throw new InvalidInputException("search", "at most 200 characters");
@@ -38,6 +41,7 @@ public class AuditService {
 
     @ReadOnly
     public Optional<AuditEvent> find(Viewer viewer, UUID id) {
+        tenancy.enter(viewer.teamId());
         return events.findById(id).filter(e -> viewer.teamId().equals(e.teamId()));
     }
 

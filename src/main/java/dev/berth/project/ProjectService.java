@@ -8,6 +8,7 @@ import dev.berth.errors.ForbiddenException;
 import dev.berth.errors.InvalidInputException;
 import dev.berth.errors.NotFoundException;
 import dev.berth.storage.Ids;
+import dev.berth.storage.Tenancy;
 import dev.berth.storage.UniqueViolation;
 import io.micronaut.context.event.ApplicationEventPublisher;
 import io.micronaut.core.annotation.Nullable;
@@ -37,9 +38,11 @@ public class ProjectService {
     private final EnvironmentRepository environments;
     private final ApplicationEventPublisher<ProjectChanged> changes;
     private final ObjectMapper json;
+    private final Tenancy tenancy;
 
     ProjectService(ProjectRepository projects, EnvironmentRepository environments,
-                   ApplicationEventPublisher<ProjectChanged> changes, ObjectMapper json) {
+                   ApplicationEventPublisher<ProjectChanged> changes, ObjectMapper json, Tenancy tenancy) {
+        this.tenancy = tenancy;
         this.projects = projects;
         this.environments = environments;
         this.changes = changes;
@@ -49,6 +52,7 @@ public class ProjectService {
     /** Up to {@code limit} projects after {@code after}, in id order; optionally only those whose metadata contains a JSON object. */
     @ReadOnly
     public List<Project> page(Viewer viewer, int limit, @Nullable UUID after, @Nullable Object metadataContains) {
+        tenancy.enter(viewer.teamId());
         var from = after == null ? BEFORE_ALL : after;
         if (viewer.projectIds() != null) return restrictedPage(viewer, from, limit, metadataContains);
         if (metadataContains == null) return projects.page(viewer.teamId(), from, limit);
@@ -74,17 +78,20 @@ public class ProjectService {
 
     @ReadOnly
     public Project get(Viewer viewer, UUID id) {
+        tenancy.enter(viewer.teamId());
         return find(viewer, id).orElseThrow(() -> new NotFoundException("Project", id));
     }
 
     @ReadOnly
     public Optional<Project> find(Viewer viewer, UUID id) {
+        tenancy.enter(viewer.teamId());
         if (viewer.excludes(id)) return Optional.empty();
         return projects.findByIdAndTeamIdAndDeletedAtIsNull(id, viewer.teamId());
     }
 
     @ReadOnly
     public Map<UUID, Project> byIds(Viewer viewer, Collection<UUID> ids) {
+        tenancy.enter(viewer.teamId());
         return projects.findByTeamIdAndIdInAndDeletedAtIsNull(viewer.teamId(), ids).stream()
                 .filter(p -> !viewer.excludes(p.id()))
                 .collect(Collectors.toMap(Project::id, p -> p));
@@ -92,6 +99,7 @@ public class ProjectService {
 
     @Transactional
     public Project create(Viewer viewer, Map<String, Object> input) {
+        tenancy.enter(viewer.teamId());
         if (viewer.projectIds() != null) throw new ForbiddenException("This token is limited to some projects and cannot create others.");
         var fields = ProjectInput.forCreate(input);
         checkSize(fields.metadata());
@@ -105,6 +113,7 @@ public class ProjectService {
 
     @Transactional
     public Project update(Viewer viewer, UUID id, Map<String, Object> input) {
+        tenancy.enter(viewer.teamId());
         var current = get(viewer, id);
         var fields = ProjectInput.forUpdate(input);
         checkSize(fields.metadata());
@@ -120,6 +129,7 @@ public class ProjectService {
     /** Soft-deletes the project and its environments; the name becomes free. */
     @Transactional
     public UUID delete(Viewer viewer, UUID id) {
+        tenancy.enter(viewer.teamId());
         var project = get(viewer, id);
         environments.softDeleteByProject(id, viewer.teamId());
         projects.softDelete(id, viewer.teamId());
@@ -129,6 +139,7 @@ public class ProjectService {
 
     @ReadOnly
     public Environment environment(Viewer viewer, UUID id) {
+        tenancy.enter(viewer.teamId());
         return environments.findByIdAndTeamIdAndDeletedAtIsNull(id, viewer.teamId())
                 .filter(e -> !viewer.excludes(e.projectId()))
                 .orElseThrow(() -> new NotFoundException("Environment", id));
@@ -137,6 +148,7 @@ public class ProjectService {
     /** The live environments of each project, by name; one statement for any number of projects. */
     @ReadOnly
     public Map<UUID, List<Environment>> environmentsOf(Viewer viewer, Collection<UUID> projectIds) {
+        tenancy.enter(viewer.teamId());
         var byProject = new HashMap<UUID, List<Environment>>();
         projectIds.forEach(id -> byProject.put(id, new ArrayList<>()));
         for (var environment : environments.findByTeamIdAndProjectIdInAndDeletedAtIsNullOrderByName(viewer.teamId(), projectIds)) {
@@ -147,6 +159,7 @@ public class ProjectService {
 
     @Transactional
     public Environment createEnvironment(Viewer viewer, UUID projectId, Object name) {
+        tenancy.enter(viewer.teamId());
         var validName = ResourceName.of("input.name", name);
         var project = get(viewer, projectId);
         var environment = new Environment(Ids.next(), viewer.teamId(), project.id(), validName.value(), null, null, null);
@@ -157,6 +170,7 @@ public class ProjectService {
 
     @Transactional
     public Environment renameEnvironment(Viewer viewer, UUID id, Object name) {
+        tenancy.enter(viewer.teamId());
         var validName = ResourceName.of("input.name", name);
         var current = environment(viewer, id);
         var saved = unique(() -> environments.update(current.renamed(validName.value())), environmentTaken(validName));
@@ -166,6 +180,7 @@ public class ProjectService {
 
     @Transactional
     public UUID deleteEnvironment(Viewer viewer, UUID id) {
+        tenancy.enter(viewer.teamId());
         var current = environment(viewer, id);
         environments.softDelete(id, viewer.teamId());
         publish(ProjectChanged.Kind.UPDATED, get(viewer, current.projectId()));

@@ -24,37 +24,51 @@ import net.ttddyy.dsproxy.support.ProxyDataSourceBuilder;
  */
 @Factory
 final class DataSourceFactory {
+    /** The role runtime connections act as (created by migration V0010). */
+    static final String RUNTIME_ROLE = "berth_runtime";
 
-    /** The connection pool; closed when the context stops. Not a DataSource bean itself, so nothing wraps it. */
+
+    /**
+     * The connection pool; closed when the context stops. Not a DataSource bean itself, so nothing wraps it.
+     * Migrations run first, as the configured user, on a pool of their own; then every runtime connection
+     * becomes {@code berth_runtime}, so row-level security applies even when the configured user owns the
+     * tables or is a superuser.
+     */
     @Singleton
     @Bean(preDestroy = "close")
-    DatabasePool pool(DatabaseProperties properties, @Nullable EmbeddedServers embedded) {
+    DatabasePool pool(DatabaseProperties properties, @Nullable EmbeddedServers embedded,
+                      FlywayMigrator migrator, @Named("default") FlywayConfigurationProperties flyway) {
         var target = target(properties, embedded);
-        var config = new HikariConfig();
-        config.setPoolName("berth");
-        config.setJdbcUrl(target.url());
-        if (target.username() != null) config.setUsername(target.username());
-        if (target.password() != null && !target.password().isEmpty()) config.setPassword(target.password());
-        config.setMaximumPoolSize(properties.maxPoolSize());
-        // Strings bound to jsonb or other typed columns are cast by the server.
-        config.addDataSourceProperty("stringtype", "unspecified");
-        config.addDataSourceProperty("ApplicationName", "berth");
+        try (var owner = new HikariDataSource(config(target, 2, "berth-migrations"))) {
+            // Concurrent starts are safe: Flyway locks its history table.
+            migrator.run(flyway, owner);
+        }
+        var config = config(target, properties.maxPoolSize(), "berth");
+        config.setConnectionInitSql("SET ROLE " + RUNTIME_ROLE);
         return new DatabasePool(new HikariDataSource(config));
     }
 
     @Singleton
     @Primary
     @Named("default")
-    DataSource dataSource(DatabasePool pool, MeterRegistry meters,
-                          FlywayMigrator migrator, @Named("default") FlywayConfigurationProperties flyway) {
-        var dataSource = ProxyDataSourceBuilder.create(pool.hikari())
+    DataSource dataSource(DatabasePool pool, MeterRegistry meters) {
+        return ProxyDataSourceBuilder.create(pool.hikari())
                 .name("berth")
                 .listener(new CountingListener(meters.counter("berth.sql.statements")))
                 .build();
-        // micronaut-flyway migrates only data sources it names itself; ours is built here, so migrate it here,
-        // before any other bean can use it. Concurrent starts are safe: Flyway locks its history table.
-        migrator.run(flyway, dataSource);
-        return dataSource;
+    }
+
+    private static HikariConfig config(JdbcTarget target, int size, String name) {
+        var config = new HikariConfig();
+        config.setPoolName(name);
+        config.setJdbcUrl(target.url());
+        if (target.username() != null) config.setUsername(target.username());
+        if (target.password() != null && !target.password().isEmpty()) config.setPassword(target.password());
+        config.setMaximumPoolSize(size);
+        // Strings bound to jsonb or other typed columns are cast by the server.
+        config.addDataSourceProperty("stringtype", "unspecified");
+        config.addDataSourceProperty("ApplicationName", "berth");
+        return config;
     }
 
     private static JdbcTarget target(DatabaseProperties properties, @Nullable EmbeddedServers embedded) {

@@ -1,0 +1,41 @@
+package dev.berth.api;
+
+import dev.berth.errors.RateLimitedException;
+import dev.berth.ratelimit.RateLimiter;
+import jakarta.inject.Singleton;
+import java.time.Duration;
+
+/** Spends a document's cost from the caller's per-minute budget in Dragonfly, shared by every Berth node. */
+@Singleton
+final class CostBudget {
+    private static final Duration WINDOW = Duration.ofMinutes(1);
+
+    private final RateLimiter limiter;
+    private final RateLimitProperties properties;
+
+    CostBudget(RateLimiter limiter, RateLimitProperties properties) {
+        this.limiter = limiter;
+        this.properties = properties;
+    }
+
+    /** @throws RateLimitedException when this document would exceed the caller's budget */
+    void spend(Viewer viewer, long cost) {
+        if (!properties.enabled()) return;
+        String key;
+        long limit;
+        if (viewer.tokenId() != null) {
+            key = "berth:rl:cost:token:" + viewer.tokenId();
+            limit = properties.costPerMinute();
+        } else if (viewer.userId() != null) {
+            key = "berth:rl:cost:user:" + viewer.userId();
+            limit = properties.costPerMinute();
+        } else {
+            key = "berth:rl:cost:ip:" + viewer.client().ip();
+            limit = properties.anonymousCostPerMinute();
+        }
+        var outcome = limiter.spend(key, cost, limit, WINDOW);
+        if (!outcome.allowed()) {
+            throw new RateLimitedException("Query cost budget of " + limit + " per minute exceeded.", outcome.retryAfter());
+        }
+    }
+}
