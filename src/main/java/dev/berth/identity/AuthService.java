@@ -33,8 +33,9 @@ public class AuthService {
     private final AccessTokens accessTokens;
     private final LoginThrottle throttle;
     private final IdentityProperties properties;
+    private final SessionRevocation revocation;
 
-    AuthService(UserRepository users, MembershipRepository memberships, SessionRepository sessions,
+    AuthService(SessionRevocation revocation, UserRepository users, MembershipRepository memberships, SessionRepository sessions,
                 RefreshTokenRepository refreshTokens, TeamService teams, PasswordHasher hasher,
                 AccessTokens accessTokens, LoginThrottle throttle, IdentityProperties properties) {
         this.users = users;
@@ -46,6 +47,7 @@ public class AuthService {
         this.accessTokens = accessTokens;
         this.throttle = throttle;
         this.properties = properties;
+        this.revocation = revocation;
     }
 
     /**
@@ -95,14 +97,14 @@ public class AuthService {
     }
 
     /** Swaps a refresh token for new tokens. A refresh token presented twice revokes its whole session. */
-    @Transactional(dontRollbackOn = UnauthenticatedException.class)
+    @Transactional
     public SignedIn refresh(Object token, Viewer.Client client) {
         if (!(token instanceof String raw) || !raw.startsWith(SecretTokens.REFRESH_PREFIX)) throw invalidRefresh();
         var hash = SecretTokens.hash(raw);
         var stored = refreshTokens.findById(hash).orElseThrow(AuthService::invalidRefresh);
         var session = sessions.findById(stored.sessionId()).orElseThrow(AuthService::invalidRefresh);
         if (refreshTokens.use(hash) == 0) {
-            sessions.revoke(session.id());
+            revocation.revokeNow(session.id());
             throw invalidRefresh();
         }
         if (!session.liveAt(Instant.now())) throw invalidRefresh();

@@ -11,6 +11,7 @@ import dev.berth.identity.IdentityRepositories.UserRepository;
 import io.micronaut.core.annotation.Nullable;
 import io.micronaut.transaction.annotation.ReadOnly;
 import jakarta.inject.Singleton;
+import jakarta.transaction.Transactional;
 import java.time.Instant;
 import java.util.EnumSet;
 import java.util.Optional;
@@ -39,7 +40,7 @@ class TokenViewerResolver implements ViewerResolver {
     }
 
     @Override
-    @ReadOnly
+    @Transactional // records a token's last use
     public Viewer resolve(@Nullable String authorization, @Nullable String team, Viewer.Client client) {
         if (authorization == null || authorization.isBlank()) return Viewer.anonymous(client);
         if (!authorization.regionMatches(true, 0, "Bearer ", 0, 7)) throw invalid();
