@@ -1,0 +1,135 @@
+package dev.berth.audit;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import dev.berth.testing.BerthTestBase;
+import dev.berth.testing.TestServers;
+import dev.berth.testing.TestUsers;
+import graphql.schema.GraphQLSchema;
+import io.micronaut.test.extensions.junit5.annotation.MicronautTest;
+import jakarta.inject.Inject;
+import java.sql.DriverManager;
+import java.util.ArrayList;
+import java.util.HashSet;
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
+
+/**
+ * Every mutation leaves an audit event, in the same transaction, without secret values; the log is searchable
+ * and only OWNER and ADMIN read it.
+ */
+@MicronautTest
+class AuditLogTest extends BerthTestBase {
+    private static final String PASSWORD_2 = "another long passphrase 2";
+
+    @Inject
+    GraphQLSchema schema;
+
+    private TestUsers.TestUser owner;
+    private final List<String> secrets = new ArrayList<>();
+    private final List<String> actors = new ArrayList<>();
+
+    /** Runs every mutation of the schema once, successfully. */
+    @BeforeAll
+    void everyMutationOnce() {
+        owner = TestUsers.signUp(server.getURI());
+        secrets.add(TestUsers.PASSWORD);
+        secrets.add(owner.refreshToken());
+        var h = owner.http();
+        var login = anonymous().data("mutation($i: LoginInput!) { login(input: $i) { refreshToken } }",
+                Map.of("i", Map.of("email", owner.email(), "password", TestUsers.PASSWORD))).path("login").path("refreshToken").asText();
+        anonymous().data("mutation($t: String!) { refreshSession(input: {refreshToken: $t}) { accessToken } }", Map.of("t", login));
+        secrets.add(login);
+        var project = h.data("mutation { createProject(input: {name: \"audited-shop\", metadata: {owner: \"payments\"}}) { project { id } } }", Map.of())
+                .path("createProject").path("project").path("id").asText();
+        h.data("mutation($id: ID!) { updateProject(input: {id: $id, description: \"kept\"}) { project { id } } }", Map.of("id", project));
+        var env = h.data("mutation($id: ID!) { createEnvironment(input: {projectId: $id, name: \"staging\"}) { environment { id } } }",
+                Map.of("id", project)).path("createEnvironment").path("environment").path("id").asText();
+        h.data("mutation($id: ID!) { renameEnvironment(input: {id: $id, name: \"qa\"}) { environment { id } } }", Map.of("id", env));
+        h.data("mutation($id: ID!) { deleteEnvironment(input: {id: $id}) { deletedEnvironmentId } }", Map.of("id", env));
+        var token = h.data("mutation { createApiToken(input: {name: \"ci\", scopes: [\"read\"]}) { token apiToken { id } } }", Map.of())
+                .path("createApiToken");
+        secrets.add(token.path("token").asText());
+        h.data("mutation($id: ID!) { revokeApiToken(input: {id: $id}) { apiToken { id } } }", Map.of("id", token.path("apiToken").path("id").asText()));
+        var invitee = TestUsers.signUp(server.getURI());
+        actors.add(invitee.id());
+        var invite = h.data("mutation($e: String!) { inviteMember(input: {email: $e, role: MEMBER}) { token } }", Map.of("e", invitee.email()))
+                .path("inviteMember").path("token").asText();
+        secrets.add(invite);
+        invitee.http().data("mutation($t: String!) { acceptInvitation(input: {token: $t}) { role } }", Map.of("t", invite));
+        h.data("mutation($u: ID!) { changeMemberRole(input: {userId: $u, role: VIEWER}) { member { role } } }", Map.of("u", invitee.id()));
+        h.data("mutation($u: ID!) { removeMember(input: {userId: $u}) { removedUserId } }", Map.of("u", invitee.id()));
+        var team = h.data("mutation { createTeam(input: {name: \"Second\"}) { team { id } } }", Map.of()).path("createTeam").path("team").path("id").asText();
+        var second = TestUsers.signUp(server.getURI());
+        actors.add(second.id());
+        var ownerInvite = owner.http().inTeam(team).data("mutation($e: String!) { inviteMember(input: {email: $e, role: OWNER}) { token } }",
+                Map.of("e", second.email())).path("inviteMember").path("token").asText();
+        second.http().data("mutation($t: String!) { acceptInvitation(input: {token: $t}) { role } }", Map.of("t", ownerInvite));
+        h.data("mutation($t: ID!) { leaveTeam(input: {teamId: $t}) { teamId } }", Map.of("t", team));
+        h.data("mutation($id: ID!) { deleteProject(input: {id: $id}) { deletedProjectId } }", Map.of("id", project));
+        h.data("mutation($i: ChangePasswordInput!) { changePassword(input: $i) { user { id } } }",
+                Map.of("i", Map.of("currentPassword", TestUsers.PASSWORD, "newPassword", PASSWORD_2)));
+        secrets.add(PASSWORD_2);
+        h.data("mutation { logout { clientMutationId } }", Map.of());
+        owner = new TestUsers.TestUser(owner.id(), owner.email(), owner.teamId(), null, null, anonymous().as(
+                anonymous().data("mutation($i: LoginInput!) { login(input: $i) { accessToken } }",
+                        Map.of("i", Map.of("email", owner.email(), "password", PASSWORD_2))).path("login").path("accessToken").asText()));
+    }
+
+    /** Reads the table as its owner, past row-level security, to see team-less rows too. */
+    private List<Map<String, String>> rowsOf(String actorId) throws Exception {
+        var props = TestServers.properties();
+        try (var c = DriverManager.getConnection(props.get("berth.database.url"), props.get("berth.database.username"), "");
+             var s = c.prepareStatement("SELECT action, details::text AS details FROM audit_events WHERE actor_id = CAST(? AS uuid)")) {
+            s.setString(1, actorId);
+            var rows = s.executeQuery();
+            var out = new ArrayList<Map<String, String>>();
+            while (rows.next()) out.add(Map.of("action", rows.getString(1), "details", rows.getString(2)));
+            return out;
+        }
+    }
+
+    @Test
+    void everyMutationOfTheSchemaWroteAnAuditEvent() throws Exception {
+        Set<String> mutations = new HashSet<>();
+        schema.getMutationType().getFieldDefinitions().forEach(f -> mutations.add(f.getName()));
+        Set<String> audited = new HashSet<>();
+        rowsOf(owner.id()).forEach(r -> audited.add(r.get("action")));
+        for (var actor : actors) rowsOf(actor).forEach(r -> audited.add(r.get("action")));
+        assertThat(audited).containsAll(mutations);
+    }
+
+    @Test
+    void noSecretValueIsInTheAuditLog() throws Exception {
+        var rows = new ArrayList<>(rowsOf(owner.id()));
+        for (var actor : actors) rows.addAll(rowsOf(actor));
+        var all = rows.toString();
+        for (var secret : secrets) assertThat(all).doesNotContain(secret);
+        assertThat(all).contains("***");
+    }
+
+    @Test
+    void ownersSearchTheirTeamsLogByFullText() {
+        var found = owner.http().data("{ auditEvents(search: \"payments\", first: 10) { edges { node { action resourceType details } } } }", Map.of())
+                .path("auditEvents").path("edges");
+        assertThat(found).isNotEmpty();
+        assertThat(found.get(0).path("node").path("action").asText()).isEqualTo("createProject");
+        var filtered = owner.http().data("{ auditEvents(filter: {action: \"deleteProject\"}, first: 10) { edges { node { resourceType actorId } } } }", Map.of())
+                .path("auditEvents").path("edges");
+        assertThat(filtered).hasSize(1);
+        assertThat(filtered.get(0).path("node").path("resourceType").asText()).isEqualTo("Project");
+        assertThat(filtered.get(0).path("node").path("actorId").asText()).isEqualTo(owner.id());
+        var none = owner.http().data("{ auditEvents(search: \"nonexistentword\", first: 10) { edges { cursor } } }", Map.of());
+        assertThat(none.path("auditEvents").path("edges")).isEmpty();
+    }
+
+    @Test
+    void anotherTeamSeesNoneOfIt() {
+        var stranger = TestUsers.signUp(server.getURI());
+        var seen = stranger.http().data("{ auditEvents(search: \"payments\", first: 10) { edges { cursor } } }", Map.of());
+        assertThat(seen.path("auditEvents").path("edges")).isEmpty();
+    }
+}
