@@ -193,6 +193,13 @@ final class GraphQLWsEndpoint {
                     return;
                 }
                 ExecutionResult result = runner.execute(ready, viewer, requestId);
+                if (ready.operation() == graphql.language.OperationDefinition.Operation.SUBSCRIPTION
+                        && !(result.getData() instanceof Publisher<?>)) {
+                    // refused before a stream existed (e.g. by the access policy): a protocol error, not a result
+                    connection.operations.remove(id, slot);
+                    sendError(connection, id, result.getErrors());
+                    return;
+                }
                 Flux<ExecutionResult> results = result.getData() instanceof Publisher<?> stream && result.getErrors().isEmpty()
                         ? Flux.from(stream).cast(ExecutionResult.class)
                         : Flux.just(result);

@@ -50,6 +50,8 @@ public final class TestServers {
                     "berth.database.password", "",
                     "berth.redis.url", "redis://127.0.0.1:" + redisPort,
                     "berth.jwt.secret", JWT_SECRET,
+                    // every test shares 127.0.0.1: a generous anonymous budget keeps them independent
+                    "berth.rate-limit.anonymous-cost-per-minute", "1000000",
                     "micronaut.server.port", "-1");
         } catch (IOException e) {
             throw new UncheckedIOException(e);

@@ -1,0 +1,292 @@
+package dev.berth.api;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import com.nimbusds.jose.JWSAlgorithm;
+import com.nimbusds.jose.JWSHeader;
+import com.nimbusds.jose.crypto.MACSigner;
+import com.nimbusds.jwt.JWTClaimsSet;
+import com.nimbusds.jwt.SignedJWT;
+import dev.berth.errors.BerthException;
+import dev.berth.testing.BerthTestBase;
+import dev.berth.testing.GraphQLHttp;
+import dev.berth.testing.TestServers;
+import dev.berth.testing.TestUsers;
+import dev.berth.testing.WsClient;
+import graphql.schema.GraphQLSchema;
+import io.micronaut.test.extensions.junit5.annotation.MicronautTest;
+import jakarta.inject.Inject;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.Date;
+import java.util.HashSet;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
+import java.util.UUID;
+import org.junit.jupiter.api.Test;
+
+/**
+ * Every root field × {owner, admin, member, viewer, another team's owner, anonymous, read-only token, revoked
+ * token, expired JWT} × {own-team id, other-team id, missing id}. The expected outcome comes from the
+ * {@link AccessPolicy} table and the tenancy rule (another team's id is NOT_FOUND, exactly like a missing one).
+ */
+@MicronautTest
+class AuthorizationMatrixTest extends BerthTestBase {
+    @Inject
+    GraphQLSchema schema;
+
+    enum Target { NONE, OWN, OTHER, MISSING }
+
+    /** One team's resources. */
+    record Team(String teamId, String projectId, String environmentId, String spareMemberId, String tokenId) {}
+
+    /** A caller: its client, the viewer the policy sees, and whether its credentials are broken. */
+    record Principal(String name, GraphQLHttp http, String bearer, Viewer viewer, boolean brokenCredentials, boolean inOtherTeam) {}
+
+    /** Two teams and nine principals, made fresh where an operation changes state. */
+    record World(Team mine, Team theirs, List<Principal> principals, TestUsers.TestUser mineOwner, TestUsers.TestUser theirOwner) {
+        Team own(Principal p) { return p.inOtherTeam() ? theirs : mine; }
+        Team other(Principal p) { return p.inOtherTeam() ? mine : theirs; }
+
+        /** The same world with new resources in the principal's own team. */
+        World withFresh(Principal p, AuthorizationMatrixTest test) {
+            return p.inOtherTeam()
+                    ? new World(mine, test.team(theirOwner), principals, mineOwner, theirOwner)
+                    : new World(test.team(mineOwner), theirs, principals, mineOwner, theirOwner);
+        }
+    }
+
+    interface Variables { Map<String, Object> of(Team team, String id); }
+
+    interface Adjust { String expected(Principal principal, Target target, String base); }
+
+    /** A root field, how to call it, with which kinds of ids, and what success looks like. */
+    record Op(String type, String field, String document, List<Target> targets, Variables variables, boolean mutates, Adjust adjust) {}
+
+    private static final Adjust SAME = (p, t, base) -> base;
+    private static final List<Target> NO_ID = List.of(Target.NONE);
+    /** Own last: a successful call may change the caller itself (leaveTeam). */
+    private static final List<Target> IDS = List.of(Target.OTHER, Target.MISSING, Target.OWN);
+
+    private static Map<String, Object> vars(Object... kv) {
+        var map = new LinkedHashMap<String, Object>();
+        for (int i = 0; i < kv.length; i += 2) map.put((String) kv[i], kv[i + 1]);
+        return map;
+    }
+
+    private static String unique(String prefix) {
+        return prefix + "-" + UUID.randomUUID().toString().substring(0, 8);
+    }
+
+    private List<Op> operations() {
+        var ops = new ArrayList<Op>();
+        // Queries
+        ops.add(new Op("Query", "me", "{ me { user { id } } }", NO_ID, (t, id) -> vars(), false, SAME));
+        ops.add(new Op("Query", "team", "{ team { id members { role } } }", NO_ID, (t, id) -> vars(), false, SAME));
+        ops.add(new Op("Query", "apiTokens", "{ apiTokens { id } }", NO_ID, (t, id) -> vars(), false, SAME));
+        ops.add(new Op("Query", "projects", "{ projects(first: 5) { edges { node { id } } } }", NO_ID, (t, id) -> vars(), false, SAME));
+        ops.add(new Op("Query", "project", "query($id: ID!) { project(id: $id) { id } }", IDS,
+                (t, id) -> vars("id", id != null ? id : t.projectId()), false, SAME));
+        ops.add(new Op("Query", "environment", "query($id: ID!) { environment(id: $id) { id } }", IDS,
+                (t, id) -> vars("id", id != null ? id : t.environmentId()), false, SAME));
+        ops.add(new Op("Query", "auditEvents", "{ auditEvents(first: 5) { edges { cursor } } }", NO_ID, (t, id) -> vars(), false, SAME));
+        // Identity mutations
+        ops.add(new Op("Mutation", "signUp", "mutation($i: SignUpInput!) { signUp(input: $i) { accessToken } }", NO_ID,
+                (t, id) -> vars("i", vars("email", unique("m") + "@example.test", "password", TestUsers.PASSWORD, "name", "M")), true, SAME));
+        ops.add(new Op("Mutation", "login", "mutation($i: LoginInput!) { login(input: $i) { accessToken } }", NO_ID,
+                (t, id) -> vars("i", vars("email", unique("nobody") + "@example.test", "password", "wrong")), false,
+                (p, t, base) -> base == null ? "UNAUTHENTICATED" : base));
+        ops.add(new Op("Mutation", "refreshSession", "mutation { refreshSession(input: {refreshToken: \"berth_rt_forged\"}) { accessToken } }",
+                NO_ID, (t, id) -> vars(), false, (p, t, base) -> base == null ? "UNAUTHENTICATED" : base));
+        ops.add(new Op("Mutation", "logout", "mutation { logout { clientMutationId } }", NO_ID, (t, id) -> vars(), true, SAME));
+        ops.add(new Op("Mutation", "changePassword", "mutation { changePassword(input: {currentPassword: \"wrong\", newPassword: \"whatever is long\"}) { user { id } } }",
+                NO_ID, (t, id) -> vars(), false, (p, t, base) -> base == null ? "BAD_USER_INPUT" : base));
+        ops.add(new Op("Mutation", "createTeam", "mutation { createTeam(input: {name: \"Extra\"}) { team { id } } }", NO_ID, (t, id) -> vars(), true, SAME));
+        ops.add(new Op("Mutation", "inviteMember", "mutation($e: String!) { inviteMember(input: {email: $e, role: MEMBER}) { token } }", NO_ID,
+                (t, id) -> vars("e", unique("inv") + "@example.test"), true, SAME));
+        ops.add(new Op("Mutation", "acceptInvitation", "mutation { acceptInvitation(input: {token: \"forged\"}) { role } }", NO_ID,
+                (t, id) -> vars(), false, (p, t, base) -> base == null ? "BAD_USER_INPUT" : base));
+        ops.add(new Op("Mutation", "changeMemberRole", "mutation($u: ID!) { changeMemberRole(input: {userId: $u, role: VIEWER}) { member { role } } }",
+                IDS, (t, id) -> vars("u", id != null ? id : t.spareMemberId()), true, SAME));
+        ops.add(new Op("Mutation", "removeMember", "mutation($u: ID!) { removeMember(input: {userId: $u}) { removedUserId } }",
+                IDS, (t, id) -> vars("u", id != null ? id : t.spareMemberId()), true, SAME));
+        ops.add(new Op("Mutation", "leaveTeam", "mutation($t: ID!) { leaveTeam(input: {teamId: $t}) { teamId } }", IDS,
+                (t, id) -> vars("t", id != null ? id : t.teamId()), true,
+                // an owner is the only owner of their team: the rule that a team keeps an owner answers
+                (p, t, base) -> base == null && p.viewer().role() == Role.OWNER ? "POLICY_VIOLATION" : base));
+        ops.add(new Op("Mutation", "createApiToken", "mutation { createApiToken(input: {name: \"m\", scopes: [\"read\"]}) { token } }", NO_ID,
+                (t, id) -> vars(), true, SAME));
+        ops.add(new Op("Mutation", "revokeApiToken", "mutation($id: ID!) { revokeApiToken(input: {id: $id}) { apiToken { id } } }", IDS,
+                (t, id) -> vars("id", id != null ? id : t.tokenId()), true,
+                // the owner's token: members and viewers may revoke only their own
+                (p, t, base) -> base == null && t == Target.OWN && !p.viewer().role().atLeast(Role.ADMIN) ? "NOT_FOUND" : base));
+        // Projects and environments
+        ops.add(new Op("Mutation", "createProject", "mutation($n: String!) { createProject(input: {name: $n}) { project { id } } }", NO_ID,
+                (t, id) -> vars("n", unique("p")), true, SAME));
+        ops.add(new Op("Mutation", "updateProject", "mutation($id: ID!) { updateProject(input: {id: $id, description: \"x\"}) { project { id } } }", IDS,
+                (t, id) -> vars("id", id != null ? id : t.projectId()), true, SAME));
+        ops.add(new Op("Mutation", "deleteProject", "mutation($id: ID!) { deleteProject(input: {id: $id}) { deletedProjectId } }", IDS,
+                (t, id) -> vars("id", id != null ? id : t.projectId()), true, SAME));
+        ops.add(new Op("Mutation", "createEnvironment", "mutation($id: ID!, $n: String!) { createEnvironment(input: {projectId: $id, name: $n}) { environment { id } } }",
+                IDS, (t, id) -> vars("id", id != null ? id : t.projectId(), "n", unique("e")), true, SAME));
+        ops.add(new Op("Mutation", "renameEnvironment", "mutation($id: ID!, $n: String!) { renameEnvironment(input: {id: $id, name: $n}) { environment { id } } }",
+                IDS, (t, id) -> vars("id", id != null ? id : t.environmentId(), "n", unique("r")), true, SAME));
+        ops.add(new Op("Mutation", "deleteEnvironment", "mutation($id: ID!) { deleteEnvironment(input: {id: $id}) { deletedEnvironmentId } }", IDS,
+                (t, id) -> vars("id", id != null ? id : t.environmentId()), true, SAME));
+        // Subscriptions (over graphql-ws)
+        ops.add(new Op("Subscription", "projectEvents", "subscription { projectEvents { kind } }", NO_ID, (t, id) -> vars(), false, SAME));
+        ops.add(new Op("Subscription", "auditEvents", "subscription { auditEvents { action } }", NO_ID, (t, id) -> vars(), false, SAME));
+        return ops;
+    }
+
+    private String expected(Op op, Principal principal, Target target) {
+        if (principal.brokenCredentials()) return "UNAUTHENTICATED";
+        var rule = AccessPolicy.rule(op.type(), op.field()).orElseThrow();
+        String base = null;
+        try {
+            AccessPolicy.check(rule, principal.viewer());
+        } catch (BerthException e) {
+            base = e.code().name();
+        }
+        if (base == null && (target == Target.OTHER || target == Target.MISSING)) base = "NOT_FOUND";
+        return op.adjust().expected(principal, target, base);
+    }
+
+    private String actual(Op op, Principal principal, World world, Target target) {
+        var team = switch (target) {
+            case OWN, NONE -> world.own(principal);
+            case OTHER -> world.other(principal);
+            case MISSING -> world.own(principal);
+        };
+        var variables = op.variables().of(team, target == Target.MISSING ? UUID.randomUUID().toString() : null);
+        if (op.type().equals("Subscription")) return viaSocket(op, principal, variables);
+        var result = principal.http().post(op.document(), variables);
+        return result.firstErrorCode();
+    }
+
+    private String viaSocket(Op op, Principal principal, Map<String, Object> variables) {
+        try (var client = WsClient.connect(server.getURI())) {
+            var payload = new LinkedHashMap<String, Object>();
+            if (principal.bearer() != null) payload.put("authorization", "Bearer " + principal.bearer());
+            if (principal.viewer() != null && principal.viewer().teamId() != null) payload.put("team", principal.viewer().teamId().toString());
+            client.send(Map.of("type", "connection_init", "payload", payload));
+            var first = client.poll(Duration.ofSeconds(5));
+            if (first == null) return client.isClosed() && client.awaitClose(Duration.ofSeconds(1)) == 4403 ? "UNAUTHENTICATED" : "NO_ACK";
+            client.send(Map.of("id", "s", "type", "subscribe", "payload", Map.of("query", op.document(), "variables", variables)));
+            var reply = client.poll(Duration.ofMillis(500));
+            if (reply == null) return null;
+            if (reply.path("type").asText().equals("error")) return reply.path("payload").get(0).path("extensions").path("code").asText();
+            var errors = reply.path("payload").path("errors");
+            return errors.isEmpty() ? null : errors.get(0).path("extensions").path("code").asText();
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            throw new IllegalStateException(e);
+        }
+    }
+
+    @Test
+    void everyRootFieldAnswersEveryCallerAsThePolicySays() {
+        var ops = operations();
+        Set<String> covered = new HashSet<>();
+        ops.forEach(op -> covered.add(op.type() + "." + op.field()));
+        Set<String> roots = new HashSet<>();
+        for (var root : List.of(schema.getQueryType(), schema.getMutationType(), schema.getSubscriptionType())) {
+            root.getFieldDefinitions().forEach(f -> roots.add(root.getName() + "." + f.getName()));
+        }
+        assertThat(covered).as("every root field is in the matrix").containsAll(roots);
+
+        var mismatches = new ArrayList<String>();
+        World shared = world();
+        int cells = 0;
+        for (var op : ops) {
+            // a changing operation gets a world of its own, and a fresh target for each own-team call
+            var world = op.mutates() ? world() : shared;
+            for (var principal : world.principals()) {
+                for (var target : op.targets()) {
+                    if (op.mutates() && target == Target.OWN) world = world.withFresh(principal, this);
+                    var expected = expected(op, principal, target);
+                    var actual = actual(op, principal, world, target);
+                    cells++;
+                    if (!java.util.Objects.equals(expected, actual)) {
+                        mismatches.add(op.type() + "." + op.field() + " as " + principal.name() + " on " + target
+                                + ": expected " + expected + " but got " + actual);
+                    }
+                }
+            }
+        }
+        System.out.println("authorization matrix: " + cells + " cells");
+        assertThat(mismatches).isEmpty();
+    }
+
+    // ---- building a world ----
+
+    private static final String INVITE = "mutation($e: String!, $r: Role!) { inviteMember(input: {email: $e, role: $r}) { token } }";
+    private static final String ACCEPT = "mutation($t: String!) { acceptInvitation(input: {token: $t}) { role } }";
+
+    private TestUsers.TestUser joined(TestUsers.TestUser owner, String role) {
+        var user = TestUsers.signUp(server.getURI());
+        var token = owner.http().data(INVITE, Map.of("e", user.email(), "r", role)).path("inviteMember").path("token").asText();
+        user.http().data(ACCEPT, Map.of("t", token));
+        return user;
+    }
+
+    private Team team(TestUsers.TestUser owner) {
+        var project = owner.http().data("mutation($n: String!) { createProject(input: {name: $n}) { project { id environments { id } } } }",
+                Map.of("n", unique("w"))).path("createProject").path("project");
+        var spare = joined(owner, "MEMBER");
+        var token = owner.http().data("mutation { createApiToken(input: {name: \"owner\", scopes: [\"read\"]}) { apiToken { id } } }", Map.of())
+                .path("createApiToken").path("apiToken").path("id").asText();
+        return new Team(owner.teamId(), project.path("id").asText(), project.path("environments").get(0).path("id").asText(), spare.id(), token);
+    }
+
+    private World world() {
+        var owner = TestUsers.signUp(server.getURI());
+        var mine = team(owner);
+        var other = TestUsers.signUp(server.getURI());
+        var theirs = team(other);
+        var principals = new ArrayList<Principal>();
+        UUID t = UUID.fromString(owner.teamId());
+        principals.add(session("owner", owner, t, Role.OWNER, false));
+        for (var role : List.of(Role.ADMIN, Role.MEMBER, Role.VIEWER)) {
+            var member = joined(owner, role.name());
+            principals.add(new Principal(role.name().toLowerCase(), member.http().inTeam(owner.teamId()), member.accessToken(),
+                    viewer(member.id(), t, role, role.allowedScopes(), false), false, false));
+        }
+        principals.add(session("other team's owner", other, UUID.fromString(other.teamId()), Role.OWNER, true));
+        principals.add(new Principal("anonymous", anonymous(), null, Viewer.anonymous(Viewer.Client.UNKNOWN), false, false));
+        var readToken = owner.http().data("mutation { createApiToken(input: {name: \"ro\", scopes: [\"read\"]}) { token } }", Map.of())
+                .path("createApiToken").path("token").asText();
+        principals.add(new Principal("read-only token", anonymous().as(readToken), readToken,
+                new Viewer(UUID.fromString(owner.id()), t, Role.OWNER, Set.of(Scope.READ), UUID.randomUUID(), null, null, false, null), false, false));
+        var revoked = owner.http().data("mutation { createApiToken(input: {name: \"gone\", scopes: [\"read\"]}) { token apiToken { id } } }", Map.of())
+                .path("createApiToken");
+        owner.http().data("mutation($id: ID!) { revokeApiToken(input: {id: $id}) { apiToken { id } } }", Map.of("id", revoked.path("apiToken").path("id").asText()));
+        principals.add(new Principal("revoked token", anonymous().as(revoked.path("token").asText()), revoked.path("token").asText(), null, true, false));
+        var expired = expiredJwt(owner.accessToken());
+        principals.add(new Principal("expired JWT", anonymous().as(expired), expired, null, true, false));
+        return new World(mine, theirs, principals, owner, other);
+    }
+
+    private Principal session(String name, TestUsers.TestUser user, UUID team, Role role, boolean other) {
+        return new Principal(name, user.http(), user.accessToken(), viewer(user.id(), team, role, role.allowedScopes(), true), false, other);
+    }
+
+    private static Viewer viewer(String userId, UUID team, Role role, Set<Scope> scopes, boolean session) {
+        return new Viewer(UUID.fromString(userId), team, role, scopes, null, UUID.randomUUID(), null, false, null);
+    }
+
+    private static String expiredJwt(String real) {
+        try {
+            var claims = new JWTClaimsSet.Builder(SignedJWT.parse(real).getJWTClaimsSet())
+                    .expirationTime(Date.from(Instant.now().minusSeconds(1))).build();
+            var jwt = new SignedJWT(new JWSHeader(JWSAlgorithm.HS256), claims);
+            jwt.sign(new MACSigner(TestServers.JWT_SECRET.getBytes()));
+            return jwt.serialize();
+        } catch (Exception e) {
+            throw new IllegalStateException(e);
+        }
+    }
+}
