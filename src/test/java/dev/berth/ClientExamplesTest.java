@@ -12,6 +12,7 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Map;
 import java.util.concurrent.TimeUnit;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
@@ -40,9 +41,13 @@ class ClientExamplesTest extends BerthTestBase {
     }
 
     private Run run(List<String> command, int timeoutSeconds) throws IOException, InterruptedException {
+        return run(command, timeoutSeconds, Map.of("BERTH_TOKEN", user().accessToken()));
+    }
+
+    private Run run(List<String> command, int timeoutSeconds, Map<String, String> env) throws IOException, InterruptedException {
         var builder = new ProcessBuilder(command).directory(EXAMPLES.toFile());
         builder.environment().put("BERTH_URL", "http://127.0.0.1:" + server.getPort());
-        builder.environment().put("BERTH_TOKEN", user().accessToken());
+        builder.environment().putAll(env);
         var out = Files.createTempFile("example", ".out");
         var err = Files.createTempFile("example", ".err");
         var process = builder.redirectOutput(out.toFile()).redirectError(err.toFile()).start();
@@ -54,9 +59,13 @@ class ClientExamplesTest extends BerthTestBase {
     }
 
     private JsonNode curl(String script, String... args) throws Exception {
+        return curlAs(Map.of("BERTH_TOKEN", user().accessToken()), script, args);
+    }
+
+    private JsonNode curlAs(Map<String, String> env, String script, String... args) throws Exception {
         var command = new ArrayList<>(List.of("bash", "curl/" + script));
         command.addAll(List.of(args));
-        var result = run(command, 30);
+        var result = run(command, 30, env);
         assertThat(result.exit()).as(script + ": " + result.err() + result.out()).isZero();
         var json = result.json();
         assertThat(json.has("errors")).as(script + ": " + result.out()).isFalse();
@@ -81,6 +90,41 @@ class ClientExamplesTest extends BerthTestBase {
         assertThat(curl("delete-environment.sh", environmentId).path("deleteEnvironment").path("deletedEnvironmentId").asText())
                 .isEqualTo(environmentId);
         assertThat(curl("delete-project.sh", id).path("deleteProject").path("deletedProjectId").asText()).isEqualTo(id);
+    }
+
+    @Test
+    void everyIdentityExampleWorksInSequence() throws Exception {
+        var email = "curl-" + java.util.UUID.randomUUID().toString().substring(0, 8) + "@example.test";
+        var password = Map.of("BERTH_PASSWORD", "a long example password");
+        var signedUp = curlAs(password, "sign-up.sh", email, "Curl User").path("signUp");
+        var session = Map.of("BERTH_TOKEN", signedUp.path("accessToken").asText());
+        assertThat(curlAs(session, "whoami.sh").path("me").path("role").asText()).isEqualTo("OWNER");
+        var token = curlAs(session, "create-api-token.sh", "ci", "read", "write").path("createApiToken");
+        assertThat(token.path("token").asText()).startsWith("berth_pat_");
+        assertThat(curlAs(Map.of("BERTH_TOKEN", token.path("token").asText()), "whoami.sh").path("me").path("viaApiToken").asBoolean()).isTrue();
+        assertThat(curlAs(session, "list-api-tokens.sh").path("apiTokens")).hasSize(1);
+        var invitee = "invitee-" + email;
+        var invitation = curlAs(session, "invite-member.sh", invitee, "MEMBER").path("inviteMember").path("token").asText();
+        var inviteeSession = curlAs(password, "sign-up.sh", invitee, "Invitee").path("signUp");
+        var inviteeId = inviteeSession.path("user").path("id").asText();
+        curlAs(Map.of("BERTH_TOKEN", inviteeSession.path("accessToken").asText(), "BERTH_INVITATION", invitation), "accept-invitation.sh");
+        assertThat(curlAs(session, "team.sh").path("team").path("members")).hasSize(2);
+        assertThat(curlAs(session, "change-member-role.sh", inviteeId, "VIEWER").path("changeMemberRole").path("member").path("role").asText())
+                .isEqualTo("VIEWER");
+        curlAs(session, "remove-member.sh", inviteeId);
+        var team = curlAs(session, "create-team.sh", "Side project").path("createTeam").path("team").path("id").asText();
+        curlAs(Map.of("BERTH_TOKEN", inviteeSession.path("accessToken").asText()), "whoami.sh");
+        assertThat(curlAs(session, "audit-events.sh", "createApiToken").path("auditEvents").path("edges")).isNotEmpty();
+        curlAs(session, "revoke-api-token.sh", token.path("apiToken").path("id").asText());
+        var loggedIn = curlAs(password, "login.sh", email).path("login");
+        var refreshed = curlAs(Map.of("BERTH_REFRESH_TOKEN", loggedIn.path("refreshToken").asText()), "refresh-session.sh").path("refreshSession");
+        var second = Map.of("BERTH_TOKEN", refreshed.path("accessToken").asText());
+        curlAs(Map.of("BERTH_TOKEN", signedUp.path("accessToken").asText(), "BERTH_PASSWORD", "a long example password",
+                "BERTH_NEW_PASSWORD", "another long example password"), "change-password.sh");
+        curlAs(session, "logout.sh");
+        // leaving a team you alone own is refused: the script reports the API's error
+        var leave = run(List.of("bash", "curl/leave-team.sh", team), 30, second);
+        assertThat(leave.out()).contains("UNAUTHENTICATED"); // the password change ended that other session
     }
 
     @Test

@@ -1,0 +1,6 @@
+#!/usr/bin/env bash
+# Usage: leave-team.sh TEAM_ID
+set -euo pipefail
+. "$(dirname "$0")/berth.sh"
+berth_graphql 'mutation Leave($input: LeaveTeamInput!) { leaveTeam(input: $input) { teamId } }' \
+  "$(jq -n --arg team "$1" '{input: {teamId: $team}}')"
