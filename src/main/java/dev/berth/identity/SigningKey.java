@@ -3,9 +3,9 @@ package dev.berth.identity;
 import dev.berth.runtime.BerthProperties;
 import dev.berth.runtime.DatabaseProperties;
 import dev.berth.runtime.EmbeddedServers;
+import io.micronaut.context.annotation.Context;
 import io.micronaut.context.annotation.Value;
 import io.micronaut.core.annotation.Nullable;
-import jakarta.inject.Singleton;
 import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.nio.charset.StandardCharsets;
@@ -23,7 +23,7 @@ import org.slf4j.LoggerFactory;
  * database, or a production build) a missing secret stops start-up: tokens must survive restarts and be
  * shared by every node.
  */
-@Singleton
+@Context // checked at start-up, not on the first request
 final class SigningKey {
     private static final Logger LOG = LoggerFactory.getLogger(SigningKey.class);
     static final int MIN_BYTES = 32;

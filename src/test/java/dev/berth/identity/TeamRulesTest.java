@@ -13,6 +13,11 @@ import org.junit.jupiter.api.Test;
 /** Invitations and the role rules: only owners touch owners, nobody changes their own role, a team keeps an owner. */
 @MicronautTest
 class TeamRulesTest extends BerthTestBase {
+
+    @Override
+    protected Map<String, String> overrides() {
+        return Map.of("berth.ws.revalidate-every", "1s");
+    }
     private static final String INVITE = "mutation($i: InviteMemberInput!) { inviteMember(input: $i) { token invitation { email role } } }";
     private static final String ACCEPT = "mutation($t: String!) { acceptInvitation(input: {token: $t}) { team { id } role } }";
     private static final String CHANGE = "mutation($i: ChangeMemberRoleInput!) { changeMemberRole(input: $i) { member { role } } }";
@@ -87,6 +92,23 @@ class TeamRulesTest extends BerthTestBase {
         var second = join(owner, "OWNER");
         assertThat(second.http().post("mutation($t: ID!) { leaveTeam(input: {teamId: $t}) { teamId } }", Map.of("t", owner.teamId()))
                 .firstErrorCode()).isNull();
+    }
+
+    @Test
+    void aRemovedMembersLiveStreamEnds() {
+        var owner = TestUsers.signUp(server.getURI());
+        var member = join(owner, "MEMBER");
+        try (var client = dev.berth.testing.WsClient.connect(server.getURI())) {
+            client.send(Map.of("type", "connection_init", "payload",
+                    Map.of("authorization", "Bearer " + member.accessToken(), "team", owner.teamId())));
+            assertThat(client.next(java.time.Duration.ofSeconds(10)).path("type").asText()).isEqualTo("connection_ack");
+            client.subscribe("p", "subscription { projectEvents { kind } }");
+            owner.http().data("mutation($u: ID!) { removeMember(input: {userId: $u}) { removedUserId } }", Map.of("u", member.id()));
+            var error = client.next(java.time.Duration.ofSeconds(30));
+            assertThat(error.path("type").asText()).isEqualTo("error");
+            assertThat(error.path("id").asText()).isEqualTo("p");
+            assertThat(client.awaitClose(java.time.Duration.ofSeconds(30))).isEqualTo(4403);
+        }
     }
 
     @Test
