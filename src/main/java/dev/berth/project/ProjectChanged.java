@@ -1,13 +1,19 @@
 package dev.berth.project;
 
+import dev.berth.events.ChannelEvent;
 import java.time.Instant;
 import java.util.UUID;
 
 /** Published on {@code berth:<team>:projects} after the change committed. Ids and plain values only. */
-public record ProjectChanged(Kind kind, UUID teamId, UUID projectId, Instant occurredAt) {
+public record ProjectChanged(Kind kind, UUID teamId, UUID projectId, Instant occurredAt) implements ChannelEvent {
     public enum Kind { CREATED, UPDATED, DELETED }
 
     static String channel(UUID teamId) {
         return "berth:" + teamId + ":projects";
+    }
+
+    @Override
+    public String channel() {
+        return channel(teamId);
     }
 }

@@ -127,6 +127,21 @@ class AuditLogTest extends BerthTestBase {
     }
 
     @Test
+    void ownersFollowTheLogLive() throws Exception {
+        var live = TestUsers.signUp(server.getURI());
+        try (var client = dev.berth.testing.WsClient.connectAndInit(server.getURI(), live.accessToken())) {
+            client.subscribe("a", "subscription { auditEvents { action resourceType details } }");
+            Thread.sleep(300);
+            live.http().data("mutation { createProject(input: {name: \"followed\"}) { project { id } } }", Map.of());
+            var next = client.next(java.time.Duration.ofSeconds(10));
+            var event = next.path("payload").path("data").path("auditEvents");
+            assertThat(event.path("action").asText()).isEqualTo("createProject");
+            assertThat(event.path("resourceType").asText()).isEqualTo("Project");
+            assertThat(event.path("details").path("name").asText()).isEqualTo("followed");
+        }
+    }
+
+    @Test
     void anotherTeamSeesNoneOfIt() {
         var stranger = TestUsers.signUp(server.getURI());
         var seen = stranger.http().data("{ auditEvents(search: \"payments\", first: 10) { edges { cursor } } }", Map.of());
