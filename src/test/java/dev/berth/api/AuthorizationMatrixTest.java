@@ -41,7 +41,7 @@ class AuthorizationMatrixTest extends BerthTestBase {
     enum Target { NONE, OWN, OTHER, MISSING }
 
     /** One team's resources. */
-    record Team(String teamId, String projectId, String environmentId, String spareMemberId, String tokenId) {}
+    record Team(String teamId, String projectId, String environmentId, String spareMemberId, String tokenId, String keyId, String serverId) {}
 
     /** A caller: its client, the viewer the policy sees, and whether its credentials are broken. */
     record Principal(String name, GraphQLHttp http, String bearer, Viewer viewer, boolean brokenCredentials, boolean inOtherTeam) {}
@@ -67,6 +67,7 @@ class AuthorizationMatrixTest extends BerthTestBase {
     record Op(String type, String field, String document, List<Target> targets, Variables variables, boolean mutates, Adjust adjust) {}
 
     private static final Adjust SAME = (p, t, base) -> base;
+    private static final dev.berth.testing.SshKeys.KeyPair IMPORTABLE = dev.berth.testing.SshKeys.generate("ed25519");
     private static final List<Target> NO_ID = List.of(Target.NONE);
     /** Own last: a successful call may change the caller itself (leaveTeam). */
     private static final List<Target> IDS = List.of(Target.OTHER, Target.MISSING, Target.OWN);
@@ -136,6 +137,25 @@ class AuthorizationMatrixTest extends BerthTestBase {
                 IDS, (t, id) -> vars("id", id != null ? id : t.environmentId(), "n", unique("r")), true, SAME));
         ops.add(new Op("Mutation", "deleteEnvironment", "mutation($id: ID!) { deleteEnvironment(input: {id: $id}) { deletedEnvironmentId } }", IDS,
                 (t, id) -> vars("id", id != null ? id : t.environmentId()), true, SAME));
+        // Servers and keys
+        ops.add(new Op("Query", "privateKeys", "{ privateKeys { id } }", NO_ID, (t, id) -> vars(), false, SAME));
+        ops.add(new Op("Query", "servers", "{ servers { id } }", NO_ID, (t, id) -> vars(), false, SAME));
+        ops.add(new Op("Query", "server", "query($id: ID!) { server(id: $id) { id privateKey { fingerprint } } }", IDS,
+                (t, id) -> vars("id", id != null ? id : t.serverId()), false, SAME));
+        ops.add(new Op("Mutation", "generatePrivateKey", "mutation($n: String!) { generatePrivateKey(input: {name: $n}) { privateKey { id } } }", NO_ID,
+                (t, id) -> vars("n", unique("k")), true, SAME));
+        ops.add(new Op("Mutation", "importPrivateKey", "mutation($n: String!, $p: String!) { importPrivateKey(input: {name: $n, pem: $p}) { privateKey { id } } }",
+                NO_ID, (t, id) -> vars("n", unique("i"), "p", IMPORTABLE.pem()), true, SAME));
+        ops.add(new Op("Mutation", "deletePrivateKey", "mutation($id: ID!) { deletePrivateKey(input: {id: $id}) { deletedPrivateKeyId } }", IDS,
+                (t, id) -> vars("id", id != null ? id : t.keyId()), true,
+                // the team's key is in use by its server
+                (p, t, base) -> base == null && t == Target.OWN ? "CONFLICT" : base));
+        ops.add(new Op("Mutation", "createServer", "mutation($k: ID!, $n: String!) { createServer(input: {name: $n, host: \"127.0.0.1\", privateKeyId: $k}) { server { id } } }",
+                IDS, (t, id) -> vars("k", id != null ? id : t.keyId(), "n", unique("s")), true, SAME));
+        ops.add(new Op("Mutation", "updateServer", "mutation($id: ID!) { updateServer(input: {id: $id, port: 2222}) { server { id } } }", IDS,
+                (t, id) -> vars("id", id != null ? id : t.serverId()), true, SAME));
+        ops.add(new Op("Mutation", "deleteServer", "mutation($id: ID!) { deleteServer(input: {id: $id}) { deletedServerId } }", IDS,
+                (t, id) -> vars("id", id != null ? id : t.serverId()), true, SAME));
         // Subscriptions (over graphql-ws)
         ops.add(new Op("Subscription", "projectEvents", "subscription { projectEvents { kind } }", NO_ID, (t, id) -> vars(), false, SAME));
         ops.add(new Op("Subscription", "auditEvents", "subscription { auditEvents { action } }", NO_ID, (t, id) -> vars(), false, SAME));
@@ -239,7 +259,11 @@ class AuthorizationMatrixTest extends BerthTestBase {
         var spare = joined(owner, "MEMBER");
         var token = owner.http().data("mutation { createApiToken(input: {name: \"owner\", scopes: [\"read\"]}) { apiToken { id } } }", Map.of())
                 .path("createApiToken").path("apiToken").path("id").asText();
-        return new Team(owner.teamId(), project.path("id").asText(), project.path("environments").get(0).path("id").asText(), spare.id(), token);
+        var key = owner.http().data("mutation($n: String!) { generatePrivateKey(input: {name: $n}) { privateKey { id } } }", Map.of("n", unique("k")))
+                .path("generatePrivateKey").path("privateKey").path("id").asText();
+        var server = owner.http().data("mutation($k: ID!, $n: String!) { createServer(input: {name: $n, host: \"127.0.0.1\", privateKeyId: $k}) { server { id } } }",
+                Map.of("k", key, "n", unique("s"))).path("createServer").path("server").path("id").asText();
+        return new Team(owner.teamId(), project.path("id").asText(), project.path("environments").get(0).path("id").asText(), spare.id(), token, key, server);
     }
 
     private World world() {

@@ -16,6 +16,8 @@ import redis.embedded.RedisServer;
 public final class TestServers {
     /** The signing secret every test node shares (as every production node shares BERTH_JWT_SECRET). */
     public static final String JWT_SECRET = "test-secret-0123456789-abcdefghijklmnopqrstuvwxyz";
+    /** The master key every test node shares (as production nodes share BERTH_MASTER_KEY). */
+    public static final String MASTER_KEY = "00112233445566778899aabbccddeeff00112233445566778899aabbccddeeff";
     private static Map<String, String> properties;
 
     private TestServers() {}
@@ -50,6 +52,7 @@ public final class TestServers {
                     "berth.database.password", "",
                     "berth.redis.url", "redis://127.0.0.1:" + redisPort,
                     "berth.jwt.secret", JWT_SECRET,
+                    "berth.master-key", MASTER_KEY,
                     // every test shares 127.0.0.1: a generous anonymous budget keeps them independent
                     "berth.rate-limit.anonymous-cost-per-minute", "1000000",
                     "micronaut.server.port", "-1");

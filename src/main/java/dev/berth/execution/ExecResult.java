@@ -1,0 +1,14 @@
+package dev.berth.execution;
+
+/** How a command ended. Output is bounded by the shell that ran it. */
+public record ExecResult(int exitCode, String stdout, String stderr) {
+    public boolean succeeded() {
+        return exitCode == 0;
+    }
+
+    /** @throws CommandFailedException when the command did not exit 0 */
+    public ExecResult orThrow(Argv argv) {
+        if (!succeeded()) throw new CommandFailedException(argv.args().getFirst(), exitCode);
+        return this;
+    }
+}

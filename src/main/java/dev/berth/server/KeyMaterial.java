@@ -1,0 +1,83 @@
+package dev.berth.server;
+
+import dev.berth.errors.InvalidInputException;
+import dev.berth.secrets.Secret;
+import java.nio.charset.StandardCharsets;
+import java.security.MessageDigest;
+import java.security.NoSuchAlgorithmException;
+import java.security.PublicKey;
+import java.security.SecureRandom;
+import java.util.Base64;
+import net.schmizz.sshj.common.Buffer;
+import net.schmizz.sshj.common.KeyType;
+import net.schmizz.sshj.userauth.keyprovider.OpenSSHKeyFile;
+import net.schmizz.sshj.userauth.keyprovider.KeyProviderUtil;
+import com.hierynomus.sshj.userauth.keyprovider.OpenSSHKeyV1KeyFile;
+import net.schmizz.sshj.userauth.keyprovider.PKCS8KeyFile;
+import org.bouncycastle.crypto.params.Ed25519PrivateKeyParameters;
+import org.bouncycastle.crypto.util.OpenSSHPrivateKeyUtil;
+import org.bouncycastle.crypto.util.OpenSSHPublicKeyUtil;
+
+/** Pure key handling: generate Ed25519 pairs in OpenSSH format, and read imported keys. */
+final class KeyMaterial {
+    /** A key pair as stored: the private PEM stays a {@link Secret}. */
+    record Pair(String algorithm, String publicKey, String fingerprint, Secret privatePem) {}
+
+    private KeyMaterial() {}
+
+    static Pair generateEd25519() {
+        var privateKey = new Ed25519PrivateKeyParameters(new SecureRandom());
+        byte[] publicBlob;
+        byte[] privateBlob;
+        try {
+            publicBlob = OpenSSHPublicKeyUtil.encodePublicKey(privateKey.generatePublicKey());
+            privateBlob = OpenSSHPrivateKeyUtil.encodePrivateKey(privateKey);
+        } catch (java.io.IOException e) {
+            throw new java.io.UncheckedIOException(e);
+        }
+        var pem = "-----BEGIN OPENSSH PRIVATE KEY-----\n"
+                + Base64.getMimeEncoder(70, "\n".getBytes(StandardCharsets.US_ASCII)).encodeToString(privateBlob)
+                + "\n-----END OPENSSH PRIVATE KEY-----\n";
+        return new Pair("ssh-ed25519", "ssh-ed25519 " + Base64.getEncoder().encodeToString(publicBlob), fingerprint(publicBlob), new Secret(pem));
+    }
+
+    /** Reads an unencrypted OpenSSH or PKCS#8 private key; anything else is BAD_USER_INPUT naming {@code field}. */
+    static Pair read(String field, Object value) {
+        if (!(value instanceof String pem) || pem.isBlank() || pem.length() > 16_384) {
+            throw new InvalidInputException(field, "a PEM private key is required");
+        }
+        try {
+            var format = KeyProviderUtil.detectKeyFileFormat(pem, false);
+            var file = switch (format) {
+                case OpenSSHv1 -> new OpenSSHKeyV1KeyFile();
+                case PKCS8 -> new PKCS8KeyFile();
+                case OpenSSH -> new OpenSSHKeyFile();
+                default -> throw new InvalidInputException(field, "unsupported key format " + format);
+            };
+            file.init(pem, null, null);
+            var publicKey = file.getPublic();
+            var type = KeyType.fromKey(publicKey).toString();
+            var blob = blob(publicKey);
+            return new Pair(type, type + " " + Base64.getEncoder().encodeToString(blob), fingerprint(blob), new Secret(pem));
+        } catch (InvalidInputException e) {
+            throw e;
+        } catch (Exception e) {
+            throw new InvalidInputException(field, "not a readable private key (passphrase-protected keys are not supported)");
+        }
+    }
+
+    static byte[] blob(PublicKey key) {
+        return new Buffer.PlainBuffer().putPublicKey(key).getCompactData();
+    }
+
+    /** OpenSSH's {@code SHA256:...} fingerprint of a public key blob. */
+    static String fingerprint(byte[] publicBlob) {
+        try {
+            var digest = MessageDigest.getInstance("SHA-256").digest(publicBlob);
+            return "SHA256:" + Base64.getEncoder().withoutPadding().encodeToString(digest);
+        } catch (NoSuchAlgorithmException e) {
+            throw new IllegalStateException(e);
+        }
+    }
+
+}

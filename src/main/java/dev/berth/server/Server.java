@@ -1,0 +1,31 @@
+package dev.berth.server;
+
+import io.micronaut.core.annotation.Nullable;
+import io.micronaut.data.annotation.DateCreated;
+import io.micronaut.data.annotation.DateUpdated;
+import io.micronaut.data.annotation.Id;
+import io.micronaut.data.annotation.MappedEntity;
+import io.micronaut.data.annotation.MappedProperty;
+import java.time.Instant;
+import java.util.UUID;
+
+/** A server Berth manages. {@code hostKeyFingerprint} is pinned on the first successful connection. */
+@MappedEntity("servers")
+public record Server(@Id UUID id, UUID teamId, String name, String host, int port,
+                     @MappedProperty("ssh_user") String user, UUID privateKeyId, @Nullable String hostKeyFingerprint,
+                     ServerStatus status, @DateCreated @Nullable Instant createdAt, @DateUpdated @Nullable Instant updatedAt) {
+
+    Server with(String newName, ServerAddress address, UUID keyId) {
+        boolean moved = !address.host().equals(host) || address.port() != port;
+        return new Server(id, teamId, newName, address.host(), address.port(), address.user(), keyId,
+                moved ? null : hostKeyFingerprint, moved ? ServerStatus.UNKNOWN : status, createdAt, updatedAt);
+    }
+
+    Server pinned(String fingerprint) {
+        return new Server(id, teamId, name, host, port, user, privateKeyId, fingerprint, status, createdAt, updatedAt);
+    }
+
+    Server withStatus(ServerStatus newStatus) {
+        return new Server(id, teamId, name, host, port, user, privateKeyId, hostKeyFingerprint, newStatus, createdAt, updatedAt);
+    }
+}

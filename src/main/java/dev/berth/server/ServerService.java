@@ -1,0 +1,138 @@
+package dev.berth.server;
+
+import dev.berth.api.Viewer;
+import dev.berth.errors.ConflictException;
+import dev.berth.errors.NotFoundException;
+import dev.berth.project.ResourceName;
+import dev.berth.secrets.SecretBox;
+import dev.berth.server.ServerRepositories.PrivateKeyRepository;
+import dev.berth.server.ServerRepositories.ServerRepository;
+import dev.berth.storage.Ids;
+import dev.berth.storage.Tenancy;
+import dev.berth.storage.UniqueViolation;
+import io.micronaut.transaction.annotation.ReadOnly;
+import jakarta.inject.Singleton;
+import jakarta.transaction.Transactional;
+import java.util.Collection;
+import java.util.List;
+import java.util.Map;
+import java.util.UUID;
+import java.util.function.Supplier;
+
+/** Private keys and servers of the viewer's team. Ids nested in inputs are team-scoped too. */
+@Singleton
+public class ServerService {
+    private final PrivateKeyRepository keys;
+    private final ServerRepository servers;
+    private final SecretBox box;
+    private final Tenancy tenancy;
+
+    ServerService(PrivateKeyRepository keys, ServerRepository servers, SecretBox box, Tenancy tenancy) {
+        this.keys = keys;
+        this.servers = servers;
+        this.box = box;
+        this.tenancy = tenancy;
+    }
+
+    @Transactional
+    public PrivateKey generateKey(Viewer viewer, Object name) {
+        tenancy.enter(viewer.teamId());
+        return saveKey(viewer, ResourceName.of("input.name", name), KeyMaterial.generateEd25519());
+    }
+
+    @Transactional
+    public PrivateKey importKey(Viewer viewer, Object name, Object pem) {
+        tenancy.enter(viewer.teamId());
+        var validName = ResourceName.of("input.name", name);
+        return saveKey(viewer, validName, KeyMaterial.read("input.pem", pem));
+    }
+
+    @ReadOnly
+    public List<PrivateKey> keys(Viewer viewer) {
+        tenancy.enter(viewer.teamId());
+        return keys.findByTeamIdOrderByName(viewer.teamId());
+    }
+
+    @ReadOnly
+    public Map<UUID, PrivateKey> keysByIds(Viewer viewer, Collection<UUID> ids) {
+        tenancy.enter(viewer.teamId());
+        return keys.findByTeamIdAndIdIn(viewer.teamId(), ids).stream().collect(java.util.stream.Collectors.toMap(PrivateKey::id, k -> k));
+    }
+
+    /** Deleting a key a server still uses is a CONFLICT. */
+    @Transactional
+    public UUID deleteKey(Viewer viewer, UUID id) {
+        tenancy.enter(viewer.teamId());
+        var key = key(viewer, id);
+        if (servers.existsByPrivateKeyId(key.id())) throw new ConflictException("The key is used by a server; change or delete the server first.");
+        keys.delete(key);
+        return id;
+    }
+
+    @ReadOnly
+    public List<Server> servers(Viewer viewer) {
+        tenancy.enter(viewer.teamId());
+        return servers.findByTeamIdOrderByName(viewer.teamId());
+    }
+
+    @ReadOnly
+    public Server server(Viewer viewer, UUID id) {
+        tenancy.enter(viewer.teamId());
+        return servers.findByIdAndTeamId(id, viewer.teamId()).orElseThrow(() -> new NotFoundException("Server", id));
+    }
+
+    @Transactional
+    public Server create(Viewer viewer, Map<String, Object> input) {
+        tenancy.enter(viewer.teamId());
+        var name = ResourceName.of("input.name", input.get("name"));
+        var address = ServerAddress.of(input.get("host"), input.get("port"), input.get("user"));
+        var key = key(viewer, dev.berth.api.Arguments.id("input.privateKeyId", input.get("privateKeyId")));
+        var server = new Server(Ids.next(), viewer.teamId(), name.value(), address.host(), address.port(), address.user(),
+                key.id(), null, ServerStatus.UNKNOWN, null, null);
+        return unique(() -> servers.save(server), name);
+    }
+
+    @Transactional
+    public Server update(Viewer viewer, UUID id, Map<String, Object> input) {
+        tenancy.enter(viewer.teamId());
+        var current = server(viewer, id);
+        var name = input.get("name") == null ? new ResourceName(current.name()) : ResourceName.of("input.name", input.get("name"));
+        var address = ServerAddress.of(input.getOrDefault("host", current.host()), input.getOrDefault("port", current.port()),
+                input.getOrDefault("user", current.user()));
+        var keyId = input.get("privateKeyId") == null ? current.privateKeyId()
+                : key(viewer, dev.berth.api.Arguments.id("input.privateKeyId", input.get("privateKeyId"))).id();
+        return unique(() -> servers.update(current.with(name.value(), address, keyId)), name);
+    }
+
+    @Transactional
+    public UUID delete(Viewer viewer, UUID id) {
+        tenancy.enter(viewer.teamId());
+        servers.delete(server(viewer, id));
+        return id;
+    }
+
+    private PrivateKey key(Viewer viewer, UUID id) {
+        return keys.findByIdAndTeamId(id, viewer.teamId()).orElseThrow(() -> new NotFoundException("PrivateKey", id));
+    }
+
+    private PrivateKey saveKey(Viewer viewer, ResourceName name, KeyMaterial.Pair pair) {
+        var id = Ids.next();
+        var sealed = box.seal(pair.privatePem(), "private_keys:" + id);
+        var key = new PrivateKey(id, viewer.teamId(), name.value(), pair.algorithm(), pair.publicKey(), pair.fingerprint(), sealed, null);
+        try {
+            return keys.save(key);
+        } catch (RuntimeException e) {
+            if (UniqueViolation.in(e)) throw new ConflictException("A key named '" + name.value() + "' already exists in this team.");
+            throw e;
+        }
+    }
+
+    private static Server unique(Supplier<Server> write, ResourceName name) {
+        try {
+            return write.get();
+        } catch (RuntimeException e) {
+            if (UniqueViolation.in(e)) throw new ConflictException("A server named '" + name.value() + "' already exists in this team.");
+            throw e;
+        }
+    }
+}

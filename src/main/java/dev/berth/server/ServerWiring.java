@@ -1,0 +1,55 @@
+package dev.berth.server;
+
+import dev.berth.api.Arguments;
+import dev.berth.api.DataLoaderContribution;
+import dev.berth.api.Viewer;
+import dev.berth.api.WiringContribution;
+import graphql.schema.DataFetchingEnvironment;
+import graphql.schema.idl.RuntimeWiring;
+import jakarta.inject.Singleton;
+import java.util.Map;
+import java.util.Set;
+import java.util.UUID;
+import java.util.concurrent.CompletableFuture;
+import org.dataloader.DataLoaderFactory;
+import org.dataloader.DataLoaderRegistry;
+
+/** Fetchers of {@code schema/server.graphqls}. */
+@Singleton
+final class ServerWiring implements WiringContribution, DataLoaderContribution {
+    private static final String KEY_BY_ID = "privateKeyById";
+
+    private final ServerService service;
+
+    ServerWiring(ServerService service) {
+        this.service = service;
+    }
+
+    @Override
+    public void contribute(RuntimeWiring.Builder wiring) {
+        wiring.type("Query", t -> t
+                .dataFetcher("privateKeys", env -> service.keys(Viewer.from(env)))
+                .dataFetcher("servers", env -> service.servers(Viewer.from(env)))
+                .dataFetcher("server", env -> service.server(Viewer.from(env), Arguments.id("id", env.getArgument("id")))));
+        wiring.type("Mutation", t -> t
+                .dataFetcher("generatePrivateKey", env -> Map.of("privateKey", service.generateKey(Viewer.from(env), Arguments.input(env).get("name"))))
+                .dataFetcher("importPrivateKey", env -> Map.of("privateKey",
+                        service.importKey(Viewer.from(env), Arguments.input(env).get("name"), Arguments.input(env).get("pem"))))
+                .dataFetcher("deletePrivateKey", env -> Map.of("deletedPrivateKeyId", service.deleteKey(Viewer.from(env), inputId(env))))
+                .dataFetcher("createServer", env -> Map.of("server", service.create(Viewer.from(env), Arguments.input(env))))
+                .dataFetcher("updateServer", env -> Map.of("server", service.update(Viewer.from(env), inputId(env), Arguments.input(env))))
+                .dataFetcher("deleteServer", env -> Map.of("deletedServerId", service.delete(Viewer.from(env), inputId(env)))));
+        wiring.type("Server", t -> t.dataFetcher("privateKey",
+                env -> env.getDataLoader(KEY_BY_ID).load(env.<Server>getSource().privateKeyId())));
+    }
+
+    @Override
+    public void register(DataLoaderRegistry registry, Viewer viewer) {
+        registry.register(KEY_BY_ID, DataLoaderFactory.<UUID, PrivateKey>newMappedDataLoader((Set<UUID> ids) ->
+                CompletableFuture.completedFuture(service.keysByIds(viewer, ids))));
+    }
+
+    private static UUID inputId(DataFetchingEnvironment env) {
+        return Arguments.id("input.id", Arguments.input(env).get("id"));
+    }
+}
