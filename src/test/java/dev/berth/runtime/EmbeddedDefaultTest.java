@@ -27,6 +27,8 @@ class EmbeddedDefaultTest {
                     .path("createProject").path("project").path("id").asText();
         }
         assertThat(dataDir.resolve("postgres/PG_VERSION")).exists();
+        assertThat(java.nio.file.Files.getPosixFilePermissions(dataDir.resolve("master-key")))
+                .containsExactlyInAnyOrder(java.nio.file.attribute.PosixFilePermission.OWNER_READ, java.nio.file.attribute.PosixFilePermission.OWNER_WRITE);
         assertThat(java.nio.file.Files.getPosixFilePermissions(dataDir.resolve("jwt-secret")))
                 .containsExactlyInAnyOrder(java.nio.file.attribute.PosixFilePermission.OWNER_READ, java.nio.file.attribute.PosixFilePermission.OWNER_WRITE);
         try (var second = ApplicationContext.run(EmbeddedServer.class, config)) {
