@@ -91,6 +91,8 @@ public final class AccessPolicy {
             Map.entry("Mutation.createServer", MANAGE_TEAM),
             Map.entry("Mutation.updateServer", MANAGE_TEAM),
             Map.entry("Mutation.deleteServer", MANAGE_TEAM),
+            Map.entry("Mutation.trustServerHostKey", MANAGE_TEAM),
+            Map.entry("TrustServerHostKeyPayload.*", MANAGE_TEAM),
             Map.entry("PrivateKey.*", READ),
             Map.entry("Server.*", READ),
             Map.entry("GeneratePrivateKeyPayload.*", MANAGE_TEAM),

@@ -3,8 +3,6 @@ package dev.berth.server;
 import dev.berth.errors.InvalidInputException;
 import dev.berth.secrets.Secret;
 import java.nio.charset.StandardCharsets;
-import java.security.MessageDigest;
-import java.security.NoSuchAlgorithmException;
 import java.security.PublicKey;
 import java.security.SecureRandom;
 import java.util.Base64;
@@ -70,14 +68,8 @@ final class KeyMaterial {
         return new Buffer.PlainBuffer().putPublicKey(key).getCompactData();
     }
 
-    /** OpenSSH's {@code SHA256:...} fingerprint of a public key blob. */
     static String fingerprint(byte[] publicBlob) {
-        try {
-            var digest = MessageDigest.getInstance("SHA-256").digest(publicBlob);
-            return "SHA256:" + Base64.getEncoder().withoutPadding().encodeToString(digest);
-        } catch (NoSuchAlgorithmException e) {
-            throw new IllegalStateException(e);
-        }
+        return dev.berth.execution.SshjRemoteShell.fingerprint(publicBlob);
     }
 
 }

@@ -20,9 +20,11 @@ final class ServerWiring implements WiringContribution, DataLoaderContribution {
     private static final String KEY_BY_ID = "privateKeyById";
 
     private final ServerService service;
+    private final ServerCommands commands;
 
-    ServerWiring(ServerService service) {
+    ServerWiring(ServerService service, ServerCommands commands) {
         this.service = service;
+        this.commands = commands;
     }
 
     @Override
@@ -38,7 +40,9 @@ final class ServerWiring implements WiringContribution, DataLoaderContribution {
                 .dataFetcher("deletePrivateKey", env -> Map.of("deletedPrivateKeyId", service.deleteKey(Viewer.from(env), inputId(env))))
                 .dataFetcher("createServer", env -> Map.of("server", service.create(Viewer.from(env), Arguments.input(env))))
                 .dataFetcher("updateServer", env -> Map.of("server", service.update(Viewer.from(env), inputId(env), Arguments.input(env))))
-                .dataFetcher("deleteServer", env -> Map.of("deletedServerId", service.delete(Viewer.from(env), inputId(env)))));
+                .dataFetcher("deleteServer", env -> Map.of("deletedServerId", service.delete(Viewer.from(env), inputId(env))))
+                .dataFetcher("trustServerHostKey", env -> Map.of("server",
+                        commands.trust(Viewer.from(env), inputId(env), Arguments.input(env).get("fingerprint")))));
         wiring.type("Server", t -> t.dataFetcher("privateKey",
                 env -> env.getDataLoader(KEY_BY_ID).load(env.<Server>getSource().privateKeyId())));
     }

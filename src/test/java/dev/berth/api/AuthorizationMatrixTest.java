@@ -154,6 +154,8 @@ class AuthorizationMatrixTest extends BerthTestBase {
                 IDS, (t, id) -> vars("k", id != null ? id : t.keyId(), "n", unique("s")), true, SAME));
         ops.add(new Op("Mutation", "updateServer", "mutation($id: ID!) { updateServer(input: {id: $id, port: 2222}) { server { id } } }", IDS,
                 (t, id) -> vars("id", id != null ? id : t.serverId()), true, SAME));
+        ops.add(new Op("Mutation", "trustServerHostKey", "mutation($id: ID!) { trustServerHostKey(input: {id: $id, fingerprint: \"SHA256:47DEQpj8HBSa+/TImW+5JCeuQeRkm5NMpJWZG3hSuFU\"}) { server { id } } }",
+                IDS, (t, id) -> vars("id", id != null ? id : t.serverId()), true, SAME));
         ops.add(new Op("Mutation", "deleteServer", "mutation($id: ID!) { deleteServer(input: {id: $id}) { deletedServerId } }", IDS,
                 (t, id) -> vars("id", id != null ? id : t.serverId()), true, SAME));
         // Subscriptions (over graphql-ws)

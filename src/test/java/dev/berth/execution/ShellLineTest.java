@@ -7,20 +7,17 @@ import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.List;
-import java.util.UUID;
 import java.util.concurrent.TimeUnit;
+import dev.berth.testing.Hostile;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.MethodSource;
 
 /** Hostile arguments pass through a real /bin/sh unchanged, and nothing in them runs. */
 class ShellLineTest {
-    static final Path CANARY = Path.of(System.getProperty("java.io.tmpdir"), "berth-canary-" + UUID.randomUUID());
+    static final Path CANARY = Hostile.CANARY;
 
     static List<String> hostile() {
-        var c = CANARY.toString();
-        return List.of("$(touch " + c + ")", "`touch " + c + "`", "a; touch " + c, "a | touch " + c, "a & touch " + c,
-                "a && touch " + c, "x\ntouch " + c, "it's", "'; touch " + c + "; '", "\"$(touch " + c + ")\"",
-                "-rf", "--help", "", " ", "*", "~", "$HOME", "${IFS}", "a\\b", "é ü 中文", "\t", "> " + c, "< /etc/passwd");
+        return Hostile.arguments();
     }
 
     /** Runs the rendered line in a real /bin/sh and returns what printf printed. */

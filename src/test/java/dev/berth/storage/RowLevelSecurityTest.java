@@ -18,7 +18,8 @@ import org.junit.jupiter.api.Test;
  * The backstop: Berth's own connections (role berth_runtime) see a tenant-owned row only in a transaction that
  * set its team. A query that forgets the team filter finds nothing, or only that team's rows.
  */
-@MicronautTest
+// Calls beans directly: without its own transaction around each test, their writes commit as in production.
+@MicronautTest(transactional = false)
 class RowLevelSecurityTest extends BerthTestBase {
     @Inject
     TransactionOperations<Connection> transactions;

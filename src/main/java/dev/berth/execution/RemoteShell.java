@@ -1,0 +1,16 @@
+package dev.berth.execution;
+
+import java.util.Optional;
+import java.util.UUID;
+
+/** Runs commands on managed servers. The seam between Berth and SSH; tests of logic use a recording fake. */
+public interface RemoteShell {
+    /** @throws ServerUnreachableException when the server cannot be reached, authenticated to, or trusted */
+    ExecResult run(ServerRef server, Argv argv);
+
+    /** The host key fingerprint the server presented on the live connection, if there is one. */
+    Optional<String> presentedHostKey(UUID serverId);
+
+    /** Drops the pooled connection (after a key, host or trust change). */
+    void forget(UUID serverId);
+}

@@ -1,0 +1,79 @@
+package dev.berth.server;
+
+import dev.berth.api.Viewer;
+import dev.berth.errors.InvalidInputException;
+import dev.berth.execution.Argv;
+import dev.berth.execution.ExecResult;
+import dev.berth.execution.RemoteShell;
+import dev.berth.execution.ServerRef;
+import dev.berth.secrets.SecretBox;
+import dev.berth.server.ServerRepositories.PrivateKeyRepository;
+import dev.berth.server.ServerRepositories.ServerRepository;
+import dev.berth.storage.Tenancy;
+import io.micronaut.transaction.TransactionOperations;
+import jakarta.inject.Singleton;
+import java.sql.Connection;
+import java.util.UUID;
+import java.util.regex.Pattern;
+
+/**
+ * Runs commands on a team's server over SSH. Reading the server and its key happens in a short transaction,
+ * the command outside any; on first contact the presented host key is pinned.
+ */
+@Singleton
+public class ServerCommands {
+    private static final Pattern FINGERPRINT = Pattern.compile("SHA256:[A-Za-z0-9+/]{43}");
+
+    private final ServerService servers;
+    private final ServerRepository serverRows;
+    private final PrivateKeyRepository keys;
+    private final SecretBox box;
+    private final RemoteShell shell;
+    private final Tenancy tenancy;
+    private final TransactionOperations<Connection> transactions;
+
+    ServerCommands(ServerService servers, ServerRepository serverRows, PrivateKeyRepository keys, SecretBox box,
+                   RemoteShell shell, Tenancy tenancy, TransactionOperations<Connection> transactions) {
+        this.servers = servers;
+        this.serverRows = serverRows;
+        this.keys = keys;
+        this.box = box;
+        this.shell = shell;
+        this.tenancy = tenancy;
+        this.transactions = transactions;
+    }
+
+    public ExecResult run(Viewer viewer, UUID serverId, Argv argv) {
+        var ref = transactions.executeRead(status -> reference(viewer, serverId));
+        var result = shell.run(ref, argv);
+        if (ref.pinnedHostKey() == null) pin(viewer, serverId, shell.presentedHostKey(serverId).orElseThrow());
+        return result;
+    }
+
+    /** Pins a host key the admin has checked (after the server was reinstalled, say). */
+    public Server trust(Viewer viewer, UUID serverId, Object fingerprint) {
+        if (!(fingerprint instanceof String fp) || !FINGERPRINT.matcher(fp).matches()) {
+            throw new InvalidInputException("input.fingerprint", "an OpenSSH SHA256: fingerprint");
+        }
+        var server = pin(viewer, serverId, fp);
+        shell.forget(serverId);
+        return server;
+    }
+
+    private Server pin(Viewer viewer, UUID serverId, String fingerprint) {
+        return transactions.executeWrite(status -> {
+            tenancy.enter(viewer.teamId());
+            var server = serverRows.findByIdAndTeamId(serverId, viewer.teamId())
+                    .orElseThrow(() -> new dev.berth.errors.NotFoundException("Server", serverId));
+            return serverRows.update(server.pinned(fingerprint));
+        });
+    }
+
+    private ServerRef reference(Viewer viewer, UUID serverId) {
+        tenancy.enter(viewer.teamId());
+        var server = servers.server(viewer, serverId);
+        var key = keys.findByIdAndTeamId(server.privateKeyId(), viewer.teamId()).orElseThrow();
+        var pem = box.open(key.privateSealed(), "private_keys:" + key.id());
+        return new ServerRef(server.id(), server.host(), server.port(), server.user(), pem, server.hostKeyFingerprint());
+    }
+}
