@@ -78,6 +78,15 @@ public final class SshjRemoteShell implements RemoteShell {
         }
     }
 
+    /** Opens a channel to a Unix socket on the server, over the pooled (pinned, authenticated) connection. */
+    StreamLocalChannel openStreamLocal(ServerRef server, String socketPath) throws IOException {
+        var connection = connection(server);
+        connection.lastUsed()[0] = Instant.now();
+        var channel = new StreamLocalChannel(connection.client().getConnection(), socketPath);
+        channel.open();
+        return channel;
+    }
+
     @Override
     public Optional<String> presentedHostKey(UUID serverId) {
         return Optional.ofNullable(pool.get(serverId)).map(Pooled::hostKey);

@@ -13,19 +13,16 @@ import java.util.UUID;
 @MappedEntity("servers")
 public record Server(@Id UUID id, UUID teamId, String name, String host, int port,
                      @MappedProperty("ssh_user") String user, UUID privateKeyId, @Nullable String hostKeyFingerprint,
-                     ServerStatus status, @DateCreated @Nullable Instant createdAt, @DateUpdated @Nullable Instant updatedAt) {
+                     ServerStatus status, String dockerSocket,
+                     @DateCreated @Nullable Instant createdAt, @DateUpdated @Nullable Instant updatedAt) {
 
-    Server with(String newName, ServerAddress address, UUID keyId) {
+    Server with(String newName, ServerAddress address, UUID keyId, String socket) {
         boolean moved = !address.host().equals(host) || address.port() != port;
         return new Server(id, teamId, newName, address.host(), address.port(), address.user(), keyId,
-                moved ? null : hostKeyFingerprint, moved ? ServerStatus.UNKNOWN : status, createdAt, updatedAt);
+                moved ? null : hostKeyFingerprint, moved ? ServerStatus.UNKNOWN : status, socket, createdAt, updatedAt);
     }
 
     Server pinned(String fingerprint) {
-        return new Server(id, teamId, name, host, port, user, privateKeyId, fingerprint, status, createdAt, updatedAt);
-    }
-
-    Server withStatus(ServerStatus newStatus) {
-        return new Server(id, teamId, name, host, port, user, privateKeyId, hostKeyFingerprint, newStatus, createdAt, updatedAt);
+        return new Server(id, teamId, name, host, port, user, privateKeyId, fingerprint, status, dockerSocket, createdAt, updatedAt);
     }
 }

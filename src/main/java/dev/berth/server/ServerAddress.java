@@ -32,6 +32,17 @@ public record ServerAddress(String host, int port, String user) {
         return s;
     }
 
+    private static final Pattern SOCKET = Pattern.compile("/[A-Za-z0-9._/-]{1,200}");
+
+    /** An absolute path to a Unix socket on the server; /var/run/docker.sock by default. */
+    static String dockerSocket(String field, Object value) {
+        if (value == null) return "/var/run/docker.sock";
+        if (!(value instanceof String s) || !SOCKET.matcher(s).matches() || s.contains("..")) {
+            throw new InvalidInputException(field, "an absolute path to a Unix socket");
+        }
+        return s;
+    }
+
     static int port(String field, Object value) {
         if (value == null) return 22;
         if (!(value instanceof Integer p) || p < 1 || p > 65535) throw new InvalidInputException(field, "a port from 1 to 65535");

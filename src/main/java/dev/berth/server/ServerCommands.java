@@ -31,9 +31,12 @@ public class ServerCommands {
     private final RemoteShell shell;
     private final Tenancy tenancy;
     private final TransactionOperations<Connection> transactions;
+    private final dev.berth.execution.DockerEngines docker;
 
     ServerCommands(ServerService servers, ServerRepository serverRows, PrivateKeyRepository keys, SecretBox box,
-                   RemoteShell shell, Tenancy tenancy, TransactionOperations<Connection> transactions) {
+                   RemoteShell shell, Tenancy tenancy, TransactionOperations<Connection> transactions,
+                   dev.berth.execution.DockerEngines docker) {
+        this.docker = docker;
         this.servers = servers;
         this.serverRows = serverRows;
         this.keys = keys;
@@ -41,6 +44,24 @@ public class ServerCommands {
         this.shell = shell;
         this.tenancy = tenancy;
         this.transactions = transactions;
+    }
+
+    /**
+     * A docker-java client for the server's Docker daemon, over its SSH connection. On first contact the host key
+     * is pinned before the bridge exists, so every later (re)connection of the bridge checks the pinned key.
+     */
+    public com.github.dockerjava.api.DockerClient docker(Viewer viewer, UUID serverId) {
+        var ref = transactions.executeRead(status -> reference(viewer, serverId));
+        var socket = transactions.executeRead(status -> {
+            tenancy.enter(viewer.teamId());
+            return servers.server(viewer, serverId).dockerSocket();
+        });
+        if (ref.pinnedHostKey() == null) {
+            docker.probe(ref, socket);
+            pin(viewer, serverId, shell.presentedHostKey(serverId).orElseThrow());
+            ref = transactions.executeRead(status -> reference(viewer, serverId));
+        }
+        return docker.remote(ref, socket);
     }
 
     public ExecResult run(Viewer viewer, UUID serverId, Argv argv) {
@@ -57,6 +78,7 @@ public class ServerCommands {
         }
         var server = pin(viewer, serverId, fp);
         shell.forget(serverId);
+        docker.forget(serverId);
         return server;
     }
 

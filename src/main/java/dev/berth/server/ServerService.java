@@ -87,8 +87,9 @@ public class ServerService {
         var name = ResourceName.of("input.name", input.get("name"));
         var address = ServerAddress.of(input.get("host"), input.get("port"), input.get("user"));
         var key = key(viewer, dev.berth.api.Arguments.id("input.privateKeyId", input.get("privateKeyId")));
+        var socket = ServerAddress.dockerSocket("input.dockerSocket", input.get("dockerSocket"));
         var server = new Server(Ids.next(), viewer.teamId(), name.value(), address.host(), address.port(), address.user(),
-                key.id(), null, ServerStatus.UNKNOWN, null, null);
+                key.id(), null, ServerStatus.UNKNOWN, socket, null, null);
         return unique(() -> servers.save(server), name);
     }
 
@@ -101,7 +102,8 @@ public class ServerService {
                 input.getOrDefault("user", current.user()));
         var keyId = input.get("privateKeyId") == null ? current.privateKeyId()
                 : key(viewer, dev.berth.api.Arguments.id("input.privateKeyId", input.get("privateKeyId"))).id();
-        return unique(() -> servers.update(current.with(name.value(), address, keyId)), name);
+        var socket = ServerAddress.dockerSocket("input.dockerSocket", input.getOrDefault("dockerSocket", current.dockerSocket()));
+        return unique(() -> servers.update(current.with(name.value(), address, keyId, socket)), name);
     }
 
     @Transactional

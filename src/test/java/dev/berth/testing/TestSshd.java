@@ -99,7 +99,8 @@ public final class TestSshd {
                 "StrictModes no",
                 "UsePAM no",
                 "AllowStreamLocalForwarding yes",
-                "AllowTcpForwarding no",
+                // OpenSSH permits stream-local forwarding only where local forwarding is allowed too
+                "AllowTcpForwarding local",
                 "X11Forwarding no",
                 "PrintMotd no",
                 "LogLevel ERROR",

@@ -1,0 +1,83 @@
+package dev.berth.execution;
+
+import com.github.dockerjava.api.DockerClient;
+import com.github.dockerjava.core.DefaultDockerClientConfig;
+import com.github.dockerjava.core.DockerClientImpl;
+import com.github.dockerjava.httpclient5.ApacheDockerHttpClient;
+import jakarta.annotation.PreDestroy;
+import jakarta.inject.Singleton;
+import java.io.IOException;
+import java.time.Duration;
+import java.util.UUID;
+import java.util.concurrent.ConcurrentHashMap;
+
+/**
+ * Docker clients (docker-java's typed API): straight to a local socket for the Berth host, or through a
+ * {@link SocketBridge} of SSH stream-local channels for a remote server. One bridge and client per server.
+ */
+@Singleton
+public final class DockerEngines {
+    private record Bridged(SocketBridge bridge, DockerClient client) {}
+
+    private final SshjRemoteShell ssh;
+    private final ConcurrentHashMap<UUID, Bridged> remote = new ConcurrentHashMap<>();
+
+    DockerEngines(SshjRemoteShell ssh) {
+        this.ssh = ssh;
+    }
+
+    /** A client for the Docker daemon listening on a Unix socket of this machine. */
+    public DockerClient local(String socketPath) {
+        return client("unix://" + socketPath);
+    }
+
+    /** Opens and closes one stream-local channel: SSH works and forwards to the socket, or SERVER_UNREACHABLE. */
+    public void probe(ServerRef server, String socketPath) {
+        try {
+            ssh.openStreamLocal(server, socketPath).close();
+        } catch (IOException e) {
+            throw new ServerUnreachableException("SSH does not forward to " + socketPath + " (" + e.getClass().getSimpleName() + ").", null);
+        }
+    }
+
+    /** A client for the Docker daemon on a remote server, reached over its SSH connection. */
+    public DockerClient remote(ServerRef server, String socketPath) {
+        var existing = remote.get(server.id());
+        if (existing != null) return existing.client();
+        probe(server, socketPath);
+        return remote.computeIfAbsent(server.id(), id -> {
+            var bridge = new SocketBridge(() -> ssh.openStreamLocal(server, socketPath));
+            return new Bridged(bridge, client("unix://" + bridge.socket()));
+        }).client();
+    }
+
+    public void forget(UUID serverId) {
+        var bridged = remote.remove(serverId);
+        if (bridged != null) close(bridged);
+    }
+
+    private static DockerClient client(String host) {
+        var config = DefaultDockerClientConfig.createDefaultConfigBuilder().withDockerHost(host).build();
+        var http = new ApacheDockerHttpClient.Builder()
+                .dockerHost(config.getDockerHost())
+                .connectionTimeout(Duration.ofSeconds(10))
+                .responseTimeout(Duration.ofMinutes(30))
+                .maxConnections(32)
+                .build();
+        return DockerClientImpl.getInstance(config, http);
+    }
+
+    @PreDestroy
+    void closeAll() {
+        remote.keySet().forEach(this::forget);
+    }
+
+    private static void close(Bridged bridged) {
+        try {
+            bridged.client().close();
+        } catch (IOException ignored) {
+            // closing anyway
+        }
+        bridged.bridge().close();
+    }
+}

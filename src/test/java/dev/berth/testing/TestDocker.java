@@ -1,0 +1,132 @@
+package dev.berth.testing;
+
+import java.io.IOException;
+import java.io.UncheckedIOException;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.List;
+import java.util.concurrent.TimeUnit;
+import org.junit.jupiter.api.Assumptions;
+
+/**
+ * A real dockerd of the test JVM's own (Debian docker.io, started as root with no bridge, no iptables: host
+ * network only), with a tiny image built FROM scratch around busybox-static. With BERTH_REQUIRE_DOCKER=1 (CI)
+ * a missing daemon fails the run instead of skipping.
+ */
+public final class TestDocker {
+    public static final String IMAGE = "berth-test/busybox:1";
+    private static TestDocker instance;
+
+    private final Path dir;
+    private final Process process;
+
+    private TestDocker(Path dir, Process process) {
+        this.dir = dir;
+        this.process = process;
+    }
+
+    public static synchronized TestDocker get() {
+        if (instance == null) {
+            var dockerd = List.of(Path.of("/usr/sbin/dockerd"), Path.of("/usr/bin/dockerd")).stream().filter(Files::isExecutable).findFirst();
+            if (dockerd.isEmpty() || !"root".equals(System.getProperty("user.name"))) {
+                if ("1".equals(System.getenv("BERTH_REQUIRE_DOCKER"))) {
+                    throw new IllegalStateException("dockerd is required and must run as root (apt-get install docker.io)");
+                }
+                Assumptions.abort("no dockerd usable here (set BERTH_REQUIRE_DOCKER=1 to make this a failure)");
+            }
+            try {
+                var dir = Files.createTempDirectory("berth-dockerd-");
+                var process = new ProcessBuilder(dockerd.get().toString(),
+                        "--bridge=none", "--iptables=false", "--ip-forward=false", "--ip-masq=false",
+                        "--host", "unix://" + dir.resolve("docker.sock"),
+                        "--data-root", dir.resolve("data").toString(),
+                        "--exec-root", dir.resolve("exec").toString(),
+                        "--pidfile", dir.resolve("docker.pid").toString())
+                        .redirectErrorStream(true).redirectOutput(dir.resolve("dockerd.log").toFile()).start();
+                instance = new TestDocker(dir, process);
+                Runtime.getRuntime().addShutdownHook(new Thread(instance::stop));
+                instance.awaitReady();
+                instance.buildImage();
+            } catch (IOException e) {
+                throw new UncheckedIOException(e);
+            }
+        }
+        return instance;
+    }
+
+    public String socket() {
+        return dir.resolve("docker.sock").toString();
+    }
+
+    private void awaitReady() {
+        for (int i = 0; i < 150; i++) {
+            if (!process.isAlive()) throw new IllegalStateException("dockerd exited: " + log());
+            if (docker(List.of("version", "--format", "{{.Server.Version}}"), 10).exit == 0) return;
+            sleep(200);
+        }
+        throw new IllegalStateException("dockerd did not answer: " + log());
+    }
+
+    private void buildImage() {
+        try {
+            var context = Files.createDirectories(dir.resolve("image/bin"));
+            Files.copy(Path.of("/bin/busybox"), context.resolve("busybox"));
+            for (var applet : List.of("sh", "echo", "sleep", "cat", "printf", "ls", "true", "seq")) {
+                Files.createSymbolicLink(context.resolve(applet), Path.of("busybox"));
+            }
+            Files.writeString(dir.resolve("image/Dockerfile"), "FROM scratch\nCOPY bin /bin\nCMD [\"/bin/sh\"]\n");
+            var built = docker(List.of("build", "-q", "-t", IMAGE, dir.resolve("image").toString()), 120);
+            if (built.exit != 0) throw new IllegalStateException("image build failed: " + built.output);
+        } catch (IOException e) {
+            throw new UncheckedIOException(e);
+        }
+    }
+
+    private record Run(int exit, String output) {}
+
+    private Run docker(List<String> args, int timeoutSeconds) {
+        try {
+            var command = new java.util.ArrayList<>(List.of("docker", "-H", "unix://" + socket()));
+            command.addAll(args);
+            var builder = new ProcessBuilder(command).redirectErrorStream(true);
+            builder.environment().put("DOCKER_BUILDKIT", "0");
+            var p = builder.start();
+            if (!p.waitFor(timeoutSeconds, TimeUnit.SECONDS)) {
+                p.destroyForcibly();
+                return new Run(-1, "timeout");
+            }
+            return new Run(p.exitValue(), new String(p.getInputStream().readAllBytes(), StandardCharsets.UTF_8));
+        } catch (IOException e) {
+            return new Run(-1, e.getMessage());
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            throw new IllegalStateException(e);
+        }
+    }
+
+    private String log() {
+        try {
+            return Files.readString(dir.resolve("dockerd.log"));
+        } catch (IOException e) {
+            return "(no log)";
+        }
+    }
+
+    private void stop() {
+        process.destroy();
+        try {
+            process.waitFor(20, TimeUnit.SECONDS);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+        }
+    }
+
+    private static void sleep(long millis) {
+        try {
+            Thread.sleep(millis);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+        }
+    }
+}
