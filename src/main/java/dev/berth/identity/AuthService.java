@@ -2,7 +2,6 @@ package dev.berth.identity;
 
 import dev.berth.api.Role;
 import dev.berth.api.Viewer;
-import dev.berth.errors.ConflictException;
 import dev.berth.errors.ForbiddenException;
 import dev.berth.errors.InvalidInputException;
 import dev.berth.errors.UnauthenticatedException;
@@ -64,12 +63,7 @@ public class AuthService {
         boolean first = users.countAll() == 0;
         if (!first && !properties.signUpEnabled()) throw new ForbiddenException("Sign-up is disabled on this instance.");
         var user = new User(Ids.next(), email, Credentials.normalize(email), name, hasher.hash(password), first, Instant.now(), null);
-        try {
-            users.save(user);
-        } catch (RuntimeException e) {
-            if (UniqueViolation.in(e)) throw new ConflictException("An account with this email already exists.");
-            throw e;
-        }
+        UniqueViolation.orConflict(() -> users.save(user), "An account with this email already exists.");
         UUID teamId = first ? teams.bootstrapTeamId() : teams.createPersonalTeam(name);
         memberships.save(new Membership(Ids.next(), teamId, user.id(), Role.OWNER, null));
         return startSession(user, client);

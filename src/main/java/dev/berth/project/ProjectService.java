@@ -3,7 +3,6 @@ package dev.berth.project;
 import com.fasterxml.jackson.core.JsonProcessingException;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import dev.berth.api.Viewer;
-import dev.berth.errors.ConflictException;
 import dev.berth.errors.ForbiddenException;
 import dev.berth.errors.InvalidInputException;
 import dev.berth.errors.NotFoundException;
@@ -24,7 +23,6 @@ import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 import java.util.UUID;
-import java.util.function.Supplier;
 import java.util.stream.Collectors;
 
 /** Projects and environments of the viewer's team. Every read and write is scoped by the viewer's team. */
@@ -105,7 +103,7 @@ public class ProjectService {
         checkSize(fields.metadata());
         var project = new Project(Ids.next(), viewer.teamId(), fields.name().value(), fields.description(),
                 fields.metadata(), null, null, null);
-        var saved = unique(() -> projects.save(project), "A project named '" + project.name() + "' already exists in this team.");
+        var saved = UniqueViolation.orConflict(() -> projects.save(project), "A project named '" + project.name() + "' already exists in this team.");
         environments.save(new Environment(Ids.next(), viewer.teamId(), saved.id(), FIRST_ENVIRONMENT, null, null, null));
         publish(ProjectChanged.Kind.CREATED, saved);
         return saved;
@@ -121,7 +119,7 @@ public class ProjectService {
                 fields.name() == null ? current.name() : fields.name().value(),
                 input.containsKey("description") ? fields.description() : current.description(),
                 fields.metadata() == null ? current.metadata() : fields.metadata());
-        var saved = unique(() -> projects.update(changed), "A project named '" + changed.name() + "' already exists in this team.");
+        var saved = UniqueViolation.orConflict(() -> projects.update(changed), "A project named '" + changed.name() + "' already exists in this team.");
         publish(ProjectChanged.Kind.UPDATED, saved);
         return saved;
     }
@@ -163,7 +161,7 @@ public class ProjectService {
         var validName = ResourceName.of("input.name", name);
         var project = get(viewer, projectId);
         var environment = new Environment(Ids.next(), viewer.teamId(), project.id(), validName.value(), null, null, null);
-        var saved = unique(() -> environments.save(environment), environmentTaken(validName));
+        var saved = UniqueViolation.orConflict(() -> environments.save(environment), environmentTaken(validName));
         publish(ProjectChanged.Kind.UPDATED, project);
         return saved;
     }
@@ -173,7 +171,7 @@ public class ProjectService {
         tenancy.enter(viewer.teamId());
         var validName = ResourceName.of("input.name", name);
         var current = environment(viewer, id);
-        var saved = unique(() -> environments.update(current.renamed(validName.value())), environmentTaken(validName));
+        var saved = UniqueViolation.orConflict(() -> environments.update(current.renamed(validName.value())), environmentTaken(validName));
         publish(ProjectChanged.Kind.UPDATED, get(viewer, current.projectId()));
         return saved;
     }
@@ -209,12 +207,4 @@ public class ProjectService {
         return "An environment named '" + name.value() + "' already exists in this project.";
     }
 
-    private static <T> T unique(Supplier<T> write, String conflict) {
-        try {
-            return write.get();
-        } catch (RuntimeException e) {
-            if (UniqueViolation.in(e)) throw new ConflictException(conflict);
-            throw e;
-        }
-    }
 }

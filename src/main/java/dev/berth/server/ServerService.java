@@ -17,7 +17,6 @@ import java.util.Collection;
 import java.util.List;
 import java.util.Map;
 import java.util.UUID;
-import java.util.function.Supplier;
 
 /** Private keys and servers of the viewer's team. Ids nested in inputs are team-scoped too. */
 @Singleton
@@ -121,20 +120,10 @@ public class ServerService {
         var id = Ids.next();
         var sealed = box.seal(pair.privatePem(), "private_keys:" + id);
         var key = new PrivateKey(id, viewer.teamId(), name.value(), pair.algorithm(), pair.publicKey(), pair.fingerprint(), sealed, null);
-        try {
-            return keys.save(key);
-        } catch (RuntimeException e) {
-            if (UniqueViolation.in(e)) throw new ConflictException("A key named '" + name.value() + "' already exists in this team.");
-            throw e;
-        }
+        return UniqueViolation.orConflict(() -> keys.save(key), "A key named '" + name.value() + "' already exists in this team.");
     }
 
-    private static Server unique(Supplier<Server> write, ResourceName name) {
-        try {
-            return write.get();
-        } catch (RuntimeException e) {
-            if (UniqueViolation.in(e)) throw new ConflictException("A server named '" + name.value() + "' already exists in this team.");
-            throw e;
-        }
+    private static Server unique(java.util.function.Supplier<Server> write, ResourceName name) {
+        return UniqueViolation.orConflict(write, "A server named '" + name.value() + "' already exists in this team.");
     }
 }

@@ -6,6 +6,16 @@ import java.sql.SQLException;
 public final class UniqueViolation {
     private UniqueViolation() {}
 
+    /** Runs a write; a unique violation becomes a CONFLICT with {@code message}, anything else propagates. */
+    public static <T> T orConflict(java.util.function.Supplier<T> write, String message) {
+        try {
+            return write.get();
+        } catch (RuntimeException e) {
+            if (in(e)) throw new dev.berth.errors.ConflictException(message);
+            throw e;
+        }
+    }
+
     public static boolean in(Throwable thrown) {
         for (var t = thrown; t != null; t = t.getCause()) {
             if (t instanceof SQLException sql && "23505".equals(sql.getSQLState())) return true;

@@ -70,6 +70,19 @@ class AuditLogTest extends BerthTestBase {
         second.http().data("mutation($t: String!) { acceptInvitation(input: {token: $t}) { role } }", Map.of("t", ownerInvite));
         h.data("mutation($t: ID!) { leaveTeam(input: {teamId: $t}) { teamId } }", Map.of("t", team));
         h.data("mutation($id: ID!) { deleteProject(input: {id: $id}) { deletedProjectId } }", Map.of("id", project));
+        var pem = dev.berth.testing.SshKeys.generate("ed25519").pem();
+        secrets.add(pem.lines().skip(1).findFirst().orElseThrow());
+        var imported = h.data("mutation($p: String!) { importPrivateKey(input: {name: \"imported\", pem: $p}) { privateKey { id } } }", Map.of("p", pem))
+                .path("importPrivateKey").path("privateKey").path("id").asText();
+        var generated = h.data("mutation { generatePrivateKey(input: {name: \"generated\"}) { privateKey { id } } }", Map.of())
+                .path("generatePrivateKey").path("privateKey").path("id").asText();
+        var serverId = h.data("mutation($k: ID!) { createServer(input: {name: \"box\", host: \"127.0.0.1\", privateKeyId: $k}) { server { id } } }",
+                Map.of("k", imported)).path("createServer").path("server").path("id").asText();
+        h.data("mutation($id: ID!, $k: ID!) { updateServer(input: {id: $id, privateKeyId: $k}) { server { id } } }", Map.of("id", serverId, "k", generated));
+        h.data("mutation($id: ID!) { trustServerHostKey(input: {id: $id, fingerprint: \"SHA256:47DEQpj8HBSa+/TImW+5JCeuQeRkm5NMpJWZG3hSuFU\"}) { server { id } } }",
+                Map.of("id", serverId));
+        h.data("mutation($id: ID!) { deleteServer(input: {id: $id}) { deletedServerId } }", Map.of("id", serverId));
+        h.data("mutation($id: ID!) { deletePrivateKey(input: {id: $id}) { deletedPrivateKeyId } }", Map.of("id", imported));
         h.data("mutation($i: ChangePasswordInput!) { changePassword(input: $i) { user { id } } }",
                 Map.of("i", Map.of("currentPassword", TestUsers.PASSWORD, "newPassword", PASSWORD_2)));
         secrets.add(PASSWORD_2);
