@@ -6,7 +6,10 @@ import io.micronaut.data.annotation.DateUpdated;
 import io.micronaut.data.annotation.Id;
 import io.micronaut.data.annotation.MappedEntity;
 import io.micronaut.data.annotation.MappedProperty;
+import io.micronaut.data.annotation.TypeDef;
+import io.micronaut.data.model.DataType;
 import java.time.Instant;
+import java.util.Map;
 import java.util.UUID;
 
 /** A server Berth manages. {@code hostKeyFingerprint} is pinned on the first successful connection. */
@@ -14,15 +17,29 @@ import java.util.UUID;
 public record Server(@Id UUID id, UUID teamId, String name, String host, int port,
                      @MappedProperty("ssh_user") String user, UUID privateKeyId, @Nullable String hostKeyFingerprint,
                      ServerStatus status, String dockerSocket,
+                     @TypeDef(type = DataType.JSON) Map<String, Object> facts, @Nullable Instant checkedAt, int consecutiveFailures,
                      @DateCreated @Nullable Instant createdAt, @DateUpdated @Nullable Instant updatedAt) {
+
+    public Server {
+        facts = facts == null ? Map.of() : Map.copyOf(facts);
+    }
 
     Server with(String newName, ServerAddress address, UUID keyId, String socket) {
         boolean moved = !address.host().equals(host) || address.port() != port;
         return new Server(id, teamId, newName, address.host(), address.port(), address.user(), keyId,
-                moved ? null : hostKeyFingerprint, moved ? ServerStatus.UNKNOWN : status, socket, createdAt, updatedAt);
+                moved ? null : hostKeyFingerprint, moved ? ServerStatus.UNKNOWN : status, socket, facts, checkedAt,
+                consecutiveFailures, createdAt, updatedAt);
     }
 
     Server pinned(String fingerprint) {
-        return new Server(id, teamId, name, host, port, user, privateKeyId, fingerprint, status, dockerSocket, createdAt, updatedAt);
+        return new Server(id, teamId, name, host, port, user, privateKeyId, fingerprint, status, dockerSocket, facts, checkedAt,
+                consecutiveFailures, createdAt, updatedAt);
+    }
+
+    /** The outcome of a validation or probe: status, what was learned, and the failure streak. */
+    Server checked(ServerStatus newStatus, Map<String, Object> newFacts, Instant at) {
+        var failures = newStatus == ServerStatus.REACHABLE ? 0 : consecutiveFailures + 1;
+        return new Server(id, teamId, name, host, port, user, privateKeyId, hostKeyFingerprint, newStatus, dockerSocket,
+                newFacts.isEmpty() ? facts : newFacts, at, failures, createdAt, updatedAt);
     }
 }

@@ -88,7 +88,7 @@ public class ServerService {
         var key = key(viewer, dev.berth.api.Arguments.id("input.privateKeyId", input.get("privateKeyId")));
         var socket = ServerAddress.dockerSocket("input.dockerSocket", input.get("dockerSocket"));
         var server = new Server(Ids.next(), viewer.teamId(), name.value(), address.host(), address.port(), address.user(),
-                key.id(), null, ServerStatus.UNKNOWN, socket, null, null);
+                key.id(), null, ServerStatus.UNKNOWN, socket, Map.of(), null, 0, null, null);
         return unique(() -> servers.save(server), name);
     }
 

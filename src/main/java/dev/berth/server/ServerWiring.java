@@ -21,10 +21,14 @@ final class ServerWiring implements WiringContribution, DataLoaderContribution {
 
     private final ServerService service;
     private final ServerCommands commands;
+    private final ServerValidation validation;
+    private final dev.berth.events.EventBus events;
 
-    ServerWiring(ServerService service, ServerCommands commands) {
+    ServerWiring(ServerService service, ServerCommands commands, ServerValidation validation, dev.berth.events.EventBus events) {
         this.service = service;
         this.commands = commands;
+        this.validation = validation;
+        this.events = events;
     }
 
     @Override
@@ -41,10 +45,21 @@ final class ServerWiring implements WiringContribution, DataLoaderContribution {
                 .dataFetcher("createServer", env -> Map.of("server", service.create(Viewer.from(env), Arguments.input(env))))
                 .dataFetcher("updateServer", env -> Map.of("server", service.update(Viewer.from(env), inputId(env), Arguments.input(env))))
                 .dataFetcher("deleteServer", env -> Map.of("deletedServerId", service.delete(Viewer.from(env), inputId(env))))
+                .dataFetcher("validateServer", env -> Map.of("validationId", validation.start(Viewer.from(env), inputId(env))))
                 .dataFetcher("trustServerHostKey", env -> Map.of("server",
                         commands.trust(Viewer.from(env), inputId(env), Arguments.input(env).get("fingerprint")))));
         wiring.type("Server", t -> t.dataFetcher("privateKey",
                 env -> env.getDataLoader(KEY_BY_ID).load(env.<Server>getSource().privateKeyId())));
+        wiring.type("Subscription", t -> t
+                .dataFetcher("serverValidation", env -> validation.follow(Viewer.from(env), Arguments.id("id", env.getArgument("id"))))
+                .dataFetcher("serverEvents", env -> events.subscribe(ServerChanged.channel(Viewer.from(env).teamId()), ServerChanged.class)));
+        wiring.type("ServerEvent", t -> t.dataFetcher("server", env -> {
+            try {
+                return service.server(Viewer.from(env), env.<ServerChanged>getSource().serverId());
+            } catch (dev.berth.errors.NotFoundException gone) {
+                return null;
+            }
+        }));
     }
 
     @Override

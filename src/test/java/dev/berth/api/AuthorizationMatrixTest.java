@@ -158,8 +158,13 @@ class AuthorizationMatrixTest extends BerthTestBase {
                 IDS, (t, id) -> vars("id", id != null ? id : t.serverId()), true, SAME));
         ops.add(new Op("Mutation", "deleteServer", "mutation($id: ID!) { deleteServer(input: {id: $id}) { deletedServerId } }", IDS,
                 (t, id) -> vars("id", id != null ? id : t.serverId()), true, SAME));
+        ops.add(new Op("Mutation", "validateServer", "mutation($id: ID!) { validateServer(input: {id: $id}) { validationId } }", IDS,
+                (t, id) -> vars("id", id != null ? id : t.serverId()), false, SAME));
         // Subscriptions (over graphql-ws)
         ops.add(new Op("Subscription", "projectEvents", "subscription { projectEvents { kind } }", NO_ID, (t, id) -> vars(), false, SAME));
+        ops.add(new Op("Subscription", "serverEvents", "subscription { serverEvents { status } }", NO_ID, (t, id) -> vars(), false, SAME));
+        ops.add(new Op("Subscription", "serverValidation", "subscription($id: ID!) { serverValidation(id: $id) { step } }", NO_ID,
+                (t, id) -> vars("id", UUID.randomUUID().toString()), false, SAME));
         ops.add(new Op("Subscription", "auditEvents", "subscription { auditEvents { action } }", NO_ID, (t, id) -> vars(), false, SAME));
         return ops;
     }

@@ -81,6 +81,7 @@ class AuditLogTest extends BerthTestBase {
         h.data("mutation($id: ID!, $k: ID!) { updateServer(input: {id: $id, privateKeyId: $k}) { server { id } } }", Map.of("id", serverId, "k", generated));
         h.data("mutation($id: ID!) { trustServerHostKey(input: {id: $id, fingerprint: \"SHA256:47DEQpj8HBSa+/TImW+5JCeuQeRkm5NMpJWZG3hSuFU\"}) { server { id } } }",
                 Map.of("id", serverId));
+        h.data("mutation($id: ID!) { validateServer(input: {id: $id}) { validationId } }", Map.of("id", serverId));
         h.data("mutation($id: ID!) { deleteServer(input: {id: $id}) { deletedServerId } }", Map.of("id", serverId));
         h.data("mutation($id: ID!) { deletePrivateKey(input: {id: $id}) { deletedPrivateKeyId } }", Map.of("id", imported));
         h.data("mutation($i: ChangePasswordInput!) { changePassword(input: $i) { user { id } } }",

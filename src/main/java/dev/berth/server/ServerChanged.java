@@ -1,0 +1,17 @@
+package dev.berth.server;
+
+import dev.berth.events.ChannelEvent;
+import java.time.Instant;
+import java.util.UUID;
+
+/** A server's status changed (validation or probe); published on {@code berth:<team>:servers}. */
+public record ServerChanged(UUID teamId, UUID serverId, ServerStatus status, Instant occurredAt) implements ChannelEvent {
+    static String channel(UUID teamId) {
+        return "berth:" + teamId + ":servers";
+    }
+
+    @Override
+    public String channel() {
+        return channel(teamId);
+    }
+}

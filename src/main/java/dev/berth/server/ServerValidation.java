@@ -1,0 +1,157 @@
+package dev.berth.server;
+
+import dev.berth.api.Viewer;
+import dev.berth.execution.Argv;
+import dev.berth.execution.ServerUnreachableException;
+import dev.berth.storage.Ids;
+import dev.berth.storage.Tenancy;
+import io.lettuce.core.api.StatefulRedisConnection;
+import io.micronaut.context.event.ApplicationEventPublisher;
+import io.micronaut.transaction.TransactionOperations;
+import jakarta.annotation.PreDestroy;
+import jakarta.inject.Singleton;
+import java.sql.Connection;
+import java.time.Instant;
+import java.util.LinkedHashMap;
+import java.util.Map;
+import java.util.UUID;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+import reactor.core.publisher.Flux;
+
+/**
+ * Checks a server step by step (SSH connect, host key, OS, architecture, disk, Docker), streaming each step;
+ * stores the result and facts, caches the status in Dragonfly ({@code berth:server:<id>:status}) and
+ * announces it on {@code serverEvents}. {@link #start} returns at once with the validation's id.
+ */
+@Singleton
+public class ServerValidation {
+    private static final Logger LOG = LoggerFactory.getLogger(ServerValidation.class);
+
+    private final ServerService servers;
+    private final ServerCommands commands;
+    private final ServerRepositories.ServerRepository rows;
+    private final ValidationLog log;
+    private final StatefulRedisConnection<String, String> redis;
+    private final ApplicationEventPublisher<ServerChanged> changes;
+    private final TransactionOperations<Connection> transactions;
+    private final Tenancy tenancy;
+    private final ExecutorService executor;
+
+    ServerValidation(ServerService servers, ServerCommands commands, ServerRepositories.ServerRepository rows, ValidationLog log,
+                     StatefulRedisConnection<String, String> redis, ApplicationEventPublisher<ServerChanged> changes,
+                     TransactionOperations<Connection> transactions, Tenancy tenancy) {
+        this.servers = servers;
+        this.commands = commands;
+        this.rows = rows;
+        this.log = log;
+        this.redis = redis;
+        this.changes = changes;
+        this.transactions = transactions;
+        this.tenancy = tenancy;
+        // A plain executor on purpose: Micronaut's own would carry the starting request's transaction context
+        // into the run, and that connection is closed by the time the run uses it.
+        this.executor = Executors.newThreadPerTaskExecutor(Thread.ofVirtual().name("berth-validation-", 0).factory());
+    }
+
+    @PreDestroy
+    void stop() {
+        executor.shutdownNow();
+    }
+
+    /** Starts validating (another team's server is NOT_FOUND) and returns the id to follow. */
+    public UUID start(Viewer viewer, UUID serverId) {
+        servers.server(viewer, serverId);
+        var validationId = Ids.next();
+        executor.execute(() -> run(viewer, serverId, validationId));
+        return validationId;
+    }
+
+    public Flux<ValidationStep> follow(Viewer viewer, UUID validationId) {
+        return log.follow(viewer.teamId(), validationId);
+    }
+
+    /** Runs the steps; returns the resulting status. Also used by the probe, with no one following. */
+    ServerStatus run(Viewer viewer, UUID serverId, UUID validationId) {
+        var run = new Run(viewer.teamId(), serverId, validationId);
+        var facts = new LinkedHashMap<String, Object>();
+        var status = ServerStatus.REACHABLE;
+        try {
+            commands.run(viewer, serverId, Argv.of("true"));
+            run.step("connect", true, "SSH connection and key accepted");
+            var server = servers.server(viewer, serverId);
+            run.step("host-key", true, server.hostKeyFingerprint());
+            var os = commands.run(viewer, serverId, Argv.of("uname", "-sr")).stdout().strip();
+            facts.put("os", os);
+            run.step("os", true, os);
+            var arch = commands.run(viewer, serverId, Argv.of("uname", "-m")).stdout().strip();
+            facts.put("architecture", arch);
+            run.step("architecture", true, arch);
+            var freeGiB = freeGiB(commands.run(viewer, serverId, Argv.of("df", "-Pk", "/")).stdout());
+            facts.put("diskFreeGiB", freeGiB);
+            run.step("disk", freeGiB >= 2, freeGiB + " GiB free on /");
+            try {
+                var version = commands.docker(viewer, serverId).versionCmd().exec();
+                facts.put("dockerVersion", version.getVersion());
+                run.step("docker", true, "Docker " + version.getVersion() + " (API " + version.getApiVersion() + ")");
+            } catch (RuntimeException e) {
+                status = ServerStatus.DOCKER_MISSING;
+                run.step("docker", false, "Docker does not answer on the configured socket");
+            }
+        } catch (ServerUnreachableException e) {
+            status = ServerStatus.UNREACHABLE;
+            run.step("connect", false, e.getMessage());
+        } catch (RuntimeException e) {
+            LOG.warn("event=validation-failed server={} error={}", serverId, e.getClass().getSimpleName());
+            status = ServerStatus.UNREACHABLE;
+            run.step("error", false, "Validation failed unexpectedly");
+        }
+        record(viewer, serverId, status, facts);
+        run.finish(status);
+        return status;
+    }
+
+    private void record(Viewer viewer, UUID serverId, ServerStatus status, Map<String, Object> facts) {
+        transactions.executeWrite(tx -> {
+            tenancy.enter(viewer.teamId());
+            // the server may have been deleted while it was being checked: then there is nothing to record
+            rows.findByIdAndTeamId(serverId, viewer.teamId()).ifPresent(server -> {
+                rows.update(server.checked(status, facts, Instant.now()));
+                changes.publishEvent(new ServerChanged(viewer.teamId(), serverId, status, Instant.now()));
+            });
+            return null;
+        });
+        redis.async().setex("berth:server:" + serverId + ":status", 3600, status.name());
+    }
+
+    static long freeGiB(String dfOutput) {
+        var lines = dfOutput.strip().split("\n");
+        var columns = lines[lines.length - 1].trim().split("\\s+");
+        return Long.parseLong(columns[3]) / (1024 * 1024);
+    }
+
+    /** Numbers and appends the steps of one validation. */
+    private final class Run {
+        private final UUID teamId;
+        private final UUID serverId;
+        private final UUID validationId;
+        private int index;
+
+        Run(UUID teamId, UUID serverId, UUID validationId) {
+            this.teamId = teamId;
+            this.serverId = serverId;
+            this.validationId = validationId;
+        }
+
+        void step(String name, boolean ok, String detail) {
+            log.append(teamId, new ValidationStep(validationId, serverId, index++, name, ok, detail, null));
+        }
+
+        void finish(ServerStatus status) {
+            log.append(teamId, new ValidationStep(validationId, serverId, index++, "result", status == ServerStatus.REACHABLE,
+                    status.name(), status));
+        }
+    }
+}
