@@ -64,6 +64,14 @@ public class TeamService {
         return teams.findById(viewer.teamId()).orElseThrow(() -> new NotFoundException("Team", viewer.teamId()));
     }
 
+    /** Every team's id: for background work that visits each tenant in turn (teams carry no row-level security). */
+    @ReadOnly
+    public List<UUID> allTeamIds() {
+        var ids = new java.util.ArrayList<UUID>();
+        teams.findAll().forEach(team -> ids.add(team.id()));
+        return ids;
+    }
+
     @ReadOnly
     public List<Team> byIds(Collection<UUID> ids) {
         return teams.findByIdIn(ids);

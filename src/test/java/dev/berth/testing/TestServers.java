@@ -53,6 +53,8 @@ public final class TestServers {
                     "berth.redis.url", "redis://127.0.0.1:" + redisPort,
                     "berth.jwt.secret", JWT_SECRET,
                     "berth.master-key", MASTER_KEY,
+                    // no background probing of the tests' servers unless a test asks for it
+                    "berth.servers.probe.enabled", "false",
                     // every test shares 127.0.0.1: a generous anonymous budget keeps them independent
                     "berth.rate-limit.anonymous-cost-per-minute", "1000000",
                     "micronaut.server.port", "-1");

@@ -1,0 +1,49 @@
+package dev.berth.server;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import dev.berth.testing.BerthTestBase;
+import dev.berth.testing.TestServers;
+import io.lettuce.core.RedisClient;
+import io.micronaut.test.extensions.junit5.annotation.MicronautTest;
+import jakarta.inject.Inject;
+import java.util.Map;
+import org.junit.jupiter.api.Test;
+
+/** The probe re-checks servers and counts failures; one node at a time holds the round's lock. */
+@MicronautTest(transactional = false)
+class ServerProbeTest extends BerthTestBase {
+    @Inject
+    ServerProbe probe;
+
+    private void clearLock() {
+        var client = RedisClient.create(TestServers.properties().get("berth.redis.url"));
+        try (var connection = client.connect()) {
+            connection.sync().del(ServerProbe.LOCK);
+        } finally {
+            client.shutdown();
+        }
+    }
+
+    @Test
+    void aRoundChecksEveryServerAndASecondNodeWaitsForTheLock() throws Exception {
+        var key = http().data("mutation { generatePrivateKey(input: {name: \"probe\"}) { privateKey { id } } }", Map.of())
+                .path("generatePrivateKey").path("privateKey").path("id").asText();
+        int closed;
+        try (var socket = new java.net.ServerSocket(0, 1, java.net.InetAddress.getLoopbackAddress())) {
+            closed = socket.getLocalPort();
+        }
+        var id = http().data("mutation($k: ID!, $p: Int!) { createServer(input: {name: \"gone\", host: \"127.0.0.1\", port: $p, privateKeyId: $k}) { server { id } } }",
+                Map.of("k", key, "p", closed)).path("createServer").path("server").path("id").asText();
+        clearLock();
+        assertThat(probe.round()).isPositive();
+        assertThat(probe.round()).as("the lock is held until it expires").isZero();
+        clearLock();
+        probe.round();
+        var stored = http().data("query($id: ID!) { server(id: $id) { status consecutiveFailures checkedAt } }", Map.of("id", id)).path("server");
+        assertThat(stored.path("status").asText()).isEqualTo("UNREACHABLE");
+        assertThat(stored.path("consecutiveFailures").asInt()).isEqualTo(2);
+        assertThat(stored.path("checkedAt").isNull()).isFalse();
+        clearLock();
+    }
+}
