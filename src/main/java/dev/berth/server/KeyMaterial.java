@@ -3,15 +3,8 @@ package dev.berth.server;
 import dev.berth.errors.InvalidInputException;
 import dev.berth.secrets.Secret;
 import java.nio.charset.StandardCharsets;
-import java.security.PublicKey;
 import java.security.SecureRandom;
 import java.util.Base64;
-import net.schmizz.sshj.common.Buffer;
-import net.schmizz.sshj.common.KeyType;
-import net.schmizz.sshj.userauth.keyprovider.OpenSSHKeyFile;
-import net.schmizz.sshj.userauth.keyprovider.KeyProviderUtil;
-import com.hierynomus.sshj.userauth.keyprovider.OpenSSHKeyV1KeyFile;
-import net.schmizz.sshj.userauth.keyprovider.PKCS8KeyFile;
 import org.bouncycastle.crypto.params.Ed25519PrivateKeyParameters;
 import org.bouncycastle.crypto.util.OpenSSHPrivateKeyUtil;
 import org.bouncycastle.crypto.util.OpenSSHPublicKeyUtil;
@@ -44,28 +37,9 @@ final class KeyMaterial {
         if (!(value instanceof String pem) || pem.isBlank() || pem.length() > 16_384) {
             throw new InvalidInputException(field, "a PEM private key is required");
         }
-        try {
-            var format = KeyProviderUtil.detectKeyFileFormat(pem, false);
-            var file = switch (format) {
-                case OpenSSHv1 -> new OpenSSHKeyV1KeyFile();
-                case PKCS8 -> new PKCS8KeyFile();
-                case OpenSSH -> new OpenSSHKeyFile();
-                default -> throw new InvalidInputException(field, "unsupported key format " + format);
-            };
-            file.init(pem, null, null);
-            var publicKey = file.getPublic();
-            var type = KeyType.fromKey(publicKey).toString();
-            var blob = blob(publicKey);
-            return new Pair(type, type + " " + Base64.getEncoder().encodeToString(blob), fingerprint(blob), new Secret(pem));
-        } catch (InvalidInputException e) {
-            throw e;
-        } catch (Exception e) {
-            throw new InvalidInputException(field, "not a readable private key (passphrase-protected keys are not supported)");
-        }
-    }
-
-    static byte[] blob(PublicKey key) {
-        return new Buffer.PlainBuffer().putPublicKey(key).getCompactData();
+        var key = dev.berth.execution.KeyFiles.read(pem)
+                .orElseThrow(() -> new InvalidInputException(field, "not a readable private key (passphrase-protected keys are not supported)"));
+        return new Pair(key.type(), key.type() + " " + Base64.getEncoder().encodeToString(key.publicBlob()), fingerprint(key.publicBlob()), new Secret(pem));
     }
 
     static String fingerprint(byte[] publicBlob) {
