@@ -3,13 +3,12 @@ package dev.berth.bench;
 import com.github.dockerjava.api.async.ResultCallback;
 import com.github.dockerjava.api.model.Frame;
 import com.github.dockerjava.api.model.HostConfig;
-import dev.berth.api.Role;
-import dev.berth.api.Viewer;
 import dev.berth.execution.Argv;
 import dev.berth.execution.DockerEngines;
 import dev.berth.execution.RemoteShell;
 import dev.berth.server.ServerCommands;
 import dev.berth.testing.BerthTestBase;
+import dev.berth.testing.ManagedServers;
 import dev.berth.testing.TestDocker;
 import dev.berth.testing.TestSshd;
 import io.micronaut.test.extensions.junit5.annotation.MicronautTest;
@@ -48,15 +47,8 @@ class ExecutionBenchmark extends BerthTestBase {
     void executionLayer() throws Exception {
         var sshd = TestSshd.get();
         var docker = TestDocker.get();
-        var key = http().data("mutation { generatePrivateKey(input: {name: \"bench\"}) { privateKey { id publicKey } } }", Map.of())
-                .path("generatePrivateKey").path("privateKey");
-        sshd.authorize(key.path("publicKey").asText());
-        var serverId = UUID.fromString(http().data("mutation($i: CreateServerInput!) { createServer(input: $i) { server { id } } }",
-                Map.of("i", Map.of("name", "bench", "host", "127.0.0.1", "port", sshd.port(), "user", sshd.user(),
-                        "privateKeyId", key.path("id").asText(), "dockerSocket", docker.socket())))
-                .path("createServer").path("server").path("id").asText());
-        var viewer = new Viewer(UUID.fromString(user().id()), UUID.fromString(user().teamId()), Role.OWNER, Role.OWNER.allowedScopes(),
-                null, UUID.randomUUID(), null, false, Viewer.Client.UNKNOWN);
+        var serverId = ManagedServers.server(http(), sshd, ManagedServers.authorizedKey(http(), sshd, "bench"), sshd.port(), docker.socket());
+        var viewer = ManagedServers.ownerViewer(user());
         commands.run(viewer, serverId, Argv.of("true")); // pins the host key
 
         var report = new ArrayList<String>();

@@ -5,10 +5,10 @@ import static org.assertj.core.api.Assertions.assertThat;
 import com.github.dockerjava.api.async.ResultCallback;
 import com.github.dockerjava.api.model.Frame;
 import com.github.dockerjava.api.model.HostConfig;
-import dev.berth.api.Role;
 import dev.berth.api.Viewer;
 import dev.berth.execution.DockerEngines;
 import dev.berth.testing.BerthTestBase;
+import dev.berth.testing.ManagedServers;
 import dev.berth.testing.TestDocker;
 import dev.berth.testing.TestSshd;
 import io.micronaut.test.extensions.junit5.annotation.MicronautTest;
@@ -41,16 +41,8 @@ class DockerOverSshTest extends BerthTestBase {
     void aServerWhoseDockerIsTheTestDaemon() {
         docker = TestDocker.get();
         var sshd = TestSshd.get();
-        var key = http().data("mutation { generatePrivateKey(input: {name: \"docker\"}) { privateKey { id publicKey } } }", Map.of())
-                .path("generatePrivateKey").path("privateKey");
-        sshd.authorize(key.path("publicKey").asText());
-        var id = http().data("mutation($i: CreateServerInput!) { createServer(input: $i) { server { id dockerSocket } } }",
-                Map.of("i", Map.of("name", "docker-host", "host", "127.0.0.1", "port", sshd.port(), "user", sshd.user(),
-                        "privateKeyId", key.path("id").asText(), "dockerSocket", docker.socket())))
-                .path("createServer").path("server").path("id").asText();
-        serverId = UUID.fromString(id);
-        viewer = new Viewer(UUID.fromString(user().id()), UUID.fromString(user().teamId()), Role.OWNER, Role.OWNER.allowedScopes(),
-                null, UUID.randomUUID(), null, false, Viewer.Client.UNKNOWN);
+        serverId = ManagedServers.server(http(), sshd, ManagedServers.authorizedKey(http(), sshd, "docker"), sshd.port(), docker.socket());
+        viewer = ManagedServers.ownerViewer(user());
     }
 
     @Test

@@ -4,6 +4,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import dev.berth.testing.BerthTestBase;
+import dev.berth.testing.ManagedServers;
 import dev.berth.testing.TestDocker;
 import dev.berth.testing.TestServers;
 import dev.berth.testing.TestSshd;
@@ -33,17 +34,11 @@ class ServerValidationTest extends BerthTestBase {
     void realDaemons() {
         sshd = TestSshd.get();
         docker = TestDocker.get();
-        var key = http().data("mutation { generatePrivateKey(input: {name: \"validation\"}) { privateKey { id publicKey } } }", Map.of())
-                .path("generatePrivateKey").path("privateKey");
-        keyId = key.path("id").asText();
-        sshd.authorize(key.path("publicKey").asText());
+        keyId = ManagedServers.authorizedKey(http(), sshd, "validation");
     }
 
     private String server(int port, String dockerSocket) {
-        return http().data("mutation($i: CreateServerInput!) { createServer(input: $i) { server { id } } }",
-                Map.of("i", Map.of("name", uniqueName("v"), "host", "127.0.0.1", "port", port, "user", sshd.user(),
-                        "privateKeyId", keyId, "dockerSocket", dockerSocket)))
-                .path("createServer").path("server").path("id").asText();
+        return ManagedServers.server(http(), sshd, keyId, port, dockerSocket).toString();
     }
 
     /** Starts a validation, subscribes (after the start, on purpose), and collects steps until the result. */

@@ -3,12 +3,12 @@ package dev.berth.server;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
-import dev.berth.api.Role;
 import dev.berth.api.Viewer;
 import dev.berth.execution.Argv;
 import dev.berth.execution.RemoteShell;
 import dev.berth.execution.ServerUnreachableException;
 import dev.berth.testing.Hostile;
+import dev.berth.testing.ManagedServers;
 import dev.berth.testing.BerthTestBase;
 import dev.berth.testing.TestSshd;
 import io.micronaut.test.extensions.junit5.annotation.MicronautTest;
@@ -45,19 +45,12 @@ class SshExecutionTest extends BerthTestBase {
     @BeforeAll
     void aKeyAuthorizedOnTheRealSshd() {
         sshd = TestSshd.get();
-        var key = http().data("mutation { generatePrivateKey(input: {name: \"ssh\"}) { privateKey { id publicKey } } }", Map.of())
-                .path("generatePrivateKey").path("privateKey");
-        keyId = key.path("id").asText();
-        sshd.authorize(key.path("publicKey").asText());
-        viewer = new Viewer(UUID.fromString(user().id()), UUID.fromString(user().teamId()), Role.OWNER, Role.OWNER.allowedScopes(),
-                null, UUID.randomUUID(), null, false, Viewer.Client.UNKNOWN);
+        keyId = ManagedServers.authorizedKey(http(), sshd, "ssh");
+        viewer = ManagedServers.ownerViewer(user());
     }
 
     private UUID server(String host, int port, String key) {
-        var id = http().data("mutation($i: CreateServerInput!) { createServer(input: $i) { server { id } } }",
-                Map.of("i", Map.of("name", uniqueName("s"), "host", host, "port", port, "user", sshd.user(), "privateKeyId", key)))
-                .path("createServer").path("server").path("id").asText();
-        return UUID.fromString(id);
+        return ManagedServers.server(http(), sshd, key, port, "/var/run/docker.sock");
     }
 
     private String pinned(UUID id) {
