@@ -31,13 +31,30 @@ public final class DockerEngines {
         return client("unix://" + socketPath);
     }
 
-    /** Opens and closes one stream-local channel: SSH works and forwards to the socket, or SERVER_UNREACHABLE. */
+    /** How a server's Docker socket is reached: learned at the first probe, per server. */
+    private enum Route { STREAM_LOCAL, DIAL_STDIO }
+
+    private final ConcurrentHashMap<UUID, Route> routes = new ConcurrentHashMap<>();
+
+    /**
+     * Opens and closes one stream to the socket, preferring stream-local forwarding and falling back to
+     * {@code docker system dial-stdio} when the server's sshd refuses it; SERVER_UNREACHABLE when SSH fails.
+     */
     public void probe(ServerRef server, String socketPath) {
         try {
             ssh.openStreamLocal(server, socketPath).close();
-        } catch (IOException e) {
-            throw new ServerUnreachableException("SSH does not forward to " + socketPath + " (" + e.getClass().getSimpleName() + ").", null);
+            routes.put(server.id(), Route.STREAM_LOCAL);
+        } catch (ServerUnreachableException e) {
+            throw e;
+        } catch (IOException refused) {
+            routes.put(server.id(), Route.DIAL_STDIO);
         }
+    }
+
+    private Duplex open(ServerRef server, String socketPath) throws IOException {
+        return routes.getOrDefault(server.id(), Route.STREAM_LOCAL) == Route.DIAL_STDIO
+                ? ssh.openDialStdio(server, socketPath)
+                : ssh.openStreamLocal(server, socketPath);
     }
 
     /** A client for the Docker daemon on a remote server, reached over its SSH connection. */
@@ -46,12 +63,13 @@ public final class DockerEngines {
         if (existing != null) return existing.client();
         probe(server, socketPath);
         return remote.computeIfAbsent(server.id(), id -> {
-            var bridge = new SocketBridge(() -> ssh.openStreamLocal(server, socketPath));
+            var bridge = new SocketBridge(() -> open(server, socketPath));
             return new Bridged(bridge, client("unix://" + bridge.socket()));
         }).client();
     }
 
     public void forget(UUID serverId) {
+        routes.remove(serverId);
         var bridged = remote.remove(serverId);
         if (bridged != null) close(bridged);
     }

@@ -20,14 +20,14 @@ import org.slf4j.LoggerFactory;
 
 /**
  * A private Unix socket (in a directory only this user can enter) whose every connection is piped to a new
- * SSH stream-local channel on the server. docker-java speaks HTTP to the local socket as if Docker were here.
+ * stream to the server's Docker socket (an SSH stream-local channel, or {@code docker system dial-stdio}). docker-java speaks HTTP to the local socket as if Docker were here.
  */
 final class SocketBridge implements Closeable {
     private static final Logger LOG = LoggerFactory.getLogger(SocketBridge.class);
 
-    /** Opens one channel to the remote socket per local connection. */
+    /** Opens one stream to the remote socket per local connection. */
     interface Opener {
-        StreamLocalChannel open() throws IOException;
+        Duplex open() throws IOException;
     }
 
     private final Path dir;
@@ -65,9 +65,9 @@ final class SocketBridge implements Closeable {
     }
 
     private void pipe(SocketChannel local, Opener opener) {
-        try (local; var channel = opener.open()) {
-            var toRemote = pumps.submit(() -> copy(Channels.newInputStream(local), channel.getOutputStream()));
-            copy(channel.getInputStream(), Channels.newOutputStream(local));
+        try (local; var remote = opener.open()) {
+            var toRemote = pumps.submit(() -> copy(Channels.newInputStream(local), remote.out()));
+            copy(remote.in(), Channels.newOutputStream(local));
             toRemote.cancel(true);
         } catch (Exception e) {
             LOG.debug("event=bridge-connection-ended error={}", e.getClass().getSimpleName());

@@ -79,12 +79,35 @@ public final class SshjRemoteShell implements RemoteShell {
     }
 
     /** Opens a channel to a Unix socket on the server, over the pooled (pinned, authenticated) connection. */
-    StreamLocalChannel openStreamLocal(ServerRef server, String socketPath) throws IOException {
+    Duplex openStreamLocal(ServerRef server, String socketPath) throws IOException {
         var connection = connection(server);
         connection.lastUsed()[0] = Instant.now();
         var channel = new StreamLocalChannel(connection.client().getConnection(), socketPath);
         channel.open();
-        return channel;
+        return new Duplex() {
+            public InputStream in() { return channel.getInputStream(); }
+            public java.io.OutputStream out() { return channel.getOutputStream(); }
+            public void close() throws IOException { channel.close(); }
+        };
+    }
+
+    /**
+     * The fallback where the server's sshd refuses stream-local forwarding: the Docker CLI on the server
+     * relays its stdin and stdout to the socket ({@code docker -H unix://<socket> system dial-stdio}).
+     */
+    Duplex openDialStdio(ServerRef server, String socketPath) throws IOException {
+        var connection = connection(server);
+        connection.lastUsed()[0] = Instant.now();
+        var session = connection.client().startSession();
+        var command = session.exec(ShellLine.render(Argv.of("docker", "-H", "unix://" + socketPath, "system", "dial-stdio")));
+        return new Duplex() {
+            public InputStream in() { return command.getInputStream(); }
+            public java.io.OutputStream out() { return command.getOutputStream(); }
+            public void close() throws IOException {
+                command.close();
+                session.close();
+            }
+        };
     }
 
     @Override

@@ -94,6 +94,21 @@ class DockerOverSshTest extends BerthTestBase {
     }
 
     @Test
+    void whereSshdRefusesStreamLocalForwardingDockerIsReachedThroughDialStdio() {
+        var hardened = TestSshd.withoutStreamLocal();
+        var id = ManagedServers.server(http(), hardened, ManagedServers.authorizedKey(http(), hardened, "hardened"), hardened.port(), docker.socket());
+        var client = commands.docker(viewer, id);
+        client.pingCmd().exec();
+        var local = engines.local(docker.socket()).infoCmd().exec().getId();
+        assertThat(client.infoCmd().exec().getId()).isEqualTo(local);
+        var c = client.createContainerCmd(TestDocker.IMAGE).withCmd("/bin/echo", "through-dial-stdio")
+                .withHostConfig(HostConfig.newHostConfig().withNetworkMode("host")).exec();
+        client.startContainerCmd(c.getId()).exec();
+        assertThat(client.waitContainerCmd(c.getId()).start().awaitStatusCode(30, TimeUnit.SECONDS)).isZero();
+        client.removeContainerCmd(c.getId()).exec();
+    }
+
+    @Test
     void tenConcurrentLogStreamsShareOneSshConnection() throws Exception {
         var client = commands.docker(viewer, serverId);
         var ids = new java.util.ArrayList<String>();

@@ -19,36 +19,48 @@ import org.junit.jupiter.api.Assumptions;
  */
 public final class TestSshd {
     private static TestSshd instance;
+    private static TestSshd withoutStreamLocal;
 
     private final Path dir;
     private final int port;
+    private final boolean streamLocal;
     private Process process;
 
-    private TestSshd(Path dir, int port) {
+    private TestSshd(Path dir, int port, boolean streamLocal) {
         this.dir = dir;
         this.port = port;
+        this.streamLocal = streamLocal;
     }
 
     public static synchronized TestSshd get() {
-        if (instance == null) {
-            var sshd = Path.of("/usr/sbin/sshd");
-            if (!Files.isExecutable(sshd)) {
-                if ("1".equals(System.getenv("BERTH_REQUIRE_DOCKER"))) throw new IllegalStateException("sshd is required (apt-get install openssh-server)");
-                Assumptions.abort("no sshd on this machine (set BERTH_REQUIRE_DOCKER=1 to make this a failure)");
-            }
-            try {
-                var dir = Files.createTempDirectory("berth-sshd-");
-                Files.createDirectories(Path.of("/run/sshd"));
-                instance = new TestSshd(dir, freePort());
-                instance.writeConfig();
-                instance.newHostKey();
-                instance.start();
-                Runtime.getRuntime().addShutdownHook(new Thread(instance::stop));
-            } catch (IOException e) {
-                throw new UncheckedIOException(e);
-            }
-        }
+        if (instance == null) instance = start(true);
         return instance;
+    }
+
+    /** A second sshd that refuses stream-local forwarding, as some hardened servers do. */
+    public static synchronized TestSshd withoutStreamLocal() {
+        if (withoutStreamLocal == null) withoutStreamLocal = start(false);
+        return withoutStreamLocal;
+    }
+
+    private static TestSshd start(boolean streamLocal) {
+        var sshd = Path.of("/usr/sbin/sshd");
+        if (!Files.isExecutable(sshd)) {
+            if ("1".equals(System.getenv("BERTH_REQUIRE_DOCKER"))) throw new IllegalStateException("sshd is required (apt-get install openssh-server)");
+            Assumptions.abort("no sshd on this machine (set BERTH_REQUIRE_DOCKER=1 to make this a failure)");
+        }
+        try {
+            var dir = Files.createTempDirectory("berth-sshd-");
+            Files.createDirectories(Path.of("/run/sshd"));
+            var started = new TestSshd(dir, freePort(), streamLocal);
+            started.writeConfig();
+            started.newHostKey();
+            started.start();
+            Runtime.getRuntime().addShutdownHook(new Thread(started::stop));
+            return started;
+        } catch (IOException e) {
+            throw new UncheckedIOException(e);
+        }
     }
 
     public int port() {
@@ -98,7 +110,7 @@ public final class TestSshd {
                 "PermitRootLogin prohibit-password",
                 "StrictModes no",
                 "UsePAM no",
-                "AllowStreamLocalForwarding yes",
+                "AllowStreamLocalForwarding " + (streamLocal ? "yes" : "no"),
                 // OpenSSH permits stream-local forwarding only where local forwarding is allowed too
                 "AllowTcpForwarding local",
                 "X11Forwarding no",
