@@ -15,9 +15,10 @@ import java.util.UUID;
 /** A server Berth manages. {@code hostKeyFingerprint} is pinned on the first successful connection. */
 @MappedEntity("servers")
 public record Server(@Id UUID id, UUID teamId, String name, String host, int port,
-                     @MappedProperty("ssh_user") String user, UUID privateKeyId, @Nullable String hostKeyFingerprint,
+                     @MappedProperty("ssh_user") String user, @Nullable UUID privateKeyId, @Nullable String hostKeyFingerprint,
                      ServerStatus status, String dockerSocket,
                      @TypeDef(type = DataType.JSON) Map<String, Object> facts, @Nullable Instant checkedAt, int consecutiveFailures,
+                     boolean local,
                      @DateCreated @Nullable Instant createdAt, @DateUpdated @Nullable Instant updatedAt) {
 
     public Server {
@@ -28,18 +29,18 @@ public record Server(@Id UUID id, UUID teamId, String name, String host, int por
         boolean moved = !address.host().equals(host) || address.port() != port;
         return new Server(id, teamId, newName, address.host(), address.port(), address.user(), keyId,
                 moved ? null : hostKeyFingerprint, moved ? ServerStatus.UNKNOWN : status, socket, facts, checkedAt,
-                consecutiveFailures, createdAt, updatedAt);
+                consecutiveFailures, local, createdAt, updatedAt);
     }
 
     Server pinned(String fingerprint) {
         return new Server(id, teamId, name, host, port, user, privateKeyId, fingerprint, status, dockerSocket, facts, checkedAt,
-                consecutiveFailures, createdAt, updatedAt);
+                consecutiveFailures, local, createdAt, updatedAt);
     }
 
     /** The outcome of a validation or probe: status, what was learned, and the failure streak. */
     Server checked(ServerStatus newStatus, Map<String, Object> newFacts, Instant at) {
         var failures = newStatus == ServerStatus.REACHABLE ? 0 : consecutiveFailures + 1;
         return new Server(id, teamId, name, host, port, user, privateKeyId, hostKeyFingerprint, newStatus, dockerSocket,
-                newFacts.isEmpty() ? facts : newFacts, at, failures, createdAt, updatedAt);
+                newFacts.isEmpty() ? facts : newFacts, at, failures, local, createdAt, updatedAt);
     }
 }

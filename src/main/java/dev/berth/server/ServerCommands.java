@@ -51,11 +51,13 @@ public class ServerCommands {
      * is pinned before the bridge exists, so every later (re)connection of the bridge checks the pinned key.
      */
     public com.github.dockerjava.api.DockerClient docker(Viewer viewer, UUID serverId) {
-        var ref = transactions.executeRead(status -> reference(viewer, serverId));
-        var socket = transactions.executeRead(status -> {
+        var server = transactions.executeRead(status -> {
             tenancy.enter(viewer.teamId());
-            return servers.server(viewer, serverId).dockerSocket();
+            return servers.server(viewer, serverId);
         });
+        if (server.local()) return docker.local(server.dockerSocket());
+        var socket = server.dockerSocket();
+        var ref = transactions.executeRead(status -> reference(viewer, serverId));
         if (ref.pinnedHostKey() == null) {
             docker.probe(ref, socket);
             pin(viewer, serverId, shell.presentedHostKey(serverId).orElseThrow());
@@ -94,6 +96,7 @@ public class ServerCommands {
     private ServerRef reference(Viewer viewer, UUID serverId) {
         tenancy.enter(viewer.teamId());
         var server = servers.server(viewer, serverId);
+        if (server.local()) throw new dev.berth.errors.PolicyViolationException("The Berth host runs no commands over SSH; only its Docker is used.");
         var key = keys.findByIdAndTeamId(server.privateKeyId(), viewer.teamId()).orElseThrow();
         var pem = box.open(key.privateSealed(), "private_keys:" + key.id());
         return new ServerRef(server.id(), server.host(), server.port(), server.user(), pem, server.hostKeyFingerprint());

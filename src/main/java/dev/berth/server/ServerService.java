@@ -2,6 +2,7 @@ package dev.berth.server;
 
 import dev.berth.api.Viewer;
 import dev.berth.errors.ConflictException;
+import dev.berth.errors.ForbiddenException;
 import dev.berth.errors.NotFoundException;
 import dev.berth.project.ResourceName;
 import dev.berth.secrets.SecretBox;
@@ -84,11 +85,20 @@ public class ServerService {
     public Server create(Viewer viewer, Map<String, Object> input) {
         tenancy.enter(viewer.teamId());
         var name = ResourceName.of("input.name", input.get("name"));
-        var address = ServerAddress.of(input.get("host"), input.get("port"), input.get("user"));
-        var key = key(viewer, dev.berth.api.Arguments.id("input.privateKeyId", input.get("privateKeyId")));
         var socket = ServerAddress.dockerSocket("input.dockerSocket", input.get("dockerSocket"));
+        if (Boolean.TRUE.equals(input.get("local"))) {
+            // The Berth host's own Docker daemon is shared by every team: only the instance admin may hand it out.
+            if (!viewer.instanceAdmin()) throw new ForbiddenException("Only the instance administrator can add the Berth host itself.");
+            var local = new Server(Ids.next(), viewer.teamId(), name.value(), "localhost", 22, "root", null, null,
+                    ServerStatus.UNKNOWN, socket, Map.of(), null, 0, true, null, null);
+            return unique(() -> servers.save(local), name);
+        }
+        if (input.get("host") == null) throw new dev.berth.errors.InvalidInputException("input.host", "required unless the server is local");
+        var address = ServerAddress.of(input.get("host"), input.get("port"), input.get("user"));
+        if (input.get("privateKeyId") == null) throw new dev.berth.errors.InvalidInputException("input.privateKeyId", "required unless the server is local");
+        var key = key(viewer, dev.berth.api.Arguments.id("input.privateKeyId", input.get("privateKeyId")));
         var server = new Server(Ids.next(), viewer.teamId(), name.value(), address.host(), address.port(), address.user(),
-                key.id(), null, ServerStatus.UNKNOWN, socket, Map.of(), null, 0, null, null);
+                key.id(), null, ServerStatus.UNKNOWN, socket, Map.of(), null, 0, false, null, null);
         return unique(() -> servers.save(server), name);
     }
 
@@ -97,6 +107,10 @@ public class ServerService {
         tenancy.enter(viewer.teamId());
         var current = server(viewer, id);
         var name = input.get("name") == null ? new ResourceName(current.name()) : ResourceName.of("input.name", input.get("name"));
+        if (current.local()) {
+            var socket = ServerAddress.dockerSocket("input.dockerSocket", input.getOrDefault("dockerSocket", current.dockerSocket()));
+            return unique(() -> servers.update(current.with(name.value(), new ServerAddress(current.host(), current.port(), current.user()), null, socket)), name);
+        }
         var address = ServerAddress.of(input.getOrDefault("host", current.host()), input.getOrDefault("port", current.port()),
                 input.getOrDefault("user", current.user()));
         var keyId = input.get("privateKeyId") == null ? current.privateKeyId()

@@ -78,6 +78,7 @@ public class ServerValidation {
         var run = new Run(viewer.teamId(), serverId, validationId);
         var facts = new LinkedHashMap<String, Object>();
         var status = ServerStatus.REACHABLE;
+        if (servers.server(viewer, serverId).local()) return runLocal(viewer, serverId, run, facts);
         try {
             commands.run(viewer, serverId, Argv.of("true"));
             run.step("connect", true, "SSH connection and key accepted");
@@ -107,6 +108,24 @@ public class ServerValidation {
             LOG.warn("event=validation-failed server={} error={}", serverId, e.getClass().getSimpleName());
             status = ServerStatus.UNREACHABLE;
             run.step("error", false, "Validation failed unexpectedly");
+        }
+        record(viewer, serverId, status, facts);
+        run.finish(status);
+        return status;
+    }
+
+    /** The Berth host: no SSH, only its Docker daemon. */
+    private ServerStatus runLocal(Viewer viewer, UUID serverId, Run run, Map<String, Object> facts) {
+        var status = ServerStatus.REACHABLE;
+        try {
+            var info = commands.docker(viewer, serverId).infoCmd().exec();
+            facts.put("os", info.getOperatingSystem());
+            facts.put("architecture", info.getArchitecture());
+            facts.put("dockerVersion", info.getServerVersion());
+            run.step("docker", true, "Docker " + info.getServerVersion() + " on the Berth host (" + info.getArchitecture() + ")");
+        } catch (RuntimeException e) {
+            status = ServerStatus.DOCKER_MISSING;
+            run.step("docker", false, "Docker does not answer on the configured socket");
         }
         record(viewer, serverId, status, facts);
         run.finish(status);

@@ -48,8 +48,10 @@ final class ServerWiring implements WiringContribution, DataLoaderContribution {
                 .dataFetcher("validateServer", env -> Map.of("validationId", validation.start(Viewer.from(env), inputId(env))))
                 .dataFetcher("trustServerHostKey", env -> Map.of("server",
                         commands.trust(Viewer.from(env), inputId(env), Arguments.input(env).get("fingerprint")))));
-        wiring.type("Server", t -> t.dataFetcher("privateKey",
-                env -> env.getDataLoader(KEY_BY_ID).load(env.<Server>getSource().privateKeyId())));
+        wiring.type("Server", t -> t.dataFetcher("privateKey", env -> {
+            var keyId = env.<Server>getSource().privateKeyId();
+            return keyId == null ? null : env.getDataLoader(KEY_BY_ID).load(keyId);
+        }));
         wiring.type("Subscription", t -> t
                 .dataFetcher("serverValidation", env -> validation.follow(Viewer.from(env), Arguments.id("id", env.getArgument("id"))))
                 .dataFetcher("serverEvents", env -> events.subscribe(ServerChanged.channel(Viewer.from(env).teamId()), ServerChanged.class)));

@@ -1,0 +1,73 @@
+package dev.berth.server;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+
+import dev.berth.errors.PolicyViolationException;
+import dev.berth.execution.Argv;
+import dev.berth.testing.BerthTestBase;
+import dev.berth.testing.ManagedServers;
+import dev.berth.testing.TestDocker;
+import dev.berth.testing.TestServers;
+import dev.berth.testing.TestUsers;
+import dev.berth.testing.WsClient;
+import io.micronaut.test.extensions.junit5.annotation.MicronautTest;
+import jakarta.inject.Inject;
+import java.sql.DriverManager;
+import java.time.Duration;
+import java.util.Map;
+import java.util.UUID;
+import org.junit.jupiter.api.Test;
+
+/** The Berth host as a server: its local Docker socket, no SSH; only the instance admin may add it. */
+@MicronautTest(transactional = false)
+class LocalServerTest extends BerthTestBase {
+    private static final String CREATE_LOCAL = "mutation($n: String!, $s: String!) { createServer(input: {name: $n, local: true, dockerSocket: $s}) { server { id local host privateKey { id } } } }";
+
+    @Inject
+    ServerCommands commands;
+
+    private static void makeInstanceAdmin(String userId) throws Exception {
+        var props = TestServers.properties();
+        try (var c = DriverManager.getConnection(props.get("berth.database.url"), props.get("berth.database.username"), "");
+             var s = c.prepareStatement("UPDATE users SET instance_admin = true WHERE id = CAST(? AS uuid)")) {
+            s.setString(1, userId);
+            s.executeUpdate();
+        }
+    }
+
+    @Test
+    void onlyTheInstanceAdminMayAddTheBerthHost() {
+        TestUsers.signUp(server.getURI()); // the first account of a fresh instance is its admin: make sure it is not "someone"
+        var someone = TestUsers.signUp(server.getURI());
+        var result = someone.http().post(CREATE_LOCAL, Map.of("n", "host", "s", "/var/run/docker.sock"));
+        assertThat(result.firstErrorCode()).isEqualTo("FORBIDDEN");
+    }
+
+    @Test
+    void theBerthHostIsValidatedThroughItsLocalSocketAndRunsNoCommands() throws Exception {
+        var docker = TestDocker.get();
+        var admin = TestUsers.signUp(server.getURI());
+        makeInstanceAdmin(admin.id());
+        var created = admin.http().data(CREATE_LOCAL, Map.of("n", "berth-host", "s", docker.socket())).path("createServer").path("server");
+        assertThat(created.path("local").asBoolean()).isTrue();
+        assertThat(created.path("privateKey").isNull()).isTrue();
+        var id = created.path("id").asText();
+
+        var validationId = admin.http().data("mutation($id: ID!) { validateServer(input: {id: $id}) { validationId } }", Map.of("id", id))
+                .path("validateServer").path("validationId").asText();
+        try (var client = WsClient.connectAndInit(server.getURI(), admin.accessToken())) {
+            client.send(Map.of("id", "v", "type", "subscribe", "payload", Map.of(
+                    "query", "subscription($id: ID!) { serverValidation(id: $id) { step ok status } }", "variables", Map.of("id", validationId))));
+            var docker1 = client.next(Duration.ofSeconds(30)).path("payload").path("data").path("serverValidation");
+            assertThat(docker1.path("step").asText()).isEqualTo("docker");
+            assertThat(docker1.path("ok").asBoolean()).isTrue();
+            var result = client.next(Duration.ofSeconds(30)).path("payload").path("data").path("serverValidation");
+            assertThat(result.path("status").asText()).isEqualTo("REACHABLE");
+        }
+
+        var viewer = ManagedServers.ownerViewer(admin);
+        commands.docker(viewer, UUID.fromString(id)).pingCmd().exec();
+        assertThatThrownBy(() -> commands.run(viewer, UUID.fromString(id), Argv.of("true"))).isInstanceOf(PolicyViolationException.class);
+    }
+}
