@@ -1,6 +1,5 @@
 package dev.berth.execution;
 
-import java.util.ArrayList;
 import java.util.List;
 
 /** One process invocation, as a list of arguments. Never a shell string; rendered only by {@link ShellLine}. */
@@ -15,12 +14,6 @@ public record Argv(List<String> args) {
 
     public static Argv of(String... args) {
         return new Argv(List.of(args));
-    }
-
-    public Argv plus(String... more) {
-        var all = new ArrayList<>(args);
-        all.addAll(List.of(more));
-        return new Argv(all);
     }
 
     @Override

@@ -5,10 +5,4 @@ public record ExecResult(int exitCode, String stdout, String stderr) {
     public boolean succeeded() {
         return exitCode == 0;
     }
-
-    /** @throws CommandFailedException when the command did not exit 0 */
-    public ExecResult orThrow(Argv argv) {
-        if (!succeeded()) throw new CommandFailedException(argv.args().getFirst(), exitCode);
-        return this;
-    }
 }

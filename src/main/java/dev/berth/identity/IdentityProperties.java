@@ -1,7 +1,6 @@
 package dev.berth.identity;
 
 import io.micronaut.context.annotation.ConfigurationProperties;
-import io.micronaut.core.annotation.Nullable;
 import io.micronaut.core.bind.annotation.Bindable;
 import jakarta.validation.constraints.NotNull;
 import java.time.Duration;
@@ -17,11 +16,4 @@ public record IdentityProperties(
         @Bindable(defaultValue = "30d") @NotNull Duration sessionTtl,
         @Bindable(defaultValue = "7d") @NotNull Duration invitationTtl,
         @Bindable(defaultValue = "berth") @NotNull String issuer,
-        @Bindable(defaultValue = "berth-api") @NotNull String audience,
-        @Nullable String secret) {
-
-    @Override
-    public String toString() {
-        return "IdentityProperties[signUpEnabled=" + signUpEnabled + ", secret=***]";
-    }
-}
+        @Bindable(defaultValue = "berth-api") @NotNull String audience) {}
