@@ -77,14 +77,30 @@ public class ProjectService {
     @ReadOnly
     public Project get(Viewer viewer, UUID id) {
         tenancy.enter(viewer.teamId());
-        return find(viewer, id).orElseThrow(() -> new NotFoundException("Project", id));
+        return load(viewer, id);
     }
 
     @ReadOnly
     public Optional<Project> find(Viewer viewer, UUID id) {
         tenancy.enter(viewer.teamId());
+        return lookup(viewer, id);
+    }
+
+    /* The loaders below run inside a transaction whose tenancy the public method already entered. */
+
+    private Optional<Project> lookup(Viewer viewer, UUID id) {
         if (viewer.excludes(id)) return Optional.empty();
         return projects.findByIdAndTeamIdAndDeletedAtIsNull(id, viewer.teamId());
+    }
+
+    private Project load(Viewer viewer, UUID id) {
+        return lookup(viewer, id).orElseThrow(() -> new NotFoundException("Project", id));
+    }
+
+    private Environment loadEnvironment(Viewer viewer, UUID id) {
+        return environments.findByIdAndTeamIdAndDeletedAtIsNull(id, viewer.teamId())
+                .filter(e -> !viewer.excludes(e.projectId()))
+                .orElseThrow(() -> new NotFoundException("Environment", id));
     }
 
     @ReadOnly
@@ -112,7 +128,7 @@ public class ProjectService {
     @Transactional
     public Project update(Viewer viewer, UUID id, Map<String, Object> input) {
         tenancy.enter(viewer.teamId());
-        var current = get(viewer, id);
+        var current = load(viewer, id);
         var fields = ProjectInput.forUpdate(input);
         checkSize(fields.metadata());
         var changed = current.with(
@@ -128,7 +144,7 @@ public class ProjectService {
     @Transactional
     public UUID delete(Viewer viewer, UUID id) {
         tenancy.enter(viewer.teamId());
-        var project = get(viewer, id);
+        var project = load(viewer, id);
         environments.softDeleteByProject(id, viewer.teamId());
         projects.softDelete(id, viewer.teamId());
         publish(ProjectChanged.Kind.DELETED, project);
@@ -138,9 +154,7 @@ public class ProjectService {
     @ReadOnly
     public Environment environment(Viewer viewer, UUID id) {
         tenancy.enter(viewer.teamId());
-        return environments.findByIdAndTeamIdAndDeletedAtIsNull(id, viewer.teamId())
-                .filter(e -> !viewer.excludes(e.projectId()))
-                .orElseThrow(() -> new NotFoundException("Environment", id));
+        return loadEnvironment(viewer, id);
     }
 
     /** The live environments of each project, by name; one statement for any number of projects. */
@@ -159,7 +173,7 @@ public class ProjectService {
     public Environment createEnvironment(Viewer viewer, UUID projectId, Object name) {
         tenancy.enter(viewer.teamId());
         var validName = ResourceName.of("input.name", name);
-        var project = get(viewer, projectId);
+        var project = load(viewer, projectId);
         var environment = new Environment(Ids.next(), viewer.teamId(), project.id(), validName.value(), null, null, null);
         var saved = UniqueViolation.orConflict(() -> environments.save(environment), environmentTaken(validName));
         publish(ProjectChanged.Kind.UPDATED, project);
@@ -170,18 +184,18 @@ public class ProjectService {
     public Environment renameEnvironment(Viewer viewer, UUID id, Object name) {
         tenancy.enter(viewer.teamId());
         var validName = ResourceName.of("input.name", name);
-        var current = environment(viewer, id);
+        var current = loadEnvironment(viewer, id);
         var saved = UniqueViolation.orConflict(() -> environments.update(current.renamed(validName.value())), environmentTaken(validName));
-        publish(ProjectChanged.Kind.UPDATED, get(viewer, current.projectId()));
+        publish(ProjectChanged.Kind.UPDATED, load(viewer, current.projectId()));
         return saved;
     }
 
     @Transactional
     public UUID deleteEnvironment(Viewer viewer, UUID id) {
         tenancy.enter(viewer.teamId());
-        var current = environment(viewer, id);
+        var current = loadEnvironment(viewer, id);
         environments.softDelete(id, viewer.teamId());
-        publish(ProjectChanged.Kind.UPDATED, get(viewer, current.projectId()));
+        publish(ProjectChanged.Kind.UPDATED, load(viewer, current.projectId()));
         return id;
     }
 

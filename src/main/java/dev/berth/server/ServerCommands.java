@@ -51,23 +51,20 @@ public class ServerCommands {
      * is pinned before the bridge exists, so every later (re)connection of the bridge checks the pinned key.
      */
     public com.github.dockerjava.api.DockerClient docker(Viewer viewer, UUID serverId) {
-        var server = transactions.executeRead(status -> {
-            tenancy.enter(viewer.teamId());
-            return servers.server(viewer, serverId);
-        });
-        if (server.local()) return docker.local(server.dockerSocket());
-        var socket = server.dockerSocket();
-        var ref = transactions.executeRead(status -> reference(viewer, serverId));
+        var target = target(viewer, serverId);
+        var socket = target.server().dockerSocket();
+        if (target.server().local()) return docker.local(socket);
+        var ref = target.ref();
         if (ref.pinnedHostKey() == null) {
             docker.probe(ref, socket);
-            pin(viewer, serverId, shell.presentedHostKey(serverId).orElseThrow());
-            ref = transactions.executeRead(status -> reference(viewer, serverId));
+            ref = ref.pinnedTo(pin(viewer, serverId, shell.presentedHostKey(serverId).orElseThrow()).hostKeyFingerprint());
         }
         return docker.remote(ref, socket);
     }
 
     public ExecResult run(Viewer viewer, UUID serverId, Argv argv) {
-        var ref = transactions.executeRead(status -> reference(viewer, serverId));
+        var ref = target(viewer, serverId).ref();
+        if (ref == null) throw new dev.berth.errors.PolicyViolationException("The Berth host runs no commands over SSH; only its Docker is used.");
         var result = shell.run(ref, argv);
         if (ref.pinnedHostKey() == null) pin(viewer, serverId, shell.presentedHostKey(serverId).orElseThrow());
         return result;
@@ -93,12 +90,17 @@ public class ServerCommands {
         });
     }
 
-    private ServerRef reference(Viewer viewer, UUID serverId) {
-        tenancy.enter(viewer.teamId());
-        var server = servers.server(viewer, serverId);
-        if (server.local()) throw new dev.berth.errors.PolicyViolationException("The Berth host runs no commands over SSH; only its Docker is used.");
-        var key = keys.findByIdAndTeamId(server.privateKeyId(), viewer.teamId()).orElseThrow();
-        var pem = box.open(key.privateSealed(), "private_keys:" + key.id());
-        return new ServerRef(server.id(), server.host(), server.port(), server.user(), pem, server.hostKeyFingerprint());
+    /** A server and, unless it is local, how to reach it: read in one short transaction. */
+    private record Target(Server server, ServerRef ref) {}
+
+    private Target target(Viewer viewer, UUID serverId) {
+        return transactions.executeRead(status -> {
+            tenancy.enter(viewer.teamId());
+            var server = servers.server(viewer, serverId);
+            if (server.local()) return new Target(server, null);
+            var key = keys.findByIdAndTeamId(server.privateKeyId(), viewer.teamId()).orElseThrow();
+            var pem = box.open(key.privateSealed(), "private_keys:" + key.id());
+            return new Target(server, new ServerRef(server.id(), server.host(), server.port(), server.user(), pem, server.hostKeyFingerprint()));
+        });
     }
 }

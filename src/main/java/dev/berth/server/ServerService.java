@@ -78,6 +78,11 @@ public class ServerService {
     @ReadOnly
     public Server server(Viewer viewer, UUID id) {
         tenancy.enter(viewer.teamId());
+        return load(viewer, id);
+    }
+
+    /** Inside a transaction whose tenancy the public method already entered. */
+    private Server load(Viewer viewer, UUID id) {
         return servers.findByIdAndTeamId(id, viewer.teamId()).orElseThrow(() -> new NotFoundException("Server", id));
     }
 
@@ -105,7 +110,7 @@ public class ServerService {
     @Transactional
     public Server update(Viewer viewer, UUID id, Map<String, Object> input) {
         tenancy.enter(viewer.teamId());
-        var current = server(viewer, id);
+        var current = load(viewer, id);
         var name = input.get("name") == null ? new ResourceName(current.name()) : ResourceName.of("input.name", input.get("name"));
         if (current.local()) {
             var socket = ServerAddress.dockerSocket("input.dockerSocket", input.getOrDefault("dockerSocket", current.dockerSocket()));
@@ -122,7 +127,7 @@ public class ServerService {
     @Transactional
     public UUID delete(Viewer viewer, UUID id) {
         tenancy.enter(viewer.teamId());
-        servers.delete(server(viewer, id));
+        servers.delete(load(viewer, id));
         return id;
     }
 

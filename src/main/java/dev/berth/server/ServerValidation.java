@@ -109,9 +109,7 @@ public class ServerValidation {
             status = ServerStatus.UNREACHABLE;
             run.step("error", false, "Validation failed unexpectedly");
         }
-        record(viewer, serverId, status, facts);
-        run.finish(status);
-        return status;
+        return conclude(viewer, serverId, run, status, facts);
     }
 
     /** The Berth host: no SSH, only its Docker daemon. */
@@ -127,6 +125,11 @@ public class ServerValidation {
             status = ServerStatus.DOCKER_MISSING;
             run.step("docker", false, "Docker does not answer on the configured socket");
         }
+        return conclude(viewer, serverId, run, status, facts);
+    }
+
+    /** Stores and announces the outcome, then ends the stream of steps with it. */
+    private ServerStatus conclude(Viewer viewer, UUID serverId, Run run, ServerStatus status, Map<String, Object> facts) {
         record(viewer, serverId, status, facts);
         run.finish(status);
         return status;
