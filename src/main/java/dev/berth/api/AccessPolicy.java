@@ -37,7 +37,9 @@ public final class AccessPolicy {
             Map.entry("Mutation.changeMemberRole", MANAGE_TEAM),
             Map.entry("Mutation.removeMember", MANAGE_TEAM),
             Map.entry("Mutation.createApiToken", SESSION_ONLY),
-            Map.entry("Mutation.revokeApiToken", team(Role.VIEWER, Scope.READ)),
+            // any member may revoke their own tokens (an OWNER or ADMIN with the admin scope: any of the team's);
+            // a token needs a write-class scope for it, as for every mutation
+            Map.entry("Mutation.revokeApiToken", SIGNED_IN),
             Map.entry("AuthPayload.*", ANYONE),
             // A User is reachable only through guarded parents: your own AuthPayload, Me, TeamMember.
             Map.entry("User.*", ANYONE),
@@ -57,7 +59,7 @@ public final class AccessPolicy {
             Map.entry("RemoveMemberPayload.*", MANAGE_TEAM),
             Map.entry("LeaveTeamPayload.*", SIGNED_IN),
             Map.entry("CreateApiTokenPayload.*", SIGNED_IN),
-            Map.entry("RevokeApiTokenPayload.*", READ),
+            Map.entry("RevokeApiTokenPayload.*", SIGNED_IN),
             // Projects and environments
             Map.entry("Query.projects", READ),
             Map.entry("Query.project", READ),
@@ -120,6 +122,22 @@ public final class AccessPolicy {
     static Optional<Access> rule(String type, String field) {
         var exact = RULES.get(type + "." + field);
         return Optional.ofNullable(exact != null ? exact : RULES.get(type + ".*"));
+    }
+
+    /**
+     * The rule of a mutation field. One rule above every mutation's own: a personal access token without a
+     * write-class scope ({@link Scope#writeClass()}) changes nothing, whatever the field's entry says.
+     */
+    static void checkMutation(Access access, Viewer viewer) {
+        if (viewer.tokenId() != null && viewer.scopes().stream().noneMatch(Scope::writeClass)) {
+            throw new ForbiddenException("A read-only token cannot run mutations.");
+        }
+        check(access, viewer);
+    }
+
+    /** A mutation's own entry must name a write-class scope, or not be a team rule at all (sign-in, sessions). */
+    static boolean fitForMutation(Access access) {
+        return !(access instanceof Access.Team team) || team.scope().writeClass();
     }
 
     /** @throws UnauthenticatedException for an anonymous caller, ForbiddenException for one without the rights */

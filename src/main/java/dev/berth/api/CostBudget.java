@@ -1,6 +1,7 @@
 package dev.berth.api;
 
 import dev.berth.errors.RateLimitedException;
+import dev.berth.events.RedisKeys;
 import dev.berth.ratelimit.RateLimiter;
 import jakarta.inject.Singleton;
 import java.time.Duration;
@@ -24,13 +25,13 @@ final class CostBudget {
         String key;
         long limit;
         if (viewer.tokenId() != null) {
-            key = "berth:rl:cost:token:" + viewer.tokenId();
+            key = RedisKeys.rateLimit("cost:token", viewer.tokenId());
             limit = properties.costPerMinute();
         } else if (viewer.userId() != null) {
-            key = "berth:rl:cost:user:" + viewer.userId();
+            key = RedisKeys.rateLimit("cost:user", viewer.userId());
             limit = properties.costPerMinute();
         } else {
-            key = "berth:rl:cost:ip:" + viewer.client().ip();
+            key = RedisKeys.rateLimit("cost:ip", viewer.client().ip());
             limit = properties.anonymousCostPerMinute();
         }
         var outcome = limiter.spend(key, cost, limit, WINDOW);

@@ -2,7 +2,12 @@ package dev.berth.api;
 
 import dev.berth.errors.BerthException;
 import dev.berth.errors.ErrorCode;
+import graphql.ExecutionResult;
 import graphql.GraphQLError;
+import graphql.execution.InputMapDefinesTooManyFieldsException;
+import graphql.execution.NonNullableValueCoercedAsNullException;
+import graphql.introspection.GoodFaithIntrospection;
+import graphql.schema.CoercingParseValueException;
 import graphql.ErrorType;
 import graphql.GraphqlErrorBuilder;
 import graphql.execution.DataFetcherExceptionHandler;
@@ -59,6 +64,58 @@ public final class ErrorMapping implements DataFetcherExceptionHandler {
                 .extensions(Map.of("code", code.name(), "requestId", requestId))
                 .build();
     }
+
+    /**
+     * The wire form of an error: graphql-java's {@code extensions.classification} is dropped, and an error raised
+     * by graphql-java itself rather than by a fetcher (variable coercion, bad-faith introspection, a null in a
+     * non-null field) gets a stable code and the request id like every other error.
+     */
+    static Map<String, Object> specification(GraphQLError error, String requestId) {
+        var spec = new LinkedHashMap<>(error.toSpecification());
+        var extensions = new LinkedHashMap<String, Object>();
+        if (spec.get("extensions") instanceof Map<?, ?> existing) existing.forEach((k, v) -> extensions.put(String.valueOf(k), v));
+        extensions.remove("classification");
+        if (!extensions.containsKey("code")) {
+            var code = codeOf(error);
+            extensions.put("code", code.name());
+            if (code == ErrorCode.BAD_USER_INPUT) extensions.put("field", variableOf(error));
+            if (code == ErrorCode.INTERNAL) LOG.error("event=uncoded-error requestId={} type={} message={}", requestId, error.getClass().getName(), error.getMessage());
+        }
+        extensions.putIfAbsent("requestId", requestId);
+        spec.put("extensions", extensions);
+        return spec;
+    }
+
+    /** The wire form of a whole result, every error through {@link #specification(GraphQLError, String)}. */
+    static Map<String, Object> specification(ExecutionResult result, String requestId) {
+        var spec = new LinkedHashMap<>(result.toSpecification());
+        if (!result.getErrors().isEmpty()) {
+            spec.put("errors", result.getErrors().stream().map(e -> specification(e, requestId)).toList());
+        }
+        return spec;
+    }
+
+    /** True when execution never started (coercion of variables, an aborted introspection): a request error. */
+    static boolean refusedBeforeExecution(ExecutionResult result) {
+        return !result.isDataPresent() && !result.getErrors().isEmpty();
+    }
+
+    private static ErrorCode codeOf(GraphQLError error) {
+        if (error instanceof CoercingParseValueException || error instanceof NonNullableValueCoercedAsNullException
+                || error instanceof InputMapDefinesTooManyFieldsException) {
+            return ErrorCode.BAD_USER_INPUT;
+        }
+        if (error instanceof GoodFaithIntrospection.BadFaithIntrospectionError) return ErrorCode.QUERY_TOO_COSTLY;
+        if (error.getErrorType() == ErrorType.ValidationError) return ErrorCode.GRAPHQL_VALIDATION_FAILED;
+        return ErrorCode.INTERNAL;
+    }
+
+    private static String variableOf(GraphQLError error) {
+        var matcher = VARIABLE.matcher(String.valueOf(error.getMessage()));
+        return matcher.find() ? "$" + matcher.group(1) : "variables";
+    }
+
+    private static final java.util.regex.Pattern VARIABLE = java.util.regex.Pattern.compile("[Vv]ariable '([^']+)'");
 
     private static Throwable unwrap(Throwable t) {
         var current = t;

@@ -4,15 +4,17 @@ import graphql.schema.DataFetcher;
 import graphql.schema.FieldCoordinates;
 import graphql.schema.GraphQLObjectType;
 import graphql.schema.GraphQLSchema;
+import org.reactivestreams.Publisher;
 
 /**
- * Puts the {@link AccessPolicy} check in front of every field's fetcher, and runs every mutation field through
- * {@link MutationTransactions}. A field without a rule stops start-up.
+ * Puts the input check ({@link InputGuard}) and the {@link AccessPolicy} check in front of every field's
+ * fetcher, runs every mutation field through {@link MutationTransactions}, and hands every subscription's events
+ * to worker threads ({@link EventHandOff}). No fetcher runs on an I/O thread. A field without a rule stops start-up.
  */
 final class FieldGuard {
     private FieldGuard() {}
 
-    static GraphQLSchema guard(GraphQLSchema schema, MutationTransactions mutations) {
+    static GraphQLSchema guard(GraphQLSchema schema, MutationTransactions mutations, EventHandOff handOff) {
         var original = schema.getCodeRegistry();
         var guarded = original.transform(registry -> {
             for (var type : schema.getAllTypesAsList()) {
@@ -22,11 +24,26 @@ final class FieldGuard {
                             .orElseThrow(() -> new IllegalStateException("no access rule for " + object.getName() + "." + field.getName()));
                     var coordinates = FieldCoordinates.coordinates(object, field);
                     DataFetcher<?> fetcher = original.getDataFetcher(coordinates, field);
-                    DataFetcher<?> checked = env -> {
-                        AccessPolicy.check(access, Viewer.from(env));
-                        return fetcher.get(env);
-                    };
-                    registry.dataFetcher(coordinates, object == schema.getMutationType() ? mutations.wrap(field, checked) : checked);
+                    if (object == schema.getMutationType()) {
+                        if (!AccessPolicy.fitForMutation(access)) {
+                            throw new IllegalStateException("the rule of Mutation." + field.getName() + " names a read-only scope");
+                        }
+                        registry.dataFetcher(coordinates, mutations.wrap(field, access, fetcher));
+                    } else if (object == schema.getSubscriptionType()) {
+                        registry.dataFetcher(coordinates, (DataFetcher<?>) env -> {
+                            InputGuard.check(env.getArguments());
+                            AccessPolicy.check(access, Viewer.from(env));
+                            var result = fetcher.get(env);
+                            return result instanceof Publisher<?> events ? handOff.handOff(events, env.getDataLoaderRegistry()) : result;
+                        });
+                    } else {
+                        registry.dataFetcher(coordinates, (DataFetcher<?>) env -> {
+                            EventHandOff.requireWorkerThread();
+                            InputGuard.check(env.getArguments());
+                            AccessPolicy.check(access, Viewer.from(env));
+                            return fetcher.get(env);
+                        });
+                    }
                 }
             }
         });

@@ -35,11 +35,11 @@ import java.util.Map;
 @ExecuteOn(TaskExecutors.BLOCKING)
 final class GraphQLController {
     private final GraphQLRunner runner;
-    private final ViewerResolver viewers;
+    private final CredentialThrottle viewers;
     private final ObjectMapper json;
     private final CostBudget budget;
 
-    GraphQLController(GraphQLRunner runner, ViewerResolver viewers, ObjectMapper json, CostBudget budget) {
+    GraphQLController(GraphQLRunner runner, CredentialThrottle viewers, ObjectMapper json, CostBudget budget) {
         this.runner = runner;
         this.viewers = viewers;
         this.json = json;
@@ -95,7 +95,7 @@ final class GraphQLController {
         switch (runner.prepare(request, requestId)) {
             case GraphQLRunner.Rejected rejected -> {
                 runner.countRejected(rejected.stage().name().toLowerCase());
-                var errors = rejected.errors().stream().map(GraphQLError::toSpecification).toList();
+                var errors = rejected.errors().stream().map(e -> ErrorMapping.specification(e, requestId)).toList();
                 return respond(HttpRules.rejectedStatus(type), type, requestId, Map.of("errors", errors));
             }
             case GraphQLRunner.Ready ready -> {
@@ -111,19 +111,18 @@ final class GraphQLController {
                 try {
                     viewer = viewers.resolve(http.getHeaders().get(HttpHeaders.AUTHORIZATION),
                             http.getHeaders().get("X-Berth-Team"), client(http));
-                } catch (BerthException e) {
-                    return respond(401, type, requestId, errors(e.code(), e.getMessage(), requestId));
-                }
-                try {
                     budget.spend(viewer, ready.cost());
                 } catch (RateLimitedException e) {
                     runner.countRejected("rate-limited");
-                    var body = Map.<String, Object>of("errors", List.of(ErrorMapping.toError(e, requestId,
-                            graphql.execution.ResultPath.rootPath(), List.of()).toSpecification()));
+                    var body = Map.<String, Object>of("errors", List.of(ErrorMapping.specification(ErrorMapping.toError(e, requestId,
+                            graphql.execution.ResultPath.rootPath(), List.of()), requestId)));
                     return respond(429, type, requestId, body).header(HttpHeaders.RETRY_AFTER, String.valueOf(Math.max(1, e.retryAfter().toSeconds())));
+                } catch (BerthException e) {
+                    return respond(401, type, requestId, errors(e.code(), e.getMessage(), requestId));
                 }
                 ExecutionResult result = runner.execute(ready, viewer, requestId);
-                return respond(200, type, requestId, result.toSpecification());
+                var status = ErrorMapping.refusedBeforeExecution(result) ? HttpRules.rejectedStatus(type) : 200;
+                return respond(status, type, requestId, ErrorMapping.specification(result, requestId));
             }
         }
     }
@@ -146,7 +145,7 @@ final class GraphQLController {
 
     private static Map<String, Object> errors(ErrorCode code, String message, String requestId) {
         GraphQLError error = ErrorMapping.requestError(code, message, requestId, List.of());
-        return Map.of("errors", List.of(error.toSpecification()));
+        return Map.of("errors", List.of(ErrorMapping.specification(error, requestId)));
     }
 
     private MutableHttpResponse<String> respond(int status, String type, String requestId, Map<String, Object> body) {

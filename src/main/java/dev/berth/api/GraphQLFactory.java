@@ -19,7 +19,7 @@ import java.util.List;
 final class GraphQLFactory {
 
     @Singleton
-    GraphQLSchema schema(List<WiringContribution> contributions, MutationTransactions mutations) {
+    GraphQLSchema schema(List<WiringContribution> contributions, MutationTransactions mutations, EventHandOff handOff) {
         var registry = new TypeDefinitionRegistry();
         var parser = new SchemaParser();
         SchemaFiles.load().forEach(sdl -> registry.merge(parser.parse(sdl)));
@@ -27,7 +27,7 @@ final class GraphQLFactory {
                 .scalar(DateTimeScalar.INSTANCE)
                 .scalar(ExtendedScalars.Json);
         contributions.forEach(contribution -> contribution.contribute(wiring));
-        return FieldGuard.guard(new SchemaGenerator().makeExecutableSchema(registry, wiring.build()), mutations);
+        return FieldGuard.guard(new SchemaGenerator().makeExecutableSchema(registry, wiring.build()), mutations, handOff);
     }
 
     @Singleton

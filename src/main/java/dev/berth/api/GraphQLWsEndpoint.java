@@ -41,6 +41,7 @@ import reactor.core.scheduler.Schedulers;
 final class GraphQLWsEndpoint {
     private final GraphQLRunner runner;
     private final ViewerResolver viewers;
+    private final CredentialThrottle credentials;
     private final ObjectMapper json;
     private final WsProperties properties;
     private final ExecutorService blocking;
@@ -48,10 +49,11 @@ final class GraphQLWsEndpoint {
     private final CostBudget budget;
     private final Map<String, WsConnection> connections = new ConcurrentHashMap<>();
 
-    GraphQLWsEndpoint(GraphQLRunner runner, ViewerResolver viewers, ObjectMapper json, WsProperties properties,
+    GraphQLWsEndpoint(GraphQLRunner runner, ViewerResolver viewers, CredentialThrottle credentials, ObjectMapper json, WsProperties properties,
                       @Named(TaskExecutors.BLOCKING) ExecutorService blocking,
                       @Named(TaskExecutors.SCHEDULED) TaskScheduler scheduler, CostBudget budget) {
         this.budget = budget;
+        this.credentials = credentials;
         this.runner = runner;
         this.viewers = viewers;
         this.json = json;
@@ -74,12 +76,13 @@ final class GraphQLWsEndpoint {
             } catch (RuntimeException e) {
                 continue; // the database is unreachable: keep streams until it answers again
             }
+            var requestId = RequestContext.newRequestId();
             var error = ErrorMapping.requestError(ErrorCode.UNAUTHENTICATED, "Your credentials were revoked or your membership changed.",
-                    RequestContext.newRequestId(), List.of());
+                    requestId, List.of());
             for (var id : List.copyOf(connection.operations.keySet())) {
                 var operation = connection.operations.remove(id);
                 if (operation != null) operation.dispose();
-                sendError(connection, id, List.of(error));
+                sendError(connection, id, List.of(error), requestId);
             }
             connection.close(WsConnection.FORBIDDEN);
         }
@@ -94,10 +97,17 @@ final class GraphQLWsEndpoint {
         });
     }
 
-    @OnMessage(maxPayloadLength = 1024 * 1024)
+    /** Largest message accepted before {@code connection_ack}: room for a token and a team, nothing more. */
+    static final int MAX_MESSAGE_BEFORE_ACK = 4096;
+
+    @OnMessage(maxPayloadLength = WsMessageLimit.MAX_MESSAGE_BYTES)
     void message(String text, WebSocketSession session) {
         var connection = connections.get(session.getId());
         if (connection == null) return;
+        if (connection.viewer() == null && text.length() > MAX_MESSAGE_BEFORE_ACK) {
+            connection.close(new CloseReason(4400, "Message too large before connection_ack"));
+            return;
+        }
         Map<?, ?> message;
         try {
             message = json.readValue(text, Map.class);
@@ -138,8 +148,10 @@ final class GraphQLWsEndpoint {
         var team = payload instanceof Map<?, ?> map && map.get("team") instanceof String s ? s : null;
         blocking.execute(() -> {
             try {
-                connection.acknowledge(viewers.resolve(authorization, team, connection.client));
+                connection.acknowledge(credentials.resolve(authorization, team, connection.client));
                 connection.send(write(Map.of("type", "connection_ack")));
+            } catch (RateLimitedException e) {
+                connection.close(WsConnection.TOO_MANY_REFUSED);
             } catch (BerthException e) {
                 connection.close(WsConnection.FORBIDDEN);
             }
@@ -170,8 +182,9 @@ final class GraphQLWsEndpoint {
         }
         if (connection.operations.size() > properties.maxOperationsPerConnection()) {
             connection.operations.remove(id);
+            var requestId = RequestContext.newRequestId();
             sendError(connection, id, List.of(ErrorMapping.requestError(ErrorCode.RATE_LIMITED,
-                    "Too many operations on one connection.", RequestContext.newRequestId(), List.of())));
+                    "Too many operations on one connection.", requestId, List.of())), requestId);
             return;
         }
         blocking.execute(() -> start(connection, viewer, id, request, slot));
@@ -182,14 +195,14 @@ final class GraphQLWsEndpoint {
         switch (runner.prepare(request, requestId)) {
             case GraphQLRunner.Rejected rejected -> {
                 connection.operations.remove(id, slot);
-                sendError(connection, id, rejected.errors());
+                sendError(connection, id, rejected.errors(), requestId);
             }
             case GraphQLRunner.Ready ready -> {
                 try {
                     budget.spend(viewer, ready.cost());
                 } catch (RateLimitedException e) {
                     connection.operations.remove(id, slot);
-                    sendError(connection, id, List.of(ErrorMapping.toError(e, requestId, ResultPath.rootPath(), List.of())));
+                    sendError(connection, id, List.of(ErrorMapping.toError(e, requestId, ResultPath.rootPath(), List.of())), requestId);
                     return;
                 }
                 ExecutionResult result = runner.execute(ready, viewer, requestId);
@@ -197,7 +210,7 @@ final class GraphQLWsEndpoint {
                         && !(result.getData() instanceof Publisher<?>)) {
                     // refused before a stream existed (e.g. by the access policy): a protocol error, not a result
                     connection.operations.remove(id, slot);
-                    sendError(connection, id, result.getErrors());
+                    sendError(connection, id, result.getErrors(), requestId);
                     return;
                 }
                 Flux<ExecutionResult> results = result.getData() instanceof Publisher<?> stream && result.getErrors().isEmpty()
@@ -205,7 +218,7 @@ final class GraphQLWsEndpoint {
                         : Flux.just(result);
                 var subscription = results
                         .concatMap(next -> Mono.fromFuture(connection.session.sendAsync(
-                                write(Map.of("id", id, "type", "next", "payload", next.toSpecification())))), 1)
+                                write(Map.of("id", id, "type", "next", "payload", ErrorMapping.specification(next, requestId))))), 1)
                         .subscribeOn(Schedulers.boundedElastic())
                         .subscribe(
                                 sent -> { },
@@ -235,11 +248,15 @@ final class GraphQLWsEndpoint {
             connection.close(WsConnection.TOO_SLOW);
             return;
         }
-        sendError(connection, id, List.of(ErrorMapping.toError(error, requestId, ResultPath.rootPath(), List.of())));
+        if (causedBy(error, dev.berth.events.EventsUnavailableException.class)) {
+            connection.close(WsConnection.EVENTS_UNAVAILABLE);
+            return;
+        }
+        sendError(connection, id, List.of(ErrorMapping.toError(error, requestId, ResultPath.rootPath(), List.of())), requestId);
     }
 
-    private void sendError(WsConnection connection, String id, List<GraphQLError> errors) {
-        var payload = errors.stream().map(GraphQLError::toSpecification).toList();
+    private void sendError(WsConnection connection, String id, List<GraphQLError> errors, String requestId) {
+        var payload = errors.stream().map(e -> ErrorMapping.specification(e, requestId)).toList();
         var message = new LinkedHashMap<String, Object>();
         message.put("id", id);
         message.put("type", "error");

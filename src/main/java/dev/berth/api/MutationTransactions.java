@@ -1,70 +1,93 @@
 package dev.berth.api;
 
-import dev.berth.audit.AuditLog;
+import dev.berth.errors.BerthException;
+import dev.berth.errors.ErrorCode;
 import graphql.schema.DataFetcher;
 import graphql.schema.GraphQLFieldDefinition;
-import graphql.schema.GraphQLInputObjectType;
-import graphql.schema.GraphQLTypeUtil;
 import io.micronaut.transaction.TransactionOperations;
 import jakarta.inject.Singleton;
 import java.lang.reflect.RecordComponent;
 import java.sql.Connection;
-import java.util.HashSet;
-import java.util.LinkedHashMap;
+import java.util.EnumSet;
 import java.util.Map;
 import java.util.Set;
 import java.util.UUID;
+import java.util.concurrent.CompletionException;
 
 /**
  * Each mutation field runs in its own transaction, which also writes its audit event: the change and its
- * record commit together or not at all. The audit details are the input minus fields marked {@code @sensitive}.
+ * record commit together or not at all. Input and access are checked before the transaction opens. The audit
+ * details are the input with every {@code @sensitive} field redacted at any depth ({@link AuditDetails}).
+ * A refused attempt (UNAUTHENTICATED, FORBIDDEN, NOT_FOUND) is recorded apart, in a transaction of its own.
+ * A mutation marked {@code @ownTransaction} (slow work: hashing, Dragonfly, SSH) runs outside, opening its own
+ * short transactions; its audit event follows in a transaction of its own once it returns.
  */
 @Singleton
 final class MutationTransactions {
-    private final TransactionOperations<Connection> transactions;
-    private final AuditLog audit;
+    private static final Set<ErrorCode> AUDITED_REFUSALS = EnumSet.of(ErrorCode.UNAUTHENTICATED, ErrorCode.FORBIDDEN, ErrorCode.NOT_FOUND);
 
-    MutationTransactions(TransactionOperations<Connection> transactions, AuditLog audit) {
+    private final TransactionOperations<Connection> transactions;
+    private final AuditSink audit;
+
+    MutationTransactions(TransactionOperations<Connection> transactions, AuditSink audit) {
         this.transactions = transactions;
         this.audit = audit;
     }
 
-    DataFetcher<?> wrap(GraphQLFieldDefinition field, DataFetcher<?> fetcher) {
-        var sensitive = sensitiveInputFields(field);
-        return env -> transactions.executeWrite(status -> {
-            Object result;
-            try {
-                result = fetcher.get(env);
-            } catch (RuntimeException e) {
-                throw e;
-            } catch (Exception e) {
-                throw new IllegalStateException(e);
-            }
-            var viewer = Viewer.from(env);
-            var subject = subject(result);
-            var teamId = "Team".equals(subject.type()) && subject.id() instanceof UUID id ? id : viewer.teamId();
-            var actor = viewer.userId() != null ? viewer.userId() : "User".equals(subject.type()) ? (UUID) subject.id() : null;
-            audit.record(viewer, new AuditLog.Entry(field.getName(), teamId, actor, subject.type(),
-                    subject.id() == null ? null : subject.id().toString(), redacted(env.getArgument("input"), sensitive)));
-            return result;
-        });
-    }
-
-    private static Set<String> sensitiveInputFields(GraphQLFieldDefinition field) {
-        var names = new HashSet<String>();
+    DataFetcher<?> wrap(GraphQLFieldDefinition field, Access access, DataFetcher<?> fetcher) {
         var input = field.getArgument("input");
-        if (input != null && GraphQLTypeUtil.unwrapAll(input.getType()) instanceof GraphQLInputObjectType type) {
-            type.getFieldDefinitions().stream().filter(f -> f.hasAppliedDirective("sensitive")).forEach(f -> names.add(f.getName()));
-        }
-        return names;
+        boolean ownTransaction = field.hasAppliedDirective("ownTransaction");
+        return env -> {
+            EventHandOff.requireWorkerThread();
+            var viewer = Viewer.from(env);
+            InputGuard.check(env.getArguments());
+            try {
+                AccessPolicy.checkMutation(access, viewer);
+                if (ownTransaction) {
+                    // the fetcher runs its slow work outside, and its short transactions itself; the audit follows
+                    var result = run(fetcher, env);
+                    transactions.executeWrite(status -> record(field, input, env, viewer, result));
+                    return result;
+                }
+                return transactions.executeWrite(status -> {
+                    var result = run(fetcher, env);
+                    record(field, input, env, viewer, result);
+                    return result;
+                });
+            } catch (RuntimeException e) {
+                if (unwrap(e) instanceof BerthException refused && AUDITED_REFUSALS.contains(refused.code())) {
+                    audit.refused(viewer, field.getName(), refused.code(), viewer.teamId());
+                }
+                throw e;
+            }
+        };
     }
 
-    private static Map<String, Object> redacted(Object input, Set<String> sensitive) {
-        var details = new LinkedHashMap<String, Object>();
-        if (input instanceof Map<?, ?> map) {
-            map.forEach((key, value) -> details.put(String.valueOf(key), sensitive.contains(String.valueOf(key)) ? "***" : value));
+    private static Object run(DataFetcher<?> fetcher, graphql.schema.DataFetchingEnvironment env) {
+        try {
+            return fetcher.get(env);
+        } catch (RuntimeException e) {
+            throw e;
+        } catch (Exception e) {
+            throw new IllegalStateException(e);
         }
-        return details;
+    }
+
+    private Void record(GraphQLFieldDefinition field, graphql.schema.GraphQLArgument input, graphql.schema.DataFetchingEnvironment env,
+                          Viewer viewer, Object result) {
+        var subject = subject(result);
+        var teamId = "Team".equals(subject.type()) && subject.id() instanceof UUID id ? id : viewer.teamId();
+        var actor = viewer.userId() != null ? viewer.userId() : "User".equals(subject.type()) ? (UUID) subject.id() : null;
+        var details = input == null ? Map.<String, Object>of() : AuditDetails.of(env.getArgument("input"), input.getType());
+        audit.record(viewer, new AuditSink.Entry(field.getName(), teamId, actor, subject.type(),
+                subject.id() == null ? null : subject.id().toString(), details));
+        return null;
+    }
+
+    private static Throwable unwrap(Throwable e) {
+        var current = e;
+        while (current instanceof CompletionException && current.getCause() != null) current = current.getCause();
+        return current;
     }
 
     /** The resource a payload is about: the first record with an {@code id}, or the first id value. */

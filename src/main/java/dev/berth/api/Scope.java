@@ -13,6 +13,11 @@ public enum Scope {
 
     private final String wire;
 
+    /** Scopes that let a token change something; a token without one of them runs no mutation at all. */
+    public boolean writeClass() {
+        return this == WRITE || this == DEPLOY || this == ADMIN;
+    }
+
     Scope(String wire) {
         this.wire = wire;
     }

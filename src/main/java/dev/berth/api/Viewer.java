@@ -34,12 +34,37 @@ public record Viewer(@Nullable UUID userId, @Nullable UUID teamId, @Nullable Rol
         return new Viewer(null, null, null, Set.of(), null, null, null, false, client);
     }
 
+    /** Where background work comes from: its audit rows show {@code system} and the job, never a user. */
+    public static final String SYSTEM_ADDRESS = "system";
+
+    /**
+     * Background work of {@code job} (e.g. {@code server-probe}) acting in one team: no user, no role, no token,
+     * only the team. The access policy refuses it everything (it has no role); services take it for their
+     * team-scoped reads and writes, and the audit log shows it as {@code system}.
+     */
+    public static Viewer system(UUID teamId, String job) {
+        return new Viewer(null, teamId, null, Set.of(), null, null, null, false, new Client(SYSTEM_ADDRESS, "berth:" + job));
+    }
+
+    /** True for background work ({@link #system}). */
+    public boolean isSystem() {
+        return userId == null && teamId != null && SYSTEM_ADDRESS.equals(client.ip());
+    }
+
     public boolean authenticated() {
         return userId != null;
     }
 
     public boolean inTeam() {
         return teamId != null && role != null;
+    }
+
+    /**
+     * Whether this caller may see anything of {@code teamId} beside its current team: a session reaches every
+     * team its user belongs to; a personal access token reaches exactly its own team and nothing else.
+     */
+    public boolean reaches(UUID teamId) {
+        return tokenId == null || teamId.equals(this.teamId);
     }
 
     /** True when a token limited to some projects does not include this one. */

@@ -17,6 +17,8 @@ final class WsConnection {
     static final CloseReason FORBIDDEN = new CloseReason(4403, "Forbidden");
     static final CloseReason INIT_TIMEOUT = new CloseReason(4408, "Connection initialisation timeout");
     static final CloseReason TOO_MANY_INIT = new CloseReason(4429, "Too many initialisation requests");
+    static final CloseReason TOO_MANY_REFUSED = new CloseReason(4429, "Too many refused credentials, retry later");
+    static final CloseReason EVENTS_UNAVAILABLE = new CloseReason(1011, "Live events unavailable (Dragonfly unreachable), reconnect later");
     static final CloseReason TOO_SLOW = new CloseReason(1013, "Subscriber too slow, reconnect");
 
     final WebSocketSession session;

@@ -1,12 +1,13 @@
 package dev.berth.audit;
 
 import dev.berth.events.ChannelEvent;
+import dev.berth.events.RedisKeys;
 import java.util.UUID;
 
 /** Published on {@code berth:<team>:audit} after the audited change committed. */
 public record AuditRecorded(UUID teamId, UUID eventId) implements ChannelEvent {
     static String channel(UUID teamId) {
-        return "berth:" + teamId + ":audit";
+        return RedisKeys.tenant(teamId, "audit");
     }
 
     @Override

@@ -14,7 +14,7 @@ interface AuditRepository extends CrudRepository<AuditEvent, UUID> {
 
     /** Newest first, keyset-paged by id; every filter is optional; {@code search} is web-search syntax. */
     @Query("""
-            SELECT id, team_id, actor_id, token_id, action, resource_type, resource_id, details, ip, user_agent, occurred_at
+            SELECT id, team_id, actor_id, token_id, action, resource_type, resource_id, details, ip, user_agent, occurred_at, refused_code
             FROM audit_events
             WHERE team_id = :teamId AND id < :before
               AND (CAST(:action AS text) IS NULL OR action = :action)

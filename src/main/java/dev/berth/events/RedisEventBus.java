@@ -2,6 +2,9 @@ package dev.berth.events;
 
 import com.fasterxml.jackson.core.JsonProcessingException;
 import com.fasterxml.jackson.databind.ObjectMapper;
+import io.lettuce.core.RedisChannelHandler;
+import io.lettuce.core.RedisClient;
+import io.lettuce.core.RedisConnectionStateListener;
 import io.lettuce.core.api.StatefulRedisConnection;
 import io.lettuce.core.pubsub.RedisPubSubAdapter;
 import io.lettuce.core.pubsub.StatefulRedisPubSubConnection;
@@ -17,7 +20,10 @@ import reactor.core.publisher.Sinks;
 
 /**
  * Multiplexes every local subscriber over one pub/sub connection: a channel is SUBSCRIBEd when its first
- * local subscriber arrives and UNSUBSCRIBEd when its last one leaves.
+ * local subscriber arrives and UNSUBSCRIBEd when its last one leaves; each message is decoded once per
+ * subscriber type. When the connection to Dragonfly drops, every local stream ends with
+ * {@link EventsUnavailableException} (events published meanwhile would be lost silently otherwise); new
+ * subscriptions fail the same way until Dragonfly answers again, then work as before.
  */
 @Singleton
 final class RedisEventBus implements EventBus {
@@ -31,11 +37,17 @@ final class RedisEventBus implements EventBus {
 
     RedisEventBus(StatefulRedisConnection<String, String> commands,
                   StatefulRedisPubSubConnection<String, String> pubSub,
-                  ObjectMapper json, EventsProperties properties) {
+                  ObjectMapper json, EventsProperties properties, RedisClient client) {
         this.commands = commands;
         this.pubSub = pubSub;
         this.json = json;
         this.properties = properties;
+        client.addListener(new RedisConnectionStateListener() {
+            @Override
+            public void onRedisDisconnected(RedisChannelHandler<?, ?> connection) {
+                if (connection == pubSub) endEveryStream();
+            }
+        });
         pubSub.addListener(new RedisPubSubAdapter<>() {
             @Override
             public void message(String channel, String message) {
@@ -69,13 +81,25 @@ final class RedisEventBus implements EventBus {
         }).doFinally(signal -> leave(channel));
     }
 
+    /** The pub/sub connection dropped: every local stream ends now; their channels are subscribed afresh later. */
+    private void endEveryStream() {
+        LOG.warn("event=events-unavailable channels={}", channels.size());
+        for (var name : java.util.List.copyOf(channels.keySet())) {
+            var channel = channels.remove(name);
+            if (channel == null) continue;
+            pubSub.async().unsubscribe(name); // runs once reconnected, after Lettuce re-subscribes what it knew
+            channel.sink().tryEmitError(new EventsUnavailableException("the connection to Dragonfly dropped"));
+        }
+    }
+
     private Channel join(String channel) {
         return channels.compute(channel, (name, existing) -> {
             if (existing != null) return existing.withOneMore();
+            if (!pubSub.isOpen()) throw new EventsUnavailableException("Dragonfly is unreachable");
             try {
                 pubSub.async().subscribe(name).get(properties.subscribeTimeout().toMillis(), TimeUnit.MILLISECONDS);
             } catch (Exception e) {
-                throw new IllegalStateException("could not subscribe to " + name, e);
+                throw new EventsUnavailableException("could not subscribe to a channel: " + e.getClass().getSimpleName());
             }
             LOG.debug("event=subscribed channel={}", name);
             return new Channel(Sinks.many().multicast().directBestEffort(), 1);

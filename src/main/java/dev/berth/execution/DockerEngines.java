@@ -17,18 +17,20 @@ import java.util.concurrent.ConcurrentHashMap;
  */
 @Singleton
 public final class DockerEngines {
-    private record Bridged(SocketBridge bridge, DockerClient client) {}
+    /** A bridge and its client, and what they were made for: a changed server gets new ones. */
+    private record Bridged(SocketBridge bridge, DockerClient client, ServerRef server, String socketPath) {}
 
     private final SshjRemoteShell ssh;
     private final ConcurrentHashMap<UUID, Bridged> remote = new ConcurrentHashMap<>();
+    private final ConcurrentHashMap<String, DockerClient> locals = new ConcurrentHashMap<>();
 
     DockerEngines(SshjRemoteShell ssh) {
         this.ssh = ssh;
     }
 
-    /** A client for the Docker daemon listening on a Unix socket of this machine. */
+    /** The client for the Docker daemon listening on a Unix socket of this machine: one per socket, kept. */
     public DockerClient local(String socketPath) {
-        return client("unix://" + socketPath);
+        return locals.computeIfAbsent(socketPath, path -> client("unix://" + path));
     }
 
     /** How a server's Docker socket is reached: learned at the first probe, per server. */
@@ -60,11 +62,12 @@ public final class DockerEngines {
     /** A client for the Docker daemon on a remote server, reached over its SSH connection. */
     public DockerClient remote(ServerRef server, String socketPath) {
         var existing = remote.get(server.id());
-        if (existing != null) return existing.client();
+        if (existing != null && existing.server().equals(server) && existing.socketPath().equals(socketPath)) return existing.client();
+        if (existing != null) forget(server.id()); // the server changed (host, user, key, socket): never reuse the old bridge
         probe(server, socketPath);
         return remote.computeIfAbsent(server.id(), id -> {
             var bridge = new SocketBridge(() -> open(server, socketPath));
-            return new Bridged(bridge, client("unix://" + bridge.socket()));
+            return new Bridged(bridge, client("unix://" + bridge.socket()), server, socketPath);
         }).client();
     }
 
@@ -88,6 +91,14 @@ public final class DockerEngines {
     @PreDestroy
     void closeAll() {
         remote.keySet().forEach(this::forget);
+        locals.values().forEach(client -> {
+            try {
+                client.close();
+            } catch (IOException ignored) {
+                // closing anyway
+            }
+        });
+        locals.clear();
     }
 
     private static void close(Bridged bridged) {

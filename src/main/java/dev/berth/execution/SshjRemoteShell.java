@@ -22,51 +22,101 @@ import java.util.concurrent.ExecutionException;
 import java.util.concurrent.Executors;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.TimeoutException;
+import java.util.concurrent.atomic.AtomicInteger;
+import java.util.concurrent.atomic.AtomicLong;
 import net.schmizz.keepalive.KeepAliveProvider;
 import net.schmizz.sshj.DefaultConfig;
 import net.schmizz.sshj.SSHClient;
 import net.schmizz.sshj.common.Buffer;
+import net.schmizz.sshj.connection.channel.direct.Session;
 import net.schmizz.sshj.transport.verification.HostKeyVerifier;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
- * {@link RemoteShell} over sshj: one pooled, kept-alive connection per server, evicted when idle. The host key
- * must match the pinned fingerprint; on first contact the presented one is remembered for pinning. Output is
- * capped; commands time out. The only class that opens SSH connections.
+ * {@link RemoteShell} over sshj: one pooled, kept-alive connection per server, opened once however many callers
+ * ask at the same time, reused only while the server's address, user, key and pinned host key are unchanged, and
+ * evicted only when idle: no channel open (a build or a log follow keeps its connection) and unused for the
+ * eviction period. The host key must match the pinned fingerprint; on first contact the presented one is
+ * remembered for pinning. Output is capped; commands time out for real (the channel is closed). The only class
+ * that opens SSH connections.
  */
 @Singleton
 public final class SshjRemoteShell implements RemoteShell {
     private static final Logger LOG = LoggerFactory.getLogger(SshjRemoteShell.class);
     static final int MAX_OUTPUT = 1 << 20;
 
-    private record Pooled(SSHClient client, String hostKey, String pinnedAtConnect, Instant[] lastUsed) {}
+    /** A pooled connection: the server as it was when connected, and how many channels are open on it now. */
+    private static final class Pooled {
+        final SSHClient client;
+        final String hostKey;
+        final ServerRef openedFor;
+        final AtomicInteger openChannels = new AtomicInteger();
+        volatile Instant lastUsed = Instant.now();
+
+        Pooled(SSHClient client, String hostKey, ServerRef openedFor) {
+            this.client = client;
+            this.hostKey = hostKey;
+            this.openedFor = openedFor;
+        }
+
+        /** Counts a channel as open until the returned handle is closed; the connection is not idle meanwhile. */
+        Runnable acquire() {
+            openChannels.incrementAndGet();
+            lastUsed = Instant.now();
+            var released = new java.util.concurrent.atomic.AtomicBoolean();
+            return () -> {
+                if (released.compareAndSet(false, true)) {
+                    lastUsed = Instant.now();
+                    openChannels.decrementAndGet();
+                }
+            };
+        }
+    }
 
     private final SshProperties properties;
     private final ConcurrentHashMap<UUID, Pooled> pool = new ConcurrentHashMap<>();
+    private final ConcurrentHashMap<UUID, Object> connecting = new ConcurrentHashMap<>();
+    private final AtomicLong opened = new AtomicLong();
 
     SshjRemoteShell(SshProperties properties, @Named(TaskExecutors.SCHEDULED) TaskScheduler scheduler) {
         this.properties = properties;
         scheduler.scheduleAtFixedRate(properties.idleEviction(), properties.idleEviction(), this::evictIdle);
     }
 
+    /** SSH connections this process has opened so far. */
+    long connectionsOpened() {
+        return opened.get();
+    }
+
     @Override
     public ExecResult run(ServerRef server, Argv argv) {
         var connection = connection(server);
-        connection.lastUsed()[0] = Instant.now();
-        try (var session = connection.client().startSession()) {
+        var release = connection.acquire();
+        var readers = Executors.newVirtualThreadPerTaskExecutor();
+        Session session = null;
+        boolean timedOut = false;
+        try {
+            session = connection.client.startSession();
             var command = session.exec(ShellLine.render(argv));
-            try (var readers = Executors.newVirtualThreadPerTaskExecutor()) {
+            var deadline = System.nanoTime() + properties.commandTimeout().toNanos();
+            try {
                 var out = readers.submit(() -> readCapped(command.getInputStream()));
                 var err = readers.submit(() -> readCapped(command.getErrorStream()));
-                var timeout = properties.commandTimeout().toMillis();
-                var stdout = out.get(timeout, TimeUnit.MILLISECONDS);
-                var stderr = err.get(timeout, TimeUnit.MILLISECONDS);
-                command.join(timeout, TimeUnit.MILLISECONDS);
+                var stdout = out.get(remaining(deadline), TimeUnit.NANOSECONDS);
+                var stderr = err.get(remaining(deadline), TimeUnit.NANOSECONDS);
+                command.join(Math.max(1, remaining(deadline)), TimeUnit.NANOSECONDS);
                 var status = command.getExitStatus();
                 return new ExecResult(status == null ? -1 : status, stdout, stderr);
             } catch (TimeoutException e) {
-                command.close();
+                // kill the remote command; the channel is closed in the background (sshd may confirm only once
+                // the process is gone), so the caller gets its answer at the timeout, not after the command
+                timedOut = true;
+                try {
+                    command.signal(net.schmizz.sshj.connection.channel.direct.Signal.KILL);
+                } catch (IOException gone) {
+                    // the channel is already gone
+                }
                 throw new ServerUnreachableException("The command did not finish within " + properties.commandTimeout() + ".", null);
             } catch (ExecutionException | InterruptedException e) {
                 if (e instanceof InterruptedException) Thread.currentThread().interrupt();
@@ -75,19 +125,54 @@ public final class SshjRemoteShell implements RemoteShell {
         } catch (IOException e) {
             forget(server.id());
             throw new ServerUnreachableException("Lost the connection to the server: " + e.getClass().getSimpleName(), null);
+        } finally {
+            var opened = session;
+            if (timedOut && opened != null) {
+                Thread.ofVirtual().name("berth-ssh-close").start(() -> {
+                    closeQuietly(opened);
+                    release.run();
+                });
+            } else {
+                if (opened != null) closeQuietly(opened);
+                release.run();
+            }
+            readers.shutdownNow(); // never waits for a reader: they end when the channel closes
         }
+    }
+
+    private static void closeQuietly(net.schmizz.sshj.connection.channel.direct.Session session) {
+        try {
+            session.close();
+        } catch (IOException ignored) {
+            // the connection is gone; the pool notices on next use
+        }
+    }
+
+    private static long remaining(long deadline) {
+        return Math.max(0, deadline - System.nanoTime());
     }
 
     /** Opens a channel to a Unix socket on the server, over the pooled (pinned, authenticated) connection. */
     Duplex openStreamLocal(ServerRef server, String socketPath) throws IOException {
         var connection = connection(server);
-        connection.lastUsed()[0] = Instant.now();
-        var channel = new StreamLocalChannel(connection.client().getConnection(), socketPath);
-        channel.open();
+        var release = connection.acquire();
+        var channel = new StreamLocalChannel(connection.client.getConnection(), socketPath);
+        try {
+            channel.open();
+        } catch (IOException | RuntimeException e) {
+            release.run();
+            throw e;
+        }
         return new Duplex() {
             public InputStream in() { return channel.getInputStream(); }
             public java.io.OutputStream out() { return channel.getOutputStream(); }
-            public void close() throws IOException { channel.close(); }
+            public void close() throws IOException {
+                try {
+                    channel.close();
+                } finally {
+                    release.run();
+                }
+            }
         };
     }
 
@@ -97,43 +182,67 @@ public final class SshjRemoteShell implements RemoteShell {
      */
     Duplex openDialStdio(ServerRef server, String socketPath) throws IOException {
         var connection = connection(server);
-        connection.lastUsed()[0] = Instant.now();
-        var session = connection.client().startSession();
-        var command = session.exec(ShellLine.render(Argv.of("docker", "-H", "unix://" + socketPath, "system", "dial-stdio")));
+        var release = connection.acquire();
+        net.schmizz.sshj.connection.channel.direct.Session.Command command;
+        net.schmizz.sshj.connection.channel.direct.Session session;
+        try {
+            session = connection.client.startSession();
+            command = session.exec(ShellLine.render(Argv.of("docker", "-H", "unix://" + socketPath, "system", "dial-stdio")));
+        } catch (IOException | RuntimeException e) {
+            release.run();
+            throw e;
+        }
+        var started = session;
+        var running = command;
         return new Duplex() {
-            public InputStream in() { return command.getInputStream(); }
-            public java.io.OutputStream out() { return command.getOutputStream(); }
+            public InputStream in() { return running.getInputStream(); }
+            public java.io.OutputStream out() { return running.getOutputStream(); }
             public void close() throws IOException {
-                command.close();
-                session.close();
+                try {
+                    running.close();
+                    started.close();
+                } finally {
+                    release.run();
+                }
             }
         };
     }
 
     @Override
     public Optional<String> presentedHostKey(UUID serverId) {
-        return Optional.ofNullable(pool.get(serverId)).map(Pooled::hostKey);
+        return Optional.ofNullable(pool.get(serverId)).map(pooled -> pooled.hostKey);
     }
 
     @Override
     public void forget(UUID serverId) {
         var pooled = pool.remove(serverId);
-        if (pooled != null) close(pooled.client());
+        if (pooled != null) close(pooled.client);
     }
 
+    /**
+     * The pooled connection, opened by the first caller while concurrent callers for the same server wait for
+     * it. A connection opened for another address, user, key or pinned host key (the server was updated) is closed.
+     */
     private Pooled connection(ServerRef server) {
         var existing = pool.get(server.id());
-        if (existing != null && existing.client().isConnected() && existing.client().isAuthenticated()
-                && java.util.Objects.equals(existing.pinnedAtConnect(), server.pinnedHostKey())) {
-            return existing;
+        if (usable(existing, server)) return existing;
+        synchronized (connecting.computeIfAbsent(server.id(), id -> new Object())) {
+            existing = pool.get(server.id());
+            if (usable(existing, server)) return existing;
+            if (existing != null) forget(server.id());
+            var connected = connect(server);
+            pool.put(server.id(), connected);
+            return connected;
         }
-        if (existing != null) forget(server.id());
-        var connected = connect(server);
-        pool.put(server.id(), connected);
-        return connected;
+    }
+
+    private static boolean usable(Pooled pooled, ServerRef server) {
+        return pooled != null && pooled.client.isConnected() && pooled.client.isAuthenticated() && pooled.openedFor.equals(server);
     }
 
     private Pooled connect(ServerRef server) {
+        // the resolved address is checked and connected to as is: a name cannot re-resolve elsewhere in between
+        var address = HostPolicy.resolveAllowed(server.host(), HostPolicy.DNS);
         var config = new DefaultConfig();
         config.setKeepAliveProvider(KeepAliveProvider.KEEP_ALIVE);
         var client = new SSHClient(config);
@@ -155,13 +264,14 @@ public final class SshjRemoteShell implements RemoteShell {
         client.setTimeout(timeout);
         client.getTransport().setTimeoutMs(timeout);
         try {
-            client.connect(server.host(), server.port());
+            client.connect(address, server.port());
             // Small request/reply packets: without this, Nagle and delayed ACKs add ~40 ms per round trip.
             client.getSocket().setTcpNoDelay(true);
             client.getConnection().getKeepAlive().setKeepAliveInterval((int) properties.keepAlive().toSeconds());
             client.authPublickey(server.user(), client.loadKeys(server.privateKey().value(), null, null));
             LOG.info("event=ssh-connected server={} hostKey={}", server.id(), presented[0]);
-            return new Pooled(client, presented[0], server.pinnedHostKey(), new Instant[] {Instant.now()});
+            opened.incrementAndGet();
+            return new Pooled(client, presented[0], server);
         } catch (IOException e) {
             close(client);
             if (presented[0] != null && server.pinnedHostKey() != null && !server.pinnedHostKey().equals(presented[0])) {
@@ -188,7 +298,8 @@ public final class SshjRemoteShell implements RemoteShell {
     private void evictIdle() {
         var cutoff = Instant.now().minus(properties.idleEviction());
         pool.forEach((id, pooled) -> {
-            if (pooled.lastUsed()[0].isBefore(cutoff) || !pooled.client().isConnected()) forget(id);
+            boolean idle = pooled.openChannels.get() == 0 && pooled.lastUsed.isBefore(cutoff);
+            if ((idle || !pooled.client.isConnected()) && pool.remove(id, pooled)) close(pooled.client);
         });
     }
 

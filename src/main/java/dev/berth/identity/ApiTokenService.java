@@ -6,6 +6,7 @@ import dev.berth.api.Viewer;
 import dev.berth.errors.ForbiddenException;
 import dev.berth.errors.InvalidInputException;
 import dev.berth.errors.NotFoundException;
+import dev.berth.project.ProjectService;
 import dev.berth.storage.Ids;
 import io.micronaut.transaction.annotation.ReadOnly;
 import jakarta.inject.Singleton;
@@ -22,9 +23,11 @@ import java.util.UUID;
 @Singleton
 public class ApiTokenService {
     private final ApiTokenRepository tokens;
+    private final ProjectService projects;
 
-    ApiTokenService(ApiTokenRepository tokens) {
+    ApiTokenService(ApiTokenRepository tokens, ProjectService projects) {
         this.tokens = tokens;
+        this.projects = projects;
     }
 
     @Transactional
@@ -39,17 +42,26 @@ public class ApiTokenService {
         }
         var expiresAt = expiry(input.get("expiresAt"));
         var projectIds = projectIds(input.get("projectIds"));
+        if (projectIds != null) {
+            // through the team-scoped finder: another team's project is NOT_FOUND, exactly like a missing one
+            var found = projects.byIds(viewer, projectIds.stream().map(UUID::fromString).toList());
+            for (var id : projectIds) {
+                if (!found.containsKey(UUID.fromString(id))) throw new NotFoundException("Project", id);
+            }
+        }
         var secret = SecretTokens.generate(SecretTokens.PAT_PREFIX);
         var token = tokens.save(new ApiToken(Ids.next(), viewer.teamId(), viewer.userId(), name, SecretTokens.hash(secret),
                 scopes.stream().map(Scope::wire).toList(), projectIds, expiresAt, null, null, null));
         return new CreatedToken(token, secret);
     }
 
-    /** A member revokes their own tokens; an admin or owner revokes any of the team's. */
+    /** A member revokes their own tokens; an admin or owner (with the admin scope, for a token) any of the team's. */
     @Transactional
     public ApiToken revoke(Viewer viewer, UUID id) {
+        if (!viewer.inTeam()) throw new NotFoundException("ApiToken", id);
+        boolean manager = viewer.role().atLeast(Role.ADMIN) && viewer.scopes().contains(Scope.ADMIN);
         var token = tokens.findByIdAndTeamId(id, viewer.teamId())
-                .filter(t -> t.userId().equals(viewer.userId()) || viewer.role().atLeast(Role.ADMIN))
+                .filter(t -> t.userId().equals(viewer.userId()) || manager)
                 .orElseThrow(() -> new NotFoundException("ApiToken", id));
         tokens.revoke(id);
         return tokens.findById(token.id()).orElseThrow();
@@ -83,8 +95,8 @@ public class ApiTokenService {
     private static List<String> projectIds(Object value) {
         if (value == null) return null;
         if (!(value instanceof List<?> list) || list.isEmpty()) throw new InvalidInputException("input.projectIds", "a non-empty list or null");
-        var ids = new ArrayList<String>();
+        var ids = new LinkedHashSet<String>();
         for (var item : list) ids.add(dev.berth.api.Arguments.id("input.projectIds", item).toString());
-        return ids;
+        return new ArrayList<>(ids);
     }
 }

@@ -11,16 +11,22 @@ import dev.berth.identity.IdentityRepositories.SessionRepository;
 import dev.berth.identity.IdentityRepositories.UserRepository;
 import dev.berth.storage.Ids;
 import dev.berth.storage.UniqueViolation;
+import io.micronaut.transaction.TransactionOperations;
 import io.micronaut.transaction.annotation.ReadOnly;
 import jakarta.inject.Singleton;
 import jakarta.transaction.Transactional;
+import java.sql.Connection;
 import java.time.Instant;
 import java.util.Collection;
 import java.util.List;
 import java.util.Map;
 import java.util.UUID;
 
-/** Sign-up, sign-in, session refresh and revocation. */
+/**
+ * Sign-up, sign-in, session refresh and revocation. Password hashing and the Dragonfly throttle run outside any
+ * transaction (those mutations are {@code @ownTransaction} in the schema): a connection is held only for the
+ * short reads and writes around them, so slow sign-ins cannot drain the pool.
+ */
 @Singleton
 public class AuthService {
     private final UserRepository users;
@@ -33,8 +39,9 @@ public class AuthService {
     private final LoginThrottle throttle;
     private final IdentityProperties properties;
     private final SessionRevocation revocation;
+    private final TransactionOperations<Connection> transactions;
 
-    AuthService(SessionRevocation revocation, UserRepository users, MembershipRepository memberships, SessionRepository sessions,
+    AuthService(TransactionOperations<Connection> transactions, SessionRevocation revocation, UserRepository users, MembershipRepository memberships, SessionRepository sessions,
                 RefreshTokenRepository refreshTokens, TeamService teams, PasswordHasher hasher,
                 AccessTokens accessTokens, LoginThrottle throttle, IdentityProperties properties) {
         this.users = users;
@@ -47,6 +54,7 @@ public class AuthService {
         this.throttle = throttle;
         this.properties = properties;
         this.revocation = revocation;
+        this.transactions = transactions;
     }
 
     /**
@@ -54,29 +62,30 @@ public class AuthService {
      * of the bootstrap team (so data made before identity existed stays reachable); later sign-ups may be
      * switched off with {@code BERTH_IDENTITY_SIGN_UP_ENABLED=false}.
      */
-    @Transactional
     public SignedIn signUp(Map<String, Object> input, Viewer.Client client) {
         var email = Credentials.email("input.email", input.get("email"));
         var password = Credentials.newPassword("input.password", input.get("password"));
         var name = Credentials.displayName("input.name", input.get("name"));
-        users.lockSignUps();
-        boolean first = users.countAll() == 0;
-        if (!first && !properties.signUpEnabled()) throw new ForbiddenException("Sign-up is disabled on this instance.");
-        var user = new User(Ids.next(), email, Credentials.normalize(email), name, hasher.hash(password), first, Instant.now(), null);
-        UniqueViolation.orConflict(() -> users.save(user), "An account with this email already exists.");
-        UUID teamId = first ? teams.bootstrapTeamId() : teams.createPersonalTeam(name);
-        memberships.save(new Membership(Ids.next(), teamId, user.id(), Role.OWNER, null));
-        return startSession(user, client);
+        var hash = hasher.hash(password);
+        return transactions.executeWrite(status -> {
+            users.lockSignUps();
+            boolean first = users.countAll() == 0;
+            if (!first && !properties.signUpEnabled()) throw new ForbiddenException("Sign-up is disabled on this instance.");
+            var user = new User(Ids.next(), email, Credentials.normalize(email), name, hash, first, Instant.now(), null);
+            UniqueViolation.orConflict(() -> users.save(user), "An account with this email already exists.");
+            UUID teamId = first ? teams.bootstrapTeamId() : teams.createPersonalTeam(name);
+            memberships.save(new Membership(Ids.next(), teamId, user.id(), Role.OWNER, null));
+            return startSession(user, client);
+        });
     }
 
-    @Transactional
     public SignedIn login(Map<String, Object> input, Viewer.Client client) {
         if (!(input.get("email") instanceof String email) || !(input.get("password") instanceof String password)) {
             throw new InvalidInputException("input", "email and password are required");
         }
         var normalized = Credentials.normalize(email);
         throttle.beforeAttempt(normalized, client);
-        var user = users.findByEmailNormalized(normalized);
+        var user = transactions.executeRead(status -> users.findByEmailNormalized(normalized));
         if (user.isEmpty()) {
             hasher.burn(password);
             throttle.failed(normalized);
@@ -87,7 +96,7 @@ public class AuthService {
             throw wrongCredentials();
         }
         throttle.succeeded(normalized);
-        return startSession(user.get(), client);
+        return transactions.executeWrite(status -> startSession(user.get(), client));
     }
 
     /** Swaps a refresh token for new tokens. A refresh token presented twice revokes its whole session. */
@@ -125,17 +134,23 @@ public class AuthService {
     }
 
     /** Changes the caller's password and revokes every other session of theirs. */
-    @Transactional
     public User changePassword(Viewer viewer, Map<String, Object> input) {
         requireSession(viewer);
-        var user = users.findById(viewer.userId()).orElseThrow(() -> new UnauthenticatedException("Unknown user."));
+        var user = transactions.executeRead(status -> users.findById(viewer.userId()))
+                .orElseThrow(() -> new UnauthenticatedException("Unknown user."));
         if (!(input.get("currentPassword") instanceof String current) || !hasher.matches(current, user.passwordHash())) {
             throw new InvalidInputException("input.currentPassword", "does not match");
         }
         var password = Credentials.newPassword("input.newPassword", input.get("newPassword"));
-        var changed = users.update(user.withPasswordHash(hasher.hash(password), Instant.now()));
-        sessions.revokeOthers(user.id(), viewer.sessionId());
-        return changed;
+        var hash = hasher.hash(password);
+        return transactions.executeWrite(status -> {
+            // re-read in the transaction: the stored hash must still be the one just verified
+            var stored = users.findById(user.id()).filter(u -> u.passwordHash().equals(user.passwordHash()))
+                    .orElseThrow(() -> new InvalidInputException("input.currentPassword", "does not match"));
+            var changed = users.update(stored.withPasswordHash(hash, Instant.now()));
+            sessions.revokeOthers(user.id(), viewer.sessionId());
+            return changed;
+        });
     }
 
     private SignedIn startSession(User user, Viewer.Client client) {

@@ -16,4 +16,6 @@ public record IdentityProperties(
         @Bindable(defaultValue = "30d") @NotNull Duration sessionTtl,
         @Bindable(defaultValue = "7d") @NotNull Duration invitationTtl,
         @Bindable(defaultValue = "berth") @NotNull String issuer,
-        @Bindable(defaultValue = "berth-api") @NotNull String audience) {}
+        @Bindable(defaultValue = "berth-api") @NotNull String audience,
+        @Bindable(defaultValue = "19456") int passwordMemoryKib,
+        @Bindable(defaultValue = "2") int passwordIterations) {}

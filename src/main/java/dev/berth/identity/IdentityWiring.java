@@ -76,7 +76,7 @@ final class IdentityWiring implements WiringContribution, DataLoaderContribution
                 .dataFetcher("scopes", env -> env.<Me>getSource().viewer().scopes().stream().map(Scope::wire).sorted().toList())
                 .dataFetcher("viaApiToken", env -> env.<Me>getSource().viewer().tokenId() != null)
                 .dataFetcher("instanceAdmin", env -> env.<Me>getSource().viewer().instanceAdmin())
-                .dataFetcher("memberships", env -> teams.membershipsOf(env.<Me>getSource().user().id())));
+                .dataFetcher("memberships", env -> teams.membershipsOf(env.<Me>getSource().viewer())));
         wiring.type("Membership", t -> t
                 .dataFetcher("team", env -> env.getDataLoader(TEAM_BY_ID).load(env.<Membership>getSource().teamId()))
                 .dataFetcher("joinedAt", env -> env.<Membership>getSource().createdAt()));

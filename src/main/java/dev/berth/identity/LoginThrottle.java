@@ -2,6 +2,7 @@ package dev.berth.identity;
 
 import dev.berth.api.Viewer;
 import dev.berth.errors.RateLimitedException;
+import dev.berth.events.RedisKeys;
 import dev.berth.ratelimit.RateLimiter;
 import jakarta.inject.Singleton;
 import java.time.Duration;
@@ -23,7 +24,7 @@ final class LoginThrottle {
     }
 
     void beforeAttempt(String emailNormalized, Viewer.Client client) {
-        var ip = limiter.spend("berth:rl:login:ip:" + client.ip(), 1, ATTEMPTS_PER_IP_PER_MINUTE, Duration.ofMinutes(1));
+        var ip = limiter.spend(RedisKeys.rateLimit("login:ip", client.ip()), 1, ATTEMPTS_PER_IP_PER_MINUTE, Duration.ofMinutes(1));
         if (!ip.allowed()) throw new RateLimitedException("Too many login attempts from this address.", ip.retryAfter());
         var account = limiter.peek(accountKey(emailNormalized), FAILURES_PER_ACCOUNT);
         if (!account.allowed()) throw new RateLimitedException("Too many failed logins for this account.", account.retryAfter());
@@ -38,6 +39,6 @@ final class LoginThrottle {
     }
 
     private static String accountKey(String emailNormalized) {
-        return "berth:rl:login:account:" + SecretTokens.hash(emailNormalized);
+        return RedisKeys.rateLimit("login:account", SecretTokens.hash(emailNormalized));
     }
 }

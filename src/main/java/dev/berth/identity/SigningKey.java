@@ -3,6 +3,7 @@ package dev.berth.identity;
 import dev.berth.runtime.BerthProperties;
 import dev.berth.runtime.DatabaseProperties;
 import dev.berth.runtime.EmbeddedServers;
+import dev.berth.secrets.SecretStrength;
 import io.micronaut.context.annotation.Context;
 import io.micronaut.context.annotation.Value;
 import io.micronaut.core.annotation.Nullable;
@@ -35,6 +36,7 @@ final class SigningKey {
         if (configured != null && !configured.isBlank()) {
             key = configured.getBytes(StandardCharsets.UTF_8);
             if (key.length < MIN_BYTES) throw new IllegalStateException("BERTH_JWT_SECRET must be at least " + MIN_BYTES + " bytes");
+            SecretStrength.requireStrongText("BERTH_JWT_SECRET", configured);
         } else if (embedded != null && !database.external()) {
             key = generatedIn(berth.dataDir().resolve("jwt-secret"));
         } else {

@@ -77,22 +77,25 @@ public class TeamService {
         return teams.findByIdIn(ids);
     }
 
+    /** The caller's memberships: every one for a session, only the token's own team for a token. */
     @ReadOnly
-    public List<Membership> membershipsOf(UUID userId) {
-        return memberships.findByUserIdOrderByCreatedAt(userId);
+    public List<Membership> membershipsOf(Viewer viewer) {
+        return memberships.findByUserIdOrderByCreatedAt(viewer.userId()).stream().filter(m -> viewer.reaches(m.teamId())).toList();
     }
 
-    /** Members of a team the caller belongs to; another team's members are NOT_FOUND. */
+    /** Members of a team the caller belongs to and reaches; any other team's members are NOT_FOUND. */
     @ReadOnly
     public List<Membership> members(Viewer viewer, UUID teamId) {
-        if (memberships.findByTeamIdAndUserId(teamId, viewer.userId()).isEmpty()) throw new NotFoundException("Team", teamId);
+        if (!viewer.reaches(teamId) || memberships.findByTeamIdAndUserId(teamId, viewer.userId()).isEmpty()) {
+            throw new NotFoundException("Team", teamId);
+        }
         return memberships.findByTeamIdOrderByCreatedAt(teamId);
     }
 
     /** Pending invitations of the current team (the policy limits this to OWNER and ADMIN); none for other teams. */
     @ReadOnly
     public List<Invitation> pendingInvitations(Viewer viewer, UUID teamId) {
-        if (!teamId.equals(viewer.teamId())) return List.of();
+        if (!teamId.equals(viewer.teamId()) || !viewer.reaches(teamId)) return List.of();
         return invitations.findByTeamIdAndAcceptedAtIsNullOrderByCreatedAt(teamId);
     }
 

@@ -1,6 +1,7 @@
 package dev.berth.project;
 
 import dev.berth.events.ChannelEvent;
+import dev.berth.events.RedisKeys;
 import java.time.Instant;
 import java.util.UUID;
 
@@ -9,7 +10,7 @@ public record ProjectChanged(Kind kind, UUID teamId, UUID projectId, Instant occ
     public enum Kind { CREATED, UPDATED, DELETED }
 
     static String channel(UUID teamId) {
-        return "berth:" + teamId + ":projects";
+        return RedisKeys.tenant(teamId, "projects");
     }
 
     @Override

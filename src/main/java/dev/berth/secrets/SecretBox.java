@@ -43,6 +43,7 @@ public final class SecretBox {
         byte[] raw;
         if (configured != null && !configured.isBlank()) {
             raw = decode(configured.trim());
+            if (raw.length == 32) SecretStrength.requireStrongKey("BERTH_MASTER_KEY", configured.trim(), raw);
         } else if (embedded != null && !database.external()) {
             raw = generatedIn(berth.dataDir().resolve("master-key"));
         } else {

@@ -1,11 +1,12 @@
 package dev.berth.server;
 
 import dev.berth.errors.InvalidInputException;
+import dev.berth.execution.HostPolicy;
 import java.util.regex.Pattern;
 
 /**
  * Where a server is: a host name or IP literal, a port, and a POSIX user name. Validated here, at the edge,
- * so that each reaches SSH as a single plain value.
+ * so that each reaches SSH as a single plain value; hosts that can never be a server ({@link HostPolicy}) are refused.
  */
 public record ServerAddress(String host, int port, String user) {
     private static final Pattern LABEL = Pattern.compile("[A-Za-z0-9]([A-Za-z0-9-]{0,61}[A-Za-z0-9])?");
@@ -18,6 +19,13 @@ public record ServerAddress(String host, int port, String user) {
     }
 
     static String host(String field, Object value) {
+        var host = syntax(field, value);
+        var refused = HostPolicy.refusedAtInput(host);
+        if (refused != null) throw new InvalidInputException(field, refused);
+        return host;
+    }
+
+    private static String syntax(String field, Object value) {
         if (!(value instanceof String s) || s.isEmpty() || s.length() > 253) throw new InvalidInputException(field, "a host name or IP address");
         if (IPV4.matcher(s).matches()) return s;
         if (s.contains(":")) {

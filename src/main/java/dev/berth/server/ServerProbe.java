@@ -1,7 +1,7 @@
 package dev.berth.server;
 
-import dev.berth.api.Role;
 import dev.berth.api.Viewer;
+import dev.berth.events.RedisKeys;
 import dev.berth.identity.TeamService;
 import dev.berth.storage.Ids;
 import io.lettuce.core.SetArgs;
@@ -10,7 +10,6 @@ import io.micronaut.scheduling.TaskExecutors;
 import io.micronaut.scheduling.TaskScheduler;
 import jakarta.inject.Named;
 import jakarta.inject.Singleton;
-import java.util.Set;
 import java.util.UUID;
 import java.util.concurrent.TimeUnit;
 import org.slf4j.Logger;
@@ -22,7 +21,7 @@ import org.slf4j.LoggerFactory;
  */
 @Singleton
 final class ServerProbe {
-    static final String LOCK = "berth:lock:server-probe";
+    static final String LOCK = RedisKeys.lock("server-probe");
     private static final Logger LOG = LoggerFactory.getLogger(ServerProbe.class);
 
     private final ProbeProperties properties;
@@ -46,18 +45,32 @@ final class ServerProbe {
     int round() {
         if (!acquire()) return 0;
         int checked = 0;
-        try {
-            for (var teamId : teams.allTeamIds()) {
-                var system = new Viewer(null, teamId, Role.OWNER, Set.copyOf(Role.OWNER.allowedScopes()), null, null, null, false, Viewer.Client.UNKNOWN);
-                for (var server : servers.servers(system)) {
-                    validation.run(system, server.id(), Ids.next());
-                    checked++;
-                }
+        for (var teamId : teams.allTeamIds()) {
+            var system = Viewer.system(teamId, "server-probe");
+            try {
+                checked += check(system, servers.servers(system).stream().map(Server::id).toList());
+            } catch (RuntimeException e) {
+                LOG.warn("event=probe-team-failed team={} error={}", teamId, e.getClass().getSimpleName());
             }
-        } catch (RuntimeException e) {
-            LOG.warn("event=probe-round-failed error={}", e.getClass().getSimpleName());
         }
         LOG.debug("event=probe-round servers={}", checked);
+        return checked;
+    }
+
+    /**
+     * Checks each server in turn. One that fails unexpectedly, or was deleted since the list was read, is
+     * logged and skipped: the rest of the round goes on. Returns how many were checked.
+     */
+    int check(Viewer system, java.util.List<UUID> serverIds) {
+        int checked = 0;
+        for (var serverId : serverIds) {
+            try {
+                validation.run(system, serverId, Ids.next());
+                checked++;
+            } catch (RuntimeException e) {
+                LOG.info("event=probe-skipped server={} reason={}", serverId, e.getClass().getSimpleName());
+            }
+        }
         return checked;
     }
 

@@ -26,8 +26,13 @@ public class ServerService {
     private final ServerRepository servers;
     private final SecretBox box;
     private final Tenancy tenancy;
+    private final dev.berth.execution.RemoteShell shell;
+    private final dev.berth.execution.DockerEngines docker;
 
-    ServerService(PrivateKeyRepository keys, ServerRepository servers, SecretBox box, Tenancy tenancy) {
+    ServerService(PrivateKeyRepository keys, ServerRepository servers, SecretBox box, Tenancy tenancy,
+                  dev.berth.execution.RemoteShell shell, dev.berth.execution.DockerEngines docker) {
+        this.shell = shell;
+        this.docker = docker;
         this.keys = keys;
         this.servers = servers;
         this.box = box;
@@ -121,14 +126,23 @@ public class ServerService {
         var keyId = input.get("privateKeyId") == null ? current.privateKeyId()
                 : key(viewer, dev.berth.api.Arguments.id("input.privateKeyId", input.get("privateKeyId"))).id();
         var socket = ServerAddress.dockerSocket("input.dockerSocket", input.getOrDefault("dockerSocket", current.dockerSocket()));
-        return unique(() -> servers.update(current.with(name.value(), address, keyId, socket)), name);
+        var updated = unique(() -> servers.update(current.with(name.value(), address, keyId, socket)), name);
+        forgetConnections(id); // every node also refuses a pooled connection made for other settings
+        return updated;
     }
 
     @Transactional
     public UUID delete(Viewer viewer, UUID id) {
         tenancy.enter(viewer.teamId());
         servers.delete(load(viewer, id));
+        forgetConnections(id);
         return id;
+    }
+
+    /** Closes this node's SSH connection and Docker bridge to the server, and drops the decrypted key they held. */
+    private void forgetConnections(UUID serverId) {
+        shell.forget(serverId);
+        docker.forget(serverId);
     }
 
     private PrivateKey key(Viewer viewer, UUID id) {

@@ -1,6 +1,9 @@
 package dev.berth.server;
 
+import dev.berth.api.AuditSink;
 import dev.berth.api.Viewer;
+import dev.berth.errors.NotFoundException;
+import dev.berth.events.RedisKeys;
 import dev.berth.execution.Argv;
 import dev.berth.execution.ServerUnreachableException;
 import dev.berth.storage.Ids;
@@ -23,7 +26,7 @@ import reactor.core.publisher.Flux;
 
 /**
  * Checks a server step by step (SSH connect, host key, OS, architecture, disk, Docker), streaming each step;
- * stores the result and facts, caches the status in Dragonfly ({@code berth:server:<id>:status}) and
+ * stores the result and facts, caches the status in Dragonfly ({@code berth:<team>:server:<id>:status}) and
  * announces it on {@code serverEvents}. {@link #start} returns at once with the validation's id.
  */
 @Singleton
@@ -39,10 +42,12 @@ public class ServerValidation {
     private final TransactionOperations<Connection> transactions;
     private final Tenancy tenancy;
     private final ExecutorService executor;
+    private final AuditSink audit;
 
     ServerValidation(ServerService servers, ServerCommands commands, ServerRepositories.ServerRepository rows, ValidationLog log,
                      StatefulRedisConnection<String, String> redis, ApplicationEventPublisher<ServerChanged> changes,
-                     TransactionOperations<Connection> transactions, Tenancy tenancy) {
+                     TransactionOperations<Connection> transactions, Tenancy tenancy, AuditSink audit) {
+        this.audit = audit;
         this.servers = servers;
         this.commands = commands;
         this.rows = rows;
@@ -65,12 +70,19 @@ public class ServerValidation {
     public UUID start(Viewer viewer, UUID serverId) {
         servers.server(viewer, serverId);
         var validationId = Ids.next();
+        log.open(viewer.teamId(), validationId);
         executor.execute(() -> run(viewer, serverId, validationId));
         return validationId;
     }
 
+    /** Follows a validation of the caller's team; another team's validation id is NOT_FOUND, like a missing one. */
     public Flux<ValidationStep> follow(Viewer viewer, UUID validationId) {
+        if (!log.exists(viewer.teamId(), validationId)) throw new NotFoundException("ServerValidation", validationId);
         return log.follow(viewer.teamId(), validationId);
+    }
+
+    static String statusKey(UUID teamId, UUID serverId) {
+        return RedisKeys.tenant(teamId, "server", serverId, "status");
     }
 
     /** Runs the steps; returns the resulting status. Also used by the probe, with no one following. */
@@ -91,8 +103,13 @@ public class ServerValidation {
             facts.put("architecture", arch);
             run.step("architecture", true, arch);
             var freeGiB = freeGiB(commands.run(viewer, serverId, Argv.of("df", "-Pk", "/")).stdout());
-            facts.put("diskFreeGiB", freeGiB);
-            run.step("disk", freeGiB >= 2, freeGiB + " GiB free on /");
+            if (freeGiB < 0) {
+                // an unexpected df says nothing about reachability: the step fails, the status stands
+                run.step("disk", false, "free space on / unknown (unexpected df output)");
+            } else {
+                facts.put("diskFreeGiB", freeGiB);
+                run.step("disk", freeGiB >= 2, freeGiB + " GiB free on /");
+            }
             try {
                 var version = commands.docker(viewer, serverId).versionCmd().exec();
                 facts.put("dockerVersion", version.getVersion());
@@ -142,15 +159,22 @@ public class ServerValidation {
             rows.findByIdAndTeamId(serverId, viewer.teamId()).ifPresent(server -> {
                 rows.update(server.checked(status, facts, Instant.now()));
                 changes.publishEvent(new ServerChanged(viewer.teamId(), serverId, status, Instant.now()));
+                if (viewer.isSystem() && server.status() != status) {
+                    // background work shows in the audit log as itself: no user, address "system", agent berth:<job>
+                    audit.record(viewer, new AuditSink.Entry("probeServer", viewer.teamId(), null, "Server", serverId.toString(),
+                            Map.of("status", status.name(), "previous", String.valueOf(server.status()))));
+                }
             });
             return null;
         });
-        redis.async().setex("berth:server:" + serverId + ":status", 3600, status.name());
+        redis.async().setex(statusKey(viewer.teamId(), serverId), 3600, status.name());
     }
 
+    /** GiB available from {@code df -Pk} output, or -1 when the output is not what POSIX df prints. */
     static long freeGiB(String dfOutput) {
         var lines = dfOutput.strip().split("\n");
         var columns = lines[lines.length - 1].trim().split("\\s+");
+        if (columns.length < 4 || !columns[3].matches("\\d{1,18}")) return -1;
         return Long.parseLong(columns[3]) / (1024 * 1024);
     }
 

@@ -3,6 +3,7 @@ package dev.berth.server;
 import com.fasterxml.jackson.core.JsonProcessingException;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import dev.berth.events.EventBus;
+import dev.berth.events.RedisKeys;
 import io.lettuce.core.api.StatefulRedisConnection;
 import jakarta.inject.Singleton;
 import java.io.UncheckedIOException;
@@ -31,8 +32,18 @@ final class ValidationLog {
         this.json = json;
     }
 
+    /** Marks a validation as started, so its team can follow it before its first step exists. */
+    void open(UUID teamId, UUID validationId) {
+        await(redis.async().psetex(RedisKeys.tenant(teamId, "server-validation", validationId, "started"), KEEP.toMillis(), "1"));
+    }
+
+    /** True for a validation started by this team within the hour; false for another team's or an unknown one. */
+    boolean exists(UUID teamId, UUID validationId) {
+        return await(redis.async().exists(RedisKeys.tenant(teamId, "server-validation", validationId, "started"))) > 0;
+    }
+
     void append(UUID teamId, ValidationStep step) {
-        var key = key(step.validationId());
+        var key = key(teamId, step.validationId());
         await(redis.async().rpush(key, write(step)));
         await(redis.async().pexpire(key, KEEP.toMillis()));
         bus.publish(channel(teamId, step.validationId()), step);
@@ -44,7 +55,7 @@ final class ValidationLog {
             var subscription = bus.subscribe(channel(teamId, validationId), ValidationStep.class)
                     .subscribe(live::tryEmitNext, live::tryEmitError, live::tryEmitComplete);
             var past = new ArrayList<ValidationStep>();
-            for (var item : await(redis.async().lrange(key(validationId), 0, -1))) past.add(read(item));
+            for (var item : await(redis.async().lrange(key(teamId, validationId), 0, -1))) past.add(read(item));
             int lastIndex = past.isEmpty() ? -1 : past.getLast().index();
             return Flux.concat(Flux.fromIterable(past), live.asFlux().filter(step -> step.index() > lastIndex))
                     .takeUntil(ValidationStep::last)
@@ -53,11 +64,11 @@ final class ValidationLog {
     }
 
     static String channel(UUID teamId, UUID validationId) {
-        return "berth:" + teamId + ":server-validation:" + validationId;
+        return RedisKeys.tenant(teamId, "server-validation", validationId);
     }
 
-    private static String key(UUID validationId) {
-        return "berth:server-validation:" + validationId;
+    private static String key(UUID teamId, UUID validationId) {
+        return RedisKeys.tenant(teamId, "server-validation", validationId, "steps");
     }
 
     private String write(ValidationStep step) {

@@ -44,6 +44,7 @@ final class DataSourceFactory {
             migrator.run(flyway, owner);
         }
         var config = config(target, properties.maxPoolSize(), "berth");
+        config.setConnectionTimeout(properties.connectionTimeout().toMillis());
         config.setConnectionInitSql("SET ROLE " + RUNTIME_ROLE);
         return new DatabasePool(new HikariDataSource(config));
     }

@@ -3,6 +3,7 @@ package dev.berth.api;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import dev.berth.testing.BerthTestBase;
+import dev.berth.testing.RedisChannels;
 import dev.berth.testing.WsClient;
 import io.micronaut.test.extensions.junit5.annotation.MicronautTest;
 import java.time.Duration;
@@ -51,7 +52,7 @@ class GraphQLWsProtocolTest extends BerthTestBase {
     void aSubscriptionDeliversCommittedProjectEvents() throws Exception {
         try (var client = WsClient.connectAndInit(server.getURI(), user().accessToken())) {
             client.subscribe("s1", EVENTS);
-            Thread.sleep(300);
+            RedisChannels.awaitSubscribed(user().teamId(), "projects");
             var name = uniqueName("live");
             createProject(name);
             awaitEventOf(client, "s1", name);
@@ -142,7 +143,7 @@ class GraphQLWsProtocolTest extends BerthTestBase {
             attacker.send(Map.of("id", "1", "type", "complete"));
             attacker.subscribe("1", "{ __typename }");
             assertThat(attacker.next(WAIT).path("type").asText()).isEqualTo("next");
-            Thread.sleep(300);
+            RedisChannels.awaitSubscribed(user().teamId(), "projects");
             var name = uniqueName("isolated");
             createProject(name);
             awaitEventOf(victim, "1", name);
@@ -154,9 +155,9 @@ class GraphQLWsProtocolTest extends BerthTestBase {
     void completeStopsTheSubscription() throws Exception {
         try (var client = WsClient.connectAndInit(server.getURI(), user().accessToken())) {
             client.subscribe("c", EVENTS);
-            Thread.sleep(300);
+            RedisChannels.awaitSubscribed(user().teamId(), "projects");
             client.send(Map.of("id", "c", "type", "complete"));
-            Thread.sleep(300);
+            RedisChannels.awaitUnsubscribed(user().teamId(), "projects");
             createProject(uniqueName("after-complete"));
             assertThat(client.poll(Duration.ofSeconds(1))).isNull();
             client.subscribe("c", EVENTS); // the id is free again

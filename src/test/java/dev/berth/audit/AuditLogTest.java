@@ -145,7 +145,7 @@ class AuditLogTest extends BerthTestBase {
         var live = TestUsers.signUp(server.getURI());
         try (var client = dev.berth.testing.WsClient.connectAndInit(server.getURI(), live.accessToken())) {
             client.subscribe("a", "subscription { auditEvents { action resourceType details } }");
-            Thread.sleep(300);
+            dev.berth.testing.RedisChannels.awaitSubscribed(live.teamId(), "audit");
             live.http().data("mutation { createProject(input: {name: \"followed\"}) { project { id } } }", Map.of());
             var next = client.next(java.time.Duration.ofSeconds(10));
             var event = next.path("payload").path("data").path("auditEvents");

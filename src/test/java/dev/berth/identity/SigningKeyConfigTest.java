@@ -9,6 +9,8 @@ import io.micronaut.runtime.server.EmbeddedServer;
 import java.util.HashMap;
 import java.util.Map;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.ValueSource;
 
 /** Outside the embedded default, Berth will not start without a signing secret of at least 32 bytes. */
 class SigningKeyConfigTest {
@@ -33,9 +35,27 @@ class SigningKeyConfigTest {
     }
 
     @Test
-    void aLongEnoughSecretStarts() {
-        try (var server = ApplicationContext.run(EmbeddedServer.class, externalServersWith("x".repeat(32)))) {
+    void aLongEnoughRandomSecretStarts() {
+        try (var server = ApplicationContext.run(EmbeddedServer.class, externalServersWith("k7Qw9zP2mX4vB8nR1tY6uE3sL5aJ0cHd"))) {
             assertThat(server.isRunning()).isTrue();
         }
+    }
+
+    @ParameterizedTest
+    @ValueSource(strings = {"change-me-to-64-hex-characters-from-openssl-rand", "xxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxx",
+            "abababababababababababababababababab", "my-placeholder-secret-for-the-jwt-signing-1234"})
+    void placeholderAndLowEntropySecretsStopStartUp(String secret) {
+        assertThatThrownBy(() -> ApplicationContext.run(EmbeddedServer.class, externalServersWith(secret)).close())
+                .hasStackTraceContaining("BERTH_JWT_SECRET is refused");
+    }
+
+    @ParameterizedTest
+    @ValueSource(strings = {"0000000000000000000000000000000000000000000000000000000000000000",
+            "0101010101010101010101010101010101010101010101010101010101010101"})
+    void placeholderMasterKeysStopStartUp(String key) {
+        var properties = externalServersWith(TestServers.JWT_SECRET);
+        properties.put("berth.master-key", key);
+        assertThatThrownBy(() -> ApplicationContext.run(EmbeddedServer.class, properties).close())
+                .hasStackTraceContaining("BERTH_MASTER_KEY is refused");
     }
 }

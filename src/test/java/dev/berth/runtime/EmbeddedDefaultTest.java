@@ -1,6 +1,7 @@
 package dev.berth.runtime;
 
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import dev.berth.testing.GraphQLHttp;
 import io.micronaut.context.ApplicationContext;
@@ -11,6 +12,27 @@ import org.junit.jupiter.api.Test;
 
 /** With no database or Redis URL, Berth starts its own servers under BERTH_DATA_DIR and keeps data across restarts. */
 class EmbeddedDefaultTest {
+
+    /**
+     * Other local processes get nothing: PostgreSQL refuses its superuser without the password, Redis answers
+     * NOAUTH, and Berth itself listens on loopback only.
+     */
+    private static void assertLockedDown(EmbeddedServer berth, java.nio.file.Path dataDir) throws Exception {
+        assertThat(berth.getHost()).isIn("127.0.0.1", "localhost");
+        var pid = java.nio.file.Files.readAllLines(dataDir.resolve("postgres/postmaster.pid"));
+        var port = pid.get(3).strip();
+        assertThatThrownBy(() -> java.sql.DriverManager.getConnection("jdbc:postgresql://127.0.0.1:" + port + "/postgres?user=postgres").close())
+                .isInstanceOf(java.sql.SQLException.class).hasMessageContaining("password");
+        var redisUrl = java.net.URI.create(berth.getApplicationContext().getBean(EmbeddedServers.class).redisUrl());
+        var open = io.lettuce.core.RedisClient.create("redis://127.0.0.1:" + redisUrl.getPort());
+        try (var connection = open.connect()) {
+            assertThatThrownBy(() -> connection.sync().get("anything")).hasMessageContaining("NOAUTH");
+        } catch (io.lettuce.core.RedisConnectionException refusedAtHandshake) {
+            assertThat(refusedAtHandshake).hasStackTraceContaining("NOAUTH");
+        } finally {
+            open.shutdown();
+        }
+    }
 
     @Test
     void dataSurvivesARestartOnTheEmbeddedDefault() throws Exception {
@@ -25,13 +47,19 @@ class EmbeddedDefaultTest {
             id = user.http()
                     .data("mutation { createProject(input: {name: \"kept\"}) { project { id } } }", Map.of())
                     .path("createProject").path("project").path("id").asText();
+            assertLockedDown(first, dataDir);
         }
         assertThat(dataDir.resolve("postgres/PG_VERSION")).exists();
         assertThat(java.nio.file.Files.getPosixFilePermissions(dataDir.resolve("master-key")))
                 .containsExactlyInAnyOrder(java.nio.file.attribute.PosixFilePermission.OWNER_READ, java.nio.file.attribute.PosixFilePermission.OWNER_WRITE);
         assertThat(java.nio.file.Files.getPosixFilePermissions(dataDir.resolve("jwt-secret")))
                 .containsExactlyInAnyOrder(java.nio.file.attribute.PosixFilePermission.OWNER_READ, java.nio.file.attribute.PosixFilePermission.OWNER_WRITE);
+        for (var file : java.util.List.of("postgres-password", "redis-password")) {
+            assertThat(java.nio.file.Files.getPosixFilePermissions(dataDir.resolve(file))).containsExactlyInAnyOrder(
+                    java.nio.file.attribute.PosixFilePermission.OWNER_READ, java.nio.file.attribute.PosixFilePermission.OWNER_WRITE);
+        }
         try (var second = ApplicationContext.run(EmbeddedServer.class, config)) {
+            assertLockedDown(second, dataDir);
             // the generated signing key was kept, so the token from before the restart still works
             var name = new GraphQLHttp(second.getURI()).as(token)
                     .data("query($id: ID!) { project(id: $id) { name } }", Map.of("id", id))

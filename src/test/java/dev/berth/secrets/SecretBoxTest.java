@@ -10,7 +10,7 @@ import org.junit.jupiter.api.Test;
 
 class SecretBoxTest {
     private static SecretBox box(String key) {
-        return new SecretBox(key, new BerthProperties(Path.of("/nonexistent")), new DatabaseProperties("jdbc:x", null, null, 1), null);
+        return new SecretBox(key, new BerthProperties(Path.of("/nonexistent")), new DatabaseProperties("jdbc:x", null, null, 1, java.time.Duration.ofSeconds(30)), null);
     }
 
     private static final String KEY = "00112233445566778899aabbccddeeff00112233445566778899aabbccddeeff";

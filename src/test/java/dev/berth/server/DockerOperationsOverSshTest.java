@@ -24,6 +24,7 @@ import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 
 /** The Docker operations later features need, through the SSH bridge: streamed builds, image inspect, exec, volumes. */
+@dev.berth.testing.RealDaemons
 @MicronautTest(transactional = false)
 class DockerOperationsOverSshTest extends BerthTestBase {
     @Inject

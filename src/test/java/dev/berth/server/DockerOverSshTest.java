@@ -25,6 +25,7 @@ import org.junit.jupiter.api.Test;
  * docker-java against a real dockerd: locally through its socket, and remotely through the SSH stream-local
  * bridge to the same daemon via a real sshd: run a busybox container, follow its logs, stop and remove it.
  */
+@dev.berth.testing.RealDaemons
 @MicronautTest(transactional = false)
 class DockerOverSshTest extends BerthTestBase {
     @Inject

@@ -20,6 +20,7 @@ import java.util.UUID;
 import org.junit.jupiter.api.Test;
 
 /** The Berth host as a server: its local Docker socket, no SSH; only the instance admin may add it. */
+@dev.berth.testing.RealDaemons
 @MicronautTest(transactional = false)
 class LocalServerTest extends BerthTestBase {
     private static final String CREATE_LOCAL = "mutation($n: String!, $s: String!) { createServer(input: {name: $n, local: true, dockerSocket: $s}) { server { id local host privateKey { id } } } }";

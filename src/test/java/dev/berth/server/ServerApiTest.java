@@ -64,7 +64,8 @@ class ServerApiTest extends BerthTestBase {
     }
 
     @ParameterizedTest
-    @ValueSource(strings = {"host:$(touch /tmp/x)", "host:-oProxyCommand=sh", "host:a b", "host:300.1.1.1", "host:example..com",
+    @ValueSource(strings = {"host:169.254.169.254", "host:::ffff:169.254.169.254", "host:0.0.0.0", "host:metadata.google.internal",
+            "host:255.255.255.255", "host:224.0.0.1", "host:fe80::1", "host:$(touch /tmp/x)", "host:-oProxyCommand=sh", "host:a b", "host:300.1.1.1", "host:example..com",
             "host:", "host:a;b", "port:0", "port:70000", "user:Root", "user:-x", "user:a b", "user:$(id)", "name:Bad Name"})
     void hostileAddressesAreBadUserInputNamingTheField(String fieldAndValue) {
         var field = fieldAndValue.substring(0, fieldAndValue.indexOf(':'));

@@ -19,6 +19,7 @@ import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 
 /** validateServer against a real sshd and dockerd; its steps stream over graphql-ws, late subscribers included. */
+@dev.berth.testing.RealDaemons
 @MicronautTest(transactional = false)
 class ServerValidationTest extends BerthTestBase {
     private String keyId;
@@ -65,7 +66,7 @@ class ServerValidationTest extends BerthTestBase {
         var id = server(sshd.port(), docker.socket());
         try (var events = WsClient.connectAndInit(server.getURI(), user().accessToken())) {
             events.subscribe("e", "subscription { serverEvents { serverId status } }");
-            Thread.sleep(300);
+            dev.berth.testing.RedisChannels.awaitSubscribed(user().teamId(), "servers");
             var steps = validate(id);
             assertThat(steps).extracting(s -> s.path("step").asText())
                     .containsExactly("connect", "host-key", "os", "architecture", "disk", "docker", "result");
@@ -83,7 +84,7 @@ class ServerValidationTest extends BerthTestBase {
         assertThat(stored.path("hostKeyFingerprint").asText()).isEqualTo(sshd.hostKeyFingerprint());
         var redis = RedisClient.create(TestServers.properties().get("berth.redis.url"));
         try (var connection = redis.connect()) {
-            assertThat(connection.sync().get("berth:server:" + id + ":status")).isEqualTo("REACHABLE");
+            assertThat(connection.sync().get("berth:" + user().teamId() + ":server:" + id + ":status")).isEqualTo("REACHABLE");
         } finally {
             redis.shutdown();
         }

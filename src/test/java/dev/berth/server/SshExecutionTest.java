@@ -25,6 +25,7 @@ import org.junit.jupiter.params.provider.MethodSource;
 
 /** Commands over a real OpenSSH sshd on loopback: quoting, host-key pinning, refusal and timeouts. */
 // Calls beans directly: without its own transaction around each test, their writes commit as in production.
+@dev.berth.testing.RealDaemons
 @MicronautTest(transactional = false)
 class SshExecutionTest extends BerthTestBase {
     @Inject
@@ -118,7 +119,9 @@ class SshExecutionTest extends BerthTestBase {
             long seconds = (System.nanoTime() - started) / 1_000_000_000L;
             assertThat(error.getMessage()).contains("timed out");
             assertThat(seconds).isLessThan(15);
-            Thread.sleep(500);
+            // threads of the failed attempts end shortly after; poll for that instead of sleeping a guess
+            long deadline = System.nanoTime() + 5_000_000_000L;
+            while (Thread.activeCount() > before + 3 && System.nanoTime() < deadline) Thread.sleep(20);
             assertThat(Thread.activeCount()).isLessThanOrEqualTo(before + 3);
         }
     }

@@ -120,6 +120,7 @@ public final class TestDocker {
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
         }
+        TempDirs.delete(dir);
     }
 
     private static void sleep(long millis) {

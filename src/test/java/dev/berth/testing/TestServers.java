@@ -46,18 +46,23 @@ public final class TestServers {
                     throw new UncheckedIOException(e);
                 }
             }));
-            return Map.of(
-                    "berth.database.url", postgres.getJdbcUrl("postgres", "postgres"),
-                    "berth.database.username", "postgres",
-                    "berth.database.password", "",
-                    "berth.redis.url", "redis://127.0.0.1:" + redisPort,
-                    "berth.jwt.secret", JWT_SECRET,
-                    "berth.master-key", MASTER_KEY,
-                    // no background probing of the tests' servers unless a test asks for it
-                    "berth.servers.probe.enabled", "false",
-                    // every test shares 127.0.0.1: a generous anonymous budget keeps them independent
-                    "berth.rate-limit.anonymous-cost-per-minute", "1000000",
-                    "micronaut.server.port", "-1");
+            var properties = new java.util.LinkedHashMap<String, String>();
+            properties.put("berth.database.url", postgres.getJdbcUrl("postgres", "postgres"));
+            properties.put("berth.database.username", "postgres");
+            properties.put("berth.database.password", "");
+            properties.put("berth.redis.url", "redis://127.0.0.1:" + redisPort);
+            properties.put("berth.jwt.secret", JWT_SECRET);
+            properties.put("berth.master-key", MASTER_KEY);
+            // no background probing of the tests' servers unless a test asks for it
+            properties.put("berth.servers.probe.enabled", "false");
+            // every test shares 127.0.0.1: generous budgets keep them independent
+            properties.put("berth.rate-limit.anonymous-cost-per-minute", "1000000");
+            properties.put("berth.rate-limit.refused-credentials-per-minute", "1000000");
+            // hundreds of sign-ups: a cheap Argon2 cost, allowed only in the test environment (production keeps OWASP's)
+            properties.put("berth.identity.password-memory-kib", "1024");
+            properties.put("berth.identity.password-iterations", "1");
+            properties.put("micronaut.server.port", "-1");
+            return Map.copyOf(properties);
         } catch (IOException e) {
             throw new UncheckedIOException(e);
         }

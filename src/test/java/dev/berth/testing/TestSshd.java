@@ -56,7 +56,10 @@ public final class TestSshd {
             started.writeConfig();
             started.newHostKey();
             started.start();
-            Runtime.getRuntime().addShutdownHook(new Thread(started::stop));
+            Runtime.getRuntime().addShutdownHook(new Thread(() -> {
+                started.stop();
+                TempDirs.delete(dir);
+            }));
             return started;
         } catch (IOException e) {
             throw new UncheckedIOException(e);
@@ -116,6 +119,9 @@ public final class TestSshd {
                 "X11Forwarding no",
                 "PrintMotd no",
                 "LogLevel ERROR",
+                // bash skips ~/.bashrc for ssh commands when SHLVL says it is nested: this machine's bashrc runs
+                // `pyenv init`, whose rehash lock makes concurrent sessions wait up to a minute
+                "SetEnv SHLVL=1",
                 ""));
     }
 

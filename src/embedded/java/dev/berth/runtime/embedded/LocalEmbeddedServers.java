@@ -19,6 +19,9 @@ import redis.embedded.RedisServer;
 /**
  * Starts PostgreSQL (zonky binaries) and Redis (embedded-redis binaries) on loopback, with data under
  * {@code BERTH_DATA_DIR}, the first time each is asked for, and stops them when the context closes.
+ * Neither is open to other local processes: each has a generated password, kept in the data dir (mode 0600,
+ * {@code postgres-password} and {@code redis-password}), PostgreSQL requires it (scram-sha-256 in pg_hba.conf),
+ * and both listen on loopback only. Redis gets its password through a 0600 config file, never argv.
  */
 @Singleton
 @Requires(classes = {EmbeddedPostgres.class, RedisServer.class})
@@ -34,23 +37,43 @@ final class LocalEmbeddedServers implements EmbeddedServers {
         this.dataDir = properties.dataDir().toAbsolutePath();
     }
 
+    private String postgresPassword;
+
     @Override
     public synchronized JdbcTarget postgres() {
         if (postgres == null) {
             try {
                 var pgData = Files.createDirectories(dataDir.resolve("postgres"));
-                postgres = EmbeddedPostgres.builder()
-                        .setDataDirectory(pgData)
-                        .setCleanDataDirectory(false)
-                        .setOverrideWorkingDirectory(Files.createDirectories(dataDir.resolve("pg-binaries")).toFile())
-                        .setPGStartupWait(Duration.ofSeconds(60))
-                        .start();
+                var passwordFile = dataDir.resolve("postgres-password");
+                boolean locked = Files.exists(pgData.resolve("PG_VERSION")) && !PostgresLockdown.trusts(pgData);
+                if (locked && !Files.exists(passwordFile)) {
+                    throw new IllegalStateException("The embedded database in " + pgData + " requires a password, but "
+                            + passwordFile + " is missing: restore it from your backup of the data directory.");
+                }
+                postgresPassword = DataDirSecrets.readOrCreate(passwordFile);
+                if (!locked) {
+                    // a new data dir (or one from before passwords): set the password while trusted, then require it
+                    try (var trusted = builder(pgData).start()) {
+                        PostgresLockdown.setPassword(trusted.getPostgresDatabase(), postgresPassword);
+                    }
+                    PostgresLockdown.requirePasswords(pgData);
+                }
+                postgres = builder(pgData).setConnectConfig("password", postgresPassword).start();
             } catch (IOException e) {
                 throw new UncheckedIOException("embedded PostgreSQL did not start", e);
             }
             LOG.info("embedded=postgres port={} dataDir={}", postgres.getPort(), dataDir.resolve("postgres"));
         }
-        return new JdbcTarget(postgres.getJdbcUrl("postgres", "postgres"), "postgres", "");
+        return new JdbcTarget(postgres.getJdbcUrl("postgres", "postgres"), "postgres", postgresPassword);
+    }
+
+    private EmbeddedPostgres.Builder builder(Path pgData) throws IOException {
+        return EmbeddedPostgres.builder()
+                .setDataDirectory(pgData)
+                .setCleanDataDirectory(false)
+                .setServerConfig("listen_addresses", "localhost")
+                .setOverrideWorkingDirectory(Files.createDirectories(dataDir.resolve("pg-binaries")).toFile())
+                .setPGStartupWait(Duration.ofSeconds(60));
     }
 
     @Override
@@ -58,20 +81,23 @@ final class LocalEmbeddedServers implements EmbeddedServers {
         if (redis == null) {
             try {
                 var dir = Files.createDirectories(dataDir.resolve("redis"));
+                var password = DataDirSecrets.readOrCreate(dataDir.resolve("redis-password"));
                 int port = freePort();
                 redis = RedisServer.newRedisServer()
                         .port(port)
                         .setting("bind 127.0.0.1")
+                        .setting("protected-mode yes")
+                        .setting("requirepass " + password)
                         .setting("dir " + dir)
                         .setting("save \"\"")
                         .setting("appendonly no")
                         .build();
                 redis.start();
-                redisUrl = "redis://127.0.0.1:" + port;
+                redisUrl = "redis://:" + password + "@127.0.0.1:" + port;
             } catch (IOException e) {
                 throw new UncheckedIOException("embedded Redis did not start", e);
             }
-            LOG.info("embedded=redis url={}", redisUrl);
+            LOG.info("embedded=redis bind=127.0.0.1 dataDir={}", dataDir.resolve("redis"));
         }
         return redisUrl;
     }

@@ -1,0 +1,51 @@
+package dev.berth;
+
+import static com.tngtech.archunit.lang.syntax.ArchRuleDefinition.noClasses;
+import static com.tngtech.archunit.library.dependencies.SlicesRuleDefinition.slices;
+
+import com.tngtech.archunit.core.domain.JavaClasses;
+import com.tngtech.archunit.core.importer.ClassFileImporter;
+import com.tngtech.archunit.core.importer.ImportOption;
+import org.junit.jupiter.api.Test;
+
+/**
+ * The seams, checked on the compiled classes (fully qualified names and all): no cycles between feature
+ * packages; sshj only inside execution/, and only SshjRemoteShell connects and renders command lines; Berth
+ * starts no local processes.
+ */
+class ArchitectureTest {
+    private static final JavaClasses MAIN = new ClassFileImporter()
+            .withImportOption(ImportOption.Predefined.DO_NOT_INCLUDE_TESTS)
+            .importPackages("dev.berth");
+
+    @Test
+    void packagesFormNoCycles() {
+        slices().matching("dev.berth.(*)..").should().beFreeOfCycles().check(MAIN);
+    }
+
+    @Test
+    void onlyTheExecutionPackageUsesSshj() {
+        noClasses().that().resideOutsideOfPackage("dev.berth.execution..")
+                .should().dependOnClassesThat().resideInAnyPackage("net.schmizz..", "com.hierynomus..")
+                .check(MAIN);
+    }
+
+    @Test
+    void onlySshjRemoteShellOpensSshConnectionsAndRendersCommandLines() {
+        noClasses().that().doNotHaveSimpleName("SshjRemoteShell").and().doNotHaveSimpleName("SshjRemoteShell$Pooled")
+                .should().callConstructor(net.schmizz.sshj.SSHClient.class)
+                .orShould().callConstructor(net.schmizz.sshj.SSHClient.class, net.schmizz.sshj.Config.class)
+                .check(MAIN);
+        noClasses().that().doNotHaveSimpleName("SshjRemoteShell")
+                .should().callMethod(dev.berth.execution.ShellLine.class, "render", dev.berth.execution.Argv.class)
+                .check(MAIN);
+    }
+
+    @Test
+    void nothingStartsLocalProcesses() {
+        noClasses().should().dependOnClassesThat().areAssignableTo(ProcessBuilder.class)
+                .orShould().callMethod(Runtime.class, "exec", String.class)
+                .orShould().callMethod(Runtime.class, "exec", String[].class)
+                .check(MAIN);
+    }
+}
