@@ -18,6 +18,14 @@ public sealed interface Access {
     Access ANYONE = new Anyone();
     Access SIGNED_IN = new SignedIn();
     Access SESSION_ONLY = new SessionOnly();
+    /** Reading the team's resources: any member, the read scope. */
+    Access READ = team(Role.VIEWER, Scope.READ);
+    /** Changing the team's resources: a member, the write scope. */
+    Access WRITE = team(Role.MEMBER, Scope.WRITE);
+    /** Running the team's resources (deploy, validate): a member, the deploy scope. */
+    Access DEPLOY = team(Role.MEMBER, Scope.DEPLOY);
+    /** Managing the team itself and its keys and servers: an admin, the admin scope. */
+    Access MANAGE_TEAM = team(Role.ADMIN, Scope.ADMIN);
 
     static Access team(Role role, Scope scope) {
         return new Team(role, scope);

@@ -14,6 +14,15 @@ public final class Arguments {
         return env.getArgument("input");
     }
 
+    /** The UUID in {@code text}, or null when it is none. */
+    static UUID uuidOrNull(String text) {
+        try {
+            return UUID.fromString(text);
+        } catch (IllegalArgumentException e) {
+            return null;
+        }
+    }
+
     /** An {@code ID} argument; ids are UUIDs underneath, and anything else is not an id of ours. */
     public static UUID id(String field, Object value) {
         if (value instanceof String s) {

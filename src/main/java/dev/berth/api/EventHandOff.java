@@ -25,9 +25,13 @@ final class EventHandOff {
     private final Scheduler workers = Schedulers.newBoundedElastic(
             Math.max(4, 2 * Runtime.getRuntime().availableProcessors()), 100_000, "berth-events");
 
-    /** The subscription root field's stream, moved onto the workers, with fresh DataLoader caches per event. */
-    Publisher<?> handOff(Publisher<?> events, DataLoaderRegistry loaders) {
+    /**
+     * The subscription root field's stream, moved onto the workers, with fresh DataLoader caches per event; events
+     * about a project outside a limited token's projects are dropped ({@link ProjectOwned}).
+     */
+    Publisher<?> handOff(Publisher<?> events, DataLoaderRegistry loaders, Viewer viewer) {
         return Flux.from(events)
+                .filter(event -> !(event instanceof ProjectOwned owned && viewer.excludes(owned.projectId())))
                 .publishOn(workers)
                 .doOnNext(event -> loaders.getDataLoaders().forEach(DataLoader::clearAll));
     }

@@ -9,18 +9,19 @@ import org.reactivestreams.Publisher;
 /**
  * Puts the input check ({@link InputGuard}) and the {@link AccessPolicy} check in front of every field's
  * fetcher, runs every mutation field through {@link MutationTransactions}, and hands every subscription's events
- * to worker threads ({@link EventHandOff}). No fetcher runs on an I/O thread. A field without a rule stops start-up.
+ * to worker threads ({@link EventHandOff}). No fetcher runs on an I/O thread, and no query returns a project-owned
+ * object outside a token's projects ({@link ProjectScope}). A field without a rule stops start-up.
  */
 final class FieldGuard {
     private FieldGuard() {}
 
-    static GraphQLSchema guard(GraphQLSchema schema, MutationTransactions mutations, EventHandOff handOff) {
+    static GraphQLSchema guard(GraphQLSchema schema, AccessPolicy policy, MutationTransactions mutations, EventHandOff handOff) {
         var original = schema.getCodeRegistry();
         var guarded = original.transform(registry -> {
             for (var type : schema.getAllTypesAsList()) {
                 if (!(type instanceof GraphQLObjectType object) || object.getName().startsWith("__")) continue;
                 for (var field : object.getFieldDefinitions()) {
-                    var access = AccessPolicy.rule(object.getName(), field.getName())
+                    var access = policy.rule(schema, object.getName(), field.getName())
                             .orElseThrow(() -> new IllegalStateException("no access rule for " + object.getName() + "." + field.getName()));
                     var coordinates = FieldCoordinates.coordinates(object, field);
                     DataFetcher<?> fetcher = original.getDataFetcher(coordinates, field);
@@ -34,14 +35,16 @@ final class FieldGuard {
                             InputGuard.check(env.getArguments());
                             AccessPolicy.check(access, Viewer.from(env));
                             var result = fetcher.get(env);
-                            return result instanceof Publisher<?> events ? handOff.handOff(events, env.getDataLoaderRegistry()) : result;
+                            return result instanceof Publisher<?> events
+                                    ? handOff.handOff(events, env.getDataLoaderRegistry(), Viewer.from(env)) : result;
                         });
                     } else {
                         registry.dataFetcher(coordinates, (DataFetcher<?>) env -> {
                             EventHandOff.requireWorkerThread();
                             InputGuard.check(env.getArguments());
-                            AccessPolicy.check(access, Viewer.from(env));
-                            return fetcher.get(env);
+                            var viewer = Viewer.from(env);
+                            AccessPolicy.check(access, viewer);
+                            return ProjectScope.filter(viewer, fetcher.get(env));
                         });
                     }
                 }

@@ -19,7 +19,7 @@ import java.util.List;
 final class GraphQLFactory {
 
     @Singleton
-    GraphQLSchema schema(List<WiringContribution> contributions, MutationTransactions mutations, EventHandOff handOff) {
+    GraphQLSchema schema(List<WiringContribution> contributions, AccessPolicy policy, MutationTransactions mutations, EventHandOff handOff) {
         var registry = new TypeDefinitionRegistry();
         var parser = new SchemaParser();
         SchemaFiles.load().forEach(sdl -> registry.merge(parser.parse(sdl)));
@@ -27,7 +27,25 @@ final class GraphQLFactory {
                 .scalar(DateTimeScalar.INSTANCE)
                 .scalar(ExtendedScalars.Json);
         contributions.forEach(contribution -> contribution.contribute(wiring));
-        return FieldGuard.guard(new SchemaGenerator().makeExecutableSchema(registry, wiring.build()), mutations, handOff);
+        var built = wiring.build();
+        var unwired = unwiredRootFields(registry, built);
+        if (!unwired.isEmpty()) throw new IllegalStateException("root fields without a fetcher: " + unwired);
+        return FieldGuard.guard(new SchemaGenerator().makeExecutableSchema(registry, built), policy, mutations, handOff);
+    }
+
+    /** Root fields of the SDL that no feature wired (they would silently resolve to null). */
+    static List<String> unwiredRootFields(TypeDefinitionRegistry registry, RuntimeWiring wiring) {
+        var missing = new java.util.ArrayList<String>();
+        for (var root : List.of("Query", "Mutation", "Subscription")) {
+            var fetchers = wiring.getDataFetchers().getOrDefault(root, java.util.Map.of());
+            var fields = new java.util.ArrayList<graphql.language.FieldDefinition>();
+            registry.getType(root).ifPresent(t -> fields.addAll(((graphql.language.ObjectTypeDefinition) t).getFieldDefinitions()));
+            registry.objectTypeExtensions().getOrDefault(root, List.of()).forEach(e -> fields.addAll(e.getFieldDefinitions()));
+            for (var field : fields) {
+                if (!fetchers.containsKey(field.getName())) missing.add(root + "." + field.getName());
+            }
+        }
+        return missing;
     }
 
     @Singleton

@@ -1,5 +1,6 @@
 package dev.berth.project;
 
+import dev.berth.api.ProjectOwned;
 import io.micronaut.core.annotation.Nullable;
 import io.micronaut.data.annotation.DateCreated;
 import io.micronaut.data.annotation.DateUpdated;
@@ -12,7 +13,7 @@ import java.util.UUID;
 @MappedEntity("environments")
 public record Environment(@Id UUID id, UUID teamId, UUID projectId, String name,
                           @DateCreated @Nullable Instant createdAt, @DateUpdated @Nullable Instant updatedAt,
-                          @Nullable Instant deletedAt) {
+                          @Nullable Instant deletedAt) implements ProjectOwned {
 
     Environment renamed(String newName) {
         return new Environment(id, teamId, projectId, newName, createdAt, updatedAt, deletedAt);

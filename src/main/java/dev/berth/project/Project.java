@@ -1,5 +1,6 @@
 package dev.berth.project;
 
+import dev.berth.api.ProjectOwned;
 import io.micronaut.core.annotation.Nullable;
 import io.micronaut.data.annotation.DateCreated;
 import io.micronaut.data.annotation.DateUpdated;
@@ -16,7 +17,13 @@ import java.util.UUID;
 public record Project(@Id UUID id, UUID teamId, String name, @Nullable String description,
                       @TypeDef(type = DataType.JSON) Map<String, Object> metadata,
                       @DateCreated @Nullable Instant createdAt, @DateUpdated @Nullable Instant updatedAt,
-                      @Nullable Instant deletedAt) {
+                      @Nullable Instant deletedAt) implements ProjectOwned {
+
+    /** A project owns itself: a token limited to other projects does not see it. */
+    @Override
+    public UUID projectId() {
+        return id;
+    }
 
     public Project {
         metadata = metadata == null ? Map.of() : Map.copyOf(metadata);

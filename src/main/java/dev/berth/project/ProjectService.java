@@ -2,6 +2,7 @@ package dev.berth.project;
 
 import com.fasterxml.jackson.core.JsonProcessingException;
 import com.fasterxml.jackson.databind.ObjectMapper;
+import dev.berth.api.ProjectScope;
 import dev.berth.api.Viewer;
 import dev.berth.errors.ForbiddenException;
 import dev.berth.errors.InvalidInputException;
@@ -89,8 +90,7 @@ public class ProjectService {
     /* The loaders below run inside a transaction whose tenancy the public method already entered. */
 
     private Optional<Project> lookup(Viewer viewer, UUID id) {
-        if (viewer.excludes(id)) return Optional.empty();
-        return projects.findByIdAndTeamIdAndDeletedAtIsNull(id, viewer.teamId());
+        return ProjectScope.visible(viewer, projects.findByIdAndTeamIdAndDeletedAtIsNull(id, viewer.teamId()));
     }
 
     private Project load(Viewer viewer, UUID id) {
@@ -98,8 +98,7 @@ public class ProjectService {
     }
 
     private Environment loadEnvironment(Viewer viewer, UUID id) {
-        return environments.findByIdAndTeamIdAndDeletedAtIsNull(id, viewer.teamId())
-                .filter(e -> !viewer.excludes(e.projectId()))
+        return ProjectScope.visible(viewer, environments.findByIdAndTeamIdAndDeletedAtIsNull(id, viewer.teamId()))
                 .orElseThrow(() -> new NotFoundException("Environment", id));
     }
 

@@ -66,8 +66,7 @@ final class ProjectWiring implements WiringContribution {
 
     private Publisher<ProjectChanged> projectEvents(DataFetchingEnvironment env) {
         var viewer = Viewer.from(env);
-        return events.subscribe(ProjectChanged.channel(viewer.teamId()), ProjectChanged.class)
-                .filter(event -> !viewer.excludes(event.projectId()));
+        return events.subscribe(ProjectChanged.channel(viewer.teamId()), ProjectChanged.class); // project limit: EventHandOff
     }
 
     private static java.util.UUID inputId(DataFetchingEnvironment env, String field, String key) {

@@ -117,6 +117,35 @@ class AuditLogTest extends BerthTestBase {
     }
 
     @Test
+    void everyMutationRecordsTheSubjectItDeclares() throws Exception {
+        var subjects = new java.util.HashMap<String, List<String>>(); // action -> [resource_type, resource_id]
+        var props = TestServers.properties();
+        try (var c = DriverManager.getConnection(props.get("berth.database.url"), props.get("berth.database.username"), "");
+             var s = c.prepareStatement("""
+                     SELECT action, resource_type, resource_id FROM audit_events
+                     WHERE refused_code IS NULL AND (actor_id = CAST(? AS uuid) OR actor_id = ANY (CAST(? AS uuid[])))""")) {
+            s.setString(1, owner.id());
+            s.setArray(2, c.createArrayOf("uuid", actors.toArray()));
+            var rows = s.executeQuery();
+            while (rows.next()) subjects.put(rows.getString(1), java.util.Arrays.asList(rows.getString(2), rows.getString(3)));
+        }
+        var wrong = new ArrayList<String>();
+        for (var mutation : schema.getMutationType().getFieldDefinitions()) {
+            var declared = mutation.getAppliedDirective("audited");
+            var row = subjects.get(mutation.getName());
+            if (declared == null || row == null) {
+                wrong.add(mutation.getName() + ": " + (declared == null ? "no @audited" : "no row"));
+                continue;
+            }
+            if (!declared.getArgument("resource").getValue().equals(row.get(0))) wrong.add(mutation.getName() + " type " + row.get(0));
+            if (declared.getArgument("id") != null && declared.getArgument("id").getValue() != null && row.get(1) == null) wrong.add(mutation.getName() + " has no resource id");
+        }
+        assertThat(wrong).isEmpty();
+        // the example the review found: changeMemberRole recorded no resource at all
+        assertThat(subjects.get("changeMemberRole")).containsExactly("User", actors.getFirst());
+    }
+
+    @Test
     void noSecretValueIsInTheAuditLog() throws Exception {
         var rows = new ArrayList<>(rowsOf(owner.id()));
         for (var actor : actors) rows.addAll(rowsOf(actor));
