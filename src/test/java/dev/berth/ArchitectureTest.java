@@ -42,6 +42,31 @@ class ArchitectureTest {
     }
 
     @Test
+    void servicesTakeTypedInputsNeverGraphQLMaps() {
+        var typed = new com.tngtech.archunit.lang.ArchCondition<com.tngtech.archunit.core.domain.JavaMethod>("take typed inputs, not Map or Object") {
+            @Override
+            public void check(com.tngtech.archunit.core.domain.JavaMethod method, com.tngtech.archunit.lang.ConditionEvents events) {
+                for (var type : method.getRawParameterTypes()) {
+                    if (type.isAssignableTo(java.util.Map.class) || type.isEquivalentTo(Object.class)) {
+                        events.add(com.tngtech.archunit.lang.SimpleConditionEvent.violated(method, method.getFullName() + " takes " + type.getName()));
+                    }
+                }
+            }
+        };
+        com.tngtech.archunit.lang.syntax.ArchRuleDefinition.methods().that().arePublic()
+                .and().areDeclaredInClassesThat().haveSimpleNameEndingWith("Service")
+                .or().areDeclaredInClassesThat().haveSimpleNameEndingWith("Commands")
+                .should(typed).check(MAIN);
+    }
+
+    @Test
+    void onlyTheTransactionHelperAndTheAuditLogEnterATeam() {
+        noClasses().that().doNotHaveSimpleName("TeamTransactions").and().doNotHaveSimpleName("AuditLog").and().doNotHaveSimpleName("RefusalLog")
+                .should().callMethod(dev.berth.storage.Tenancy.class, "enter", java.util.UUID.class)
+                .check(MAIN);
+    }
+
+    @Test
     void nothingStartsLocalProcesses() {
         noClasses().should().dependOnClassesThat().areAssignableTo(ProcessBuilder.class)
                 .orShould().callMethod(Runtime.class, "exec", String.class)

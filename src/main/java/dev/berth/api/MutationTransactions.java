@@ -4,16 +4,15 @@ import dev.berth.errors.BerthException;
 import dev.berth.errors.ErrorCode;
 import graphql.schema.DataFetcher;
 import graphql.schema.GraphQLFieldDefinition;
-import io.micronaut.transaction.TransactionOperations;
+import dev.berth.storage.TeamTransactions;
 import jakarta.inject.Singleton;
-import java.sql.Connection;
 import java.util.EnumSet;
 import java.util.Map;
 import java.util.Set;
 import java.util.concurrent.CompletionException;
 
 /**
- * Each mutation field runs in its own transaction, which also writes its audit event: the change and its
+ * Each mutation field runs in its own transaction, acting in the caller's team, which also writes its audit event: the change and its
  * record commit together or not at all. Input and access are checked before the transaction opens. The audit
  * details are the input with every {@code @sensitive} field redacted at any depth ({@link AuditDetails}); what
  * the event is about is what the mutation declares with {@code @audited} ({@link AuditedSubject}).
@@ -25,10 +24,10 @@ import java.util.concurrent.CompletionException;
 final class MutationTransactions {
     private static final Set<ErrorCode> AUDITED_REFUSALS = EnumSet.of(ErrorCode.UNAUTHENTICATED, ErrorCode.FORBIDDEN, ErrorCode.NOT_FOUND);
 
-    private final TransactionOperations<Connection> transactions;
+    private final TeamTransactions transactions;
     private final AuditSink audit;
 
-    MutationTransactions(TransactionOperations<Connection> transactions, AuditSink audit) {
+    MutationTransactions(TeamTransactions transactions, AuditSink audit) {
         this.transactions = transactions;
         this.audit = audit;
     }
@@ -46,10 +45,10 @@ final class MutationTransactions {
                 if (ownTransaction) {
                     // the fetcher runs its slow work outside, and its short transactions itself; the audit follows
                     var result = run(fetcher, env);
-                    transactions.executeWrite(status -> record(field, input, env, viewer, result, declared));
+                    transactions.write(viewer, () -> record(field, input, env, viewer, result, declared));
                     return result;
                 }
-                return transactions.executeWrite(status -> {
+                return transactions.write(viewer, () -> {
                     var result = run(fetcher, env);
                     record(field, input, env, viewer, result, declared);
                     return result;

@@ -16,7 +16,7 @@ import java.util.UUID;
  */
 public record Viewer(@Nullable UUID userId, @Nullable UUID teamId, @Nullable Role role, Set<Scope> scopes,
                      @Nullable UUID tokenId, @Nullable UUID sessionId, @Nullable Set<UUID> projectIds,
-                     boolean instanceAdmin, Client client) {
+                     boolean instanceAdmin, Client client) implements dev.berth.storage.TeamScoped {
     static final String CONTEXT_KEY = "berth.viewer";
 
     /** Where a request came from, for audit and rate limits. */

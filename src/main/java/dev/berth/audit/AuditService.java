@@ -1,5 +1,6 @@
 package dev.berth.audit;
 
+import dev.berth.storage.InTeam;
 import dev.berth.api.Viewer;
 import dev.berth.errors.InvalidInputException;
 import dev.berth.events.EventBus;
@@ -20,28 +21,20 @@ public class AuditService {
 
     private final AuditRepository events;
     private final EventBus bus;
-    private final dev.berth.storage.Tenancy tenancy;
 
-    AuditService(AuditRepository events, EventBus bus, dev.berth.storage.Tenancy tenancy) {
+    AuditService(AuditRepository events, EventBus bus) {
         this.events = events;
         this.bus = bus;
-        this.tenancy = tenancy;
     }
 
-    @ReadOnly
-    public List<AuditEvent> page(Viewer viewer, @Nullable Map<String, Object> filter, @Nullable String search, int limit, @Nullable UUID before) {
-        tenancy.enter(viewer.teamId());
-        var f = filter == null ? Map.<String, Object>of() : filter;
-        var actor = f.get("actorId") == null ? null : dev.berth.api.Arguments.id("filter.actorId", f.get("actorId"));
-        if (search != null && search.length() > 200) throw new InvalidInputException("search", "at most 200 characters");
-        return events.page(viewer.teamId(), before == null ? AFTER_ALL : before, (String) f.get("action"),
-                (String) f.get("resourceType"), (String) f.get("resourceId"), actor, (Instant) f.get("from"),
-                (Instant) f.get("to"), search == null || search.isBlank() ? null : search, limit);
+    @InTeam(readOnly = true)
+    public List<AuditEvent> page(Viewer viewer, AuditFilter filter, int limit, @Nullable UUID before) {
+        return events.page(viewer.teamId(), before == null ? AFTER_ALL : before, filter.action(), filter.resourceType(),
+                filter.resourceId(), filter.actorId(), filter.from(), filter.to(), filter.search(), limit);
     }
 
-    @ReadOnly
+    @InTeam(readOnly = true)
     public Optional<AuditEvent> find(Viewer viewer, UUID id) {
-        tenancy.enter(viewer.teamId());
         return events.findById(id).filter(e -> viewer.teamId().equals(e.teamId()));
     }
 

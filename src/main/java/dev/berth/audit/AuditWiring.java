@@ -20,7 +20,7 @@ final class AuditWiring implements WiringContribution {
     public void contribute(RuntimeWiring.Builder wiring) {
         wiring.type("Query", t -> t.dataFetcher("auditEvents", env -> {
             var page = PageArgs.from(env);
-            var rows = audit.page(Viewer.from(env), env.getArgument("filter"), env.getArgument("search"), page.limit(), page.after());
+            var rows = audit.page(Viewer.from(env), AuditFilter.from(env.getArgument("filter"), env.getArgument("search")), page.limit(), page.after());
             return Connection.of(rows, page, AuditEvent::id);
         }));
         wiring.type("Subscription", t -> t.dataFetcher("auditEvents", env -> audit.follow(Viewer.from(env))));

@@ -4,19 +4,13 @@ import dev.berth.api.Role;
 import dev.berth.api.Scope;
 import dev.berth.api.Viewer;
 import dev.berth.errors.ForbiddenException;
-import dev.berth.errors.InvalidInputException;
 import dev.berth.errors.NotFoundException;
 import dev.berth.project.ProjectService;
 import dev.berth.storage.Ids;
 import io.micronaut.transaction.annotation.ReadOnly;
 import jakarta.inject.Singleton;
 import jakarta.transaction.Transactional;
-import java.time.Instant;
-import java.time.OffsetDateTime;
-import java.util.ArrayList;
-import java.util.LinkedHashSet;
 import java.util.List;
-import java.util.Map;
 import java.util.UUID;
 
 /** Personal access tokens: made by a signed-in member for the current team, never by another token. */
@@ -31,27 +25,25 @@ public class ApiTokenService {
     }
 
     @Transactional
-    public CreatedToken create(Viewer viewer, Map<String, Object> input) {
+    public CreatedToken create(Viewer viewer, IdentityInputs.NewApiToken input) {
         if (viewer.sessionId() == null) throw new ForbiddenException("API tokens are created from a signed-in session.");
-        var name = Credentials.displayName("input.name", input.get("name"));
-        var scopes = scopes(input.get("scopes"));
-        for (var scope : scopes) {
+        for (var scope : input.scopes()) {
             if (!viewer.role().allowedScopes().contains(scope)) {
                 throw new ForbiddenException("Your role " + viewer.role() + " cannot grant the scope " + scope.wire() + ".");
             }
         }
-        var expiresAt = expiry(input.get("expiresAt"));
-        var projectIds = projectIds(input.get("projectIds"));
-        if (projectIds != null) {
+        if (input.projectIds() != null) {
             // through the team-scoped finder: another team's project is NOT_FOUND, exactly like a missing one
-            var found = projects.byIds(viewer, projectIds.stream().map(UUID::fromString).toList());
-            for (var id : projectIds) {
-                if (!found.containsKey(UUID.fromString(id))) throw new NotFoundException("Project", id);
+            var found = projects.byIds(viewer, input.projectIds());
+            for (var id : input.projectIds()) {
+                if (!found.containsKey(id)) throw new NotFoundException("Project", id);
             }
         }
         var secret = SecretTokens.generate(SecretTokens.PAT_PREFIX);
-        var token = tokens.save(new ApiToken(Ids.next(), viewer.teamId(), viewer.userId(), name, SecretTokens.hash(secret),
-                scopes.stream().map(Scope::wire).toList(), projectIds, expiresAt, null, null, null));
+        var token = tokens.save(new ApiToken(Ids.next(), viewer.teamId(), viewer.userId(), input.name(), SecretTokens.hash(secret),
+                input.scopes().stream().map(Scope::wire).toList(),
+                input.projectIds() == null ? null : input.projectIds().stream().map(UUID::toString).toList(),
+                input.expiresAt(), null, null, null));
         return new CreatedToken(token, secret);
     }
 
@@ -75,28 +67,4 @@ public class ApiTokenService {
                 : tokens.findByTeamIdAndUserIdOrderById(viewer.teamId(), viewer.userId());
     }
 
-    private static List<Scope> scopes(Object value) {
-        if (!(value instanceof List<?> list) || list.isEmpty()) throw new InvalidInputException("input.scopes", "at least one scope");
-        var scopes = new LinkedHashSet<Scope>();
-        for (var item : list) {
-            scopes.add(Scope.fromWire(String.valueOf(item)).orElseThrow(() ->
-                    new InvalidInputException("input.scopes", "unknown scope; use read, write, deploy, secrets:read, admin")));
-        }
-        return new ArrayList<>(scopes);
-    }
-
-    private static Instant expiry(Object value) {
-        if (value == null) return null;
-        var at = value instanceof Instant i ? i : value instanceof OffsetDateTime odt ? odt.toInstant() : null;
-        if (at == null || !at.isAfter(Instant.now())) throw new InvalidInputException("input.expiresAt", "must be in the future");
-        return at;
-    }
-
-    private static List<String> projectIds(Object value) {
-        if (value == null) return null;
-        if (!(value instanceof List<?> list) || list.isEmpty()) throw new InvalidInputException("input.projectIds", "a non-empty list or null");
-        var ids = new LinkedHashSet<String>();
-        for (var item : list) ids.add(dev.berth.api.Arguments.id("input.projectIds", item).toString());
-        return new ArrayList<>(ids);
-    }
 }

@@ -19,7 +19,6 @@ import java.sql.Connection;
 import java.time.Instant;
 import java.util.Collection;
 import java.util.List;
-import java.util.Map;
 import java.util.UUID;
 
 /**
@@ -62,11 +61,10 @@ public class AuthService {
      * of the bootstrap team (so data made before identity existed stays reachable); later sign-ups may be
      * switched off with {@code BERTH_IDENTITY_SIGN_UP_ENABLED=false}.
      */
-    public SignedIn signUp(Map<String, Object> input, Viewer.Client client) {
-        var email = Credentials.email("input.email", input.get("email"));
-        var password = Credentials.newPassword("input.password", input.get("password"));
-        var name = Credentials.displayName("input.name", input.get("name"));
-        var hash = hasher.hash(password);
+    public SignedIn signUp(IdentityInputs.SignUp input, Viewer.Client client) {
+        var email = input.email();
+        var name = input.name();
+        var hash = hasher.hash(input.password());
         return transactions.executeWrite(status -> {
             users.lockSignUps();
             boolean first = users.countAll() == 0;
@@ -79,11 +77,9 @@ public class AuthService {
         });
     }
 
-    public SignedIn login(Map<String, Object> input, Viewer.Client client) {
-        if (!(input.get("email") instanceof String email) || !(input.get("password") instanceof String password)) {
-            throw new InvalidInputException("input", "email and password are required");
-        }
-        var normalized = Credentials.normalize(email);
+    public SignedIn login(IdentityInputs.Login input, Viewer.Client client) {
+        var password = input.password();
+        var normalized = Credentials.normalize(input.email());
         throttle.beforeAttempt(normalized, client);
         var user = transactions.executeRead(status -> users.findByEmailNormalized(normalized));
         if (user.isEmpty()) {
@@ -101,8 +97,8 @@ public class AuthService {
 
     /** Swaps a refresh token for new tokens. A refresh token presented twice revokes its whole session. */
     @Transactional
-    public SignedIn refresh(Object token, Viewer.Client client) {
-        if (!(token instanceof String raw) || !raw.startsWith(SecretTokens.REFRESH_PREFIX)) throw invalidRefresh();
+    public SignedIn refresh(String raw, Viewer.Client client) {
+        if (!raw.startsWith(SecretTokens.REFRESH_PREFIX)) throw invalidRefresh();
         var hash = SecretTokens.hash(raw);
         var stored = refreshTokens.findById(hash).orElseThrow(AuthService::invalidRefresh);
         var session = sessions.findById(stored.sessionId()).orElseThrow(AuthService::invalidRefresh);
@@ -134,15 +130,14 @@ public class AuthService {
     }
 
     /** Changes the caller's password and revokes every other session of theirs. */
-    public User changePassword(Viewer viewer, Map<String, Object> input) {
+    public User changePassword(Viewer viewer, IdentityInputs.PasswordChange input) {
         requireSession(viewer);
         var user = transactions.executeRead(status -> users.findById(viewer.userId()))
                 .orElseThrow(() -> new UnauthenticatedException("Unknown user."));
-        if (!(input.get("currentPassword") instanceof String current) || !hasher.matches(current, user.passwordHash())) {
+        if (!hasher.matches(input.current(), user.passwordHash())) {
             throw new InvalidInputException("input.currentPassword", "does not match");
         }
-        var password = Credentials.newPassword("input.newPassword", input.get("newPassword"));
-        var hash = hasher.hash(password);
+        var hash = hasher.hash(input.next());
         return transactions.executeWrite(status -> {
             // re-read in the transaction: the stored hash must still be the one just verified
             var stored = users.findById(user.id()).filter(u -> u.passwordHash().equals(user.passwordHash()))

@@ -45,25 +45,29 @@ final class IdentityWiring implements WiringContribution, DataLoaderContribution
                 .dataFetcher("team", env -> teams.current(Viewer.from(env)))
                 .dataFetcher("apiTokens", env -> tokens.list(Viewer.from(env))));
         wiring.type("Mutation", t -> t
-                .dataFetcher("signUp", env -> auth.signUp(Arguments.input(env), Viewer.from(env).client()))
-                .dataFetcher("login", env -> auth.login(Arguments.input(env), Viewer.from(env).client()))
-                .dataFetcher("refreshSession", env -> auth.refresh(Arguments.input(env).get("refreshToken"), Viewer.from(env).client()))
+                .dataFetcher("signUp", env -> auth.signUp(IdentityInputs.SignUp.from(Arguments.input(env)), Viewer.from(env).client()))
+                .dataFetcher("login", env -> auth.login(IdentityInputs.Login.from(Arguments.input(env)), Viewer.from(env).client()))
+                .dataFetcher("refreshSession", env -> auth.refresh(String.valueOf(Arguments.input(env).get("refreshToken")), Viewer.from(env).client()))
                 .dataFetcher("logout", this::logout)
-                .dataFetcher("changePassword", env -> Map.of("user", auth.changePassword(Viewer.from(env), Arguments.input(env))))
-                .dataFetcher("createTeam", env -> Map.of("team", teams.create(Viewer.from(env), Arguments.input(env))))
-                .dataFetcher("inviteMember", env -> invited(teams.invite(Viewer.from(env), Arguments.input(env))))
+                .dataFetcher("changePassword", env -> Map.of("user",
+                        auth.changePassword(Viewer.from(env), IdentityInputs.PasswordChange.from(Arguments.input(env)))))
+                .dataFetcher("createTeam", env -> Map.of("team",
+                        teams.create(Viewer.from(env), Credentials.displayName("input.name", Arguments.input(env).get("name")))))
+                .dataFetcher("inviteMember", env -> invited(teams.invite(Viewer.from(env), IdentityInputs.Invite.from(Arguments.input(env)))))
                 .dataFetcher("acceptInvitation", env -> {
-                    var membership = teams.accept(Viewer.from(env), Arguments.input(env).get("token"));
+                    var membership = teams.accept(Viewer.from(env), IdentityInputs.prefixedToken("input.token",
+                            Arguments.input(env).get("token"), SecretTokens.INVITE_PREFIX, "an invitation token"));
                     return Map.of("team", teams.byIds(Set.of(membership.teamId())).getFirst(), "role", membership.role());
                 })
                 .dataFetcher("changeMemberRole", env -> {
-                    var m = teams.changeRole(Viewer.from(env), inputId(env, "userId"), Arguments.input(env).get("role"));
+                    var m = teams.changeRole(Viewer.from(env), inputId(env, "userId"),
+                            IdentityInputs.parseRole("input.role", Arguments.input(env).get("role")));
                     return Map.of("member", new TeamMember(m.userId(), m.role(), m.createdAt()));
                 })
                 .dataFetcher("removeMember", env -> Map.of("removedUserId", teams.remove(Viewer.from(env), inputId(env, "userId"))))
                 .dataFetcher("leaveTeam", env -> Map.of("teamId", teams.leave(Viewer.from(env), inputId(env, "teamId"))))
                 .dataFetcher("createApiToken", env -> {
-                    var created = tokens.create(Viewer.from(env), Arguments.input(env));
+                    var created = tokens.create(Viewer.from(env), IdentityInputs.NewApiToken.from(Arguments.input(env)));
                     return Map.of("apiToken", created.apiToken(), "token", created.token());
                 })
                 .dataFetcher("revokeApiToken", env -> Map.of("apiToken", tokens.revoke(Viewer.from(env), inputId(env, "id")))));

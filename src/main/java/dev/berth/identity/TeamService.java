@@ -4,7 +4,6 @@ import dev.berth.api.Role;
 import dev.berth.api.Viewer;
 import dev.berth.errors.ConflictException;
 import dev.berth.errors.ForbiddenException;
-import dev.berth.errors.InvalidInputException;
 import dev.berth.errors.NotFoundException;
 import dev.berth.errors.PolicyViolationException;
 import dev.berth.identity.IdentityRepositories.MembershipRepository;
@@ -16,7 +15,6 @@ import jakarta.transaction.Transactional;
 import java.time.Instant;
 import java.util.Collection;
 import java.util.List;
-import java.util.Map;
 import java.util.UUID;
 
 /**
@@ -52,8 +50,7 @@ public class TeamService {
     }
 
     @Transactional
-    public Team create(Viewer viewer, Map<String, Object> input) {
-        var name = Credentials.displayName("input.name", input.get("name"));
+    public Team create(Viewer viewer, String name) {
         var team = teams.save(new Team(Ids.next(), "team-" + Ids.next().toString().substring(24), name, null));
         memberships.save(new Membership(Ids.next(), team.id(), viewer.userId(), Role.OWNER, null));
         return team;
@@ -100,9 +97,9 @@ public class TeamService {
     }
 
     @Transactional
-    public Invited invite(Viewer viewer, Map<String, Object> input) {
-        var email = Credentials.email("input.email", input.get("email"));
-        var role = role("input.role", input.get("role"));
+    public Invited invite(Viewer viewer, IdentityInputs.Invite input) {
+        var email = input.email();
+        var role = input.role();
         if (role == Role.OWNER && viewer.role() != Role.OWNER) throw new ForbiddenException("Only an owner can invite an owner.");
         var token = SecretTokens.generate(SecretTokens.INVITE_PREFIX);
         var invitation = invitations.save(new Invitation(Ids.next(), viewer.teamId(), Credentials.normalize(email), role,
@@ -112,10 +109,7 @@ public class TeamService {
 
     /** Joins the invitation's team. The invitation must be for the caller's email, unused and unexpired. */
     @Transactional
-    public Membership accept(Viewer viewer, Object token) {
-        if (!(token instanceof String raw) || !raw.startsWith(SecretTokens.INVITE_PREFIX)) {
-            throw new InvalidInputException("input.token", "not an invitation token");
-        }
+    public Membership accept(Viewer viewer, String raw) {
         var invitation = invitations.findByTokenHash(SecretTokens.hash(raw))
                 .orElseThrow(() -> new NotFoundException("Invitation", "with this token"));
         var user = users.findById(viewer.userId()).orElseThrow();
@@ -131,8 +125,7 @@ public class TeamService {
     }
 
     @Transactional
-    public Membership changeRole(Viewer viewer, UUID userId, Object newRole) {
-        var role = role("input.role", newRole);
+    public Membership changeRole(Viewer viewer, UUID userId, Role role) {
         if (userId.equals(viewer.userId())) throw new ForbiddenException("Nobody changes their own role.");
         memberships.lockTeam(viewer.teamId());
         var target = member(viewer, userId);
@@ -169,14 +162,6 @@ public class TeamService {
     private void keepAnOwner(Membership leaving) {
         if (leaving.role() == Role.OWNER && memberships.countOwners(leaving.teamId()) <= 1) {
             throw new PolicyViolationException("A team needs at least one owner; make someone else owner first.");
-        }
-    }
-
-    private static Role role(String field, Object value) {
-        try {
-            return Role.valueOf(String.valueOf(value));
-        } catch (IllegalArgumentException e) {
-            throw new InvalidInputException(field, "one of OWNER, ADMIN, MEMBER, VIEWER");
         }
     }
 }

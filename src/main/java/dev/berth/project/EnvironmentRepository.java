@@ -9,13 +9,13 @@ import java.util.List;
 import java.util.Optional;
 import java.util.UUID;
 
-/** Every finder is scoped by team and skips soft-deleted rows. */
+/** Every finder is scoped by team; soft-deleted rows are skipped by the entity's {@code @Where} (and by hand in the SQL below). */
 @JdbcRepository(dialect = Dialect.POSTGRES)
 interface EnvironmentRepository extends CrudRepository<Environment, UUID> {
 
-    Optional<Environment> findByIdAndTeamIdAndDeletedAtIsNull(UUID id, UUID teamId);
+    Optional<Environment> findByIdAndTeamId(UUID id, UUID teamId);
 
-    List<Environment> findByTeamIdAndProjectIdInAndDeletedAtIsNullOrderByName(UUID teamId, Collection<UUID> projectIds);
+    List<Environment> findByTeamIdAndProjectIdInOrderByName(UUID teamId, Collection<UUID> projectIds);
 
     @Query("UPDATE environments SET deleted_at = now(), updated_at = now() WHERE id = :id AND team_id = :teamId AND deleted_at IS NULL")
     int softDelete(UUID id, UUID teamId);

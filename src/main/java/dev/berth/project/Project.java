@@ -6,6 +6,7 @@ import io.micronaut.data.annotation.DateCreated;
 import io.micronaut.data.annotation.DateUpdated;
 import io.micronaut.data.annotation.Id;
 import io.micronaut.data.annotation.MappedEntity;
+import io.micronaut.data.annotation.Where;
 import io.micronaut.data.annotation.TypeDef;
 import io.micronaut.data.model.DataType;
 import java.time.Instant;
@@ -14,6 +15,7 @@ import java.util.UUID;
 
 /** A team's project. {@code metadata} is a JSON object (jsonb). */
 @MappedEntity("projects")
+@Where("@.deleted_at IS NULL") // soft-deleted rows are filtered here, once, for every generated query
 public record Project(@Id UUID id, UUID teamId, String name, @Nullable String description,
                       @TypeDef(type = DataType.JSON) Map<String, Object> metadata,
                       @DateCreated @Nullable Instant createdAt, @DateUpdated @Nullable Instant updatedAt,

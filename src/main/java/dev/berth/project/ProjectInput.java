@@ -4,20 +4,24 @@ import dev.berth.errors.InvalidInputException;
 import io.micronaut.core.annotation.Nullable;
 import java.util.Map;
 
-/** Validated project fields, from a create or update input. Unset fields of an update are null here. */
-record ProjectInput(@Nullable ResourceName name, @Nullable String description, @Nullable Map<String, Object> metadata) {
+/**
+ * Validated project fields, from a create or update input. Unset fields of an update are null here;
+ * {@code descriptionGiven} tells an omitted description (kept) from a null one (cleared).
+ */
+record ProjectInput(@Nullable ResourceName name, @Nullable String description, @Nullable Map<String, Object> metadata,
+                    boolean descriptionGiven) {
     static final int MAX_DESCRIPTION = 1000;
 
     static ProjectInput forCreate(Map<String, Object> input) {
         return new ProjectInput(ResourceName.of("input.name", input.get("name")),
-                description(input.get("description")), metadata(input.getOrDefault("metadata", Map.of())));
+                description(input.get("description")), metadata(input.getOrDefault("metadata", Map.of())), true);
     }
 
-    /** For an update: absent fields are null; the caller tells an omitted description (kept) from a null one (cleared). */
+    /** For an update: absent fields are null. */
     static ProjectInput forUpdate(Map<String, Object> input) {
         return new ProjectInput(input.get("name") == null ? null : ResourceName.of("input.name", input.get("name")),
                 description(input.get("description")),
-                input.get("metadata") == null ? null : metadata(input.get("metadata")));
+                input.get("metadata") == null ? null : metadata(input.get("metadata")), input.containsKey("description"));
     }
 
     private static String description(Object value) {

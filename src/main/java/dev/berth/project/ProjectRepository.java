@@ -9,13 +9,13 @@ import java.util.List;
 import java.util.Optional;
 import java.util.UUID;
 
-/** Every finder is scoped by team and skips soft-deleted rows. */
+/** Every finder is scoped by team; soft-deleted rows are skipped by the entity's {@code @Where} (and by hand in the SQL below). */
 @JdbcRepository(dialect = Dialect.POSTGRES)
 interface ProjectRepository extends CrudRepository<Project, UUID> {
 
-    Optional<Project> findByIdAndTeamIdAndDeletedAtIsNull(UUID id, UUID teamId);
+    Optional<Project> findByIdAndTeamId(UUID id, UUID teamId);
 
-    List<Project> findByTeamIdAndIdInAndDeletedAtIsNull(UUID teamId, Collection<UUID> ids);
+    List<Project> findByTeamIdAndIdIn(UUID teamId, Collection<UUID> ids);
 
     @Query("""
             SELECT * FROM projects

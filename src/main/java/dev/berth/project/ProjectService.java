@@ -1,5 +1,6 @@
 package dev.berth.project;
 
+import dev.berth.storage.InTeam;
 import com.fasterxml.jackson.core.JsonProcessingException;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import dev.berth.api.ProjectScope;
@@ -8,7 +9,6 @@ import dev.berth.errors.ForbiddenException;
 import dev.berth.errors.InvalidInputException;
 import dev.berth.errors.NotFoundException;
 import dev.berth.storage.Ids;
-import dev.berth.storage.Tenancy;
 import dev.berth.storage.UniqueViolation;
 import io.micronaut.context.event.ApplicationEventPublisher;
 import io.micronaut.core.annotation.Nullable;
@@ -37,11 +37,9 @@ public class ProjectService {
     private final EnvironmentRepository environments;
     private final ApplicationEventPublisher<ProjectChanged> changes;
     private final ObjectMapper json;
-    private final Tenancy tenancy;
 
     ProjectService(ProjectRepository projects, EnvironmentRepository environments,
-                   ApplicationEventPublisher<ProjectChanged> changes, ObjectMapper json, Tenancy tenancy) {
-        this.tenancy = tenancy;
+                   ApplicationEventPublisher<ProjectChanged> changes, ObjectMapper json) {
         this.projects = projects;
         this.environments = environments;
         this.changes = changes;
@@ -49,48 +47,37 @@ public class ProjectService {
     }
 
     /** Up to {@code limit} projects after {@code after}, in id order; optionally only those whose metadata contains a JSON object. */
-    @ReadOnly
-    public List<Project> page(Viewer viewer, int limit, @Nullable UUID after, @Nullable Object metadataContains) {
-        tenancy.enter(viewer.teamId());
+    @InTeam(readOnly = true)
+    public List<Project> page(Viewer viewer, int limit, @Nullable UUID after, @Nullable MetadataFilter metadataContains) {
         var from = after == null ? BEFORE_ALL : after;
         if (viewer.projectIds() != null) return restrictedPage(viewer, from, limit, metadataContains);
         if (metadataContains == null) return projects.page(viewer.teamId(), from, limit);
-        if (!(metadataContains instanceof Map<?, ?>)) throw new InvalidInputException("metadataContains", "must be a JSON object");
-        return projects.pageWhereMetadataContains(viewer.teamId(), from, write(metadataContains, "metadataContains"), limit);
+        return projects.pageWhereMetadataContains(viewer.teamId(), from, write(metadataContains.object(), "metadataContains"), limit);
     }
 
     /** A token limited to a few projects pages through just those (a handful, so in memory). */
-    private List<Project> restrictedPage(Viewer viewer, UUID from, int limit, @Nullable Object metadataContains) {
-        if (metadataContains != null && !(metadataContains instanceof Map<?, ?>)) {
-            throw new InvalidInputException("metadataContains", "must be a JSON object");
-        }
-        return projects.findByTeamIdAndIdInAndDeletedAtIsNull(viewer.teamId(), viewer.projectIds()).stream()
-                .filter(p -> p.id().compareTo(from) > 0 && (metadataContains == null || contains(p.metadata(), (Map<?, ?>) metadataContains)))
+    private List<Project> restrictedPage(Viewer viewer, UUID from, int limit, @Nullable MetadataFilter metadataContains) {
+        return projects.findByTeamIdAndIdIn(viewer.teamId(), viewer.projectIds()).stream()
+                .filter(p -> p.id().compareTo(from) > 0 && (metadataContains == null || metadataContains.matches(p.metadata())))
                 .sorted(java.util.Comparator.comparing(Project::id))
                 .limit(limit)
                 .toList();
     }
 
-    private static boolean contains(Map<String, Object> metadata, Map<?, ?> filter) {
-        return filter.entrySet().stream().allMatch(e -> java.util.Objects.equals(metadata.get(String.valueOf(e.getKey())), e.getValue()));
-    }
-
-    @ReadOnly
+    @InTeam(readOnly = true)
     public Project get(Viewer viewer, UUID id) {
-        tenancy.enter(viewer.teamId());
         return load(viewer, id);
     }
 
-    @ReadOnly
+    @InTeam(readOnly = true)
     public Optional<Project> find(Viewer viewer, UUID id) {
-        tenancy.enter(viewer.teamId());
         return lookup(viewer, id);
     }
 
     /* The loaders below run inside a transaction whose tenancy the public method already entered. */
 
     private Optional<Project> lookup(Viewer viewer, UUID id) {
-        return ProjectScope.visible(viewer, projects.findByIdAndTeamIdAndDeletedAtIsNull(id, viewer.teamId()));
+        return ProjectScope.visible(viewer, projects.findByIdAndTeamId(id, viewer.teamId()));
     }
 
     private Project load(Viewer viewer, UUID id) {
@@ -98,23 +85,20 @@ public class ProjectService {
     }
 
     private Environment loadEnvironment(Viewer viewer, UUID id) {
-        return ProjectScope.visible(viewer, environments.findByIdAndTeamIdAndDeletedAtIsNull(id, viewer.teamId()))
+        return ProjectScope.visible(viewer, environments.findByIdAndTeamId(id, viewer.teamId()))
                 .orElseThrow(() -> new NotFoundException("Environment", id));
     }
 
-    @ReadOnly
+    @InTeam(readOnly = true)
     public Map<UUID, Project> byIds(Viewer viewer, Collection<UUID> ids) {
-        tenancy.enter(viewer.teamId());
-        return projects.findByTeamIdAndIdInAndDeletedAtIsNull(viewer.teamId(), ids).stream()
+        return projects.findByTeamIdAndIdIn(viewer.teamId(), ids).stream()
                 .filter(p -> !viewer.excludes(p.id()))
                 .collect(Collectors.toMap(Project::id, p -> p));
     }
 
-    @Transactional
-    public Project create(Viewer viewer, Map<String, Object> input) {
-        tenancy.enter(viewer.teamId());
+    @InTeam
+    public Project create(Viewer viewer, ProjectInput fields) {
         if (viewer.projectIds() != null) throw new ForbiddenException("This token is limited to some projects and cannot create others.");
-        var fields = ProjectInput.forCreate(input);
         checkSize(fields.metadata());
         var project = new Project(Ids.next(), viewer.teamId(), fields.name().value(), fields.description(),
                 fields.metadata(), null, null, null);
@@ -124,15 +108,13 @@ public class ProjectService {
         return saved;
     }
 
-    @Transactional
-    public Project update(Viewer viewer, UUID id, Map<String, Object> input) {
-        tenancy.enter(viewer.teamId());
+    @InTeam
+    public Project update(Viewer viewer, UUID id, ProjectInput fields) {
         var current = load(viewer, id);
-        var fields = ProjectInput.forUpdate(input);
         checkSize(fields.metadata());
         var changed = current.with(
                 fields.name() == null ? current.name() : fields.name().value(),
-                input.containsKey("description") ? fields.description() : current.description(),
+                fields.descriptionGiven() ? fields.description() : current.description(),
                 fields.metadata() == null ? current.metadata() : fields.metadata());
         var saved = UniqueViolation.orConflict(() -> projects.update(changed), "A project named '" + changed.name() + "' already exists in this team.");
         publish(ProjectChanged.Kind.UPDATED, saved);
@@ -140,9 +122,8 @@ public class ProjectService {
     }
 
     /** Soft-deletes the project and its environments; the name becomes free. */
-    @Transactional
+    @InTeam
     public UUID delete(Viewer viewer, UUID id) {
-        tenancy.enter(viewer.teamId());
         var project = load(viewer, id);
         environments.softDeleteByProject(id, viewer.teamId());
         projects.softDelete(id, viewer.teamId());
@@ -150,28 +131,24 @@ public class ProjectService {
         return id;
     }
 
-    @ReadOnly
+    @InTeam(readOnly = true)
     public Environment environment(Viewer viewer, UUID id) {
-        tenancy.enter(viewer.teamId());
         return loadEnvironment(viewer, id);
     }
 
     /** The live environments of each project, by name; one statement for any number of projects. */
-    @ReadOnly
+    @InTeam(readOnly = true)
     public Map<UUID, List<Environment>> environmentsOf(Viewer viewer, Collection<UUID> projectIds) {
-        tenancy.enter(viewer.teamId());
         var byProject = new HashMap<UUID, List<Environment>>();
         projectIds.forEach(id -> byProject.put(id, new ArrayList<>()));
-        for (var environment : environments.findByTeamIdAndProjectIdInAndDeletedAtIsNullOrderByName(viewer.teamId(), projectIds)) {
+        for (var environment : environments.findByTeamIdAndProjectIdInOrderByName(viewer.teamId(), projectIds)) {
             byProject.get(environment.projectId()).add(environment);
         }
         return byProject;
     }
 
-    @Transactional
-    public Environment createEnvironment(Viewer viewer, UUID projectId, Object name) {
-        tenancy.enter(viewer.teamId());
-        var validName = ResourceName.of("input.name", name);
+    @InTeam
+    public Environment createEnvironment(Viewer viewer, UUID projectId, ResourceName validName) {
         var project = load(viewer, projectId);
         var environment = new Environment(Ids.next(), viewer.teamId(), project.id(), validName.value(), null, null, null);
         var saved = UniqueViolation.orConflict(() -> environments.save(environment), environmentTaken(validName));
@@ -179,19 +156,16 @@ public class ProjectService {
         return saved;
     }
 
-    @Transactional
-    public Environment renameEnvironment(Viewer viewer, UUID id, Object name) {
-        tenancy.enter(viewer.teamId());
-        var validName = ResourceName.of("input.name", name);
+    @InTeam
+    public Environment renameEnvironment(Viewer viewer, UUID id, ResourceName validName) {
         var current = loadEnvironment(viewer, id);
         var saved = UniqueViolation.orConflict(() -> environments.update(current.renamed(validName.value())), environmentTaken(validName));
         publish(ProjectChanged.Kind.UPDATED, load(viewer, current.projectId()));
         return saved;
     }
 
-    @Transactional
+    @InTeam
     public UUID deleteEnvironment(Viewer viewer, UUID id) {
-        tenancy.enter(viewer.teamId());
         var current = loadEnvironment(viewer, id);
         environments.softDelete(id, viewer.teamId());
         publish(ProjectChanged.Kind.UPDATED, load(viewer, current.projectId()));

@@ -32,15 +32,16 @@ final class ProjectWiring implements WiringContribution {
                 .dataFetcher("project", env -> projects.get(Viewer.from(env), Arguments.id("id", env.getArgument("id"))))
                 .dataFetcher("environment", env -> projects.environment(Viewer.from(env), Arguments.id("id", env.getArgument("id")))));
         wiring.type("Mutation", t -> t
-                .dataFetcher("createProject", env -> Map.of("project", projects.create(Viewer.from(env), Arguments.input(env))))
+                .dataFetcher("createProject", env -> Map.of("project",
+                        projects.create(Viewer.from(env), ProjectInput.forCreate(Arguments.input(env)))))
                 .dataFetcher("updateProject", env -> Map.of("project",
-                        projects.update(Viewer.from(env), inputId(env, "input.id", "id"), Arguments.input(env))))
+                        projects.update(Viewer.from(env), inputId(env, "input.id", "id"), ProjectInput.forUpdate(Arguments.input(env)))))
                 .dataFetcher("deleteProject", env -> Map.of("deletedProjectId",
                         projects.delete(Viewer.from(env), inputId(env, "input.id", "id"))))
                 .dataFetcher("createEnvironment", env -> Map.of("environment", projects.createEnvironment(
-                        Viewer.from(env), inputId(env, "input.projectId", "projectId"), Arguments.input(env).get("name"))))
+                        Viewer.from(env), inputId(env, "input.projectId", "projectId"), ResourceName.of("input.name", Arguments.input(env).get("name")))))
                 .dataFetcher("renameEnvironment", env -> Map.of("environment", projects.renameEnvironment(
-                        Viewer.from(env), inputId(env, "input.id", "id"), Arguments.input(env).get("name"))))
+                        Viewer.from(env), inputId(env, "input.id", "id"), ResourceName.of("input.name", Arguments.input(env).get("name")))))
                 .dataFetcher("deleteEnvironment", env -> Map.of("deletedEnvironmentId",
                         projects.deleteEnvironment(Viewer.from(env), inputId(env, "input.id", "id")))));
         wiring.type("Subscription", t -> t.dataFetcher("projectEvents", this::projectEvents));
@@ -51,7 +52,7 @@ final class ProjectWiring implements WiringContribution {
 
     private Connection<Project> projectPage(DataFetchingEnvironment env) {
         var page = PageArgs.from(env);
-        var rows = projects.page(Viewer.from(env), page.limit(), page.after(), env.getArgument("metadataContains"));
+        var rows = projects.page(Viewer.from(env), page.limit(), page.after(), MetadataFilter.from(env.getArgument("metadataContains")));
         return Connection.of(rows, page, Project::id);
     }
 

@@ -1,7 +1,6 @@
 package dev.berth.server;
 
 import dev.berth.api.Viewer;
-import dev.berth.errors.InvalidInputException;
 import dev.berth.execution.Argv;
 import dev.berth.execution.ExecResult;
 import dev.berth.execution.RemoteShell;
@@ -9,12 +8,9 @@ import dev.berth.execution.ServerRef;
 import dev.berth.secrets.SecretBox;
 import dev.berth.server.ServerRepositories.PrivateKeyRepository;
 import dev.berth.server.ServerRepositories.ServerRepository;
-import dev.berth.storage.Tenancy;
-import io.micronaut.transaction.TransactionOperations;
+import dev.berth.storage.TeamTransactions;
 import jakarta.inject.Singleton;
-import java.sql.Connection;
 import java.util.UUID;
-import java.util.regex.Pattern;
 
 /**
  * Runs commands on a team's server over SSH. Reading the server and its key happens in a short transaction,
@@ -22,19 +18,16 @@ import java.util.regex.Pattern;
  */
 @Singleton
 public class ServerCommands {
-    private static final Pattern FINGERPRINT = Pattern.compile("SHA256:[A-Za-z0-9+/]{43}");
-
     private final ServerService servers;
     private final ServerRepository serverRows;
     private final PrivateKeyRepository keys;
     private final SecretBox box;
     private final RemoteShell shell;
-    private final Tenancy tenancy;
-    private final TransactionOperations<Connection> transactions;
+    private final TeamTransactions transactions;
     private final dev.berth.execution.DockerEngines docker;
 
     ServerCommands(ServerService servers, ServerRepository serverRows, PrivateKeyRepository keys, SecretBox box,
-                   RemoteShell shell, Tenancy tenancy, TransactionOperations<Connection> transactions,
+                   RemoteShell shell, TeamTransactions transactions,
                    dev.berth.execution.DockerEngines docker) {
         this.docker = docker;
         this.servers = servers;
@@ -42,7 +35,6 @@ public class ServerCommands {
         this.keys = keys;
         this.box = box;
         this.shell = shell;
-        this.tenancy = tenancy;
         this.transactions = transactions;
     }
 
@@ -71,19 +63,15 @@ public class ServerCommands {
     }
 
     /** Pins a host key the admin has checked (after the server was reinstalled, say). */
-    public Server trust(Viewer viewer, UUID serverId, Object fingerprint) {
-        if (!(fingerprint instanceof String fp) || !FINGERPRINT.matcher(fp).matches()) {
-            throw new InvalidInputException("input.fingerprint", "an OpenSSH SHA256: fingerprint");
-        }
-        var server = pin(viewer, serverId, fp);
+    public Server trust(Viewer viewer, UUID serverId, String fingerprint) {
+        var server = pin(viewer, serverId, fingerprint);
         shell.forget(serverId);
         docker.forget(serverId);
         return server;
     }
 
     private Server pin(Viewer viewer, UUID serverId, String fingerprint) {
-        return transactions.executeWrite(status -> {
-            tenancy.enter(viewer.teamId());
+        return transactions.write(viewer, () -> {
             var server = serverRows.findByIdAndTeamId(serverId, viewer.teamId())
                     .orElseThrow(() -> new dev.berth.errors.NotFoundException("Server", serverId));
             return serverRows.update(server.pinned(fingerprint));
@@ -94,8 +82,7 @@ public class ServerCommands {
     private record Target(Server server, ServerRef ref) {}
 
     private Target target(Viewer viewer, UUID serverId) {
-        return transactions.executeRead(status -> {
-            tenancy.enter(viewer.teamId());
+        return transactions.read(viewer, () -> {
             var server = servers.server(viewer, serverId);
             if (server.local()) return new Target(server, null);
             var key = keys.findByIdAndTeamId(server.privateKeyId(), viewer.teamId()).orElseThrow();

@@ -1,5 +1,6 @@
 package dev.berth.server;
 
+import dev.berth.storage.InTeam;
 import dev.berth.api.Viewer;
 import dev.berth.errors.ConflictException;
 import dev.berth.errors.ForbiddenException;
@@ -9,7 +10,6 @@ import dev.berth.secrets.SecretBox;
 import dev.berth.server.ServerRepositories.PrivateKeyRepository;
 import dev.berth.server.ServerRepositories.ServerRepository;
 import dev.berth.storage.Ids;
-import dev.berth.storage.Tenancy;
 import dev.berth.storage.UniqueViolation;
 import io.micronaut.transaction.annotation.ReadOnly;
 import jakarta.inject.Singleton;
@@ -25,64 +25,54 @@ public class ServerService {
     private final PrivateKeyRepository keys;
     private final ServerRepository servers;
     private final SecretBox box;
-    private final Tenancy tenancy;
     private final dev.berth.execution.RemoteShell shell;
     private final dev.berth.execution.DockerEngines docker;
 
-    ServerService(PrivateKeyRepository keys, ServerRepository servers, SecretBox box, Tenancy tenancy,
+    ServerService(PrivateKeyRepository keys, ServerRepository servers, SecretBox box,
                   dev.berth.execution.RemoteShell shell, dev.berth.execution.DockerEngines docker) {
         this.shell = shell;
         this.docker = docker;
         this.keys = keys;
         this.servers = servers;
         this.box = box;
-        this.tenancy = tenancy;
     }
 
-    @Transactional
-    public PrivateKey generateKey(Viewer viewer, Object name) {
-        tenancy.enter(viewer.teamId());
-        return saveKey(viewer, ResourceName.of("input.name", name), KeyMaterial.generateEd25519());
+    @InTeam
+    public PrivateKey generateKey(Viewer viewer, ResourceName name) {
+        return saveKey(viewer, name, KeyMaterial.generateEd25519());
     }
 
-    @Transactional
-    public PrivateKey importKey(Viewer viewer, Object name, Object pem) {
-        tenancy.enter(viewer.teamId());
-        var validName = ResourceName.of("input.name", name);
-        return saveKey(viewer, validName, KeyMaterial.read("input.pem", pem));
+    @InTeam
+    public PrivateKey importKey(Viewer viewer, ResourceName name, KeyMaterial.Pair key) {
+        return saveKey(viewer, name, key);
     }
 
-    @ReadOnly
+    @InTeam(readOnly = true)
     public List<PrivateKey> keys(Viewer viewer) {
-        tenancy.enter(viewer.teamId());
         return keys.findByTeamIdOrderByName(viewer.teamId());
     }
 
-    @ReadOnly
+    @InTeam(readOnly = true)
     public Map<UUID, PrivateKey> keysByIds(Viewer viewer, Collection<UUID> ids) {
-        tenancy.enter(viewer.teamId());
         return keys.findByTeamIdAndIdIn(viewer.teamId(), ids).stream().collect(java.util.stream.Collectors.toMap(PrivateKey::id, k -> k));
     }
 
     /** Deleting a key a server still uses is a CONFLICT. */
-    @Transactional
+    @InTeam
     public UUID deleteKey(Viewer viewer, UUID id) {
-        tenancy.enter(viewer.teamId());
         var key = key(viewer, id);
         if (servers.existsByPrivateKeyId(key.id())) throw new ConflictException("The key is used by a server; change or delete the server first.");
         keys.delete(key);
         return id;
     }
 
-    @ReadOnly
+    @InTeam(readOnly = true)
     public List<Server> servers(Viewer viewer) {
-        tenancy.enter(viewer.teamId());
         return servers.findByTeamIdOrderByName(viewer.teamId());
     }
 
-    @ReadOnly
+    @InTeam(readOnly = true)
     public Server server(Viewer viewer, UUID id) {
-        tenancy.enter(viewer.teamId());
         return load(viewer, id);
     }
 
@@ -91,49 +81,41 @@ public class ServerService {
         return servers.findByIdAndTeamId(id, viewer.teamId()).orElseThrow(() -> new NotFoundException("Server", id));
     }
 
-    @Transactional
-    public Server create(Viewer viewer, Map<String, Object> input) {
-        tenancy.enter(viewer.teamId());
-        var name = ResourceName.of("input.name", input.get("name"));
-        var socket = ServerAddress.dockerSocket("input.dockerSocket", input.get("dockerSocket"));
-        if (Boolean.TRUE.equals(input.get("local"))) {
+    @InTeam
+    public Server create(Viewer viewer, ServerInputs.NewServer input) {
+        var name = input.name();
+        var socket = input.dockerSocket();
+        if (input.local()) {
             // The Berth host's own Docker daemon is shared by every team: only the instance admin may hand it out.
             if (!viewer.instanceAdmin()) throw new ForbiddenException("Only the instance administrator can add the Berth host itself.");
             var local = new Server(Ids.next(), viewer.teamId(), name.value(), "localhost", 22, "root", null, null,
                     ServerStatus.UNKNOWN, socket, Map.of(), null, 0, true, null, null);
             return unique(() -> servers.save(local), name);
         }
-        if (input.get("host") == null) throw new dev.berth.errors.InvalidInputException("input.host", "required unless the server is local");
-        var address = ServerAddress.of(input.get("host"), input.get("port"), input.get("user"));
-        if (input.get("privateKeyId") == null) throw new dev.berth.errors.InvalidInputException("input.privateKeyId", "required unless the server is local");
-        var key = key(viewer, dev.berth.api.Arguments.id("input.privateKeyId", input.get("privateKeyId")));
+        var address = input.address();
+        var key = key(viewer, input.privateKeyId());
         var server = new Server(Ids.next(), viewer.teamId(), name.value(), address.host(), address.port(), address.user(),
                 key.id(), null, ServerStatus.UNKNOWN, socket, Map.of(), null, 0, false, null, null);
         return unique(() -> servers.save(server), name);
     }
 
-    @Transactional
-    public Server update(Viewer viewer, UUID id, Map<String, Object> input) {
-        tenancy.enter(viewer.teamId());
+    @InTeam
+    public Server update(Viewer viewer, UUID id, ServerInputs.ServerChange change) {
         var current = load(viewer, id);
-        var name = input.get("name") == null ? new ResourceName(current.name()) : ResourceName.of("input.name", input.get("name"));
+        var name = change.name() == null ? new ResourceName(current.name()) : change.name();
+        var socket = change.dockerSocket() == null ? current.dockerSocket() : change.dockerSocket();
         if (current.local()) {
-            var socket = ServerAddress.dockerSocket("input.dockerSocket", input.getOrDefault("dockerSocket", current.dockerSocket()));
             return unique(() -> servers.update(current.with(name.value(), new ServerAddress(current.host(), current.port(), current.user()), null, socket)), name);
         }
-        var address = ServerAddress.of(input.getOrDefault("host", current.host()), input.getOrDefault("port", current.port()),
-                input.getOrDefault("user", current.user()));
-        var keyId = input.get("privateKeyId") == null ? current.privateKeyId()
-                : key(viewer, dev.berth.api.Arguments.id("input.privateKeyId", input.get("privateKeyId"))).id();
-        var socket = ServerAddress.dockerSocket("input.dockerSocket", input.getOrDefault("dockerSocket", current.dockerSocket()));
+        var address = change.applyTo(current);
+        var keyId = change.privateKeyId() == null ? current.privateKeyId() : key(viewer, change.privateKeyId()).id();
         var updated = unique(() -> servers.update(current.with(name.value(), address, keyId, socket)), name);
         forgetConnections(id); // every node also refuses a pooled connection made for other settings
         return updated;
     }
 
-    @Transactional
+    @InTeam
     public UUID delete(Viewer viewer, UUID id) {
-        tenancy.enter(viewer.teamId());
         servers.delete(load(viewer, id));
         forgetConnections(id);
         return id;

@@ -7,13 +7,11 @@ import dev.berth.events.RedisKeys;
 import dev.berth.execution.Argv;
 import dev.berth.execution.ServerUnreachableException;
 import dev.berth.storage.Ids;
-import dev.berth.storage.Tenancy;
+import dev.berth.storage.TeamTransactions;
 import io.lettuce.core.api.StatefulRedisConnection;
 import io.micronaut.context.event.ApplicationEventPublisher;
-import io.micronaut.transaction.TransactionOperations;
 import jakarta.annotation.PreDestroy;
 import jakarta.inject.Singleton;
-import java.sql.Connection;
 import java.time.Instant;
 import java.util.LinkedHashMap;
 import java.util.Map;
@@ -39,14 +37,13 @@ public class ServerValidation {
     private final ValidationLog log;
     private final StatefulRedisConnection<String, String> redis;
     private final ApplicationEventPublisher<ServerChanged> changes;
-    private final TransactionOperations<Connection> transactions;
-    private final Tenancy tenancy;
+    private final TeamTransactions transactions;
     private final ExecutorService executor;
     private final AuditSink audit;
 
     ServerValidation(ServerService servers, ServerCommands commands, ServerRepositories.ServerRepository rows, ValidationLog log,
                      StatefulRedisConnection<String, String> redis, ApplicationEventPublisher<ServerChanged> changes,
-                     TransactionOperations<Connection> transactions, Tenancy tenancy, AuditSink audit) {
+                     TeamTransactions transactions, AuditSink audit) {
         this.audit = audit;
         this.servers = servers;
         this.commands = commands;
@@ -55,7 +52,6 @@ public class ServerValidation {
         this.redis = redis;
         this.changes = changes;
         this.transactions = transactions;
-        this.tenancy = tenancy;
         // A plain executor on purpose: Micronaut's own would carry the starting request's transaction context
         // into the run, and that connection is closed by the time the run uses it.
         this.executor = Executors.newThreadPerTaskExecutor(Thread.ofVirtual().name("berth-validation-", 0).factory());
@@ -153,8 +149,7 @@ public class ServerValidation {
     }
 
     private void record(Viewer viewer, UUID serverId, ServerStatus status, Map<String, Object> facts) {
-        transactions.executeWrite(tx -> {
-            tenancy.enter(viewer.teamId());
+        transactions.write(viewer, () -> {
             // the server may have been deleted while it was being checked: then there is nothing to record
             rows.findByIdAndTeamId(serverId, viewer.teamId()).ifPresent(server -> {
                 rows.update(server.checked(status, facts, Instant.now()));

@@ -4,6 +4,7 @@ import dev.berth.api.Arguments;
 import dev.berth.api.DataLoaderContribution;
 import dev.berth.api.Viewer;
 import dev.berth.api.WiringContribution;
+import dev.berth.project.ResourceName;
 import graphql.schema.DataFetchingEnvironment;
 import graphql.schema.idl.RuntimeWiring;
 import jakarta.inject.Singleton;
@@ -38,16 +39,21 @@ final class ServerWiring implements WiringContribution, DataLoaderContribution {
                 .dataFetcher("servers", env -> service.servers(Viewer.from(env)))
                 .dataFetcher("server", env -> service.server(Viewer.from(env), Arguments.id("id", env.getArgument("id")))));
         wiring.type("Mutation", t -> t
-                .dataFetcher("generatePrivateKey", env -> Map.of("privateKey", service.generateKey(Viewer.from(env), Arguments.input(env).get("name"))))
-                .dataFetcher("importPrivateKey", env -> Map.of("privateKey",
-                        service.importKey(Viewer.from(env), Arguments.input(env).get("name"), Arguments.input(env).get("pem"))))
+                .dataFetcher("generatePrivateKey", env -> Map.of("privateKey",
+                        service.generateKey(Viewer.from(env), ResourceName.of("input.name", Arguments.input(env).get("name")))))
+                .dataFetcher("importPrivateKey", env -> {
+                    var name = ResourceName.of("input.name", Arguments.input(env).get("name"));
+                    return Map.of("privateKey", service.importKey(Viewer.from(env), name, KeyMaterial.read("input.pem", Arguments.input(env).get("pem"))));
+                })
                 .dataFetcher("deletePrivateKey", env -> Map.of("deletedPrivateKeyId", service.deleteKey(Viewer.from(env), inputId(env))))
-                .dataFetcher("createServer", env -> Map.of("server", service.create(Viewer.from(env), Arguments.input(env))))
-                .dataFetcher("updateServer", env -> Map.of("server", service.update(Viewer.from(env), inputId(env), Arguments.input(env))))
+                .dataFetcher("createServer", env -> Map.of("server",
+                        service.create(Viewer.from(env), ServerInputs.NewServer.from(Arguments.input(env)))))
+                .dataFetcher("updateServer", env -> Map.of("server",
+                        service.update(Viewer.from(env), inputId(env), ServerInputs.ServerChange.from(Arguments.input(env)))))
                 .dataFetcher("deleteServer", env -> Map.of("deletedServerId", service.delete(Viewer.from(env), inputId(env))))
                 .dataFetcher("validateServer", env -> Map.of("validationId", validation.start(Viewer.from(env), inputId(env))))
                 .dataFetcher("trustServerHostKey", env -> Map.of("server",
-                        commands.trust(Viewer.from(env), inputId(env), Arguments.input(env).get("fingerprint")))));
+                        commands.trust(Viewer.from(env), inputId(env), ServerInputs.fingerprint(Arguments.input(env).get("fingerprint"))))));
         wiring.type("Server", t -> t.dataFetcher("privateKey", env -> {
             var keyId = env.<Server>getSource().privateKeyId();
             return keyId == null ? null : env.getDataLoader(KEY_BY_ID).load(keyId);
