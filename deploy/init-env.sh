@@ -14,7 +14,7 @@ umask 077
 tmp="$target.tmp.$$"
 while IFS= read -r line || [ -n "$line" ]; do
   case "$line" in
-    POSTGRES_PASSWORD=|DRAGONFLY_PASSWORD=|BERTH_JWT_SECRET=|BERTH_MASTER_KEY=) printf '%s%s\n' "$line" "$(random_hex)" ;;
+    POSTGRES_PASSWORD=|DRAGONFLY_PASSWORD=|BERTH_JWT_SECRET=|BERTH_MASTER_KEY=|BERTH_METRICS_TOKEN=) printf '%s%s\n' "$line" "$(random_hex)" ;;
     *) printf '%s\n' "$line" ;;
   esac
 done < "$here/.env.example" > "$tmp"

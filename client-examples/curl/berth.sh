@@ -1,6 +1,8 @@
 # Sourced by the examples: berth_graphql QUERY [VARIABLES_JSON] posts one operation to Berth and prints the
-# response. BERTH_URL defaults to http://127.0.0.1:8080. BERTH_TOKEN (an access JWT or a berth_pat_ token)
-# is sent as a bearer token, BERTH_TEAM as X-Berth-Team.
+# response; it exits non-zero when the response has errors (printed on stderr) or the HTTP call fails.
+# BERTH_URL defaults to http://127.0.0.1:8080. BERTH_TOKEN is sent as a bearer token, BERTH_TEAM as
+# X-Berth-Team. For scripts and CI, prefer a personal access token (create-api-token.sh; berth_pat_...):
+# access tokens from sign-in expire after 15 minutes.
 # Secrets never appear in a process's arguments (ps shows those): the body goes to curl on stdin, the
 # variables reach jq through the environment, and the Authorization header is curl config read from fd 3.
 BERTH_URL="${BERTH_URL:-http://127.0.0.1:8080}"
@@ -13,9 +15,35 @@ berth_graphql() {
   if [ -n "${BERTH_TEAM:-}" ]; then headers+=(-H "X-Berth-Team: ${BERTH_TEAM}"); fi
   local config=""
   if [ -n "${BERTH_TOKEN:-}" ]; then config=$(printf 'header = "Authorization: Bearer %s"' "$BERTH_TOKEN"); fi
-  printf '%s' "$body" | curl --config /dev/fd/3 --silent --show-error --fail-with-body "${headers[@]}" \
-    --data-binary @- "${BERTH_URL}/graphql" 3<<<"$config"
-  echo
+  local response status=0
+  response=$(printf '%s' "$body" | curl --config /dev/fd/3 --silent --show-error "${headers[@]}" \
+    --data-binary @- "${BERTH_URL}/graphql" 3<<<"$config") || status=$?
+  if [ "$status" -ne 0 ]; then
+    echo "berth: cannot reach ${BERTH_URL}/graphql (curl exit $status)" >&2
+    exit 2
+  fi
+  printf '%s\n' "$response"
+  if ! jq -e '(.errors // []) | length == 0' >/dev/null 2>&1 <<<"$response"; then
+    jq -r '.errors[]? | "berth: \(.extensions.code // "ERROR"): \(.message)"' <<<"$response" >&2 2>/dev/null \
+      || echo "berth: the response is not GraphQL JSON" >&2
+    exit 1
+  fi
+}
+
+# Stops with the usage line (the script's second line) unless at least $1 arguments were given.
+berth_args() {
+  local need="$1"; shift
+  if [ "$#" -lt "$need" ]; then
+    sed -n '2s/^# //p' "$0" >&2
+    exit 64
+  fi
+}
+
+# Prints the line to paste for the other examples, on stderr (stdout stays the JSON response).
+berth_export_token() {
+  local token
+  token=$(jq -r "$1" <<<"$2")
+  echo "export BERTH_TOKEN=$token   # expires in 15 minutes; for scripts, create a personal access token" >&2
 }
 
 # Reads a secret from the named environment variable, or from the terminal without echo.

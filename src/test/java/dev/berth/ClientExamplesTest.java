@@ -62,7 +62,19 @@ class ClientExamplesTest extends BerthTestBase {
         return curlAs(Map.of("BERTH_TOKEN", user().accessToken()), script, args);
     }
 
+    /** Every curl example some test ran; checked against the directory once the class is done. */
+    private final java.util.Set<String> ran = java.util.concurrent.ConcurrentHashMap.newKeySet();
+
+    @org.junit.jupiter.api.AfterAll
+    void everyCurlExampleRan() throws IOException {
+        try (var scripts = Files.list(EXAMPLES.resolve("curl"))) {
+            var all = scripts.map(p -> p.getFileName().toString()).filter(n -> n.endsWith(".sh") && !n.equals("berth.sh")).toList();
+            assertThat(ran).as("curl examples no test runs").containsAll(all);
+        }
+    }
+
     private JsonNode curlAs(Map<String, String> env, String script, String... args) throws Exception {
+        ran.add(script);
         var command = new ArrayList<>(List.of("bash", "curl/" + script));
         command.addAll(List.of(args));
         var result = run(command, 30, env);
@@ -123,8 +135,52 @@ class ClientExamplesTest extends BerthTestBase {
                 "BERTH_NEW_PASSWORD", "another long example password"), "change-password.sh");
         curlAs(session, "logout.sh");
         // leaving a team you alone own is refused: the script reports the API's error
+        ran.add("leave-team.sh");
         var leave = run(List.of("bash", "curl/leave-team.sh", team), 30, second);
-        assertThat(leave.out()).contains("UNAUTHENTICATED"); // the password change ended that other session
+        assertThat(leave.err()).contains("UNAUTHENTICATED"); // the password change ended that other session
+        assertThat(leave.exit()).as("a GraphQL error is a failed command").isEqualTo(1);
+        assertThat(signedUpErr(password)).contains("export BERTH_TOKEN=");
+    }
+
+    /** sign-up.sh prints the line to paste on stderr, so stdout stays the JSON answer. */
+    private String signedUpErr(Map<String, String> password) throws Exception {
+        var email = "paste-" + java.util.UUID.randomUUID().toString().substring(0, 8) + "@example.test";
+        return run(List.of("bash", "curl/sign-up.sh", email, "Paste"), 30, password).err();
+    }
+
+    @Test
+    void missingArgumentsStopBeforeAnyRequest() throws Exception {
+        // a closed port: had the script sent anything, curl would fail with exit 2 instead of the usage's 64
+        var usage = run(List.of("bash", "curl/get-project.sh"), 30, Map.of("BERTH_URL", "http://127.0.0.1:9"));
+        assertThat(usage.exit()).isEqualTo(64);
+        assertThat(usage.err()).contains("Usage: get-project.sh PROJECT_ID");
+    }
+
+    @Test
+    void everyServerAndKeyExampleWorksInSequence() throws Exception {
+        var key = curl("generate-private-key.sh", uniqueName("k")).path("generatePrivateKey").path("privateKey");
+        assertThat(key.path("publicKey").asText()).startsWith("ssh-ed25519 ");
+        var pem = Files.createTempFile("berth-key", ".pem");
+        Files.writeString(pem, dev.berth.testing.SshKeys.generate("ed25519").pem());
+        var imported = curl("import-private-key.sh", uniqueName("i"), pem.toString()).path("importPrivateKey").path("privateKey");
+        Files.delete(pem);
+        assertThat(curl("list-private-keys.sh").path("privateKeys").size()).isGreaterThanOrEqualTo(2);
+        int closed;
+        try (var socket = new java.net.ServerSocket(0, 1, java.net.InetAddress.getLoopbackAddress())) {
+            closed = socket.getLocalPort();
+        }
+        var serverId = curl("create-server.sh", uniqueName("s"), "127.0.0.1", key.path("id").asText(), String.valueOf(closed))
+                .path("createServer").path("server").path("id").asText();
+        assertThat(curl("list-servers.sh").path("servers").toString()).contains(serverId);
+        assertThat(curl("update-server.sh", serverId, "localhost", String.valueOf(closed)).path("updateServer").path("server").path("host").asText())
+                .isEqualTo("localhost");
+        assertThat(curl("validate-server.sh", serverId).path("validateServer").path("validationId").asText()).isNotBlank();
+        assertThat(curl("trust-server-host-key.sh", serverId, "SHA256:47DEQpj8HBSa+/TImW+5JCeuQeRkm5NMpJWZG3hSuFU")
+                .path("trustServerHostKey").path("server").path("hostKeyFingerprint").asText()).startsWith("SHA256:");
+        assertThat(curl("get-server.sh", serverId).path("server").path("id").asText()).isEqualTo(serverId);
+        curl("delete-server.sh", serverId);
+        curl("delete-private-key.sh", imported.path("id").asText());
+        curl("delete-private-key.sh", key.path("id").asText());
     }
 
     @Test

@@ -38,6 +38,7 @@ import reactor.core.scheduler.Schedulers;
  * reader backs up into the bounded event buffer and is then disconnected with 1013 instead of growing memory.
  */
 @ServerWebSocket(value = "/graphql-ws", subprotocols = "graphql-transport-ws")
+@jakarta.inject.Singleton // one endpoint for every socket: its registry of connections is what shutdown and revalidation walk
 final class GraphQLWsEndpoint {
     private final GraphQLRunner runner;
     private final ViewerResolver viewers;
@@ -61,6 +62,25 @@ final class GraphQLWsEndpoint {
         this.blocking = blocking;
         this.scheduler = scheduler;
         scheduler.scheduleAtFixedRate(properties.revalidateEvery(), properties.revalidateEvery(), this::revalidate);
+    }
+
+    /**
+     * Says goodbye to every socket with 1001 (going away) instead of dropping it, and waits (at most 3 s) until
+     * the close frames are out, so clients reconnect at once, to another node or to this one once it is back.
+     * Called by {@link WsGoingAway} when the application shuts down, before Netty stops.
+     */
+    void goingAway() {
+        var open = List.copyOf(connections.values());
+        open.forEach(connection -> connection.close(WsConnection.GOING_AWAY));
+        long deadline = System.nanoTime() + java.util.concurrent.TimeUnit.SECONDS.toNanos(3);
+        while (open.stream().anyMatch(c -> c.session.isOpen()) && System.nanoTime() < deadline) {
+            try {
+                Thread.sleep(10);
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+                return;
+            }
+        }
     }
 
     /**

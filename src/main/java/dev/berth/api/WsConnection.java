@@ -19,6 +19,7 @@ final class WsConnection {
     static final CloseReason TOO_MANY_INIT = new CloseReason(4429, "Too many initialisation requests");
     static final CloseReason TOO_MANY_REFUSED = new CloseReason(4429, "Too many refused credentials, retry later");
     static final CloseReason EVENTS_UNAVAILABLE = new CloseReason(1011, "Live events unavailable (Dragonfly unreachable), reconnect later");
+    static final CloseReason GOING_AWAY = new CloseReason(1001, "Server shutting down, reconnect");
     static final CloseReason TOO_SLOW = new CloseReason(1013, "Subscriber too slow, reconnect");
 
     final WebSocketSession session;

@@ -31,6 +31,8 @@ import javax.crypto.spec.SecretKeySpec;
  */
 @Context // checked at start-up
 public final class SecretBox {
+    /** Written in the data dir once the embedded database exists; its presence says this is not a fresh instance. */
+    public static final String INSTANCE_MARKER = "instance";
     private static final int NONCE_BYTES = 12;
     private static final int TAG_BITS = 128;
 
@@ -106,9 +108,18 @@ public final class SecretBox {
         }
     }
 
+    /**
+     * The data dir's key, generated on a fresh instance only: where the data dir already holds a database (or the
+     * marker of one), a missing key is lost data, and a new key would silently orphan every sealed secret.
+     */
     private static byte[] generatedIn(Path file) {
         try {
             if (Files.exists(file)) return decode(Files.readString(file).trim());
+            var dataDir = file.getParent();
+            if (Files.exists(dataDir.resolve("postgres/PG_VERSION")) || Files.exists(dataDir.resolve(INSTANCE_MARKER))) {
+                throw new IllegalStateException(dataDir + " holds a Berth database but no master-key: restore master-key from your "
+                        + "backup of the data directory (without it the sealed secrets cannot be read). Berth will not generate a new one.");
+            }
             Files.createDirectories(file.getParent());
             var raw = new byte[32];
             new SecureRandom().nextBytes(raw);

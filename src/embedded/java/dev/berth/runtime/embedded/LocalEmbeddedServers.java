@@ -44,6 +44,11 @@ final class LocalEmbeddedServers implements EmbeddedServers {
         if (postgres == null) {
             try {
                 var pgData = Files.createDirectories(dataDir.resolve("postgres"));
+                var marker = dataDir.resolve(dev.berth.secrets.SecretBox.INSTANCE_MARKER);
+                if (Files.exists(marker) && !Files.exists(pgData.resolve("PG_VERSION"))) {
+                    throw new IllegalStateException(dataDir + " belonged to a Berth instance whose database is gone (" + pgData
+                            + "): restore it from your backup. For a new instance, use an empty BERTH_DATA_DIR.");
+                }
                 var passwordFile = dataDir.resolve("postgres-password");
                 boolean locked = Files.exists(pgData.resolve("PG_VERSION")) && !PostgresLockdown.trusts(pgData);
                 if (locked && !Files.exists(passwordFile)) {
@@ -59,6 +64,7 @@ final class LocalEmbeddedServers implements EmbeddedServers {
                     PostgresLockdown.requirePasswords(pgData);
                 }
                 postgres = builder(pgData).setConnectConfig("password", postgresPassword).start();
+                if (!Files.exists(marker)) Files.writeString(marker, "This data directory holds a Berth instance's database; keep master-key with it.\n");
             } catch (IOException e) {
                 throw new UncheckedIOException("embedded PostgreSQL did not start", e);
             }
