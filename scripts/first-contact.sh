@@ -14,12 +14,15 @@ pid=""
 cleanup() { [ -n "$pid" ] && kill -TERM -- "-$pid" 2>/dev/null || true; wait 2>/dev/null || true; rm -rf "$work"; }
 trap cleanup EXIT
 
+runs=0
 start() {
-  local started=$SECONDS
-  setsid ./mvnw -q mn:run -Dmn.watch=false > "$work/run-$1.log" 2>&1 &
+  local started=$SECONDS log
+  runs=$((runs + 1))
+  log="$work/run-$runs.log"
+  setsid ./mvnw -q mn:run -Dmn.watch=false > "$log" 2>&1 &
   pid=$!
   until curl -fs "$BERTH_URL/health" >/dev/null 2>&1; do
-    if ! kill -0 "$pid" 2>/dev/null; then echo "mn:run exited; log:" >&2; tail -40 "$work/run-$1.log" >&2; exit 1; fi
+    if ! kill -0 "$pid" 2>/dev/null; then echo "mn:run exited; log:" >&2; tail -40 "$log" >&2; exit 1; fi
     if (( SECONDS - started > 300 )); then echo "no healthy server after 300 s" >&2; exit 1; fi
     sleep 0.5
   done
