@@ -120,7 +120,7 @@ final class GraphQLWsEndpoint {
     /** Largest message accepted before {@code connection_ack}: room for a token and a team, nothing more. */
     static final int MAX_MESSAGE_BEFORE_ACK = 4096;
 
-    @OnMessage(maxPayloadLength = WsMessageLimit.MAX_MESSAGE_BYTES)
+    @OnMessage(maxPayloadLength = WsMessageLimit.MAX_FRAME_BYTES)
     void message(String text, WebSocketSession session) {
         var connection = connections.get(session.getId());
         if (connection == null) return;

@@ -4,7 +4,6 @@ import io.micronaut.context.event.BeanCreatedEvent;
 import io.micronaut.context.event.BeanCreatedEventListener;
 import io.micronaut.http.server.netty.NettyServerCustomizer;
 import io.netty.channel.Channel;
-import io.netty.channel.ChannelFutureListener;
 import io.netty.channel.ChannelHandlerContext;
 import io.netty.channel.ChannelInboundHandlerAdapter;
 import io.netty.handler.codec.http.websocketx.BinaryWebSocketFrame;
@@ -31,6 +30,12 @@ final class WsMessageLimit implements BeanCreatedEventListener<NettyServerCustom
     /** Micronaut's name for the handler that negotiates permessage-deflate. */
     private static final String COMPRESSION_HANDLER = "WebSocketServerCompressionHandler";
     static final int MAX_MESSAGE_BYTES = 1024 * 1024;
+    /**
+     * The largest single frame Netty's decoder buffers (the endpoint's {@code maxPayloadLength}): above
+     * {@link #MAX_MESSAGE_BYTES}, so an oversized message still ends with this handler's orderly 1009; a frame
+     * beyond even this is cut by Netty at once.
+     */
+    static final int MAX_FRAME_BYTES = 4 * 1024 * 1024;
 
     @Override
     public NettyServerCustomizer.Registry onCreated(BeanCreatedEvent<NettyServerCustomizer.Registry> event) {
@@ -53,13 +58,25 @@ final class WsMessageLimit implements BeanCreatedEventListener<NettyServerCustom
         }
     }
 
-    /** Counts a message's bytes across its fragments; past the limit, closes with 1009 and drops the rest. */
+    /**
+     * Counts a message's bytes across its fragments; past the limit, sends 1009 and drops everything but the
+     * client's close, then closes the connection (at once on the client's close, else after {@link #LINGER}), so
+     * the client reads the 1009 instead of a reset caused by the bytes it was still sending.
+     */
     private static final class Limit extends ChannelInboundHandlerAdapter {
+        private static final java.time.Duration LINGER = java.time.Duration.ofSeconds(2);
         private long messageBytes;
         private boolean closing;
+        private boolean refused;
 
         @Override
         public void channelRead(ChannelHandlerContext ctx, Object msg) {
+            if (refused) {
+                boolean clientClosed = msg instanceof CloseWebSocketFrame;
+                ReferenceCountUtil.release(msg);
+                if (clientClosed) ctx.close();
+                return;
+            }
             if (msg instanceof CloseWebSocketFrame close && !closing) {
                 // echo the client's close (RFC 6455 §5.5.1) before Micronaut drops the connection, so the client
                 // sees its own code rather than 1006
@@ -81,8 +98,10 @@ final class WsMessageLimit implements BeanCreatedEventListener<NettyServerCustom
                 messageBytes = (frame instanceof ContinuationWebSocketFrame ? messageBytes : 0) + frame.content().readableBytes();
                 if (messageBytes > MAX_MESSAGE_BYTES) {
                     closing = true;
+                    refused = true;
                     ReferenceCountUtil.release(msg);
-                    ctx.writeAndFlush(new CloseWebSocketFrame(1009, "Message too big")).addListener(ChannelFutureListener.CLOSE);
+                    ctx.writeAndFlush(new CloseWebSocketFrame(1009, "Message too big"));
+                    ctx.executor().schedule(() -> { ctx.close(); }, LINGER.toMillis(), java.util.concurrent.TimeUnit.MILLISECONDS);
                     return;
                 }
             }

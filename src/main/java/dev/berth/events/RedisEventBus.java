@@ -99,6 +99,10 @@ final class RedisEventBus implements EventBus {
             try {
                 pubSub.async().subscribe(name).get(properties.subscribeTimeout().toMillis(), TimeUnit.MILLISECONDS);
             } catch (Exception e) {
+                // the SUBSCRIBE may still complete (e.g. this thread was interrupted by a cancelled subscriber): with
+                // no local entry nothing would ever unsubscribe it, so take it back now (same connection, in order)
+                pubSub.async().unsubscribe(name);
+                if (e instanceof InterruptedException) Thread.currentThread().interrupt();
                 throw new EventsUnavailableException("could not subscribe to a channel: " + e.getClass().getSimpleName());
             }
             LOG.debug("event=subscribed channel={}", name);

@@ -153,12 +153,15 @@ class GraphQLWsProtocolTest extends BerthTestBase {
 
     @Test
     void completeStopsTheSubscription() throws Exception {
-        try (var client = WsClient.connectAndInit(server.getURI(), user().accessToken())) {
+        // a team of its own: no other test's socket shares its channel, so "unsubscribed" is this complete's doing
+        var alone = dev.berth.testing.TestUsers.signUp(server.getURI());
+        try (var client = WsClient.connectAndInit(server.getURI(), alone.accessToken())) {
             client.subscribe("c", EVENTS);
-            RedisChannels.awaitSubscribed(user().teamId(), "projects");
+            RedisChannels.awaitSubscribed(alone.teamId(), "projects");
             client.send(Map.of("id", "c", "type", "complete"));
-            RedisChannels.awaitUnsubscribed(user().teamId(), "projects");
-            createProject(uniqueName("after-complete"));
+            RedisChannels.awaitUnsubscribed(alone.teamId(), "projects");
+            alone.http().data("mutation($input: CreateProjectInput!) { createProject(input: $input) { project { id } } }",
+                    Map.of("input", Map.of("name", uniqueName("after-complete"))));
             assertThat(client.poll(Duration.ofSeconds(1))).isNull();
             client.subscribe("c", EVENTS); // the id is free again
             client.send(Map.of("type", "ping"));
