@@ -2,12 +2,11 @@ package dev.berth.api;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
-import com.fasterxml.jackson.databind.ObjectMapper;
 import dev.berth.testing.BerthTestBase;
+import dev.berth.testing.NodeScripts;
 import io.micronaut.test.extensions.junit5.annotation.MicronautTest;
-import java.nio.file.Files;
 import java.nio.file.Path;
-import java.util.concurrent.TimeUnit;
+import java.util.Map;
 import org.junit.jupiter.api.Test;
 
 /**
@@ -22,17 +21,9 @@ class GraphiqlBrowserTest extends BerthTestBase {
     void graphiqlWorksOfflineWithTokenAndSubscription() throws Exception {
         assertThat(Path.of(System.getenv().getOrDefault("CHROMIUM", "/usr/bin/chromium")))
                 .as("Chromium is required (apt-get install chromium)").exists();
-        var script = Path.of("src/test/resources/node/graphiql-browser.mjs").toAbsolutePath();
-        var builder = new ProcessBuilder("node", script.toString()).redirectErrorStream(true)
-                .directory(Path.of("client-examples").toFile());
-        builder.environment().put("NODE_MODULES", Path.of("client-examples/node_modules").toAbsolutePath().toString());
-        builder.environment().put("BERTH_URL", "http://127.0.0.1:" + server.getPort());
-        builder.environment().put("BERTH_TOKEN", user().accessToken());
-        var process = builder.start();
-        assertThat(process.waitFor(120, TimeUnit.SECONDS)).isTrue();
-        var output = new String(process.getInputStream().readAllBytes()).strip();
-        assertThat(process.exitValue()).as(output).isZero();
-        var result = new ObjectMapper().readTree(output.substring(output.lastIndexOf('\n') + 1));
+        var result = NodeScripts.run("graphiql-browser.mjs",
+                Map.of("BERTH_URL", "http://127.0.0.1:" + server.getPort(), "BERTH_TOKEN", user().accessToken()), 120);
+        var output = result.toString();
         assertThat(result.path("outside")).as("requests that tried to leave 127.0.0.1: " + output).isEmpty();
         assertThat(result.path("loaded").asBoolean()).as(output).isTrue();
         assertThat(result.path("query").asText()).as(output).contains(user().email());

@@ -5,7 +5,6 @@ import static org.assertj.core.api.Assertions.assertThat;
 import dev.berth.testing.BerthTestBase;
 import dev.berth.testing.TestServers;
 import dev.berth.testing.WsClient;
-import io.lettuce.core.RedisClient;
 import io.micronaut.test.extensions.junit5.annotation.MicronautTest;
 import java.time.Duration;
 import java.util.Map;
@@ -24,12 +23,7 @@ class CredentialThrottleTest extends BerthTestBase {
 
     @BeforeEach
     void forgetRefusalsFromLoopback() {
-        var client = RedisClient.create(TestServers.properties().get("berth.redis.url"));
-        try (var connection = client.connect()) {
-            connection.sync().del("berth:rl:refused-credentials:127.0.0.1");
-        } finally {
-            client.shutdown();
-        }
+        dev.berth.testing.RedisChannels.forget("berth:rl:refused-credentials:127.0.0.1");
     }
 
     @Test

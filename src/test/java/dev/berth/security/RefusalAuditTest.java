@@ -5,7 +5,6 @@ import static org.assertj.core.api.Assertions.assertThat;
 import dev.berth.testing.BerthTestBase;
 import dev.berth.testing.TestServers;
 import dev.berth.testing.TestUsers;
-import io.lettuce.core.RedisClient;
 import io.micronaut.test.extensions.junit5.annotation.MicronautTest;
 import java.sql.DriverManager;
 import java.util.Map;
@@ -22,12 +21,7 @@ class RefusalAuditTest extends BerthTestBase {
 
     @BeforeEach
     void forgetRefusalsFromLoopback() {
-        var client = RedisClient.create(TestServers.properties().get("berth.redis.url"));
-        try (var connection = client.connect()) {
-            connection.sync().del("berth:rl:audit-refusals:127.0.0.1", "berth:rl:login:ip:127.0.0.1");
-        } finally {
-            client.shutdown();
-        }
+        dev.berth.testing.RedisChannels.forget("berth:rl:audit-refusals:127.0.0.1", "berth:rl:login:ip:127.0.0.1");
     }
 
     @Test

@@ -2,11 +2,10 @@ package dev.berth.security;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
-import com.fasterxml.jackson.databind.ObjectMapper;
 import dev.berth.testing.BerthTestBase;
+import dev.berth.testing.NodeScripts;
+import java.util.Map;
 import io.micronaut.test.extensions.junit5.annotation.MicronautTest;
-import java.nio.file.Path;
-import java.util.concurrent.TimeUnit;
 import org.junit.jupiter.api.Test;
 
 /**
@@ -19,18 +18,9 @@ class WsLimitsTest extends BerthTestBase {
 
     @Test
     void compressionIsRefusedAndMessagesAreBoundedBeforeAndAfterAck() throws Exception {
-        var script = Path.of("src/test/resources/node/ws-limits.mjs").toAbsolutePath();
-        var process = new ProcessBuilder("node", script.toString())
-                .redirectErrorStream(true)
-                .directory(Path.of("client-examples").toFile());
-        process.environment().put("NODE_MODULES", Path.of("client-examples/node_modules").toAbsolutePath().toString());
-        process.environment().put("BERTH_WS", server.getURI().toString().replaceFirst("^http", "ws") + "/graphql-ws");
-        process.environment().put("BERTH_TOKEN", user().accessToken());
-        var running = process.start();
-        assertThat(running.waitFor(90, TimeUnit.SECONDS)).isTrue();
-        var output = new String(running.getInputStream().readAllBytes()).strip();
-        assertThat(running.exitValue()).as(output).isZero();
-        var results = new ObjectMapper().readTree(output.substring(output.lastIndexOf('\n') + 1));
+        var results = NodeScripts.run("ws-limits.mjs", Map.of(
+                "BERTH_WS", server.getURI().toString().replaceFirst("^http", "ws") + "/graphql-ws", "BERTH_TOKEN", user().accessToken()), 90);
+        var output = results.toString();
         for (var probe : results) assertThat(probe.path("extensions").isNull()).as("no permessage-deflate: " + output).isTrue();
         assertThat(results.path("beforeAck").path("close").asInt()).isEqualTo(4400);
         assertThat(results.path("oneBigFrame").path("close").asInt()).isEqualTo(1009);

@@ -25,16 +25,21 @@ class ServerProbeTest extends BerthTestBase {
         }
     }
 
-    @Test
-    void aRoundChecksEveryServerAndASecondNodeWaitsForTheLock() throws Exception {
-        var key = http().data("mutation { generatePrivateKey(input: {name: \"probe\"}) { privateKey { id } } }", Map.of())
+    /** A server of this class's team on a loopback port nobody listens on: every check of it fails fast. */
+    private String serverOnAClosedPort(String keyName, String serverName) throws java.io.IOException {
+        var key = http().data("mutation($n: String!) { generatePrivateKey(input: {name: $n}) { privateKey { id } } }", Map.of("n", keyName))
                 .path("generatePrivateKey").path("privateKey").path("id").asText();
         int closed;
         try (var socket = new java.net.ServerSocket(0, 1, java.net.InetAddress.getLoopbackAddress())) {
             closed = socket.getLocalPort();
         }
-        var id = http().data("mutation($k: ID!, $p: Int!) { createServer(input: {name: \"gone\", host: \"127.0.0.1\", port: $p, privateKeyId: $k}) { server { id } } }",
-                Map.of("k", key, "p", closed)).path("createServer").path("server").path("id").asText();
+        return http().data("mutation($k: ID!, $p: Int!, $n: String!) { createServer(input: {name: $n, host: \"127.0.0.1\", port: $p, privateKeyId: $k}) { server { id } } }",
+                Map.of("k", key, "p", closed, "n", serverName)).path("createServer").path("server").path("id").asText();
+    }
+
+    @Test
+    void aRoundChecksEveryServerAndASecondNodeWaitsForTheLock() throws Exception {
+        var id = serverOnAClosedPort("probe", "gone");
         clearLock();
         assertThat(probe.round()).isPositive();
         assertThat(probe.round()).as("the lock is held until it expires").isZero();
@@ -58,14 +63,7 @@ class ServerProbeTest extends BerthTestBase {
 
     @Test
     void aServerDeletedMidRoundIsSkippedAndTheRoundGoesOn() throws Exception {
-        var key = http().data("mutation { generatePrivateKey(input: {name: \"probe-2\"}) { privateKey { id } } }", Map.of())
-                .path("generatePrivateKey").path("privateKey").path("id").asText();
-        int closed;
-        try (var socket = new java.net.ServerSocket(0, 1, java.net.InetAddress.getLoopbackAddress())) {
-            closed = socket.getLocalPort();
-        }
-        var live = http().data("mutation($k: ID!, $p: Int!) { createServer(input: {name: \"live\", host: \"127.0.0.1\", port: $p, privateKeyId: $k}) { server { id } } }",
-                Map.of("k", key, "p", closed)).path("createServer").path("server").path("id").asText();
+        var live = serverOnAClosedPort("probe-2", "live");
         var deleted = java.util.UUID.randomUUID(); // listed, then gone by the time the round reaches it
         var system = dev.berth.api.Viewer.system(java.util.UUID.fromString(user().teamId()), "server-probe");
         assertThat(probe.check(system, java.util.List.of(deleted, java.util.UUID.fromString(live)))).isEqualTo(1);

@@ -20,6 +20,11 @@ public final class RedisChannels {
         return redis;
     }
 
+    /** Forgets keys of the shared test Redis (rate-limit windows that other test classes from 127.0.0.1 filled). */
+    public static void forget(String... keys) {
+        redis().del(keys);
+    }
+
     /** How many subscribers {@code berth:<teamId>:<kind>} has right now. */
     public static long subscribers(String teamId, String kind) {
         var channel = "berth:" + teamId + ":" + kind;
