@@ -6,13 +6,11 @@ import graphql.ExecutionResult;
 import graphql.GraphQL;
 import graphql.GraphQLError;
 import graphql.GraphQLException;
-import graphql.ParseAndValidate;
 import graphql.execution.UnknownOperationException;
 import graphql.language.Document;
 import graphql.language.NodeUtil;
 import graphql.language.OperationDefinition.Operation;
 import graphql.parser.InvalidSyntaxException;
-import graphql.parser.Parser;
 import graphql.schema.GraphQLSchema;
 import io.micrometer.core.instrument.MeterRegistry;
 import io.micrometer.core.instrument.Timer;
@@ -24,8 +22,9 @@ import java.util.Locale;
 import org.dataloader.DataLoaderRegistry;
 
 /**
- * The one pipeline behind both transports: size check, parse, validate, limits, then execute with a fresh
- * DataLoader registry. Everything before {@link #execute} is free of side effects.
+ * The one pipeline behind both transports: size check, parse and validate (cached by document text), limits
+ * (per request: they depend on the variables), then execute with a fresh DataLoader registry. Everything before
+ * {@link #execute} is free of side effects.
  */
 @Singleton
 final class GraphQLRunner {
@@ -34,6 +33,7 @@ final class GraphQLRunner {
     private final GraphQLProperties properties;
     private final List<DataLoaderContribution> loaders;
     private final MeterRegistry meters;
+    private final ValidatedDocuments documents;
 
     GraphQLRunner(GraphQL graphQL, GraphQLSchema schema, GraphQLProperties properties,
                   List<DataLoaderContribution> loaders, MeterRegistry meters) {
@@ -42,6 +42,7 @@ final class GraphQLRunner {
         this.properties = properties;
         this.loaders = loaders;
         this.meters = meters;
+        this.documents = new ValidatedDocuments(schema);
     }
 
     /** The outcome of checking a request before execution. */
@@ -60,9 +61,9 @@ final class GraphQLRunner {
             return rejected(ErrorCode.DOCUMENT_TOO_LARGE, "The document exceeds " + properties.maxDocumentBytes() + " bytes.",
                     requestId, Stage.VALIDATION);
         }
-        Document document;
+        ValidatedDocuments.Checked checked;
         try {
-            document = Parser.parse(request.query());
+            checked = documents.check(request.query());
         } catch (InvalidSyntaxException e) {
             var error = ErrorMapping.requestError(ErrorCode.GRAPHQL_PARSE_FAILED, "Syntax error: " + e.getMessage(),
                     requestId, e.getLocation() == null ? List.of() : List.of(e.getLocation()));
@@ -70,13 +71,14 @@ final class GraphQLRunner {
         } catch (GraphQLException e) {
             return rejected(ErrorCode.GRAPHQL_PARSE_FAILED, e.getMessage(), requestId, Stage.PARSE);
         }
+        var document = checked.document();
         Operation operation;
         try {
             operation = NodeUtil.getOperation(document, request.operationName()).operationDefinition.getOperation();
         } catch (UnknownOperationException e) {
             return rejected(ErrorCode.OPERATION_NOT_FOUND, e.getMessage(), requestId, Stage.VALIDATION);
         }
-        var invalid = ParseAndValidate.validate(schema, document, Locale.ENGLISH);
+        var invalid = checked.errors();
         if (!invalid.isEmpty()) {
             var errors = invalid.stream()
                     .map(v -> ErrorMapping.requestError(ErrorCode.GRAPHQL_VALIDATION_FAILED, v.getMessage(), requestId, v.getLocations()))

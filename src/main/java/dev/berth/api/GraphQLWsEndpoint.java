@@ -88,14 +88,18 @@ final class GraphQLWsEndpoint {
      * member removed or role changed): each gets an UNAUTHENTICATED error, then the socket closes with 4403.
      */
     void revalidate() {
+        // one check per credential (token or session, in its team and role), however many sockets share it
+        var verdicts = new java.util.HashMap<Viewer, Boolean>();
         for (var connection : connections.values()) {
             var viewer = connection.viewer();
             if (viewer == null || !viewer.authenticated() || connection.operations.isEmpty()) continue;
+            Boolean valid;
             try {
-                if (viewers.stillValid(viewer)) continue;
+                valid = verdicts.computeIfAbsent(credentialOf(viewer), viewers::stillValid);
             } catch (RuntimeException e) {
                 continue; // the database is unreachable: keep streams until it answers again
             }
+            if (valid) continue;
             var requestId = RequestContext.newRequestId();
             var error = ErrorMapping.requestError(ErrorCode.UNAUTHENTICATED, "Your credentials were revoked or your membership changed.",
                     requestId, List.of());
@@ -106,6 +110,12 @@ final class GraphQLWsEndpoint {
             }
             connection.close(WsConnection.FORBIDDEN);
         }
+    }
+
+    /** What stillValid looks at: the credential, the team and the role, not the socket's address or agent. */
+    private static Viewer credentialOf(Viewer viewer) {
+        return new Viewer(viewer.userId(), viewer.teamId(), viewer.role(), viewer.scopes(), viewer.tokenId(), viewer.sessionId(),
+                viewer.projectIds(), viewer.instanceAdmin(), Viewer.Client.UNKNOWN);
     }
 
     @OnOpen
