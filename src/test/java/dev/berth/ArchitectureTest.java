@@ -60,8 +60,8 @@ class ArchitectureTest {
     }
 
     @Test
-    void onlyTheTransactionHelperAndTheAuditLogEnterATeam() {
-        noClasses().that().doNotHaveSimpleName("TeamTransactions").and().doNotHaveSimpleName("AuditLog").and().doNotHaveSimpleName("RefusalLog")
+    void onlyTheTransactionHelperAndTheAuditRowsEnterATeam() {
+        noClasses().that().doNotHaveSimpleName("TeamTransactions").and().doNotHaveSimpleName("AuditRows")
                 .should().callMethod(dev.berth.storage.Tenancy.class, "enter", java.util.UUID.class)
                 .check(MAIN);
     }

@@ -28,15 +28,16 @@ final class OperatorEndpoints {
     private static final String OPERATOR = "berth.operator";
 
     private final CredentialThrottle viewers;
-    private final byte[] metricsToken;
+    /** SHA-256 of BERTH_METRICS_TOKEN (compared in constant time), or null when none is configured. */
+    private final byte[] metricsTokenDigest;
 
     OperatorEndpoints(CredentialThrottle viewers, @Nullable @Value("${berth.metrics.token:}") String metricsToken) {
         this.viewers = viewers;
         if (metricsToken != null && !metricsToken.isBlank()) {
             dev.berth.secrets.SecretStrength.requireStrongText("BERTH_METRICS_TOKEN", metricsToken);
-            this.metricsToken = metricsToken.getBytes(StandardCharsets.UTF_8);
+            this.metricsTokenDigest = digest(metricsToken.getBytes(StandardCharsets.UTF_8));
         } else {
-            this.metricsToken = null;
+            this.metricsTokenDigest = null;
         }
     }
 
@@ -65,7 +66,7 @@ final class OperatorEndpoints {
         var authorization = request.getHeaders().get(HttpHeaders.AUTHORIZATION);
         if (authorization == null || !authorization.regionMatches(true, 0, "Bearer ", 0, 7)) return false;
         var presented = authorization.substring(7).trim().getBytes(StandardCharsets.UTF_8);
-        if (metricsToken != null && MessageDigest.isEqual(digest(presented), digest(metricsToken))) return true;
+        if (metricsTokenDigest != null && MessageDigest.isEqual(digest(presented), metricsTokenDigest)) return true;
         try {
             return viewers.resolve(authorization, null, GraphQLController.client(request)).instanceAdmin();
         } catch (BerthException refused) {

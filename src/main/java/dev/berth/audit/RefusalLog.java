@@ -4,15 +4,12 @@ import dev.berth.api.Viewer;
 import dev.berth.errors.ErrorCode;
 import dev.berth.events.RedisKeys;
 import dev.berth.ratelimit.RateLimiter;
-import dev.berth.storage.Ids;
-import io.micronaut.context.event.ApplicationEventPublisher;
 import io.micronaut.core.annotation.Nullable;
 import io.micronaut.transaction.TransactionOperations;
 import io.micrometer.core.instrument.MeterRegistry;
 import jakarta.inject.Singleton;
 import java.sql.Connection;
 import java.time.Duration;
-import java.time.Instant;
 import java.util.Map;
 import java.util.Objects;
 import java.util.UUID;
@@ -30,19 +27,14 @@ public class RefusalLog {
     static final int PER_MINUTE = 30;
     private static final Logger LOG = LoggerFactory.getLogger(RefusalLog.class);
 
-    private final AuditRepository events;
+    private final AuditRows rows;
     private final TransactionOperations<Connection> transactions;
-    private final dev.berth.storage.Tenancy tenancy;
     private final RateLimiter limiter;
     private final MeterRegistry meters;
-    private final ApplicationEventPublisher<AuditRecorded> recorded;
 
-    RefusalLog(AuditRepository events, TransactionOperations<Connection> transactions, dev.berth.storage.Tenancy tenancy,
-               RateLimiter limiter, MeterRegistry meters, ApplicationEventPublisher<AuditRecorded> recorded) {
-        this.recorded = recorded;
-        this.events = events;
+    RefusalLog(AuditRows rows, TransactionOperations<Connection> transactions, RateLimiter limiter, MeterRegistry meters) {
+        this.rows = rows;
         this.transactions = transactions;
-        this.tenancy = tenancy;
         this.limiter = limiter;
         this.meters = meters;
     }
@@ -56,11 +48,8 @@ public class RefusalLog {
                 return;
             }
             transactions.executeWrite(status -> {
-                tenancy.enter(teamId);
-                var event = events.save(new AuditEvent(Ids.next(), teamId, viewer.userId(), viewer.tokenId(), action, null, null,
-                        Map.of(), viewer.client().ip(), viewer.client().userAgent(), Instant.now(), code.name()));
-                if (teamId != null) recorded.publishEvent(new AuditRecorded(teamId, event.id()));
-                return event;
+                rows.write(viewer, teamId, viewer.userId(), action, null, null, Map.of(), code.name());
+                return null;
             });
         } catch (RuntimeException e) {
             LOG.warn("event=refusal-not-audited action={} code={} error={}", action, code, e.getClass().getSimpleName());
