@@ -48,6 +48,17 @@ class GraphQLWsProtocolTest extends BerthTestBase {
         }
     }
 
+    /** RFC 6455 §5.5.1: the server answers a client's close with a close frame (its code), not a dropped connection (1006). */
+    @Test
+    void aClientsCloseIsEchoed() {
+        for (int code : new int[] {1000, 4000}) {
+            try (var client = WsClient.connectAndInit(server.getURI(), user().accessToken())) {
+                client.subscribe("s1", EVENTS);
+                assertThat(client.closeWith(code, WAIT)).isEqualTo(code);
+            }
+        }
+    }
+
     @Test
     void aSubscriptionDeliversCommittedProjectEvents() throws Exception {
         try (var client = WsClient.connectAndInit(server.getURI(), user().accessToken())) {

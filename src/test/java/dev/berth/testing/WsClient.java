@@ -119,6 +119,12 @@ public final class WsClient implements WebSocket.Listener, AutoCloseable {
         closed.completeExceptionally(error);
     }
 
+    /** Sends a close frame with this code and returns the code of the close frame the server answers with. */
+    public int closeWith(int code, Duration timeout) {
+        socket.sendClose(code, "client leaves").join();
+        return awaitClose(timeout);
+    }
+
     @Override
     public void close() {
         if (!closed.isDone()) socket.sendClose(WebSocket.NORMAL_CLOSURE, "bye").exceptionally(e -> null);
