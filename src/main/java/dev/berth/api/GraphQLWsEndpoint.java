@@ -28,7 +28,10 @@ import java.util.concurrent.ExecutorService;
 import org.reactivestreams.Publisher;
 import reactor.core.Disposable;
 import reactor.core.Disposables;
+import dev.berth.events.EventsProperties;
+import reactor.core.publisher.BufferOverflowStrategy;
 import reactor.core.publisher.Flux;
+import reactor.core.publisher.Sinks;
 import reactor.core.publisher.Mono;
 import reactor.core.scheduler.Schedulers;
 
@@ -49,11 +52,18 @@ final class GraphQLWsEndpoint {
     private final TaskScheduler scheduler;
     private final CostBudget budget;
     private final Map<String, WsConnection> connections = new ConcurrentHashMap<>();
+    private final SubscriptionGroups groups = new SubscriptionGroups();
+    private final EventsProperties events;
+    /** Subscription events executed and serialised: once per group of like subscriptions, not per subscriber. */
+    private final io.micrometer.core.instrument.Counter executions;
 
     GraphQLWsEndpoint(GraphQLRunner runner, ViewerResolver viewers, CredentialThrottle credentials, ObjectMapper json, WsProperties properties,
                       @Named(TaskExecutors.BLOCKING) ExecutorService blocking,
-                      @Named(TaskExecutors.SCHEDULED) TaskScheduler scheduler, CostBudget budget) {
+                      @Named(TaskExecutors.SCHEDULED) TaskScheduler scheduler, CostBudget budget, EventsProperties events,
+                      io.micrometer.core.instrument.MeterRegistry meters) {
+        this.executions = meters.counter("berth.ws.event.executions");
         this.budget = budget;
+        this.events = events;
         this.credentials = credentials;
         this.runner = runner;
         this.viewers = viewers;
@@ -243,12 +253,28 @@ final class GraphQLWsEndpoint {
                     sendError(connection, id, result.getErrors(), requestId);
                     return;
                 }
-                Flux<ExecutionResult> results = result.getData() instanceof Publisher<?> stream && result.getErrors().isEmpty()
-                        ? Flux.from(stream).cast(ExecutionResult.class)
-                        : Flux.just(result);
-                var subscription = results
-                        .concatMap(next -> Mono.fromFuture(connection.session.sendAsync(
-                                write(Map.of("id", id, "type", "next", "payload", ErrorMapping.specification(next, requestId))))), 1)
+                Flux<String> payloads;
+                if (result.getData() instanceof Publisher<?> stream && result.getErrors().isEmpty()) {
+                    var key = new SubscriptionGroups.Key(ready.request().query(), ready.request().operationName(),
+                            ready.request().variables(), credentialOf(viewer));
+                    payloads = groups.join(key, () -> Flux.from(stream).cast(ExecutionResult.class)
+                            .map(next -> {
+                                executions.increment();
+                                return write(ErrorMapping.specification(next, requestId));
+                            }));
+                } else {
+                    payloads = Flux.just(write(ErrorMapping.specification(result, requestId)));
+                }
+                var prefix = "{\"id\":" + write(id) + ",\"type\":\"next\",\"payload\":";
+                // a member that cannot keep up is cut off (1013) at once rather than holding the group's frames
+                var overflow = Sinks.<String>one();
+                var subscription = payloads
+                        .onBackpressureBuffer(events.subscriberBuffer(),
+                                dropped -> overflow.tryEmitError(new SubscriberTooSlowException("operation " + id)),
+                                BufferOverflowStrategy.DROP_LATEST)
+                        .doOnComplete(overflow::tryEmitEmpty)
+                        .mergeWith(overflow.asMono())
+                        .concatMap(payload -> Mono.fromFuture(connection.session.sendAsync(prefix + payload + "}")), 1)
                         .subscribeOn(Schedulers.boundedElastic())
                         .subscribe(
                                 sent -> { },

@@ -5,6 +5,7 @@ import dev.berth.errors.ErrorCode;
 import graphql.schema.DataFetcher;
 import graphql.schema.GraphQLFieldDefinition;
 import dev.berth.storage.TeamTransactions;
+import dev.berth.storage.Tenancy;
 import jakarta.inject.Singleton;
 import java.util.EnumSet;
 import java.util.Map;
@@ -25,11 +26,15 @@ final class MutationTransactions {
     private static final Set<ErrorCode> AUDITED_REFUSALS = EnumSet.of(ErrorCode.UNAUTHENTICATED, ErrorCode.FORBIDDEN, ErrorCode.NOT_FOUND);
 
     private final TeamTransactions transactions;
+    private final Tenancy tenancy;
     private final AuditSink audit;
+    private final ViewerResolver viewers;
 
-    MutationTransactions(TeamTransactions transactions, AuditSink audit) {
+    MutationTransactions(TeamTransactions transactions, Tenancy tenancy, AuditSink audit, ViewerResolver viewers) {
         this.transactions = transactions;
+        this.tenancy = tenancy;
         this.audit = audit;
+        this.viewers = viewers;
     }
 
     DataFetcher<?> wrap(GraphQLFieldDefinition field, Access access, DataFetcher<?> fetcher) {
@@ -44,15 +49,24 @@ final class MutationTransactions {
                 AccessPolicy.checkMutation(access, viewer);
                 if (ownTransaction) {
                     // the fetcher runs its slow work outside, and its short transactions itself; the audit follows
-                    var result = run(fetcher, env);
-                    transactions.write(viewer, () -> record(field, input, env, viewer, result, declared));
-                    return result;
+                    try {
+                        var result = run(fetcher, env);
+                        transactions.write(viewer, () -> record(field, input, env, viewer, result, declared));
+                        return result;
+                    } finally {
+                        viewers.credentialsChanged(); // its own transactions may have changed any (sign-in, password)
+                    }
                 }
-                return transactions.write(viewer, () -> {
+                var credentials = new boolean[1];
+                var outcome = transactions.write(viewer, () -> {
                     var result = run(fetcher, env);
                     record(field, input, env, viewer, result, declared);
+                    credentials[0] = tenancy.credentialsChanged();
                     return result;
                 });
+                // committed: callers cached before the change must not outlive it on this node, even for a moment
+                if (credentials[0]) viewers.credentialsChanged();
+                return outcome;
             } catch (RuntimeException e) {
                 if (unwrap(e) instanceof BerthException refused && AUDITED_REFUSALS.contains(refused.code())) {
                     audit.refused(viewer, field.getName(), refused.code(), viewer.teamId());

@@ -30,6 +30,12 @@ public record Viewer(@Nullable UUID userId, @Nullable UUID teamId, @Nullable Rol
         client = client == null ? Client.UNKNOWN : client;
     }
 
+    /** The same caller, arriving from {@code client} (a cached caller, on its next request). */
+    public Viewer withClient(Client client) {
+        return client.equals(this.client) ? this
+                : new Viewer(userId, teamId, role, scopes, tokenId, sessionId, projectIds, instanceAdmin, client);
+    }
+
     public static Viewer anonymous(Client client) {
         return new Viewer(null, null, null, Set.of(), null, null, null, false, client);
     }

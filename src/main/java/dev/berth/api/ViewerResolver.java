@@ -14,6 +14,12 @@ public interface ViewerResolver {
      */
     Viewer resolve(@Nullable String authorization, @Nullable String team, Viewer.Client client);
 
+    /**
+     * Tokens, sessions, memberships or users changed in a transaction this node just committed: forget every caller
+     * resolved before (other nodes hear of it from the database).
+     */
+    void credentialsChanged();
+
     /** Re-checks a long-lived viewer (a subscription's): false once its token, session or membership is gone. */
     boolean stillValid(Viewer viewer);
 }

@@ -20,8 +20,4 @@ interface ApiTokenRepository extends CrudRepository<ApiToken, UUID> {
 
     @Query("UPDATE api_tokens SET revoked_at = now() WHERE id = :id AND revoked_at IS NULL")
     int revoke(UUID id);
-
-    /** Records use at most once a minute per token, so hot tokens do not write on every request. */
-    @Query("UPDATE api_tokens SET last_used_at = now() WHERE id = :id AND (last_used_at IS NULL OR last_used_at < now() - interval '1 minute')")
-    int touch(UUID id);
 }

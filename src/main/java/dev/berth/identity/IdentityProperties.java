@@ -18,4 +18,6 @@ public record IdentityProperties(
         @Bindable(defaultValue = "berth") @NotNull String issuer,
         @Bindable(defaultValue = "berth-api") @NotNull String audience,
         @Bindable(defaultValue = "19456") int passwordMemoryKib,
-        @Bindable(defaultValue = "2") int passwordIterations) {}
+        @Bindable(defaultValue = "2") int passwordIterations,
+        /** How long a resolved caller is reused at most (changes clear it at once, see ViewerCache); 0 turns it off. */
+        @Bindable(defaultValue = "30s") @NotNull Duration viewerCacheTtl) {}

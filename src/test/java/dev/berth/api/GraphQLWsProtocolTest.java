@@ -14,6 +14,9 @@ import org.junit.jupiter.api.Test;
 @MicronautTest
 class GraphQLWsProtocolTest extends BerthTestBase {
     private static final Duration WAIT = Duration.ofSeconds(10);
+
+    @jakarta.inject.Inject
+    io.micrometer.core.instrument.MeterRegistry meters;
     private static final String EVENTS = "subscription { projectEvents { kind projectId project { name } } }";
 
     @Override
@@ -67,6 +70,45 @@ class GraphQLWsProtocolTest extends BerthTestBase {
             var name = uniqueName("live");
             createProject(name);
             awaitEventOf(client, "s1", name);
+        }
+    }
+
+    /**
+     * Like subscriptions (same document, variables and credential) share one execution per event, on one connection
+     * or many; another credential, or another document, gets its own. Every subscriber still gets every event.
+     */
+    @Test
+    void likeSubscriptionsShareOneExecutionPerEvent() throws Exception {
+        var other = dev.berth.testing.TestUsers.signUp(server.getURI()); // a second credential: not in the group
+        var otherInTeam = other.accessToken();
+        var clients = new java.util.ArrayList<WsClient>();
+        try {
+            for (int i = 0; i < 3; i++) {
+                var client = WsClient.connectAndInit(server.getURI(), user().accessToken());
+                client.subscribe("same", EVENTS);
+                clients.add(client);
+            }
+            clients.getFirst().subscribe("same-again", EVENTS);
+            var differentDocument = WsClient.connectAndInit(server.getURI(), user().accessToken());
+            differentDocument.subscribe("kinds", "subscription { projectEvents { kind } }");
+            clients.add(differentDocument);
+            var separate = WsClient.connectAndInit(server.getURI(), otherInTeam);
+            separate.subscribe("own", EVENTS);
+            clients.add(separate);
+            RedisChannels.awaitSubscribed(user().teamId(), "projects");
+            Thread.sleep(300); // every member has joined its group (they subscribe on worker threads)
+            var executions = meters.counter("berth.ws.event.executions");
+            double before = executions.count();
+            var name = uniqueName("shared");
+            createProject(name);
+            for (int i = 0; i < 3; i++) awaitEventOf(clients.get(i), "same", name);
+            awaitEventOf(clients.getFirst(), "same-again", name);
+            var kinds = differentDocument.next(WAIT);
+            assertThat(kinds.path("id").asText()).isEqualTo("kinds");
+            // four subscriptions of one credential and document, one of another document: two executions
+            assertThat(executions.count() - before).isEqualTo(2);
+        } finally {
+            clients.forEach(WsClient::close);
         }
     }
 
