@@ -15,8 +15,6 @@ interface EnvironmentRepository extends CrudRepository<Environment, UUID> {
 
     Optional<Environment> findByIdAndTeamId(UUID id, UUID teamId);
 
-    List<Environment> findByTeamIdAndProjectIdInOrderByName(UUID teamId, Collection<UUID> projectIds);
-
     @Query("UPDATE environments SET deleted_at = now(), updated_at = now() WHERE id = :id AND team_id = :teamId AND deleted_at IS NULL")
     int softDelete(UUID id, UUID teamId);
 

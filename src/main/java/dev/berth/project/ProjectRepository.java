@@ -9,19 +9,10 @@ import java.util.List;
 import java.util.Optional;
 import java.util.UUID;
 
-/** Every finder is scoped by team; soft-deleted rows are skipped by the entity's {@code @Where} (and by hand in the SQL below). */
+/** Writes, and the rarer reads (the hot ones are in {@link ProjectRows}). Every finder is scoped by team; soft-deleted rows are skipped by the entity's {@code @Where} (and by hand in the SQL below). */
 @JdbcRepository(dialect = Dialect.POSTGRES)
 interface ProjectRepository extends CrudRepository<Project, UUID> {
 
-    Optional<Project> findByIdAndTeamId(UUID id, UUID teamId);
-
-    List<Project> findByTeamIdAndIdIn(UUID teamId, Collection<UUID> ids);
-
-    @Query("""
-            SELECT * FROM projects
-            WHERE team_id = :teamId AND deleted_at IS NULL AND id > :after
-            ORDER BY id LIMIT :limit""")
-    List<Project> page(UUID teamId, UUID after, int limit);
 
     @Query("""
             SELECT * FROM projects

@@ -37,9 +37,11 @@ public class ProjectService {
     private final EnvironmentRepository environments;
     private final ApplicationEventPublisher<ProjectChanged> changes;
     private final ObjectMapper json;
+    private final ProjectRows rows;
 
-    ProjectService(ProjectRepository projects, EnvironmentRepository environments,
+    ProjectService(ProjectRepository projects, EnvironmentRepository environments, ProjectRows rows,
                    ApplicationEventPublisher<ProjectChanged> changes, ObjectMapper json) {
+        this.rows = rows;
         this.projects = projects;
         this.environments = environments;
         this.changes = changes;
@@ -51,13 +53,13 @@ public class ProjectService {
     public List<Project> page(Viewer viewer, int limit, @Nullable UUID after, @Nullable MetadataFilter metadataContains) {
         var from = after == null ? BEFORE_ALL : after;
         if (viewer.projectIds() != null) return restrictedPage(viewer, from, limit, metadataContains);
-        if (metadataContains == null) return projects.page(viewer.teamId(), from, limit);
+        if (metadataContains == null) return rows.page(viewer.teamId(), from, limit);
         return projects.pageWhereMetadataContains(viewer.teamId(), from, write(metadataContains.object(), "metadataContains"), limit);
     }
 
     /** A token limited to a few projects pages through just those (a handful, so in memory). */
     private List<Project> restrictedPage(Viewer viewer, UUID from, int limit, @Nullable MetadataFilter metadataContains) {
-        return projects.findByTeamIdAndIdIn(viewer.teamId(), viewer.projectIds()).stream()
+        return rows.byIds(viewer.teamId(), viewer.projectIds()).stream()
                 .filter(p -> p.id().compareTo(from) > 0 && (metadataContains == null || metadataContains.matches(p.metadata())))
                 .sorted(java.util.Comparator.comparing(Project::id))
                 .limit(limit)
@@ -77,7 +79,7 @@ public class ProjectService {
     /* The loaders below run inside a transaction whose tenancy the public method already entered. */
 
     private Optional<Project> lookup(Viewer viewer, UUID id) {
-        return ProjectScope.visible(viewer, projects.findByIdAndTeamId(id, viewer.teamId()));
+        return ProjectScope.visible(viewer, rows.byId(viewer.teamId(), id));
     }
 
     private Project load(Viewer viewer, UUID id) {
@@ -91,7 +93,7 @@ public class ProjectService {
 
     @InTeam(readOnly = true)
     public Map<UUID, Project> byIds(Viewer viewer, Collection<UUID> ids) {
-        return projects.findByTeamIdAndIdIn(viewer.teamId(), ids).stream()
+        return rows.byIds(viewer.teamId(), ids).stream()
                 .filter(p -> !viewer.excludes(p.id()))
                 .collect(Collectors.toMap(Project::id, p -> p));
     }
@@ -141,7 +143,7 @@ public class ProjectService {
     public Map<UUID, List<Environment>> environmentsOf(Viewer viewer, Collection<UUID> projectIds) {
         var byProject = new HashMap<UUID, List<Environment>>();
         projectIds.forEach(id -> byProject.put(id, new ArrayList<>()));
-        for (var environment : environments.findByTeamIdAndProjectIdInOrderByName(viewer.teamId(), projectIds)) {
+        for (var environment : rows.environmentsOf(viewer.teamId(), projectIds)) {
             byProject.get(environment.projectId()).add(environment);
         }
         return byProject;

@@ -1,0 +1,116 @@
+package dev.berth.project;
+
+import com.fasterxml.jackson.core.type.TypeReference;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import io.micronaut.core.annotation.Nullable;
+import io.micronaut.data.jdbc.runtime.JdbcOperations;
+import jakarta.inject.Singleton;
+import java.io.IOException;
+import java.io.UncheckedIOException;
+import java.sql.PreparedStatement;
+import java.sql.ResultSet;
+import java.sql.SQLException;
+import java.time.Instant;
+import java.time.OffsetDateTime;
+import java.util.ArrayList;
+import java.util.Collection;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import java.util.UUID;
+
+/**
+ * The reads every project listing makes (a page of projects, projects by id, the environments of many projects),
+ * written by hand: they run for every request that shows projects, and the generic entity mapper costs more than the
+ * query itself (column names derived per row, timestamps through calendars). Runs in the caller's transaction, in its
+ * team; the writes stay with the repositories.
+ */
+@Singleton
+class ProjectRows {
+    private static final String PROJECT = "id, team_id, name, description, metadata, created_at, updated_at, deleted_at";
+    private static final String ENVIRONMENT = "id, team_id, project_id, name, created_at, updated_at, deleted_at";
+    private static final TypeReference<Map<String, Object>> OBJECT = new TypeReference<>() {};
+
+    private final JdbcOperations jdbc;
+    private final ObjectMapper json;
+
+    ProjectRows(JdbcOperations jdbc, ObjectMapper json) {
+        this.jdbc = jdbc;
+        this.json = json;
+    }
+
+    List<Project> page(UUID teamId, UUID after, int limit) {
+        return projects("SELECT " + PROJECT + " FROM projects WHERE team_id = ? AND deleted_at IS NULL AND id > ? ORDER BY id LIMIT ?", s -> {
+            s.setObject(1, teamId);
+            s.setObject(2, after);
+            s.setInt(3, limit);
+        });
+    }
+
+    List<Project> byIds(UUID teamId, Collection<UUID> ids) {
+        return projects("SELECT " + PROJECT + " FROM projects WHERE team_id = ? AND deleted_at IS NULL AND id = ANY (?)", s -> {
+            s.setObject(1, teamId);
+            s.setArray(2, s.getConnection().createArrayOf("uuid", ids.toArray()));
+        });
+    }
+
+    Optional<Project> byId(UUID teamId, UUID id) {
+        return projects("SELECT " + PROJECT + " FROM projects WHERE team_id = ? AND deleted_at IS NULL AND id = ?", s -> {
+            s.setObject(1, teamId);
+            s.setObject(2, id);
+        }).stream().findFirst();
+    }
+
+    /** The live environments of these projects, by name. */
+    List<Environment> environmentsOf(UUID teamId, Collection<UUID> projectIds) {
+        return jdbc.prepareStatement("SELECT " + ENVIRONMENT + " FROM environments WHERE team_id = ? AND deleted_at IS NULL AND project_id = ANY (?) ORDER BY name",
+                s -> {
+                    s.setObject(1, teamId);
+                    s.setArray(2, s.getConnection().createArrayOf("uuid", projectIds.toArray()));
+                    var out = new ArrayList<Environment>();
+                    try (var rows = s.executeQuery()) {
+                        while (rows.next()) {
+                            out.add(new Environment(uuid(rows, 1), uuid(rows, 2), uuid(rows, 3), rows.getString(4),
+                                    instant(rows, 5), instant(rows, 6), instant(rows, 7)));
+                        }
+                    }
+                    return out;
+                });
+    }
+
+    private interface Binder {
+        void bind(PreparedStatement statement) throws SQLException;
+    }
+
+    private List<Project> projects(String sql, Binder binder) {
+        return jdbc.prepareStatement(sql, s -> {
+            binder.bind(s);
+            var out = new ArrayList<Project>();
+            try (var rows = s.executeQuery()) {
+                while (rows.next()) {
+                    out.add(new Project(uuid(rows, 1), uuid(rows, 2), rows.getString(3), rows.getString(4), metadata(rows.getString(5)),
+                            instant(rows, 6), instant(rows, 7), instant(rows, 8)));
+                }
+            }
+            return out;
+        });
+    }
+
+    private Map<String, Object> metadata(@Nullable String text) {
+        if (text == null || "{}".equals(text)) return Map.of();
+        try {
+            return json.readValue(text, OBJECT);
+        } catch (IOException e) {
+            throw new UncheckedIOException(e);
+        }
+    }
+
+    private static UUID uuid(ResultSet rows, int column) throws SQLException {
+        return rows.getObject(column, UUID.class);
+    }
+
+    private static @Nullable Instant instant(ResultSet rows, int column) throws SQLException {
+        var value = rows.getObject(column, OffsetDateTime.class);
+        return value == null ? null : value.toInstant();
+    }
+}
