@@ -17,7 +17,7 @@ for (const r of lines) {
   } else if (r.workload.startsWith("F1")) {
     const x = r.fanout;
     if (!x) { out.push(`| ${r.workload} | failed | | | | | | ${f(r.berth_cpu_s, 1)} | ${r.rss_mb} | ${foreign(r.noise)} |`); continue; }
-    out.push(`| ${r.workload} (${x.subs} subscribers, ${x.rate ? x.rate * x.subs + "/s offered" : "max rate"}) | ${f(x.deliveredPerSec)} | ${f(x.lat_ms.p50, 1)} | ${f(x.lat_ms.p99, 1)} | lost ${x.lost} of ${x.expected}, closed ${x.wsClosed} | | | ${f(r.berth_cpu_s, 1)} | ${r.rss_mb} | ${foreign(r.noise)} |`);
+    out.push(`| ${r.workload} (${x.subs} subscribers, ${x.rate ? x.rate * x.subs + " deliveries/s offered" : "as fast as published"}) | ${f(x.deliveredPerSec)} | ${f(x.lat_ms.p50, 1)} | ${f(x.lat_ms.p99, 1)} | lost ${x.lost} of ${x.expected}, closed ${x.wsClosed} | | | ${f(r.berth_cpu_s, 1)} | ${r.rss_mb} | ${foreign(r.noise)} |`);
   } else if (r.workload.startsWith("s1")) {
     out.push(`| S1 ${r.workload === "s1-first" ? "first start" : "restart"}: fork → /health UP | ${f(r.ms)} ms | | | | | | | ${r.rss_mb} (at ready) | |`);
   } else if (r.workload === "idle") {
