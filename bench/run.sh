@@ -134,9 +134,9 @@ for w in $WORKLOADS; do case $w in
         DELETE FROM projects WHERE id IN (SELECT id FROM gone); COMMIT;" ;;
   f1) fanout "F1 20 events/s" 20 400 --deflate 0
       fanout "F1 20 events/s, client offers deflate" 20 400 --deflate 1
-      # as fast as Redis takes them: 1,000 events, within a subscriber's buffer (1,024 frames by default; beyond it
-      # a subscriber that cannot keep up is closed with 1013 by design)
-      fanout "F1 max rate" 0 1000 --deflate 0 ;;
+      # as fast as Redis takes them: 2,000 events, within a subscription's buffer (4,096 frames by default; beyond
+      # it a subscription that cannot keep up is closed with 1013 by design, and its client resubscribes)
+      fanout "F1 max rate" 0 2000 --deflate 0 ;;
   s1) sleep 5; record "{\"workload\":\"idle\",\"rss_mb\":$(rss_mb "$BPID")}"
       for i in 1 2 3; do berth_down; read -r ms rss < <(berth_up); record "{\"workload\":\"s1-restart\",\"ms\":$ms,\"rss_mb\":$rss}"; done
       BPID=$(cat "$BENCH_RUN/berth.pid") ;;

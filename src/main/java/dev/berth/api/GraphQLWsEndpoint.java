@@ -28,7 +28,6 @@ import java.util.concurrent.ExecutorService;
 import org.reactivestreams.Publisher;
 import reactor.core.Disposable;
 import reactor.core.Disposables;
-import dev.berth.events.EventsProperties;
 import reactor.core.publisher.BufferOverflowStrategy;
 import reactor.core.publisher.Flux;
 import reactor.core.publisher.Sinks;
@@ -53,17 +52,14 @@ final class GraphQLWsEndpoint {
     private final CostBudget budget;
     private final Map<String, WsConnection> connections = new ConcurrentHashMap<>();
     private final SubscriptionGroups groups = new SubscriptionGroups();
-    private final EventsProperties events;
     /** Subscription events executed and serialised: once per group of like subscriptions, not per subscriber. */
     private final io.micrometer.core.instrument.Counter executions;
 
     GraphQLWsEndpoint(GraphQLRunner runner, ViewerResolver viewers, CredentialThrottle credentials, ObjectMapper json, WsProperties properties,
                       @Named(TaskExecutors.BLOCKING) ExecutorService blocking,
-                      @Named(TaskExecutors.SCHEDULED) TaskScheduler scheduler, CostBudget budget, EventsProperties events,
-                      io.micrometer.core.instrument.MeterRegistry meters) {
+                      @Named(TaskExecutors.SCHEDULED) TaskScheduler scheduler, CostBudget budget, io.micrometer.core.instrument.MeterRegistry meters) {
         this.executions = meters.counter("berth.ws.event.executions");
         this.budget = budget;
-        this.events = events;
         this.credentials = credentials;
         this.runner = runner;
         this.viewers = viewers;
@@ -269,7 +265,7 @@ final class GraphQLWsEndpoint {
                 // a member that cannot keep up is cut off (1013) at once rather than holding the group's frames
                 var overflow = Sinks.<String>one();
                 var subscription = payloads
-                        .onBackpressureBuffer(events.subscriberBuffer(),
+                        .onBackpressureBuffer(properties.subscriberBuffer(),
                                 dropped -> overflow.tryEmitError(new SubscriberTooSlowException("operation " + id)),
                                 BufferOverflowStrategy.DROP_LATEST)
                         .doOnComplete(overflow::tryEmitEmpty)

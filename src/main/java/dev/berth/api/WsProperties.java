@@ -11,4 +11,9 @@ import java.time.Duration;
 public record WsProperties(
         @Bindable(defaultValue = "10s") @NotNull Duration initTimeout,
         @Bindable(defaultValue = "100") @Min(1) int maxOperationsPerConnection,
-        @Bindable(defaultValue = "10s") @NotNull Duration revalidateEvery) {}
+        @Bindable(defaultValue = "10s") @NotNull Duration revalidateEvery,
+        /**
+         * Frames one subscription may fall behind before it is closed with 1013. Frames are shared by every member of
+         * a subscription group (see SubscriptionGroups), so a buffered frame costs a member one reference.
+         */
+        @Bindable(defaultValue = "4096") @Min(16) int subscriberBuffer) {}

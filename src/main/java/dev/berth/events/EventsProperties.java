@@ -9,5 +9,5 @@ import java.time.Duration;
 /** Limits of live event delivery ({@code berth.events.*}). */
 @ConfigurationProperties("berth.events")
 public record EventsProperties(
-        @Bindable(defaultValue = "1024") @Min(16) int subscriberBuffer,
+        @Bindable(defaultValue = "4096") @Min(16) int subscriberBuffer,
         @Bindable(defaultValue = "5s") @NotNull Duration subscribeTimeout) {}
