@@ -21,7 +21,7 @@ PGPORT=${BENCH_PG_PORT:-55442}; REDIS_PORT=${BENCH_REDIS_PORT:-56389}; PORT=${BE
 WARMUP=${WARMUP:-20}; DURATION=${DURATION:-20}; CONNS=${CONNS:-32}; SUBS=${FANOUT_SUBS:-1000}
 WORKLOADS=${*:-n1 p1 w1 f1 s1}
 STAMP=$(date -u +%Y-%m-%dT%H%M%SZ); mkdir -p "$B/results"; OUT="$B/results/$STAMP"
-export BENCH_URL="http://127.0.0.1:$PORT/graphql" BENCH_RUN="$WORK/run" OUR_CMD_MARK="$WORK"; mkdir -p "$BENCH_RUN"
+export BENCH_URL="http://127.0.0.1:$PORT/graphql" BENCH_RUN="$WORK/run" OUR_CMD_MARK="$B"; mkdir -p "$BENCH_RUN"
 
 need() { command -v "$1" >/dev/null 2>&1 || { echo "bench: $1 is missing ($2)" >&2; exit 1; }; }
 need wrk "apt-get install wrk"; need pgbench "apt-get install postgresql"; need psql "apt-get install postgresql"
@@ -34,7 +34,8 @@ if [ -z "${BERTH_JAR:-}" ]; then
   BERTH_JAR=$(ls "$ROOT"/target/berth-*.jar 2>/dev/null | grep -v original | head -1 || true)
   if [ -z "$BERTH_JAR" ]; then (cd "$ROOT" && ./mvnw -q -B -Dproduction -DskipTests package); BERTH_JAR=$(ls "$ROOT"/target/berth-*.jar | grep -v original | head -1); fi
 fi
-JAVA_OPTS=${BERTH_JAVA_OPTS:-"-Xmx384m -XX:+ExitOnOutOfMemoryError -XX:+AutoCreateSharedArchive -XX:SharedArchiveFile=$WORK/berth.jsa"}
+# the class-data archive is named after the jar: the JVM does not rebuild an archive made from another jar
+JAVA_OPTS=${BERTH_JAVA_OPTS:-"-Xmx384m -XX:+ExitOnOutOfMemoryError -XX:+AutoCreateSharedArchive -XX:SharedArchiveFile=$WORK/berth-$(sha256sum "$BERTH_JAR" | cut -c1-16).jsa"}
 
 # --- private PostgreSQL and Redis (ours: stopped by pid at the end) ---------------------------------------------
 RUNAS=(); [ "$(id -u)" = 0 ] && RUNAS=(runuser -u postgres --)
