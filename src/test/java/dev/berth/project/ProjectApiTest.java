@@ -23,6 +23,21 @@ class ProjectApiTest extends BerthTestBase {
         return http().data(CREATE, Map.of("input", Map.of("name", name))).path("createProject").path("project").path("id").asText();
     }
 
+    /**
+     * A query runs in one transaction; a field that fails (NOT_FOUND here) marks it for rollback, and the rest of the
+     * request is still answered, with HTTP 200.
+     */
+    @Test
+    void aFailingFieldDoesNotSpoilTheRestOfTheQuery() {
+        var name = uniqueName("kept");
+        http().data("mutation($n: String!) { createProject(input: {name: $n}) { project { id } } }", Map.of("n", name));
+        var result = http().post("query($id: ID!) { missing: environment(id: $id) { id } projects(first: 100) { edges { node { name } } } }",
+                Map.of("id", UUID.randomUUID().toString()));
+        assertThat(result.status()).isEqualTo(200);
+        assertThat(result.firstErrorCode()).isEqualTo("NOT_FOUND");
+        assertThat(result.json().path("data").path("projects").path("edges").toString()).contains(name);
+    }
+
     @Test
     void aNewProjectStartsWithAProductionEnvironment() {
         var name = uniqueName("shop");
