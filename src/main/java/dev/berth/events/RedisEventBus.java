@@ -72,11 +72,12 @@ final class RedisEventBus implements EventBus {
             // Reactor delivers a buffer's overflow error only after the backlog drains, which a stalled reader
             // never does; so the overflow is signalled beside the stream and ends it at once.
             var overflow = Sinks.<T>one();
-            Flux<T> messages = join(channel).sink().asFlux()
+            var joined = join(channel);
+            Flux<T> messages = joined.sink().asFlux()
                     .onBackpressureBuffer(properties.subscriberBuffer(),
                             dropped -> overflow.tryEmitError(new SubscriberTooSlowException(channel)),
                             BufferOverflowStrategy.DROP_LATEST)
-                    .map(message -> read(message, type));
+                    .map(message -> joined.last().decode(message, type, this::read));
             return messages.mergeWith(overflow.asMono());
         }).doFinally(signal -> leave(channel));
     }
@@ -106,7 +107,7 @@ final class RedisEventBus implements EventBus {
                 throw new EventsUnavailableException("could not subscribe to a channel: " + e.getClass().getSimpleName());
             }
             LOG.debug("event=subscribed channel={}", name);
-            return new Channel(Sinks.many().multicast().directBestEffort(), 1);
+            return new Channel(Sinks.many().multicast().directBestEffort(), 1, new LastDecoded());
         });
     }
 
@@ -127,8 +128,26 @@ final class RedisEventBus implements EventBus {
         }
     }
 
-    private record Channel(Sinks.Many<String> sink, int subscribers) {
-        Channel withOneMore() { return new Channel(sink, subscribers + 1); }
-        Channel withOneLess() { return new Channel(sink, subscribers - 1); }
+    private record Channel(Sinks.Many<String> sink, int subscribers, LastDecoded last) {
+        Channel withOneMore() { return new Channel(sink, subscribers + 1, last); }
+        Channel withOneLess() { return new Channel(sink, subscribers - 1, last); }
+    }
+
+    /**
+     * Every local subscriber of a channel receives the same message instance; the first to read it decodes it, the
+     * others reuse the (immutable) event, so a message is decoded once per channel, not once per subscriber.
+     */
+    static final class LastDecoded {
+        private record Entry(String message, Class<?> type, Object event) {}
+
+        private volatile Entry last;
+
+        <T> T decode(String message, Class<T> type, java.util.function.BiFunction<String, Class<T>, T> reader) {
+            var entry = last;
+            if (entry != null && entry.message() == message && entry.type() == type) return type.cast(entry.event());
+            var event = reader.apply(message, type);
+            last = new Entry(message, type, event);
+            return event;
+        }
     }
 }
