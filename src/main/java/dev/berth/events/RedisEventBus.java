@@ -21,7 +21,7 @@ import reactor.core.publisher.Sinks;
 /**
  * Multiplexes every local subscriber over one pub/sub connection: a channel is SUBSCRIBEd when its first
  * local subscriber arrives and UNSUBSCRIBEd when its last one leaves; each message is decoded once per
- * subscriber type. When the connection to Dragonfly drops, every local stream ends with
+ * channel ({@link LastDecoded}), however many local subscribers it has. When the connection to Dragonfly drops, every local stream ends with
  * {@link EventsUnavailableException} (events published meanwhile would be lost silently otherwise); new
  * subscriptions fail the same way until Dragonfly answers again, then work as before.
  */
