@@ -24,7 +24,6 @@ final class SubscriptionGroups {
         private final Flux<String> frames;
         private Disposable upstream;
         private int members;
-        private boolean ended;
 
         Group(Key key, Flux<String> source) {
             this.key = key;
@@ -46,7 +45,7 @@ final class SubscriptionGroups {
             Group group;
             synchronized (this) {
                 group = groups.get(key);
-                if (group == null || group.ended) {
+                if (group == null) { // a group whose stream ended or lost its last member is no longer in the map
                     group = new Group(key, source.get());
                     groups.put(key, group);
                 }
@@ -57,16 +56,10 @@ final class SubscriptionGroups {
         });
     }
 
-    /** Groups with at least one member now (for tests and metrics). */
-    synchronized int size() {
-        return groups.size();
-    }
-
     private void leave(Group group) {
         Disposable stop = null;
         synchronized (this) {
             if (--group.members > 0) return;
-            group.ended = true;
             groups.remove(group.key, group);
             stop = group.upstream;
         }
@@ -74,7 +67,6 @@ final class SubscriptionGroups {
     }
 
     private synchronized void forget(Group group) {
-        group.ended = true;
         groups.remove(group.key, group);
     }
 }
