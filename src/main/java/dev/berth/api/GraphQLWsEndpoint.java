@@ -5,10 +5,13 @@ import com.fasterxml.jackson.databind.ObjectMapper;
 import dev.berth.errors.BerthException;
 import dev.berth.errors.ErrorCode;
 import dev.berth.errors.RateLimitedException;
+import dev.berth.events.Backlog;
 import dev.berth.events.SubscriberTooSlowException;
 import graphql.ExecutionResult;
 import graphql.GraphQLError;
 import graphql.execution.ResultPath;
+import io.micrometer.core.instrument.Counter;
+import io.micrometer.core.instrument.MeterRegistry;
 import io.micronaut.http.HttpRequest;
 import io.micronaut.scheduling.TaskExecutors;
 import io.micronaut.scheduling.TaskScheduler;
@@ -28,9 +31,7 @@ import java.util.concurrent.ExecutorService;
 import org.reactivestreams.Publisher;
 import reactor.core.Disposable;
 import reactor.core.Disposables;
-import reactor.core.publisher.BufferOverflowStrategy;
 import reactor.core.publisher.Flux;
-import reactor.core.publisher.Sinks;
 import reactor.core.publisher.Mono;
 import reactor.core.scheduler.Schedulers;
 
@@ -53,11 +54,11 @@ final class GraphQLWsEndpoint {
     private final Map<String, WsConnection> connections = new ConcurrentHashMap<>();
     private final SubscriptionGroups groups = new SubscriptionGroups();
     /** Subscription events executed and serialised: once per group of like subscriptions, not per subscriber. */
-    private final io.micrometer.core.instrument.Counter executions;
+    private final Counter executions;
 
     GraphQLWsEndpoint(GraphQLRunner runner, ViewerResolver viewers, CredentialThrottle credentials, ObjectMapper json, WsProperties properties,
                       @Named(TaskExecutors.BLOCKING) ExecutorService blocking,
-                      @Named(TaskExecutors.SCHEDULED) TaskScheduler scheduler, CostBudget budget, io.micrometer.core.instrument.MeterRegistry meters) {
+                      @Named(TaskExecutors.SCHEDULED) TaskScheduler scheduler, CostBudget budget, MeterRegistry meters) {
         this.executions = meters.counter("berth.ws.event.executions");
         this.budget = budget;
         this.credentials = credentials;
@@ -263,13 +264,7 @@ final class GraphQLWsEndpoint {
                 }
                 var prefix = "{\"id\":" + write(id) + ",\"type\":\"next\",\"payload\":";
                 // a member that cannot keep up is cut off (1013) at once rather than holding the group's frames
-                var overflow = Sinks.<String>one();
-                var subscription = payloads
-                        .onBackpressureBuffer(properties.subscriberBuffer(),
-                                dropped -> overflow.tryEmitError(new SubscriberTooSlowException("operation " + id)),
-                                BufferOverflowStrategy.DROP_LATEST)
-                        .doOnComplete(overflow::tryEmitEmpty)
-                        .mergeWith(overflow.asMono())
+                var subscription = Backlog.bounded(payloads, properties.subscriberBuffer(), () -> new SubscriberTooSlowException("operation " + id))
                         .concatMap(payload -> Mono.fromFuture(connection.session.sendAsync(prefix + payload + "}")), 1)
                         .subscribeOn(Schedulers.boundedElastic())
                         .subscribe(

@@ -14,7 +14,6 @@ import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.TimeUnit;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
-import reactor.core.publisher.BufferOverflowStrategy;
 import reactor.core.publisher.Flux;
 import reactor.core.publisher.Sinks;
 
@@ -69,16 +68,9 @@ final class RedisEventBus implements EventBus {
     @Override
     public <T> Flux<T> subscribe(String channel, Class<T> type) {
         return Flux.defer(() -> {
-            // Reactor delivers a buffer's overflow error only after the backlog drains, which a stalled reader
-            // never does; so the overflow is signalled beside the stream and ends it at once.
-            var overflow = Sinks.<T>one();
             var joined = join(channel);
-            Flux<T> messages = joined.sink().asFlux()
-                    .onBackpressureBuffer(properties.subscriberBuffer(),
-                            dropped -> overflow.tryEmitError(new SubscriberTooSlowException(channel)),
-                            BufferOverflowStrategy.DROP_LATEST)
+            return Backlog.bounded(joined.sink().asFlux(), properties.subscriberBuffer(), () -> new SubscriberTooSlowException(channel))
                     .map(message -> joined.last().decode(message, type, this::read));
-            return messages.mergeWith(overflow.asMono());
         }).doFinally(signal -> leave(channel));
     }
 

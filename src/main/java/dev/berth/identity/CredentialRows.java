@@ -4,9 +4,7 @@ import dev.berth.api.Role;
 import io.micronaut.core.annotation.Nullable;
 import jakarta.inject.Singleton;
 import java.sql.Array;
-import java.sql.ResultSet;
 import java.sql.SQLException;
-import java.sql.Timestamp;
 import java.time.Instant;
 import java.util.Arrays;
 import java.util.List;
@@ -14,6 +12,9 @@ import java.util.Optional;
 import java.util.UUID;
 import io.micronaut.data.connection.ConnectionOperations;
 import java.sql.Connection;
+
+import static dev.berth.storage.Columns.instant;
+import static dev.berth.storage.Columns.uuid;
 
 /**
  * What resolving a credential needs, each in one statement on a pooled connection (no transaction: a single
@@ -68,7 +69,7 @@ class CredentialRows {
             statement.setString(1, tokenHash);
             try (var rows = statement.executeQuery()) {
                 if (!rows.next()) return Optional.empty();
-                return Optional.of(new TokenRow(rows.getObject(1, UUID.class), rows.getObject(2, UUID.class), rows.getObject(3, UUID.class),
+                return Optional.of(new TokenRow(uuid(rows, 1), uuid(rows, 2), uuid(rows, 3),
                         strings(rows.getArray(4)), nullableStrings(rows.getArray(5)), instant(rows, 6), instant(rows, 7),
                         role(rows.getString(8)), rows.getBoolean(9)));
             }
@@ -89,8 +90,8 @@ class CredentialRows {
             statement.setObject(4, userId);
             try (var rows = statement.executeQuery()) {
                 if (!rows.next()) return Optional.empty();
-                return Optional.of(new SessionRow(rows.getObject(1, UUID.class), rows.getObject(2, UUID.class), instant(rows, 3),
-                        instant(rows, 4), rows.getBoolean(5), rows.getObject(6, UUID.class), role(rows.getString(7))));
+                return Optional.of(new SessionRow(uuid(rows, 1), uuid(rows, 2), instant(rows, 3),
+                        instant(rows, 4), rows.getBoolean(5), uuid(rows, 6), role(rows.getString(7))));
             }
         } catch (SQLException e) {
             throw new IllegalStateException("credential lookup failed", e);
@@ -99,11 +100,6 @@ class CredentialRows {
 
     private static @Nullable Role role(@Nullable String value) {
         return value == null ? null : Role.valueOf(value);
-    }
-
-    private static @Nullable Instant instant(ResultSet rows, int column) throws SQLException {
-        Timestamp value = rows.getTimestamp(column);
-        return value == null ? null : value.toInstant();
     }
 
     private static List<String> strings(Array array) throws SQLException {

@@ -8,16 +8,16 @@ import jakarta.inject.Singleton;
 import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.sql.PreparedStatement;
-import java.sql.ResultSet;
 import java.sql.SQLException;
-import java.time.Instant;
-import java.time.OffsetDateTime;
 import java.util.ArrayList;
 import java.util.Collection;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 import java.util.UUID;
+
+import static dev.berth.storage.Columns.instant;
+import static dev.berth.storage.Columns.uuid;
 
 /**
  * The reads every project listing makes (a page of projects, projects by id, the environments of many projects),
@@ -105,12 +105,4 @@ class ProjectRows {
         }
     }
 
-    private static UUID uuid(ResultSet rows, int column) throws SQLException {
-        return rows.getObject(column, UUID.class);
-    }
-
-    private static @Nullable Instant instant(ResultSet rows, int column) throws SQLException {
-        var value = rows.getObject(column, OffsetDateTime.class);
-        return value == null ? null : value.toInstant();
-    }
 }
