@@ -116,9 +116,9 @@ http_workload() { # name query vars expect sql
 fanout() { # name rate messages [client args]
   local name=$1 rate=$2 n=$3 a b c0 c1 out noise; shift 3
   a=$(mktemp); b=$(mktemp); node "$B/lib/cpu.mjs" snap "$a"; c0=$(cpu_s "$BPID")
-  out=$(node "$B/lib/fanout.mjs" --url "ws://127.0.0.1:$PORT/graphql-ws" --query "$B/workloads/project-events.graphql" \
+  out=$(FANOUT_INIT_PAYLOAD="{\"authorization\":\"Bearer $TOKEN\"}" node "$B/lib/fanout.mjs" --url "ws://127.0.0.1:$PORT/graphql-ws" --query "$B/workloads/project-events.graphql" \
     --vars "$B/workloads/project-events.vars.json" --publish "redis://127.0.0.1:$REDIS_PORT/berth:$TEAM:projects" --format berth-project \
-    --team "$TEAM" --init-payload "{\"authorization\":\"Bearer $TOKEN\"}" --subs "$SUBS" --messages "$n" --rate "$rate" --timeout 120 \
+    --team "$TEAM" --subs "$SUBS" --messages "$n" --rate "$rate" --timeout 120 \
     --client ws "$@" 2>>"$WORK/fanout.err" | sed -n 's/^GQLWSJSON //p' || true) # exits 1 when anything was lost: recorded
   c1=$(cpu_s "$BPID"); node "$B/lib/cpu.mjs" snap "$b"; noise=$(node "$B/lib/cpu.mjs" diff "$a" "$b"); rm -f "$a" "$b"
   record "{\"workload\":\"$name\",\"fanout\":${out:-null},\"berth_cpu_s\":$(echo "$c1 - $c0" | bc),\"rss_mb\":$(rss_mb "$BPID"),\"noise\":$noise}"

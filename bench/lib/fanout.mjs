@@ -17,7 +17,8 @@
 // The payload starts with "<seq>|<epoch-ms>|" and is padded to --size bytes; the server
 // must pass the text through into the subscription result (any field, any nesting):
 // the client finds the first "<digits>|<digits>.<digits>|" in each WebSocket frame.
-// --init-payload '{"authorization":"Bearer x"}'  connection_init payload (auth)
+// --init-payload '{"authorization":"Bearer x"}'  connection_init payload (auth); FANOUT_INIT_PAYLOAD in the
+//            environment does the same and keeps the token out of the process list (bench/run.sh uses it)
 // --format berth-project  publish Berth's ProjectChanged JSON instead of "<seq>|<ms>|" text (Berth's payload is
 //            typed, so nothing free-form reaches the client): the seq goes into the projectId UUID
 //            (00000000-0000-4000-8000-<seq as 12 hex>) and the publish time into occurredAt (RFC 3339, microseconds);
@@ -45,7 +46,7 @@ const cfg = {
   messages: Number(opt("messages", 20000)), size: Number(opt("size", 120)),
   rate: Number(opt("rate", 0)), window: Number(opt("window", 64)),
   timeout: Number(opt("timeout", 180)), label: opt("label", ""),
-  initPayload: JSON.parse(opt("init-payload", "{}")),
+  initPayload: JSON.parse(opt("init-payload", process.env.FANOUT_INIT_PAYLOAD ?? "{}")),
   connectBatch: Number(opt("connect-batch", 50)),
   format: opt("format", "text"), team: opt("team", "00000000-0000-0000-0000-000000000000"),
   client: opt("client", "undici"), deflate: opt("deflate", "0") === "1",
