@@ -5,7 +5,7 @@ import java.util.UUID;
 /**
  * The one place Dragonfly keys and channels are named. Whatever holds a tenant's data is
  * {@code berth:<team>:<kind>[:<id>...]}, so no lookup by a bare id can reach another team's data; only
- * rate-limit windows and locks, which hold no tenant data, live outside a team.
+ * rate-limit windows, locks and wake-ups, which hold no tenant data, live outside a team.
  */
 public final class RedisKeys {
     private RedisKeys() {}
@@ -21,6 +21,11 @@ public final class RedisKeys {
     /** A rate-limit window: counters only, never tenant data. */
     public static String rateLimit(String kind, Object subject) {
         return "berth:rl:" + kind + ":" + subject;
+    }
+
+    /** A wake-up channel shared by every Berth node: carries no data, only "look now". */
+    public static String wake(String name) {
+        return "berth:wake:" + name;
     }
 
     /** A lock shared by every Berth node. */

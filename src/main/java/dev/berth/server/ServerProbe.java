@@ -1,49 +1,45 @@
 package dev.berth.server;
 
+import com.github.kagkarlsson.scheduler.task.helper.RecurringTask;
+import com.github.kagkarlsson.scheduler.task.helper.Tasks;
+import com.github.kagkarlsson.scheduler.task.schedule.FixedDelay;
 import dev.berth.api.Viewer;
-import dev.berth.events.RedisKeys;
 import dev.berth.identity.TeamService;
+import dev.berth.jobs.RecurringJob;
 import dev.berth.storage.Ids;
-import io.lettuce.core.SetArgs;
-import io.lettuce.core.api.StatefulRedisConnection;
-import io.micronaut.scheduling.TaskExecutors;
-import io.micronaut.scheduling.TaskScheduler;
-import jakarta.inject.Named;
 import jakarta.inject.Singleton;
 import java.util.UUID;
-import java.util.concurrent.TimeUnit;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
- * Re-checks every server periodically. Across Berth replicas one node at a time does it: the round is guarded
- * by a lock in Dragonfly ({@code SET berth:lock:server-probe <node> NX PX}) that expires by itself.
+ * Re-checks every server periodically: a recurring job of the job engine, so across Berth replicas exactly one node
+ * runs each round, and a round whose node died is taken over by another.
  */
 @Singleton
-final class ServerProbe {
-    static final String LOCK = RedisKeys.lock("server-probe");
+final class ServerProbe implements RecurringJob {
     private static final Logger LOG = LoggerFactory.getLogger(ServerProbe.class);
 
     private final ProbeProperties properties;
     private final TeamService teams;
     private final ServerService servers;
     private final ServerValidation validation;
-    private final StatefulRedisConnection<String, String> redis;
-    private final String node = UUID.randomUUID().toString();
 
-    ServerProbe(ProbeProperties properties, TeamService teams, ServerService servers, ServerValidation validation,
-                StatefulRedisConnection<String, String> redis, @Named(TaskExecutors.SCHEDULED) TaskScheduler scheduler) {
+    ServerProbe(ProbeProperties properties, TeamService teams, ServerService servers, ServerValidation validation) {
         this.properties = properties;
         this.teams = teams;
         this.servers = servers;
         this.validation = validation;
-        this.redis = redis;
-        if (properties.enabled()) scheduler.scheduleWithFixedDelay(properties.every(), properties.every(), this::round);
     }
 
-    /** One round, if this node wins the lock; returns how many servers it checked. */
+    @Override
+    public RecurringTask<?> task() {
+        if (!properties.enabled()) return null;
+        return Tasks.recurring("server-probe", FixedDelay.of(properties.every())).execute((instance, context) -> round());
+    }
+
+    /** One round; returns how many servers it checked. */
     int round() {
-        if (!acquire()) return 0;
         int checked = 0;
         for (var teamId : teams.allTeamIds()) {
             var system = Viewer.system(teamId, "server-probe");
@@ -72,14 +68,5 @@ final class ServerProbe {
             }
         }
         return checked;
-    }
-
-    private boolean acquire() {
-        try {
-            var ok = redis.async().set(LOCK, node, SetArgs.Builder.nx().px(properties.every().toMillis())).get(5, TimeUnit.SECONDS);
-            return "OK".equals(ok);
-        } catch (Exception e) {
-            return false;
-        }
     }
 }

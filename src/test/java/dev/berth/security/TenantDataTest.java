@@ -31,8 +31,8 @@ import org.junit.jupiter.api.Test;
  */
 @MicronautTest(transactional = false)
 class TenantDataTest extends BerthTestBase {
-    /** Keys that hold no tenant data: rate-limit windows and locks. Anything else must be berth:<team>:... */
-    private static final Pattern SHARED = Pattern.compile("berth:(rl|lock):.+");
+    /** Keys that hold no tenant data: rate-limit windows, locks and wake-ups. Anything else must be berth:<team>:... */
+    private static final Pattern SHARED = Pattern.compile("berth:(rl|lock|wake):.+");
     private static final Pattern TENANT = Pattern.compile("berth:([0-9a-f-]{36}):[a-z-]+(:.*)?");
 
     @Inject

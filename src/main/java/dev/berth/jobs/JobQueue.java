@@ -1,0 +1,70 @@
+package dev.berth.jobs;
+
+import io.micronaut.context.event.ApplicationEventPublisher;
+import io.micronaut.data.jdbc.runtime.JdbcOperations;
+import jakarta.inject.Singleton;
+import java.sql.SQLException;
+import java.sql.Timestamp;
+import java.time.Instant;
+import java.util.UUID;
+
+/**
+ * Queues one-time jobs in the caller's transaction: the job row commits or rolls back with the rows it is about
+ * (a deployment and its job are never one without the other). After the commit every node is woken through
+ * Dragonfly; a node that misses the wake-up finds the job at its next poll.
+ */
+@Singleton
+public class JobQueue {
+    private final JdbcOperations jdbc;
+    private final ApplicationEventPublisher<JobQueued> wakeUps;
+
+    JobQueue(JdbcOperations jdbc, ApplicationEventPublisher<JobQueued> wakeUps) {
+        this.jdbc = jdbc;
+        this.wakeUps = wakeUps;
+    }
+
+    /** The instance id of a job acting in {@code teamId} on {@code subject}. */
+    public static String instance(UUID teamId, UUID subject) {
+        return teamId + ":" + subject;
+    }
+
+    /** The team of an instance id made by {@link #instance}. */
+    public static UUID team(String instance) {
+        return UUID.fromString(instance.substring(0, instance.indexOf(':')));
+    }
+
+    /** The subject of an instance id made by {@link #instance}. */
+    public static UUID subject(String instance) {
+        return UUID.fromString(instance.substring(instance.indexOf(':') + 1));
+    }
+
+    /** Queues {@code task} for {@code instance} at {@code when}; a job already queued under that id is left as it is. */
+    public void enqueue(String task, String instance, Instant when) {
+        jdbc.prepareStatement("""
+                INSERT INTO scheduled_tasks (task_name, task_instance, execution_time, picked, version)
+                VALUES (?, ?, ?, false, 1) ON CONFLICT DO NOTHING""", statement -> {
+            try {
+                statement.setString(1, task);
+                statement.setString(2, instance);
+                statement.setTimestamp(3, Timestamp.from(when));
+                return statement.executeUpdate();
+            } catch (SQLException e) {
+                throw new IllegalStateException("could not queue " + task, e);
+            }
+        });
+        wakeUps.publishEvent(new JobQueued(task));
+    }
+
+    /** Removes a queued job that has not started (a cancelled deployment); false when none was waiting. */
+    public boolean dequeue(String task, String instance) {
+        return jdbc.prepareStatement("DELETE FROM scheduled_tasks WHERE task_name = ? AND task_instance = ? AND NOT picked", statement -> {
+            try {
+                statement.setString(1, task);
+                statement.setString(2, instance);
+                return statement.executeUpdate() > 0;
+            } catch (SQLException e) {
+                throw new IllegalStateException("could not dequeue " + task, e);
+            }
+        });
+    }
+}
