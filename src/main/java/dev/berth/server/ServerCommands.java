@@ -54,6 +54,11 @@ public class ServerCommands {
         return docker.remote(ref, socket);
     }
 
+    /** The container seam for the server's Docker daemon. */
+    public dev.berth.execution.Containers containers(Viewer viewer, UUID serverId) {
+        return new dev.berth.execution.DockerContainers(docker(viewer, serverId));
+    }
+
     public ExecResult run(Viewer viewer, UUID serverId, Argv argv) {
         var ref = target(viewer, serverId).ref();
         if (ref == null) throw new dev.berth.errors.PolicyViolationException("The Berth host runs no commands over SSH; only its Docker is used.");

@@ -1,0 +1,165 @@
+package dev.berth.application;
+
+import static dev.berth.storage.Columns.instant;
+import static dev.berth.storage.Columns.uuid;
+
+import com.fasterxml.jackson.core.JsonProcessingException;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import io.micronaut.data.jdbc.runtime.JdbcOperations;
+import jakarta.inject.Singleton;
+import java.io.UncheckedIOException;
+import java.sql.PreparedStatement;
+import java.sql.ResultSet;
+import java.sql.SQLException;
+import java.util.ArrayList;
+import java.util.Collection;
+import java.util.List;
+import java.util.Optional;
+import java.util.UUID;
+
+/** Application rows, read and written by hand in the caller's transaction and team. */
+@Singleton
+class ApplicationRows {
+    private static final String COLUMNS = "id, team_id, project_id, environment_id, server_id, name, source, settings, status, created_at, updated_at";
+
+    private final JdbcOperations jdbc;
+    private final ObjectMapper json;
+
+    ApplicationRows(JdbcOperations jdbc, ObjectMapper json) {
+        this.jdbc = jdbc;
+        this.json = json;
+    }
+
+    void insert(Application a) {
+        update("INSERT INTO applications (id, team_id, project_id, environment_id, server_id, name, source, settings, status) VALUES (?, ?, ?, ?, ?, ?, ?::jsonb, ?::jsonb, ?)", s -> {
+            s.setObject(1, a.id());
+            s.setObject(2, a.teamId());
+            s.setObject(3, a.projectId());
+            s.setObject(4, a.environmentId());
+            s.setObject(5, a.serverId());
+            s.setString(6, a.name());
+            s.setString(7, write(a.source()));
+            s.setString(8, write(a.settings()));
+            s.setString(9, a.status().name());
+        });
+    }
+
+    void save(Application a) {
+        update("UPDATE applications SET name = ?, server_id = ?, source = ?::jsonb, settings = ?::jsonb, updated_at = now() WHERE id = ? AND team_id = ?", s -> {
+            s.setString(1, a.name());
+            s.setObject(2, a.serverId());
+            s.setString(3, write(a.source()));
+            s.setString(4, write(a.settings()));
+            s.setObject(5, a.id());
+            s.setObject(6, a.teamId());
+        });
+    }
+
+    void status(UUID teamId, UUID id, Application.Status status) {
+        update("UPDATE applications SET status = ? WHERE id = ? AND team_id = ?", s -> {
+            s.setString(1, status.name());
+            s.setObject(2, id);
+            s.setObject(3, teamId);
+        });
+    }
+
+    /** Hides the application (its name becomes free); {@link #delete} removes the row once its containers are gone. */
+    void markDeleted(UUID teamId, UUID id) {
+        update("UPDATE applications SET deleted_at = now() WHERE id = ? AND team_id = ?", s -> {
+            s.setObject(1, id);
+            s.setObject(2, teamId);
+        });
+    }
+
+    void delete(UUID teamId, UUID id) {
+        update("DELETE FROM applications WHERE id = ? AND team_id = ?", s -> {
+            s.setObject(1, id);
+            s.setObject(2, teamId);
+        });
+    }
+
+    Optional<Application> byId(UUID teamId, UUID id) {
+        return select("SELECT " + COLUMNS + " FROM applications WHERE team_id = ? AND id = ? AND deleted_at IS NULL", s -> {
+            s.setObject(1, teamId);
+            s.setObject(2, id);
+        }).stream().findFirst();
+    }
+
+    /** Also a deleted one (the teardown job reads it). */
+    Optional<Application> anyById(UUID teamId, UUID id) {
+        return select("SELECT " + COLUMNS + " FROM applications WHERE team_id = ? AND id = ?", s -> {
+            s.setObject(1, teamId);
+            s.setObject(2, id);
+        }).stream().findFirst();
+    }
+
+    List<Application> byIds(UUID teamId, Collection<UUID> ids) {
+        return select("SELECT " + COLUMNS + " FROM applications WHERE team_id = ? AND id = ANY (?) AND deleted_at IS NULL", s -> {
+            s.setObject(1, teamId);
+            s.setArray(2, s.getConnection().createArrayOf("uuid", ids.toArray()));
+        });
+    }
+
+    /** Up to {@code limit} applications of each environment after {@code after}, in id order. */
+    List<Application> pageOf(UUID teamId, Collection<UUID> environmentIds, UUID after, int limit) {
+        return select("""
+                SELECT a.* FROM unnest(?::uuid[]) AS e(id), LATERAL (
+                    SELECT %s FROM applications WHERE team_id = ? AND environment_id = e.id AND deleted_at IS NULL AND id > ? ORDER BY id LIMIT ?) a
+                """.formatted(COLUMNS), s -> {
+            s.setArray(1, s.getConnection().createArrayOf("uuid", environmentIds.toArray()));
+            s.setObject(2, teamId);
+            s.setObject(3, after);
+            s.setInt(4, limit);
+        });
+    }
+
+    boolean anyOnServer(UUID teamId, UUID serverId) {
+        return jdbc.prepareStatement("SELECT 1 FROM applications WHERE team_id = ? AND server_id = ? AND deleted_at IS NULL LIMIT 1", s -> {
+            s.setObject(1, teamId);
+            s.setObject(2, serverId);
+            try (var rows = s.executeQuery()) {
+                return rows.next();
+            }
+        });
+    }
+
+    private interface Binder {
+        void bind(PreparedStatement statement) throws SQLException;
+    }
+
+    private void update(String sql, Binder binder) {
+        jdbc.prepareStatement(sql, s -> {
+            binder.bind(s);
+            return s.executeUpdate();
+        });
+    }
+
+    private List<Application> select(String sql, Binder binder) {
+        return jdbc.prepareStatement(sql, s -> {
+            binder.bind(s);
+            var out = new ArrayList<Application>();
+            try (var rows = s.executeQuery()) {
+                while (rows.next()) out.add(read(rows));
+            }
+            return out;
+        });
+    }
+
+    private Application read(ResultSet rows) throws SQLException {
+        try {
+            return new Application(uuid(rows, 1), uuid(rows, 2), uuid(rows, 3), uuid(rows, 4), uuid(rows, 5), rows.getString(6),
+                    json.readValue(rows.getString(7), ApplicationSource.class), json.readValue(rows.getString(8), ApplicationSettings.class),
+                    Application.Status.valueOf(rows.getString(9)), instant(rows, 10), instant(rows, 11));
+        } catch (JsonProcessingException e) {
+            throw new UncheckedIOException(e);
+        }
+    }
+
+    private String write(Object value) {
+        try {
+            return json.writeValueAsString(value);
+        } catch (JsonProcessingException e) {
+            throw new UncheckedIOException(e);
+        }
+    }
+}

@@ -1,0 +1,135 @@
+package dev.berth.application;
+
+import dev.berth.api.ProjectScope;
+import dev.berth.api.Viewer;
+import dev.berth.errors.NotFoundException;
+import dev.berth.jobs.JobQueue;
+import dev.berth.project.ProjectService;
+import dev.berth.project.ResourceName;
+import dev.berth.server.ServerService;
+import dev.berth.storage.Ids;
+import dev.berth.storage.InTeam;
+import dev.berth.storage.UniqueViolation;
+import io.micronaut.context.event.ApplicationEventPublisher;
+import jakarta.inject.Singleton;
+import java.time.Instant;
+import java.util.Collection;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.UUID;
+import java.util.function.BiFunction;
+import java.util.stream.Collectors;
+
+/** Applications of the viewer's team. Ids nested in inputs (environment, server, deploy key) are team-scoped too. */
+@Singleton
+public class ApplicationService {
+    private final ApplicationRows rows;
+    private final ProjectService projects;
+    private final ServerService servers;
+    private final ApplicationEventPublisher<ApplicationChanged> changes;
+    private final JobQueue jobs;
+
+    ApplicationService(ApplicationRows rows, ProjectService projects, ServerService servers,
+                       ApplicationEventPublisher<ApplicationChanged> changes, JobQueue jobs) {
+        this.rows = rows;
+        this.projects = projects;
+        this.servers = servers;
+        this.changes = changes;
+        this.jobs = jobs;
+    }
+
+    @InTeam(readOnly = true)
+    public Application get(Viewer viewer, UUID id) {
+        return load(viewer, id);
+    }
+
+    /** Inside a transaction whose tenancy the public method already entered. */
+    Application load(Viewer viewer, UUID id) {
+        return ProjectScope.visible(viewer, rows.byId(viewer.teamId(), id)).orElseThrow(() -> new NotFoundException("Application", id));
+    }
+
+    @InTeam(readOnly = true)
+    public Map<UUID, Application> byIds(Viewer viewer, Collection<UUID> ids) {
+        return rows.byIds(viewer.teamId(), ids).stream().filter(a -> !viewer.excludes(a.projectId()))
+                .collect(Collectors.toMap(Application::id, a -> a));
+    }
+
+    /** A page of each environment's applications, in one statement for any number of environments. */
+    @InTeam(readOnly = true)
+    public Map<UUID, List<Application>> pagesOf(Viewer viewer, Collection<UUID> environmentIds, UUID after, int limit) {
+        var byEnvironment = new HashMap<UUID, List<Application>>();
+        environmentIds.forEach(id -> byEnvironment.put(id, new java.util.ArrayList<>()));
+        for (var application : rows.pageOf(viewer.teamId(), environmentIds, after, limit)) {
+            if (!viewer.excludes(application.projectId())) byEnvironment.get(application.environmentId()).add(application);
+        }
+        return byEnvironment;
+    }
+
+    @InTeam
+    public Application create(Viewer viewer, Map<String, Object> input) {
+        var environment = projects.environment(viewer, dev.berth.api.Arguments.id("input.environmentId", input.get("environmentId")));
+        var server = servers.server(viewer, dev.berth.api.Arguments.id("input.serverId", input.get("serverId")));
+        var name = ResourceName.of("input.name", input.get("name"));
+        @SuppressWarnings("unchecked")
+        var source = ApplicationSource.from("input.source", (Map<String, Object>) input.get("source"), keyOfTeam(viewer));
+        var settings = SettingsInput.apply(ApplicationSettings.defaults(), input);
+        var application = new Application(Ids.next(), viewer.teamId(), environment.projectId(), environment.id(), server.id(),
+                name.value(), source, settings, Application.Status.NOT_DEPLOYED, null, null);
+        UniqueViolation.orConflict(() -> {
+            rows.insert(application);
+            return null;
+        }, taken(name.value()));
+        publish(ApplicationChanged.Kind.CREATED, application);
+        return load(viewer, application.id());
+    }
+
+    @InTeam
+    @SuppressWarnings("unchecked")
+    public Application update(Viewer viewer, UUID id, Map<String, Object> input) {
+        var current = load(viewer, id);
+        var name = input.get("name") == null ? current.name() : ResourceName.of("input.name", input.get("name")).value();
+        var serverId = input.get("serverId") == null ? current.serverId()
+                : servers.server(viewer, dev.berth.api.Arguments.id("input.serverId", input.get("serverId"))).id();
+        var source = input.get("source") == null ? current.source()
+                : ApplicationSource.from("input.source", (Map<String, Object>) input.get("source"), keyOfTeam(viewer));
+        var changed = current.with(name, serverId, source, SettingsInput.apply(current.settings(), input));
+        UniqueViolation.orConflict(() -> {
+            rows.save(changed);
+            return null;
+        }, taken(name));
+        publish(ApplicationChanged.Kind.UPDATED, changed);
+        return load(viewer, id);
+    }
+
+    /** Hides the application at once and queues the job that removes its containers and then its rows. */
+    @InTeam
+    public UUID delete(Viewer viewer, UUID id) {
+        var application = load(viewer, id);
+        rows.markDeleted(viewer.teamId(), id);
+        jobs.enqueue(ApplicationTeardown.TASK, JobQueue.instance(viewer.teamId(), id), Instant.now());
+        publish(ApplicationChanged.Kind.DELETED, application);
+        return id;
+    }
+
+    /** Sets the status an application shows (by deployments and start/stop); in the caller's transaction. */
+    public void status(Viewer viewer, UUID id, Application.Status status) {
+        rows.status(viewer.teamId(), id, status);
+    }
+
+    private BiFunction<String, Object, UUID> keyOfTeam(Viewer viewer) {
+        return (field, value) -> {
+            var keyId = dev.berth.api.Arguments.id(field, value);
+            if (!servers.keysByIds(viewer, List.of(keyId)).containsKey(keyId)) throw new NotFoundException("PrivateKey", keyId);
+            return keyId;
+        };
+    }
+
+    private void publish(ApplicationChanged.Kind kind, Application application) {
+        changes.publishEvent(new ApplicationChanged(kind, application.teamId(), application.projectId(), application.id(), Instant.now()));
+    }
+
+    private static String taken(String name) {
+        return "An application named '" + name + "' already exists in this environment.";
+    }
+}

@@ -1,0 +1,38 @@
+package dev.berth.application;
+
+import io.micronaut.core.annotation.Nullable;
+import java.util.List;
+import java.util.Map;
+
+/** How an application's container is configured: everything but its source, name and place. Stored as JSON. */
+public record ApplicationSettings(List<Port> ports, @Nullable List<String> command, @Nullable HealthCheck healthCheck,
+                                  RestartPolicy restartPolicy, @Nullable Double cpuLimit, @Nullable Integer memoryLimitMiB,
+                                  Map<String, String> labels, List<Volume> volumes) {
+    public ApplicationSettings {
+        ports = List.copyOf(ports);
+        command = command == null ? null : List.copyOf(command);
+        labels = Map.copyOf(labels);
+        volumes = List.copyOf(volumes);
+    }
+
+    public enum RestartPolicy { NO, ALWAYS, UNLESS_STOPPED, ON_FAILURE }
+
+    /** A container port, optionally published on a fixed port of the server. */
+    public record Port(int containerPort, @Nullable Integer hostPort) {}
+
+    /** An HTTP check Berth makes itself; times in seconds. */
+    public record HealthCheck(String path, int port, int expectedStatus, int intervalSeconds, int timeoutSeconds,
+                              int retries, int startPeriodSeconds) {}
+
+    /** A named volume and where it is mounted. */
+    public record Volume(String name, String mountPath) {}
+
+    /** True when a host port is fixed: two containers of the application cannot run side by side. */
+    public boolean fixedHostPort() {
+        return ports.stream().anyMatch(p -> p.hostPort() != null);
+    }
+
+    static ApplicationSettings defaults() {
+        return new ApplicationSettings(List.of(), null, null, RestartPolicy.UNLESS_STOPPED, null, null, Map.of(), List.of());
+    }
+}

@@ -1,0 +1,44 @@
+package dev.berth.application;
+
+import com.fasterxml.jackson.annotation.JsonSubTypes;
+import com.fasterxml.jackson.annotation.JsonTypeInfo;
+import dev.berth.errors.InvalidInputException;
+import io.micronaut.core.annotation.Nullable;
+import java.util.Map;
+import java.util.UUID;
+import java.util.function.BiFunction;
+
+/** Where an application's image comes from. Stored as JSON with a {@code type} of {@code image} or {@code git}. */
+@JsonTypeInfo(use = JsonTypeInfo.Id.NAME, property = "type")
+@JsonSubTypes({@JsonSubTypes.Type(value = ApplicationSource.Image.class, name = "image"),
+        @JsonSubTypes.Type(value = ApplicationSource.Git.class, name = "git")})
+public sealed interface ApplicationSource {
+
+    /** A ready-made image (validated when parsed; stored as the text the user gave). */
+    record Image(String image) implements ApplicationSource {
+        public ImageRef ref() {
+            return ImageRef.parse("source.image.image", image);
+        }
+    }
+
+    /** A repository with a Dockerfile; {@code deployKeyId} is a private key of the same team, or null. */
+    record Git(String repository, String ref, String dockerfile, String context, @Nullable UUID deployKeyId) implements ApplicationSource {}
+
+    /**
+     * Reads {@code input.source}: exactly one of {@code image} and {@code git}. {@code keyOfTeam} checks a deploy
+     * key id belongs to the caller's team (NOT_FOUND otherwise) and returns it.
+     */
+    @SuppressWarnings("unchecked")
+    static ApplicationSource from(String field, Map<String, Object> input, BiFunction<String, Object, UUID> keyOfTeam) {
+        var image = (Map<String, Object>) input.get("image");
+        var git = (Map<String, Object>) input.get("git");
+        if ((image == null) == (git == null)) throw new InvalidInputException(field, "give exactly one of image and git");
+        if (image != null) return new Image(ImageRef.parse(field + ".image.image", image.get("image")).text());
+        var key = git.get("deployKeyId") == null ? null : keyOfTeam.apply(field + ".git.deployKeyId", git.get("deployKeyId"));
+        return new Git(GitUrl.parse(field + ".git.repository", git.get("repository")).value(),
+                GitRef.parse(field + ".git.ref", git.get("ref")).value(),
+                RelativePath.parse(field + ".git.dockerfile", git.get("dockerfile"), "Dockerfile").value(),
+                RelativePath.parse(field + ".git.context", git.get("context"), ".").value(),
+                key);
+    }
+}

@@ -1,0 +1,57 @@
+package dev.berth.application;
+
+import com.github.kagkarlsson.scheduler.task.Task;
+import com.github.kagkarlsson.scheduler.task.helper.Tasks;
+import dev.berth.api.Viewer;
+import dev.berth.jobs.Job;
+import dev.berth.jobs.JobQueue;
+import dev.berth.server.ServerCommands;
+import dev.berth.storage.TeamTransactions;
+import jakarta.inject.Singleton;
+import java.time.Duration;
+import java.util.Map;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * After deleteApplication: stops and removes every container labelled {@code berth.app=<id>} on its server, then
+ * removes its rows. A server that cannot be reached fails the job, which the engine retries later.
+ */
+@Singleton
+final class ApplicationTeardown implements Job {
+    static final String TASK = "application-teardown";
+    private static final Logger LOG = LoggerFactory.getLogger(ApplicationTeardown.class);
+
+    private final ApplicationRows rows;
+    private final VariableRows variables;
+    private final ServerCommands servers;
+    private final TeamTransactions transactions;
+
+    ApplicationTeardown(ApplicationRows rows, VariableRows variables, ServerCommands servers, TeamTransactions transactions) {
+        this.rows = rows;
+        this.variables = variables;
+        this.servers = servers;
+        this.transactions = transactions;
+    }
+
+    @Override
+    public Task<?> task() {
+        return Tasks.oneTime(TASK, Void.class).execute((instance, context) -> {
+            var system = Viewer.system(JobQueue.team(instance.getId()), TASK);
+            var applicationId = JobQueue.subject(instance.getId());
+            var application = transactions.read(system, () -> rows.anyById(system.teamId(), applicationId));
+            if (application.isEmpty()) return;
+            var containers = servers.containers(system, application.get().serverId());
+            for (var container : containers.list(Map.of(Labels.APP, applicationId.toString()))) {
+                containers.stop(container.id(), Duration.ofSeconds(10));
+                containers.remove(container.id());
+            }
+            transactions.write(system, () -> {
+                variables.removeScope(system.teamId(), applicationId);
+                rows.delete(system.teamId(), applicationId);
+                return null;
+            });
+            LOG.info("event=application-removed application={}", applicationId);
+        });
+    }
+}

@@ -1,0 +1,52 @@
+package dev.berth.execution;
+
+import io.micronaut.core.annotation.Nullable;
+import java.io.Closeable;
+import java.time.Duration;
+import java.util.List;
+import java.util.Map;
+
+/**
+ * The one narrow seam for Docker work on one server: typed specs in, output lines and states out. The docker-java
+ * adapter ({@link DockerContainers}) is the real one; unit tests of planners and executors use a recording fake.
+ */
+public interface Containers {
+    /** Receives output lines (pull progress, build output, container logs) as they come. */
+    interface Lines {
+        void line(String stream, String text);
+    }
+
+    /** Credentials for a private registry, passed to the Engine API (never {@code docker login} on the server). */
+    record RegistryAuth(String server, String username, dev.berth.secrets.Secret password) {}
+
+    /** A container Berth created, as the daemon sees it. */
+    record Container(String id, String name, Map<String, String> labels, boolean running, @Nullable String image) {}
+
+    boolean imagePresent(String reference);
+
+    /** Pulls an image, reporting progress; {@code auth} may be null. */
+    void pull(String reference, @Nullable RegistryAuth auth, Lines out);
+
+    /** Creates the container and returns its id. */
+    String create(ContainerSpec spec);
+
+    void start(String id);
+
+    /** Stops (SIGTERM, then SIGKILL after {@code grace}); a stopped or missing container is fine. */
+    void stop(String id, Duration grace);
+
+    /** Removes the container (forced); a missing one is fine. */
+    void remove(String id);
+
+    /** Every container, running or not, carrying all of these labels. */
+    List<Container> list(Map<String, String> labels);
+
+    /** Whether the container is running now; false when it is gone. */
+    boolean running(String id);
+
+    /** The last lines a container printed (stdout and stderr), at most {@code tail}. */
+    void logs(String id, int tail, Lines out);
+
+    /** Follows a container's output until the returned handle is closed or the container ends. */
+    Closeable follow(String id, int tail, Lines out);
+}

@@ -1,0 +1,184 @@
+package dev.berth.execution;
+
+import com.github.dockerjava.api.DockerClient;
+import com.github.dockerjava.api.async.ResultCallback;
+import com.github.dockerjava.api.exception.NotFoundException;
+import com.github.dockerjava.api.exception.NotModifiedException;
+import com.github.dockerjava.api.model.AuthConfig;
+import com.github.dockerjava.api.model.Bind;
+import com.github.dockerjava.api.model.ExposedPort;
+import com.github.dockerjava.api.model.Frame;
+import com.github.dockerjava.api.model.HostConfig;
+import com.github.dockerjava.api.model.Ports;
+import com.github.dockerjava.api.model.PullResponseItem;
+import com.github.dockerjava.api.model.RestartPolicy;
+import com.github.dockerjava.api.model.Volume;
+import io.micronaut.core.annotation.Nullable;
+import java.io.Closeable;
+import java.nio.charset.StandardCharsets;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.TimeUnit;
+
+/** {@link Containers} over docker-java's typed API, for one server's daemon (local socket or SSH bridge). */
+public final class DockerContainers implements Containers {
+    private final DockerClient docker;
+
+    public DockerContainers(DockerClient docker) {
+        this.docker = docker;
+    }
+
+    @Override
+    public boolean imagePresent(String reference) {
+        try {
+            docker.inspectImageCmd(reference).exec();
+            return true;
+        } catch (NotFoundException e) {
+            return false;
+        }
+    }
+
+    @Override
+    public void pull(String reference, @Nullable RegistryAuth auth, Lines out) {
+        var command = docker.pullImageCmd(reference);
+        if (auth != null) {
+            command = command.withAuthConfig(new AuthConfig().withRegistryAddress(auth.server())
+                    .withUsername(auth.username()).withPassword(auth.password().value()));
+        }
+        try {
+            command.exec(new ResultCallback.Adapter<PullResponseItem>() {
+                @Override
+                public void onNext(PullResponseItem item) {
+                    if (item.getStatus() != null && item.getProgressDetail() == null) {
+                        out.line("stdout", (item.getId() == null ? "" : item.getId() + ": ") + item.getStatus());
+                    }
+                }
+            }).awaitCompletion(30, TimeUnit.MINUTES);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            throw new IllegalStateException("interrupted while pulling", e);
+        }
+    }
+
+    @Override
+    public String create(ContainerSpec spec) {
+        var env = new ArrayList<String>();
+        spec.env().forEach((key, value) -> env.add(key + "=" + value.value()));
+        var exposed = new ArrayList<ExposedPort>();
+        var bindings = new Ports();
+        for (var port : spec.ports()) {
+            var exposedPort = ExposedPort.tcp(port.containerPort());
+            exposed.add(exposedPort);
+            if (port.hostPort() != null) bindings.bind(exposedPort, Ports.Binding.bindPort(port.hostPort()));
+        }
+        var host = HostConfig.newHostConfig()
+                .withNetworkMode(spec.network())
+                .withRestartPolicy(restart(spec.restartPolicy()))
+                .withBinds(spec.volumes().stream().map(m -> new Bind(m.volume(), new Volume(m.path()))).toList());
+        if (!"host".equals(spec.network())) host.withPortBindings(bindings);
+        if (spec.cpuLimit() != null) host.withNanoCPUs((long) (spec.cpuLimit() * 1_000_000_000L));
+        if (spec.memoryLimitMiB() != null) host.withMemory(spec.memoryLimitMiB() * 1024L * 1024L);
+        var create = docker.createContainerCmd(spec.image())
+                .withName(spec.name())
+                .withLabels(spec.labels())
+                .withEnv(env)
+                .withExposedPorts(exposed)
+                .withHostConfig(host);
+        if (spec.command() != null) create.withCmd(spec.command());
+        return create.exec().getId();
+    }
+
+    private static RestartPolicy restart(String policy) {
+        return switch (policy) {
+            case "ALWAYS" -> RestartPolicy.alwaysRestart();
+            case "ON_FAILURE" -> RestartPolicy.onFailureRestart(5);
+            case "NO" -> RestartPolicy.noRestart();
+            default -> RestartPolicy.unlessStoppedRestart();
+        };
+    }
+
+    @Override
+    public void start(String id) {
+        docker.startContainerCmd(id).exec();
+    }
+
+    @Override
+    public void stop(String id, Duration grace) {
+        try {
+            docker.stopContainerCmd(id).withTimeout((int) grace.toSeconds()).exec();
+        } catch (NotFoundException | NotModifiedException gone) {
+            // already stopped or removed
+        }
+    }
+
+    @Override
+    public void remove(String id) {
+        try {
+            docker.removeContainerCmd(id).withForce(true).exec();
+        } catch (NotFoundException gone) {
+            // already removed
+        }
+    }
+
+    @Override
+    public List<Container> list(Map<String, String> labels) {
+        return docker.listContainersCmd().withShowAll(true).withLabelFilter(labels).exec().stream()
+                .map(c -> new Container(c.getId(), c.getNames() == null || c.getNames().length == 0 ? c.getId() : c.getNames()[0].replaceFirst("^/", ""),
+                        c.getLabels() == null ? Map.of() : c.getLabels(), "running".equals(c.getState()), c.getImage()))
+                .toList();
+    }
+
+    @Override
+    public boolean running(String id) {
+        try {
+            return Boolean.TRUE.equals(docker.inspectContainerCmd(id).exec().getState().getRunning());
+        } catch (NotFoundException gone) {
+            return false;
+        }
+    }
+
+    @Override
+    public void logs(String id, int tail, Lines out) {
+        try {
+            docker.logContainerCmd(id).withStdOut(true).withStdErr(true).withTail(tail).exec(frames(out)).awaitCompletion(30, TimeUnit.SECONDS);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+        } catch (NotFoundException gone) {
+            // nothing to show
+        }
+    }
+
+    @Override
+    public Closeable follow(String id, int tail, Lines out) {
+        return docker.logContainerCmd(id).withStdOut(true).withStdErr(true).withFollowStream(true).withTail(tail).exec(frames(out));
+    }
+
+    /** Splits frames into lines per stream; a partial line waits for its end. */
+    private static ResultCallback.Adapter<Frame> frames(Lines out) {
+        return new ResultCallback.Adapter<>() {
+            private final Map<String, StringBuilder> partial = new java.util.HashMap<>();
+
+            @Override
+            public void onNext(Frame frame) {
+                var stream = frame.getStreamType() == com.github.dockerjava.api.model.StreamType.STDERR ? "stderr" : "stdout";
+                var buffer = partial.computeIfAbsent(stream, s -> new StringBuilder());
+                buffer.append(new String(frame.getPayload(), StandardCharsets.UTF_8));
+                int newline;
+                while ((newline = buffer.indexOf("\n")) >= 0) {
+                    out.line(stream, buffer.substring(0, newline));
+                    buffer.delete(0, newline + 1);
+                }
+            }
+
+            @Override
+            public void onComplete() {
+                partial.forEach((stream, rest) -> {
+                    if (!rest.isEmpty()) out.line(stream, rest.toString());
+                });
+                super.onComplete();
+            }
+        };
+    }
+}

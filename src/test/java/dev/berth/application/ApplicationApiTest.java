@@ -1,0 +1,143 @@
+package dev.berth.application;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import dev.berth.testing.BerthTestBase;
+import io.micronaut.test.extensions.junit5.annotation.MicronautTest;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import org.junit.jupiter.api.Test;
+
+/** Applications and their variables through GraphQL: validation at the edge, precedence, write-only secrets. */
+@MicronautTest(transactional = false)
+class ApplicationApiTest extends BerthTestBase {
+    static final String CREATE = """
+            mutation($i: CreateApplicationInput!) { createApplication(input: $i) { application {
+              id name status restartPolicy ports { containerPort hostPort } healthCheck { path port retries }
+              labels volumes { name mountPath } command
+              source { __typename ... on ImageSource { image } ... on GitSource { repository ref dockerfile context } } } } }""";
+
+    private String environmentId;
+    private String serverId;
+
+    private void world() {
+        if (environmentId != null) return;
+        environmentId = http().data("mutation($n: String!) { createProject(input: {name: $n}) { project { environments { id } } } }",
+                Map.of("n", uniqueName("apps"))).path("createProject").path("project").path("environments").get(0).path("id").asText();
+        var key = http().data("mutation($n: String!) { generatePrivateKey(input: {name: $n}) { privateKey { id } } }", Map.of("n", uniqueName("k")))
+                .path("generatePrivateKey").path("privateKey").path("id").asText();
+        serverId = http().data("mutation($k: ID!, $n: String!) { createServer(input: {name: $n, host: \"127.0.0.1\", privateKeyId: $k}) { server { id } } }",
+                Map.of("k", key, "n", uniqueName("s"))).path("createServer").path("server").path("id").asText();
+    }
+
+    private Map<String, Object> input(String name, Map<String, Object> source) {
+        world();
+        var input = new LinkedHashMap<String, Object>();
+        input.put("environmentId", environmentId);
+        input.put("serverId", serverId);
+        input.put("name", name);
+        input.put("source", source);
+        return input;
+    }
+
+    @Test
+    void anImageApplicationIsCreatedChangedListedAndDeleted() {
+        var input = input(uniqueName("web"), Map.of("image", Map.of("image", "registry.example.test:5000/team/web:1.2")));
+        input.put("ports", List.of(Map.of("containerPort", 8080, "hostPort", 18080)));
+        input.put("healthCheck", Map.of("path", "/health", "port", 8080));
+        input.put("labels", Map.of("tier", "frontend"));
+        input.put("volumes", List.of(Map.of("name", "data", "mountPath", "/var/lib/data")));
+        input.put("command", List.of("serve", "--port", "8080"));
+        var app = http().data(CREATE, Map.of("i", input)).path("createApplication").path("application");
+        assertThat(app.path("status").asText()).isEqualTo("NOT_DEPLOYED");
+        assertThat(app.path("restartPolicy").asText()).isEqualTo("UNLESS_STOPPED");
+        assertThat(app.path("source").path("image").asText()).isEqualTo("registry.example.test:5000/team/web:1.2");
+        assertThat(app.path("healthCheck").path("retries").asInt()).isEqualTo(5);
+        assertThat(app.path("labels").path("tier").asText()).isEqualTo("frontend");
+        assertThat(app.path("command").toString()).isEqualTo("[\"serve\",\"--port\",\"8080\"]");
+        var id = app.path("id").asText();
+
+        var again = http().post(CREATE, Map.of("i", input));
+        assertThat(again.firstErrorCode()).isEqualTo("CONFLICT");
+
+        var updated = http().data("mutation($i: UpdateApplicationInput!) { updateApplication(input: $i) { application { healthCheck { path } cpuLimit ports { containerPort } } } }",
+                Map.of("i", Map.of("id", id, "removeHealthCheck", true, "cpuLimit", 0.5, "ports", List.of()))).path("updateApplication").path("application");
+        assertThat(updated.path("healthCheck").isNull()).isTrue();
+        assertThat(updated.path("cpuLimit").asDouble()).isEqualTo(0.5);
+        assertThat(updated.path("ports")).isEmpty();
+
+        var listed = http().data("query($e: ID!) { environment(id: $e) { applications(first: 10) { edges { node { id name } } } } }",
+                Map.of("e", environmentId)).path("environment").path("applications").path("edges");
+        assertThat(listed.toString()).contains(id);
+
+        http().data("mutation($id: ID!) { deleteApplication(input: {id: $id}) { deletedApplicationId } }", Map.of("id", id));
+        assertThat(http().post("query($id: ID!) { application(id: $id) { id } }", Map.of("id", id)).firstErrorCode()).isEqualTo("NOT_FOUND");
+        // the name is free again at once
+        assertThat(http().post(CREATE, Map.of("i", input)).firstErrorCode()).isNull();
+    }
+
+    @Test
+    void aGitApplicationKeepsItsDefaultsAndHostileSourcesAreRefusedWithTheirField() {
+        var app = http().data(CREATE, Map.of("i", input(uniqueName("git"), Map.of("git", Map.of("repository", "https://git.example.test/acme/app.git")))))
+                .path("createApplication").path("application").path("source");
+        assertThat(app.path("__typename").asText()).isEqualTo("GitSource");
+        assertThat(app.path("ref").asText()).isEqualTo("main");
+        assertThat(app.path("dockerfile").asText()).isEqualTo("Dockerfile");
+        assertThat(app.path("context").asText()).isEqualTo(".");
+
+        var refused = Map.<Map<String, Object>, String>of(
+                Map.of("git", Map.of("repository", "ext::sh -c touch% /tmp/pwned")), "input.source.git.repository",
+                Map.of("git", Map.of("repository", "file:///etc")), "input.source.git.repository",
+                Map.of("git", Map.of("repository", "/srv/repo.git")), "input.source.git.repository",
+                Map.of("git", Map.of("repository", "--upload-pack=touch /tmp/x")), "input.source.git.repository",
+                Map.of("git", Map.of("repository", "https://h.test/a b")), "input.source.git.repository",
+                Map.of("git", Map.of("repository", "https://h.test/a.git", "ref", "-x")), "input.source.git.ref",
+                Map.of("git", Map.of("repository", "https://h.test/a.git", "ref", "a..b")), "input.source.git.ref",
+                Map.of("git", Map.of("repository", "https://h.test/a.git", "dockerfile", "../Dockerfile")), "input.source.git.dockerfile",
+                Map.of("image", Map.of("image", "team/UPPER")), "input.source.image.image",
+                Map.of("image", Map.of("image", "web:bad tag")), "input.source.image.image");
+        refused.forEach((source, field) -> {
+            var result = http().post(CREATE, Map.of("i", input(uniqueName("bad"), source)));
+            assertThat(result.firstErrorCode()).as(source.toString()).isEqualTo("BAD_USER_INPUT");
+            assertThat(result.json().path("errors").get(0).path("extensions").path("field").asText()).as(source.toString()).isEqualTo(field);
+        });
+        var both = http().post(CREATE, Map.of("i", input(uniqueName("both"), Map.of("image", Map.of("image", "a"), "git", Map.of("repository", "https://h.test/a.git")))));
+        assertThat(both.firstErrorCode()).isEqualTo("BAD_USER_INPUT");
+    }
+
+    @Test
+    void variablesFollowPrecedenceAndSecretsAreWriteOnly() {
+        var id = http().data(CREATE, Map.of("i", input(uniqueName("env"), Map.of("image", Map.of("image", "busybox")))))
+                .path("createApplication").path("application").path("id").asText();
+        var set = "mutation($i: SetEnvironmentVariablesInput!) { setEnvironmentVariables(input: $i) { variables { key value secret buildTime } } }";
+        http().data(set, Map.of("i", Map.of("scope", Map.of("team", true), "variables", List.of(
+                Map.of("key", "LEVEL", "value", "team"), Map.of("key", "TEAM_ONLY", "value", "t")))));
+        http().data(set, Map.of("i", Map.of("scope", Map.of("environmentId", environmentId), "variables", List.of(Map.of("key", "LEVEL", "value", "environment")))));
+        var own = http().data(set, Map.of("i", Map.of("scope", Map.of("applicationId", id), "variables", List.of(
+                Map.of("key", "TOKEN", "value", "s3cr3t-$(id)", "secret", true, "buildTime", true),
+                Map.of("key", "LEVEL", "value", "application"))))).path("setEnvironmentVariables").path("variables");
+        assertThat(own.toString()).doesNotContain("s3cr3t");
+        var effective = http().data("query($id: ID!) { application(id: $id) { effectiveEnvironment { key value secret scope } environmentVariables { key value } } }",
+                Map.of("id", id)).path("application");
+        assertThat(effective.toString()).doesNotContain("s3cr3t");
+        var byKey = new java.util.HashMap<String, com.fasterxml.jackson.databind.JsonNode>();
+        effective.path("effectiveEnvironment").forEach(v -> byKey.put(v.path("key").asText(), v));
+        assertThat(byKey.get("LEVEL").path("value").asText()).isEqualTo("application");
+        assertThat(byKey.get("LEVEL").path("scope").asText()).isEqualTo("APPLICATION");
+        assertThat(byKey.get("TEAM_ONLY").path("scope").asText()).isEqualTo("TEAM");
+        assertThat(byKey.get("TOKEN").path("secret").asBoolean()).isTrue();
+        assertThat(byKey.get("TOKEN").path("value").isNull()).isTrue();
+
+        // a secret given again without a value keeps its value; a plain one must have one
+        http().data(set, Map.of("i", Map.of("scope", Map.of("applicationId", id), "variables", List.of(Map.of("key", "TOKEN", "secret", true)))));
+        var kept = http().data("query($id: ID!) { environmentVariables(scope: {applicationId: $id}) { key secret } }", Map.of("id", id)).path("environmentVariables");
+        assertThat(kept.toString()).contains("TOKEN");
+        var missing = http().post(set, Map.of("i", Map.of("scope", Map.of("applicationId", id), "variables", List.of(Map.of("key", "PLAIN")))));
+        assertThat(missing.firstErrorCode()).isEqualTo("BAD_USER_INPUT");
+        var badKey = http().post(set, Map.of("i", Map.of("scope", Map.of("applicationId", id), "variables", List.of(Map.of("key", "1BAD", "value", "x")))));
+        assertThat(badKey.json().path("errors").get(0).path("extensions").path("field").asText()).isEqualTo("input.variables[0].key");
+        var twoScopes = http().post(set, Map.of("i", Map.of("scope", Map.of("team", true, "applicationId", id), "variables", List.of())));
+        assertThat(twoScopes.firstErrorCode()).isEqualTo("BAD_USER_INPUT");
+    }
+}
