@@ -41,6 +41,9 @@ public interface Containers {
     /** Every container, running or not, carrying all of these labels. */
     List<Container> list(Map<String, String> labels);
 
+    /** The container's address as its server sees it: its IP on its network, or 127.0.0.1 on the host network. */
+    String address(String id);
+
     /** Whether the container is running now; false when it is gone. */
     boolean running(String id);
 

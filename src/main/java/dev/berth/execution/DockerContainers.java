@@ -131,6 +131,17 @@ public final class DockerContainers implements Containers {
     }
 
     @Override
+    public String address(String id) {
+        var networks = docker.inspectContainerCmd(id).exec().getNetworkSettings().getNetworks();
+        if (networks != null) {
+            for (var network : networks.values()) {
+                if (network.getIpAddress() != null && !network.getIpAddress().isEmpty()) return network.getIpAddress();
+            }
+        }
+        return "127.0.0.1";
+    }
+
+    @Override
     public boolean running(String id) {
         try {
             return Boolean.TRUE.equals(docker.inspectContainerCmd(id).exec().getState().getRunning());

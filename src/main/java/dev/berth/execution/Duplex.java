@@ -5,8 +5,8 @@ import java.io.InputStream;
 import java.io.OutputStream;
 
 /** A two-way byte stream to the remote Docker socket: a stream-local channel or a dial-stdio command. */
-interface Duplex extends Closeable {
-    InputStream in();
+public interface Duplex extends Closeable {
+    InputStream in() throws java.io.IOException;
 
-    OutputStream out();
+    OutputStream out() throws java.io.IOException;
 }

@@ -177,6 +177,34 @@ public final class SshjRemoteShell implements RemoteShell {
     }
 
     /**
+     * A TCP connection made by the server itself (an SSH {@code direct-tcpip} channel) to {@code host:port} as the
+     * server sees it: how Berth checks a container's health without the image needing curl and without the port
+     * being published. Public for the health check only.
+     */
+    public Duplex openTcp(ServerRef server, String host, int port) throws IOException {
+        var connection = connection(server);
+        var release = connection.acquire();
+        net.schmizz.sshj.connection.channel.direct.DirectConnection channel;
+        try {
+            channel = connection.client.newDirectConnection(host, port);
+        } catch (IOException | RuntimeException e) {
+            release.run();
+            throw e;
+        }
+        return new Duplex() {
+            public InputStream in() { return channel.getInputStream(); }
+            public java.io.OutputStream out() { return channel.getOutputStream(); }
+            public void close() throws IOException {
+                try {
+                    channel.close();
+                } finally {
+                    release.run();
+                }
+            }
+        };
+    }
+
+    /**
      * The fallback where the server's sshd refuses stream-local forwarding: the Docker CLI on the server
      * relays its stdin and stdout to the socket ({@code docker -H unix://<socket> system dial-stdio}).
      */

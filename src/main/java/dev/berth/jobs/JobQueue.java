@@ -55,6 +55,21 @@ public class JobQueue {
         wakeUps.publishEvent(new JobQueued(task));
     }
 
+    /** True while a job of {@code task} for {@code instance} is queued or running. */
+    public boolean exists(String task, String instance) {
+        return jdbc.prepareStatement("SELECT 1 FROM scheduled_tasks WHERE task_name = ? AND task_instance = ?", statement -> {
+            try {
+                statement.setString(1, task);
+                statement.setString(2, instance);
+                try (var rows = statement.executeQuery()) {
+                    return rows.next();
+                }
+            } catch (SQLException e) {
+                throw new IllegalStateException("could not read the job queue", e);
+            }
+        });
+    }
+
     /** Removes a queued job that has not started (a cancelled deployment); false when none was waiting. */
     public boolean dequeue(String task, String instance) {
         return jdbc.prepareStatement("DELETE FROM scheduled_tasks WHERE task_name = ? AND task_instance = ? AND NOT picked", statement -> {

@@ -25,11 +25,13 @@ public class ServerCommands {
     private final RemoteShell shell;
     private final TeamTransactions transactions;
     private final dev.berth.execution.DockerEngines docker;
+    private final dev.berth.execution.SshjRemoteShell tcp;
 
     ServerCommands(ServerService servers, ServerRepository serverRows, PrivateKeyRepository keys, SecretBox box,
                    RemoteShell shell, TeamTransactions transactions,
-                   dev.berth.execution.DockerEngines docker) {
+                   dev.berth.execution.DockerEngines docker, dev.berth.execution.SshjRemoteShell tcp) {
         this.docker = docker;
+        this.tcp = tcp;
         this.servers = servers;
         this.serverRows = serverRows;
         this.keys = keys;
@@ -52,6 +54,24 @@ public class ServerCommands {
             ref = ref.pinnedTo(pin(viewer, serverId, shell.presentedHostKey(serverId).orElseThrow()).hostKeyFingerprint());
         }
         return docker.remote(ref, socket);
+    }
+
+    /**
+     * A TCP connection to {@code host:port} made from the server (the Berth host itself for a local server, else
+     * an SSH direct-tcpip channel): the health check's way to a container.
+     */
+    public dev.berth.execution.Duplex connectTcp(Viewer viewer, UUID serverId, String host, int port) throws java.io.IOException {
+        var target = target(viewer, serverId);
+        if (target.server().local()) {
+            var socket = new java.net.Socket();
+            socket.connect(new java.net.InetSocketAddress(host, port), 3000);
+            return new dev.berth.execution.Duplex() {
+                public java.io.InputStream in() throws java.io.IOException { return socket.getInputStream(); }
+                public java.io.OutputStream out() throws java.io.IOException { return socket.getOutputStream(); }
+                public void close() throws java.io.IOException { socket.close(); }
+            };
+        }
+        return tcp.openTcp(target.ref(), host, port);
     }
 
     /** The container seam for the server's Docker daemon. */

@@ -1,0 +1,185 @@
+package dev.berth.deployment;
+
+import com.fasterxml.jackson.databind.ObjectMapper;
+import com.github.kagkarlsson.scheduler.task.CompletionHandler;
+import com.github.kagkarlsson.scheduler.task.DeadExecutionHandler;
+import com.github.kagkarlsson.scheduler.task.Task;
+import com.github.kagkarlsson.scheduler.task.helper.Tasks;
+import dev.berth.api.Viewer;
+import dev.berth.application.Application;
+import dev.berth.application.ApplicationService;
+import dev.berth.events.EventBus;
+import dev.berth.events.RedisKeys;
+import dev.berth.jobs.Job;
+import dev.berth.jobs.JobQueue;
+import dev.berth.secrets.SecretBox;
+import dev.berth.server.ServerCommands;
+import dev.berth.storage.TeamTransactions;
+import io.micronaut.context.event.ApplicationEventPublisher;
+import jakarta.inject.Singleton;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.UUID;
+import java.util.concurrent.atomic.AtomicBoolean;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * Runs one deployment on the job engine. The job of a node that died is revived on another node after the missed
+ * heartbeats; the revived run cleans up what the dead one made and starts over, and after
+ * {@code berth.deployments.max-attempts} the deployment ends FAILED: none stays unfinished. When the deployment
+ * ends, the application's next queued deployment gets its job, in the same transaction.
+ */
+@Singleton
+final class DeployJob implements Job {
+    static final String TASK = "deploy";
+    private static final Logger LOG = LoggerFactory.getLogger(DeployJob.class);
+
+    private final DeploymentRows rows;
+    private final TeamTransactions transactions;
+    private final ServerCommands servers;
+    private final ApplicationService applications;
+    private final EventBus bus;
+    private final ApplicationEventPublisher<DeploymentChanged> changes;
+    private final JobQueue queue;
+    private final SecretBox box;
+    private final ObjectMapper json;
+    private final DeploymentsProperties properties;
+
+    DeployJob(DeploymentRows rows, TeamTransactions transactions, ServerCommands servers, ApplicationService applications, EventBus bus,
+              ApplicationEventPublisher<DeploymentChanged> changes, JobQueue queue, SecretBox box, ObjectMapper json,
+              DeploymentsProperties properties) {
+        this.rows = rows;
+        this.transactions = transactions;
+        this.servers = servers;
+        this.applications = applications;
+        this.bus = bus;
+        this.changes = changes;
+        this.queue = queue;
+        this.box = box;
+        this.json = json;
+        this.properties = properties;
+    }
+
+    static String cancelChannel(UUID teamId, UUID deploymentId) {
+        return RedisKeys.tenant(teamId, "deployment-cancel", deploymentId);
+    }
+
+    @Override
+    public Task<?> task() {
+        return Tasks.custom(TASK, Void.class)
+                .onDeadExecution(new DeadExecutionHandler.ReviveDeadExecution<>())
+                .execute((instance, context) -> {
+                    var system = Viewer.system(JobQueue.team(instance.getId()), "deploy");
+                    var id = JobQueue.subject(instance.getId());
+                    return run(system, id) ? new CompletionHandler.OnCompleteRemove<>()
+                            : (complete, operations) -> operations.reschedule(complete, Instant.now().plusSeconds(2));
+                });
+    }
+
+    /** Runs the deployment; false when the server is busy and it should be tried again shortly. */
+    boolean run(Viewer system, UUID id) {
+        var deployment = transactions.read(system, () -> rows.byId(system.teamId(), id)).orElse(null);
+        if (deployment == null || deployment.status().terminal()) return true;
+        if (transactions.read(system, () -> rows.runningOn(system.teamId(), deployment.serverId(), id)) >= properties.perServer()) return false;
+        int attempt = deployment.attempts() + 1;
+        transactions.write(system, () -> {
+            rows.started(system.teamId(), id, attempt);
+            return null;
+        });
+        var environment = environment(system, id);
+        var mask = new LogMask(environment.secretValues());
+        long lastSeq = transactions.read(system, () -> rows.lastSeq(system.teamId(), id));
+        var cancelled = new AtomicBoolean(deployment.cancelRequested());
+        var cancelWatch = bus.subscribe(cancelChannel(system.teamId(), id), String.class).subscribe(any -> cancelled.set(true), error -> { });
+        var timer = java.util.concurrent.Executors.newSingleThreadScheduledExecutor(Thread.ofVirtual().factory());
+        try (var log = new DeploymentLogWriter(system, id, lastSeq, rows, transactions, bus, mask, properties.maxLogLines())) {
+            timer.scheduleAtFixedRate(log::flush, DeploymentLogWriter.FLUSH_MILLIS, DeploymentLogWriter.FLUSH_MILLIS, java.util.concurrent.TimeUnit.MILLISECONDS);
+            Deployer.Outcome outcome;
+            if (attempt > properties.maxAttempts()) {
+                outcome = new Deployer.Outcome(Deployment.Status.FAILED, "the node running it stopped " + (attempt - 1) + " times");
+            } else {
+                if (attempt > 1) log.step("taking over from a node that stopped (attempt " + attempt + ")");
+                outcome = execute(system, deployment, environment, log, cancelled);
+            }
+            timer.shutdownNow();
+            log.close();
+            finish(system, deployment, outcome, log.lastSeq());
+        } finally {
+            timer.shutdownNow();
+            cancelWatch.dispose();
+        }
+        return true;
+    }
+
+    private Deployer.Outcome execute(Viewer system, Deployment deployment, Snapshot.Environment environment, DeploymentLogWriter log,
+                                     AtomicBoolean cancelled) {
+        try {
+            var containers = servers.containers(system, deployment.serverId());
+            // a revived run first removes what the stopped node had made for this deployment
+            for (var own : containers.list(java.util.Map.of(dev.berth.application.Labels.DEPLOYMENT, deployment.id().toString()))) {
+                containers.remove(own.id());
+            }
+            var previous = Deployer.previous(containers, deployment.applicationId().toString(), deployment.id().toString());
+            var plan = DeploymentPlanner.plan(new DeploymentPlanner.Input(system.teamId(), deployment.applicationId(), deployment.id(),
+                    deployment.number(), deployment.snapshot(), environment, previous, properties.network()));
+            Deployer.Progress progress = new Deployer.Progress() {
+                public void status(Deployment.Status status) { move(system, deployment, status, null); }
+                public boolean cancelled() { return cancelled.get(); }
+                public void created(String image, String containerId) {
+                    transactions.write(system, () -> {
+                        rows.ran(system.teamId(), deployment.id(), image, containerId, deployment.snapshot().withImage(image));
+                        return null;
+                    });
+                }
+            };
+            return new Deployer(containers, (host, port) -> servers.connectTcp(system, deployment.serverId(), host, port), log, progress,
+                    duration -> Thread.sleep(duration.toMillis())).execute(plan);
+        } catch (dev.berth.execution.ServerUnreachableException e) {
+            log.step("the server cannot be reached: " + e.getMessage());
+            return new Deployer.Outcome(Deployment.Status.FAILED, "server unreachable");
+        }
+    }
+
+    private Snapshot.Environment environment(Viewer system, UUID id) {
+        var sealed = transactions.read(system, () -> rows.environmentSealed(system.teamId(), id));
+        try {
+            return json.readValue(box.open(sealed, "deployments:" + id).value(), Snapshot.Environment.class);
+        } catch (java.io.IOException e) {
+            throw new java.io.UncheckedIOException(e);
+        }
+    }
+
+    private void move(Viewer system, Deployment deployment, Deployment.Status status, String reason) {
+        transactions.write(system, () -> {
+            rows.status(system.teamId(), deployment.id(), status, reason);
+            changes.publishEvent(new DeploymentChanged(system.teamId(), deployment.projectId(), deployment.applicationId(), deployment.id(), status));
+            return null;
+        });
+    }
+
+    /** Ends the deployment, sets the application's status and hands the application's queue on: one transaction. */
+    private void finish(Viewer system, Deployment deployment, Deployer.Outcome outcome, long lastSeq) {
+        transactions.write(system, () -> {
+            rows.status(system.teamId(), deployment.id(), outcome.status(), outcome.reason());
+            changes.publishEvent(new DeploymentChanged(system.teamId(), deployment.projectId(), deployment.applicationId(), deployment.id(), outcome.status()));
+            var waiting = rows.active(system.teamId(), deployment.applicationId());
+            if (!waiting.isEmpty()) {
+                queue.enqueue(TASK, JobQueue.instance(system.teamId(), waiting.getFirst().id()), Instant.now());
+            } else {
+                applications.status(system, deployment.applicationId(), switch (outcome.status()) {
+                    case SUCCEEDED -> Application.Status.RUNNING;
+                    case FAILED -> previouslyServing(system, deployment) ? Application.Status.RUNNING : Application.Status.FAILED;
+                    default -> previouslyServing(system, deployment) ? Application.Status.RUNNING : Application.Status.NOT_DEPLOYED;
+                });
+            }
+            return null;
+        });
+        bus.publish(DeploymentLogs.channel(system.teamId(), deployment.id()), new LogBatch(deployment.id(), java.util.List.of(), lastSeq));
+        LOG.info("event=deployment-finished deployment={} status={}", deployment.id(), outcome.status());
+    }
+
+    private boolean previouslyServing(Viewer system, Deployment deployment) {
+        return rows.latestSucceeded(system.teamId(), deployment.applicationId()).isPresent();
+    }
+}

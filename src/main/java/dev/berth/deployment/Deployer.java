@@ -1,0 +1,194 @@
+package dev.berth.deployment;
+
+import dev.berth.application.Labels;
+import dev.berth.deployment.DeploymentPlan.AwaitHealthy;
+import dev.berth.deployment.DeploymentPlan.AwaitRunning;
+import dev.berth.deployment.DeploymentPlan.Build;
+import dev.berth.deployment.DeploymentPlan.Create;
+import dev.berth.deployment.DeploymentPlan.EnsureImage;
+import dev.berth.deployment.DeploymentPlan.Retire;
+import dev.berth.deployment.DeploymentPlan.Start;
+import dev.berth.deployment.DeploymentPlan.StopPrevious;
+import dev.berth.execution.Containers;
+import dev.berth.execution.Duplex;
+import io.micronaut.core.annotation.Nullable;
+import java.io.IOException;
+import java.time.Duration;
+import java.util.List;
+import java.util.Map;
+
+/**
+ * Runs a plan against one server's {@link Containers}: boring on purpose, every decision is in
+ * {@link DeploymentPlanner}. A failure or a cancel removes what this run created and, when the previous containers
+ * were stopped to free a fixed port, starts them again: the previous version keeps serving.
+ */
+final class Deployer {
+    /** What a run reports to, and asks, the job that drives it. */
+    interface Progress {
+        void status(Deployment.Status status);
+
+        boolean cancelled();
+
+        /** The container was created: remembered so a rollback can find its image. */
+        void created(String image, String containerId);
+    }
+
+    /** How the health check reaches a container: a TCP connection made from the server. */
+    interface Dialer {
+        Duplex dial(String host, int port) throws IOException;
+    }
+
+    /** How a run ended. */
+    record Outcome(Deployment.Status status, @Nullable String reason) {}
+
+    static final class Failure extends RuntimeException {
+        Failure(String reason) {
+            super(reason, null, false, false);
+        }
+    }
+
+    static final class Cancelled extends RuntimeException {
+        Cancelled() {
+            super("cancelled", null, false, false);
+        }
+    }
+
+    private final Containers containers;
+    private final Dialer dialer;
+    private final DeploymentLogWriter log;
+    private final Progress progress;
+    private final Sleeper sleeper;
+
+    /** Waiting, replaceable in unit tests. */
+    interface Sleeper {
+        void sleep(Duration duration) throws InterruptedException;
+    }
+
+    Deployer(Containers containers, Dialer dialer, DeploymentLogWriter log, Progress progress, Sleeper sleeper) {
+        this.containers = containers;
+        this.dialer = dialer;
+        this.log = log;
+        this.progress = progress;
+        this.sleeper = sleeper;
+    }
+
+    Outcome execute(DeploymentPlan plan) {
+        String created = null;
+        List<String> stopped = List.of();
+        try {
+            for (var step : plan.steps()) {
+                if (progress.cancelled()) throw new Cancelled();
+                log.step(step.describe());
+                switch (step) {
+                    case EnsureImage s -> {
+                        progress.status(Deployment.Status.PREPARING);
+                        if (containers.imagePresent(s.image())) log.step("the server has " + s.image());
+                        else containers.pull(s.image(), null, log);
+                    }
+                    case Build b -> {
+                        progress.status(Deployment.Status.BUILDING);
+                        throw new Failure("building from a git source is not available in this version of Berth; use an image source");
+                    }
+                    case StopPrevious s -> {
+                        s.containerIds().forEach(id -> containers.stop(id, Duration.ofSeconds(10)));
+                        stopped = s.containerIds();
+                    }
+                    case Create c -> {
+                        progress.status(Deployment.Status.STARTING);
+                        created = containers.create(c.spec());
+                        progress.created(c.spec().image(), created);
+                    }
+                    case Start s -> containers.start(created);
+                    case AwaitHealthy h -> {
+                        progress.status(Deployment.Status.HEALTH_CHECKING);
+                        awaitHealthy(created, h);
+                    }
+                    case AwaitRunning r -> {
+                        progress.status(Deployment.Status.HEALTH_CHECKING);
+                        sleeper.sleep(r.settle());
+                        if (!containers.running(created)) throw exited(created);
+                    }
+                    case Retire r -> r.containerIds().forEach(id -> {
+                        containers.stop(id, Duration.ofSeconds(10));
+                        containers.remove(id);
+                    });
+                }
+            }
+            log.step("deployment succeeded");
+            return new Outcome(Deployment.Status.SUCCEEDED, null);
+        } catch (Cancelled e) {
+            undo(created, stopped, "cancelled");
+            return new Outcome(Deployment.Status.CANCELLED, "cancelled");
+        } catch (Failure e) {
+            undo(created, stopped, e.getMessage());
+            return new Outcome(Deployment.Status.FAILED, e.getMessage());
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            undo(created, stopped, "interrupted");
+            return new Outcome(Deployment.Status.FAILED, "the node running the deployment stopped");
+        } catch (RuntimeException e) {
+            var reason = "unexpected " + e.getClass().getSimpleName() + " from the server";
+            undo(created, stopped, reason);
+            return new Outcome(Deployment.Status.FAILED, reason);
+        }
+    }
+
+    private void awaitHealthy(String container, DeploymentPlan.AwaitHealthy step) throws InterruptedException {
+        var check = step.check();
+        var address = containers.address(container);
+        long startedAt = System.nanoTime();
+        int failures = 0;
+        String last = "no answer";
+        while (true) {
+            if (progress.cancelled()) throw new Cancelled();
+            if (!containers.running(container)) throw exited(container);
+            int status = -1;
+            try (var connection = dialer.dial(address, check.port())) {
+                status = HttpCheck.get(connection, address, check.path());
+                last = status < 0 ? "not an HTTP answer" : "HTTP " + status;
+            } catch (IOException e) {
+                last = "no connection (" + e.getClass().getSimpleName() + ")";
+            }
+            if (status == check.expectedStatus()) {
+                log.step("healthy: GET " + check.path() + " answered " + status);
+                return;
+            }
+            boolean starting = System.nanoTime() - startedAt < Duration.ofSeconds(check.startPeriodSeconds()).toNanos();
+            if (!starting && ++failures >= check.retries()) {
+                throw new Failure("health check failed " + failures + " times: GET " + check.path() + " on port " + check.port() + ": " + last);
+            }
+            log.step("health check: " + last + (starting ? " (start period)" : " (" + failures + "/" + check.retries() + ")"));
+            sleeper.sleep(Duration.ofSeconds(check.intervalSeconds()));
+        }
+    }
+
+    private Failure exited(String container) {
+        log.step("the container stopped; its last output:");
+        containers.logs(container, 50, log);
+        return new Failure("the container exited during start-up");
+    }
+
+    /** Removes what this run made; restarts the previous containers if this run stopped them. */
+    private void undo(@Nullable String created, List<String> stopped, String why) {
+        try {
+            if (created != null) {
+                containers.stop(created, Duration.ofSeconds(5));
+                containers.remove(created);
+                log.step("removed the new container (" + why + ")");
+            }
+            for (var id : stopped) {
+                containers.start(id);
+                log.step("started the previous container again");
+            }
+        } catch (RuntimeException e) {
+            log.step("could not clean up: " + e.getClass().getSimpleName());
+        }
+    }
+
+    /** The application's containers other than this deployment's: what the new one replaces. */
+    static List<Containers.Container> previous(Containers containers, String applicationId, String deploymentId) {
+        return containers.list(Map.of(Labels.APP, applicationId)).stream()
+                .filter(c -> !deploymentId.equals(c.labels().get(Labels.DEPLOYMENT)))
+                .toList();
+    }
+}

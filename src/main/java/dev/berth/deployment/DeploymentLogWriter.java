@@ -1,0 +1,116 @@
+package dev.berth.deployment;
+
+import dev.berth.api.Viewer;
+import dev.berth.events.EventBus;
+import dev.berth.execution.Containers;
+import dev.berth.storage.TeamTransactions;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.UUID;
+
+/**
+ * Numbers, masks, caps and stores one deployment's lines in batches (at most every {@code FLUSH_MILLIS} or
+ * {@code BATCH} lines), and publishes each batch after it is stored. Thread-safe: build output and Berth's own
+ * messages may come from different threads.
+ */
+final class DeploymentLogWriter implements Containers.Lines, AutoCloseable {
+    static final int MAX_LINE = 8 * 1024;
+    static final int BATCH = 500;
+    static final long FLUSH_MILLIS = 100;
+
+    private final Viewer system;
+    private final UUID deploymentId;
+    private final DeploymentRows rows;
+    private final TeamTransactions transactions;
+    private final EventBus bus;
+    private final LogMask mask;
+    private final long maxLines;
+    private final List<LogLine> pending = new ArrayList<>();
+    private long seq;
+    private long dropped;
+    private long lastFlush = System.currentTimeMillis();
+
+    DeploymentLogWriter(Viewer system, UUID deploymentId, long lastSeq, DeploymentRows rows, TeamTransactions transactions,
+                        EventBus bus, LogMask mask, long maxLines) {
+        this.system = system;
+        this.deploymentId = deploymentId;
+        this.seq = lastSeq;
+        this.rows = rows;
+        this.transactions = transactions;
+        this.bus = bus;
+        this.mask = mask;
+        this.maxLines = maxLines;
+    }
+
+    /** Berth's own message. */
+    void step(String text) {
+        add("BERTH", text);
+    }
+
+    @Override
+    public void line(String stream, String text) {
+        add("stderr".equalsIgnoreCase(stream) ? "STDERR" : "STDOUT", text);
+    }
+
+    private void add(String stream, String raw) {
+        List<LogLine> batch = null;
+        synchronized (this) {
+            if (seq >= maxLines) {
+                dropped++;
+                return;
+            }
+            pending.add(new LogLine(++seq, Instant.now(), stream, clean(raw)));
+            if (pending.size() >= BATCH || System.currentTimeMillis() - lastFlush >= FLUSH_MILLIS) batch = take();
+        }
+        if (batch != null) store(batch);
+    }
+
+    /** Stores what is pending now (called by a timer too, so a quiet build's last lines do not wait). */
+    void flush() {
+        List<LogLine> batch;
+        synchronized (this) {
+            batch = take();
+        }
+        if (!batch.isEmpty()) store(batch);
+    }
+
+    private List<LogLine> take() {
+        var batch = List.copyOf(pending);
+        pending.clear();
+        lastFlush = System.currentTimeMillis();
+        return batch;
+    }
+
+    private void store(List<LogLine> batch) {
+        if (batch.isEmpty()) return;
+        transactions.write(system, () -> {
+            rows.appendLogs(system.teamId(), deploymentId, batch);
+            return null;
+        });
+        bus.publish(DeploymentLogs.channel(system.teamId(), deploymentId), new LogBatch(deploymentId, batch, null));
+    }
+
+    synchronized long lastSeq() {
+        return seq;
+    }
+
+    @Override
+    public void close() {
+        if (dropped > 0) {
+            synchronized (this) {
+                pending.add(new LogLine(++seq, Instant.now(), "BERTH", dropped + " more lines were not kept (at most " + maxLines + " per deployment)"));
+            }
+        }
+        flush();
+    }
+
+    /** Masked, NUL-free (PostgreSQL text cannot hold it), capped. */
+    private String clean(String raw) {
+        var text = raw.indexOf('\0') >= 0 ? raw.replace('\0', '\uFFFD') : raw;
+        if (text.endsWith("\r")) text = text.substring(0, text.length() - 1);
+        text = mask.apply(text);
+        if (text.length() > MAX_LINE) text = text.substring(0, MAX_LINE) + " [line cut at " + MAX_LINE + " characters]";
+        return text;
+    }
+}

@@ -1,0 +1,83 @@
+package dev.berth.deployment;
+
+import dev.berth.api.Viewer;
+import dev.berth.events.EventBus;
+import dev.berth.events.RedisKeys;
+import dev.berth.storage.TeamTransactions;
+import jakarta.inject.Singleton;
+import java.util.List;
+import java.util.UUID;
+import java.util.concurrent.atomic.AtomicLong;
+import reactor.core.publisher.Flux;
+
+/**
+ * Follows a deployment's log: subscribes to its channel first, then replays stored lines after {@code afterSeq} from
+ * PostgreSQL, then continues live, dropping what was already delivered and filling any gap from PostgreSQL, so every
+ * seq arrives exactly once and in order, whichever node writes. Ends after the deployment's last line.
+ */
+@Singleton
+public class DeploymentLogs {
+    static final int PAGE = 1000;
+
+    private final EventBus bus;
+    private final DeploymentRows rows;
+    private final TeamTransactions transactions;
+
+    DeploymentLogs(EventBus bus, DeploymentRows rows, TeamTransactions transactions) {
+        this.bus = bus;
+        this.rows = rows;
+        this.transactions = transactions;
+    }
+
+    static String channel(UUID teamId, UUID deploymentId) {
+        return RedisKeys.tenant(teamId, "deployment-logs", deploymentId);
+    }
+
+    /** The caller checked the viewer may see the deployment. */
+    Flux<LogLine> follow(Viewer viewer, Deployment deployment, long afterSeq) {
+        return Flux.defer(() -> {
+            var live = bus.subscribe(channel(viewer.teamId(), deployment.id()), LogBatch.class).replay(); // buffers from now
+            var connection = live.connect();
+            var delivered = new AtomicLong(afterSeq);
+            // read the status before the lines: a deployment terminal now has stored all its lines already
+            boolean finished = transactions.read(viewer, () -> rows.byId(viewer.teamId(), deployment.id()).orElseThrow().status().terminal());
+            var past = stored(viewer, deployment.id(), delivered);
+            if (finished) {
+                connection.dispose();
+                return past;
+            }
+            var following = live.concatMap(batch -> {
+                var fresh = Flux.fromIterable(batch.lines()).concatMap(line -> {
+                    if (line.seq() <= delivered.get()) return Flux.empty();
+                    if (line.seq() == delivered.get() + 1) {
+                        delivered.set(line.seq());
+                        return Flux.just(line);
+                    }
+                    return stored(viewer, deployment.id(), delivered); // a gap: whatever was missed is stored
+                });
+                if (batch.endSeq() == null) return fresh;
+                return fresh.concatWith(Flux.defer(() -> delivered.get() < batch.endSeq() ? stored(viewer, deployment.id(), delivered) : Flux.empty()))
+                        .concatWith(Flux.error(new EndOfLog()));
+            }).onErrorResume(EndOfLog.class, end -> Flux.empty());
+            return past.concatWith(following).doFinally(signal -> connection.dispose());
+        });
+    }
+
+    /** Stored lines after what was delivered, page by page, advancing {@code delivered}. */
+    private Flux<LogLine> stored(Viewer viewer, UUID deploymentId, AtomicLong delivered) {
+        return Flux.defer(() -> {
+            List<LogLine> page = transactions.read(viewer, () -> rows.logs(viewer.teamId(), deploymentId, delivered.get(), PAGE));
+            if (page.isEmpty()) return Flux.empty();
+            delivered.set(page.getLast().seq());
+            var rest = page.size() < PAGE ? Flux.<LogLine>empty() : stored(viewer, deploymentId, delivered);
+            return Flux.fromIterable(page).concatWith(rest);
+        });
+    }
+
+    /** Marks the end of a log stream inside the operator chain. */
+    private static final class EndOfLog extends RuntimeException {
+        EndOfLog() {
+            super(null, null, false, false);
+        }
+    }
+}

@@ -1,0 +1,58 @@
+package dev.berth.deployment;
+
+import dev.berth.application.ApplicationSettings.HealthCheck;
+import dev.berth.execution.ContainerSpec;
+import java.time.Duration;
+import java.util.List;
+
+/** What a deployment will do, computed by {@link DeploymentPlanner}. No I/O; {@link Deployer} runs it. */
+public record DeploymentPlan(List<Step> steps) {
+    public DeploymentPlan {
+        steps = List.copyOf(steps);
+    }
+
+    public sealed interface Step {
+        /** A short text for planDeployment and the log. */
+        String describe();
+    }
+
+    /** Pull the image unless the server already has it. */
+    public record EnsureImage(String image) implements Step {
+        public String describe() { return "use image " + image + " (pulled if the server lacks it)"; }
+    }
+
+    /** Build the image from a git source on the server. */
+    public record Build(String repository, String ref, String dockerfile, String context, String tag) implements Step {
+        public String describe() { return "clone " + repository + " at " + ref + " and build " + dockerfile + " as " + tag; }
+    }
+
+    /** Stop the previous containers first: a fixed host port (or the host network) forbids two at once. */
+    public record StopPrevious(List<String> containerIds) implements Step {
+        public StopPrevious { containerIds = List.copyOf(containerIds); }
+        public String describe() { return "stop the previous container(s) first (fixed port): " + containerIds.size(); }
+    }
+
+    public record Create(ContainerSpec spec) implements Step {
+        public String describe() { return "create container " + spec.name() + " from " + spec.image(); }
+    }
+
+    public record Start(String containerName) implements Step {
+        public String describe() { return "start " + containerName; }
+    }
+
+    /** Wait for the HTTP health check to pass. */
+    public record AwaitHealthy(HealthCheck check) implements Step {
+        public String describe() { return "wait until GET " + check.path() + " on port " + check.port() + " answers " + check.expectedStatus(); }
+    }
+
+    /** No health check: the container must still be running after a short while. */
+    public record AwaitRunning(Duration settle) implements Step {
+        public String describe() { return "check the container is still running after " + settle.toSeconds() + " s"; }
+    }
+
+    /** Stop and remove the previous containers: the new one serves. */
+    public record Retire(List<String> containerIds) implements Step {
+        public Retire { containerIds = List.copyOf(containerIds); }
+        public String describe() { return "retire the previous container(s): " + containerIds.size(); }
+    }
+}

@@ -1,0 +1,84 @@
+package dev.berth.deployment;
+
+import dev.berth.application.ApplicationSource;
+import dev.berth.application.Labels;
+import dev.berth.deployment.DeploymentPlan.AwaitHealthy;
+import dev.berth.deployment.DeploymentPlan.AwaitRunning;
+import dev.berth.deployment.DeploymentPlan.Build;
+import dev.berth.deployment.DeploymentPlan.Create;
+import dev.berth.deployment.DeploymentPlan.EnsureImage;
+import dev.berth.deployment.DeploymentPlan.Retire;
+import dev.berth.deployment.DeploymentPlan.Start;
+import dev.berth.deployment.DeploymentPlan.Step;
+import dev.berth.deployment.DeploymentPlan.StopPrevious;
+import dev.berth.execution.ContainerSpec;
+import dev.berth.execution.Containers;
+import dev.berth.secrets.Secret;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.UUID;
+
+/** Pure: turns a deployment's snapshot, environment and the server's current containers into steps. */
+public final class DeploymentPlanner {
+    static final Duration SETTLE = Duration.ofSeconds(2);
+
+    private DeploymentPlanner() {}
+
+    /**
+     * @param previous the application's containers on the server now (found by label), other than this deployment's
+     * @param network  the Docker network mode containers join ({@code host} makes every port a fixed one)
+     */
+    public record Input(UUID teamId, UUID applicationId, UUID deploymentId, int number, Snapshot snapshot,
+                        Snapshot.Environment environment, List<Containers.Container> previous, String network) {}
+
+    public static DeploymentPlan plan(Input in) {
+        var steps = new ArrayList<Step>();
+        var snapshot = in.snapshot();
+        String image;
+        if (snapshot.image() != null) {
+            image = snapshot.image(); // a rollback, or a revived run: the image is already known
+            steps.add(new EnsureImage(image));
+        } else if (snapshot.source() instanceof ApplicationSource.Image source) {
+            image = source.ref().reference();
+            steps.add(new EnsureImage(image));
+        } else {
+            var git = (ApplicationSource.Git) snapshot.source();
+            image = "berth/" + in.applicationId() + ":" + in.number();
+            steps.add(new Build(git.repository(), git.ref(), git.dockerfile(), git.context(), image));
+        }
+        var previousIds = in.previous().stream().map(Containers.Container::id).toList();
+        boolean exclusive = snapshot.settings().fixedHostPort() || "host".equals(in.network());
+        if (exclusive && !previousIds.isEmpty()) steps.add(new StopPrevious(previousIds));
+        var spec = spec(in, image);
+        steps.add(new Create(spec));
+        steps.add(new Start(spec.name()));
+        var health = snapshot.settings().healthCheck();
+        steps.add(health == null ? new AwaitRunning(SETTLE) : new AwaitHealthy(health));
+        if (!previousIds.isEmpty()) steps.add(new Retire(previousIds));
+        return new DeploymentPlan(steps);
+    }
+
+    static ContainerSpec spec(Input in, String image) {
+        var settings = in.snapshot().settings();
+        var labels = new LinkedHashMap<>(settings.labels());
+        labels.put(Labels.MANAGED, "true");
+        labels.put(Labels.TEAM, in.teamId().toString());
+        labels.put(Labels.APP, in.applicationId().toString());
+        labels.put(Labels.DEPLOYMENT, in.deploymentId().toString());
+        var env = new LinkedHashMap<String, Secret>();
+        in.environment().values().forEach((key, value) -> env.put(key, new Secret(value)));
+        var name = in.snapshot().name() + "-" + in.number() + "-" + in.deploymentId().toString().substring(24);
+        return new ContainerSpec(name, image, labels, env, settings.command(),
+                settings.ports().stream().map(p -> new ContainerSpec.PortBinding(p.containerPort(), p.hostPort())).toList(),
+                settings.restartPolicy().name(), settings.cpuLimit(), settings.memoryLimitMiB(),
+                settings.volumes().stream().map(v -> new ContainerSpec.Mount("berth-" + in.applicationId() + "-" + v.name(), v.mountPath())).toList(),
+                in.network());
+    }
+
+    /** The steps as text, for planDeployment. */
+    public static List<String> describe(DeploymentPlan plan) {
+        return plan.steps().stream().map(Step::describe).toList();
+    }
+}

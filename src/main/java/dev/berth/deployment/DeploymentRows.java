@@ -1,0 +1,252 @@
+package dev.berth.deployment;
+
+import static dev.berth.storage.Columns.instant;
+import static dev.berth.storage.Columns.uuid;
+
+import com.fasterxml.jackson.core.JsonProcessingException;
+import com.fasterxml.jackson.core.type.TypeReference;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import io.micronaut.core.annotation.Nullable;
+import io.micronaut.data.jdbc.runtime.JdbcOperations;
+import jakarta.inject.Singleton;
+import java.io.UncheckedIOException;
+import java.sql.PreparedStatement;
+import java.sql.ResultSet;
+import java.sql.SQLException;
+import java.sql.Timestamp;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Optional;
+import java.util.UUID;
+
+/** Deployment and log rows, by hand, in the caller's transaction and team. */
+@Singleton
+class DeploymentRows {
+    private static final String COLUMNS = "id, team_id, project_id, application_id, server_id, number, status, reason, commit_ref, image, "
+            + "snapshot, diff, rollback_of, cancel_requested, attempts, container_id, created_at, started_at, finished_at";
+    private static final TypeReference<List<Deployment.ConfigurationChange>> CHANGES = new TypeReference<>() {};
+    private static final String ACTIVE = "status NOT IN ('SUCCEEDED', 'FAILED', 'CANCELLED')";
+
+    private final JdbcOperations jdbc;
+    private final ObjectMapper json;
+
+    DeploymentRows(JdbcOperations jdbc, ObjectMapper json) {
+        this.jdbc = jdbc;
+        this.json = json;
+    }
+
+    void insert(Deployment d, String environmentSealed) {
+        update("""
+                INSERT INTO deployments (id, team_id, project_id, application_id, server_id, number, status, commit_ref, image, snapshot,
+                    environment_sealed, diff, rollback_of) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?::jsonb, ?, ?::jsonb, ?)""", s -> {
+            s.setObject(1, d.id());
+            s.setObject(2, d.teamId());
+            s.setObject(3, d.projectId());
+            s.setObject(4, d.applicationId());
+            s.setObject(5, d.serverId());
+            s.setInt(6, d.number());
+            s.setString(7, d.status().name());
+            s.setString(8, d.commit());
+            s.setString(9, d.image());
+            s.setString(10, write(d.snapshot()));
+            s.setString(11, environmentSealed);
+            s.setString(12, write(d.configurationDiff()));
+            s.setObject(13, d.rollbackOf());
+        });
+    }
+
+    /** The next number for an application, locking its row so two deploys never take the same one. */
+    int nextNumber(UUID teamId, UUID applicationId) {
+        jdbc.prepareStatement("SELECT 1 FROM applications WHERE id = ? AND team_id = ? FOR UPDATE", s -> {
+            s.setObject(1, applicationId);
+            s.setObject(2, teamId);
+            s.executeQuery().close();
+            return null;
+        });
+        return jdbc.prepareStatement("SELECT coalesce(max(number), 0) + 1 FROM deployments WHERE application_id = ? AND team_id = ?", s -> {
+            s.setObject(1, applicationId);
+            s.setObject(2, teamId);
+            try (var rows = s.executeQuery()) {
+                rows.next();
+                return rows.getInt(1);
+            }
+        });
+    }
+
+    Optional<Deployment> byId(UUID teamId, UUID id) {
+        return select("SELECT " + COLUMNS + " FROM deployments WHERE team_id = ? AND id = ?", s -> {
+            s.setObject(1, teamId);
+            s.setObject(2, id);
+        }).stream().findFirst();
+    }
+
+    /** Newest first. */
+    List<Deployment> pageOf(UUID teamId, UUID applicationId, int beforeNumber, int limit) {
+        return select("SELECT " + COLUMNS + " FROM deployments WHERE team_id = ? AND application_id = ? AND number < ? ORDER BY number DESC LIMIT ?", s -> {
+            s.setObject(1, teamId);
+            s.setObject(2, applicationId);
+            s.setInt(3, beforeNumber);
+            s.setInt(4, limit);
+        });
+    }
+
+    Optional<Deployment> latestSucceeded(UUID teamId, UUID applicationId) {
+        return select("SELECT " + COLUMNS + " FROM deployments WHERE team_id = ? AND application_id = ? AND status = 'SUCCEEDED' ORDER BY number DESC LIMIT 1", s -> {
+            s.setObject(1, teamId);
+            s.setObject(2, applicationId);
+        }).stream().findFirst();
+    }
+
+    /** The application's unfinished deployments, oldest first (the first one runs, the others wait). */
+    List<Deployment> active(UUID teamId, UUID applicationId) {
+        return select("SELECT " + COLUMNS + " FROM deployments WHERE team_id = ? AND application_id = ? AND " + ACTIVE + " ORDER BY number", s -> {
+            s.setObject(1, teamId);
+            s.setObject(2, applicationId);
+        });
+    }
+
+    String environmentSealed(UUID teamId, UUID id) {
+        return jdbc.prepareStatement("SELECT environment_sealed FROM deployments WHERE team_id = ? AND id = ?", s -> {
+            s.setObject(1, teamId);
+            s.setObject(2, id);
+            try (var rows = s.executeQuery()) {
+                rows.next();
+                return rows.getString(1);
+            }
+        });
+    }
+
+    /** Moves a deployment on; {@code reason} and the times are set when given. */
+    void status(UUID teamId, UUID id, Deployment.Status status, @Nullable String reason) {
+        update("""
+                UPDATE deployments SET status = ?, reason = coalesce(?, reason),
+                    started_at = CASE WHEN ? = 'PREPARING' AND started_at IS NULL THEN now() ELSE started_at END,
+                    finished_at = CASE WHEN ? IN ('SUCCEEDED', 'FAILED', 'CANCELLED') THEN now() ELSE finished_at END
+                WHERE team_id = ? AND id = ?""", s -> {
+            s.setString(1, status.name());
+            s.setString(2, reason);
+            s.setString(3, status.name());
+            s.setString(4, status.name());
+            s.setObject(5, teamId);
+            s.setObject(6, id);
+        });
+    }
+
+    void started(UUID teamId, UUID id, int attempts) {
+        update("UPDATE deployments SET attempts = ? WHERE team_id = ? AND id = ?", s -> {
+            s.setInt(1, attempts);
+            s.setObject(2, teamId);
+            s.setObject(3, id);
+        });
+    }
+
+    void ran(UUID teamId, UUID id, String image, String containerId, Snapshot snapshot) {
+        update("UPDATE deployments SET image = ?, container_id = ?, snapshot = ?::jsonb WHERE team_id = ? AND id = ?", s -> {
+            s.setString(1, image);
+            s.setString(2, containerId);
+            s.setString(3, write(snapshot));
+            s.setObject(4, teamId);
+            s.setObject(5, id);
+        });
+    }
+
+    void requestCancel(UUID teamId, UUID id) {
+        update("UPDATE deployments SET cancel_requested = true WHERE team_id = ? AND id = ?", s -> {
+            s.setObject(1, teamId);
+            s.setObject(2, id);
+        });
+    }
+
+    /** Unfinished deployments on a server other than {@code except}, being run now (not waiting). */
+    int runningOn(UUID teamId, UUID serverId, UUID except) {
+        return jdbc.prepareStatement("SELECT count(*) FROM deployments WHERE server_id = ? AND id <> ? AND status NOT IN ('QUEUED', 'SUCCEEDED', 'FAILED', 'CANCELLED')", s -> {
+            s.setObject(1, serverId);
+            s.setObject(2, except);
+            try (var rows = s.executeQuery()) {
+                rows.next();
+                return rows.getInt(1);
+            }
+        });
+    }
+
+    void appendLogs(UUID teamId, UUID deploymentId, List<LogLine> lines) {
+        jdbc.prepareStatement("INSERT INTO deployment_logs (deployment_id, seq, team_id, at, stream, text) VALUES (?, ?, ?, ?, ?, ?)", s -> {
+            for (var line : lines) {
+                s.setObject(1, deploymentId);
+                s.setLong(2, line.seq());
+                s.setObject(3, teamId);
+                s.setTimestamp(4, Timestamp.from(line.at()));
+                s.setString(5, line.stream());
+                s.setString(6, line.text());
+                s.addBatch();
+            }
+            return s.executeBatch();
+        });
+    }
+
+    List<LogLine> logs(UUID teamId, UUID deploymentId, long afterSeq, int limit) {
+        return jdbc.prepareStatement("SELECT seq, at, stream, text FROM deployment_logs WHERE team_id = ? AND deployment_id = ? AND seq > ? ORDER BY seq LIMIT ?", s -> {
+            s.setObject(1, teamId);
+            s.setObject(2, deploymentId);
+            s.setLong(3, afterSeq);
+            s.setInt(4, limit);
+            var out = new ArrayList<LogLine>();
+            try (var rows = s.executeQuery()) {
+                while (rows.next()) out.add(new LogLine(rows.getLong(1), instant(rows, 2), rows.getString(3), rows.getString(4)));
+            }
+            return out;
+        });
+    }
+
+    long lastSeq(UUID teamId, UUID deploymentId) {
+        return jdbc.prepareStatement("SELECT coalesce(max(seq), 0) FROM deployment_logs WHERE team_id = ? AND deployment_id = ?", s -> {
+            s.setObject(1, teamId);
+            s.setObject(2, deploymentId);
+            try (var rows = s.executeQuery()) {
+                rows.next();
+                return rows.getLong(1);
+            }
+        });
+    }
+
+    private interface Binder {
+        void bind(PreparedStatement statement) throws SQLException;
+    }
+
+    private void update(String sql, Binder binder) {
+        jdbc.prepareStatement(sql, s -> {
+            binder.bind(s);
+            return s.executeUpdate();
+        });
+    }
+
+    private List<Deployment> select(String sql, Binder binder) {
+        return jdbc.prepareStatement(sql, s -> {
+            binder.bind(s);
+            var out = new ArrayList<Deployment>();
+            try (var rows = s.executeQuery()) {
+                while (rows.next()) out.add(read(rows));
+            }
+            return out;
+        });
+    }
+
+    private Deployment read(ResultSet r) throws SQLException {
+        try {
+            return new Deployment(uuid(r, 1), uuid(r, 2), uuid(r, 3), uuid(r, 4), uuid(r, 5), r.getInt(6), Deployment.Status.valueOf(r.getString(7)),
+                    r.getString(8), r.getString(9), r.getString(10), json.readValue(r.getString(11), Snapshot.class),
+                    json.readValue(r.getString(12), CHANGES), uuid(r, 13), r.getBoolean(14), r.getInt(15), r.getString(16),
+                    instant(r, 17), instant(r, 18), instant(r, 19));
+        } catch (JsonProcessingException e) {
+            throw new UncheckedIOException(e);
+        }
+    }
+
+    String write(Object value) {
+        try {
+            return json.writeValueAsString(value);
+        } catch (JsonProcessingException e) {
+            throw new UncheckedIOException(e);
+        }
+    }
+}

@@ -1,0 +1,209 @@
+package dev.berth.deployment;
+
+import com.fasterxml.jackson.core.JsonProcessingException;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import dev.berth.api.ProjectScope;
+import dev.berth.api.Viewer;
+import dev.berth.application.Application;
+import dev.berth.application.ApplicationService;
+import dev.berth.application.EnvironmentVariable;
+import dev.berth.application.Variables;
+import dev.berth.errors.ConflictException;
+import dev.berth.errors.InvalidInputException;
+import dev.berth.errors.NotFoundException;
+import dev.berth.events.EventBus;
+import dev.berth.jobs.JobQueue;
+import dev.berth.secrets.Secret;
+import dev.berth.secrets.SecretBox;
+import dev.berth.storage.Ids;
+import dev.berth.storage.InTeam;
+import io.micronaut.context.event.ApplicationEventPublisher;
+import io.micronaut.core.annotation.Nullable;
+import jakarta.inject.Singleton;
+import java.io.UncheckedIOException;
+import java.time.Instant;
+import java.util.HashSet;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.UUID;
+import java.util.stream.Collectors;
+import reactor.core.publisher.Flux;
+
+/** Deployments of the viewer's team: queue, cancel, roll back, plan, read, follow. */
+@Singleton
+public class DeploymentService {
+    private final DeploymentRows rows;
+    private final ApplicationService applications;
+    private final Variables variables;
+    private final JobQueue queue;
+    private final SecretBox box;
+    private final ObjectMapper json;
+    private final EventBus bus;
+    private final DeploymentLogs logs;
+    private final ApplicationEventPublisher<DeploymentChanged> changes;
+
+    DeploymentService(DeploymentRows rows, ApplicationService applications, Variables variables, JobQueue queue, SecretBox box,
+                      ObjectMapper json, EventBus bus, DeploymentLogs logs, ApplicationEventPublisher<DeploymentChanged> changes) {
+        this.rows = rows;
+        this.applications = applications;
+        this.variables = variables;
+        this.queue = queue;
+        this.box = box;
+        this.json = json;
+        this.bus = bus;
+        this.logs = logs;
+        this.changes = changes;
+    }
+
+    /** What deployApplication and planDeployment work from: the application now, with its environment. */
+    private record Next(Application application, Snapshot snapshot, Snapshot.Environment environment, List<Deployment.ConfigurationChange> diff) {}
+
+    private Next next(Viewer viewer, Application application) {
+        var effective = variables.effective(viewer, application);
+        var values = new LinkedHashMap<String, String>();
+        effective.forEach(v -> values.put(v.key(), v.plain()));
+        var environment = new Snapshot.Environment(values,
+                effective.stream().filter(EnvironmentVariable::secret).map(EnvironmentVariable::key).collect(Collectors.toSet()),
+                effective.stream().filter(EnvironmentVariable::buildTime).map(EnvironmentVariable::key).collect(Collectors.toSet()));
+        var snapshot = new Snapshot(application.name(), application.source(), application.settings(), List.copyOf(values.keySet()),
+                environment.secret(), null);
+        var previous = rows.latestSucceeded(viewer.teamId(), application.id()).orElse(null);
+        var diff = ConfigurationDiff.between(json, previous == null ? null : previous.snapshot(),
+                previous == null ? null : environmentOf(previous.id(), rows.environmentSealed(viewer.teamId(), previous.id())), snapshot, environment);
+        return new Next(application, snapshot, environment, diff);
+    }
+
+    @InTeam
+    public Deployment deploy(Viewer viewer, UUID applicationId, @Nullable String commit) {
+        if (commit != null && !commit.matches("[0-9a-f]{7,64}")) throw new InvalidInputException("input.commit", "a commit id: 7 to 64 lowercase hex digits");
+        var next = next(viewer, applications.get(viewer, applicationId));
+        return enqueue(viewer, next.application(), next.snapshot(), next.environment(), next.diff(), commit, null);
+    }
+
+    /** Queues a redeploy of an earlier successful deployment's image and environment: no build, no registry. */
+    @InTeam
+    public Deployment rollback(Viewer viewer, UUID deploymentId) {
+        var earlier = load(viewer, deploymentId);
+        if (earlier.status() != Deployment.Status.SUCCEEDED || earlier.image() == null) {
+            throw new ConflictException("Only a deployment that succeeded can be rolled back to.");
+        }
+        var application = applications.get(viewer, earlier.applicationId());
+        var environment = environmentOf(earlier.id(), rows.environmentSealed(viewer.teamId(), earlier.id()));
+        var current = next(viewer, application);
+        var snapshot = earlier.snapshot().withImage(earlier.image());
+        var diff = ConfigurationDiff.between(json, current.snapshot(), current.environment(), snapshot, environment);
+        return enqueue(viewer, application, snapshot, environment, diff, earlier.commit(), earlier.id());
+    }
+
+    private Deployment enqueue(Viewer viewer, Application application, Snapshot snapshot, Snapshot.Environment environment,
+                               List<Deployment.ConfigurationChange> diff, @Nullable String commit, @Nullable UUID rollbackOf) {
+        int number = rows.nextNumber(viewer.teamId(), application.id());
+        var waiting = rows.active(viewer.teamId(), application.id());
+        var deployment = new Deployment(Ids.next(), viewer.teamId(), application.projectId(), application.id(), application.serverId(), number,
+                Deployment.Status.QUEUED, null, commit, snapshot.image(), snapshot, diff, rollbackOf, false, 0, null, Instant.now(), null, null);
+        rows.insert(deployment, box.seal(new Secret(write(environment)), "deployments:" + deployment.id()));
+        if (waiting.isEmpty()) queue.enqueue(DeployJob.TASK, JobQueue.instance(viewer.teamId(), deployment.id()), Instant.now());
+        applications.status(viewer, application.id(), Application.Status.DEPLOYING);
+        changes.publishEvent(new DeploymentChanged(viewer.teamId(), application.projectId(), application.id(), deployment.id(), Deployment.Status.QUEUED));
+        return load(viewer, deployment.id());
+    }
+
+    /** A queued deployment ends CANCELLED at once; a running one is told to stop (its run removes what it made). */
+    @InTeam
+    public Deployment cancel(Viewer viewer, UUID id) {
+        var deployment = load(viewer, id);
+        if (deployment.status().terminal()) throw new ConflictException("The deployment has already ended (" + deployment.status() + ").");
+        var instance = JobQueue.instance(viewer.teamId(), id);
+        boolean running = deployment.status() != Deployment.Status.QUEUED || (!queue.dequeue(DeployJob.TASK, instance) && jobExists(instance));
+        if (running) {
+            rows.requestCancel(viewer.teamId(), id);
+            bus.publish(DeployJob.cancelChannel(viewer.teamId(), id), "cancel");
+            return load(viewer, id);
+        }
+        rows.status(viewer.teamId(), id, Deployment.Status.CANCELLED, "cancelled before it started");
+        changes.publishEvent(new DeploymentChanged(viewer.teamId(), deployment.projectId(), deployment.applicationId(), id, Deployment.Status.CANCELLED));
+        var waiting = rows.active(viewer.teamId(), deployment.applicationId());
+        if (!waiting.isEmpty() && waiting.getFirst().number() > deployment.number() && waiting.stream().noneMatch(d -> d.status() != Deployment.Status.QUEUED)) {
+            queue.enqueue(DeployJob.TASK, JobQueue.instance(viewer.teamId(), waiting.getFirst().id()), Instant.now());
+        }
+        if (waiting.isEmpty()) {
+            applications.status(viewer, deployment.applicationId(),
+                    rows.latestSucceeded(viewer.teamId(), deployment.applicationId()).isPresent() ? Application.Status.RUNNING : Application.Status.NOT_DEPLOYED);
+        }
+        return load(viewer, id);
+    }
+
+    private boolean jobExists(String instance) {
+        return queue.exists(DeployJob.TASK, instance);
+    }
+
+    /** What deployApplication would do now, and what would change; changes nothing. */
+    @InTeam(readOnly = true)
+    public Plan plan(Viewer viewer, UUID applicationId) {
+        var next = next(viewer, applications.get(viewer, applicationId));
+        var plan = DeploymentPlanner.plan(new DeploymentPlanner.Input(viewer.teamId(), applicationId, new UUID(0, 0), 0, next.snapshot(),
+                next.environment(), List.of(), "bridge"));
+        return new Plan(DeploymentPlanner.describe(plan), next.diff());
+    }
+
+    /** The answer of planDeployment. */
+    public record Plan(List<String> steps, List<Deployment.ConfigurationChange> configurationDiff) {}
+
+    @InTeam(readOnly = true)
+    public Deployment get(Viewer viewer, UUID id) {
+        return load(viewer, id);
+    }
+
+    private Deployment load(Viewer viewer, UUID id) {
+        return ProjectScope.visible(viewer, rows.byId(viewer.teamId(), id)).orElseThrow(() -> new NotFoundException("Deployment", id));
+    }
+
+    /** Newest first; {@code beforeNumber} continues a page. */
+    @InTeam(readOnly = true)
+    public List<Deployment> pageOf(Viewer viewer, UUID applicationId, int beforeNumber, int limit) {
+        applications.get(viewer, applicationId);
+        return rows.pageOf(viewer.teamId(), applicationId, beforeNumber, limit);
+    }
+
+    /** The queue position of a waiting deployment (0 = next to run), or null when it is not waiting. */
+    @InTeam(readOnly = true)
+    public Integer queuePosition(Viewer viewer, Deployment deployment) {
+        if (deployment.status() != Deployment.Status.QUEUED) return null;
+        var active = rows.active(viewer.teamId(), deployment.applicationId());
+        var ids = active.stream().map(Deployment::id).toList();
+        return ids.indexOf(deployment.id());
+    }
+
+    @InTeam(readOnly = true)
+    public List<LogLine> logs(Viewer viewer, UUID deploymentId, long afterSeq, int limit) {
+        load(viewer, deploymentId);
+        return rows.logs(viewer.teamId(), deploymentId, afterSeq, limit);
+    }
+
+    /** Follows the log of a deployment the viewer may see (NOT_FOUND otherwise, before anything is subscribed). */
+    public Flux<LogLine> follow(Viewer viewer, UUID deploymentId, long afterSeq) {
+        var deployment = get(viewer, deploymentId);
+        return logs.follow(viewer, deployment, afterSeq);
+    }
+
+    /** Checks the application is the viewer's before its deployments are followed. */
+    public void checkApplication(Viewer viewer, UUID applicationId) {
+        applications.get(viewer, applicationId);
+    }
+
+    private Snapshot.Environment environmentOf(UUID deploymentId, String sealed) {
+        try {
+            return json.readValue(box.open(sealed, "deployments:" + deploymentId).value(), Snapshot.Environment.class);
+        } catch (JsonProcessingException e) {
+            throw new UncheckedIOException(e);
+        }
+    }
+
+    private String write(Object value) {
+        try {
+            return json.writeValueAsString(value);
+        } catch (JsonProcessingException e) {
+            throw new UncheckedIOException(e);
+        }
+    }
+}

@@ -1,0 +1,72 @@
+package dev.berth.deployment;
+
+import dev.berth.api.Arguments;
+import dev.berth.api.Viewer;
+import dev.berth.api.WiringContribution;
+import dev.berth.application.Application;
+import dev.berth.application.ApplicationService;
+import dev.berth.errors.InvalidInputException;
+import dev.berth.events.EventBus;
+import graphql.schema.idl.RuntimeWiring;
+import jakarta.inject.Singleton;
+import java.util.Map;
+
+/** Fetchers of {@code schema/deployment.graphqls}. */
+@Singleton
+final class DeploymentWiring implements WiringContribution {
+    private final DeploymentService deployments;
+    private final ApplicationService applications;
+    private final EventBus events;
+
+    DeploymentWiring(DeploymentService deployments, ApplicationService applications, EventBus events) {
+        this.deployments = deployments;
+        this.applications = applications;
+        this.events = events;
+    }
+
+    @Override
+    public void contribute(RuntimeWiring.Builder wiring) {
+        wiring.type("Query", t -> t
+                .dataFetcher("deployment", env -> deployments.get(Viewer.from(env), Arguments.id("id", env.getArgument("id"))))
+                .dataFetcher("planDeployment", env -> deployments.plan(Viewer.from(env), Arguments.id("applicationId", env.getArgument("applicationId")))));
+        wiring.type("Mutation", t -> t
+                .dataFetcher("deployApplication", env -> Map.of("deployment", deployments.deploy(Viewer.from(env),
+                        Arguments.id("input.applicationId", Arguments.input(env).get("applicationId")), (String) Arguments.input(env).get("commit"))))
+                .dataFetcher("cancelDeployment", env -> Map.of("deployment",
+                        deployments.cancel(Viewer.from(env), Arguments.id("input.id", Arguments.input(env).get("id")))))
+                .dataFetcher("rollbackApplication", env -> Map.of("deployment",
+                        deployments.rollback(Viewer.from(env), Arguments.id("input.deploymentId", Arguments.input(env).get("deploymentId"))))));
+        wiring.type("Subscription", t -> t
+                .dataFetcher("deploymentLogs", env -> {
+                    int after = env.getArgumentOrDefault("afterSeq", 0);
+                    if (after < 0) throw new InvalidInputException("afterSeq", "must be 0 or more");
+                    return deployments.follow(Viewer.from(env), Arguments.id("deploymentId", env.getArgument("deploymentId")), after);
+                })
+                .dataFetcher("deploymentUpdated", env -> {
+                    var viewer = Viewer.from(env);
+                    var applicationId = Arguments.id("applicationId", env.getArgument("applicationId"));
+                    deployments.checkApplication(viewer, applicationId);
+                    return events.subscribe(DeploymentChanged.channel(viewer.teamId(), applicationId), DeploymentChanged.class)
+                            .map(changed -> deployments.get(viewer, changed.deploymentId()));
+                }));
+        wiring.type("Deployment", t -> t
+                .dataFetcher("application", env -> applications.get(Viewer.from(env), env.<Deployment>getSource().applicationId()))
+                .dataFetcher("queuePosition", env -> deployments.queuePosition(Viewer.from(env), env.getSource()))
+                .dataFetcher("rollbackOf", env -> {
+                    var of = env.<Deployment>getSource().rollbackOf();
+                    return of == null ? null : deployments.get(Viewer.from(env), of);
+                })
+                .dataFetcher("logs", env -> {
+                    int first = env.getArgumentOrDefault("first", 100);
+                    int after = env.getArgumentOrDefault("after", 0);
+                    if (first < 1 || first > 1000) throw new InvalidInputException("first", "must be between 1 and 1000");
+                    return deployments.logs(Viewer.from(env), env.<Deployment>getSource().id(), Math.max(0, after), first);
+                }));
+        wiring.type("Application", t -> t.dataFetcher("deployments", env -> {
+            int first = env.getArgumentOrDefault("first", 20);
+            if (first < 1 || first > 100) throw new InvalidInputException("first", "must be between 1 and 100");
+            Integer before = env.getArgument("before");
+            return deployments.pageOf(Viewer.from(env), env.<Application>getSource().id(), before == null ? Integer.MAX_VALUE : before, first);
+        }));
+    }
+}

@@ -1,0 +1,17 @@
+package dev.berth.deployment;
+
+import io.micronaut.context.annotation.ConfigurationProperties;
+import io.micronaut.core.bind.annotation.Bindable;
+import jakarta.validation.constraints.Min;
+import jakarta.validation.constraints.NotBlank;
+
+/**
+ * Deployments ({@code berth.deployments.*}): how many run at once on one server, the Docker network containers
+ * join ({@code host} makes every container port a fixed host port), and how many log lines one deployment keeps.
+ */
+@ConfigurationProperties("berth.deployments")
+public record DeploymentsProperties(
+        @Bindable(defaultValue = "2") @Min(1) int perServer,
+        @Bindable(defaultValue = "bridge") @NotBlank String network,
+        @Bindable(defaultValue = "100000") @Min(100) long maxLogLines,
+        @Bindable(defaultValue = "3") @Min(1) int maxAttempts) {}

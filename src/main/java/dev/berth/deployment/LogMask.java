@@ -1,0 +1,66 @@
+package dev.berth.deployment;
+
+import java.net.URLEncoder;
+import java.nio.charset.StandardCharsets;
+import java.util.ArrayList;
+import java.util.Base64;
+import java.util.Comparator;
+import java.util.LinkedHashSet;
+import java.util.List;
+
+/**
+ * Pure: hides secret values in a log line before it is stored or published: the value itself and its base64
+ * (standard and URL-safe, padded or not), URL-encoded and JSON-escaped forms, each replaced by {@code ***}.
+ * Values shorter than {@link #MIN_LENGTH} characters are not masked (they would blank out ordinary text).
+ */
+public final class LogMask {
+    public static final int MIN_LENGTH = 4;
+    public static final String MASK = "***";
+    private final List<String> forms;
+
+    public LogMask(List<String> secrets) {
+        var all = new LinkedHashSet<String>();
+        for (var secret : secrets) {
+            if (secret == null || secret.length() < MIN_LENGTH) continue;
+            var bytes = secret.getBytes(StandardCharsets.UTF_8);
+            all.add(secret);
+            all.add(Base64.getEncoder().encodeToString(bytes));
+            all.add(Base64.getEncoder().withoutPadding().encodeToString(bytes));
+            all.add(Base64.getUrlEncoder().encodeToString(bytes));
+            all.add(Base64.getUrlEncoder().withoutPadding().encodeToString(bytes));
+            all.add(URLEncoder.encode(secret, StandardCharsets.UTF_8));
+            all.add(URLEncoder.encode(secret, StandardCharsets.UTF_8).replace("+", "%20"));
+            all.add(jsonEscaped(secret));
+            for (var line : secret.split("\n")) if (line.length() >= MIN_LENGTH) all.add(line); // a multi-line secret printed line by line
+        }
+        var sorted = new ArrayList<>(all);
+        sorted.sort(Comparator.comparingInt(String::length).reversed()); // longest first: no partial leftovers
+        this.forms = List.copyOf(sorted);
+    }
+
+    public String apply(String line) {
+        var out = line;
+        for (var form : forms) {
+            if (out.contains(form)) out = out.replace(form, MASK);
+        }
+        return out;
+    }
+
+    static String jsonEscaped(String value) {
+        var out = new StringBuilder();
+        for (char c : value.toCharArray()) {
+            switch (c) {
+                case '"' -> out.append("\\\"");
+                case '\\' -> out.append("\\\\");
+                case '\n' -> out.append("\\n");
+                case '\r' -> out.append("\\r");
+                case '\t' -> out.append("\\t");
+                default -> {
+                    if (c < 0x20) out.append(String.format("\\u%04x", (int) c));
+                    else out.append(c);
+                }
+            }
+        }
+        return out.toString();
+    }
+}
