@@ -116,7 +116,12 @@ public class ServerService {
 
     @InTeam
     public UUID delete(Viewer viewer, UUID id) {
-        servers.delete(load(viewer, id));
+        try {
+            servers.delete(load(viewer, id));
+        } catch (RuntimeException e) {
+            if (UniqueViolation.stillReferenced(e)) throw new ConflictException("Applications still run on the server; move or delete them first.");
+            throw e;
+        }
         forgetConnections(id);
         return id;
     }

@@ -16,6 +16,14 @@ public final class UniqueViolation {
         }
     }
 
+    /** True when a foreign key still points at the row being deleted (SQLSTATE 23503). */
+    public static boolean stillReferenced(Throwable thrown) {
+        for (var t = thrown; t != null; t = t.getCause()) {
+            if (t instanceof SQLException sql && "23503".equals(sql.getSQLState())) return true;
+        }
+        return false;
+    }
+
     public static boolean in(Throwable thrown) {
         for (var t = thrown; t != null; t = t.getCause()) {
             if (t instanceof SQLException sql && "23505".equals(sql.getSQLState())) return true;

@@ -39,13 +39,20 @@ import org.junit.jupiter.api.Test;
  */
 @MicronautTest
 class AuthorizationMatrixTest extends BerthTestBase {
+    /** No job engine: deployments stay QUEUED, so cancelling one answers the same every run. */
+    @Override
+    protected Map<String, String> overrides() {
+        return Map.of("berth.jobs.enabled", "false");
+    }
+
     @Inject
     GraphQLSchema schema;
 
     enum Target { NONE, OWN, OTHER, MISSING }
 
     /** One team's resources. */
-    record Team(String teamId, String projectId, String environmentId, String spareMemberId, String tokenId, String keyId, String serverId) {}
+    record Team(String teamId, String projectId, String environmentId, String spareMemberId, String tokenId, String keyId, String serverId,
+                String applicationId, String deploymentId) {}
 
     /** A caller: its client, the viewer the policy sees, and whether its credentials are broken. */
     record Principal(String name, GraphQLHttp http, String bearer, Viewer viewer, boolean brokenCredentials, boolean inOtherTeam) {}
@@ -154,7 +161,36 @@ class AuthorizationMatrixTest extends BerthTestBase {
                 (t, id) -> vars("id", id != null ? id : t.serverId()), true));
         ops.add(new Op("Mutation", "validateServer", "mutation($id: ID!) { validateServer(input: {id: $id}) { validationId } }", IDS,
                 (t, id) -> vars("id", id != null ? id : t.serverId()), false));
+        // Applications, variables and deployments
+        ops.add(new Op("Query", "application", "query($id: ID!) { application(id: $id) { id } }", IDS,
+                (t, id) -> vars("id", id != null ? id : t.applicationId()), false));
+        ops.add(new Op("Query", "environmentVariables", "query($id: ID!) { environmentVariables(scope: {applicationId: $id}) { key } }", IDS,
+                (t, id) -> vars("id", id != null ? id : t.applicationId()), false));
+        ops.add(new Op("Query", "deployment", "query($id: ID!) { deployment(id: $id) { id } }", IDS,
+                (t, id) -> vars("id", id != null ? id : t.deploymentId()), false));
+        ops.add(new Op("Query", "planDeployment", "query($id: ID!) { planDeployment(applicationId: $id) { steps } }", IDS,
+                (t, id) -> vars("id", id != null ? id : t.applicationId()), false));
+        ops.add(new Op("Mutation", "createApplication", "mutation($e: ID!, $s: ID!, $n: String!) { createApplication(input: {environmentId: $e, serverId: $s, name: $n, source: {image: {image: \"busybox\"}}}) { application { id } } }",
+                IDS, (t, id) -> vars("e", id != null ? id : t.environmentId(), "s", t.serverId(), "n", unique("a")), true));
+        ops.add(new Op("Mutation", "updateApplication", "mutation($id: ID!) { updateApplication(input: {id: $id, cpuLimit: 1}) { application { id } } }", IDS,
+                (t, id) -> vars("id", id != null ? id : t.applicationId()), true));
+        ops.add(new Op("Mutation", "deleteApplication", "mutation($id: ID!) { deleteApplication(input: {id: $id}) { deletedApplicationId } }", IDS,
+                (t, id) -> vars("id", id != null ? id : t.applicationId()), true));
+        ops.add(new Op("Mutation", "setEnvironmentVariables", "mutation($id: ID!) { setEnvironmentVariables(input: {scope: {applicationId: $id}, variables: [{key: \"K\", value: \"v\"}]}) { variables { key } } }",
+                IDS, (t, id) -> vars("id", id != null ? id : t.applicationId()), true));
+        ops.add(new Op("Mutation", "deployApplication", "mutation($id: ID!) { deployApplication(input: {applicationId: $id}) { deployment { id } } }", IDS,
+                (t, id) -> vars("id", id != null ? id : t.applicationId()), true));
+        ops.add(new Op("Mutation", "cancelDeployment", "mutation($id: ID!) { cancelDeployment(input: {id: $id}) { deployment { status } } }", IDS,
+                (t, id) -> vars("id", id != null ? id : t.deploymentId()), true));
+        // the own deployment never ran (no job engine here): rolling back to it is a CONFLICT, past the policy
+        ops.add(new Op("Mutation", "rollbackApplication", "mutation($id: ID!) { rollbackApplication(input: {deploymentId: $id}) { deployment { id } } }", IDS,
+                (t, id) -> vars("id", id != null ? id : t.deploymentId()), true));
         // Subscriptions (over graphql-ws)
+        ops.add(new Op("Subscription", "applicationEvents", "subscription { applicationEvents { kind } }", NO_ID, (t, id) -> vars(), false));
+        ops.add(new Op("Subscription", "deploymentLogs", "subscription($id: ID!) { deploymentLogs(deploymentId: $id) { seq } }", NO_ID,
+                (t, id) -> vars("id", UUID.randomUUID().toString()), false));
+        ops.add(new Op("Subscription", "deploymentUpdated", "subscription($id: ID!) { deploymentUpdated(applicationId: $id) { id } }", NO_ID,
+                (t, id) -> vars("id", UUID.randomUUID().toString()), false));
         ops.add(new Op("Subscription", "projectEvents", "subscription { projectEvents { kind } }", NO_ID, (t, id) -> vars(), false));
         ops.add(new Op("Subscription", "serverEvents", "subscription { serverEvents { status } }", NO_ID, (t, id) -> vars(), false));
         ops.add(new Op("Subscription", "serverValidation", "subscription($id: ID!) { serverValidation(id: $id) { step } }", NO_ID,
@@ -199,6 +235,7 @@ class AuthorizationMatrixTest extends BerthTestBase {
             case "projectEvents" -> "projects";
             case "serverEvents" -> "servers";
             case "auditEvents" -> "audit";
+            case "applicationEvents" -> "applications";
             default -> null;
         };
     }
@@ -304,7 +341,15 @@ class AuthorizationMatrixTest extends BerthTestBase {
                 .path("generatePrivateKey").path("privateKey").path("id").asText();
         var server = owner.http().data("mutation($k: ID!, $n: String!) { createServer(input: {name: $n, host: \"127.0.0.1\", privateKeyId: $k}) { server { id } } }",
                 Map.of("k", key, "n", unique("s"))).path("createServer").path("server").path("id").asText();
-        return new Team(owner.teamId(), project.path("id").asText(), project.path("environments").get(0).path("id").asText(), spare.id(), token, key, server);
+        var environment = project.path("environments").get(0).path("id").asText();
+        // the application gets a server of its own, so deleting the team's server stays possible
+        var appServer = owner.http().data("mutation($k: ID!, $n: String!) { createServer(input: {name: $n, host: \"127.0.0.1\", privateKeyId: $k}) { server { id } } }",
+                Map.of("k", key, "n", unique("s"))).path("createServer").path("server").path("id").asText();
+        var application = owner.http().data("mutation($e: ID!, $s: ID!, $n: String!) { createApplication(input: {environmentId: $e, serverId: $s, name: $n, source: {image: {image: \"busybox\"}}}) { application { id } } }",
+                Map.of("e", environment, "s", appServer, "n", unique("a"))).path("createApplication").path("application").path("id").asText();
+        var deployment = owner.http().data("mutation($a: ID!) { deployApplication(input: {applicationId: $a}) { deployment { id } } }", Map.of("a", application))
+                .path("deployApplication").path("deployment").path("id").asText();
+        return new Team(owner.teamId(), project.path("id").asText(), environment, spare.id(), token, key, server, application, deployment);
     }
 
     private World world() {
