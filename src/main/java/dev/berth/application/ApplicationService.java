@@ -18,7 +18,6 @@ import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.UUID;
-import java.util.function.BiFunction;
 import java.util.stream.Collectors;
 
 /** Applications of the viewer's team. Ids nested in inputs (environment, server, deploy key) are team-scoped too. */
@@ -29,9 +28,11 @@ public class ApplicationService {
     private final ServerService servers;
     private final ApplicationEventPublisher<ApplicationChanged> changes;
     private final JobQueue jobs;
+    private final dev.berth.registry.RegistryService registries;
 
     ApplicationService(ApplicationRows rows, ProjectService projects, ServerService servers,
-                       ApplicationEventPublisher<ApplicationChanged> changes, JobQueue jobs) {
+                       ApplicationEventPublisher<ApplicationChanged> changes, JobQueue jobs, dev.berth.registry.RegistryService registries) {
+        this.registries = registries;
         this.rows = rows;
         this.projects = projects;
         this.servers = servers;
@@ -67,13 +68,12 @@ public class ApplicationService {
     }
 
     @InTeam
-    public Application create(Viewer viewer, Map<String, Object> input) {
-        var environment = projects.environment(viewer, dev.berth.api.Arguments.id("input.environmentId", input.get("environmentId")));
-        var server = servers.server(viewer, dev.berth.api.Arguments.id("input.serverId", input.get("serverId")));
-        var name = ResourceName.of("input.name", input.get("name"));
-        @SuppressWarnings("unchecked")
-        var source = ApplicationSource.from("input.source", (Map<String, Object>) input.get("source"), keyOfTeam(viewer));
-        var settings = SettingsInput.apply(ApplicationSettings.defaults(), input);
+    public Application create(Viewer viewer, ApplicationInputs.NewApplication input) {
+        var environment = projects.environment(viewer, input.environmentId());
+        var server = servers.server(viewer, input.serverId());
+        var name = input.name();
+        var source = checked(viewer, input.source());
+        var settings = input.settings().applyTo(ApplicationSettings.defaults());
         var application = new Application(Ids.next(), viewer.teamId(), environment.projectId(), environment.id(), server.id(),
                 name.value(), source, settings, Application.Status.NOT_DEPLOYED, null, null);
         UniqueViolation.orConflict(() -> {
@@ -85,15 +85,13 @@ public class ApplicationService {
     }
 
     @InTeam
-    @SuppressWarnings("unchecked")
-    public Application update(Viewer viewer, UUID id, Map<String, Object> input) {
+    public Application update(Viewer viewer, ApplicationInputs.ApplicationChange input) {
+        var id = input.id();
         var current = load(viewer, id);
-        var name = input.get("name") == null ? current.name() : ResourceName.of("input.name", input.get("name")).value();
-        var serverId = input.get("serverId") == null ? current.serverId()
-                : servers.server(viewer, dev.berth.api.Arguments.id("input.serverId", input.get("serverId"))).id();
-        var source = input.get("source") == null ? current.source()
-                : ApplicationSource.from("input.source", (Map<String, Object>) input.get("source"), keyOfTeam(viewer));
-        var changed = current.with(name, serverId, source, SettingsInput.apply(current.settings(), input));
+        var name = input.name() == null ? current.name() : input.name().value();
+        var serverId = input.serverId() == null ? current.serverId() : servers.server(viewer, input.serverId()).id();
+        var source = input.source() == null ? current.source() : checked(viewer, input.source());
+        var changed = current.with(name, serverId, source, input.settings().applyTo(current.settings()));
         UniqueViolation.orConflict(() -> {
             rows.save(changed);
             return null;
@@ -117,12 +115,14 @@ public class ApplicationService {
         rows.status(viewer.teamId(), id, status);
     }
 
-    private BiFunction<String, Object, UUID> keyOfTeam(Viewer viewer) {
-        return (field, value) -> {
-            var keyId = dev.berth.api.Arguments.id(field, value);
-            if (!servers.keysByIds(viewer, List.of(keyId)).containsKey(keyId)) throw new NotFoundException("PrivateKey", keyId);
-            return keyId;
-        };
+    /** The source, once the ids it names are the team's own (NOT_FOUND otherwise, like any other id). */
+    private ApplicationSource checked(Viewer viewer, ApplicationSource source) {
+        if (source instanceof ApplicationSource.Git git && git.deployKeyId() != null
+                && !servers.keysByIds(viewer, List.of(git.deployKeyId())).containsKey(git.deployKeyId())) {
+            throw new NotFoundException("PrivateKey", git.deployKeyId());
+        }
+        if (source instanceof ApplicationSource.Image image && image.registryId() != null) registries.get(viewer, image.registryId());
+        return source;
     }
 
     private void publish(ApplicationChanged.Kind kind, Application application) {

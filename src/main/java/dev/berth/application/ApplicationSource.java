@@ -6,7 +6,6 @@ import dev.berth.errors.InvalidInputException;
 import io.micronaut.core.annotation.Nullable;
 import java.util.Map;
 import java.util.UUID;
-import java.util.function.BiFunction;
 
 /** Where an application's image comes from. Stored as JSON with a {@code type} of {@code image} or {@code git}. */
 @JsonTypeInfo(use = JsonTypeInfo.Id.NAME, property = "type")
@@ -15,7 +14,7 @@ import java.util.function.BiFunction;
 public sealed interface ApplicationSource {
 
     /** A ready-made image (validated when parsed; stored as the text the user gave). */
-    record Image(String image) implements ApplicationSource {
+    record Image(String image, @Nullable UUID registryId) implements ApplicationSource {
         public ImageRef ref() {
             return ImageRef.parse("source.image.image", image);
         }
@@ -25,16 +24,19 @@ public sealed interface ApplicationSource {
     record Git(String repository, String ref, String dockerfile, String context, @Nullable UUID deployKeyId) implements ApplicationSource {}
 
     /**
-     * Reads {@code input.source}: exactly one of {@code image} and {@code git}. {@code keyOfTeam} checks a deploy
-     * key id belongs to the caller's team (NOT_FOUND otherwise) and returns it.
+     * Reads {@code input.source}: exactly one of {@code image} and {@code git}, validated. The ids it names (deploy
+     * key, registry) are checked against the caller's team by the service.
      */
     @SuppressWarnings("unchecked")
-    static ApplicationSource from(String field, Map<String, Object> input, BiFunction<String, Object, UUID> keyOfTeam) {
+    public static ApplicationSource from(String field, Map<String, Object> input) {
         var image = (Map<String, Object>) input.get("image");
         var git = (Map<String, Object>) input.get("git");
         if ((image == null) == (git == null)) throw new InvalidInputException(field, "give exactly one of image and git");
-        if (image != null) return new Image(ImageRef.parse(field + ".image.image", image.get("image")).text());
-        var key = git.get("deployKeyId") == null ? null : keyOfTeam.apply(field + ".git.deployKeyId", git.get("deployKeyId"));
+        if (image != null) {
+            var registry = image.get("registryId") == null ? null : dev.berth.api.Arguments.id(field + ".image.registryId", image.get("registryId"));
+            return new Image(ImageRef.parse(field + ".image.image", image.get("image")).text(), registry);
+        }
+        var key = git.get("deployKeyId") == null ? null : dev.berth.api.Arguments.id(field + ".git.deployKeyId", git.get("deployKeyId"));
         return new Git(GitUrl.parse(field + ".git.repository", git.get("repository")).value(),
                 GitRef.parse(field + ".git.ref", git.get("ref")).value(),
                 RelativePath.parse(field + ".git.dockerfile", git.get("dockerfile"), "Dockerfile").value(),

@@ -37,8 +37,11 @@ final class ApplicationWiring implements WiringContribution, DataLoaderContribut
     private final ProjectService projects;
     private final ServerService servers;
     private final EventBus events;
+    private final dev.berth.registry.RegistryService registries;
 
-    ApplicationWiring(ApplicationService applications, Variables variables, ProjectService projects, ServerService servers, EventBus events) {
+    ApplicationWiring(ApplicationService applications, Variables variables, ProjectService projects, ServerService servers, EventBus events,
+                      dev.berth.registry.RegistryService registries) {
+        this.registries = registries;
         this.applications = applications;
         this.variables = variables;
         this.projects = projects;
@@ -52,9 +55,9 @@ final class ApplicationWiring implements WiringContribution, DataLoaderContribut
                 .dataFetcher("application", env -> applications.get(Viewer.from(env), Arguments.id("id", env.getArgument("id"))))
                 .dataFetcher("environmentVariables", env -> variables.of(Viewer.from(env), env.getArgument("scope"))));
         wiring.type("Mutation", t -> t
-                .dataFetcher("createApplication", env -> Map.of("application", applications.create(Viewer.from(env), Arguments.input(env))))
+                .dataFetcher("createApplication", env -> Map.of("application", applications.create(Viewer.from(env), ApplicationInputs.NewApplication.from(Arguments.input(env)))))
                 .dataFetcher("updateApplication", env -> Map.of("application",
-                        applications.update(Viewer.from(env), Arguments.id("input.id", Arguments.input(env).get("id")), Arguments.input(env))))
+                        applications.update(Viewer.from(env), ApplicationInputs.ApplicationChange.from(Arguments.input(env)))))
                 .dataFetcher("deleteApplication", env -> Map.of("deletedApplicationId",
                         applications.delete(Viewer.from(env), Arguments.id("input.id", Arguments.input(env).get("id")))))
                 .dataFetcher("setEnvironmentVariables", env -> Map.of("variables", variables.set(Viewer.from(env), Arguments.input(env)))));
@@ -76,6 +79,15 @@ final class ApplicationWiring implements WiringContribution, DataLoaderContribut
                 .dataFetcher("effectiveEnvironment", env -> variables.effectiveShown(Viewer.from(env), env.<Application>getSource().id())));
         wiring.type("ApplicationSource", t -> t.typeResolver(env -> env.getSchema().getObjectType(
                 env.getObject() instanceof ApplicationSource.Git ? "GitSource" : "ImageSource")));
+        wiring.type("ImageSource", t -> t.dataFetcher("registry", env -> {
+            var registryId = env.<ApplicationSource.Image>getSource().registryId();
+            if (registryId == null) return null;
+            try {
+                return registries.get(Viewer.from(env), registryId);
+            } catch (dev.berth.errors.NotFoundException deleted) {
+                return null;
+            }
+        }));
         wiring.type("GitSource", t -> t.dataFetcher("deployKey", env -> {
             var keyId = env.<ApplicationSource.Git>getSource().deployKeyId();
             return keyId == null ? null : servers.keysByIds(Viewer.from(env), List.of(keyId)).get(keyId);

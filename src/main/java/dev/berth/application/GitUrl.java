@@ -14,7 +14,7 @@ public record GitUrl(String value) {
     private static final String PATH = "[A-Za-z0-9._~/%+-]{1,1024}";
     private static final Pattern HTTPS = Pattern.compile("https://" + HOST + "(?::[0-9]{1,5})?/" + PATH);
     private static final Pattern SSH = Pattern.compile("ssh://(?:[A-Za-z0-9._-]{1,64}@)?" + HOST + "(?::[0-9]{1,5})?/" + PATH);
-    private static final Pattern SCP = Pattern.compile("[A-Za-z0-9._-]{1,64}@" + HOST + ":" + "[A-Za-z0-9._~+-][A-Za-z0-9._~/%+-]{0,1023}");
+    private static final Pattern SCP = Pattern.compile("[A-Za-z0-9._-]{1,64}@" + HOST + ":" + "[A-Za-z0-9._~+/][A-Za-z0-9._~/%+-]{0,1023}");
 
     public static GitUrl parse(String field, Object text) {
         if (!(text instanceof String s) || s.isEmpty()) throw new InvalidInputException(field, "a repository URL is required");

@@ -6,29 +6,45 @@ import dev.berth.application.ApplicationSettings.RestartPolicy;
 import dev.berth.application.ApplicationSettings.Volume;
 import dev.berth.errors.InvalidInputException;
 import dev.berth.project.ResourceName;
+import io.micronaut.core.annotation.Nullable;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 
-/** Reads and validates the settings fields of createApplication / updateApplication onto current settings. */
-final class SettingsInput {
-    private SettingsInput() {}
+/**
+ * The settings fields of createApplication / updateApplication, validated at the edge (each error names its field).
+ * A null field is left as it is; {@code cpuLimit} 0, {@code memoryLimitMiB} 0 and an empty {@code command} remove.
+ */
+public record SettingsInput(@Nullable List<Port> ports, @Nullable List<String> command, @Nullable HealthCheck healthCheck,
+                            boolean removeHealthCheck, @Nullable RestartPolicy restartPolicy, @Nullable Double cpuLimit,
+                            @Nullable Integer memoryLimitMiB, @Nullable Map<String, String> labels, @Nullable List<Volume> volumes) {
 
-    /** {@code current} with every field present in {@code input} replaced (validated, with its path in errors). */
+    /** Reads the fields present in a mutation's {@code input}. */
     @SuppressWarnings("unchecked")
-    static ApplicationSettings apply(ApplicationSettings current, Map<String, Object> input) {
-        var ports = input.containsKey("ports") ? ports((List<Map<String, Object>>) input.get("ports")) : current.ports();
-        var command = input.containsKey("command") ? command((List<String>) input.get("command")) : current.command();
-        var health = current.healthCheck();
-        if (Boolean.TRUE.equals(input.get("removeHealthCheck"))) health = null;
-        if (input.get("healthCheck") != null) health = health((Map<String, Object>) input.get("healthCheck"));
-        var restart = input.get("restartPolicy") == null ? current.restartPolicy() : RestartPolicy.valueOf(input.get("restartPolicy").toString());
-        var cpu = input.containsKey("cpuLimit") ? cpu(input.get("cpuLimit")) : current.cpuLimit();
-        var memory = input.containsKey("memoryLimitMiB") ? memory(input.get("memoryLimitMiB")) : current.memoryLimitMiB();
-        var labels = input.containsKey("labels") ? labels(input.get("labels")) : current.labels();
-        var volumes = input.containsKey("volumes") ? volumes((List<Map<String, Object>>) input.get("volumes")) : current.volumes();
-        return new ApplicationSettings(ports, command, health, restart, cpu, memory, labels, volumes);
+    public static SettingsInput from(Map<String, Object> input) {
+        return new SettingsInput(
+                input.containsKey("ports") ? ports((List<Map<String, Object>>) input.get("ports")) : null,
+                input.containsKey("command") ? command((List<String>) input.get("command")) : null,
+                input.get("healthCheck") == null ? null : health((Map<String, Object>) input.get("healthCheck")),
+                Boolean.TRUE.equals(input.get("removeHealthCheck")),
+                input.get("restartPolicy") == null ? null : RestartPolicy.valueOf(input.get("restartPolicy").toString()),
+                input.get("cpuLimit") == null ? null : cpu(input.get("cpuLimit")),
+                input.get("memoryLimitMiB") == null ? null : memory(input.get("memoryLimitMiB")),
+                input.containsKey("labels") ? labels(input.get("labels")) : null,
+                input.containsKey("volumes") ? volumes((List<Map<String, Object>>) input.get("volumes")) : null);
+    }
+
+    /** {@code current} with every given field replaced. */
+    ApplicationSettings applyTo(ApplicationSettings current) {
+        var health = removeHealthCheck ? null : current.healthCheck();
+        if (healthCheck != null) health = healthCheck;
+        return new ApplicationSettings(ports == null ? current.ports() : ports,
+                command == null ? current.command() : command.isEmpty() ? null : command,
+                health, restartPolicy == null ? current.restartPolicy() : restartPolicy,
+                cpuLimit == null ? current.cpuLimit() : cpuLimit == 0 ? null : cpuLimit,
+                memoryLimitMiB == null ? current.memoryLimitMiB() : memoryLimitMiB == 0 ? null : memoryLimitMiB,
+                labels == null ? current.labels() : labels, volumes == null ? current.volumes() : volumes);
     }
 
     private static List<Port> ports(List<Map<String, Object>> list) {
@@ -51,7 +67,7 @@ final class SettingsInput {
     }
 
     private static List<String> command(List<String> args) {
-        if (args == null || args.isEmpty()) return null;
+        if (args == null || args.isEmpty()) return List.of();
         for (int i = 0; i < args.size(); i++) {
             if (args.get(i).length() > 4096) throw new InvalidInputException("input.command[" + i + "]", "at most 4096 characters");
         }
@@ -77,17 +93,15 @@ final class SettingsInput {
     }
 
     private static Double cpu(Object value) {
-        if (value == null) return null;
         double cores = ((Number) value).doubleValue();
-        if (cores == 0) return null;
+        if (cores == 0) return 0.0;
         if (!(cores > 0 && cores <= 256)) throw new InvalidInputException("input.cpuLimit", "greater than 0 and at most 256 cores");
         return cores;
     }
 
     private static Integer memory(Object value) {
-        if (value == null) return null;
         int mib = (Integer) value;
-        if (mib == 0) return null;
+        if (mib == 0) return 0;
         if (mib < 6 || mib > 1_048_576) throw new InvalidInputException("input.memoryLimitMiB", "6 to 1048576 MiB");
         return mib;
     }

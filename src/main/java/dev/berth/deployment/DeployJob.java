@@ -45,10 +45,12 @@ final class DeployJob implements Job {
     private final SecretBox box;
     private final ObjectMapper json;
     private final DeploymentsProperties properties;
+    private final dev.berth.registry.RegistryService registries;
 
     DeployJob(DeploymentRows rows, TeamTransactions transactions, ServerCommands servers, ApplicationService applications, EventBus bus,
               ApplicationEventPublisher<DeploymentChanged> changes, JobQueue queue, SecretBox box, ObjectMapper json,
-              DeploymentsProperties properties) {
+              DeploymentsProperties properties, dev.berth.registry.RegistryService registries) {
+        this.registries = registries;
         this.rows = rows;
         this.transactions = transactions;
         this.servers = servers;
@@ -122,19 +124,26 @@ final class DeployJob implements Job {
             }
             var previous = Deployer.previous(containers, deployment.applicationId().toString(), deployment.id().toString());
             var plan = DeploymentPlanner.plan(new DeploymentPlanner.Input(system.teamId(), deployment.applicationId(), deployment.id(),
-                    deployment.number(), deployment.snapshot(), environment, previous, properties.network()));
+                    deployment.number(), deployment.snapshot(), environment, previous, properties.network(), deployment.commit(),
+                    properties.keepImages()));
             Deployer.Progress progress = new Deployer.Progress() {
                 public void status(Deployment.Status status) { move(system, deployment, status, null); }
                 public boolean cancelled() { return cancelled.get(); }
-                public void created(String image, String containerId) {
+                public void created(String imageId, String containerId) {
                     transactions.write(system, () -> {
-                        rows.ran(system.teamId(), deployment.id(), image, containerId, deployment.snapshot().withImage(image));
+                        rows.ran(system.teamId(), deployment.id(), imageId, containerId, deployment.snapshot());
                         return null;
                     });
                 }
             };
-            return new Deployer(containers, (host, port) -> servers.connectTcp(system, deployment.serverId(), host, port), log, progress,
-                    duration -> Thread.sleep(duration.toMillis())).execute(plan);
+            var buildArgs = new java.util.LinkedHashMap<String, dev.berth.secrets.Secret>();
+            environment.buildTime().forEach(key -> buildArgs.put(key, new dev.berth.secrets.Secret(environment.values().get(key))));
+            return new Deployer(containers, new GitWorkspace(system, deployment.serverId(), servers), buildArgs,
+                    (host, port) -> servers.connectTcp(system, deployment.serverId(), host, port), log, progress,
+                    duration -> Thread.sleep(duration.toMillis()))
+                    .withRegistry(deployment.snapshot().source() instanceof dev.berth.application.ApplicationSource.Image image
+                            ? registries.auth(system, image.registryId()) : null)
+                    .execute(plan);
         } catch (dev.berth.execution.ServerUnreachableException e) {
             log.step("the server cannot be reached: " + e.getMessage());
             return new Deployer.Outcome(Deployment.Status.FAILED, "server unreachable");

@@ -29,8 +29,8 @@ final class Deployer {
 
         boolean cancelled();
 
-        /** The container was created: remembered so a rollback can find its image. */
-        void created(String image, String containerId);
+        /** The container was created from this image id: remembered so a rollback runs the same image. */
+        void created(String imageId, String containerId);
     }
 
     /** How the health check reaches a container: a TCP connection made from the server. */
@@ -54,18 +54,30 @@ final class Deployer {
     }
 
     private final Containers containers;
+    private final Workspace workspace;
+    private final Map<String, dev.berth.secrets.Secret> buildArgs;
     private final Dialer dialer;
-    private final DeploymentLogWriter log;
+    private final DeploymentLog log;
     private final Progress progress;
     private final Sleeper sleeper;
+    private Containers.RegistryAuth auth;
+
+    /** Credentials for pulling the image from a private registry. */
+    Deployer withRegistry(@Nullable Containers.RegistryAuth auth) {
+        this.auth = auth;
+        return this;
+    }
 
     /** Waiting, replaceable in unit tests. */
     interface Sleeper {
         void sleep(Duration duration) throws InterruptedException;
     }
 
-    Deployer(Containers containers, Dialer dialer, DeploymentLogWriter log, Progress progress, Sleeper sleeper) {
+    Deployer(Containers containers, Workspace workspace, Map<String, dev.berth.secrets.Secret> buildArgs, Dialer dialer,
+             DeploymentLog log, Progress progress, Sleeper sleeper) {
         this.containers = containers;
+        this.workspace = workspace;
+        this.buildArgs = Map.copyOf(buildArgs);
         this.dialer = dialer;
         this.log = log;
         this.progress = progress;
@@ -74,6 +86,7 @@ final class Deployer {
 
     Outcome execute(DeploymentPlan plan) {
         String created = null;
+        String imageId = null;
         List<String> stopped = List.of();
         try {
             for (var step : plan.steps()) {
@@ -83,11 +96,13 @@ final class Deployer {
                     case EnsureImage s -> {
                         progress.status(Deployment.Status.PREPARING);
                         if (containers.imagePresent(s.image())) log.step("the server has " + s.image());
-                        else containers.pull(s.image(), null, log);
+                        else if (s.image().startsWith("sha256:")) throw new Failure("the image " + s.image() + " is no longer on the server");
+                        else containers.pull(s.image(), auth, log);
+                        imageId = containers.imageId(s.image());
                     }
                     case Build b -> {
                         progress.status(Deployment.Status.BUILDING);
-                        throw new Failure("building from a git source is not available in this version of Berth; use an image source");
+                        imageId = build(b);
                     }
                     case StopPrevious s -> {
                         s.containerIds().forEach(id -> containers.stop(id, Duration.ofSeconds(10)));
@@ -96,7 +111,7 @@ final class Deployer {
                     case Create c -> {
                         progress.status(Deployment.Status.STARTING);
                         created = containers.create(c.spec());
-                        progress.created(c.spec().image(), created);
+                        progress.created(imageId, created);
                     }
                     case Start s -> containers.start(created);
                     case AwaitHealthy h -> {
@@ -112,6 +127,7 @@ final class Deployer {
                         containers.stop(id, Duration.ofSeconds(10));
                         containers.remove(id);
                     });
+                    case DeploymentPlan.KeepImages k -> keep(imageId, k);
                 }
             }
             log.step("deployment succeeded");
@@ -131,6 +147,49 @@ final class Deployer {
             undo(created, stopped, reason);
             return new Outcome(Deployment.Status.FAILED, reason);
         }
+    }
+
+    /** Clones on the server, streams the context from there into the daemon, waits (cancellable); the image id. */
+    private String build(DeploymentPlan.Build b) throws InterruptedException {
+        var dockerfile = b.dockerfileInContext();
+        if (dockerfile == null) throw new Failure("the Dockerfile must lie inside the build context");
+        try {
+            var commit = workspace.checkout(b, log);
+            log.step("building commit " + commit);
+            if (progress.cancelled()) throw new Cancelled();
+            try (var context = workspace.context(b)) {
+                var building = containers.build(context.in(), dockerfile, b.tag(), buildArgs, log);
+                try {
+                    while (!building.await(Duration.ofMillis(250))) {
+                        if (progress.cancelled()) throw new Cancelled();
+                    }
+                    return building.imageId();
+                } catch (RuntimeException e) {
+                    if (e instanceof Cancelled) throw e;
+                    throw new Failure("the build failed: " + (e.getMessage() == null ? e.getClass().getSimpleName() : e.getMessage()));
+                } finally {
+                    building.close(); // a build still running is aborted on the daemon
+                }
+            } catch (IOException e) {
+                throw new Failure("the build context could not be read from the server");
+            }
+        } finally {
+            try {
+                workspace.cleanUp(b);
+            } catch (RuntimeException e) {
+                log.step("could not remove the work directory on the server: " + e.getClass().getSimpleName());
+            }
+        }
+    }
+
+    /** Tags this deployment's image and removes the application's images beyond the last {@code keep}. */
+    private void keep(String imageId, DeploymentPlan.KeepImages k) {
+        containers.tag(imageId, k.repository(), k.tag());
+        var tags = containers.images(k.repository()).stream().flatMap(i -> i.tags().stream())
+                .filter(t -> t.startsWith(k.repository() + ":d"))
+                .sorted(java.util.Comparator.comparingInt((String t) -> Integer.parseInt(t.substring(t.lastIndexOf(":d") + 2))).reversed())
+                .toList();
+        for (var old : tags.subList(Math.min(k.keep(), tags.size()), tags.size())) containers.removeImage(old);
     }
 
     private void awaitHealthy(String container, DeploymentPlan.AwaitHealthy step) throws InterruptedException {

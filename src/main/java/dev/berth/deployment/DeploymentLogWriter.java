@@ -14,7 +14,7 @@ import java.util.UUID;
  * {@code BATCH} lines), and publishes each batch after it is stored. Thread-safe: build output and Berth's own
  * messages may come from different threads.
  */
-final class DeploymentLogWriter implements Containers.Lines, AutoCloseable {
+final class DeploymentLogWriter implements DeploymentLog, AutoCloseable {
     static final int MAX_LINE = 8 * 1024;
     static final int BATCH = 500;
     static final long FLUSH_MILLIS = 100;
@@ -44,7 +44,7 @@ final class DeploymentLogWriter implements Containers.Lines, AutoCloseable {
     }
 
     /** Berth's own message. */
-    void step(String text) {
+    public void step(String text) {
         add("BERTH", text);
     }
 

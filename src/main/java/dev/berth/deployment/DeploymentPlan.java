@@ -21,9 +21,27 @@ public record DeploymentPlan(List<Step> steps) {
         public String describe() { return "use image " + image + " (pulled if the server lacks it)"; }
     }
 
-    /** Build the image from a git source on the server. */
-    public record Build(String repository, String ref, String dockerfile, String context, String tag) implements Step {
-        public String describe() { return "clone " + repository + " at " + ref + " and build " + dockerfile + " as " + tag; }
+    /**
+     * Clone a git source on the server into {@code workDir} (relative to the SSH user's home, made of ids only), then
+     * build it with the context streamed from there; {@code commit} (if given) is checked out after the clone.
+     */
+    public record Build(String repository, String ref, @io.micronaut.core.annotation.Nullable String commit, String dockerfile,
+                        String context, String tag, @io.micronaut.core.annotation.Nullable java.util.UUID deployKeyId, String workDir) implements Step {
+        public String describe() {
+            return "clone " + repository + " at " + (commit == null ? ref : commit) + " on the server and build " + dockerfile + " as " + tag;
+        }
+
+        /** The Dockerfile's path inside the context, or null when it lies outside it. */
+        public String dockerfileInContext() {
+            if (context.equals(".")) return dockerfile;
+            var prefix = context.endsWith("/") ? context : context + "/";
+            return dockerfile.startsWith(prefix) ? dockerfile.substring(prefix.length()) : null;
+        }
+    }
+
+    /** Tag the image for this deployment and remove the application's images beyond the last {@code keep}. */
+    public record KeepImages(String repository, String tag, int keep) implements Step {
+        public String describe() { return "keep the image as " + repository + ":" + tag + " (the last " + keep + " stay for rollbacks)"; }
     }
 
     /** Stop the previous containers first: a fixed host port (or the host network) forbids two at once. */

@@ -31,7 +31,13 @@ public final class DeploymentPlanner {
      * @param network  the Docker network mode containers join ({@code host} makes every port a fixed one)
      */
     public record Input(UUID teamId, UUID applicationId, UUID deploymentId, int number, Snapshot snapshot,
-                        Snapshot.Environment environment, List<Containers.Container> previous, String network) {}
+                        Snapshot.Environment environment, List<Containers.Container> previous, String network,
+                        @io.micronaut.core.annotation.Nullable String commit, int keepImages) {}
+
+    /** Where an application's images are kept on its server. */
+    public static String repository(UUID applicationId) {
+        return "berth/" + applicationId;
+    }
 
     public static DeploymentPlan plan(Input in) {
         var steps = new ArrayList<Step>();
@@ -45,8 +51,9 @@ public final class DeploymentPlanner {
             steps.add(new EnsureImage(image));
         } else {
             var git = (ApplicationSource.Git) snapshot.source();
-            image = "berth/" + in.applicationId() + ":" + in.number();
-            steps.add(new Build(git.repository(), git.ref(), git.dockerfile(), git.context(), image));
+            image = repository(in.applicationId()) + ":d" + in.number();
+            steps.add(new Build(git.repository(), git.ref(), in.commit(), git.dockerfile(), git.context(), image, git.deployKeyId(),
+                    ".berth/work/" + in.deploymentId()));
         }
         var previousIds = in.previous().stream().map(Containers.Container::id).toList();
         boolean exclusive = snapshot.settings().fixedHostPort() || "host".equals(in.network());
@@ -57,6 +64,7 @@ public final class DeploymentPlanner {
         var health = snapshot.settings().healthCheck();
         steps.add(health == null ? new AwaitRunning(SETTLE) : new AwaitHealthy(health));
         if (!previousIds.isEmpty()) steps.add(new Retire(previousIds));
+        steps.add(new DeploymentPlan.KeepImages(repository(in.applicationId()), "d" + in.number(), in.keepImages()));
         return new DeploymentPlan(steps);
     }
 

@@ -142,7 +142,7 @@ public class DeploymentService {
     public Plan plan(Viewer viewer, UUID applicationId) {
         var next = next(viewer, applications.get(viewer, applicationId));
         var plan = DeploymentPlanner.plan(new DeploymentPlanner.Input(viewer.teamId(), applicationId, new UUID(0, 0), 0, next.snapshot(),
-                next.environment(), List.of(), "bridge"));
+                next.environment(), List.of(), "bridge", null, 5));
         return new Plan(DeploymentPlanner.describe(plan), next.diff());
     }
 

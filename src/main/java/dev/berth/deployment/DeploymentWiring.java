@@ -46,8 +46,12 @@ final class DeploymentWiring implements WiringContribution {
                     var viewer = Viewer.from(env);
                     var applicationId = Arguments.id("applicationId", env.getArgument("applicationId"));
                     deployments.checkApplication(viewer, applicationId);
-                    return events.subscribe(DeploymentChanged.channel(viewer.teamId(), applicationId), DeploymentChanged.class)
-                            .map(changed -> deployments.get(viewer, changed.deploymentId()));
+                    // live changes from now on, preceded by the latest deployment as it is now (a client starts from a state)
+                    var live = events.subscribe(DeploymentChanged.channel(viewer.teamId(), applicationId), DeploymentChanged.class)
+                            .map(changed -> deployments.get(viewer, changed.deploymentId())).replay();
+                    var connection = live.connect();
+                    var latest = deployments.pageOf(viewer, applicationId, Integer.MAX_VALUE, 1);
+                    return reactor.core.publisher.Flux.fromIterable(latest).concatWith(live).doFinally(signal -> connection.dispose());
                 }));
         wiring.type("Deployment", t -> t
                 .dataFetcher("application", env -> applications.get(Viewer.from(env), env.<Deployment>getSource().applicationId()))

@@ -27,6 +27,39 @@ public interface Containers {
     /** Pulls an image, reporting progress; {@code auth} may be null. */
     void pull(String reference, @Nullable RegistryAuth auth, Lines out);
 
+    /** The image's id ({@code sha256:...}); a rollback runs exactly that image again. */
+    String imageId(String reference);
+
+    /** Adds a tag to an image (so a deployment's image outlives a moved tag until it is pruned). */
+    void tag(String image, String repository, String tag);
+
+    /** A build under way: finished, cancelled by closing it. */
+    interface Building extends Closeable {
+        /** True once it ended (waits up to {@code timeout}). */
+        boolean await(Duration timeout) throws InterruptedException;
+
+        /** The built image's id; throws with the build's own error when it failed. */
+        String imageId();
+
+        @Override
+        void close();
+    }
+
+    /**
+     * Builds an image from a tar stream of the context (read as the daemon takes it), tagged {@code tag}; build
+     * arguments go through the Engine API, never argv. Output lines go to {@code out}.
+     */
+    Building build(java.io.InputStream context, String dockerfile, String tag, Map<String, dev.berth.secrets.Secret> buildArgs, Lines out);
+
+    /** Images of a repository ({@code berth/<application>}), newest first: their ids and tags. */
+    List<Image> images(String repository);
+
+    /** An image and its tags. */
+    record Image(String id, List<String> tags, long created) {}
+
+    /** Removes an image tag (and the image when nothing else uses it); a missing or used one is left alone. */
+    void removeImage(String reference);
+
     /** Creates the container and returns its id. */
     String create(ContainerSpec spec);
 

@@ -63,6 +63,73 @@ public final class DockerContainers implements Containers {
     }
 
     @Override
+    public String imageId(String reference) {
+        return docker.inspectImageCmd(reference).exec().getId();
+    }
+
+    @Override
+    public void tag(String image, String repository, String tag) {
+        docker.tagImageCmd(image, repository, tag).withForce(true).exec();
+    }
+
+    @Override
+    public Building build(java.io.InputStream context, String dockerfile, String tag, Map<String, dev.berth.secrets.Secret> buildArgs, Lines out) {
+        var command = docker.buildImageCmd(context).withDockerfilePath(dockerfile).withTags(java.util.Set.of(tag)).withPull(false).withRemove(true);
+        buildArgs.forEach((key, value) -> command.withBuildArg(key, value.value()));
+        var callback = command.exec(new com.github.dockerjava.api.command.BuildImageResultCallback() {
+            private final StringBuilder partial = new StringBuilder();
+
+            @Override
+            public void onNext(com.github.dockerjava.api.model.BuildResponseItem item) {
+                if (item.getStream() != null) {
+                    partial.append(item.getStream());
+                    int newline;
+                    while ((newline = partial.indexOf("\n")) >= 0) {
+                        out.line("stdout", partial.substring(0, newline));
+                        partial.delete(0, newline + 1);
+                    }
+                }
+                if (item.getErrorDetail() != null && item.getErrorDetail().getMessage() != null) out.line("stderr", item.getErrorDetail().getMessage());
+                super.onNext(item);
+            }
+        });
+        return new Building() {
+            public boolean await(Duration timeout) throws InterruptedException {
+                return callback.awaitCompletion(timeout.toMillis(), TimeUnit.MILLISECONDS);
+            }
+
+            public String imageId() {
+                return callback.awaitImageId();
+            }
+
+            public void close() {
+                try {
+                    callback.close(); // closes the connection: the daemon aborts the build
+                } catch (java.io.IOException ignored) {
+                    // closing anyway
+                }
+            }
+        };
+    }
+
+    @Override
+    public List<Image> images(String repository) {
+        return docker.listImagesCmd().withImageNameFilter(repository).exec().stream()
+                .map(i -> new Image(i.getId(), i.getRepoTags() == null ? List.of() : List.of(i.getRepoTags()), i.getCreated() == null ? 0 : i.getCreated()))
+                .sorted(java.util.Comparator.comparingLong(Image::created).reversed())
+                .toList();
+    }
+
+    @Override
+    public void removeImage(String reference) {
+        try {
+            docker.removeImageCmd(reference).withNoPrune(false).exec();
+        } catch (NotFoundException | com.github.dockerjava.api.exception.ConflictException inUse) {
+            // gone already, or a container still uses it
+        }
+    }
+
+    @Override
     public String create(ContainerSpec spec) {
         var env = new ArrayList<String>();
         spec.env().forEach((key, value) -> env.add(key + "=" + value.value()));

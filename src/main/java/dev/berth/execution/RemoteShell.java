@@ -8,6 +8,13 @@ public interface RemoteShell {
     /** @throws ServerUnreachableException when the server cannot be reached, authenticated to, or trusted */
     ExecResult run(ServerRef server, Argv argv);
 
+    /**
+     * Starts a command and hands over its streams: {@code in()} is its standard output, {@code out()} its standard
+     * input (closing it sends EOF). Standard error is read and dropped. Closing the handle ends the command. For
+     * long or large work (a build context streamed as tar, a key written through stdin, never through argv).
+     */
+    Duplex start(ServerRef server, Argv argv);
+
     /** The host key fingerprint the server presented on the live connection, if there is one. */
     Optional<String> presentedHostKey(UUID serverId);
 

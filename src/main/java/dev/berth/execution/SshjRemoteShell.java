@@ -140,6 +140,39 @@ public final class SshjRemoteShell implements RemoteShell {
         }
     }
 
+    @Override
+    public Duplex start(ServerRef server, Argv argv) {
+        var connection = connection(server);
+        var release = connection.acquire();
+        Session session;
+        Session.Command command;
+        try {
+            session = connection.client.startSession();
+            command = session.exec(ShellLine.render(argv));
+        } catch (IOException e) {
+            release.run();
+            forget(server.id());
+            throw new ServerUnreachableException("Lost the connection to the server: " + e.getClass().getSimpleName(), null);
+        }
+        Thread.ofVirtual().name("berth-ssh-stderr").start(() -> {
+            try {
+                command.getErrorStream().transferTo(java.io.OutputStream.nullOutputStream());
+            } catch (IOException ignored) {
+                // the channel closed
+            }
+        });
+        var closed = new java.util.concurrent.atomic.AtomicBoolean();
+        return new Duplex() {
+            public InputStream in() { return command.getInputStream(); }
+            public java.io.OutputStream out() { return command.getOutputStream(); }
+            public void close() {
+                if (!closed.compareAndSet(false, true)) return;
+                closeQuietly(session);
+                release.run();
+            }
+        };
+    }
+
     private static void closeQuietly(net.schmizz.sshj.connection.channel.direct.Session session) {
         try {
             session.close();

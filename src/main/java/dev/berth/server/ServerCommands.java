@@ -87,6 +87,21 @@ public class ServerCommands {
         return result;
     }
 
+    /** Starts a command on the server and hands over its streams (see {@link RemoteShell#start}). */
+    public dev.berth.execution.Duplex start(Viewer viewer, UUID serverId, Argv argv) {
+        var ref = target(viewer, serverId).ref();
+        if (ref == null) throw new dev.berth.errors.PolicyViolationException("The Berth host runs no commands over SSH; only its Docker is used.");
+        return shell.start(ref, argv);
+    }
+
+    /** A private key of the team, opened for a deploy key's use on a server; never returned by the API. */
+    public dev.berth.secrets.Secret privateKey(Viewer viewer, UUID keyId) {
+        return transactions.read(viewer, () -> {
+            var key = keys.findByIdAndTeamId(keyId, viewer.teamId()).orElseThrow(() -> new dev.berth.errors.NotFoundException("PrivateKey", keyId));
+            return box.open(key.privateSealed(), "private_keys:" + key.id());
+        });
+    }
+
     /** Pins a host key the admin has checked (after the server was reinstalled, say). */
     public Server trust(Viewer viewer, UUID serverId, String fingerprint) {
         var server = pin(viewer, serverId, fingerprint);

@@ -52,7 +52,7 @@ class AuthorizationMatrixTest extends BerthTestBase {
 
     /** One team's resources. */
     record Team(String teamId, String projectId, String environmentId, String spareMemberId, String tokenId, String keyId, String serverId,
-                String applicationId, String deploymentId) {}
+                String applicationId, String deploymentId, String registryId) {}
 
     /** A caller: its client, the viewer the policy sees, and whether its credentials are broken. */
     record Principal(String name, GraphQLHttp http, String bearer, Viewer viewer, boolean brokenCredentials, boolean inOtherTeam) {}
@@ -185,6 +185,11 @@ class AuthorizationMatrixTest extends BerthTestBase {
         // the own deployment never ran (no job engine here): rolling back to it is a CONFLICT, past the policy
         ops.add(new Op("Mutation", "rollbackApplication", "mutation($id: ID!) { rollbackApplication(input: {deploymentId: $id}) { deployment { id } } }", IDS,
                 (t, id) -> vars("id", id != null ? id : t.deploymentId()), true));
+        ops.add(new Op("Query", "registries", "{ registries { id url } }", NO_ID, (t, id) -> vars(), false));
+        ops.add(new Op("Mutation", "createRegistry", "mutation($u: String!) { createRegistry(input: {url: \"registry.example.test\", username: $u, password: \"pw\"}) { registry { id } } }",
+                NO_ID, (t, id) -> vars("u", unique("u")), true));
+        ops.add(new Op("Mutation", "deleteRegistry", "mutation($id: ID!) { deleteRegistry(input: {id: $id}) { deletedRegistryId } }", IDS,
+                (t, id) -> vars("id", id != null ? id : t.registryId()), true));
         // Subscriptions (over graphql-ws)
         ops.add(new Op("Subscription", "applicationEvents", "subscription { applicationEvents { kind } }", NO_ID, (t, id) -> vars(), false));
         ops.add(new Op("Subscription", "deploymentLogs", "subscription($id: ID!) { deploymentLogs(deploymentId: $id) { seq } }", NO_ID,
@@ -349,7 +354,9 @@ class AuthorizationMatrixTest extends BerthTestBase {
                 Map.of("e", environment, "s", appServer, "n", unique("a"))).path("createApplication").path("application").path("id").asText();
         var deployment = owner.http().data("mutation($a: ID!) { deployApplication(input: {applicationId: $a}) { deployment { id } } }", Map.of("a", application))
                 .path("deployApplication").path("deployment").path("id").asText();
-        return new Team(owner.teamId(), project.path("id").asText(), environment, spare.id(), token, key, server, application, deployment);
+        var registry = owner.http().data("mutation($u: String!) { createRegistry(input: {url: \"registry.example.test\", username: $u, password: \"pw\"}) { registry { id } } }",
+                Map.of("u", unique("u"))).path("createRegistry").path("registry").path("id").asText();
+        return new Team(owner.teamId(), project.path("id").asText(), environment, spare.id(), token, key, server, application, deployment, registry);
     }
 
     private World world() {

@@ -23,6 +23,11 @@ import org.junit.jupiter.api.Test;
  */
 @MicronautTest
 class AuditLogTest extends BerthTestBase {
+    @Override
+    protected Map<String, String> overrides() {
+        return Map.of("berth.jobs.enabled", "false");
+    }
+
     private static final String PASSWORD_2 = "another long passphrase 2";
 
     @Inject
@@ -82,6 +87,12 @@ class AuditLogTest extends BerthTestBase {
         h.data("mutation($id: ID!) { trustServerHostKey(input: {id: $id, fingerprint: \"SHA256:47DEQpj8HBSa+/TImW+5JCeuQeRkm5NMpJWZG3hSuFU\"}) { server { id } } }",
                 Map.of("id", serverId));
         h.data("mutation($id: ID!) { validateServer(input: {id: $id}) { validationId } }", Map.of("id", serverId));
+        applicationMutations(h, generated);
+        var registryPassword = "registry-secret-" + java.util.UUID.randomUUID();
+        secrets.add(registryPassword);
+        var registry = h.data("mutation($p: String!) { createRegistry(input: {url: \"registry.example.test:5000\", username: \"ci\", password: $p}) { registry { id } } }",
+                Map.of("p", registryPassword)).path("createRegistry").path("registry").path("id").asText();
+        h.data("mutation($id: ID!) { deleteRegistry(input: {id: $id}) { deletedRegistryId } }", Map.of("id", registry));
         h.data("mutation($id: ID!) { deleteServer(input: {id: $id}) { deletedServerId } }", Map.of("id", serverId));
         h.data("mutation($id: ID!) { deletePrivateKey(input: {id: $id}) { deletedPrivateKeyId } }", Map.of("id", imported));
         h.data("mutation($i: ChangePasswordInput!) { changePassword(input: $i) { user { id } } }",
@@ -91,6 +102,39 @@ class AuditLogTest extends BerthTestBase {
         owner = new TestUsers.TestUser(owner.id(), owner.email(), owner.teamId(), null, null, anonymous().as(
                 anonymous().data("mutation($i: LoginInput!) { login(input: $i) { accessToken } }",
                         Map.of("i", Map.of("email", owner.email(), "password", PASSWORD_2))).path("login").path("accessToken").asText()));
+    }
+
+    /** Applications, variables and deployments (no job engine here: deployments wait, so cancel and rollback are certain). */
+    private void applicationMutations(dev.berth.testing.GraphQLHttp h, String keyId) {
+        var host = h.data("mutation($k: ID!) { createServer(input: {name: \"apphost\", host: \"127.0.0.1\", privateKeyId: $k}) { server { id } } }",
+                Map.of("k", keyId)).path("createServer").path("server").path("id").asText();
+        var environment = h.data("mutation { createProject(input: {name: \"audited-apps\"}) { project { environments { id } } } }", Map.of())
+                .path("createProject").path("project").path("environments").get(0).path("id").asText();
+        var app = h.data("mutation($e: ID!, $s: ID!) { createApplication(input: {environmentId: $e, serverId: $s, name: \"web\", source: {image: {image: \"busybox\"}}}) { application { id } } }",
+                Map.of("e", environment, "s", host)).path("createApplication").path("application").path("id").asText();
+        h.data("mutation($id: ID!) { updateApplication(input: {id: $id, memoryLimitMiB: 64}) { application { id } } }", Map.of("id", app));
+        var secretValue = "env-secret-" + java.util.UUID.randomUUID();
+        secrets.add(secretValue);
+        h.data("mutation($id: ID!, $v: String!) { setEnvironmentVariables(input: {scope: {applicationId: $id}, variables: [{key: \"TOKEN\", value: $v, secret: true}]}) { variables { key } } }",
+                Map.of("id", app, "v", secretValue));
+        var first = h.data("mutation($a: ID!) { deployApplication(input: {applicationId: $a}) { deployment { id } } }", Map.of("a", app))
+                .path("deployApplication").path("deployment").path("id").asText();
+        h.data("mutation($id: ID!) { cancelDeployment(input: {id: $id}) { deployment { status } } }", Map.of("id", first));
+        markSucceeded(first);
+        h.data("mutation($id: ID!) { rollbackApplication(input: {deploymentId: $id}) { deployment { id } } }", Map.of("id", first));
+        h.data("mutation($id: ID!) { deleteApplication(input: {id: $id}) { deletedApplicationId } }", Map.of("id", app));
+    }
+
+    /** What a run that succeeded leaves behind, written past row-level security (no job engine runs here). */
+    private static void markSucceeded(String deploymentId) {
+        var props = TestServers.properties();
+        try (var c = DriverManager.getConnection(props.get("berth.database.url"), props.get("berth.database.username"), "");
+             var s = c.prepareStatement("UPDATE deployments SET status = 'SUCCEEDED', image = 'sha256:0123' WHERE id = CAST(? AS uuid)")) {
+            s.setString(1, deploymentId);
+            s.executeUpdate();
+        } catch (java.sql.SQLException e) {
+            throw new IllegalStateException(e);
+        }
     }
 
     /** Reads the table as its owner, past row-level security, to see team-less rows too. */

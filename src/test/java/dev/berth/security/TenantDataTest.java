@@ -40,10 +40,14 @@ class TenantDataTest extends BerthTestBase {
 
     /** For each subscription taking an id: how its owner makes one, and the subscription document. */
     private final Map<String, Function<TestUsers.TestUser, String>> makers = Map.of(
-            "serverValidation", this::startValidation);
+            "serverValidation", this::startValidation,
+            "deploymentLogs", owner -> deployment(owner).path("id").asText(),
+            "deploymentUpdated", owner -> deployment(owner).path("application").path("id").asText());
 
     private static final Map<String, String> DOCUMENTS = Map.of(
-            "serverValidation", "subscription($id: ID!) { serverValidation(id: $id) { step ok detail } }");
+            "serverValidation", "subscription($id: ID!) { serverValidation(id: $id) { step ok detail } }",
+            "deploymentLogs", "subscription($id: ID!) { deploymentLogs(deploymentId: $id) { seq text } }",
+            "deploymentUpdated", "subscription($id: ID!) { deploymentUpdated(applicationId: $id) { id status } }");
 
     @Test
     void everySubscriptionTakingAnIdRefusesAnotherTeamsId() {
@@ -106,6 +110,22 @@ class TenantDataTest extends BerthTestBase {
             while (rows.next()) ids.add(rows.getString(1));
             return ids;
         }
+    }
+
+    /** A deployment of an application on a server at a closed loopback port: it fails fast, and is the team's. */
+    private JsonNode deployment(TestUsers.TestUser owner) {
+        var key = owner.http().data("mutation($n: String!) { generatePrivateKey(input: {name: $n}) { privateKey { id } } }",
+                        Map.of("n", "k-" + UUID.randomUUID().toString().substring(0, 8)))
+                .path("generatePrivateKey").path("privateKey").path("id").asText();
+        var serverId = owner.http().data("mutation($i: CreateServerInput!) { createServer(input: $i) { server { id } } }",
+                Map.of("i", Map.of("name", "s-" + UUID.randomUUID().toString().substring(0, 8), "host", "127.0.0.1",
+                        "port", closedPort(), "user", "root", "privateKeyId", key))).path("createServer").path("server").path("id").asText();
+        var environment = owner.http().data("mutation($n: String!) { createProject(input: {name: $n}) { project { environments { id } } } }",
+                Map.of("n", "p-" + UUID.randomUUID().toString().substring(0, 8))).path("createProject").path("project").path("environments").get(0).path("id").asText();
+        var application = owner.http().data("mutation($e: ID!, $s: ID!) { createApplication(input: {environmentId: $e, serverId: $s, name: \"web\", source: {image: {image: \"busybox\"}}}) { application { id } } }",
+                Map.of("e", environment, "s", serverId)).path("createApplication").path("application").path("id").asText();
+        return owner.http().data("mutation($a: ID!) { deployApplication(input: {applicationId: $a}) { deployment { id application { id } } } }",
+                Map.of("a", application)).path("deployApplication").path("deployment");
     }
 
     /** A validation of a server on a closed loopback port: it fails fast, but its steps are the team's data. */

@@ -1,0 +1,185 @@
+package dev.berth.deployment;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import dev.berth.application.ApplicationSettings;
+import dev.berth.application.ApplicationSource;
+import dev.berth.application.Labels;
+import dev.berth.execution.Duplex;
+import java.io.ByteArrayInputStream;
+import java.io.ByteArrayOutputStream;
+import java.io.InputStream;
+import java.io.OutputStream;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import java.util.UUID;
+import org.junit.jupiter.api.Test;
+
+/** The planner and the executor without a daemon: exact steps and exact calls on the recording container seam. */
+class DeployerTest {
+    private static final UUID TEAM = UUID.fromString("00000000-0000-7000-8000-000000000001");
+    private static final UUID APP = UUID.fromString("00000000-0000-7000-8000-0000000000a1");
+    private static final UUID DEPLOYMENT = UUID.fromString("00000000-0000-7000-8000-0000000000d7");
+
+    private final List<String> log = new ArrayList<>();
+    private final List<Deployment.Status> statuses = new ArrayList<>();
+    private boolean cancelAfterCreate;
+
+    private DeploymentLog log() {
+        return new DeploymentLog() {
+            public void step(String text) { log.add("berth: " + text); }
+            public void line(String stream, String text) { log.add(stream + ": " + text); }
+        };
+    }
+
+    private Deployer.Progress progress() {
+        return new Deployer.Progress() {
+            boolean created;
+            public void status(Deployment.Status status) { statuses.add(status); }
+            public boolean cancelled() { return cancelAfterCreate && created; }
+            public void created(String imageId, String containerId) { created = true; }
+        };
+    }
+
+    private static Snapshot snapshot(ApplicationSource source, ApplicationSettings settings) {
+        return new Snapshot("web", source, settings, List.of("A"), java.util.Set.of(), null);
+    }
+
+    private static ApplicationSettings settings(Integer hostPort, ApplicationSettings.HealthCheck health) {
+        return new ApplicationSettings(List.of(new ApplicationSettings.Port(8080, hostPort)), null, health,
+                ApplicationSettings.RestartPolicy.UNLESS_STOPPED, null, null, Map.of(), List.of());
+    }
+
+    private static DeploymentPlanner.Input input(Snapshot snapshot, List<dev.berth.execution.Containers.Container> previous, String network) {
+        return new DeploymentPlanner.Input(TEAM, APP, DEPLOYMENT, 7, snapshot, new Snapshot.Environment(Map.of("A", "1"), java.util.Set.of(), java.util.Set.of()),
+                previous, network, null, 2);
+    }
+
+    /** A dialer whose server answers every request with {@code status}. */
+    private static Deployer.Dialer answering(int status) {
+        return (host, port) -> new Duplex() {
+            final ByteArrayOutputStream sent = new ByteArrayOutputStream();
+            public InputStream in() { return new ByteArrayInputStream(("HTTP/1.1 " + status + " X\r\n\r\n").getBytes()); }
+            public OutputStream out() { return sent; }
+            public void close() { }
+        };
+    }
+
+    private Deployer deployer(RecordingContainers containers, Deployer.Dialer dialer) {
+        return new Deployer(containers, null, Map.of(), dialer, log(), progress(), duration -> { });
+    }
+
+    @Test
+    void aNewImageWithoutAFixedPortStartsBesideTheOldOneWhichIsRetiredOnceHealthy() {
+        var containers = new RecordingContainers().withRunning("old1", Map.of(Labels.APP, APP.toString(), Labels.DEPLOYMENT, "earlier"));
+        var health = new ApplicationSettings.HealthCheck("/up", 8080, 200, 1, 1, 2, 0);
+        var plan = DeploymentPlanner.plan(input(snapshot(new ApplicationSource.Image("nginx:1.27", null), settings(null, health)),
+                containers.list(Map.of(Labels.APP, APP.toString())), "bridge"));
+        assertThat(DeploymentPlanner.describe(plan)).containsExactly(
+                "use image nginx:1.27 (pulled if the server lacks it)",
+                "create container web-7-0000000000d7 from nginx:1.27",
+                "start web-7-0000000000d7",
+                "wait until GET /up on port 8080 answers 200",
+                "retire the previous container(s): 1",
+                "keep the image as berth/" + APP + ":d7 (the last 2 stay for rollbacks)");
+        var outcome = deployer(containers, answering(200)).execute(plan);
+        assertThat(outcome.status()).isEqualTo(Deployment.Status.SUCCEEDED);
+        assertThat(containers.calls).containsExactly(
+                "imagePresent nginx:1.27", "pull nginx:1.27", "create web-7-0000000000d7 nginx:1.27", "start c1",
+                "stop old1", "remove old1", "tag " + containers.imageId("nginx:1.27") + " berth/" + APP + ":d7");
+        assertThat(statuses).containsExactly(Deployment.Status.PREPARING, Deployment.Status.STARTING, Deployment.Status.HEALTH_CHECKING);
+        var spec = containers.specs.get("c1");
+        assertThat(spec.labels()).containsEntry(Labels.APP, APP.toString()).containsEntry(Labels.DEPLOYMENT, DEPLOYMENT.toString())
+                .containsEntry(Labels.TEAM, TEAM.toString());
+        assertThat(spec.env().get("A").value()).isEqualTo("1");
+        assertThat(spec.toString()).doesNotContain("A=1"); // env values print as ***
+    }
+
+    @Test
+    void aFailedHealthCheckBehindAFixedPortRemovesTheNewContainerAndStartsTheOldOneAgain() {
+        var containers = new RecordingContainers().withRunning("old1", Map.of(Labels.APP, APP.toString(), Labels.DEPLOYMENT, "earlier"));
+        containers.images.add("nginx:1.27");
+        var health = new ApplicationSettings.HealthCheck("/up", 8080, 200, 1, 1, 2, 0);
+        var plan = DeploymentPlanner.plan(input(snapshot(new ApplicationSource.Image("nginx:1.27", null), settings(8080, health)),
+                containers.list(Map.of(Labels.APP, APP.toString())), "bridge"));
+        var outcome = deployer(containers, answering(503)).execute(plan);
+        assertThat(outcome.status()).isEqualTo(Deployment.Status.FAILED);
+        assertThat(outcome.reason()).isEqualTo("health check failed 2 times: GET /up on port 8080: HTTP 503");
+        assertThat(containers.calls).containsExactly(
+                "imagePresent nginx:1.27", "stop old1", "create web-7-0000000000d7 nginx:1.27", "start c1",
+                "stop c1", "remove c1", "start old1");
+        assertThat(containers.running("old1")).isTrue();
+    }
+
+    @Test
+    void aContainerThatExitsFailsTheDeploymentWithItsLastOutput() {
+        var containers = new RecordingContainers();
+        containers.images.add("nginx:1.27");
+        containers.crashing.add("web-7-0000000000d7");
+        var plan = DeploymentPlanner.plan(input(snapshot(new ApplicationSource.Image("nginx:1.27", null), settings(null, null)), List.of(), "bridge"));
+        var outcome = deployer(containers, answering(200)).execute(plan);
+        assertThat(outcome.reason()).isEqualTo("the container exited during start-up");
+        assertThat(log).contains("stdout: last words of c1");
+        assertThat(containers.calls).endsWith("logs c1", "stop c1", "remove c1");
+    }
+
+    @Test
+    void aCancelStopsBeforeTheNextStepAndRemovesWhatWasMade() {
+        var containers = new RecordingContainers();
+        containers.images.add("nginx:1.27");
+        cancelAfterCreate = true;
+        var plan = DeploymentPlanner.plan(input(snapshot(new ApplicationSource.Image("nginx:1.27", null), settings(null, null)), List.of(), "bridge"));
+        var outcome = deployer(containers, answering(200)).execute(plan);
+        assertThat(outcome.status()).isEqualTo(Deployment.Status.CANCELLED);
+        assertThat(containers.calls).containsExactly("imagePresent nginx:1.27", "create web-7-0000000000d7 nginx:1.27", "stop c1", "remove c1");
+    }
+
+    @Test
+    void aGitSourceIsClonedBuiltWithItsBuildArgumentsAndItsWorkDirectoryRemoved() {
+        var containers = new RecordingContainers();
+        var workspace = new ArrayList<String>();
+        var source = new ApplicationSource.Git("https://git.example.test/acme/web.git", "main", "app/Dockerfile", "app", null);
+        var plan = DeploymentPlanner.plan(input(snapshot(source, settings(null, null)), List.of(), "host"));
+        var build = (DeploymentPlan.Build) plan.steps().getFirst();
+        assertThat(build.workDir()).isEqualTo(".berth/work/" + DEPLOYMENT);
+        assertThat(build.dockerfileInContext()).isEqualTo("Dockerfile");
+        var fake = new Workspace() {
+            public String checkout(DeploymentPlan.Build b, dev.berth.execution.Containers.Lines out) { workspace.add("checkout " + b.ref()); return "abc123"; }
+            public Duplex context(DeploymentPlan.Build b) {
+                workspace.add("context " + b.context());
+                return new Duplex() {
+                    public InputStream in() { return new ByteArrayInputStream(new byte[0]); }
+                    public OutputStream out() { return OutputStream.nullOutputStream(); }
+                    public void close() { }
+                };
+            }
+            public void cleanUp(DeploymentPlan.Build b) { workspace.add("cleanUp " + b.workDir()); }
+        };
+        var outcome = new Deployer(containers, fake, Map.of("NPM_TOKEN", new dev.berth.secrets.Secret("t0ken")), answering(200), log(), progress(), d -> { })
+                .execute(plan);
+        assertThat(outcome.status()).isEqualTo(Deployment.Status.SUCCEEDED);
+        assertThat(workspace).containsExactly("checkout main", "context app", "cleanUp .berth/work/" + DEPLOYMENT);
+        assertThat(containers.calls).startsWith("build Dockerfile as berth/" + APP + ":d7 args [NPM_TOKEN]", "build closed");
+        assertThat(statuses).startsWith(Deployment.Status.BUILDING);
+    }
+
+    @Test
+    void onlyTheLastImagesOfAnApplicationAreKept() {
+        var containers = new RecordingContainers();
+        containers.images.add("nginx:1.27");
+        for (int n = 1; n <= 6; n++) containers.tags.put("berth/" + APP + ":d" + n, "sha256:" + n);
+        var plan = DeploymentPlanner.plan(input(snapshot(new ApplicationSource.Image("nginx:1.27", null), settings(null, null)), List.of(), "bridge"));
+        deployer(containers, answering(200)).execute(plan);
+        assertThat(containers.tags.keySet()).containsExactlyInAnyOrder("berth/" + APP + ":d7", "berth/" + APP + ":d6");
+    }
+
+    @Test
+    void aRollbackImageThatIsGoneFailsWithoutPulling() {
+        var containers = new RecordingContainers();
+        var snapshot = snapshot(new ApplicationSource.Image("nginx:1.27", null), settings(null, null)).withImage("sha256:gone");
+        var outcome = deployer(containers, answering(200)).execute(DeploymentPlanner.plan(input(snapshot, List.of(), "bridge")));
+        assertThat(outcome.reason()).isEqualTo("the image sha256:gone is no longer on the server");
+        assertThat(containers.calls).containsExactly("imagePresent sha256:gone");
+    }
+}

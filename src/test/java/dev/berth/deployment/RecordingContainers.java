@@ -1,0 +1,122 @@
+package dev.berth.deployment;
+
+import dev.berth.execution.ContainerSpec;
+import dev.berth.execution.Containers;
+import java.io.Closeable;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
+import java.util.concurrent.ConcurrentHashMap;
+
+/** A recording fake of the container seam: every call is written down as text; images and containers live in maps. */
+final class RecordingContainers implements Containers {
+    final List<String> calls = new ArrayList<>();
+    final Set<String> images = ConcurrentHashMap.newKeySet();
+    final Map<String, Container> containers = new LinkedHashMap<>();
+    final Map<String, ContainerSpec> specs = new LinkedHashMap<>();
+    /** Containers that stop by themselves right after they start. */
+    final Set<String> crashing = ConcurrentHashMap.newKeySet();
+    private int next = 1;
+
+    RecordingContainers withRunning(String id, Map<String, String> labels) {
+        containers.put(id, new Container(id, id, labels, true, "old"));
+        return this;
+    }
+
+    @Override public boolean imagePresent(String reference) {
+        calls.add("imagePresent " + reference);
+        return images.contains(reference);
+    }
+
+    @Override public void pull(String reference, RegistryAuth auth, Lines out) {
+        calls.add("pull " + reference + (auth == null ? "" : " as " + auth.username()));
+        out.line("stdout", "pulled " + reference);
+        images.add(reference);
+    }
+
+    @Override public String imageId(String reference) {
+        return "sha256:" + Integer.toHexString(reference.hashCode());
+    }
+
+    /** Tags by name, in the order they were made. */
+    final Map<String, String> tags = new LinkedHashMap<>();
+
+    @Override public void tag(String image, String repository, String tag) {
+        calls.add("tag " + image + " " + repository + ":" + tag);
+        tags.put(repository + ":" + tag, image);
+    }
+
+    @Override public Building build(java.io.InputStream context, String dockerfile, String tag, Map<String, dev.berth.secrets.Secret> buildArgs, Lines out) {
+        calls.add("build " + dockerfile + " as " + tag + " args " + new java.util.TreeSet<>(buildArgs.keySet()));
+        out.line("stdout", "Step 1/1");
+        images.add(tag);
+        return new Building() {
+            public boolean await(Duration timeout) { return true; }
+            public String imageId() { return "sha256:built-" + tag; }
+            public void close() { calls.add("build closed"); }
+        };
+    }
+
+    @Override public List<Image> images(String repository) {
+        var out = new ArrayList<Image>();
+        tags.forEach((tag, id) -> {
+            if (tag.startsWith(repository + ":")) out.add(new Image(id, List.of(tag), 0));
+        });
+        return out;
+    }
+
+    @Override public void removeImage(String reference) {
+        calls.add("removeImage " + reference);
+        tags.remove(reference);
+    }
+
+    @Override public String create(ContainerSpec spec) {
+        var id = "c" + next++;
+        calls.add("create " + spec.name() + " " + spec.image());
+        specs.put(id, spec);
+        containers.put(id, new Container(id, spec.name(), spec.labels(), false, spec.image()));
+        return id;
+    }
+
+    @Override public void start(String id) {
+        calls.add("start " + id);
+        var c = containers.get(id);
+        containers.put(id, new Container(id, c.name(), c.labels(), !crashing.contains(c.name()), c.image()));
+    }
+
+    @Override public void stop(String id, Duration grace) {
+        calls.add("stop " + id);
+        var c = containers.get(id);
+        if (c != null) containers.put(id, new Container(id, c.name(), c.labels(), false, c.image()));
+    }
+
+    @Override public void remove(String id) {
+        calls.add("remove " + id);
+        containers.remove(id);
+    }
+
+    @Override public List<Container> list(Map<String, String> labels) {
+        return containers.values().stream().filter(c -> c.labels().entrySet().containsAll(labels.entrySet())).toList();
+    }
+
+    @Override public String address(String id) {
+        return "127.0.0.1";
+    }
+
+    @Override public boolean running(String id) {
+        var c = containers.get(id);
+        return c != null && c.running();
+    }
+
+    @Override public void logs(String id, int tail, Lines out) {
+        calls.add("logs " + id);
+        out.line("stdout", "last words of " + id);
+    }
+
+    @Override public Closeable follow(String id, int tail, Lines out) {
+        return () -> { };
+    }
+}
