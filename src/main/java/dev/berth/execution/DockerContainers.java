@@ -76,6 +76,8 @@ public final class DockerContainers implements Containers {
     public Building build(java.io.InputStream context, String dockerfile, String tag, Map<String, dev.berth.secrets.Secret> buildArgs, Lines out) {
         var command = docker.buildImageCmd(context).withDockerfilePath(dockerfile).withTags(java.util.Set.of(tag)).withPull(false).withRemove(true);
         buildArgs.forEach((key, value) -> command.withBuildArg(key, value.value()));
+        // docker-java's awaitCompletion(timeout) closes the stream when it times out: poll a latch of our own instead
+        var ended = new java.util.concurrent.CountDownLatch(1);
         var callback = command.exec(new com.github.dockerjava.api.command.BuildImageResultCallback() {
             private final StringBuilder partial = new StringBuilder();
 
@@ -90,12 +92,28 @@ public final class DockerContainers implements Containers {
                     }
                 }
                 if (item.getErrorDetail() != null && item.getErrorDetail().getMessage() != null) out.line("stderr", item.getErrorDetail().getMessage());
+                else if (item.getError() != null) out.line("stderr", item.getError());
                 super.onNext(item);
+            }
+
+            @Override
+            public void onComplete() {
+                if (!partial.isEmpty()) out.line("stdout", partial.toString());
+                partial.setLength(0);
+                super.onComplete();
+                ended.countDown();
+            }
+
+            @Override
+            public void onError(Throwable failure) {
+                out.line("stderr", "the build stream broke: " + failure.getClass().getSimpleName());
+                super.onError(failure);
+                ended.countDown();
             }
         });
         return new Building() {
             public boolean await(Duration timeout) throws InterruptedException {
-                return callback.awaitCompletion(timeout.toMillis(), TimeUnit.MILLISECONDS);
+                return ended.await(timeout.toMillis(), TimeUnit.MILLISECONDS);
             }
 
             public String imageId() {

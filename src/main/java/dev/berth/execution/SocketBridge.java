@@ -66,7 +66,15 @@ final class SocketBridge implements Closeable {
 
     private void pipe(SocketChannel local, Opener opener) {
         try (local; var remote = opener.open()) {
-            var toRemote = pumps.submit(() -> copy(Channels.newInputStream(local), remote.out()));
+            // the client closing its socket (a cancelled build or log follow) must reach the daemon at once, even while
+            // the daemon sends nothing: the remote channel is closed as soon as the local side ends
+            var toRemote = pumps.submit(() -> {
+                try {
+                    return copy(Channels.newInputStream(local), remote.out());
+                } finally {
+                    remote.close();
+                }
+            });
             copy(remote.in(), Channels.newOutputStream(local));
             toRemote.cancel(true);
         } catch (Exception e) {

@@ -34,35 +34,9 @@ import org.junit.jupiter.api.Test;
  */
 @dev.berth.testing.RealDaemons
 @MicronautTest(transactional = false)
-class DeploymentEndToEndTest extends BerthTestBase {
+class DeploymentEndToEndTest extends DeploymentTestBase {
     private static final String HOSTILE = "$(id) `id` 'single' \"double\" \\back\nnew line ; rm -rf / &&";
     private static final String SECRET = "s3cr3t-value-" + UUID.randomUUID();
-
-    @Inject
-    ServerCommands commands;
-
-    private String serverId;
-    private String environmentId;
-
-    @Override
-    protected Map<String, String> overrides() {
-        return Map.of("berth.deployments.network", "host");
-    }
-
-    @BeforeAll
-    void world() {
-        var sshd = TestSshd.get();
-        var daemon = TestDocker.get();
-        serverId = ManagedServers.server(http(), sshd, ManagedServers.authorizedKey(http(), sshd, "deploy"), sshd.port(), daemon.socket()).toString();
-        environmentId = http().data("mutation($n: String!) { createProject(input: {name: $n}) { project { environments { id } } } }",
-                Map.of("n", uniqueName("e2e"))).path("createProject").path("project").path("environments").get(0).path("id").asText();
-    }
-
-    private static int freePort() throws Exception {
-        try (var socket = new ServerSocket(0, 1, InetAddress.getLoopbackAddress())) {
-            return socket.getLocalPort();
-        }
-    }
 
     /** busybox httpd serving /bin on 127.0.0.1:port; GET /echo is a 200. */
     private String createWebApp(int port, String healthPath) {
@@ -78,53 +52,11 @@ class DeploymentEndToEndTest extends BerthTestBase {
                 .path("createApplication").path("application").path("id").asText();
     }
 
-    private void setVariables(String applicationId, List<Map<String, Object>> variables) {
-        http().data("mutation($i: SetEnvironmentVariablesInput!) { setEnvironmentVariables(input: $i) { variables { key } } }",
-                Map.of("i", Map.of("scope", Map.of("applicationId", applicationId), "variables", variables)));
-    }
-
-    private String deploy(String applicationId) {
-        var deployment = http().data("mutation($a: ID!) { deployApplication(input: {applicationId: $a}) { deployment { id status number queuePosition } } }",
-                Map.of("a", applicationId)).path("deployApplication").path("deployment");
-        assertThat(deployment.path("status").asText()).isIn("QUEUED", "PREPARING", "STARTING", "HEALTH_CHECKING");
-        return deployment.path("id").asText();
-    }
-
-    /** Follows the deployment's log over graphql-ws until the server completes it; returns the lines. */
-    private List<JsonNode> follow(String deploymentId, int afterSeq) {
-        try (var ws = WsClient.connectAndInit(server.getURI(), user().accessToken())) {
-            ws.send(Map.of("id", "l", "type", "subscribe", "payload", Map.of(
-                    "query", "subscription($d: ID!, $a: Int) { deploymentLogs(deploymentId: $d, afterSeq: $a) { seq stream text } }",
-                    "variables", Map.of("d", deploymentId, "a", afterSeq))));
-            var lines = new ArrayList<JsonNode>();
-            long deadline = System.nanoTime() + Duration.ofSeconds(90).toNanos();
-            while (System.nanoTime() < deadline) {
-                var message = ws.next(Duration.ofSeconds(90));
-                if (message.path("type").asText().equals("complete")) return lines;
-                assertThat(message.path("type").asText()).as(message.toString()).isEqualTo("next");
-                lines.add(message.path("payload").path("data").path("deploymentLogs"));
-            }
-            throw new AssertionError("the log did not end");
-        }
-    }
-
-    private JsonNode deployment(String id) {
-        return http().data("query($id: ID!) { deployment(id: $id) { status reason image configurationDiff { path before after } } }", Map.of("id", id)).path("deployment");
-    }
-
     private static int get(int port, String path) throws Exception {
         try (var client = HttpClient.newHttpClient()) {
             return client.send(HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + port + path)).timeout(Duration.ofSeconds(5)).build(),
                     HttpResponse.BodyHandlers.discarding()).statusCode();
         }
-    }
-
-    private String runningContainerEnv(String applicationId, String key) {
-        var docker = commands.docker(ManagedServers.ownerViewer(user()), UUID.fromString(serverId));
-        var running = docker.listContainersCmd().withLabelFilter(Map.of("berth.app", applicationId)).exec();
-        assertThat(running).hasSize(1);
-        var env = docker.inspectContainerCmd(running.getFirst().getId()).exec().getConfig().getEnv();
-        return java.util.Arrays.stream(env).filter(e -> e.startsWith(key + "=")).map(e -> e.substring(key.length() + 1)).findFirst().orElse(null);
     }
 
     @Test
