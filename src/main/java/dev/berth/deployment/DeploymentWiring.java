@@ -17,11 +17,17 @@ final class DeploymentWiring implements WiringContribution {
     private final DeploymentService deployments;
     private final ApplicationService applications;
     private final EventBus events;
+    private final ApplicationRuntime runtime;
 
-    DeploymentWiring(DeploymentService deployments, ApplicationService applications, EventBus events) {
+    DeploymentWiring(DeploymentService deployments, ApplicationService applications, EventBus events, ApplicationRuntime runtime) {
+        this.runtime = runtime;
         this.deployments = deployments;
         this.applications = applications;
         this.events = events;
+    }
+
+    private static java.util.UUID inputId(graphql.schema.DataFetchingEnvironment env) {
+        return Arguments.id("input.id", Arguments.input(env).get("id"));
     }
 
     @Override
@@ -35,13 +41,18 @@ final class DeploymentWiring implements WiringContribution {
                 .dataFetcher("cancelDeployment", env -> Map.of("deployment",
                         deployments.cancel(Viewer.from(env), Arguments.id("input.id", Arguments.input(env).get("id")))))
                 .dataFetcher("rollbackApplication", env -> Map.of("deployment",
-                        deployments.rollback(Viewer.from(env), Arguments.id("input.deploymentId", Arguments.input(env).get("deploymentId"))))));
+                        deployments.rollback(Viewer.from(env), Arguments.id("input.deploymentId", Arguments.input(env).get("deploymentId")))))
+                .dataFetcher("startApplication", env -> Map.of("application", runtime.start(Viewer.from(env), inputId(env))))
+                .dataFetcher("stopApplication", env -> Map.of("application", runtime.stop(Viewer.from(env), inputId(env))))
+                .dataFetcher("restartApplication", env -> Map.of("application", runtime.restart(Viewer.from(env), inputId(env)))));
         wiring.type("Subscription", t -> t
                 .dataFetcher("deploymentLogs", env -> {
                     int after = env.getArgumentOrDefault("afterSeq", 0);
                     if (after < 0) throw new InvalidInputException("afterSeq", "must be 0 or more");
                     return deployments.follow(Viewer.from(env), Arguments.id("deploymentId", env.getArgument("deploymentId")), after);
                 })
+                .dataFetcher("applicationLogs", env -> runtime.follow(Viewer.from(env),
+                        Arguments.id("applicationId", env.getArgument("applicationId")), env.<Integer>getArgumentOrDefault("tail", 100)))
                 .dataFetcher("deploymentUpdated", env -> {
                     var viewer = Viewer.from(env);
                     var applicationId = Arguments.id("applicationId", env.getArgument("applicationId"));

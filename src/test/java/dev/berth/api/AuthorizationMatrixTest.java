@@ -185,6 +185,11 @@ class AuthorizationMatrixTest extends BerthTestBase {
         // the own deployment never ran (no job engine here): rolling back to it is a CONFLICT, past the policy
         ops.add(new Op("Mutation", "rollbackApplication", "mutation($id: ID!) { rollbackApplication(input: {deploymentId: $id}) { deployment { id } } }", IDS,
                 (t, id) -> vars("id", id != null ? id : t.deploymentId()), true));
+        // the own application never ran (no job engine here): starting it is a CONFLICT, past the policy
+        for (var field : List.of("startApplication", "stopApplication", "restartApplication")) {
+            ops.add(new Op("Mutation", field, "mutation($id: ID!) { " + field + "(input: {id: $id}) { application { status } } }", IDS,
+                    (t, id) -> vars("id", id != null ? id : t.applicationId()), true));
+        }
         ops.add(new Op("Query", "registries", "{ registries { id url } }", NO_ID, (t, id) -> vars(), false));
         ops.add(new Op("Mutation", "createRegistry", "mutation($u: String!) { createRegistry(input: {url: \"registry.example.test\", username: $u, password: \"pw\"}) { registry { id } } }",
                 NO_ID, (t, id) -> vars("u", unique("u")), true));
@@ -193,6 +198,8 @@ class AuthorizationMatrixTest extends BerthTestBase {
         // Subscriptions (over graphql-ws)
         ops.add(new Op("Subscription", "applicationEvents", "subscription { applicationEvents { kind } }", NO_ID, (t, id) -> vars(), false));
         ops.add(new Op("Subscription", "deploymentLogs", "subscription($id: ID!) { deploymentLogs(deploymentId: $id) { seq } }", NO_ID,
+                (t, id) -> vars("id", UUID.randomUUID().toString()), false));
+        ops.add(new Op("Subscription", "applicationLogs", "subscription($id: ID!) { applicationLogs(applicationId: $id) { text } }", NO_ID,
                 (t, id) -> vars("id", UUID.randomUUID().toString()), false));
         ops.add(new Op("Subscription", "deploymentUpdated", "subscription($id: ID!) { deploymentUpdated(applicationId: $id) { id } }", NO_ID,
                 (t, id) -> vars("id", UUID.randomUUID().toString()), false));

@@ -21,8 +21,12 @@ import org.junit.jupiter.api.Test;
  * Every mutation leaves an audit event, in the same transaction, without secret values; the log is searchable
  * and only OWNER and ADMIN read it.
  */
+@dev.berth.testing.RealDaemons
 @MicronautTest
 class AuditLogTest extends BerthTestBase {
+    @Inject
+    dev.berth.server.ServerCommands commands;
+
     @Override
     protected Map<String, String> overrides() {
         return Map.of("berth.jobs.enabled", "false");
@@ -106,8 +110,9 @@ class AuditLogTest extends BerthTestBase {
 
     /** Applications, variables and deployments (no job engine here: deployments wait, so cancel and rollback are certain). */
     private void applicationMutations(dev.berth.testing.GraphQLHttp h, String keyId) {
-        var host = h.data("mutation($k: ID!) { createServer(input: {name: \"apphost\", host: \"127.0.0.1\", privateKeyId: $k}) { server { id } } }",
-                Map.of("k", keyId)).path("createServer").path("server").path("id").asText();
+        var sshd = dev.berth.testing.TestSshd.get();
+        var host = dev.berth.testing.ManagedServers.server(h, sshd, dev.berth.testing.ManagedServers.authorizedKey(h, sshd, "apphost"),
+                sshd.port(), dev.berth.testing.TestDocker.get().socket()).toString();
         var environment = h.data("mutation { createProject(input: {name: \"audited-apps\"}) { project { environments { id } } } }", Map.of())
                 .path("createProject").path("project").path("environments").get(0).path("id").asText();
         var app = h.data("mutation($e: ID!, $s: ID!) { createApplication(input: {environmentId: $e, serverId: $s, name: \"web\", source: {image: {image: \"busybox\"}}}) { application { id } } }",
@@ -121,6 +126,15 @@ class AuditLogTest extends BerthTestBase {
                 .path("deployApplication").path("deployment").path("id").asText();
         h.data("mutation($id: ID!) { cancelDeployment(input: {id: $id}) { deployment { status } } }", Map.of("id", first));
         markSucceeded(first);
+        // what that deployment would have left on the server: its container, found by label
+        var docker = commands.docker(dev.berth.testing.ManagedServers.ownerViewer(owner), java.util.UUID.fromString(host));
+        var container = docker.createContainerCmd(dev.berth.testing.TestDocker.IMAGE).withCmd("/bin/sleep", "600")
+                .withLabels(Map.of("berth.app", app, "berth.deployment", first))
+                .withHostConfig(com.github.dockerjava.api.model.HostConfig.newHostConfig().withNetworkMode("host")).exec().getId();
+        docker.startContainerCmd(container).exec();
+        h.data("mutation($id: ID!) { stopApplication(input: {id: $id}) { application { status } } }", Map.of("id", app));
+        h.data("mutation($id: ID!) { startApplication(input: {id: $id}) { application { status } } }", Map.of("id", app));
+        h.data("mutation($id: ID!) { restartApplication(input: {id: $id}) { application { status } } }", Map.of("id", app));
         h.data("mutation($id: ID!) { rollbackApplication(input: {deploymentId: $id}) { deployment { id } } }", Map.of("id", first));
         h.data("mutation($id: ID!) { deleteApplication(input: {id: $id}) { deletedApplicationId } }", Map.of("id", app));
     }

@@ -139,4 +139,42 @@ class DeploymentEndToEndTest extends DeploymentTestBase {
         assertThat(streamed).contains("raw=***").contains("b64=***").doesNotContain(SECRET).doesNotContain(b64);
         assertThat(stored.toString()).contains("raw=***").doesNotContain(SECRET).doesNotContain(b64);
     }
+
+    @Test
+    void aRunningApplicationsOutputIsFollowedMaskedAndItStopsStartsAndRestarts() throws Exception {
+        var input = application("ticker", Map.of("image", Map.of("image", TestDocker.IMAGE)));
+        input.put("command", List.of("/bin/sh", "-c", "echo started with $TOKEN; i=0; while true; do echo tick $i; i=$((i+1)); sleep 0.2; done"));
+        var app = create(input);
+        setVariables(app, List.of(Map.of("key", "TOKEN", "value", SECRET, "secret", true)));
+        var id = deploy(app);
+        follow(id, 0);
+        assertThat(deployment(id).path("status").asText()).isEqualTo("SUCCEEDED");
+
+        var lines = new java.util.ArrayList<String>();
+        try (var ws = WsClient.connectAndInit(server.getURI(), user().accessToken())) {
+            ws.send(Map.of("id", "a", "type", "subscribe", "payload", Map.of(
+                    "query", "subscription($a: ID!) { applicationLogs(applicationId: $a, tail: 1000) { stream text } }", "variables", Map.of("a", app))));
+            while (lines.stream().filter(l -> l.startsWith("tick")).count() < 5) {
+                var message = ws.next(Duration.ofSeconds(20));
+                assertThat(message.path("type").asText()).as(message.toString()).isEqualTo("next");
+                lines.add(message.path("payload").path("data").path("applicationLogs").path("text").asText());
+            }
+        }
+        assertThat(lines).contains("started with ***");
+        assertThat(lines.toString()).doesNotContain(SECRET);
+
+        var status = "mutation($id: ID!) { %s(input: {id: $id}) { application { status } } }";
+        assertThat(http().data(status.formatted("stopApplication"), Map.of("id", app)).path("stopApplication").path("application").path("status").asText())
+                .isEqualTo("STOPPED");
+        assertThat(docker().listContainersCmd().withLabelFilter(Map.of("berth.app", app)).exec()).as("nothing runs").isEmpty();
+        assertThat(http().data(status.formatted("startApplication"), Map.of("id", app)).path("startApplication").path("application").path("status").asText())
+                .isEqualTo("RUNNING");
+        assertThat(runningContainerEnv(app, "TOKEN")).isEqualTo(SECRET);
+        assertThat(http().data(status.formatted("restartApplication"), Map.of("id", app)).path("restartApplication").path("application").path("status").asText())
+                .isEqualTo("RUNNING");
+        var busy = deploy(app);
+        var refused = http().post(status.formatted("stopApplication"), Map.of("id", app));
+        assertThat(refused.firstErrorCode()).as("a deployment owns the containers meanwhile").isEqualTo("CONFLICT");
+        follow(busy, 0);
+    }
 }

@@ -1,0 +1,131 @@
+package dev.berth.deployment;
+
+import dev.berth.api.Viewer;
+import dev.berth.application.Application;
+import dev.berth.application.ApplicationService;
+import dev.berth.application.EnvironmentVariable;
+import dev.berth.application.Labels;
+import dev.berth.application.Variables;
+import dev.berth.errors.ConflictException;
+import dev.berth.execution.Containers;
+import dev.berth.server.ServerCommands;
+import dev.berth.storage.TeamTransactions;
+import io.micronaut.context.event.ApplicationEventPublisher;
+import jakarta.inject.Singleton;
+import java.io.Closeable;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.Map;
+import java.util.UUID;
+import reactor.core.publisher.Flux;
+import reactor.core.publisher.FluxSink;
+
+/**
+ * Starting, stopping and restarting an application's container, and following its output. The containers are found
+ * by their {@code berth.app} label; the work happens outside any transaction (short ones read and record around it).
+ */
+@Singleton
+public class ApplicationRuntime {
+    static final int MAX_TAIL = 10_000;
+
+    private final ApplicationService applications;
+    private final Variables variables;
+    private final DeploymentRows rows;
+    private final ServerCommands servers;
+    private final TeamTransactions transactions;
+    private final ApplicationEventPublisher<dev.berth.application.ApplicationChanged> changes;
+
+    ApplicationRuntime(ApplicationService applications, Variables variables, DeploymentRows rows, ServerCommands servers,
+                       TeamTransactions transactions, ApplicationEventPublisher<dev.berth.application.ApplicationChanged> changes) {
+        this.applications = applications;
+        this.variables = variables;
+        this.rows = rows;
+        this.servers = servers;
+        this.transactions = transactions;
+        this.changes = changes;
+    }
+
+    /** One line of a running application's output; secret values masked. */
+    public record RuntimeLine(Instant at, String stream, String text) {}
+
+    public Application stop(Viewer viewer, UUID applicationId) {
+        var application = idle(viewer, applicationId);
+        var containers = servers.containers(viewer, application.serverId());
+        for (var container : containers.list(Map.of(Labels.APP, applicationId.toString()))) containers.stop(container.id(), Duration.ofSeconds(10));
+        return record(viewer, application, Application.Status.STOPPED);
+    }
+
+    public Application start(Viewer viewer, UUID applicationId) {
+        var application = idle(viewer, applicationId);
+        var deploymentId = latest(application);
+        var containers = servers.containers(viewer, application.serverId());
+        var current = current(containers, deploymentId);
+        containers.start(current.id());
+        return record(viewer, application, Application.Status.RUNNING);
+    }
+
+    public Application restart(Viewer viewer, UUID applicationId) {
+        var application = idle(viewer, applicationId);
+        var deploymentId = latest(application);
+        var containers = servers.containers(viewer, application.serverId());
+        var current = current(containers, deploymentId);
+        containers.stop(current.id(), Duration.ofSeconds(10));
+        containers.start(current.id());
+        return record(viewer, application, Application.Status.RUNNING);
+    }
+
+    /** Follows the running container's output, starting with its last {@code tail} lines. */
+    public Flux<RuntimeLine> follow(Viewer viewer, UUID applicationId, int tail) {
+        if (tail < 0 || tail > MAX_TAIL) throw new dev.berth.errors.InvalidInputException("tail", "0 to " + MAX_TAIL);
+        var application = applications.get(viewer, applicationId);
+        var secrets = transactions.read(viewer, () -> variables.effective(viewer, application)).stream()
+                .filter(EnvironmentVariable::secret).map(EnvironmentVariable::plain).toList();
+        var mask = new LogMask(secrets);
+        var deploymentId = latest(application);
+        var containers = servers.containers(viewer, application.serverId());
+        var current = current(containers, deploymentId);
+        return Flux.create((FluxSink<RuntimeLine> sink) -> {
+            Closeable handle = containers.follow(current.id(), tail, (stream, text) ->
+                    sink.next(new RuntimeLine(Instant.now(), stream.toUpperCase(), mask.apply(text.replace('\0', '\uFFFD')))));
+            sink.onDispose(() -> {
+                try {
+                    handle.close();
+                } catch (java.io.IOException ignored) {
+                    // closing anyway
+                }
+            });
+        }, FluxSink.OverflowStrategy.ERROR);
+    }
+
+    /** The application, when no deployment of it is queued or running (they own its containers meanwhile). */
+    private Application idle(Viewer viewer, UUID applicationId) {
+        return transactions.read(viewer, () -> {
+            var application = applications.get(viewer, applicationId);
+            if (!rows.active(viewer.teamId(), applicationId).isEmpty()) {
+                throw new ConflictException("A deployment of this application is queued or running; wait for it or cancel it.");
+            }
+            return application;
+        });
+    }
+
+    /** The application's latest successful deployment: checked before the server is contacted at all. */
+    private UUID latest(Application application) {
+        return transactions.read(Viewer.system(application.teamId(), "runtime"), () -> rows.latestSucceeded(application.teamId(), application.id()))
+                .orElseThrow(() -> new ConflictException("The application has never been deployed successfully.")).id();
+    }
+
+    /** The container of that deployment on the server. */
+    private Containers.Container current(Containers containers, UUID deploymentId) {
+        return containers.list(Map.of(Labels.DEPLOYMENT, deploymentId.toString())).stream().findFirst()
+                .orElseThrow(() -> new ConflictException("The container of the latest deployment is gone from the server; deploy again."));
+    }
+
+    private Application record(Viewer viewer, Application application, Application.Status status) {
+        return transactions.write(viewer, () -> {
+            applications.status(viewer, application.id(), status);
+            changes.publishEvent(new dev.berth.application.ApplicationChanged(dev.berth.application.ApplicationChanged.Kind.UPDATED,
+                    application.teamId(), application.projectId(), application.id(), Instant.now()));
+            return applications.get(viewer, application.id());
+        });
+    }
+}
