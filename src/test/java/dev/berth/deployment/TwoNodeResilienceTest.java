@@ -1,0 +1,88 @@
+package dev.berth.deployment;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import dev.berth.testing.BerthProcess;
+import dev.berth.testing.TestDocker;
+import dev.berth.testing.TestServers;
+import dev.berth.testing.WsClient;
+import io.micronaut.test.extensions.junit5.annotation.MicronautTest;
+import java.sql.DriverManager;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import org.junit.jupiter.api.Test;
+
+/**
+ * Two more Berth nodes in JVMs of their own, on the same PostgreSQL and Redis; this test's node runs no jobs, so the
+ * work happens elsewhere. The node running a deployment is killed with SIGKILL mid-way: the other node takes the job
+ * over and finishes it. The log is followed on this node while another node writes it, and a subscriber that drops
+ * and resumes with afterSeq gets every line exactly once.
+ */
+@dev.berth.testing.RealDaemons
+@MicronautTest(transactional = false)
+class TwoNodeResilienceTest extends DeploymentTestBase {
+    /** Fast heartbeats, so a dead node is noticed in seconds rather than the production 30. */
+    private static final Map<String, String> WORKER = Map.of("berth.deployments.network", "host", "berth.jobs.heartbeat", "1s",
+            "berth.jobs.missed-heartbeats", "4", "berth.jobs.polling-interval", "1s");
+
+    @Override
+    protected Map<String, String> overrides() {
+        return Map.of("berth.deployments.network", "host", "berth.jobs.enabled", "false");
+    }
+
+    private static String pickedBy(String deploymentId) throws Exception {
+        var props = TestServers.properties();
+        try (var c = DriverManager.getConnection(props.get("berth.database.url"), props.get("berth.database.username"), "");
+             var s = c.prepareStatement("SELECT picked_by FROM scheduled_tasks WHERE task_name = 'deploy' AND task_instance LIKE ? AND picked")) {
+            s.setString(1, "%:" + deploymentId);
+            var rows = s.executeQuery();
+            return rows.next() ? rows.getString(1) : null;
+        }
+    }
+
+    @Test
+    void aDeploymentWhoseNodeIsKilledIsFinishedByAnotherAndItsLogArrivesExactlyOnceAcrossAReconnect() throws Exception {
+        int port = freePort();
+        var input = application("survivor", Map.of("image", Map.of("image", TestDocker.IMAGE)));
+        // the server answers only after 6 s: the deployment spends that long health checking, time enough to kill its node
+        input.put("command", List.of("/bin/sh", "-c", "i=0; while [ $i -lt 30 ]; do echo warming $i; i=$((i+1)); sleep 0.2; done; "
+                + "exec /bin/busybox httpd -f -p 127.0.0.1:" + port + " -h /bin"));
+        input.put("ports", List.of(Map.of("containerPort", port)));
+        input.put("healthCheck", Map.of("path", "/echo", "port", port, "intervalSeconds", 1, "retries", 3, "startPeriodSeconds", 30));
+        var app = create(input);
+
+        try (var first = BerthProcess.start(WORKER); var second = BerthProcess.start(WORKER)) {
+            var id = deploy(app);
+            String picked = null;
+            long deadline = System.nanoTime() + Duration.ofSeconds(60).toNanos();
+            while (System.nanoTime() < deadline && !"HEALTH_CHECKING".equals(deployment(id).path("status").asText())) Thread.sleep(100);
+            assertThat(deployment(id).path("status").asText()).isEqualTo("HEALTH_CHECKING");
+            picked = pickedBy(id);
+            var worker = picked.equals(first.jobNode()) ? first : second;
+            var survivor = worker == first ? second : first;
+            assertThat(picked).isIn(first.jobNode(), second.jobNode());
+
+            // follow on this node (which runs no jobs), drop after a few lines, resume with afterSeq
+            var seqs = new ArrayList<Integer>();
+            try (var ws = WsClient.connectAndInit(server.getURI(), user().accessToken())) {
+                ws.send(Map.of("id", "l", "type", "subscribe", "payload", Map.of(
+                        "query", "subscription($d: ID!) { deploymentLogs(deploymentId: $d) { seq text } }", "variables", Map.of("d", id))));
+                while (seqs.size() < 3) {
+                    var message = ws.next(Duration.ofSeconds(30));
+                    seqs.add(message.path("payload").path("data").path("deploymentLogs").path("seq").asInt());
+                }
+            }
+            worker.kill(); // SIGKILL mid-deployment
+            var resumed = follow(id, seqs.getLast());
+            resumed.forEach(line -> seqs.add(line.path("seq").asInt()));
+
+            var state = deployment(id);
+            assertThat(state.path("status").asText()).as(state + "\n" + survivor.output()).isEqualTo("SUCCEEDED");
+            for (int i = 0; i < seqs.size(); i++) assertThat(seqs.get(i)).as("seq %d exactly once, in order", i + 1).isEqualTo(i + 1);
+            assertThat(resumed.toString()).contains("taking over from a node that stopped (attempt 2)");
+            assertThat(docker().listContainersCmd().withLabelFilter(Map.of("berth.app", app)).exec()).as("one container serves").hasSize(1);
+        }
+    }
+}
