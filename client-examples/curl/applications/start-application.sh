@@ -1,0 +1,7 @@
+#!/usr/bin/env bash
+# Usage: start-application.sh APPLICATION_ID
+set -euo pipefail
+. "$(dirname "$0")/../berth.sh"
+berth_args 1 "$@"
+berth_graphql 'mutation Run($input: ApplicationIdInput!) { startApplication(input: $input) { application { id status } } }' \
+  "$(jq -n --arg id "$1" '{input: {id: $id}}')"
