@@ -1,6 +1,6 @@
 #!/usr/bin/env bash
 # Berth's benchmark, in one command: Berth against the physical limit of the same PostgreSQL, in one run.
-#   bench/run.sh [n1] [p1] [w1] [f1] [s1]        (default: all five)
+#   bench/run.sh [n1] [p1] [w1] [f1] [l1] [s1]        (default: all six)
 # Starts a private PostgreSQL and Redis on loopback (ports below), builds and starts Berth against them with the
 # production JVM options, seeds 50 projects x 3 environments through the API, and for each HTTP workload runs a
 # correctness check, WARMUP s of load (discarded), DURATION s measured with wrk (CONNS connections), then the same
@@ -19,7 +19,7 @@ ROOT=$(cd "$(dirname "$0")/.." && pwd); B=$ROOT/bench
 WORK=${BENCH_WORK:-/tmp/berth-bench}; mkdir -p "$WORK"
 PGPORT=${BENCH_PG_PORT:-55442}; REDIS_PORT=${BENCH_REDIS_PORT:-56389}; PORT=${BENCH_BERTH_PORT:-58090}
 WARMUP=${WARMUP:-20}; DURATION=${DURATION:-20}; CONNS=${CONNS:-32}; SUBS=${FANOUT_SUBS:-1000}
-WORKLOADS=${*:-n1 p1 w1 f1 s1}
+WORKLOADS=${*:-n1 p1 w1 f1 l1 s1}
 STAMP=$(date -u +%Y-%m-%dT%H%M%SZ); mkdir -p "$B/results"; OUT="$B/results/$STAMP"
 export BENCH_URL="http://127.0.0.1:$PORT/graphql" BENCH_RUN="$WORK/run" OUR_CMD_MARK="$B"; mkdir -p "$BENCH_RUN"
 
@@ -113,6 +113,35 @@ http_workload() { # name query vars expect sql
   record "{\"workload\":\"$name\",\"wrk\":$json,\"raw_tps\":${tps:-0},\"berth_cpu_s\":$(echo "$c1 - $c0" | bc),\"rss_mb\":$(rss_mb "$BPID"),\"duration_s\":$DURATION,\"noise\":$noise}"
   echo "  $name done"
 }
+gql() { # query json-variables -> data (exits on errors)
+  curl -fsS -H "Authorization: Bearer $TOKEN" -H 'Content-Type: application/json' --data-binary @- "$BENCH_URL" \
+    < <(jq -n --arg q "$1" --argjson v "$2" '{query: $q, variables: $v}') | jq -e '.data' ; }
+l1_deployment() { # creates a key, a server, an application and a never-finishing deployment; prints the deployment id
+  local key server env app project dep
+  key=$(gql 'mutation { generatePrivateKey(input: {name: "l1-key"}) { privateKey { id } } }' '{}' | jq -r '.generatePrivateKey.privateKey.id')
+  server=$(gql 'mutation($k: ID!) { createServer(input: {name: "l1-server", host: "127.0.0.1", port: 1, privateKeyId: $k}) { server { id } } }' \
+    "{\"k\":\"$key\"}" | jq -r '.createServer.server.id')
+  env=$(gql '{ projects(first: 1) { edges { node { id environments { id } } } } }' '{}')
+  project=$(jq -r '.projects.edges[0].node.id' <<<"$env"); env=$(jq -r '.projects.edges[0].node.environments[0].id' <<<"$env")
+  app=$(gql 'mutation($e: ID!, $s: ID!) { createApplication(input: {environmentId: $e, serverId: $s, name: "l1", source: {image: {image: "busybox"}}}) { application { id } } }' \
+    "{\"e\":\"$env\",\"s\":\"$server\"}" | jq -r '.createApplication.application.id')
+  dep=$(cat /proc/sys/kernel/random/uuid)
+  psql -X -d berth_bench -q -v ON_ERROR_STOP=1 -v team="$TEAM" -v app="$app" -v server="$server" -v project="$project" -v deployment="$dep" \
+    -f "$B/sql/l1_deployment.sql"
+  echo "$dep"
+}
+logfanout() { # name subscribers rate messages
+  local name=$1 subs=$2 rate=$3 n=$4 a b c0 c1 out noise
+  echo "{\"d\":\"$L1_DEPLOYMENT\"}" > "$WORK/l1.vars.json"
+  a=$(mktemp); b=$(mktemp); node "$B/lib/cpu.mjs" snap "$a"; c0=$(cpu_s "$BPID")
+  out=$(FANOUT_INIT_PAYLOAD="{\"authorization\":\"Bearer $TOKEN\"}" node "$B/lib/fanout.mjs" --url "ws://127.0.0.1:$PORT/graphql-ws" \
+    --query "$B/workloads/deployment-logs.graphql" --vars "$WORK/l1.vars.json" \
+    --publish "redis://127.0.0.1:$REDIS_PORT/berth:$TEAM:deployment-logs:$L1_DEPLOYMENT" --format berth-log --deployment "$L1_DEPLOYMENT" \
+    --subs "$subs" --messages "$n" --rate "$rate" --timeout 120 --client ws --deflate 0 2>>"$WORK/fanout.err" | sed -n 's/^GQLWSJSON //p' || true)
+  c1=$(cpu_s "$BPID"); node "$B/lib/cpu.mjs" snap "$b"; noise=$(node "$B/lib/cpu.mjs" diff "$a" "$b"); rm -f "$a" "$b"
+  record "{\"workload\":\"$name\",\"fanout\":${out:-null},\"berth_cpu_s\":$(echo "$c1 - $c0" | bc),\"rss_mb\":$(rss_mb "$BPID"),\"noise\":$noise}"
+  echo "  $name done"
+}
 fanout() { # name rate messages [client args]
   local name=$1 rate=$2 n=$3 a b c0 c1 out noise; shift 3
   a=$(mktemp); b=$(mktemp); node "$B/lib/cpu.mjs" snap "$a"; c0=$(cpu_s "$BPID")
@@ -138,6 +167,12 @@ for w in $WORKLOADS; do case $w in
       # as fast as Redis takes them: 2,000 events, within a subscription's buffer (4,096 frames by default; beyond
       # it a subscription that cannot keep up is closed with 1013 by design, and its client resubscribes)
       fanout "F1 max rate" 0 2000 --deflate 0 ;;
+  l1) L1_DEPLOYMENT=$(l1_deployment)
+      # 20,000 deliveries/s: 200 lines/s to 100 subscribers, 20 lines/s to 1,000; then 10,000 lines as fast as Redis takes them
+      logfanout "L1 100 subs, 20k deliveries/s" 100 200 4000
+      logfanout "L1 1000 subs, 20k deliveries/s" 1000 20 400
+      logfanout "L1 100 subs, 10k lines max rate" 100 0 10000
+      logfanout "L1 1000 subs, 10k lines max rate" 1000 0 10000 ;;
   s1) sleep 5; record "{\"workload\":\"idle\",\"rss_mb\":$(rss_mb "$BPID")}"
       for i in 1 2 3; do berth_down; read -r ms rss < <(berth_up); record "{\"workload\":\"s1-restart\",\"ms\":$ms,\"rss_mb\":$rss}"; done
       BPID=$(cat "$BENCH_RUN/berth.pid") ;;

@@ -23,6 +23,9 @@
 //            typed, so nothing free-form reaches the client): the seq goes into the projectId UUID
 //            (00000000-0000-4000-8000-<seq as 12 hex>) and the publish time into occurredAt (RFC 3339, microseconds);
 //            --team <uuid> fills teamId. The subscription must select projectId and occurredAt.
+// --format berth-log  publish Berth's LogBatch JSON for --deployment <uuid> (a deployment that is not finished): each
+//            message is one line with the next line seq (probes included, so the server's exactly-once follower never
+//            sees a gap); the line's text carries "<seq>|<ms>|" for the measurement.
 // --client undici|ws  WebSocket implementation: Node's built-in (undici; always offers permessage-deflate, default)
 //            or the `ws` package from ../peer-postgraphile (--deflate 0|1 decides whether it offers permessage-deflate;
 //            default 0). Servers that accept the offer (Berth/Micronaut does, PostGraphile/ws does not) compress every
@@ -49,6 +52,7 @@ const cfg = {
   initPayload: JSON.parse(opt("init-payload", process.env.FANOUT_INIT_PAYLOAD ?? "{}")),
   connectBatch: Number(opt("connect-batch", 50)),
   format: opt("format", "text"), team: opt("team", "00000000-0000-0000-0000-000000000000"),
+  deployment: opt("deployment", "00000000-0000-0000-0000-000000000000"),
   client: opt("client", "undici"), deflate: opt("deflate", "0") === "1",
 };
 const LOOPBACK = /^(127\.\d+\.\d+\.\d+|localhost|\[::1\]|::1)$/;
@@ -196,6 +200,10 @@ async function parentMain() {
     ? (seq) => { const t = now(); const ms = Math.floor(t), us = Math.floor((t - ms) * 1000);
         const iso = new Date(ms).toISOString().replace(/Z$/, String(us).padStart(3, "0") + "Z");
         return JSON.stringify({ kind: "UPDATED", teamId: cfg.team, projectId: `00000000-0000-4000-8000-${seq.toString(16).padStart(12, "0")}`, occurredAt: iso }); }
+    : cfg.format === "berth-log"
+    ? (() => { let line = 0; return (seq) => { const t = now(); const h = `${seq}|${t.toFixed(3)}|`;
+        return JSON.stringify({ deploymentId: cfg.deployment, endSeq: null,
+          lines: [{ seq: ++line, at: new Date(Math.floor(t)).toISOString(), stream: "STDOUT", text: h + pad.slice(h.length) }] }); }; })()
     : (seq) => { const h = `${seq}|${now().toFixed(3)}|`; return h + pad.slice(h.length); };
   // Probe: publish marker messages until every subscriber has received one (subscriptions are
   // registered asynchronously on the server), then reset the counters. Bounded: 100 probes.

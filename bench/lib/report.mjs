@@ -14,7 +14,7 @@ for (const r of lines) {
   if (r.wrk) {
     const w = r.wrk, errors = w.graphql_errors + w.non200 + Object.values(w.socket_errors).reduce((a, b) => a + b, 0);
     out.push(`| ${r.workload} | ${f(w.rps)} | ${f(w.lat_ms.p50, 1)} | ${f(w.lat_ms.p99, 1)} | ${errors} of ${w.requests} (checked ${w.checked}) | ${f(r.raw_tps)} | ${f(w.rps / r.raw_tps, 3)} | ${f(r.berth_cpu_s, 1)} (${f((r.berth_cpu_s * 1000) / w.requests, 2)} ms/req) | ${r.rss_mb} | ${foreign(r.noise)} |`);
-  } else if (r.workload.startsWith("F1")) {
+  } else if (r.workload.startsWith("F1") || r.workload.startsWith("L1")) {
     const x = r.fanout;
     if (!x) { out.push(`| ${r.workload} | failed | | | | | | ${f(r.berth_cpu_s, 1)} | ${r.rss_mb} | ${foreign(r.noise)} |`); continue; }
     out.push(`| ${r.workload} (${x.subs} subscribers, ${x.rate ? x.rate * x.subs + " deliveries/s offered" : "as fast as published"}) | ${f(x.deliveredPerSec)} | ${f(x.lat_ms.p50, 1)} | ${f(x.lat_ms.p99, 1)} | lost ${x.lost} of ${x.expected}, closed ${x.wsClosed} | | | ${f(r.berth_cpu_s, 1)} | ${r.rss_mb} | ${foreign(r.noise)} |`);

@@ -125,7 +125,7 @@ final class DeployJob implements Job {
             var previous = Deployer.previous(containers, deployment.applicationId().toString(), deployment.id().toString());
             var plan = DeploymentPlanner.plan(new DeploymentPlanner.Input(system.teamId(), deployment.applicationId(), deployment.id(),
                     deployment.number(), deployment.snapshot(), environment, previous, properties.network(), deployment.commit(),
-                    properties.keepImages()));
+                    properties.keepImages(), properties.settle()));
             Deployer.Progress progress = new Deployer.Progress() {
                 public void status(Deployment.Status status) { move(system, deployment, status, null); }
                 public boolean cancelled() { return cancelled.get(); }

@@ -17,7 +17,7 @@ import java.util.UUID;
 final class DeploymentLogWriter implements DeploymentLog, AutoCloseable {
     static final int MAX_LINE = 8 * 1024;
     static final int BATCH = 500;
-    static final long FLUSH_MILLIS = 100;
+    static final long FLUSH_MILLIS = 20;
 
     private final Viewer system;
     private final UUID deploymentId;

@@ -22,7 +22,6 @@ import java.util.UUID;
 
 /** Pure: turns a deployment's snapshot, environment and the server's current containers into steps. */
 public final class DeploymentPlanner {
-    static final Duration SETTLE = Duration.ofSeconds(2);
 
     private DeploymentPlanner() {}
 
@@ -32,7 +31,7 @@ public final class DeploymentPlanner {
      */
     public record Input(UUID teamId, UUID applicationId, UUID deploymentId, int number, Snapshot snapshot,
                         Snapshot.Environment environment, List<Containers.Container> previous, String network,
-                        @io.micronaut.core.annotation.Nullable String commit, int keepImages) {}
+                        @io.micronaut.core.annotation.Nullable String commit, int keepImages, Duration settle) {}
 
     /** Where an application's images are kept on its server. */
     public static String repository(UUID applicationId) {
@@ -62,7 +61,7 @@ public final class DeploymentPlanner {
         steps.add(new Create(spec));
         steps.add(new Start(spec.name()));
         var health = snapshot.settings().healthCheck();
-        steps.add(health == null ? new AwaitRunning(SETTLE) : new AwaitHealthy(health));
+        steps.add(health == null ? new AwaitRunning(in.settle()) : new AwaitHealthy(health));
         if (!previousIds.isEmpty()) steps.add(new Retire(previousIds));
         steps.add(new DeploymentPlan.KeepImages(repository(in.applicationId()), "d" + in.number(), in.keepImages()));
         return new DeploymentPlan(steps);

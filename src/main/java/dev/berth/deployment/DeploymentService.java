@@ -41,9 +41,11 @@ public class DeploymentService {
     private final EventBus bus;
     private final DeploymentLogs logs;
     private final ApplicationEventPublisher<DeploymentChanged> changes;
+    private final DeploymentsProperties properties;
 
-    DeploymentService(DeploymentRows rows, ApplicationService applications, Variables variables, JobQueue queue, SecretBox box,
+    DeploymentService(DeploymentsProperties properties, DeploymentRows rows, ApplicationService applications, Variables variables, JobQueue queue, SecretBox box,
                       ObjectMapper json, EventBus bus, DeploymentLogs logs, ApplicationEventPublisher<DeploymentChanged> changes) {
+        this.properties = properties;
         this.rows = rows;
         this.applications = applications;
         this.variables = variables;
@@ -142,7 +144,7 @@ public class DeploymentService {
     public Plan plan(Viewer viewer, UUID applicationId) {
         var next = next(viewer, applications.get(viewer, applicationId));
         var plan = DeploymentPlanner.plan(new DeploymentPlanner.Input(viewer.teamId(), applicationId, new UUID(0, 0), 0, next.snapshot(),
-                next.environment(), List.of(), "bridge", null, 5));
+                next.environment(), List.of(), "bridge", null, properties.keepImages(), properties.settle()));
         return new Plan(DeploymentPlanner.describe(plan), next.diff());
     }
 

@@ -53,7 +53,7 @@ class DeployerTest {
 
     private static DeploymentPlanner.Input input(Snapshot snapshot, List<dev.berth.execution.Containers.Container> previous, String network) {
         return new DeploymentPlanner.Input(TEAM, APP, DEPLOYMENT, 7, snapshot, new Snapshot.Environment(Map.of("A", "1"), java.util.Set.of(), java.util.Set.of()),
-                previous, network, null, 2);
+                previous, network, null, 2, java.time.Duration.ofSeconds(1));
     }
 
     /** A dialer whose server answers every request with {@code status}. */
