@@ -33,13 +33,13 @@ final class ApplicationWiring implements WiringContribution, DataLoaderContribut
     private record PageKey(UUID environmentId, PageArgs page) {}
 
     private final ApplicationService applications;
-    private final Variables variables;
+    private final VariableService variables;
     private final ProjectService projects;
     private final ServerService servers;
     private final EventBus events;
     private final dev.berth.registry.RegistryService registries;
 
-    ApplicationWiring(ApplicationService applications, Variables variables, ProjectService projects, ServerService servers, EventBus events,
+    ApplicationWiring(ApplicationService applications, VariableService variables, ProjectService projects, ServerService servers, EventBus events,
                       dev.berth.registry.RegistryService registries) {
         this.registries = registries;
         this.applications = applications;
@@ -53,14 +53,14 @@ final class ApplicationWiring implements WiringContribution, DataLoaderContribut
     public void contribute(RuntimeWiring.Builder wiring) {
         wiring.type("Query", t -> t
                 .dataFetcher("application", env -> applications.get(Viewer.from(env), Arguments.id("id", env.getArgument("id"))))
-                .dataFetcher("environmentVariables", env -> variables.of(Viewer.from(env), env.getArgument("scope"))));
+                .dataFetcher("environmentVariables", env -> variables.of(Viewer.from(env), VariableService.ScopeInput.from("scope", env.getArgument("scope")))));
         wiring.type("Mutation", t -> t
                 .dataFetcher("createApplication", env -> Map.of("application", applications.create(Viewer.from(env), ApplicationInputs.NewApplication.from(Arguments.input(env)))))
                 .dataFetcher("updateApplication", env -> Map.of("application",
                         applications.update(Viewer.from(env), ApplicationInputs.ApplicationChange.from(Arguments.input(env)))))
                 .dataFetcher("deleteApplication", env -> Map.of("deletedApplicationId",
                         applications.delete(Viewer.from(env), Arguments.id("input.id", Arguments.input(env).get("id")))))
-                .dataFetcher("setEnvironmentVariables", env -> Map.of("variables", variables.set(Viewer.from(env), Arguments.input(env)))));
+                .dataFetcher("setEnvironmentVariables", env -> Map.of("variables", variables.set(Viewer.from(env), VariableService.NewVariables.from(Arguments.input(env))))));
         wiring.type("Subscription", t -> t.dataFetcher("applicationEvents",
                 env -> events.subscribe(ApplicationChanged.channel(Viewer.from(env).teamId()), ApplicationChanged.class)));
         wiring.type("Environment", t -> t.dataFetcher("applications", this::applicationsOf));

@@ -5,7 +5,7 @@ import dev.berth.application.Application;
 import dev.berth.application.ApplicationService;
 import dev.berth.application.EnvironmentVariable;
 import dev.berth.application.Labels;
-import dev.berth.application.Variables;
+import dev.berth.application.VariableService;
 import dev.berth.errors.ConflictException;
 import dev.berth.execution.Containers;
 import dev.berth.server.ServerCommands;
@@ -29,13 +29,13 @@ public class ApplicationRuntime {
     static final int MAX_TAIL = 10_000;
 
     private final ApplicationService applications;
-    private final Variables variables;
+    private final VariableService variables;
     private final DeploymentRows rows;
     private final ServerCommands servers;
     private final TeamTransactions transactions;
     private final ApplicationEventPublisher<dev.berth.application.ApplicationChanged> changes;
 
-    ApplicationRuntime(ApplicationService applications, Variables variables, DeploymentRows rows, ServerCommands servers,
+    ApplicationRuntime(ApplicationService applications, VariableService variables, DeploymentRows rows, ServerCommands servers,
                        TeamTransactions transactions, ApplicationEventPublisher<dev.berth.application.ApplicationChanged> changes) {
         this.applications = applications;
         this.variables = variables;

@@ -9,7 +9,6 @@ import dev.berth.api.Viewer;
 import dev.berth.application.Application;
 import dev.berth.application.ApplicationService;
 import dev.berth.events.EventBus;
-import dev.berth.events.RedisKeys;
 import dev.berth.jobs.Job;
 import dev.berth.jobs.JobQueue;
 import dev.berth.secrets.SecretBox;
@@ -63,9 +62,8 @@ final class DeployJob implements Job {
         this.properties = properties;
     }
 
-    static String cancelChannel(UUID teamId, UUID deploymentId) {
-        return RedisKeys.tenant(teamId, "deployment-cancel", deploymentId);
-    }
+    /** How often a running deployment reads whether it was cancelled. */
+    static final java.time.Duration CANCEL_CHECK = java.time.Duration.ofMillis(500);
 
     @Override
     public Task<?> task() {
@@ -92,9 +90,16 @@ final class DeployJob implements Job {
         var environment = environment(system, id);
         var mask = new LogMask(environment.secretValues());
         long lastSeq = transactions.read(system, () -> rows.lastSeq(system.teamId(), id));
-        var cancelled = new AtomicBoolean(deployment.cancelRequested());
-        var cancelWatch = bus.subscribe(cancelChannel(system.teamId(), id), String.class).subscribe(any -> cancelled.set(true), error -> { });
+        // a cancel is read from PostgreSQL (the truth) every half second: no Dragonfly outage can hide it
+        var cancelled = new AtomicBoolean();
         var timer = java.util.concurrent.Executors.newSingleThreadScheduledExecutor(Thread.ofVirtual().factory());
+        timer.scheduleWithFixedDelay(() -> {
+            try {
+                if (transactions.read(system, () -> rows.byId(system.teamId(), id)).map(Deployment::cancelRequested).orElse(true)) cancelled.set(true);
+            } catch (RuntimeException e) {
+                LOG.debug("event=cancel-check-failed deployment={} error={}", id, e.getClass().getSimpleName());
+            }
+        }, 0, CANCEL_CHECK.toMillis(), java.util.concurrent.TimeUnit.MILLISECONDS);
         try (var log = new DeploymentLogWriter(system, id, lastSeq, rows, transactions, bus, mask, properties.maxLogLines())) {
             timer.scheduleAtFixedRate(log::flush, DeploymentLogWriter.FLUSH_MILLIS, DeploymentLogWriter.FLUSH_MILLIS, java.util.concurrent.TimeUnit.MILLISECONDS);
             Deployer.Outcome outcome;
@@ -109,7 +114,6 @@ final class DeployJob implements Job {
             finish(system, deployment, outcome, log.lastSeq());
         } finally {
             timer.shutdownNow();
-            cancelWatch.dispose();
         }
         return true;
     }

@@ -7,7 +7,7 @@ import dev.berth.api.Viewer;
 import dev.berth.application.Application;
 import dev.berth.application.ApplicationService;
 import dev.berth.application.EnvironmentVariable;
-import dev.berth.application.Variables;
+import dev.berth.application.VariableService;
 import dev.berth.errors.ConflictException;
 import dev.berth.errors.InvalidInputException;
 import dev.berth.errors.NotFoundException;
@@ -34,7 +34,7 @@ import reactor.core.publisher.Flux;
 public class DeploymentService {
     private final DeploymentRows rows;
     private final ApplicationService applications;
-    private final Variables variables;
+    private final VariableService variables;
     private final JobQueue queue;
     private final SecretBox box;
     private final ObjectMapper json;
@@ -43,7 +43,7 @@ public class DeploymentService {
     private final ApplicationEventPublisher<DeploymentChanged> changes;
     private final DeploymentsProperties properties;
 
-    DeploymentService(DeploymentsProperties properties, DeploymentRows rows, ApplicationService applications, Variables variables, JobQueue queue, SecretBox box,
+    DeploymentService(DeploymentsProperties properties, DeploymentRows rows, ApplicationService applications, VariableService variables, JobQueue queue, SecretBox box,
                       ObjectMapper json, EventBus bus, DeploymentLogs logs, ApplicationEventPublisher<DeploymentChanged> changes) {
         this.properties = properties;
         this.rows = rows;
@@ -118,14 +118,14 @@ public class DeploymentService {
         var instance = JobQueue.instance(viewer.teamId(), id);
         boolean running = deployment.status() != Deployment.Status.QUEUED || (!queue.dequeue(DeployJob.TASK, instance) && jobExists(instance));
         if (running) {
-            rows.requestCancel(viewer.teamId(), id);
-            bus.publish(DeployJob.cancelChannel(viewer.teamId(), id), "cancel");
+            rows.requestCancel(viewer.teamId(), id); // the run reads it within half a second
             return load(viewer, id);
         }
         rows.status(viewer.teamId(), id, Deployment.Status.CANCELLED, "cancelled before it started");
         changes.publishEvent(new DeploymentChanged(viewer.teamId(), deployment.projectId(), deployment.applicationId(), id, Deployment.Status.CANCELLED));
         var waiting = rows.active(viewer.teamId(), deployment.applicationId());
-        if (!waiting.isEmpty() && waiting.getFirst().number() > deployment.number() && waiting.stream().noneMatch(d -> d.status() != Deployment.Status.QUEUED)) {
+        // the cancelled one may have been the head of the queue: the new head needs its job (queued once, at most)
+        if (!waiting.isEmpty() && waiting.stream().allMatch(d -> d.status() == Deployment.Status.QUEUED)) {
             queue.enqueue(DeployJob.TASK, JobQueue.instance(viewer.teamId(), waiting.getFirst().id()), Instant.now());
         }
         if (waiting.isEmpty()) {
@@ -133,6 +133,23 @@ public class DeploymentService {
                     rows.latestSucceeded(viewer.teamId(), deployment.applicationId()).isPresent() ? Application.Status.RUNNING : Application.Status.NOT_DEPLOYED);
         }
         return load(viewer, id);
+    }
+
+    /**
+     * A deleted application's deployments end with it: queued ones are cancelled at once, running ones are told to
+     * stop (in the deleting transaction; the teardown job then removes the containers and the rows).
+     */
+    @io.micronaut.runtime.event.annotation.EventListener
+    void onApplicationChanged(dev.berth.application.ApplicationChanged changed) {
+        if (changed.kind() != dev.berth.application.ApplicationChanged.Kind.DELETED) return;
+        for (var active : rows.active(changed.teamId(), changed.applicationId())) {
+            var instance = JobQueue.instance(changed.teamId(), active.id());
+            if (active.status() == Deployment.Status.QUEUED && (queue.dequeue(DeployJob.TASK, instance) || !jobExists(instance))) {
+                rows.status(changed.teamId(), active.id(), Deployment.Status.CANCELLED, "the application was deleted");
+            } else {
+                rows.requestCancel(changed.teamId(), active.id());
+            }
+        }
     }
 
     private boolean jobExists(String instance) {

@@ -4,7 +4,9 @@ import com.github.kagkarlsson.scheduler.Scheduler;
 import com.github.kagkarlsson.scheduler.SchedulerName;
 import com.github.kagkarlsson.scheduler.task.Task;
 import com.github.kagkarlsson.scheduler.task.helper.RecurringTask;
-import dev.berth.events.EventBus;
+import io.lettuce.core.RedisClient;
+import io.lettuce.core.pubsub.RedisPubSubAdapter;
+import io.lettuce.core.pubsub.StatefulRedisPubSubConnection;
 import dev.berth.storage.DatabasePool;
 import io.micronaut.context.event.StartupEvent;
 import io.micronaut.runtime.event.annotation.EventListener;
@@ -17,14 +19,14 @@ import java.util.Objects;
 import java.util.UUID;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
-import reactor.core.Disposable;
-import reactor.util.retry.Retry;
 
 /**
  * The one job engine: db-scheduler over Berth's PostgreSQL ({@code scheduled_tasks}). Nodes poll with
  * {@code FOR UPDATE SKIP LOCKED}; a running job carries its node's heartbeat, and a job whose node stopped beating
  * is revived on another node. Every node listens on {@code berth:wake:jobs} and looks for due work as soon as any
- * node queued some, so a queued job starts within milliseconds rather than at the next poll.
+ * node queued some, so a queued job starts within milliseconds rather than at the next poll. The wake-ups have a
+ * pub/sub connection of their own, which Lettuce re-subscribes after an outage by itself: they never touch the
+ * event bus's bookkeeping of subscriptions (and a missed wake-up only costs a poll interval).
  */
 @Singleton
 public final class JobEngine {
@@ -32,13 +34,13 @@ public final class JobEngine {
 
     private final Scheduler scheduler;
     private final JobsProperties properties;
-    private final EventBus bus;
+    private final RedisClient redis;
     private final String node;
-    private volatile Disposable wakeUps;
+    private volatile StatefulRedisPubSubConnection<String, String> wakeUps;
 
-    JobEngine(DatabasePool pool, JobsProperties properties, List<Job> jobs, List<RecurringJob> recurring, EventBus bus) {
+    JobEngine(DatabasePool pool, JobsProperties properties, List<Job> jobs, List<RecurringJob> recurring, RedisClient redis) {
         this.properties = properties;
-        this.bus = bus;
+        this.redis = redis;
         this.node = "berth-" + UUID.randomUUID().toString().substring(0, 8);
         var tasks = new ArrayList<Task<?>>();
         jobs.forEach(job -> tasks.add(job.task()));
@@ -63,10 +65,19 @@ public final class JobEngine {
     @EventListener
     void onStartup(StartupEvent event) {
         if (!properties.enabled()) return;
-        wakeUps = bus.subscribe(JobQueued.CHANNEL, JobQueued.class)
-                .retryWhen(Retry.backoff(Long.MAX_VALUE, Duration.ofSeconds(1)).maxBackoff(Duration.ofSeconds(10)))
-                .subscribe(queued -> scheduler.triggerCheckForDueExecutions(),
-                        error -> LOG.warn("event=job-wakeups-ended error={}", error.getClass().getSimpleName()));
+        try {
+            var connection = redis.connectPubSub();
+            connection.addListener(new RedisPubSubAdapter<>() {
+                @Override
+                public void message(String channel, String message) {
+                    scheduler.triggerCheckForDueExecutions();
+                }
+            });
+            connection.sync().subscribe(JobQueued.CHANNEL);
+            wakeUps = connection;
+        } catch (RuntimeException e) {
+            LOG.warn("event=job-wakeups-unavailable error={} fallback=polling", e.getClass().getSimpleName());
+        }
         scheduler.start();
         LOG.info("event=jobs-started node={}", node);
     }
@@ -78,7 +89,7 @@ public final class JobEngine {
 
     @PreDestroy
     void stop() {
-        if (wakeUps != null) wakeUps.dispose();
+        if (wakeUps != null) wakeUps.close();
         scheduler.stop();
     }
 }

@@ -135,8 +135,30 @@ class AuditLogTest extends BerthTestBase {
         h.data("mutation($id: ID!) { stopApplication(input: {id: $id}) { application { status } } }", Map.of("id", app));
         h.data("mutation($id: ID!) { startApplication(input: {id: $id}) { application { status } } }", Map.of("id", app));
         h.data("mutation($id: ID!) { restartApplication(input: {id: $id}) { application { status } } }", Map.of("id", app));
-        h.data("mutation($id: ID!) { rollbackApplication(input: {deploymentId: $id}) { deployment { id } } }", Map.of("id", first));
+        var queued = h.data("mutation($id: ID!) { rollbackApplication(input: {deploymentId: $id}) { deployment { id } } }", Map.of("id", first))
+                .path("rollbackApplication").path("deployment").path("id").asText();
         h.data("mutation($id: ID!) { deleteApplication(input: {id: $id}) { deletedApplicationId } }", Map.of("id", app));
+        deletedWithItsApplication = statusOf(queued);
+    }
+
+    /** The status of the deployment that was queued when its application was deleted. */
+    private String deletedWithItsApplication;
+
+    @Test
+    void aDeletedApplicationsQueuedDeploymentIsCancelledWithIt() {
+        assertThat(deletedWithItsApplication).isEqualTo("CANCELLED");
+    }
+
+    private static String statusOf(String deploymentId) {
+        var props = TestServers.properties();
+        try (var c = DriverManager.getConnection(props.get("berth.database.url"), props.get("berth.database.username"), "");
+             var s = c.prepareStatement("SELECT status FROM deployments WHERE id = CAST(? AS uuid)")) {
+            s.setString(1, deploymentId);
+            var rows = s.executeQuery();
+            return rows.next() ? rows.getString(1) : null;
+        } catch (java.sql.SQLException e) {
+            throw new IllegalStateException(e);
+        }
     }
 
     /** What a run that succeeded leaves behind, written past row-level security (no job engine runs here). */

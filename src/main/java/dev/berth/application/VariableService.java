@@ -1,0 +1,169 @@
+package dev.berth.application;
+
+import dev.berth.api.Role;
+import dev.berth.api.Viewer;
+import dev.berth.errors.ForbiddenException;
+import dev.berth.errors.InvalidInputException;
+import dev.berth.project.ProjectService;
+import dev.berth.secrets.Secret;
+import dev.berth.secrets.SecretBox;
+import dev.berth.storage.InTeam;
+import jakarta.inject.Singleton;
+import java.nio.charset.StandardCharsets;
+import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.UUID;
+import java.util.regex.Pattern;
+
+/**
+ * Environment variables at team, project, environment and application scope. Secret values are sealed with the
+ * secret box (bound to their scope and key) and never returned by the API; {@link #effective} opens them for the
+ * deployment that passes them to Docker's {@code Env}.
+ */
+@Singleton
+public class VariableService {
+    static final int MAX_VALUE_BYTES = 64 * 1024;
+    static final int MAX_PER_SCOPE = 100;
+    private static final Pattern KEY = Pattern.compile("[A-Za-z_][A-Za-z0-9_]{0,255}");
+
+    /** One scope, resolved and checked against the viewer's team and projects. */
+    public record ScopeRef(EnvironmentVariable.Scope scope, UUID id) {}
+
+    /** A scope as the API names it: exactly one of the four (checked when read). */
+    public record ScopeInput(boolean team, @io.micronaut.core.annotation.Nullable UUID projectId,
+                             @io.micronaut.core.annotation.Nullable UUID environmentId, @io.micronaut.core.annotation.Nullable UUID applicationId) {
+        public static ScopeInput from(String field, Map<String, Object> input) {
+            var given = input.entrySet().stream().filter(e -> e.getValue() != null && !Boolean.FALSE.equals(e.getValue())).toList();
+            if (given.size() != 1) throw new InvalidInputException(field, "name exactly one of team, projectId, environmentId, applicationId");
+            return new ScopeInput(Boolean.TRUE.equals(input.get("team")),
+                    id(field + ".projectId", input.get("projectId")), id(field + ".environmentId", input.get("environmentId")),
+                    id(field + ".applicationId", input.get("applicationId")));
+        }
+
+        private static UUID id(String field, Object value) {
+            return value == null ? null : dev.berth.api.Arguments.id(field, value);
+        }
+    }
+
+    /** One variable of setEnvironmentVariables, checked at the edge; a null value keeps an existing secret's. */
+    public record VariableInput(String key, @io.micronaut.core.annotation.Nullable String value, boolean secret, boolean buildTime) {}
+
+    /** setEnvironmentVariables' input. */
+    public record NewVariables(ScopeInput scope, List<VariableInput> variables) {
+        @SuppressWarnings("unchecked")
+        public static NewVariables from(Map<String, Object> input) {
+            var scope = ScopeInput.from("input.scope", (Map<String, Object>) input.get("scope"));
+            var given = (List<Map<String, Object>>) input.get("variables");
+            if (given.size() > MAX_PER_SCOPE) throw new InvalidInputException("input.variables", "at most " + MAX_PER_SCOPE + " per scope");
+            var keys = new java.util.HashSet<String>();
+            var variables = new ArrayList<VariableInput>();
+            for (int i = 0; i < given.size(); i++) {
+                var field = "input.variables[" + i + "]";
+                var item = given.get(i);
+                var key = item.get("key") instanceof String k ? k : "";
+                if (!KEY.matcher(key).matches()) throw new InvalidInputException(field + ".key", "use [A-Za-z_][A-Za-z0-9_]*, at most 256 characters");
+                if (!keys.add(key)) throw new InvalidInputException(field + ".key", "given twice");
+                var value = (String) item.get("value");
+                if (value != null && value.indexOf('\0') >= 0) throw new InvalidInputException(field + ".value", "must not contain NUL");
+                if (value != null && value.getBytes(StandardCharsets.UTF_8).length > MAX_VALUE_BYTES) throw new InvalidInputException(field + ".value", "at most 64 KiB");
+                variables.add(new VariableInput(key, value, Boolean.TRUE.equals(item.get("secret")), Boolean.TRUE.equals(item.get("buildTime"))));
+            }
+            return new NewVariables(scope, variables);
+        }
+    }
+
+    private final VariableRows rows;
+    private final SecretBox box;
+    private final ProjectService projects;
+    private final ApplicationService applications;
+
+    VariableService(VariableRows rows, SecretBox box, ProjectService projects, ApplicationService applications) {
+        this.rows = rows;
+        this.box = box;
+        this.projects = projects;
+        this.applications = applications;
+    }
+
+    /** The variables of one scope, as the API shows them. */
+    @InTeam(readOnly = true)
+    public List<EnvironmentVariable> of(Viewer viewer, ScopeInput scopeInput) {
+        var scope = scope(viewer, scopeInput, false);
+        return rows.of(viewer.teamId(), List.of(scope.id())).stream().map(row -> shown(row)).toList();
+    }
+
+    /** An application's own variables, as the API shows them. */
+    @InTeam(readOnly = true)
+    public List<EnvironmentVariable> ofApplication(Viewer viewer, UUID applicationId) {
+        return rows.of(viewer.teamId(), List.of(applicationId)).stream().map(this::shown).toList();
+    }
+
+    /** Replaces a scope's variables atomically; a secret given without a value keeps its sealed value. */
+    @InTeam
+    public List<EnvironmentVariable> set(Viewer viewer, NewVariables input) {
+        var scope = scope(viewer, input.scope(), true);
+        var existing = new HashMap<String, VariableRows.Row>();
+        rows.of(viewer.teamId(), List.of(scope.id())).forEach(row -> existing.put(row.key(), row));
+        var replacement = new ArrayList<VariableRows.Row>();
+        for (int i = 0; i < input.variables().size(); i++) {
+            var item = input.variables().get(i);
+            if (item.value() == null) {
+                var old = existing.get(item.key());
+                if (!item.secret() || old == null || !old.secret()) {
+                    throw new InvalidInputException("input.variables[" + i + "].value", "required (only an existing secret may keep its value)");
+                }
+                replacement.add(new VariableRows.Row(scope.scope(), scope.id(), item.key(), null, old.sealed(), true, item.buildTime()));
+            } else if (item.secret()) {
+                replacement.add(new VariableRows.Row(scope.scope(), scope.id(), item.key(), null,
+                        box.seal(new Secret(item.value()), context(scope.id(), item.key())), true, item.buildTime()));
+            } else {
+                replacement.add(new VariableRows.Row(scope.scope(), scope.id(), item.key(), item.value(), null, false, item.buildTime()));
+            }
+        }
+        rows.replace(viewer.teamId(), scope.scope(), scope.id(), replacement);
+        return replacement.stream().map(this::shown).toList();
+    }
+
+    /**
+     * What an application's container gets: team, project, environment and application variables, the most
+     * specific scope winning, with secrets opened. In the caller's transaction.
+     */
+    public List<EnvironmentVariable> effective(Viewer viewer, Application application) {
+        var chain = List.of(viewer.teamId(), application.projectId(), application.environmentId(), application.id());
+        var merged = new java.util.TreeMap<String, VariableRows.Row>();
+        rows.of(viewer.teamId(), chain).stream()
+                .sorted(java.util.Comparator.comparingInt(row -> row.scope().ordinal()))
+                .forEach(row -> merged.put(row.key(), row));
+        return merged.values().stream().map(row -> row.secret()
+                ? new EnvironmentVariable(row.key(), null, true, row.buildTime(), row.scope(), box.open(row.sealed(), context(row.scopeId(), row.key())))
+                : new EnvironmentVariable(row.key(), row.value(), false, row.buildTime(), row.scope(), null)).toList();
+    }
+
+    /** {@link #effective} in a read transaction of its own, values hidden: what the API shows. */
+    @InTeam(readOnly = true)
+    public List<EnvironmentVariable> effectiveShown(Viewer viewer, UUID applicationId) {
+        return effective(viewer, applications.load(viewer, applicationId)).stream().map(EnvironmentVariable::shown).toList();
+    }
+
+    private EnvironmentVariable shown(VariableRows.Row row) {
+        return new EnvironmentVariable(row.key(), row.secret() ? null : row.value(), row.secret(), row.buildTime(), row.scope(), null);
+    }
+
+    private ScopeRef scope(Viewer viewer, ScopeInput input, boolean writing) {
+        if (input.team()) {
+            if (viewer.projectIds() != null) throw new ForbiddenException("This token is limited to some projects; the team scope is beyond it.");
+            if (writing && !viewer.role().atLeast(Role.ADMIN)) throw new ForbiddenException("The team's variables need the ADMIN role or higher.");
+            return new ScopeRef(EnvironmentVariable.Scope.TEAM, viewer.teamId());
+        }
+        if (input.projectId() != null) return new ScopeRef(EnvironmentVariable.Scope.PROJECT, projects.get(viewer, input.projectId()).id());
+        if (input.environmentId() != null) {
+            return new ScopeRef(EnvironmentVariable.Scope.ENVIRONMENT, projects.environment(viewer, input.environmentId()).id());
+        }
+        return new ScopeRef(EnvironmentVariable.Scope.APPLICATION, applications.load(viewer, input.applicationId()).id());
+    }
+
+    private static String context(UUID scopeId, String key) {
+        return "environment_variables:" + scopeId + ":" + key;
+    }
+}
