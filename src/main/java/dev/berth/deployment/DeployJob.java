@@ -77,19 +77,26 @@ final class DeployJob implements Job {
                 });
     }
 
+    /** What a run needs from PostgreSQL before it starts, read (and the attempt counted) in one transaction. */
+    private record Start(Deployment deployment, int attempt, String environmentSealed, long lastSeq) {}
+
     /** Runs the deployment; false when the server is busy and it should be tried again shortly. */
     boolean run(Viewer system, UUID id) {
-        var deployment = transactions.read(system, () -> rows.byId(system.teamId(), id)).orElse(null);
-        if (deployment == null || deployment.status().terminal()) return true;
-        if (transactions.read(system, () -> rows.runningOn(system.teamId(), deployment.serverId(), id)) >= properties.perServer()) return false;
-        int attempt = deployment.attempts() + 1;
-        transactions.write(system, () -> {
+        var start = transactions.write(system, () -> {
+            var deployment = rows.byId(system.teamId(), id).orElse(null);
+            if (deployment == null || deployment.status().terminal()) return null;
+            if (rows.runningOn(system.teamId(), deployment.serverId(), id) >= properties.perServer()) return new Start(deployment, 0, null, 0);
+            int attempt = deployment.attempts() + 1;
             rows.started(system.teamId(), id, attempt);
-            return null;
+            return new Start(deployment, attempt, rows.environmentSealed(system.teamId(), id), rows.lastSeq(system.teamId(), id));
         });
-        var environment = environment(system, id);
+        if (start == null) return true;
+        if (start.attempt() == 0) return false;
+        var deployment = start.deployment();
+        int attempt = start.attempt();
+        var environment = environment(id, start.environmentSealed());
         var mask = new LogMask(environment.secretValues());
-        long lastSeq = transactions.read(system, () -> rows.lastSeq(system.teamId(), id));
+        long lastSeq = start.lastSeq();
         // a cancel is read from PostgreSQL (the truth) every half second: no Dragonfly outage can hide it
         var cancelled = new AtomicBoolean();
         var timer = java.util.concurrent.Executors.newSingleThreadScheduledExecutor(Thread.ofVirtual().factory());
@@ -154,8 +161,7 @@ final class DeployJob implements Job {
         }
     }
 
-    private Snapshot.Environment environment(Viewer system, UUID id) {
-        var sealed = transactions.read(system, () -> rows.environmentSealed(system.teamId(), id));
+    private Snapshot.Environment environment(UUID id, String sealed) {
         try {
             return json.readValue(box.open(sealed, "deployments:" + id).value(), Snapshot.Environment.class);
         } catch (java.io.IOException e) {
