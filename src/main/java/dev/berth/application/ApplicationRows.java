@@ -5,13 +5,12 @@ import static dev.berth.storage.Columns.uuid;
 
 import com.fasterxml.jackson.core.JsonProcessingException;
 import com.fasterxml.jackson.databind.ObjectMapper;
+import dev.berth.storage.Statements;
 import io.micronaut.data.jdbc.runtime.JdbcOperations;
 import jakarta.inject.Singleton;
 import java.io.UncheckedIOException;
-import java.sql.PreparedStatement;
 import java.sql.ResultSet;
 import java.sql.SQLException;
-import java.util.ArrayList;
 import java.util.Collection;
 import java.util.List;
 import java.util.Optional;
@@ -123,26 +122,12 @@ class ApplicationRows {
         });
     }
 
-    private interface Binder {
-        void bind(PreparedStatement statement) throws SQLException;
+    private void update(String sql, Statements.Binder binder) {
+        Statements.update(jdbc, sql, binder);
     }
 
-    private void update(String sql, Binder binder) {
-        jdbc.prepareStatement(sql, s -> {
-            binder.bind(s);
-            return s.executeUpdate();
-        });
-    }
-
-    private List<Application> select(String sql, Binder binder) {
-        return jdbc.prepareStatement(sql, s -> {
-            binder.bind(s);
-            var out = new ArrayList<Application>();
-            try (var rows = s.executeQuery()) {
-                while (rows.next()) out.add(read(rows));
-            }
-            return out;
-        });
+    private List<Application> select(String sql, Statements.Binder binder) {
+        return Statements.list(jdbc, sql, binder, this::read);
     }
 
     private Application read(ResultSet rows) throws SQLException {

@@ -1,8 +1,8 @@
 package dev.berth.application;
 
+import dev.berth.storage.Statements;
 import io.micronaut.data.jdbc.runtime.JdbcOperations;
 import jakarta.inject.Singleton;
-import java.util.ArrayList;
 import java.util.List;
 import java.util.UUID;
 
@@ -19,28 +19,20 @@ class VariableRows {
 
     /** The rows of these scopes (team, project, environment and application ids), in key order. */
     List<Row> of(UUID teamId, List<UUID> scopeIds) {
-        return jdbc.prepareStatement("""
+        return Statements.list(jdbc, """
                 SELECT scope, scope_id, key, value, value_sealed, secret, build_time FROM environment_variables
                 WHERE team_id = ? AND scope_id = ANY (?) ORDER BY key""", s -> {
             s.setObject(1, teamId);
             s.setArray(2, s.getConnection().createArrayOf("uuid", scopeIds.toArray()));
-            var out = new ArrayList<Row>();
-            try (var rows = s.executeQuery()) {
-                while (rows.next()) {
-                    out.add(new Row(EnvironmentVariable.Scope.valueOf(rows.getString(1)), rows.getObject(2, UUID.class), rows.getString(3),
-                            rows.getString(4), rows.getString(5), rows.getBoolean(6), rows.getBoolean(7)));
-                }
-            }
-            return out;
-        });
+        }, rows -> new Row(EnvironmentVariable.Scope.valueOf(rows.getString(1)), rows.getObject(2, UUID.class), rows.getString(3),
+                rows.getString(4), rows.getString(5), rows.getBoolean(6), rows.getBoolean(7)));
     }
 
     /** Replaces the set of one scope: every old row goes, the new ones come, in the caller's transaction. */
     void replace(UUID teamId, EnvironmentVariable.Scope scope, UUID scopeId, List<Row> rows) {
-        jdbc.prepareStatement("DELETE FROM environment_variables WHERE team_id = ? AND scope_id = ?", s -> {
+        Statements.update(jdbc, "DELETE FROM environment_variables WHERE team_id = ? AND scope_id = ?", s -> {
             s.setObject(1, teamId);
             s.setObject(2, scopeId);
-            return s.executeUpdate();
         });
         if (rows.isEmpty()) return;
         jdbc.prepareStatement("""

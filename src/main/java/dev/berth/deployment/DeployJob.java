@@ -1,6 +1,5 @@
 package dev.berth.deployment;
 
-import com.fasterxml.jackson.databind.ObjectMapper;
 import com.github.kagkarlsson.scheduler.task.CompletionHandler;
 import com.github.kagkarlsson.scheduler.task.DeadExecutionHandler;
 import com.github.kagkarlsson.scheduler.task.Task;
@@ -11,7 +10,6 @@ import dev.berth.application.ApplicationService;
 import dev.berth.events.EventBus;
 import dev.berth.jobs.Job;
 import dev.berth.jobs.JobQueue;
-import dev.berth.secrets.SecretBox;
 import dev.berth.server.ServerCommands;
 import dev.berth.storage.TeamTransactions;
 import io.micronaut.context.event.ApplicationEventPublisher;
@@ -41,13 +39,12 @@ final class DeployJob implements Job {
     private final EventBus bus;
     private final ApplicationEventPublisher<DeploymentChanged> changes;
     private final JobQueue queue;
-    private final SecretBox box;
-    private final ObjectMapper json;
+    private final SealedEnvironments environments;
     private final DeploymentsProperties properties;
     private final dev.berth.registry.RegistryService registries;
 
     DeployJob(DeploymentRows rows, TeamTransactions transactions, ServerCommands servers, ApplicationService applications, EventBus bus,
-              ApplicationEventPublisher<DeploymentChanged> changes, JobQueue queue, SecretBox box, ObjectMapper json,
+              ApplicationEventPublisher<DeploymentChanged> changes, JobQueue queue, SealedEnvironments environments,
               DeploymentsProperties properties, dev.berth.registry.RegistryService registries) {
         this.registries = registries;
         this.rows = rows;
@@ -57,8 +54,7 @@ final class DeployJob implements Job {
         this.bus = bus;
         this.changes = changes;
         this.queue = queue;
-        this.box = box;
-        this.json = json;
+        this.environments = environments;
         this.properties = properties;
     }
 
@@ -94,7 +90,7 @@ final class DeployJob implements Job {
         if (start.attempt() == 0) return false;
         var deployment = start.deployment();
         int attempt = start.attempt();
-        var environment = environment(id, start.environmentSealed());
+        var environment = environments.open(id, start.environmentSealed());
         var mask = new LogMask(environment.secretValues());
         long lastSeq = start.lastSeq();
         // a cancel is read from PostgreSQL (the truth) every half second: no Dragonfly outage can hide it
@@ -158,14 +154,6 @@ final class DeployJob implements Job {
         } catch (dev.berth.execution.ServerUnreachableException e) {
             log.step("the server cannot be reached: " + e.getMessage());
             return new Deployer.Outcome(Deployment.Status.FAILED, "server unreachable");
-        }
-    }
-
-    private Snapshot.Environment environment(UUID id, String sealed) {
-        try {
-            return json.readValue(box.open(sealed, "deployments:" + id).value(), Snapshot.Environment.class);
-        } catch (java.io.IOException e) {
-            throw new java.io.UncheckedIOException(e);
         }
     }
 

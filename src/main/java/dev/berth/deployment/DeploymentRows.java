@@ -7,14 +7,13 @@ import com.fasterxml.jackson.core.JsonProcessingException;
 import com.fasterxml.jackson.core.type.TypeReference;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import io.micronaut.core.annotation.Nullable;
+import dev.berth.storage.Statements;
 import io.micronaut.data.jdbc.runtime.JdbcOperations;
 import jakarta.inject.Singleton;
 import java.io.UncheckedIOException;
-import java.sql.PreparedStatement;
 import java.sql.ResultSet;
 import java.sql.SQLException;
 import java.sql.Timestamp;
-import java.util.ArrayList;
 import java.util.List;
 import java.util.Optional;
 import java.util.UUID;
@@ -185,17 +184,12 @@ class DeploymentRows {
     }
 
     List<LogLine> logs(UUID teamId, UUID deploymentId, long afterSeq, int limit) {
-        return jdbc.prepareStatement("SELECT seq, at, stream, text FROM deployment_logs WHERE team_id = ? AND deployment_id = ? AND seq > ? ORDER BY seq LIMIT ?", s -> {
+        return Statements.list(jdbc, "SELECT seq, at, stream, text FROM deployment_logs WHERE team_id = ? AND deployment_id = ? AND seq > ? ORDER BY seq LIMIT ?", s -> {
             s.setObject(1, teamId);
             s.setObject(2, deploymentId);
             s.setLong(3, afterSeq);
             s.setInt(4, limit);
-            var out = new ArrayList<LogLine>();
-            try (var rows = s.executeQuery()) {
-                while (rows.next()) out.add(new LogLine(rows.getLong(1), instant(rows, 2), rows.getString(3), rows.getString(4)));
-            }
-            return out;
-        });
+        }, rows -> new LogLine(rows.getLong(1), instant(rows, 2), rows.getString(3), rows.getString(4)));
     }
 
     long lastSeq(UUID teamId, UUID deploymentId) {
@@ -209,26 +203,12 @@ class DeploymentRows {
         });
     }
 
-    private interface Binder {
-        void bind(PreparedStatement statement) throws SQLException;
+    private void update(String sql, Statements.Binder binder) {
+        Statements.update(jdbc, sql, binder);
     }
 
-    private void update(String sql, Binder binder) {
-        jdbc.prepareStatement(sql, s -> {
-            binder.bind(s);
-            return s.executeUpdate();
-        });
-    }
-
-    private List<Deployment> select(String sql, Binder binder) {
-        return jdbc.prepareStatement(sql, s -> {
-            binder.bind(s);
-            var out = new ArrayList<Deployment>();
-            try (var rows = s.executeQuery()) {
-                while (rows.next()) out.add(read(rows));
-            }
-            return out;
-        });
+    private List<Deployment> select(String sql, Statements.Binder binder) {
+        return Statements.list(jdbc, sql, binder, this::read);
     }
 
     private Deployment read(ResultSet r) throws SQLException {

@@ -1,6 +1,5 @@
 package dev.berth.deployment;
 
-import com.fasterxml.jackson.core.JsonProcessingException;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import dev.berth.api.ProjectScope;
 import dev.berth.api.Viewer;
@@ -13,14 +12,11 @@ import dev.berth.errors.InvalidInputException;
 import dev.berth.errors.NotFoundException;
 import dev.berth.events.EventBus;
 import dev.berth.jobs.JobQueue;
-import dev.berth.secrets.Secret;
-import dev.berth.secrets.SecretBox;
 import dev.berth.storage.Ids;
 import dev.berth.storage.InTeam;
 import io.micronaut.context.event.ApplicationEventPublisher;
 import io.micronaut.core.annotation.Nullable;
 import jakarta.inject.Singleton;
-import java.io.UncheckedIOException;
 import java.time.Instant;
 import java.util.HashSet;
 import java.util.LinkedHashMap;
@@ -36,21 +32,21 @@ public class DeploymentService {
     private final ApplicationService applications;
     private final VariableService variables;
     private final JobQueue queue;
-    private final SecretBox box;
+    private final SealedEnvironments environments;
     private final ObjectMapper json;
     private final EventBus bus;
     private final DeploymentLogs logs;
     private final ApplicationEventPublisher<DeploymentChanged> changes;
     private final DeploymentsProperties properties;
 
-    DeploymentService(DeploymentsProperties properties, DeploymentRows rows, ApplicationService applications, VariableService variables, JobQueue queue, SecretBox box,
+    DeploymentService(DeploymentsProperties properties, DeploymentRows rows, ApplicationService applications, VariableService variables, JobQueue queue, SealedEnvironments environments,
                       ObjectMapper json, EventBus bus, DeploymentLogs logs, ApplicationEventPublisher<DeploymentChanged> changes) {
         this.properties = properties;
         this.rows = rows;
         this.applications = applications;
         this.variables = variables;
         this.queue = queue;
-        this.box = box;
+        this.environments = environments;
         this.json = json;
         this.bus = bus;
         this.logs = logs;
@@ -103,7 +99,7 @@ public class DeploymentService {
         var waiting = rows.active(viewer.teamId(), application.id());
         var deployment = new Deployment(Ids.next(), viewer.teamId(), application.projectId(), application.id(), application.serverId(), number,
                 Deployment.Status.QUEUED, null, commit, snapshot.image(), snapshot, diff, rollbackOf, false, 0, null, Instant.now(), null, null);
-        rows.insert(deployment, box.seal(new Secret(write(environment)), "deployments:" + deployment.id()));
+        rows.insert(deployment, environments.seal(deployment.id(), environment));
         if (waiting.isEmpty()) queue.enqueue(DeployJob.TASK, JobQueue.instance(viewer.teamId(), deployment.id()), Instant.now());
         applications.status(viewer, application.id(), Application.Status.DEPLOYING);
         changes.publishEvent(new DeploymentChanged(viewer.teamId(), application.projectId(), application.id(), deployment.id(), Deployment.Status.QUEUED));
@@ -211,18 +207,6 @@ public class DeploymentService {
     }
 
     private Snapshot.Environment environmentOf(UUID deploymentId, String sealed) {
-        try {
-            return json.readValue(box.open(sealed, "deployments:" + deploymentId).value(), Snapshot.Environment.class);
-        } catch (JsonProcessingException e) {
-            throw new UncheckedIOException(e);
-        }
-    }
-
-    private String write(Object value) {
-        try {
-            return json.writeValueAsString(value);
-        } catch (JsonProcessingException e) {
-            throw new UncheckedIOException(e);
-        }
+        return environments.open(deploymentId, sealed);
     }
 }

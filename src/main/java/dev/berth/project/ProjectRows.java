@@ -3,13 +3,11 @@ package dev.berth.project;
 import com.fasterxml.jackson.core.type.TypeReference;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import io.micronaut.core.annotation.Nullable;
+import dev.berth.storage.Statements;
 import io.micronaut.data.jdbc.runtime.JdbcOperations;
 import jakarta.inject.Singleton;
 import java.io.IOException;
 import java.io.UncheckedIOException;
-import java.sql.PreparedStatement;
-import java.sql.SQLException;
-import java.util.ArrayList;
 import java.util.Collection;
 import java.util.List;
 import java.util.Map;
@@ -63,37 +61,16 @@ class ProjectRows {
 
     /** The live environments of these projects, by name. */
     List<Environment> environmentsOf(UUID teamId, Collection<UUID> projectIds) {
-        return jdbc.prepareStatement("SELECT " + ENVIRONMENT + " FROM environments WHERE team_id = ? AND deleted_at IS NULL AND project_id = ANY (?) ORDER BY name",
+        return Statements.list(jdbc, "SELECT " + ENVIRONMENT + " FROM environments WHERE team_id = ? AND deleted_at IS NULL AND project_id = ANY (?) ORDER BY name",
                 s -> {
                     s.setObject(1, teamId);
                     s.setArray(2, s.getConnection().createArrayOf("uuid", projectIds.toArray()));
-                    var out = new ArrayList<Environment>();
-                    try (var rows = s.executeQuery()) {
-                        while (rows.next()) {
-                            out.add(new Environment(uuid(rows, 1), uuid(rows, 2), uuid(rows, 3), rows.getString(4),
-                                    instant(rows, 5), instant(rows, 6), instant(rows, 7)));
-                        }
-                    }
-                    return out;
-                });
+                }, rows -> new Environment(uuid(rows, 1), uuid(rows, 2), uuid(rows, 3), rows.getString(4), instant(rows, 5), instant(rows, 6), instant(rows, 7)));
     }
 
-    private interface Binder {
-        void bind(PreparedStatement statement) throws SQLException;
-    }
-
-    private List<Project> projects(String sql, Binder binder) {
-        return jdbc.prepareStatement(sql, s -> {
-            binder.bind(s);
-            var out = new ArrayList<Project>();
-            try (var rows = s.executeQuery()) {
-                while (rows.next()) {
-                    out.add(new Project(uuid(rows, 1), uuid(rows, 2), rows.getString(3), rows.getString(4), metadata(rows.getString(5)),
-                            instant(rows, 6), instant(rows, 7), instant(rows, 8)));
-                }
-            }
-            return out;
-        });
+    private List<Project> projects(String sql, Statements.Binder binder) {
+        return Statements.list(jdbc, sql, binder, rows -> new Project(uuid(rows, 1), uuid(rows, 2), rows.getString(3), rows.getString(4),
+                metadata(rows.getString(5)), instant(rows, 6), instant(rows, 7), instant(rows, 8)));
     }
 
     private Map<String, Object> metadata(@Nullable String text) {

@@ -1,0 +1,45 @@
+package dev.berth.storage;
+
+import io.micronaut.data.jdbc.runtime.JdbcOperations;
+import java.sql.PreparedStatement;
+import java.sql.ResultSet;
+import java.sql.SQLException;
+import java.util.ArrayList;
+import java.util.List;
+
+/** The statements the hand-written row classes run, in the caller's transaction: bind, execute, read. */
+public final class Statements {
+    private Statements() {}
+
+    /** Sets a statement's parameters. */
+    @FunctionalInterface
+    public interface Binder {
+        void bind(PreparedStatement statement) throws SQLException;
+    }
+
+    /** Reads the current row. */
+    @FunctionalInterface
+    public interface RowReader<T> {
+        T read(ResultSet rows) throws SQLException;
+    }
+
+    /** Runs an INSERT, UPDATE or DELETE; returns the rows it changed. */
+    public static int update(JdbcOperations jdbc, String sql, Binder binder) {
+        return jdbc.prepareStatement(sql, statement -> {
+            binder.bind(statement);
+            return statement.executeUpdate();
+        });
+    }
+
+    /** Runs a query and reads every row. */
+    public static <T> List<T> list(JdbcOperations jdbc, String sql, Binder binder, RowReader<T> reader) {
+        return jdbc.prepareStatement(sql, statement -> {
+            binder.bind(statement);
+            var out = new ArrayList<T>();
+            try (var rows = statement.executeQuery()) {
+                while (rows.next()) out.add(reader.read(rows));
+            }
+            return out;
+        });
+    }
+}
