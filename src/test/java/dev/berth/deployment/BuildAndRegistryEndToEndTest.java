@@ -29,31 +29,6 @@ import org.junit.jupiter.api.Test;
 class BuildAndRegistryEndToEndTest extends DeploymentTestBase {
     private static final String BUILD_SECRET = "build-secret-" + UUID.randomUUID();
 
-    /** A bare repository holding {@code files}, reachable as ssh://user@127.0.0.1:port/path through the test sshd. */
-    private String repository(Map<String, String> files) throws Exception {
-        var dir = Files.createTempDirectory("berth-repo-");
-        var work = dir.resolve("work");
-        Files.createDirectories(work);
-        for (var file : files.entrySet()) {
-            Files.createDirectories(work.resolve(file.getKey()).getParent());
-            Files.writeString(work.resolve(file.getKey()), file.getValue());
-        }
-        git(work, "init", "-q", "-b", "main");
-        git(work, "add", ".");
-        git(work, "-c", "user.email=ci@berth.test", "-c", "user.name=ci", "commit", "-q", "-m", "first");
-        git(dir, "clone", "-q", "--bare", work.toString(), dir.resolve("repo.git").toString());
-        var sshd = TestSshd.get();
-        return "ssh://" + sshd.user() + "@127.0.0.1:" + sshd.port() + dir.resolve("repo.git");
-    }
-
-    private static void git(Path cwd, String... args) throws Exception {
-        var command = new java.util.ArrayList<>(List.of("git"));
-        command.addAll(List.of(args));
-        var process = new ProcessBuilder(command).directory(cwd.toFile()).redirectErrorStream(true).start();
-        var output = new String(process.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
-        assertThat(process.waitFor(30, TimeUnit.SECONDS) && process.exitValue() == 0).as(output).isTrue();
-    }
-
     /** Every process's argv on this machine, sampled until stopped, looking for {@code needle}. */
     private static final class ArgvWatch implements AutoCloseable {
         final List<String> seen = new CopyOnWriteArrayList<>();

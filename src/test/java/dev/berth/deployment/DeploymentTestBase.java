@@ -11,6 +11,10 @@ import dev.berth.testing.TestSshd;
 import dev.berth.testing.WsClient;
 import jakarta.inject.Inject;
 import java.net.InetAddress;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.concurrent.TimeUnit;
 import java.net.ServerSocket;
 import java.time.Duration;
 import java.util.ArrayList;
@@ -108,5 +112,30 @@ abstract class DeploymentTestBase extends BerthTestBase {
         assertThat(running).hasSize(1);
         var env = docker().inspectContainerCmd(running.getFirst().getId()).exec().getConfig().getEnv();
         return java.util.Arrays.stream(env).filter(e -> e.startsWith(key + "=")).map(e -> e.substring(key.length() + 1)).findFirst().orElse(null);
+    }
+
+    /** A bare repository holding {@code files}, reachable as ssh://user@127.0.0.1:port/path through the test sshd. */
+    String repository(Map<String, String> files) throws Exception {
+        var dir = Files.createTempDirectory("berth-repo-");
+        var work = dir.resolve("work");
+        Files.createDirectories(work);
+        for (var file : files.entrySet()) {
+            Files.createDirectories(work.resolve(file.getKey()).getParent());
+            Files.writeString(work.resolve(file.getKey()), file.getValue());
+        }
+        git(work, "init", "-q", "-b", "main");
+        git(work, "add", ".");
+        git(work, "-c", "user.email=ci@berth.test", "-c", "user.name=ci", "commit", "-q", "-m", "first");
+        git(dir, "clone", "-q", "--bare", work.toString(), dir.resolve("repo.git").toString());
+        var sshd = TestSshd.get();
+        return "ssh://" + sshd.user() + "@127.0.0.1:" + sshd.port() + dir.resolve("repo.git");
+    }
+
+    static void git(Path cwd, String... args) throws Exception {
+        var command = new java.util.ArrayList<>(List.of("git"));
+        command.addAll(List.of(args));
+        var process = new ProcessBuilder(command).directory(cwd.toFile()).redirectErrorStream(true).start();
+        var output = new String(process.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
+        assertThat(process.waitFor(30, TimeUnit.SECONDS) && process.exitValue() == 0).as(output).isTrue();
     }
 }
