@@ -89,6 +89,19 @@ class DeploymentRows {
         });
     }
 
+    /** Up to {@code limit} deployments of each application numbered below {@code beforeNumber}, newest first: one statement. */
+    List<Deployment> pagesOf(UUID teamId, java.util.Collection<UUID> applicationIds, int beforeNumber, int limit) {
+        return select("""
+                SELECT d.* FROM unnest(?::uuid[]) AS a(id), LATERAL (
+                    SELECT %s FROM deployments WHERE team_id = ? AND application_id = a.id AND number < ? ORDER BY number DESC LIMIT ?) d
+                """.formatted(COLUMNS), s -> {
+            s.setArray(1, s.getConnection().createArrayOf("uuid", applicationIds.toArray()));
+            s.setObject(2, teamId);
+            s.setInt(3, beforeNumber);
+            s.setInt(4, limit);
+        });
+    }
+
     Optional<Deployment> latestSucceeded(UUID teamId, UUID applicationId) {
         return select("SELECT " + COLUMNS + " FROM deployments WHERE team_id = ? AND application_id = ? AND status = 'SUCCEEDED' ORDER BY number DESC LIMIT 1", s -> {
             s.setObject(1, teamId);

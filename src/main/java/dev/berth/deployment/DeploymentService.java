@@ -180,6 +180,17 @@ public class DeploymentService {
         return rows.pageOf(viewer.teamId(), applicationId, beforeNumber, limit);
     }
 
+    /** A page of each application's deployments (newest first), in one statement for any number of applications. */
+    @InTeam(readOnly = true)
+    public java.util.Map<UUID, List<Deployment>> pagesOf(Viewer viewer, java.util.Collection<UUID> applicationIds, int beforeNumber, int limit) {
+        var byApplication = new java.util.HashMap<UUID, List<Deployment>>();
+        applicationIds.forEach(id -> byApplication.put(id, new java.util.ArrayList<>()));
+        for (var deployment : rows.pagesOf(viewer.teamId(), applicationIds, beforeNumber, limit)) {
+            if (!viewer.excludes(deployment.projectId())) byApplication.get(deployment.applicationId()).add(deployment);
+        }
+        return byApplication;
+    }
+
     /** The queue position of a waiting deployment (0 = next to run), or null when it is not waiting. */
     @InTeam(readOnly = true)
     public Integer queuePosition(Viewer viewer, Deployment deployment) {

@@ -2,6 +2,7 @@ package dev.berth.deployment;
 
 import dev.berth.api.Arguments;
 import dev.berth.api.Viewer;
+import dev.berth.api.DataLoaderContribution;
 import dev.berth.api.WiringContribution;
 import dev.berth.application.Application;
 import dev.berth.application.ApplicationService;
@@ -9,11 +10,24 @@ import dev.berth.errors.InvalidInputException;
 import dev.berth.events.EventBus;
 import graphql.schema.idl.RuntimeWiring;
 import jakarta.inject.Singleton;
+import java.util.HashMap;
+import java.util.List;
 import java.util.Map;
+import java.util.Set;
+import java.util.UUID;
+import java.util.concurrent.CompletableFuture;
+import java.util.stream.Collectors;
+import org.dataloader.DataLoaderFactory;
+import org.dataloader.DataLoaderRegistry;
 
 /** Fetchers of {@code schema/deployment.graphqls}. */
 @Singleton
-final class DeploymentWiring implements WiringContribution {
+final class DeploymentWiring implements WiringContribution, DataLoaderContribution {
+    private static final String DEPLOYMENTS_BY_APPLICATION = "deploymentsByApplication";
+
+    /** One application's page; pages with the same arguments are read together. */
+    private record PageKey(UUID applicationId, int before, int first) {}
+
     private final DeploymentService deployments;
     private final ApplicationService applications;
     private final EventBus events;
@@ -24,6 +38,18 @@ final class DeploymentWiring implements WiringContribution {
         this.deployments = deployments;
         this.applications = applications;
         this.events = events;
+    }
+
+    @Override
+    public void register(DataLoaderRegistry registry, Viewer viewer) {
+        registry.register(DEPLOYMENTS_BY_APPLICATION, DataLoaderFactory.<PageKey, List<Deployment>>newMappedDataLoader((Set<PageKey> keys) -> {
+            var result = new HashMap<PageKey, List<Deployment>>();
+            keys.stream().collect(Collectors.groupingBy(key -> List.of(key.before(), key.first()))).forEach((page, sameArgs) -> {
+                var pages = deployments.pagesOf(viewer, sameArgs.stream().map(PageKey::applicationId).toList(), page.get(0), page.get(1));
+                sameArgs.forEach(key -> result.put(key, pages.get(key.applicationId())));
+            });
+            return CompletableFuture.completedFuture(result);
+        }));
     }
 
     private static java.util.UUID inputId(graphql.schema.DataFetchingEnvironment env) {
@@ -81,7 +107,8 @@ final class DeploymentWiring implements WiringContribution {
             int first = env.getArgumentOrDefault("first", 20);
             if (first < 1 || first > 100) throw new InvalidInputException("first", "must be between 1 and 100");
             Integer before = env.getArgument("before");
-            return deployments.pageOf(Viewer.from(env), env.<Application>getSource().id(), before == null ? Integer.MAX_VALUE : before, first);
+            var key = new PageKey(env.<Application>getSource().id(), before == null ? Integer.MAX_VALUE : before, first);
+            return env.<PageKey, List<Deployment>>getDataLoader(DEPLOYMENTS_BY_APPLICATION).load(key);
         }));
     }
 }
