@@ -15,8 +15,4 @@ public record Application(UUID id, UUID teamId, UUID projectId, UUID environment
     public Application with(String name, UUID serverId, ApplicationSource source, ApplicationSettings settings) {
         return new Application(id, teamId, projectId, environmentId, serverId, name, source, settings, status, createdAt, updatedAt);
     }
-
-    public Application withStatus(Status status) {
-        return new Application(id, teamId, projectId, environmentId, serverId, name, source, settings, status, createdAt, updatedAt);
-    }
 }

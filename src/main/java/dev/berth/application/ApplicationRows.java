@@ -112,16 +112,6 @@ class ApplicationRows {
         });
     }
 
-    boolean anyOnServer(UUID teamId, UUID serverId) {
-        return jdbc.prepareStatement("SELECT 1 FROM applications WHERE team_id = ? AND server_id = ? AND deleted_at IS NULL LIMIT 1", s -> {
-            s.setObject(1, teamId);
-            s.setObject(2, serverId);
-            try (var rows = s.executeQuery()) {
-                return rows.next();
-            }
-        });
-    }
-
     private void update(String sql, Statements.Binder binder) {
         Statements.update(jdbc, sql, binder);
     }

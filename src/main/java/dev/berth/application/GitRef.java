@@ -21,9 +21,4 @@ public record GitRef(String value) {
         }
         return new GitRef(s);
     }
-
-    /** True for a full commit id (40 or 64 hex digits). */
-    public boolean commit() {
-        return value.matches("[0-9a-f]{40}|[0-9a-f]{64}");
-    }
 }

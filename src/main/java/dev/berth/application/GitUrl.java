@@ -25,9 +25,4 @@ public record GitUrl(String value) {
         if (HTTPS.matcher(s).matches() || SSH.matcher(s).matches() || SCP.matcher(s).matches()) return new GitUrl(s);
         throw new InvalidInputException(field, "use an https:// or ssh:// URL, or user@host:path");
     }
-
-    /** True for an ssh URL (scp-like included): cloned with the deploy key. */
-    public boolean ssh() {
-        return !value.startsWith("https://");
-    }
 }

@@ -67,9 +67,4 @@ public record ImageRef(@Nullable String registry, String path, @Nullable String 
         var name = registry == null ? path : registry + "/" + path;
         return name + (tag == null ? "" : ":" + tag) + (digest == null ? "" : "@" + digest);
     }
-
-    /** The repository part (registry and path), what a pull takes with the tag apart. */
-    public String repository() {
-        return registry == null ? path : registry + "/" + path;
-    }
 }

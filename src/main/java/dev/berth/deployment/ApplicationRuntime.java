@@ -56,20 +56,20 @@ public class ApplicationRuntime {
     }
 
     public Application start(Viewer viewer, UUID applicationId) {
-        var application = idle(viewer, applicationId);
-        var deploymentId = latest(application);
-        var containers = servers.containers(viewer, application.serverId());
-        var current = current(containers, deploymentId);
-        containers.start(current.id());
-        return record(viewer, application, Application.Status.RUNNING);
+        return run(viewer, applicationId, false);
     }
 
     public Application restart(Viewer viewer, UUID applicationId) {
+        return run(viewer, applicationId, true);
+    }
+
+    /** Starts (stopping it first when {@code restart}) the container of the latest successful deployment. */
+    private Application run(Viewer viewer, UUID applicationId, boolean restart) {
         var application = idle(viewer, applicationId);
         var deploymentId = latest(application);
         var containers = servers.containers(viewer, application.serverId());
         var current = current(containers, deploymentId);
-        containers.stop(current.id(), Duration.ofSeconds(10));
+        if (restart) containers.stop(current.id(), Duration.ofSeconds(10));
         containers.start(current.id());
         return record(viewer, application, Application.Status.RUNNING);
     }

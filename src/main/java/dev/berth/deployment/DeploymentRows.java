@@ -56,20 +56,14 @@ class DeploymentRows {
 
     /** The next number for an application, locking its row so two deploys never take the same one. */
     int nextNumber(UUID teamId, UUID applicationId) {
-        jdbc.prepareStatement("SELECT 1 FROM applications WHERE id = ? AND team_id = ? FOR UPDATE", s -> {
+        Statements.one(jdbc, "SELECT 1 FROM applications WHERE id = ? AND team_id = ? FOR UPDATE", s -> {
             s.setObject(1, applicationId);
             s.setObject(2, teamId);
-            s.executeQuery().close();
-            return null;
-        });
-        return jdbc.prepareStatement("SELECT coalesce(max(number), 0) + 1 FROM deployments WHERE application_id = ? AND team_id = ?", s -> {
+        }, rows -> null);
+        return Statements.one(jdbc, "SELECT coalesce(max(number), 0) + 1 FROM deployments WHERE application_id = ? AND team_id = ?", s -> {
             s.setObject(1, applicationId);
             s.setObject(2, teamId);
-            try (var rows = s.executeQuery()) {
-                rows.next();
-                return rows.getInt(1);
-            }
-        });
+        }, rows -> rows.getInt(1));
     }
 
     Optional<Deployment> byId(UUID teamId, UUID id) {
@@ -118,14 +112,10 @@ class DeploymentRows {
     }
 
     String environmentSealed(UUID teamId, UUID id) {
-        return jdbc.prepareStatement("SELECT environment_sealed FROM deployments WHERE team_id = ? AND id = ?", s -> {
+        return Statements.one(jdbc, "SELECT environment_sealed FROM deployments WHERE team_id = ? AND id = ?", s -> {
             s.setObject(1, teamId);
             s.setObject(2, id);
-            try (var rows = s.executeQuery()) {
-                rows.next();
-                return rows.getString(1);
-            }
-        });
+        }, rows -> rows.getString(1));
     }
 
     /** Moves a deployment on; {@code reason} and the times are set when given. */
@@ -171,14 +161,10 @@ class DeploymentRows {
 
     /** Unfinished deployments on a server other than {@code except}, being run now (not waiting). */
     int runningOn(UUID teamId, UUID serverId, UUID except) {
-        return jdbc.prepareStatement("SELECT count(*) FROM deployments WHERE server_id = ? AND id <> ? AND status NOT IN ('QUEUED', 'SUCCEEDED', 'FAILED', 'CANCELLED')", s -> {
+        return Statements.one(jdbc, "SELECT count(*) FROM deployments WHERE server_id = ? AND id <> ? AND status NOT IN ('QUEUED', 'SUCCEEDED', 'FAILED', 'CANCELLED')", s -> {
             s.setObject(1, serverId);
             s.setObject(2, except);
-            try (var rows = s.executeQuery()) {
-                rows.next();
-                return rows.getInt(1);
-            }
-        });
+        }, rows -> rows.getInt(1));
     }
 
     void appendLogs(UUID teamId, UUID deploymentId, List<LogLine> lines) {
@@ -206,14 +192,10 @@ class DeploymentRows {
     }
 
     long lastSeq(UUID teamId, UUID deploymentId) {
-        return jdbc.prepareStatement("SELECT coalesce(max(seq), 0) FROM deployment_logs WHERE team_id = ? AND deployment_id = ?", s -> {
+        return Statements.one(jdbc, "SELECT coalesce(max(seq), 0) FROM deployment_logs WHERE team_id = ? AND deployment_id = ?", s -> {
             s.setObject(1, teamId);
             s.setObject(2, deploymentId);
-            try (var rows = s.executeQuery()) {
-                rows.next();
-                return rows.getLong(1);
-            }
-        });
+        }, rows -> rows.getLong(1));
     }
 
     private void update(String sql, Statements.Binder binder) {

@@ -111,9 +111,7 @@ public class DeploymentService {
     public Deployment cancel(Viewer viewer, UUID id) {
         var deployment = load(viewer, id);
         if (deployment.status().terminal()) throw new ConflictException("The deployment has already ended (" + deployment.status() + ").");
-        var instance = JobQueue.instance(viewer.teamId(), id);
-        boolean running = deployment.status() != Deployment.Status.QUEUED || (!queue.dequeue(DeployJob.TASK, instance) && jobExists(instance));
-        if (running) {
+        if (!takenBack(deployment)) {
             rows.requestCancel(viewer.teamId(), id); // the run reads it within half a second
             return load(viewer, id);
         }
@@ -139,8 +137,7 @@ public class DeploymentService {
     void onApplicationChanged(dev.berth.application.ApplicationChanged changed) {
         if (changed.kind() != dev.berth.application.ApplicationChanged.Kind.DELETED) return;
         for (var active : rows.active(changed.teamId(), changed.applicationId())) {
-            var instance = JobQueue.instance(changed.teamId(), active.id());
-            if (active.status() == Deployment.Status.QUEUED && (queue.dequeue(DeployJob.TASK, instance) || !jobExists(instance))) {
+            if (takenBack(active)) {
                 rows.status(changed.teamId(), active.id(), Deployment.Status.CANCELLED, "the application was deleted");
             } else {
                 rows.requestCancel(changed.teamId(), active.id());
@@ -148,8 +145,14 @@ public class DeploymentService {
         }
     }
 
-    private boolean jobExists(String instance) {
-        return queue.exists(DeployJob.TASK, instance);
+    /**
+     * True when a queued deployment was taken back before any node started it: its job was still waiting (now
+     * removed), or it never had one (it waits behind another). False when a node runs it: that run must be told.
+     */
+    private boolean takenBack(Deployment deployment) {
+        if (deployment.status() != Deployment.Status.QUEUED) return false;
+        var instance = JobQueue.instance(deployment.teamId(), deployment.id());
+        return queue.dequeue(DeployJob.TASK, instance) || !queue.exists(DeployJob.TASK, instance);
     }
 
     /** What deployApplication would do now, and what would change; changes nothing. */

@@ -196,6 +196,11 @@ public final class SshjRemoteShell implements RemoteShell {
             release.run();
             throw e;
         }
+        return channelDuplex(channel, release);
+    }
+
+    /** A direct channel as a {@link Duplex}; closing it closes the channel and releases the pooled connection. */
+    private static Duplex channelDuplex(net.schmizz.sshj.connection.channel.Channel channel, Runnable release) {
         return new Duplex() {
             public InputStream in() { return channel.getInputStream(); }
             public java.io.OutputStream out() { return channel.getOutputStream(); }
@@ -224,17 +229,7 @@ public final class SshjRemoteShell implements RemoteShell {
             release.run();
             throw e;
         }
-        return new Duplex() {
-            public InputStream in() { return channel.getInputStream(); }
-            public java.io.OutputStream out() { return channel.getOutputStream(); }
-            public void close() throws IOException {
-                try {
-                    channel.close();
-                } finally {
-                    release.run();
-                }
-            }
-        };
+        return channelDuplex(channel, release);
     }
 
     /**

@@ -82,11 +82,6 @@ public final class JobEngine {
         LOG.info("event=jobs-started node={}", node);
     }
 
-    /** Looks for due work now (after this node queued some, or when a test wants it). */
-    public void wake() {
-        scheduler.triggerCheckForDueExecutions();
-    }
-
     @PreDestroy
     void stop() {
         if (wakeUps != null) wakeUps.close();

@@ -3,7 +3,7 @@ package dev.berth.jobs;
 import io.micronaut.context.event.ApplicationEventPublisher;
 import io.micronaut.data.jdbc.runtime.JdbcOperations;
 import jakarta.inject.Singleton;
-import java.sql.SQLException;
+import dev.berth.storage.Statements;
 import java.sql.Timestamp;
 import java.time.Instant;
 import java.util.UUID;
@@ -40,46 +40,29 @@ public class JobQueue {
 
     /** Queues {@code task} for {@code instance} at {@code when}; a job already queued under that id is left as it is. */
     public void enqueue(String task, String instance, Instant when) {
-        jdbc.prepareStatement("""
+        Statements.update(jdbc, """
                 INSERT INTO scheduled_tasks (task_name, task_instance, execution_time, picked, version)
                 VALUES (?, ?, ?, false, 1) ON CONFLICT DO NOTHING""", statement -> {
-            try {
-                statement.setString(1, task);
-                statement.setString(2, instance);
-                statement.setTimestamp(3, Timestamp.from(when));
-                return statement.executeUpdate();
-            } catch (SQLException e) {
-                throw new IllegalStateException("could not queue " + task, e);
-            }
+            statement.setString(1, task);
+            statement.setString(2, instance);
+            statement.setTimestamp(3, Timestamp.from(when));
         });
         wakeUps.publishEvent(new JobQueued(task));
     }
 
     /** True while a job of {@code task} for {@code instance} is queued or running. */
     public boolean exists(String task, String instance) {
-        return jdbc.prepareStatement("SELECT 1 FROM scheduled_tasks WHERE task_name = ? AND task_instance = ?", statement -> {
-            try {
-                statement.setString(1, task);
-                statement.setString(2, instance);
-                try (var rows = statement.executeQuery()) {
-                    return rows.next();
-                }
-            } catch (SQLException e) {
-                throw new IllegalStateException("could not read the job queue", e);
-            }
-        });
+        return !Statements.list(jdbc, "SELECT 1 FROM scheduled_tasks WHERE task_name = ? AND task_instance = ?", statement -> {
+            statement.setString(1, task);
+            statement.setString(2, instance);
+        }, rows -> Boolean.TRUE).isEmpty();
     }
 
     /** Removes a queued job that has not started (a cancelled deployment); false when none was waiting. */
     public boolean dequeue(String task, String instance) {
-        return jdbc.prepareStatement("DELETE FROM scheduled_tasks WHERE task_name = ? AND task_instance = ? AND NOT picked", statement -> {
-            try {
-                statement.setString(1, task);
-                statement.setString(2, instance);
-                return statement.executeUpdate() > 0;
-            } catch (SQLException e) {
-                throw new IllegalStateException("could not dequeue " + task, e);
-            }
-        });
+        return Statements.update(jdbc, "DELETE FROM scheduled_tasks WHERE task_name = ? AND task_instance = ? AND NOT picked", statement -> {
+            statement.setString(1, task);
+            statement.setString(2, instance);
+        }) > 0;
     }
 }

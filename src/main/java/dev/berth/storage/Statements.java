@@ -31,6 +31,17 @@ public final class Statements {
         });
     }
 
+    /** Runs a query that answers exactly one row (an aggregate, a lookup that must exist) and reads it. */
+    public static <T> T one(JdbcOperations jdbc, String sql, Binder binder, RowReader<T> reader) {
+        return jdbc.prepareStatement(sql, statement -> {
+            binder.bind(statement);
+            try (var rows = statement.executeQuery()) {
+                if (!rows.next()) throw new IllegalStateException("no row for: " + sql);
+                return reader.read(rows);
+            }
+        });
+    }
+
     /** Runs a query and reads every row. */
     public static <T> List<T> list(JdbcOperations jdbc, String sql, Binder binder, RowReader<T> reader) {
         return jdbc.prepareStatement(sql, statement -> {

@@ -124,12 +124,7 @@ class TenantDataTest extends BerthTestBase {
 
     /** A deployment of an application on a server at a closed loopback port: it fails fast, and is the team's. */
     private JsonNode deployment(TestUsers.TestUser owner) {
-        var key = owner.http().data("mutation($n: String!) { generatePrivateKey(input: {name: $n}) { privateKey { id } } }",
-                        Map.of("n", "k-" + UUID.randomUUID().toString().substring(0, 8)))
-                .path("generatePrivateKey").path("privateKey").path("id").asText();
-        var serverId = owner.http().data("mutation($i: CreateServerInput!) { createServer(input: $i) { server { id } } }",
-                Map.of("i", Map.of("name", "s-" + UUID.randomUUID().toString().substring(0, 8), "host", "127.0.0.1",
-                        "port", closedPort(), "user", "root", "privateKeyId", key))).path("createServer").path("server").path("id").asText();
+        var serverId = serverOnAClosedPort(owner);
         var environment = owner.http().data("mutation($n: String!) { createProject(input: {name: $n}) { project { environments { id } } } }",
                 Map.of("n", "p-" + UUID.randomUUID().toString().substring(0, 8))).path("createProject").path("project").path("environments").get(0).path("id").asText();
         var application = owner.http().data("mutation($e: ID!, $s: ID!) { createApplication(input: {environmentId: $e, serverId: $s, name: \"web\", source: {image: {image: \"busybox\"}}}) { application { id } } }",
@@ -140,14 +135,20 @@ class TenantDataTest extends BerthTestBase {
 
     /** A validation of a server on a closed loopback port: it fails fast, but its steps are the team's data. */
     private String startValidation(TestUsers.TestUser owner) {
+        var serverId = serverOnAClosedPort(owner);
+        JsonNode started = owner.http().data("mutation($id: ID!) { validateServer(input: {id: $id}) { validationId } }", Map.of("id", serverId));
+        return started.path("validateServer").path("validationId").asText();
+    }
+
+    /** A server of the owner's team on a loopback port nobody listens on: whatever runs against it fails fast. */
+    private static String serverOnAClosedPort(TestUsers.TestUser owner) {
         var key = owner.http().data("mutation($n: String!) { generatePrivateKey(input: {name: $n}) { privateKey { id } } }",
                         Map.of("n", "k-" + UUID.randomUUID().toString().substring(0, 8)))
                 .path("generatePrivateKey").path("privateKey").path("id").asText();
         var serverId = owner.http().data("mutation($i: CreateServerInput!) { createServer(input: $i) { server { id } } }",
                 Map.of("i", Map.of("name", "s-" + UUID.randomUUID().toString().substring(0, 8), "host", "127.0.0.1",
                         "port", closedPort(), "user", "root", "privateKeyId", key))).path("createServer").path("server").path("id").asText();
-        JsonNode started = owner.http().data("mutation($id: ID!) { validateServer(input: {id: $id}) { validationId } }", Map.of("id", serverId));
-        return started.path("validateServer").path("validationId").asText();
+        return serverId;
     }
 
     private static int closedPort() {
