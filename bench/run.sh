@@ -1,25 +1,28 @@
 #!/usr/bin/env bash
 # Berth's benchmark, in one command: Berth against the physical limit of the same PostgreSQL, in one run.
-#   bench/run.sh [n1] [p1] [w1] [f1] [l1] [s1]        (default: all six)
+#   bench/run.sh [q1] [q2] [m1] [l1] [s1] [n1] [p1] [w1] [f1]     (default: q1 q2 m1 l1 s1)
 # Starts a private PostgreSQL and Redis on loopback (ports below), builds and starts Berth against them with the
-# production JVM options, seeds 50 projects x 3 environments through the API, and for each HTTP workload runs a
-# correctness check, WARMUP s of load (discarded), DURATION s measured with wrk (CONNS connections), then the same
-# data through pgbench (-M prepared, same connections and time). F1 fans Berth's live project feed out to 1,000
-# graphql-ws clients. S1 restarts Berth and times fork -> /health UP. Prints one table and keeps it in
-# bench/results/<UTC date and time>.md (raw lines in .jsonl beside it).
+# production JVM options, seeds the dataset (50 projects x 3 environments through the API, then 1,500 applications,
+# 30,000 deployments, 7,500 variables and 200,000 log lines by SQL), and for each HTTP workload runs a correctness
+# check, WARMUP s of load (discarded), DURATION s measured with wrk (CONNS connections, every response checked),
+# then the same data through pgbench (-M prepared, same connections and time). L1 fans one deployment's log out to
+# 100 and 1,000 graphql-ws clients. S1 times fork -> /health UP and idle RSS, with external services and on the
+# embedded default. Prints one table and keeps it in bench/results/<UTC date and time>.md (raw lines in .jsonl).
 # Everything talks to 127.0.0.1 only, and every loop is bounded by a duration or a count.
-# Env: WARMUP=20 DURATION=20 CONNS=32 FANOUT_SUBS=1000
+# Env: WARMUP=20 DURATION=20 CONNS=32 FANOUT_SUBS=1000 IDLE=10 (S1: seconds idle before the RSS is read)
 #      BENCH_WORK=/tmp/berth-bench (databases, logs; deleted by nothing: rerun reuses it)
 #      BENCH_PG_PORT=55442 BENCH_REDIS_PORT=56389 BENCH_BERTH_PORT=58090
-#      BERTH_JAR (default: target/berth-*.jar, built with -Dproduction when missing)
+#      BERTH_JAR (default: built from this checkout with -Dproduction into BENCH_WORK/jars, once per source state)
+#      BERTH_EMBEDDED_JAR (default: built the same way without -Dproduction: the embedded default, for S1)
 #      BERTH_JAVA_OPTS (default: the production options of deploy/Dockerfile)
-# Rate limits are set out of reach (BERTH_RATE_LIMIT_COST_PER_MINUTE=1000000000); their Redis call still runs.
+# Rate limits are set out of reach (BERTH_RATE_LIMIT_COST_PER_MINUTE=1000000000); their Redis call still runs. Q1's
+# estimated cost (42,701) is above the default per-document limit (10,000): BERTH_GRAPHQL_MAX_COST=100000.
 set -euo pipefail
 ROOT=$(cd "$(dirname "$0")/.." && pwd); B=$ROOT/bench
 WORK=${BENCH_WORK:-/tmp/berth-bench}; mkdir -p "$WORK"
 PGPORT=${BENCH_PG_PORT:-55442}; REDIS_PORT=${BENCH_REDIS_PORT:-56389}; PORT=${BENCH_BERTH_PORT:-58090}
-WARMUP=${WARMUP:-20}; DURATION=${DURATION:-20}; CONNS=${CONNS:-32}; SUBS=${FANOUT_SUBS:-1000}
-WORKLOADS=${*:-n1 p1 w1 f1 l1 s1}
+WARMUP=${WARMUP:-20}; DURATION=${DURATION:-20}; IDLE=${IDLE:-10}; CONNS=${CONNS:-32}; SUBS=${FANOUT_SUBS:-1000}
+WORKLOADS=${*:-q1 q2 m1 l1 s1}
 STAMP=$(date -u +%Y-%m-%dT%H%M%SZ); mkdir -p "$B/results"; OUT="$B/results/$STAMP"
 export BENCH_URL="http://127.0.0.1:$PORT/graphql" BENCH_RUN="$WORK/run" OUR_CMD_MARK="$B"; mkdir -p "$BENCH_RUN"
 
@@ -30,12 +33,20 @@ PGBIN=$(ls -d /usr/lib/postgresql/*/bin 2>/dev/null | sort -V | tail -1); [ -x "
 JAVA=${JAVA_HOME:+$JAVA_HOME/bin/}java
 "$JAVA" -version 2>&1 | grep -qE 'version "(2[1-9]|[3-9][0-9])' || { echo "bench: needs JDK 21+ (set JAVA_HOME)" >&2; exit 1; }
 [ -d "$ROOT/client-examples/node_modules/ws" ] || (cd "$ROOT/client-examples" && npm ci --silent)
-if [ -z "${BERTH_JAR:-}" ]; then
-  BERTH_JAR=$(ls "$ROOT"/target/berth-*.jar 2>/dev/null | grep -v original | head -1 || true)
-  if [ -z "$BERTH_JAR" ]; then (cd "$ROOT" && ./mvnw -q -B -Dproduction -DskipTests package); BERTH_JAR=$(ls "$ROOT"/target/berth-*.jar | grep -v original | head -1); fi
-fi
-# the class-data archive is named after the jar: the JVM does not rebuild an archive made from another jar
-JAVA_OPTS=${BERTH_JAVA_OPTS:-"-Xmx384m -XX:+ExitOnOutOfMemoryError -XX:+AutoCreateSharedArchive -XX:SharedArchiveFile=$WORK/berth-$(sha256sum "$BERTH_JAR" | cut -c1-16).jsa"}
+# The jars are built from this checkout (target/ may hold either kind), once per source state, into $WORK/jars.
+build_jar() { # variant (production|embedded) -> path
+  local rev jar; rev=$(cd "$ROOT" && { git rev-parse HEAD; git diff HEAD -- src pom.xml migrations schema; } | sha256sum | cut -c1-12)
+  jar=$WORK/jars/berth-$1-$rev.jar
+  if [ ! -f "$jar" ]; then
+    mkdir -p "$WORK/jars"
+    (cd "$ROOT" && ./mvnw -q -B -Dmaven.test.skip=true $([ "$1" = production ] && echo -Dproduction) package >&2)
+    cp "$(ls "$ROOT"/target/berth-*.jar | grep -v original | head -1)" "$jar"
+  fi
+  echo "$jar"
+}
+[ -n "${BERTH_JAR:-}" ] || BERTH_JAR=$(build_jar production)
+case " $WORKLOADS " in *" s1 "*) [ -n "${BERTH_EMBEDDED_JAR:-}" ] || BERTH_EMBEDDED_JAR=$(build_jar embedded) ;; esac
+JAVA_OPTS="-Xmx384m -XX:+ExitOnOutOfMemoryError -XX:+AutoCreateSharedArchive" # deploy/Dockerfile's; the archive is per jar
 
 # --- private PostgreSQL and Redis (ours: stopped by pid at the end) ---------------------------------------------
 RUNAS=(); [ "$(id -u)" = 0 ] && RUNAS=(runuser -u postgres --)
@@ -67,30 +78,53 @@ SECRETS=$WORK/secrets.env
 [ -f "$SECRETS" ] || ( umask 077; printf 'BERTH_JWT_SECRET=%s\nBERTH_MASTER_KEY=%s\nBERTH_METRICS_TOKEN=%s\n' \
   "$(head -c 48 /dev/urandom | base64 | tr -d '\n/+=')" "$(head -c 32 /dev/urandom | od -An -tx1 | tr -d ' \n')" \
   "$(head -c 32 /dev/urandom | od -An -tx1 | tr -d ' \n')" > "$SECRETS" )
-berth_up() { # prints "<ms to /health UP> <RSS MB>"
-  ( set -a; . "$SECRETS"; set +a
-    export BERTH_PORT=$PORT BERTH_HOST=127.0.0.1 BERTH_DATA_DIR=$WORK/data BERTH_SERVERS_PROBE_ENABLED=false \
-      BERTH_DATABASE_URL="jdbc:postgresql://127.0.0.1:$PGPORT/berth_bench" BERTH_DATABASE_USERNAME=postgres BERTH_DATABASE_PASSWORD= \
-      BERTH_REDIS_URL="redis://127.0.0.1:$REDIS_PORT/0" BERTH_RATE_LIMIT_COST_PER_MINUTE=1000000000
-    mkdir -p "$WORK/data"; t0=$(date +%s%N)
+berth_up() { # [embedded] -> prints "<ms to /health UP> <RSS MB at ready>"; external services unless "embedded"
+  ( if [ "${1:-}" = embedded ]; then
+      # the embedded default as `java -jar` runs it: no URLs, no secrets given (generated in the data dir)
+      jar=$BERTH_EMBEDDED_JAR; export BERTH_DATA_DIR=$WORK/embedded-data
+    else
+      set -a; . "$SECRETS"; set +a; jar=$BERTH_JAR; export BERTH_DATA_DIR=$WORK/data \
+        BERTH_DATABASE_URL="jdbc:postgresql://127.0.0.1:$PGPORT/berth_bench" BERTH_DATABASE_USERNAME=postgres BERTH_DATABASE_PASSWORD= \
+        BERTH_REDIS_URL="redis://127.0.0.1:$REDIS_PORT/0"
+    fi
+    export BERTH_PORT=$PORT BERTH_HOST=127.0.0.1 BERTH_SERVERS_PROBE_ENABLED=false BERTH_RATE_LIMIT_COST_PER_MINUTE=1000000000 \
+      BERTH_GRAPHQL_MAX_COST=100000
+    mkdir -p "$BERTH_DATA_DIR"; t0=$(date +%s%N)
+    # the class-data archive is named after the jar: the JVM does not rebuild an archive made from another jar
     # shellcheck disable=SC2086
-    nohup "$JAVA" $JAVA_OPTS -jar "$BERTH_JAR" > "$WORK/berth.log" 2>&1 &
+    nohup "$JAVA" ${BERTH_JAVA_OPTS:-$JAVA_OPTS -XX:SharedArchiveFile=$WORK/berth-$(sha256sum "$jar" | cut -c1-16).jsa} -jar "$jar" > "$WORK/berth.log" 2>&1 &
     echo $! > "$BENCH_RUN/berth.pid"
     for _ in $(seq 1 1200); do
       kill -0 "$(cat "$BENCH_RUN/berth.pid")" 2>/dev/null || { tail -30 "$WORK/berth.log" >&2; exit 1; }
       if curl -fsS -m 1 "http://127.0.0.1:$PORT/health" 2>/dev/null | grep -q '"UP"'; then
-        echo "$(( ($(date +%s%N) - t0) / 1000000 )) $(awk '/VmRSS/{printf "%.0f", $2/1024}' "/proc/$(cat "$BENCH_RUN/berth.pid")/status")"; exit 0; fi
-      sleep 0.05
-    done; echo "Berth not up within 60 s" >&2; exit 1 )
+        echo "$(( ($(date +%s%N) - t0) / 1000000 )) $(rss_mb "$(cat "$BENCH_RUN/berth.pid")")"; exit 0; fi
+      sleep 0.02
+    done; echo "Berth not up within 24 s" >&2; exit 1 )
 }
 berth_down() { local pid; pid=$(cat "$BENCH_RUN/berth.pid"); kill "$pid"; for _ in $(seq 1 300); do kill -0 "$pid" 2>/dev/null || break; sleep 0.1; done; rm -f "$BENCH_RUN/berth.pid"; }
 cpu_s() { awk -v hz="$(getconf CLK_TCK)" '{printf "%.2f", ($14+$15)/hz}' "/proc/$1/stat"; }
 rss_mb() { awk '/VmRSS/{printf "%.0f", $2/1024}' "/proc/$1/status"; }
+pss_tree_mb() { # PSS (shared pages split fairly) of the given processes and all their descendants, in MB
+  local all=" $* " changed=1 p pp
+  while [ $changed = 1 ]; do changed=0
+    for p in /proc/[0-9]*; do p=${p#/proc/}; [[ $all == *" $p "* ]] && continue
+      pp=$(awk '{print $4}' "/proc/$p/stat" 2>/dev/null) || continue
+      [[ $all == *" $pp "* ]] && { all="$all$p "; changed=1; }
+    done
+  done
+  for p in $all; do cat "/proc/$p/smaps_rollup" 2>/dev/null; done | awk '/^Pss:/{kb+=$2} END{printf "%.0f", kb/1024}'
+}
 record() { echo "$1" >> "$OUT.jsonl"; }
 
 read -r S1_MS S1_RSS < <(berth_up)
 node "$B/lib/seed.mjs"
 BPID=$(cat "$BENCH_RUN/berth.pid"); TOKEN=$(cat "$BENCH_RUN/berth.token"); TEAM=$(cat "$BENCH_RUN/berth-team-id.txt")
+SERVER=$(cat "$BENCH_RUN/berth-server-id.txt"); TEMPLATE=$(cat "$BENCH_RUN/berth-template-id.txt")
+t=$(date +%s); psql -X -d berth_bench -q -v team="$TEAM" -v server="$SERVER" -v template="$TEMPLATE" -f "$B/sql/seed_dataset.sql" | tail -3
+echo "dataset ready in $(( $(date +%s) - t )) s"
+psql -X -d berth_bench -Atqc "SELECT md5('berth-bench-app-' || n)::uuid FROM generate_series(1, 1500) n" > "$BENCH_RUN/app-ids.txt"
+echo '{}' > "$BENCH_RUN/q1.vars.json"; printf '{"id": "{{PICKFILE:%s}}"}\n' "$BENCH_RUN/app-ids.txt" > "$BENCH_RUN/q2.vars.json"
+printf '{"id": "{{PICKFILE:%s}}", "level": "debug-{{SEQ}}"}\n' "$BENCH_RUN/app-ids.txt" > "$BENCH_RUN/m1.vars.json"
 export OUR_PIDS="$BPID $(head -1 "$PGDATA/postmaster.pid") $(cat "$WORK/redis.pid" 2>/dev/null || true) $$"
 export GQL_HEADERS="Authorization: Bearer $TOKEN"
 { echo "date: $(date -u +%FT%TZ)"; echo "machine: $(uname -srm), $(nproc) cores, $(free -g | awk '/Mem:/{print $2}') GiB"
@@ -102,8 +136,9 @@ pgb() { # script -> tps (same clients and duration as wrk), with -D team=<uuid>
   pgbench -n -f "$1" -c "$CONNS" -j 2 -T 5 -M prepared -D team="$TEAM" >/dev/null 2>&1
   pgbench -n -f "$1" -c "$CONNS" -j 2 -T "$DURATION" -M prepared -D team="$TEAM" 2>&1 | awk '/^tps = /{print $3}'
 }
-http_workload() { # name query vars expect sql
+http_workload() { # name query vars expect sql [text=count: checked in every response]
   local name=$1 q=$2 v=$3 expect=$4 sql=$5 c0 c1 a b json tps noise
+  export GQL_EXPECT=${6:-}
   node "$B/lib/gql-check.mjs" "$BENCH_URL" "$q" "$v" $expect >/dev/null
   wrk -t2 -c"$CONNS" -d"${WARMUP}s" --timeout 30s -s "$B/lib/wrk-gql.lua" "$BENCH_URL" -- "$q" "$v" >/dev/null
   a=$(mktemp); b=$(mktemp); node "$B/lib/cpu.mjs" snap "$a"; c0=$(cpu_s "$BPID")
@@ -113,21 +148,10 @@ http_workload() { # name query vars expect sql
   record "{\"workload\":\"$name\",\"wrk\":$json,\"raw_tps\":${tps:-0},\"berth_cpu_s\":$(echo "$c1 - $c0" | bc),\"rss_mb\":$(rss_mb "$BPID"),\"duration_s\":$DURATION,\"noise\":$noise}"
   echo "  $name done"
 }
-gql() { # query json-variables -> data (exits on errors)
-  curl -fsS -H "Authorization: Bearer $TOKEN" -H 'Content-Type: application/json' --data-binary @- "$BENCH_URL" \
-    < <(jq -n --arg q "$1" --argjson v "$2" '{query: $q, variables: $v}') | jq -e '.data' ; }
-l1_deployment() { # creates a key, a server, an application and a never-finishing deployment; prints the deployment id
-  local key server env app project dep
-  key=$(gql 'mutation { generatePrivateKey(input: {name: "l1-key"}) { privateKey { id } } }' '{}' | jq -r '.generatePrivateKey.privateKey.id')
-  server=$(gql 'mutation($k: ID!) { createServer(input: {name: "l1-server", host: "127.0.0.1", port: 1, privateKeyId: $k}) { server { id } } }' \
-    "{\"k\":\"$key\"}" | jq -r '.createServer.server.id')
-  env=$(gql '{ projects(first: 1) { edges { node { id environments { id } } } } }' '{}')
-  project=$(jq -r '.projects.edges[0].node.id' <<<"$env"); env=$(jq -r '.projects.edges[0].node.environments[0].id' <<<"$env")
-  app=$(gql 'mutation($e: ID!, $s: ID!) { createApplication(input: {environmentId: $e, serverId: $s, name: "l1", source: {image: {image: "busybox"}}}) { application { id } } }' \
-    "{\"e\":\"$env\",\"s\":\"$server\"}" | jq -r '.createApplication.application.id')
-  dep=$(cat /proc/sys/kernel/random/uuid)
-  psql -X -d berth_bench -q -v ON_ERROR_STOP=1 -v team="$TEAM" -v app="$app" -v server="$server" -v project="$project" -v deployment="$dep" \
-    -f "$B/sql/l1_deployment.sql"
+l1_deployment() { # a never-finishing deployment of the template application (bench-support); prints its id
+  local dep; dep=$(cat /proc/sys/kernel/random/uuid)
+  psql -X -d berth_bench -q -v ON_ERROR_STOP=1 -v team="$TEAM" -v app="$TEMPLATE" -v server="$SERVER" \
+    -v project="$(cat "$BENCH_RUN/berth-support-project-id.txt")" -v deployment="$dep" -f "$B/sql/l1_deployment.sql"
   echo "$dep"
 }
 logfanout() { # name subscribers rate messages
@@ -155,6 +179,9 @@ fanout() { # name rate messages [client args]
 }
 
 for w in $WORKLOADS; do case $w in
+  q1) http_workload Q1 "$B/workloads/q1.graphql" "$BENCH_RUN/q1.vars.json" "--expect-key createdAt=3000 --expect-key status=3600" "$B/sql/q1_json.sql" '"createdAt":=3000' ;;
+  q2) http_workload Q2 "$B/workloads/q2.graphql" "$BENCH_RUN/q2.vars.json" "--expect-key secret=5 --expect-key createdAt=10" "$B/sql/q2_rows.sql" '"createdAt":=10' ;;
+  m1) http_workload M1 "$B/workloads/m1.graphql" "$BENCH_RUN/m1.vars.json" "--expect-key key=5" "$B/sql/m1_upsert.sql" '"key":=5' ;;
   n1) http_workload N1 "$B/workloads/n1.graphql" "$B/workloads/n1.vars.json" "--expect-key name=80" "$B/sql/n1_rows.sql" ;;
   p1) http_workload P1 "$B/workloads/p1.graphql" "$BENCH_RUN/berth-p1.vars.json" "--expect-key name=4" "$B/sql/p1_rows.sql" ;;
   w1) http_workload W1 "$B/workloads/w1.graphql" "$B/workloads/w1.vars.json" "--expect-key name=1" "$B/sql/w1_insert.sql"
@@ -173,9 +200,18 @@ for w in $WORKLOADS; do case $w in
       logfanout "L1 1000 subs, 20k deliveries/s" 1000 20 400
       logfanout "L1 100 subs, 10k lines max rate" 100 0 10000
       logfanout "L1 1000 subs, 10k lines max rate" 1000 0 10000 ;;
-  s1) sleep 5; record "{\"workload\":\"idle\",\"rss_mb\":$(rss_mb "$BPID")}"
-      for i in 1 2 3; do berth_down; read -r ms rss < <(berth_up); record "{\"workload\":\"s1-restart\",\"ms\":$ms,\"rss_mb\":$rss}"; done
-      BPID=$(cat "$BENCH_RUN/berth.pid") ;;
+  s1) sleep 5; record "{\"workload\":\"idle\",\"rss_mb\":$(rss_mb "$BPID")}"   # after the workloads before it
+      # with external services: three restarts, each then left idle IDLE s
+      for i in 1 2 3; do berth_down; read -r ms rss < <(berth_up); sleep "$IDLE"; BPID=$(cat "$BENCH_RUN/berth.pid")
+        record "{\"workload\":\"s1-external\",\"ms\":$ms,\"rss_mb\":$rss,\"idle_rss_mb\":$(rss_mb "$BPID")}"; done
+      berth_down
+      # the embedded default (java -jar with nothing set: its own PostgreSQL and Redis in a data dir); the first
+      # start of a new data dir also runs initdb
+      for i in 1 2 3; do first=false; [ -f "$WORK/embedded-data/postgres/PG_VERSION" ] || first=true
+        read -r ms rss < <(berth_up embedded); sleep "$IDLE"; BPID=$(cat "$BENCH_RUN/berth.pid")
+        record "{\"workload\":\"s1-embedded\",\"first\":$first,\"ms\":$ms,\"rss_mb\":$rss,\"idle_rss_mb\":$(rss_mb "$BPID"),\"idle_pss_all_mb\":$(pss_tree_mb "$BPID" "$(head -1 "$WORK/embedded-data/postgres/postmaster.pid")")}"
+        berth_down; done
+      read -r _ _ < <(berth_up); BPID=$(cat "$BENCH_RUN/berth.pid") ;;
   *) echo "unknown workload $w" >&2; exit 2 ;;
 esac; done
 node "$B/lib/report.mjs" "$OUT.jsonl" "$OUT.env.txt" | tee "$OUT.md"

@@ -18,10 +18,33 @@ for (const r of lines) {
     const x = r.fanout;
     if (!x) { out.push(`| ${r.workload} | failed | | | | | | ${f(r.berth_cpu_s, 1)} | ${r.rss_mb} | ${foreign(r.noise)} |`); continue; }
     out.push(`| ${r.workload} (${x.subs} subscribers, ${x.rate ? x.rate * x.subs + " deliveries/s offered" : "as fast as published"}) | ${f(x.deliveredPerSec)} | ${f(x.lat_ms.p50, 1)} | ${f(x.lat_ms.p99, 1)} | lost ${x.lost} of ${x.expected}, closed ${x.wsClosed} | | | ${f(r.berth_cpu_s, 1)} | ${r.rss_mb} | ${foreign(r.noise)} |`);
-  } else if (r.workload.startsWith("s1")) {
-    out.push(`| S1 ${r.workload === "s1-first" ? "first start" : "restart"}: fork → /health UP | ${f(r.ms)} ms | | | | | | | ${r.rss_mb} (at ready) | |`);
+  } else if (r.workload === "s1-first") {
+    out.push(`| S1 first start of this run (external services): fork → /health UP | ${f(r.ms)} ms | | | | | | | ${r.rss_mb} (at ready) | |`);
+  } else if (r.workload === "s1-external" || r.workload === "s1-embedded") {
+    const what = r.workload === "s1-external" ? "restart, external PostgreSQL and Redis" : `embedded default${r.first ? ", new data dir (initdb)" : ", restart"}`;
+    const all = r.idle_pss_all_mb ? `; with its PostgreSQL and Redis ${r.idle_pss_all_mb} PSS` : "";
+    out.push(`| S1 ${what}: fork → /health UP | ${f(r.ms)} ms | | | | | | | ${r.rss_mb} at ready, ${r.idle_rss_mb} idle${all} | |`);
   } else if (r.workload === "idle") {
     out.push(`| idle after the run | | | | | | | | ${r.rss_mb} | |`);
   }
 }
+// the issue's targets, judged on this run's rows
+const rows = (name) => lines.filter((r) => r.workload === name);
+const ratio = (name) => { const r = rows(name)[0]; return r && r.wrk && r.raw_tps ? r.wrk.rps / r.raw_tps : undefined; };
+const fan = (prefix) => lines.find((r) => r.workload.startsWith(prefix))?.fanout;
+const median = (a) => { const b = a.filter((x) => x !== undefined).sort((x, y) => x - y); return b.length ? b[Math.floor((b.length - 1) / 2)] : undefined; };
+const targets = [];
+const judge = (what, value, ok, shown) => { if (value !== undefined) targets.push(`| ${what} | ${shown ?? value} | ${ok ? "met" : "**missed**"} |`); };
+judge("Q1 ≥ 0.5 of PostgreSQL building the JSON", ratio("Q1"), ratio("Q1") >= 0.5, f(ratio("Q1"), 3));
+judge("Q2 ≥ 0.25 of the raw statements", ratio("Q2"), ratio("Q2") >= 0.25, f(ratio("Q2"), 3));
+judge("M1 ≥ 0.2 of a raw upsert with audit row", ratio("M1"), ratio("M1") >= 0.2, f(ratio("M1"), 3));
+const lmax = fan("L1 1000 subs, 10k lines max rate"), l20 = fan("L1 1000 subs, 20k deliveries/s");
+judge("L1 ≥ 60,000 deliveries/s at 1,000 subscribers", lmax?.deliveredPerSec, lmax?.deliveredPerSec >= 60000, f(lmax?.deliveredPerSec));
+judge("L1 at 20,000 deliveries/s (1,000 subscribers): p99 < 15 ms, 0 lost", l20?.lat_ms?.p99, l20?.lat_ms?.p99 < 15 && l20?.lost === 0, `p99 ${f(l20?.lat_ms?.p99, 1)} ms, lost ${l20?.lost}`);
+const ready = median(rows("s1-external").map((r) => r.ms)), idle = median(rows("s1-external").map((r) => r.idle_rss_mb));
+judge("S1 ready < 3 s with external services (median of 3)", ready, ready < 3000, `${f(ready)} ms`);
+judge("S1 idle RSS < 300 MB (median of 3, external services)", idle, idle < 300, `${f(idle)} MB`);
+const embIdle = median(rows("s1-embedded").map((r) => r.idle_rss_mb));
+judge("S1 idle RSS < 300 MB (median of 3, embedded default: the JVM)", embIdle, embIdle < 300, `${f(embIdle)} MB`);
+if (targets.length) out.push("", "| target (issue 12) | this run | |", "|---|---|---|", ...targets);
 console.log(out.join("\n"));

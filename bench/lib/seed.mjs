@@ -1,9 +1,12 @@
 #!/usr/bin/env node
 // Seed Berth (started by bench/run.sh) with the bench data shape through its own API:
 //   first user (owns the bootstrap team) -> personal access token (read, write, admin)
-//   -> 50 projects "project-01".."project-50", each with production (automatic) + staging + preview.
-// Idempotent: reuses $BENCH_RUN/berth.token and existing projects. Writes into $BENCH_RUN:
-//   berth.token (0600), berth-team-id.txt, berth-project-ids.txt, berth-p1.vars.json ({{PICK:...}} of the 50 ids).
+//   -> 50 projects "project-01".."project-50", each with production (automatic) + staging + preview
+//   -> a private key, a server (127.0.0.1 port 1: nothing is deployed) and a template application "template" in
+//      bench-support/production (created after the 50, so outside Q1's first 20), whose source and settings bench/sql/seed_dataset.sql copies into 1,500 applications.
+// Idempotent: reuses $BENCH_RUN/berth.token and what exists. Writes into $BENCH_RUN:
+//   berth.token (0600), berth-team-id.txt, berth-project-ids.txt, berth-p1.vars.json ({{PICK:...}} of the 50 ids),
+//   berth-server-id.txt, berth-template-id.txt, berth-support-project-id.txt.
 // Env: BENCH_URL, BENCH_RUN. Node >= 18 (fetch).
 import { readFileSync, writeFileSync, existsSync } from "node:fs";
 import { randomBytes } from "node:crypto";
@@ -55,6 +58,30 @@ for (let p = 1; p <= 50; p++) {
   }
   ids.push(node.id);
 }
+let server = (await gql(`{ servers { id name } }`, {}, pat)).servers.find((x) => x.name === "bench-server");
+if (!server) {
+  const key = await gql(`mutation { generatePrivateKey(input: {name: "bench-key"}) { privateKey { id } } }`, {}, pat);
+  server = (await gql(`mutation($k: ID!) { createServer(input: {name: "bench-server", host: "127.0.0.1", port: 1, privateKeyId: $k}) { server { id } } }`,
+    { k: key.generatePrivateKey.privateKey.id }, pat)).createServer.server;
+}
+let support = existing.get("bench-support");
+if (!support) {
+  support = (await gql(`mutation($i: CreateProjectInput!) { createProject(input: $i) { project { id name } } }`,
+    { i: { name: "bench-support", description: "the template application and L1's deployment, outside Q1's 20 projects" } }, pat)).createProject.project;
+}
+const first = (await gql(`query($id: ID!) { project(id: $id) { environments { id name applications(first: 100) { edges { node { id name } } } } } }`,
+  { id: support.id }, pat)).project.environments.find((e) => e.name === "production");
+let template = first.applications.edges.map((e) => e.node).find((a) => a.name === "template");
+if (!template) {
+  template = (await gql(`mutation($i: CreateApplicationInput!) { createApplication(input: $i) { application { id } } }`, {
+    i: { environmentId: first.id, serverId: server.id, name: "template", source: { image: { image: "registry.example.com/bench/app:1.0" } },
+      ports: [{ containerPort: 8080 }], healthCheck: { path: "/health", port: 8080 }, restartPolicy: "UNLESS_STOPPED", memoryLimitMiB: 256,
+      labels: { team: "bench" } },
+  }, pat)).createApplication.application;
+}
+writeFileSync(`${run}/berth-server-id.txt`, server.id + "\n");
+writeFileSync(`${run}/berth-template-id.txt`, template.id + "\n");
+writeFileSync(`${run}/berth-support-project-id.txt`, support.id + "\n");
 writeFileSync(`${run}/berth-team-id.txt`, me.me.team.id + "\n");
 writeFileSync(`${run}/berth-project-ids.txt`, ids.join("\n") + "\n");
 writeFileSync(`${run}/berth-p1.vars.json`, JSON.stringify({ id: `{{PICK:${ids.join(",")}}}` }) + "\n");

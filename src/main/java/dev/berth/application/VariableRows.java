@@ -11,6 +11,8 @@ import java.util.UUID;
 class VariableRows {
     record Row(EnvironmentVariable.Scope scope, UUID scopeId, String key, String value, String sealed, boolean secret, boolean buildTime) {}
 
+    /** First key of Berth's advisory locks on variable scopes (the second is a hash of the scope id). */
+    private static final int LOCK_SPACE = 0x7661; // "va"
     private final JdbcOperations jdbc;
 
     VariableRows(JdbcOperations jdbc) {
@@ -28,17 +30,35 @@ class VariableRows {
                 rows.getString(4), rows.getString(5), rows.getBoolean(6), rows.getBoolean(7)));
     }
 
-    /** Replaces the set of one scope: every old row goes, the new ones come, in the caller's transaction. */
-    void replace(UUID teamId, EnvironmentVariable.Scope scope, UUID scopeId, List<Row> rows) {
-        Statements.update(jdbc, "DELETE FROM environment_variables WHERE team_id = ? AND scope_id = ?", s -> {
-            s.setObject(1, teamId);
-            s.setObject(2, scopeId);
-        });
-        if (rows.isEmpty()) return;
+    /**
+     * Holds one scope for the rest of the caller's transaction: two replacements of the same scope run one after the
+     * other (without it, both delete, both insert, and the second fails on the primary key or mixes the two sets).
+     */
+    void lock(UUID scopeId) {
+        Statements.one(jdbc, "SELECT pg_advisory_xact_lock(" + LOCK_SPACE + ", hashtext(?::text))", s -> s.setString(1, scopeId.toString()), rows -> 1);
+    }
+
+    /**
+     * Makes a scope's set {@code rows} in the caller's transaction, given its current set {@code old} (read under
+     * {@link #lock}): keys no longer listed go, new and changed rows are written, unchanged rows are left alone.
+     */
+    void replace(UUID teamId, EnvironmentVariable.Scope scope, UUID scopeId, List<Row> old, List<Row> rows) {
+        var keep = rows.stream().map(Row::key).toArray(String[]::new);
+        if (old.stream().anyMatch(row -> !List.of(keep).contains(row.key()))) {
+            Statements.update(jdbc, "DELETE FROM environment_variables WHERE team_id = ? AND scope_id = ? AND NOT (key = ANY (?))", s -> {
+                s.setObject(1, teamId);
+                s.setObject(2, scopeId);
+                s.setArray(3, s.getConnection().createArrayOf("text", keep));
+            });
+        }
+        var changed = rows.stream().filter(row -> !old.contains(row)).toList();
+        if (changed.isEmpty()) return;
         jdbc.prepareStatement("""
                 INSERT INTO environment_variables (team_id, scope, scope_id, key, value, value_sealed, secret, build_time)
-                VALUES (?, ?, ?, ?, ?, ?, ?, ?)""", s -> {
-            for (var row : rows) {
+                VALUES (?, ?, ?, ?, ?, ?, ?, ?)
+                ON CONFLICT (scope_id, key) DO UPDATE SET value = excluded.value, value_sealed = excluded.value_sealed,
+                    secret = excluded.secret, build_time = excluded.build_time""", s -> {
+            for (var row : changed) {
                 s.setObject(1, teamId);
                 s.setString(2, scope.name());
                 s.setObject(3, scopeId);
@@ -55,6 +75,9 @@ class VariableRows {
 
     /** Removes an application's variables with it. */
     void removeScope(UUID teamId, UUID scopeId) {
-        replace(teamId, EnvironmentVariable.Scope.APPLICATION, scopeId, List.of());
+        Statements.update(jdbc, "DELETE FROM environment_variables WHERE team_id = ? AND scope_id = ?", s -> {
+            s.setObject(1, teamId);
+            s.setObject(2, scopeId);
+        });
     }
 }

@@ -8,10 +8,13 @@ import dev.berth.project.ProjectService;
 import dev.berth.secrets.Secret;
 import dev.berth.secrets.SecretBox;
 import dev.berth.storage.InTeam;
+import io.micronaut.context.event.ApplicationEventPublisher;
 import jakarta.inject.Singleton;
 import java.nio.charset.StandardCharsets;
 import java.util.ArrayList;
+import java.time.Instant;
 import java.util.HashMap;
+import java.util.HashSet;
 import java.util.List;
 import java.util.Map;
 import java.util.UUID;
@@ -20,7 +23,8 @@ import java.util.regex.Pattern;
 /**
  * Environment variables at team, project, environment and application scope. Secret values are sealed with the
  * secret box (bound to their scope and key) and never returned by the API; {@link #effective} opens them for the
- * deployment that passes them to Docker's {@code Env}.
+ * deployment that passes them to Docker's {@code Env}. A change of an application's own variables is an
+ * {@link ApplicationChanged} UPDATED (after commit).
  */
 @Singleton
 public class VariableService {
@@ -29,7 +33,7 @@ public class VariableService {
     private static final Pattern KEY = Pattern.compile("[A-Za-z_][A-Za-z0-9_]{0,255}");
 
     /** One scope, resolved and checked against the viewer's team and projects. */
-    public record ScopeRef(EnvironmentVariable.Scope scope, UUID id) {}
+    public record ScopeRef(EnvironmentVariable.Scope scope, UUID id, @io.micronaut.core.annotation.Nullable UUID projectId) {}
 
     /** A scope as the API names it: exactly one of the four (checked when read). */
     public record ScopeInput(boolean team, @io.micronaut.core.annotation.Nullable UUID projectId,
@@ -78,12 +82,15 @@ public class VariableService {
     private final SecretBox box;
     private final ProjectService projects;
     private final ApplicationService applications;
+    private final ApplicationEventPublisher<ApplicationChanged> changes;
 
-    VariableService(VariableRows rows, SecretBox box, ProjectService projects, ApplicationService applications) {
+    VariableService(VariableRows rows, SecretBox box, ProjectService projects, ApplicationService applications,
+                    ApplicationEventPublisher<ApplicationChanged> changes) {
         this.rows = rows;
         this.box = box;
         this.projects = projects;
         this.applications = applications;
+        this.changes = changes;
     }
 
     /** The variables of one scope, as the API shows them. */
@@ -103,17 +110,19 @@ public class VariableService {
     @InTeam
     public List<EnvironmentVariable> set(Viewer viewer, NewVariables input) {
         var scope = scope(viewer, input.scope(), true);
+        rows.lock(scope.id());
+        var old = rows.of(viewer.teamId(), List.of(scope.id()));
         var existing = new HashMap<String, VariableRows.Row>();
-        rows.of(viewer.teamId(), List.of(scope.id())).forEach(row -> existing.put(row.key(), row));
+        old.forEach(row -> existing.put(row.key(), row));
         var replacement = new ArrayList<VariableRows.Row>();
         for (int i = 0; i < input.variables().size(); i++) {
             var item = input.variables().get(i);
             if (item.value() == null) {
-                var old = existing.get(item.key());
-                if (!item.secret() || old == null || !old.secret()) {
+                var kept = existing.get(item.key());
+                if (!item.secret() || kept == null || !kept.secret()) {
                     throw new InvalidInputException("input.variables[" + i + "].value", "required (only an existing secret may keep its value)");
                 }
-                replacement.add(new VariableRows.Row(scope.scope(), scope.id(), item.key(), null, old.sealed(), true, item.buildTime()));
+                replacement.add(new VariableRows.Row(scope.scope(), scope.id(), item.key(), null, kept.sealed(), true, item.buildTime()));
             } else if (item.secret()) {
                 replacement.add(new VariableRows.Row(scope.scope(), scope.id(), item.key(), null,
                         box.seal(new Secret(item.value()), context(scope.id(), item.key())), true, item.buildTime()));
@@ -121,7 +130,10 @@ public class VariableService {
                 replacement.add(new VariableRows.Row(scope.scope(), scope.id(), item.key(), item.value(), null, false, item.buildTime()));
             }
         }
-        rows.replace(viewer.teamId(), scope.scope(), scope.id(), replacement);
+        rows.replace(viewer.teamId(), scope.scope(), scope.id(), old, replacement);
+        if (scope.scope() == EnvironmentVariable.Scope.APPLICATION && !new HashSet<>(replacement).equals(new HashSet<>(old))) {
+            changes.publishEvent(new ApplicationChanged(ApplicationChanged.Kind.UPDATED, viewer.teamId(), scope.projectId(), scope.id(), Instant.now()));
+        }
         return replacement.stream().map(this::shown).toList();
     }
 
@@ -154,13 +166,18 @@ public class VariableService {
         if (input.team()) {
             if (viewer.projectIds() != null) throw new ForbiddenException("This token is limited to some projects; the team scope is beyond it.");
             if (writing && !viewer.role().atLeast(Role.ADMIN)) throw new ForbiddenException("The team's variables need the ADMIN role or higher.");
-            return new ScopeRef(EnvironmentVariable.Scope.TEAM, viewer.teamId());
+            return new ScopeRef(EnvironmentVariable.Scope.TEAM, viewer.teamId(), null);
         }
-        if (input.projectId() != null) return new ScopeRef(EnvironmentVariable.Scope.PROJECT, projects.get(viewer, input.projectId()).id());
+        if (input.projectId() != null) {
+            var project = projects.get(viewer, input.projectId());
+            return new ScopeRef(EnvironmentVariable.Scope.PROJECT, project.id(), project.id());
+        }
         if (input.environmentId() != null) {
-            return new ScopeRef(EnvironmentVariable.Scope.ENVIRONMENT, projects.environment(viewer, input.environmentId()).id());
+            var environment = projects.environment(viewer, input.environmentId());
+            return new ScopeRef(EnvironmentVariable.Scope.ENVIRONMENT, environment.id(), environment.projectId());
         }
-        return new ScopeRef(EnvironmentVariable.Scope.APPLICATION, applications.load(viewer, input.applicationId()).id());
+        var application = applications.load(viewer, input.applicationId());
+        return new ScopeRef(EnvironmentVariable.Scope.APPLICATION, application.id(), application.projectId());
     }
 
     private static String context(UUID scopeId, String key) {

@@ -140,4 +140,65 @@ class ApplicationApiTest extends BerthTestBase {
         var twoScopes = http().post(set, Map.of("i", Map.of("scope", Map.of("team", true, "applicationId", id), "variables", List.of())));
         assertThat(twoScopes.firstErrorCode()).isEqualTo("BAD_USER_INPUT");
     }
+
+    @Test
+    void concurrentReplacementsOfOneScopeAllSucceedAndOneSetWinsWhole() throws Exception {
+        var id = http().data(CREATE, Map.of("i", input(uniqueName("race"), Map.of("image", Map.of("image", "busybox")))))
+                .path("createApplication").path("application").path("id").asText();
+        var set = "mutation($i: SetEnvironmentVariablesInput!) { setEnvironmentVariables(input: $i) { variables { key } } }";
+        int writers = 6, rounds = 8;
+        var start = new java.util.concurrent.CountDownLatch(1);
+        var pool = java.util.concurrent.Executors.newFixedThreadPool(writers);
+        try {
+            var results = new java.util.ArrayList<java.util.concurrent.Future<List<String>>>();
+            for (int w = 0; w < writers; w++) {
+                // writer w's set: SHARED (its own value), W<w> and, every other round, EXTRA
+                int writer = w;
+                results.add(pool.submit(() -> {
+                    start.await();
+                    var errors = new java.util.ArrayList<String>();
+                    for (int r = 0; r < rounds; r++) {
+                        var variables = new java.util.ArrayList<Map<String, Object>>(List.of(
+                                Map.of("key", "SHARED", "value", "w" + writer), Map.of("key", "W" + writer, "value", "r" + r)));
+                        if (r % 2 == 0) variables.add(Map.of("key", "EXTRA", "value", "w" + writer));
+                        var result = http().post(set, Map.of("i", Map.of("scope", Map.of("applicationId", id), "variables", variables)));
+                        if (result.firstErrorCode() != null) errors.add(result.json().toString());
+                    }
+                    return errors;
+                }));
+            }
+            start.countDown();
+            for (var result : results) assertThat(result.get(60, java.util.concurrent.TimeUnit.SECONDS)).isEmpty();
+        } finally {
+            pool.shutdownNow();
+        }
+        // the scope holds exactly one writer's last set: its SHARED value names the writer, and no other writer's key is left
+        var now = new java.util.TreeMap<String, String>();
+        http().data("query($id: ID!) { environmentVariables(scope: {applicationId: $id}) { key value } }", Map.of("id", id))
+                .path("environmentVariables").forEach(v -> now.put(v.path("key").asText(), v.path("value").asText()));
+        var writer = now.get("SHARED").substring(1);
+        assertThat(now.keySet()).containsExactly("SHARED", "W" + writer);
+        assertThat(now.get("W" + writer)).isEqualTo("r" + (rounds - 1));
+    }
+
+    @Test
+    void changingAnApplicationsVariablesIsAnApplicationEventAndAnUnchangedSetIsNot() throws Exception {
+        var id = http().data(CREATE, Map.of("i", input(uniqueName("ev"), Map.of("image", Map.of("image", "busybox")))))
+                .path("createApplication").path("application").path("id").asText();
+        var set = "mutation($i: SetEnvironmentVariablesInput!) { setEnvironmentVariables(input: $i) { variables { key } } }";
+        Map<String, Object> variables = Map.of("i", Map.of("scope", Map.of("applicationId", id), "variables", List.of(Map.of("key", "A", "value", "1"))));
+        try (var events = dev.berth.testing.WsClient.connectAndInit(server.getURI(), user().accessToken())) {
+            events.subscribe("e", "subscription { applicationEvents { kind applicationId } }");
+            dev.berth.testing.RedisChannels.awaitSubscribed(user().teamId(), "applications");
+            http().data(set, variables);
+            var event = events.next(java.time.Duration.ofSeconds(10)).path("payload").path("data").path("applicationEvents");
+            assertThat(event.path("kind").asText()).isEqualTo("UPDATED");
+            assertThat(event.path("applicationId").asText()).isEqualTo(id);
+            http().data(set, variables); // the same set again: nothing changed, nothing written, no event
+            http().data(set, Map.of("i", Map.of("scope", Map.of("applicationId", id), "variables", List.of())));
+            var next = events.next(java.time.Duration.ofSeconds(10)).path("payload").path("data").path("applicationEvents");
+            assertThat(next.path("kind").asText()).isEqualTo("UPDATED");
+            assertThat(events.poll(java.time.Duration.ofMillis(500))).as("one event per change").isNull();
+        }
+    }
 }
