@@ -47,7 +47,7 @@ final class GraphQLController {
     }
 
     @Post(consumes = MediaType.ALL, produces = MediaType.ALL)
-    HttpResponse<String> post(HttpRequest<?> http, @Body @Nullable byte[] body) {
+    HttpResponse<byte[]> post(HttpRequest<?> http, @Body @Nullable byte[] body) {
         var requestId = RequestContext.newRequestId();
         var type = HttpRules.negotiate(http.getHeaders().get(HttpHeaders.ACCEPT)).orElse(null);
         if (type == null) return notAcceptable(requestId);
@@ -65,7 +65,7 @@ final class GraphQLController {
     }
 
     @Get(produces = MediaType.ALL)
-    HttpResponse<String> get(HttpRequest<?> http) {
+    HttpResponse<byte[]> get(HttpRequest<?> http) {
         var requestId = RequestContext.newRequestId();
         var type = HttpRules.negotiate(http.getHeaders().get(HttpHeaders.ACCEPT)).orElse(null);
         if (type == null) return notAcceptable(requestId);
@@ -85,7 +85,7 @@ final class GraphQLController {
         return handle(http, decoded, type, requestId, true);
     }
 
-    private HttpResponse<String> handle(HttpRequest<?> http, Object decoded, String type, String requestId, boolean viaGet) {
+    private HttpResponse<byte[]> handle(HttpRequest<?> http, Object decoded, String type, String requestId, boolean viaGet) {
         OperationRequest request;
         try {
             request = OperationRequest.from(decoded);
@@ -133,12 +133,12 @@ final class GraphQLController {
         return new Viewer.Client(address == null ? null : address.getHostAddress(), http.getHeaders().get(HttpHeaders.USER_AGENT));
     }
 
-    private HttpResponse<String> notAcceptable(String requestId) {
+    private HttpResponse<byte[]> notAcceptable(String requestId) {
         return respond(406, HttpRules.JSON, requestId, errors(ErrorCode.BAD_REQUEST,
                 "Accept application/graphql-response+json or application/json.", requestId));
     }
 
-    private HttpResponse<String> reject(int status, String type, String requestId, String message) {
+    private HttpResponse<byte[]> reject(int status, String type, String requestId, String message) {
         runner.countRejected("request");
         return respond(status, type, requestId, errors(ErrorCode.BAD_REQUEST, message, requestId));
     }
@@ -148,12 +148,12 @@ final class GraphQLController {
         return Map.of("errors", List.of(ErrorMapping.specification(error, requestId)));
     }
 
-    private MutableHttpResponse<String> respond(int status, String type, String requestId, Map<String, Object> body) {
+    private MutableHttpResponse<byte[]> respond(int status, String type, String requestId, Map<String, Object> body) {
         try {
-            return HttpResponse.<String>status(HttpStatus.valueOf(status))
+            return HttpResponse.<byte[]>status(HttpStatus.valueOf(status))
                     .contentType(type + ";charset=utf-8")
                     .header("X-Request-Id", requestId)
-                    .body(json.writeValueAsString(body));
+                    .body(json.writeValueAsBytes(body));
         } catch (JsonProcessingException e) {
             throw new UncheckedIOException(e);
         }

@@ -16,7 +16,8 @@ public record GraphQLProperties(
         @Bindable(defaultValue = "30") @Min(0) int maxAliases,
         @Bindable(defaultValue = "10000") @Min(1) long maxCost,
         @Bindable(defaultValue = "32768") @Min(64) int maxDocumentBytes,
-        @Bindable(defaultValue = "10") @Min(1) int defaultListSize) {
+        @Bindable(defaultValue = "10") @Min(1) int defaultListSize,
+        @Bindable(defaultValue = "100000") @Min(1) long maxCostInFlight) {
 
     QueryLimits limits() {
         return new QueryLimits(maxDepth, maxAliases, maxCost, defaultListSize, introspection);

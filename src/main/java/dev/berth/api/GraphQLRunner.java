@@ -26,7 +26,8 @@ import org.dataloader.DataLoaderRegistry;
 
 /**
  * The one pipeline behind both transports: size check, parse and validate (cached by document text), limits
- * (per request: they depend on the variables), then execute with a fresh DataLoader registry. Everything before
+ * (per request: they depend on the variables), then execute with a fresh DataLoader registry, queries and mutations
+ * admitted by their cost ({@link CostGate}). Everything before
  * {@link #execute} is free of side effects.
  */
 @Singleton
@@ -38,6 +39,7 @@ final class GraphQLRunner {
     private final MeterRegistry meters;
     private final ValidatedDocuments documents;
     private final TeamTransactions teams;
+    private final CostGate gate;
 
     GraphQLRunner(GraphQL graphQL, GraphQLSchema schema, GraphQLProperties properties,
                   List<DataLoaderContribution> loaders, MeterRegistry meters, TeamTransactions teams) {
@@ -48,6 +50,7 @@ final class GraphQLRunner {
         this.loaders = loaders;
         this.meters = meters;
         this.documents = new ValidatedDocuments(schema);
+        this.gate = new CostGate(properties.maxCostInFlight());
     }
 
     /** The outcome of checking a request before execution. */
@@ -113,7 +116,12 @@ final class GraphQLRunner {
                 .dataLoaderRegistry(registry)
                 .build();
         var sample = Timer.start(meters);
-        var result = ready.operation() == Operation.QUERY ? inOneTransaction(viewer, input) : graphQL.execute(input);
+        var result = switch (ready.operation()) {
+            case QUERY -> gate.through(ready.cost(), () -> inOneTransaction(viewer, input));
+            case MUTATION -> gate.through(ready.cost(), () -> graphQL.execute(input));
+            // a subscription's execution only sets up its stream; its events are not held back
+            default -> graphQL.execute(input);
+        };
         sample.stop(meters.timer("berth.graphql.requests",
                 "operation", ready.operation().name().toLowerCase(Locale.ROOT),
                 "outcome", result.getErrors().isEmpty() ? "ok" : "error"));

@@ -4,7 +4,9 @@ import static dev.berth.storage.Columns.instant;
 import static dev.berth.storage.Columns.uuid;
 
 import com.fasterxml.jackson.core.JsonProcessingException;
+import com.fasterxml.jackson.databind.JavaType;
 import com.fasterxml.jackson.databind.ObjectMapper;
+import dev.berth.storage.JsonColumn;
 import dev.berth.storage.Statements;
 import io.micronaut.data.jdbc.runtime.JdbcOperations;
 import jakarta.inject.Singleton;
@@ -23,10 +25,14 @@ class ApplicationRows {
 
     private final JdbcOperations jdbc;
     private final ObjectMapper json;
+    private final JavaType sourceType;
+    private final JavaType settingsType;
 
     ApplicationRows(JdbcOperations jdbc, ObjectMapper json) {
         this.jdbc = jdbc;
         this.json = json;
+        this.sourceType = json.constructType(ApplicationSource.class);
+        this.settingsType = json.constructType(ApplicationSettings.class);
     }
 
     void insert(Application a) {
@@ -121,13 +127,9 @@ class ApplicationRows {
     }
 
     private Application read(ResultSet rows) throws SQLException {
-        try {
-            return new Application(uuid(rows, 1), uuid(rows, 2), uuid(rows, 3), uuid(rows, 4), uuid(rows, 5), rows.getString(6),
-                    json.readValue(rows.getString(7), ApplicationSource.class), json.readValue(rows.getString(8), ApplicationSettings.class),
-                    Application.Status.valueOf(rows.getString(9)), instant(rows, 10), instant(rows, 11));
-        } catch (JsonProcessingException e) {
-            throw new UncheckedIOException(e);
-        }
+        return new Application(uuid(rows, 1), uuid(rows, 2), uuid(rows, 3), uuid(rows, 4), uuid(rows, 5), rows.getString(6),
+                JsonColumn.of(rows.getString(7), json, sourceType), JsonColumn.of(rows.getString(8), json, settingsType),
+                Application.Status.valueOf(rows.getString(9)), instant(rows, 10), instant(rows, 11));
     }
 
     private String write(Object value) {

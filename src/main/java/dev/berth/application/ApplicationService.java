@@ -75,7 +75,7 @@ public class ApplicationService {
         var source = checked(viewer, input.source());
         var settings = input.settings().applyTo(ApplicationSettings.defaults());
         var application = new Application(Ids.next(), viewer.teamId(), environment.projectId(), environment.id(), server.id(),
-                name.value(), source, settings, Application.Status.NOT_DEPLOYED, null, null);
+                name.value(), source, settings, Application.Status.NOT_DEPLOYED);
         UniqueViolation.orConflict(() -> {
             rows.insert(application);
             return null;

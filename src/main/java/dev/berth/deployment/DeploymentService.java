@@ -14,6 +14,7 @@ import dev.berth.events.EventBus;
 import dev.berth.jobs.JobQueue;
 import dev.berth.storage.Ids;
 import dev.berth.storage.InTeam;
+import dev.berth.storage.JsonColumn;
 import io.micronaut.context.event.ApplicationEventPublisher;
 import io.micronaut.core.annotation.Nullable;
 import jakarta.inject.Singleton;
@@ -98,7 +99,7 @@ public class DeploymentService {
         int number = rows.nextNumber(viewer.teamId(), application.id());
         var waiting = rows.active(viewer.teamId(), application.id());
         var deployment = new Deployment(Ids.next(), viewer.teamId(), application.projectId(), application.id(), application.serverId(), number,
-                Deployment.Status.QUEUED, null, commit, snapshot.image(), snapshot, diff, rollbackOf, false, 0, null, Instant.now(), null, null);
+                Deployment.Status.QUEUED, null, commit, snapshot.image(), JsonColumn.parsed(snapshot), JsonColumn.parsed(diff), rollbackOf, false, 0, null, Instant.now(), null, null);
         rows.insert(deployment, environments.seal(deployment.id(), environment));
         if (waiting.isEmpty()) queue.enqueue(DeployJob.TASK, JobQueue.instance(viewer.teamId(), deployment.id()), Instant.now());
         applications.status(viewer, application.id(), Application.Status.DEPLOYING);

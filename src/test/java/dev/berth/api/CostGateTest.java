@@ -1,0 +1,76 @@
+package dev.berth.api;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import java.util.ArrayList;
+import java.util.concurrent.CountDownLatch;
+import java.util.concurrent.Executors;
+import java.util.concurrent.Future;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicInteger;
+import org.junit.jupiter.api.Test;
+
+/** Admission by cost: what runs at once stays within the capacity; small work runs side by side; huge work alone. */
+class CostGateTest {
+
+    /** Runs {@code n} works of {@code cost} at once on {@code n} threads; answers the most that ran together. */
+    private static int mostAtOnce(CostGate gate, int n, long cost) throws Exception {
+        var running = new AtomicInteger();
+        var most = new AtomicInteger();
+        var start = new CountDownLatch(1);
+        var pool = Executors.newFixedThreadPool(n);
+        try {
+            var done = new ArrayList<Future<Integer>>();
+            for (int i = 0; i < n; i++) {
+                done.add(pool.submit(() -> {
+                    start.await();
+                    return gate.through(cost, () -> {
+                        most.accumulateAndGet(running.incrementAndGet(), Math::max);
+                        try {
+                            Thread.sleep(30);
+                        } catch (InterruptedException e) {
+                            Thread.currentThread().interrupt();
+                        }
+                        running.decrementAndGet();
+                        return 1;
+                    });
+                }));
+            }
+            start.countDown();
+            for (var f : done) assertThat(f.get(30, TimeUnit.SECONDS)).isEqualTo(1);
+        } finally {
+            pool.shutdownNow();
+        }
+        return most.get();
+    }
+
+    @Test
+    void expensiveWorkRunsTwoAtATimeWithinTheCapacity() throws Exception {
+        assertThat(mostAtOnce(new CostGate(100), 8, 45)).isEqualTo(2);
+    }
+
+    @Test
+    void cheapWorkRunsSideBySide() throws Exception {
+        assertThat(mostAtOnce(new CostGate(100), 8, 10)).isEqualTo(8);
+    }
+
+    @Test
+    void workCostingMoreThanTheCapacityStillRunsAlone() throws Exception {
+        assertThat(mostAtOnce(new CostGate(100), 4, 1_000_000)).isEqualTo(1);
+    }
+
+    @Test
+    void aFailingWorkGivesItsShareBack() {
+        var gate = new CostGate(10);
+        for (int i = 0; i < 3; i++) {
+            try {
+                gate.through(10, () -> {
+                    throw new IllegalStateException("boom");
+                });
+            } catch (IllegalStateException expected) {
+                // the permits must be back, or the next call would wait forever
+            }
+        }
+        assertThat(gate.through(10, () -> "ran")).isEqualTo("ran");
+    }
+}
