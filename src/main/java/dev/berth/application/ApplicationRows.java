@@ -23,6 +23,10 @@ import java.util.UUID;
 class ApplicationRows {
     private static final String COLUMNS = "id, team_id, project_id, environment_id, server_id, name, source, settings, status, created_at, updated_at";
 
+    private static final String PAGES_OF = """
+            SELECT a.* FROM unnest(?::uuid[]) AS e(id), LATERAL (
+                SELECT %s FROM applications WHERE team_id = ? AND environment_id = e.id AND deleted_at IS NULL AND id > ? ORDER BY id LIMIT ?) a
+            """.formatted(COLUMNS);
     private final JdbcOperations jdbc;
     private final ObjectMapper json;
     private final JavaType sourceType;
@@ -107,10 +111,7 @@ class ApplicationRows {
 
     /** Up to {@code limit} applications of each environment after {@code after}, in id order. */
     List<Application> pageOf(UUID teamId, Collection<UUID> environmentIds, UUID after, int limit) {
-        return select("""
-                SELECT a.* FROM unnest(?::uuid[]) AS e(id), LATERAL (
-                    SELECT %s FROM applications WHERE team_id = ? AND environment_id = e.id AND deleted_at IS NULL AND id > ? ORDER BY id LIMIT ?) a
-                """.formatted(COLUMNS), s -> {
+        return select(PAGES_OF, s -> {
             s.setArray(1, s.getConnection().createArrayOf("uuid", environmentIds.toArray()));
             s.setObject(2, teamId);
             s.setObject(3, after);

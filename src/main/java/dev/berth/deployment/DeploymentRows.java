@@ -29,6 +29,10 @@ class DeploymentRows {
      * it in the database, where it is most of a row's bytes. Their {@code snapshot()} throws.
      */
     private static final String LIST_COLUMNS = COLUMNS.replace("snapshot,", "NULL AS snapshot,");
+    private static final String PAGES_OF = """
+            SELECT d.* FROM unnest(?::uuid[]) AS a(id), LATERAL (
+                SELECT %s FROM deployments WHERE team_id = ? AND application_id = a.id AND number < ? ORDER BY number DESC LIMIT ?) d
+            """.formatted(LIST_COLUMNS);
     private static final String ACTIVE = "status NOT IN ('SUCCEEDED', 'FAILED', 'CANCELLED')";
 
     private final JdbcOperations jdbc;
@@ -97,10 +101,7 @@ class DeploymentRows {
      * their snapshots (see {@link #LIST_COLUMNS}): one statement.
      */
     List<Deployment> pagesOf(UUID teamId, java.util.Collection<UUID> applicationIds, int beforeNumber, int limit) {
-        return select("""
-                SELECT d.* FROM unnest(?::uuid[]) AS a(id), LATERAL (
-                    SELECT %s FROM deployments WHERE team_id = ? AND application_id = a.id AND number < ? ORDER BY number DESC LIMIT ?) d
-                """.formatted(LIST_COLUMNS), s -> {
+        return select(PAGES_OF, s -> {
             s.setArray(1, s.getConnection().createArrayOf("uuid", applicationIds.toArray()));
             s.setObject(2, teamId);
             s.setInt(3, beforeNumber);

@@ -16,7 +16,6 @@ import io.micronaut.core.annotation.Nullable;
 import jakarta.inject.Named;
 import jakarta.inject.Singleton;
 import javax.sql.DataSource;
-import net.ttddyy.dsproxy.support.ProxyDataSourceBuilder;
 
 /**
  * The one PostgreSQL pool: from {@code BERTH_DATABASE_URL} when set, else from the embedded default. Every
@@ -53,10 +52,7 @@ final class DataSourceFactory {
     @Primary
     @Named("default")
     DataSource dataSource(DatabasePool pool, MeterRegistry meters) {
-        return ProxyDataSourceBuilder.create(pool.hikari())
-                .name("berth")
-                .listener(new CountingListener(meters.counter("berth.sql.statements")))
-                .build();
+        return new CountingDataSource(pool.hikari(), meters.counter("berth.sql.statements"));
     }
 
     private static HikariConfig config(JdbcTarget target, int size, String name) {

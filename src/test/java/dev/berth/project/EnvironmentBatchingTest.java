@@ -47,6 +47,6 @@ class EnvironmentBatchingTest extends BerthTestBase {
         assertThat(hundred).isEqualTo(ten).isEqualTo(one);
         // one transaction for the request: its tenancy setting, then one query per level (projects, environments,
         // projects); the caller was resolved by an earlier request and is cached
-        assertThat(hundred).isLessThanOrEqualTo(4);
+        assertThat(hundred).isBetween(3.0, 4.0); // at least the two levels and the setting: a counter that counts nothing fails
     }
 }
