@@ -40,7 +40,8 @@ build_jar() { # variant (production|embedded) -> path
   jar=$WORK/jars/berth-$1-$rev.jar
   if [ ! -f "$jar" ]; then
     mkdir -p "$WORK/jars"
-    (cd "$ROOT" && ./mvnw -q -B -Dmaven.test.skip=true $([ "$1" = production ] && echo -Dproduction) package >&2)
+    # clean: classes and resources left in target/ by other work must not end up in the jar
+    (cd "$ROOT" && ./mvnw -q -B -Dmaven.test.skip=true $([ "$1" = production ] && echo -Dproduction) clean package >&2)
     cp "$(ls "$ROOT"/target/berth-*.jar | grep -v original | head -1)" "$jar"
   fi
   echo "$jar"

@@ -24,6 +24,7 @@ import java.util.Map;
  * Prometheus scrapes with) or of any credentials of the instance admin.
  */
 @ServerFilter({"/health", "/health/**", "/prometheus"})
+@io.micronaut.context.annotation.Context // made at start-up: a refused BERTH_METRICS_TOKEN stops the start, not the first scrape
 final class OperatorEndpoints {
     private static final String OPERATOR = "berth.operator";
 

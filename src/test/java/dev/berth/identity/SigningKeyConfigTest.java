@@ -58,4 +58,13 @@ class SigningKeyConfigTest {
         assertThatThrownBy(() -> ApplicationContext.run(EmbeddedServer.class, properties).close())
                 .hasStackTraceContaining("BERTH_MASTER_KEY is refused");
     }
+
+    @ParameterizedTest
+    @ValueSource(strings = {"m", "changeme-changeme", "aaaaaaaaaaaaaaaaaaaaaaaa"})
+    void aWeakMetricsTokenStopsStartUpNotTheFirstScrape(String token) {
+        var properties = externalServersWith(TestServers.JWT_SECRET);
+        properties.put("berth.metrics.token", token);
+        assertThatThrownBy(() -> ApplicationContext.run(EmbeddedServer.class, properties).close())
+                .hasStackTraceContaining("BERTH_METRICS_TOKEN is refused");
+    }
 }
