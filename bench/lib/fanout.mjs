@@ -24,8 +24,8 @@
 //            (00000000-0000-4000-8000-<seq as 12 hex>) and the publish time into occurredAt (RFC 3339, microseconds);
 //            --team <uuid> fills teamId. The subscription must select projectId and occurredAt.
 // --format berth-log  publish Berth's LogBatch JSON for --deployment <uuid> (a deployment that is not finished): each
-//            message is one line with the next line seq (probes included, so the server's exactly-once follower never
-//            sees a gap); the line's text carries "<seq>|<ms>|" for the measurement.
+//            probe is line 1 and message k line k + 1, so the server's exactly-once follower never sees a gap however
+//            late a subscription registers; the line's text carries "<seq>|<ms>|" for the measurement.
 // --client undici|ws  WebSocket implementation: Node's built-in (undici; always offers permessage-deflate, default)
 //            or the `ws` package from ../peer-postgraphile (--deflate 0|1 decides whether it offers permessage-deflate;
 //            default 0). Servers that accept the offer (Berth/Micronaut does, PostGraphile/ws does not) compress every
@@ -201,9 +201,11 @@ async function parentMain() {
         const iso = new Date(ms).toISOString().replace(/Z$/, String(us).padStart(3, "0") + "Z");
         return JSON.stringify({ kind: "UPDATED", teamId: cfg.team, projectId: `00000000-0000-4000-8000-${seq.toString(16).padStart(12, "0")}`, occurredAt: iso }); }
     : cfg.format === "berth-log"
-    ? (() => { let line = 0; return (seq) => { const t = now(); const h = `${seq}|${t.toFixed(3)}|`;
+    ? (seq) => { const t = now(); const h = `${seq}|${t.toFixed(3)}|`;
+        // every probe is line 1 and message k is line k + 1: a subscription registered after the first probes still
+        // starts at line 1 (these lines are not in PostgreSQL, so a gap could never be filled and the follower waits)
         return JSON.stringify({ deploymentId: cfg.deployment, endSeq: null,
-          lines: [{ seq: ++line, at: new Date(Math.floor(t)).toISOString(), stream: "STDOUT", text: h + pad.slice(h.length) }] }); }; })()
+          lines: [{ seq: seq === 0 ? 1 : seq + 1, at: new Date(Math.floor(t)).toISOString(), stream: "STDOUT", text: h + pad.slice(h.length) }] }); }
     : (seq) => { const h = `${seq}|${now().toFixed(3)}|`; return h + pad.slice(h.length); };
   // Probe: publish marker messages until every subscriber has received one (subscriptions are
   // registered asynchronously on the server), then reset the counters. Bounded: 100 probes.

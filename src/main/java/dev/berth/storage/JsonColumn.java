@@ -54,18 +54,24 @@ public final class JsonColumn<T> implements Supplier<T> {
         return v;
     }
 
+    private boolean absent() {
+        return json == null && value == null;
+    }
+
     @Override
     public boolean equals(Object o) {
-        return o instanceof JsonColumn<?> other && get().equals(other.get());
+        if (!(o instanceof JsonColumn<?> other)) return false;
+        if (absent() || other.absent()) return absent() && other.absent();
+        return get().equals(other.get());
     }
 
     @Override
     public int hashCode() {
-        return get().hashCode();
+        return absent() ? 0 : get().hashCode();
     }
 
     @Override
     public String toString() {
-        return String.valueOf(get());
+        return absent() ? "(not read)" : String.valueOf(get());
     }
 }
