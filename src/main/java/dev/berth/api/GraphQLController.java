@@ -1,6 +1,5 @@
 package dev.berth.api;
 
-import com.fasterxml.jackson.core.JsonProcessingException;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import dev.berth.errors.BerthException;
 import dev.berth.errors.ErrorCode;
@@ -22,7 +21,6 @@ import io.micronaut.http.annotation.Post;
 import io.micronaut.scheduling.TaskExecutors;
 import io.micronaut.scheduling.annotation.ExecuteOn;
 import java.io.IOException;
-import java.io.UncheckedIOException;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
@@ -37,12 +35,14 @@ final class GraphQLController {
     private final GraphQLRunner runner;
     private final CredentialThrottle viewers;
     private final ObjectMapper json;
+    private final ResultWriter results;
     private final CostBudget budget;
 
     GraphQLController(GraphQLRunner runner, CredentialThrottle viewers, ObjectMapper json, CostBudget budget) {
         this.runner = runner;
         this.viewers = viewers;
         this.json = json;
+        this.results = new ResultWriter(json);
         this.budget = budget;
     }
 
@@ -149,13 +149,9 @@ final class GraphQLController {
     }
 
     private MutableHttpResponse<byte[]> respond(int status, String type, String requestId, Map<String, Object> body) {
-        try {
-            return HttpResponse.<byte[]>status(HttpStatus.valueOf(status))
-                    .contentType(type + ";charset=utf-8")
-                    .header("X-Request-Id", requestId)
-                    .body(json.writeValueAsBytes(body));
-        } catch (JsonProcessingException e) {
-            throw new UncheckedIOException(e);
-        }
+        return HttpResponse.<byte[]>status(HttpStatus.valueOf(status))
+                .contentType(type + ";charset=utf-8")
+                .header("X-Request-Id", requestId)
+                .body(results.bytes(body));
     }
 }

@@ -47,6 +47,7 @@ final class GraphQLWsEndpoint {
     private final ViewerResolver viewers;
     private final CredentialThrottle credentials;
     private final ObjectMapper json;
+    private final ResultWriter results;
     private final WsProperties properties;
     private final ExecutorService blocking;
     private final TaskScheduler scheduler;
@@ -65,6 +66,7 @@ final class GraphQLWsEndpoint {
         this.runner = runner;
         this.viewers = viewers;
         this.json = json;
+        this.results = new ResultWriter(json);
         this.properties = properties;
         this.blocking = blocking;
         this.scheduler = scheduler;
@@ -319,10 +321,6 @@ final class GraphQLWsEndpoint {
     }
 
     private String write(Object message) {
-        try {
-            return json.writeValueAsString(message);
-        } catch (JsonProcessingException e) {
-            throw new UncheckedIOException(e);
-        }
+        return results.text(message);
     }
 }
