@@ -130,7 +130,7 @@ printf '{"id": "{{PICKFILE:%s}}", "level": "debug-{{SEQ}}"}\n' "$BENCH_RUN/app-i
 export OUR_PIDS="$BPID $(head -1 "$PGDATA/postmaster.pid") $(cat "$WORK/redis.pid" 2>/dev/null || true) $$"
 export GQL_HEADERS="Authorization: Bearer $TOKEN"
 { echo "date: $(date -u +%FT%TZ)"; echo "machine: $(uname -srm), $(nproc) cores, $(free -g | awk '/Mem:/{print $2}') GiB"
-  echo "java: $("$JAVA" -version 2>&1 | head -1); options: $JAVA_OPTS"; echo "postgres: $(psql -X -Atqc 'show server_version'); redis: $(redis-server --version | awk '{print $3}')"
+  echo "java: $("$JAVA" -version 2>&1 | head -1); options: ${BERTH_JAVA_OPTS:-$JAVA_OPTS}"; echo "postgres: $(psql -X -Atqc 'show server_version'); redis: $(redis-server --version | awk '{print $3}')"
   echo "berth: $(basename "$BERTH_JAR") ($(cd "$ROOT" && git rev-parse --short HEAD 2>/dev/null || echo '?'))"; } > "$OUT.env.txt"
 record "{\"workload\":\"s1-first\",\"ms\":$S1_MS,\"rss_mb\":$S1_RSS}"
 
