@@ -24,7 +24,6 @@ import java.util.Map;
  * Prometheus scrapes with) or of any credentials of the instance admin.
  */
 @ServerFilter({"/health", "/health/**", "/prometheus"})
-@io.micronaut.context.annotation.Context // made at start-up: a refused BERTH_METRICS_TOKEN stops the start, not the first scrape
 final class OperatorEndpoints {
     private static final String OPERATOR = "berth.operator";
 
@@ -35,7 +34,7 @@ final class OperatorEndpoints {
     OperatorEndpoints(CredentialThrottle viewers, @Nullable @Value("${berth.metrics.token:}") String metricsToken) {
         this.viewers = viewers;
         if (metricsToken != null && !metricsToken.isBlank()) {
-            dev.berth.secrets.SecretStrength.requireStrongText("BERTH_METRICS_TOKEN", metricsToken);
+            MetricsTokenCheck.require(metricsToken);
             this.metricsTokenDigest = digest(metricsToken.getBytes(StandardCharsets.UTF_8));
         } else {
             this.metricsTokenDigest = null;
