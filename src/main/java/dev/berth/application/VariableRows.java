@@ -5,6 +5,7 @@ import io.micronaut.data.jdbc.runtime.JdbcOperations;
 import jakarta.inject.Singleton;
 import java.util.List;
 import java.util.UUID;
+import java.util.stream.Collectors;
 
 /** Environment variable rows, in the caller's transaction and team. {@code sealed} is the secret box's output. */
 @Singleton
@@ -41,18 +42,20 @@ class VariableRows {
     /**
      * Makes a scope's set {@code rows} in the caller's transaction, given its current set {@code old} (read under
      * {@link #lock}): keys no longer listed go, new and changed rows are written, unchanged rows are left alone.
+     * Answers whether anything changed.
      */
-    void replace(UUID teamId, EnvironmentVariable.Scope scope, UUID scopeId, List<Row> old, List<Row> rows) {
-        var keep = rows.stream().map(Row::key).toArray(String[]::new);
-        if (old.stream().anyMatch(row -> !List.of(keep).contains(row.key()))) {
+    boolean replace(UUID teamId, EnvironmentVariable.Scope scope, UUID scopeId, List<Row> old, List<Row> rows) {
+        var keys = rows.stream().map(Row::key).collect(Collectors.toSet());
+        boolean removing = old.stream().anyMatch(row -> !keys.contains(row.key()));
+        if (removing) {
             Statements.update(jdbc, "DELETE FROM environment_variables WHERE team_id = ? AND scope_id = ? AND NOT (key = ANY (?))", s -> {
                 s.setObject(1, teamId);
                 s.setObject(2, scopeId);
-                s.setArray(3, s.getConnection().createArrayOf("text", keep));
+                s.setArray(3, s.getConnection().createArrayOf("text", keys.toArray()));
             });
         }
         var changed = rows.stream().filter(row -> !old.contains(row)).toList();
-        if (changed.isEmpty()) return;
+        if (changed.isEmpty()) return removing;
         jdbc.prepareStatement("""
                 INSERT INTO environment_variables (team_id, scope, scope_id, key, value, value_sealed, secret, build_time)
                 VALUES (?, ?, ?, ?, ?, ?, ?, ?)
@@ -71,6 +74,7 @@ class VariableRows {
             }
             return s.executeBatch();
         });
+        return true;
     }
 
     /** Removes an application's variables with it. */

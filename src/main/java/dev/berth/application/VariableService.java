@@ -11,8 +11,8 @@ import dev.berth.storage.InTeam;
 import io.micronaut.context.event.ApplicationEventPublisher;
 import jakarta.inject.Singleton;
 import java.nio.charset.StandardCharsets;
-import java.util.ArrayList;
 import java.time.Instant;
+import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.HashSet;
 import java.util.List;
@@ -61,7 +61,7 @@ public class VariableService {
             var scope = ScopeInput.from("input.scope", (Map<String, Object>) input.get("scope"));
             var given = (List<Map<String, Object>>) input.get("variables");
             if (given.size() > MAX_PER_SCOPE) throw new InvalidInputException("input.variables", "at most " + MAX_PER_SCOPE + " per scope");
-            var keys = new java.util.HashSet<String>();
+            var keys = new HashSet<String>();
             var variables = new ArrayList<VariableInput>();
             for (int i = 0; i < given.size(); i++) {
                 var field = "input.variables[" + i + "]";
@@ -130,8 +130,8 @@ public class VariableService {
                 replacement.add(new VariableRows.Row(scope.scope(), scope.id(), item.key(), item.value(), null, false, item.buildTime()));
             }
         }
-        rows.replace(viewer.teamId(), scope.scope(), scope.id(), old, replacement);
-        if (scope.scope() == EnvironmentVariable.Scope.APPLICATION && !new HashSet<>(replacement).equals(new HashSet<>(old))) {
+        boolean changed = rows.replace(viewer.teamId(), scope.scope(), scope.id(), old, replacement);
+        if (changed && scope.scope() == EnvironmentVariable.Scope.APPLICATION) {
             changes.publishEvent(new ApplicationChanged(ApplicationChanged.Kind.UPDATED, viewer.teamId(), scope.projectId(), scope.id(), Instant.now()));
         }
         return replacement.stream().map(this::shown).toList();
