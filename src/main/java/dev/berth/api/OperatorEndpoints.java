@@ -2,7 +2,6 @@ package dev.berth.api;
 
 import dev.berth.errors.BerthException;
 import io.micronaut.core.annotation.Nullable;
-import io.micronaut.context.annotation.Value;
 import io.micronaut.http.HttpHeaders;
 import io.micronaut.http.HttpRequest;
 import io.micronaut.http.HttpResponse;
@@ -15,7 +14,6 @@ import io.micronaut.http.annotation.ServerFilter;
 import io.micronaut.scheduling.TaskExecutors;
 import io.micronaut.scheduling.annotation.ExecuteOn;
 import java.nio.charset.StandardCharsets;
-import java.security.MessageDigest;
 import java.util.Map;
 
 /**
@@ -28,17 +26,11 @@ final class OperatorEndpoints {
     private static final String OPERATOR = "berth.operator";
 
     private final CredentialThrottle viewers;
-    /** SHA-256 of BERTH_METRICS_TOKEN (compared in constant time), or null when none is configured. */
-    private final byte[] metricsTokenDigest;
+    private final MetricsToken metricsToken;
 
-    OperatorEndpoints(CredentialThrottle viewers, @Nullable @Value("${berth.metrics.token:}") String metricsToken) {
+    OperatorEndpoints(CredentialThrottle viewers, MetricsToken metricsToken) {
         this.viewers = viewers;
-        if (metricsToken != null && !metricsToken.isBlank()) {
-            MetricsTokenCheck.require(metricsToken);
-            this.metricsTokenDigest = digest(metricsToken.getBytes(StandardCharsets.UTF_8));
-        } else {
-            this.metricsTokenDigest = null;
-        }
+        this.metricsToken = metricsToken;
     }
 
     @RequestFilter
@@ -66,19 +58,11 @@ final class OperatorEndpoints {
         var authorization = request.getHeaders().get(HttpHeaders.AUTHORIZATION);
         if (authorization == null || !authorization.regionMatches(true, 0, "Bearer ", 0, 7)) return false;
         var presented = authorization.substring(7).trim().getBytes(StandardCharsets.UTF_8);
-        if (metricsTokenDigest != null && MessageDigest.isEqual(digest(presented), metricsTokenDigest)) return true;
+        if (metricsToken.presentedBy(presented)) return true;
         try {
             return viewers.resolve(authorization, null, GraphQLController.client(request)).instanceAdmin();
         } catch (BerthException refused) {
             return false;
-        }
-    }
-
-    private static byte[] digest(byte[] value) {
-        try {
-            return MessageDigest.getInstance("SHA-256").digest(value);
-        } catch (java.security.NoSuchAlgorithmException e) {
-            throw new IllegalStateException(e);
         }
     }
 }

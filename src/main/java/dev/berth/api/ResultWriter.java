@@ -1,11 +1,12 @@
 package dev.berth.api;
 
+import com.fasterxml.jackson.core.JsonEncoding;
 import com.fasterxml.jackson.core.JsonGenerator;
 import com.fasterxml.jackson.core.util.ByteArrayBuilder;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import java.io.IOException;
+import java.io.StringWriter;
 import java.io.UncheckedIOException;
-import java.io.Writer;
 import java.math.BigDecimal;
 import java.math.BigInteger;
 import java.util.List;
@@ -26,7 +27,7 @@ final class ResultWriter {
 
     byte[] bytes(Object value) {
         try (var out = new ByteArrayBuilder();
-             var generator = json.createGenerator(out, com.fasterxml.jackson.core.JsonEncoding.UTF8)) {
+             var generator = json.createGenerator(out, JsonEncoding.UTF8)) {
             write(generator, value);
             generator.flush();
             return out.toByteArray();
@@ -36,8 +37,8 @@ final class ResultWriter {
     }
 
     String text(Object value) {
-        var out = new java.io.StringWriter();
-        try (Writer writer = out; var generator = json.createGenerator(writer)) {
+        var out = new StringWriter();
+        try (var generator = json.createGenerator(out)) {
             write(generator, value);
         } catch (IOException e) {
             throw new UncheckedIOException(e);
