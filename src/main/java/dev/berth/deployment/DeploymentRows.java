@@ -220,8 +220,10 @@ class DeploymentRows {
     }
 
     private Deployment read(ResultSet r) throws SQLException {
+        var snapshot = r.getString(11);
         return new Deployment(uuid(r, 1), uuid(r, 2), uuid(r, 3), uuid(r, 4), uuid(r, 5), r.getInt(6), Deployment.Status.valueOf(r.getString(7)),
-                r.getString(8), r.getString(9), r.getString(10), r.getString(11) == null ? JsonColumn.absent("a deployment read in a list has no snapshot: load it by id") : JsonColumn.of(r.getString(11), json, snapshotType),
+                r.getString(8), r.getString(9), r.getString(10),
+                snapshot == null ? JsonColumn.absent("a deployment read in a list has no snapshot: load it by id") : JsonColumn.of(snapshot, json, snapshotType),
                 JsonColumn.of(r.getString(12), json, changesType), uuid(r, 13), r.getBoolean(14), r.getInt(15), r.getString(16),
                 instant(r, 17), instant(r, 18), instant(r, 19));
     }
