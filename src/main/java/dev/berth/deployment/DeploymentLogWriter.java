@@ -27,6 +27,8 @@ final class DeploymentLogWriter implements DeploymentLog, AutoCloseable {
     private final LogMask mask;
     private final long maxLines;
     private final List<LogLine> pending = new ArrayList<>();
+    /** Held while a batch is taken and stored (never inside {@code this}'s lock, which is held only briefly). */
+    private final Object storing = new Object();
     private long seq;
     private long dropped;
     private long lastFlush = System.currentTimeMillis();
@@ -54,25 +56,31 @@ final class DeploymentLogWriter implements DeploymentLog, AutoCloseable {
     }
 
     private void add(String stream, String raw) {
-        List<LogLine> batch = null;
+        boolean due;
         synchronized (this) {
             if (seq >= maxLines) {
                 dropped++;
                 return;
             }
             pending.add(new LogLine(++seq, Instant.now(), stream, clean(raw)));
-            if (pending.size() >= BATCH || System.currentTimeMillis() - lastFlush >= FLUSH_MILLIS) batch = take();
+            due = pending.size() >= BATCH || System.currentTimeMillis() - lastFlush >= FLUSH_MILLIS;
         }
-        if (batch != null) store(batch);
+        if (due) flush();
     }
 
-    /** Stores what is pending now (called by a timer too, so a quiet build's last lines do not wait). */
+    /**
+     * Stores what is pending now (called by a timer too, so a quiet build's last lines do not wait). Batches are taken
+     * and stored one at a time, in seq order: two threads storing at once could publish and commit lines 82 before 81,
+     * and a follower filling its gap from PostgreSQL would then skip 81 for good. Lines keep arriving meanwhile.
+     */
     void flush() {
-        List<LogLine> batch;
-        synchronized (this) {
-            batch = take();
+        synchronized (storing) {
+            List<LogLine> batch;
+            synchronized (this) {
+                batch = take();
+            }
+            if (!batch.isEmpty()) store(batch);
         }
-        if (!batch.isEmpty()) store(batch);
     }
 
     private List<LogLine> take() {
