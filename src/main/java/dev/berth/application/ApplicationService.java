@@ -117,11 +117,21 @@ public class ApplicationService {
 
     /** The source, once the ids it names are the team's own (NOT_FOUND otherwise, like any other id). */
     private ApplicationSource checked(Viewer viewer, ApplicationSource source) {
-        if (source instanceof ApplicationSource.Git git && git.deployKeyId() != null
-                && !servers.keysByIds(viewer, List.of(git.deployKeyId())).containsKey(git.deployKeyId())) {
-            throw new NotFoundException("PrivateKey", git.deployKeyId());
+        if (source instanceof ApplicationSource.Git git && git.deployKeyId() != null) {
+            var key = servers.keysByIds(viewer, List.of(git.deployKeyId())).get(git.deployKeyId());
+            if (key == null) throw new NotFoundException("PrivateKey", git.deployKeyId());
+            if (key.purpose() != dev.berth.server.PrivateKey.Purpose.DEPLOY) {
+                throw new dev.berth.errors.InvalidInputException("input.source.git.deployKeyId",
+                        "not a deploy key: a server's key never goes to a server; an owner or admin makes one with purpose DEPLOY");
+            }
         }
-        if (source instanceof ApplicationSource.Image image && image.registryId() != null) registries.get(viewer, image.registryId());
+        if (source instanceof ApplicationSource.Image image && image.registryId() != null) {
+            var registry = registries.get(viewer, image.registryId());
+            if (!image.ref().pulledFrom(registry.host())) {
+                throw new dev.berth.errors.InvalidInputException("input.source.image.registryId", "the registry's credentials are for " + registry.host()
+                        + " but the image is pulled from " + image.ref().registryHost() + ": credentials go only to their own registry");
+            }
+        }
         return source;
     }
 

@@ -62,6 +62,31 @@ public record ImageRef(@Nullable String registry, String path, @Nullable String 
         return name + ":" + (tag == null ? "latest" : tag);
     }
 
+    /** Docker Hub's names for itself: an image that names no registry comes from it. */
+    private static final java.util.Set<String> DOCKER_HUB = java.util.Set.of("docker.io", "index.docker.io", "registry-1.docker.io", "registry.hub.docker.com");
+
+    /** The registry this image is pulled from, normalised: lower case, Docker Hub's aliases as {@code docker.io}. */
+    public String registryHost() {
+        return normalisedHost(registry == null ? "docker.io" : registry);
+    }
+
+    /**
+     * Whether credentials stored for {@code registryHost} may go with this image's pull: only when the image is pulled
+     * from that very registry (same host and port, normalised). Anything else would send the password to whatever host
+     * the image names.
+     */
+    public boolean pulledFrom(String registryHost) {
+        return registryHost().equals(normalisedHost(registryHost));
+    }
+
+    private static String normalisedHost(String host) {
+        var lower = host.toLowerCase(java.util.Locale.ROOT);
+        if (lower.startsWith("https://")) lower = lower.substring("https://".length());
+        if (lower.endsWith("/")) lower = lower.substring(0, lower.length() - 1);
+        if (lower.endsWith(":443") && !lower.startsWith("[")) lower = lower.substring(0, lower.length() - 4);
+        return DOCKER_HUB.contains(lower) ? "docker.io" : lower;
+    }
+
     /** The reference as the user wrote it. */
     public String text() {
         var name = registry == null ? path : registry + "/" + path;

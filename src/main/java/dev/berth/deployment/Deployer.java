@@ -97,7 +97,7 @@ final class Deployer {
                         progress.status(Deployment.Status.PREPARING);
                         if (containers.imagePresent(s.image())) log.step("the server has " + s.image());
                         else if (s.image().startsWith("sha256:")) throw new Failure("the image " + s.image() + " is no longer on the server");
-                        else containers.pull(s.image(), auth, log);
+                        else containers.pull(s.image(), credentialsFor(s.image()), log);
                         imageId = containers.imageId(s.image());
                     }
                     case Build b -> {
@@ -147,6 +147,15 @@ final class Deployer {
             undo(created, stopped, reason);
             return new Outcome(Deployment.Status.FAILED, reason);
         }
+    }
+
+    /** The registry credentials, checked again right before the pull: they go only to the registry they are for. */
+    private Containers.RegistryAuth credentialsFor(String image) {
+        if (auth == null) return null;
+        if (!dev.berth.application.ImageRef.parse("image", image).pulledFrom(auth.server())) {
+            throw new Failure("the image " + image + " is not on " + auth.server() + ", the registry whose credentials the application names");
+        }
+        return auth;
     }
 
     /** Clones on the server, streams the context from there into the daemon, waits (cancellable); the image id. */

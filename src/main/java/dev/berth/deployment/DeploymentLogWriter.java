@@ -15,7 +15,7 @@ import java.util.UUID;
  * messages may come from different threads.
  */
 final class DeploymentLogWriter implements DeploymentLog, AutoCloseable {
-    static final int MAX_LINE = 8 * 1024;
+    static final int MAX_LINE = dev.berth.execution.LineSplitter.MAX_LINE;
     static final int BATCH = 500;
     static final long FLUSH_MILLIS = 20;
 
@@ -118,7 +118,6 @@ final class DeploymentLogWriter implements DeploymentLog, AutoCloseable {
         var text = raw.indexOf('\0') >= 0 ? raw.replace('\0', '\uFFFD') : raw;
         if (text.endsWith("\r")) text = text.substring(0, text.length() - 1);
         text = mask.apply(text);
-        if (text.length() > MAX_LINE) text = text.substring(0, MAX_LINE) + " [line cut at " + MAX_LINE + " characters]";
-        return text;
+        return dev.berth.execution.LineSplitter.cut(text);
     }
 }

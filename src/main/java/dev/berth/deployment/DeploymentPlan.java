@@ -33,9 +33,10 @@ public record DeploymentPlan(List<Step> steps) {
 
         /** The Dockerfile's path inside the context, or null when it lies outside it. */
         public String dockerfileInContext() {
-            if (context.equals(".")) return dockerfile;
-            var prefix = context.endsWith("/") ? context : context + "/";
-            return dockerfile.startsWith(prefix) ? dockerfile.substring(prefix.length()) : null;
+            var root = GitCommands.normalised(context);
+            var file = GitCommands.normalised(dockerfile);
+            if (root.isEmpty()) return file;
+            return file.startsWith(root + "/") ? file.substring(root.length() + 1) : null;
         }
     }
 

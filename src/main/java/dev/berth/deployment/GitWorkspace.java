@@ -1,20 +1,22 @@
 package dev.berth.deployment;
 
 import dev.berth.api.Viewer;
+import dev.berth.errors.BerthException;
 import dev.berth.execution.Argv;
 import dev.berth.execution.Containers;
 import dev.berth.execution.Duplex;
+import dev.berth.secrets.Secret;
 import dev.berth.server.ServerCommands;
 import java.io.IOException;
+import java.io.OutputStream;
 import java.nio.charset.StandardCharsets;
-import java.util.ArrayList;
-import java.util.List;
 import java.util.UUID;
 
 /**
- * A git work directory on the server, reached over SSH. Every command is an argv (user data only as single
- * arguments after {@code --}); the deploy key travels through the command's standard input into a 0600 file of the
- * work directory, never through argv, and goes with the directory at the end.
+ * A git work directory on the server, reached over SSH; every command comes from {@link GitCommands}. The deploy key
+ * travels through a command's standard input into a 0600 file of the work directory, never through argv, and is
+ * removed as soon as the clone ends, before anything of the repository is read. The build context is {@code git
+ * archive} of the commit's subtree: it never leaves the checkout, whatever links the repository holds.
  */
 final class GitWorkspace implements Workspace {
     private final Viewer viewer;
@@ -29,43 +31,48 @@ final class GitWorkspace implements Workspace {
 
     @Override
     public String checkout(DeploymentPlan.Build build, Containers.Lines out) {
-        var dir = build.workDir();
-        run(Argv.of("mkdir", "-p", "-m", "700", "--", dir), out, "could not make the work directory");
-        var git = new ArrayList<>(List.of("git", "-c", "core.askPass=true", "-c", "credential.helper="));
-        if (build.deployKeyId() != null) {
-            writeKey(dir + "/key", build.deployKeyId());
-            git.addAll(List.of("-c", "core.sshCommand=ssh -i " + dir + "/key -o IdentitiesOnly=yes -o BatchMode=yes"
-                    + " -o StrictHostKeyChecking=accept-new -o UserKnownHostsFile=" + dir + "/known_hosts"));
-        } else {
-            git.addAll(List.of("-c", "core.sshCommand=ssh -o BatchMode=yes -o StrictHostKeyChecking=accept-new -o UserKnownHostsFile=" + dir + "/known_hosts"));
+        var layout = new GitCommands.Layout(build.workDir());
+        run(GitCommands.makeDir(layout), out, "could not make the work directory");
+        boolean withKey = build.deployKeyId() != null;
+        if (withKey) write(layout.key(), deployKey(build.deployKeyId()));
+        try {
+            run(GitCommands.clone(layout, build.repository(), build.ref(), build.commit(), withKey, false), out, "git clone failed");
+        } finally {
+            if (withKey) run(GitCommands.removeKey(layout), out, "could not remove the deploy key from the server");
         }
-        var clone = new ArrayList<>(git);
-        clone.addAll(List.of("clone", "--quiet"));
-        if (build.commit() == null) clone.addAll(List.of("--depth", "1", "--branch", build.ref()));
-        clone.addAll(List.of("--", build.repository(), dir + "/src"));
-        run(new Argv(clone), out, "git clone failed");
-        if (build.commit() != null) {
-            run(Argv.of("git", "-C", dir + "/src", "checkout", "--quiet", "--detach", build.commit()), out, "the commit is not in the repository");
+        if (build.commit() != null) run(GitCommands.checkout(layout, build.commit()), out, "the commit is not in the repository");
+        var commit = run(GitCommands.head(layout), out, "git rev-parse failed").strip();
+        var type = commands.run(viewer, serverId, GitCommands.contextType(layout, build.context()));
+        if (!type.succeeded() || !type.stdout().strip().equals("tree")) {
+            throw new Deployer.Failure("the build context '" + build.context() + "' is not a directory of the commit"
+                    + (type.succeeded() ? " (it is a " + (type.stdout().strip().equals("blob") ? "file or a symbolic link" : type.stdout().strip()) + ")" : ""));
         }
-        return run(Argv.of("git", "-C", dir + "/src", "rev-parse", "HEAD"), out, "git rev-parse failed").strip();
+        return commit;
     }
 
     @Override
     public Duplex context(DeploymentPlan.Build build) {
-        return commands.start(viewer, serverId, Argv.of("tar", "-C", build.workDir() + "/src/" + build.context(), "-cf", "-", "."));
+        return commands.start(viewer, serverId, GitCommands.archive(new GitCommands.Layout(build.workDir()), build.context()));
     }
 
     @Override
     public void cleanUp(DeploymentPlan.Build build) {
-        commands.run(viewer, serverId, Argv.of("rm", "-rf", "--", build.workDir()));
+        commands.run(viewer, serverId, GitCommands.remove(new GitCommands.Layout(build.workDir())));
     }
 
-    private void writeKey(String path, UUID keyId) {
-        var pem = commands.privateKey(viewer, keyId);
-        try (var write = commands.start(viewer, serverId, Argv.of("sh", "-c", "umask 077 && cat > \"$1\"", "sh", path))) {
-            write.out().write(pem.value().getBytes(StandardCharsets.UTF_8));
+    private Secret deployKey(UUID keyId) {
+        try {
+            return commands.deployKey(viewer, keyId);
+        } catch (BerthException refused) {
+            throw new Deployer.Failure(refused.getMessage());
+        }
+    }
+
+    private void write(String path, Secret content) {
+        try (var write = commands.start(viewer, serverId, GitCommands.writeFile(path))) {
+            write.out().write(content.value().getBytes(StandardCharsets.UTF_8));
             write.out().close(); // EOF: cat ends
-            write.in().transferTo(java.io.OutputStream.nullOutputStream());
+            write.in().transferTo(OutputStream.nullOutputStream());
         } catch (IOException e) {
             throw new Deployer.Failure("could not hand the deploy key to the server");
         }

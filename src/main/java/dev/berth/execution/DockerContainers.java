@@ -15,7 +15,6 @@ import com.github.dockerjava.api.model.RestartPolicy;
 import com.github.dockerjava.api.model.Volume;
 import io.micronaut.core.annotation.Nullable;
 import java.io.Closeable;
-import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
@@ -79,18 +78,11 @@ public final class DockerContainers implements Containers {
         // docker-java's awaitCompletion(timeout) closes the stream when it times out: poll a latch of our own instead
         var ended = new java.util.concurrent.CountDownLatch(1);
         var callback = command.exec(new com.github.dockerjava.api.command.BuildImageResultCallback() {
-            private final StringBuilder partial = new StringBuilder();
+            private final LineSplitter stdout = new LineSplitter("stdout", out);
 
             @Override
             public void onNext(com.github.dockerjava.api.model.BuildResponseItem item) {
-                if (item.getStream() != null) {
-                    partial.append(item.getStream());
-                    int newline;
-                    while ((newline = partial.indexOf("\n")) >= 0) {
-                        out.line("stdout", partial.substring(0, newline));
-                        partial.delete(0, newline + 1);
-                    }
-                }
+                if (item.getStream() != null) stdout.text(item.getStream());
                 if (item.getErrorDetail() != null && item.getErrorDetail().getMessage() != null) out.line("stderr", item.getErrorDetail().getMessage());
                 else if (item.getError() != null) out.line("stderr", item.getError());
                 super.onNext(item);
@@ -98,8 +90,7 @@ public final class DockerContainers implements Containers {
 
             @Override
             public void onComplete() {
-                if (!partial.isEmpty()) out.line("stdout", partial.toString());
-                partial.setLength(0);
+                stdout.end();
                 super.onComplete();
                 ended.countDown();
             }
@@ -251,28 +242,23 @@ public final class DockerContainers implements Containers {
         return docker.logContainerCmd(id).withStdOut(true).withStdErr(true).withFollowStream(true).withTail(tail).exec(frames(out));
     }
 
-    /** Splits frames into lines per stream; a partial line waits for its end. */
+    /** Splits frames into lines per stream, bounded in bytes whatever the container prints (see {@link LineSplitter}). */
     private static ResultCallback.Adapter<Frame> frames(Lines out) {
         return new ResultCallback.Adapter<>() {
-            private final Map<String, StringBuilder> partial = new java.util.HashMap<>();
+            private final LineSplitter stdout = new LineSplitter("stdout", out);
+            private final LineSplitter stderr = new LineSplitter("stderr", out);
 
             @Override
             public void onNext(Frame frame) {
-                var stream = frame.getStreamType() == com.github.dockerjava.api.model.StreamType.STDERR ? "stderr" : "stdout";
-                var buffer = partial.computeIfAbsent(stream, s -> new StringBuilder());
-                buffer.append(new String(frame.getPayload(), StandardCharsets.UTF_8));
-                int newline;
-                while ((newline = buffer.indexOf("\n")) >= 0) {
-                    out.line(stream, buffer.substring(0, newline));
-                    buffer.delete(0, newline + 1);
-                }
+                var payload = frame.getPayload();
+                if (payload == null) return;
+                (frame.getStreamType() == com.github.dockerjava.api.model.StreamType.STDERR ? stderr : stdout).bytes(payload, 0, payload.length);
             }
 
             @Override
             public void onComplete() {
-                partial.forEach((stream, rest) -> {
-                    if (!rest.isEmpty()) out.line(stream, rest.toString());
-                });
+                stdout.end();
+                stderr.end();
                 super.onComplete();
             }
         };

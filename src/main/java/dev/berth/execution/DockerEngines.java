@@ -77,8 +77,35 @@ public final class DockerEngines {
         if (bridged != null) close(bridged);
     }
 
+    /**
+     * The client's settings: the daemon's address and nothing else. Never {@code createDefaultConfigBuilder()}: it
+     * reads the Berth host's {@code ~/.docker/config.json} (sent whole with every build as {@code X-Registry-Config},
+     * and with every pull that names no credentials) and {@code DOCKER_*}/{@code REGISTRY_*} variables. Every client
+     * gets an empty Docker config directory of its own: only an application's registry credentials, passed per pull,
+     * ever reach a daemon.
+     */
+    static DefaultDockerClientConfig config(String host) {
+        return new DefaultDockerClientConfig.Builder().withDockerHost(host).withDockerConfig(EmptyDockerConfig.DIR.toString()).build();
+    }
+
+    /** An empty, owner-only directory standing for the Docker config: made once per process. */
+    private static final class EmptyDockerConfig {
+        static final java.nio.file.Path DIR = make();
+
+        private static java.nio.file.Path make() {
+            try {
+                var dir = java.nio.file.Files.createTempDirectory("berth-docker-config-",
+                        java.nio.file.attribute.PosixFilePermissions.asFileAttribute(java.nio.file.attribute.PosixFilePermissions.fromString("rwx------")));
+                dir.toFile().deleteOnExit();
+                return dir;
+            } catch (IOException e) {
+                throw new java.io.UncheckedIOException(e);
+            }
+        }
+    }
+
     private static DockerClient client(String host) {
-        var config = DefaultDockerClientConfig.createDefaultConfigBuilder().withDockerHost(host).build();
+        var config = config(host);
         var http = new ApacheDockerHttpClient.Builder()
                 .dockerHost(config.getDockerHost())
                 .connectionTimeout(Duration.ofSeconds(10))

@@ -94,10 +94,17 @@ public class ServerCommands {
         return shell.start(ref, argv);
     }
 
-    /** A private key of the team, opened for a deploy key's use on a server; never returned by the API. */
-    public dev.berth.secrets.Secret privateKey(Viewer viewer, UUID keyId) {
+    /**
+     * A deploy key of the team, opened for one clone on a server; never returned by the API. Only a key made for
+     * deploys ({@link PrivateKey.Purpose#DEPLOY}) is ever handed out: a server's key never leaves Berth.
+     */
+    public dev.berth.secrets.Secret deployKey(Viewer viewer, UUID keyId) {
         return transactions.read(viewer, () -> {
-            var key = keys.findByIdAndTeamId(keyId, viewer.teamId()).orElseThrow(() -> new dev.berth.errors.NotFoundException("PrivateKey", keyId));
+            var key = keys.findByIdAndTeamId(keyId, viewer.teamId())
+                    .orElseThrow(() -> new dev.berth.errors.PolicyViolationException("the deploy key no longer exists"));
+            if (key.purpose() != PrivateKey.Purpose.DEPLOY) {
+                throw new dev.berth.errors.PolicyViolationException("the key '" + key.name() + "' is not a deploy key (its purpose is " + key.purpose() + ")");
+            }
             return box.open(key.privateSealed(), "private_keys:" + key.id());
         });
     }

@@ -4,6 +4,7 @@ import dev.berth.storage.InTeam;
 import dev.berth.api.Viewer;
 import dev.berth.errors.ConflictException;
 import dev.berth.errors.ForbiddenException;
+import dev.berth.errors.InvalidInputException;
 import dev.berth.errors.NotFoundException;
 import dev.berth.project.ResourceName;
 import dev.berth.secrets.SecretBox;
@@ -38,13 +39,13 @@ public class ServerService {
     }
 
     @InTeam
-    public PrivateKey generateKey(Viewer viewer, ResourceName name) {
-        return saveKey(viewer, name, KeyMaterial.generateEd25519());
+    public PrivateKey generateKey(Viewer viewer, ResourceName name, PrivateKey.Purpose purpose) {
+        return saveKey(viewer, name, KeyMaterial.generateEd25519(), purpose);
     }
 
     @InTeam
-    public PrivateKey importKey(Viewer viewer, ResourceName name, KeyMaterial.Pair key) {
-        return saveKey(viewer, name, key);
+    public PrivateKey importKey(Viewer viewer, ResourceName name, KeyMaterial.Pair key, PrivateKey.Purpose purpose) {
+        return saveKey(viewer, name, key, purpose);
     }
 
     @InTeam(readOnly = true)
@@ -93,7 +94,7 @@ public class ServerService {
             return unique(() -> servers.save(local), name);
         }
         var address = input.address();
-        var key = key(viewer, input.privateKeyId());
+        var key = serverKey(viewer, input.privateKeyId());
         var server = new Server(Ids.next(), viewer.teamId(), name.value(), address.host(), address.port(), address.user(),
                 key.id(), null, ServerStatus.UNKNOWN, socket, Map.of(), null, 0, false, null, null);
         return unique(() -> servers.save(server), name);
@@ -108,7 +109,7 @@ public class ServerService {
             return unique(() -> servers.update(current.with(name.value(), new ServerAddress(current.host(), current.port(), current.user()), null, socket)), name);
         }
         var address = change.applyTo(current);
-        var keyId = change.privateKeyId() == null ? current.privateKeyId() : key(viewer, change.privateKeyId()).id();
+        var keyId = change.privateKeyId() == null ? current.privateKeyId() : serverKey(viewer, change.privateKeyId()).id();
         var updated = unique(() -> servers.update(current.with(name.value(), address, keyId, socket)), name);
         forgetConnections(id); // every node also refuses a pooled connection made for other settings
         return updated;
@@ -136,10 +137,19 @@ public class ServerService {
         return keys.findByIdAndTeamId(id, viewer.teamId()).orElseThrow(() -> new NotFoundException("PrivateKey", id));
     }
 
-    private PrivateKey saveKey(Viewer viewer, ResourceName name, KeyMaterial.Pair pair) {
+    /** A key a server may log in with: a deploy key (handed to servers for clones) never is. */
+    private PrivateKey serverKey(Viewer viewer, UUID id) {
+        var key = key(viewer, id);
+        if (key.purpose() != PrivateKey.Purpose.SERVER) {
+            throw new InvalidInputException("input.privateKeyId", "a deploy key cannot log into servers; use a key made with purpose SERVER");
+        }
+        return key;
+    }
+
+    private PrivateKey saveKey(Viewer viewer, ResourceName name, KeyMaterial.Pair pair, PrivateKey.Purpose purpose) {
         var id = Ids.next();
         var sealed = box.seal(pair.privatePem(), "private_keys:" + id);
-        var key = new PrivateKey(id, viewer.teamId(), name.value(), pair.algorithm(), pair.publicKey(), pair.fingerprint(), sealed, null);
+        var key = new PrivateKey(id, viewer.teamId(), name.value(), pair.algorithm(), pair.publicKey(), pair.fingerprint(), sealed, purpose, null);
         return UniqueViolation.orConflict(() -> keys.save(key), "A key named '" + name.value() + "' already exists in this team.");
     }
 

@@ -40,10 +40,11 @@ final class ServerWiring implements WiringContribution, DataLoaderContribution {
                 .dataFetcher("server", env -> service.server(Viewer.from(env), Arguments.id("id", env.getArgument("id")))));
         wiring.type("Mutation", t -> t
                 .dataFetcher("generatePrivateKey", env -> Map.of("privateKey",
-                        service.generateKey(Viewer.from(env), ResourceName.of("input.name", Arguments.input(env).get("name")))))
+                        service.generateKey(Viewer.from(env), ResourceName.of("input.name", Arguments.input(env).get("name")), purpose(env))))
                 .dataFetcher("importPrivateKey", env -> {
                     var name = ResourceName.of("input.name", Arguments.input(env).get("name"));
-                    return Map.of("privateKey", service.importKey(Viewer.from(env), name, KeyMaterial.read("input.pem", Arguments.input(env).get("pem"))));
+                    return Map.of("privateKey", service.importKey(Viewer.from(env), name,
+                            KeyMaterial.read("input.pem", Arguments.input(env).get("pem")), purpose(env)));
                 })
                 .dataFetcher("deletePrivateKey", env -> Map.of("deletedPrivateKeyId", service.deleteKey(Viewer.from(env), inputId(env))))
                 .dataFetcher("createServer", env -> Map.of("server",
@@ -74,6 +75,10 @@ final class ServerWiring implements WiringContribution, DataLoaderContribution {
     public void register(DataLoaderRegistry registry, Viewer viewer) {
         registry.register(KEY_BY_ID, DataLoaderFactory.<UUID, PrivateKey>newMappedDataLoader((Set<UUID> ids) ->
                 CompletableFuture.completedFuture(service.keysByIds(viewer, ids))));
+    }
+
+    private static PrivateKey.Purpose purpose(DataFetchingEnvironment env) {
+        return Arguments.input(env).get("purpose") instanceof String p ? PrivateKey.Purpose.valueOf(p) : PrivateKey.Purpose.SERVER;
     }
 
     private static UUID inputId(DataFetchingEnvironment env) {

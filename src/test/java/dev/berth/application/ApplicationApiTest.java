@@ -201,4 +201,22 @@ class ApplicationApiTest extends BerthTestBase {
             assertThat(events.poll(java.time.Duration.ofMillis(500))).as("one event per change").isNull();
         }
     }
+
+    /** A registry's credentials go only to their own registry: an image on another host with them is refused, created or changed. */
+    @Test
+    void anImageOnAnotherHostIsRefusedTheTeamsRegistry() {
+        var registry = http().data("mutation { createRegistry(input: {url: \"registry.example.test:5000\", username: \"ci\", password: \"registry-secret\"}) { registry { id } } }",
+                Map.of()).path("createRegistry").path("registry").path("id").asText();
+        for (var image : List.of("127.0.0.1:5999/x/img:1", "busybox:1", "registry.example.test:5001/x/img:1")) {
+            var refused = http().post(CREATE, Map.of("i", input(uniqueName("reg"), Map.of("image", Map.of("image", image, "registryId", registry)))));
+            assertThat(refused.firstErrorCode()).as(image).isEqualTo("BAD_USER_INPUT");
+            assertThat(refused.json().path("errors").get(0).path("extensions").path("field").asText()).isEqualTo("input.source.image.registryId");
+            assertThat(refused.body()).doesNotContain("registry-secret");
+        }
+        var id = http().data(CREATE, Map.of("i", input(uniqueName("reg"), Map.of("image", Map.of("image", "registry.example.test:5000/x/img:1", "registryId", registry)))))
+                .path("createApplication").path("application").path("id").asText();
+        var changed = http().post("mutation($i: UpdateApplicationInput!) { updateApplication(input: $i) { application { id } } }",
+                Map.of("i", Map.of("id", id, "source", Map.of("image", Map.of("image", "127.0.0.1:5999/x/img:1", "registryId", registry)))));
+        assertThat(changed.firstErrorCode()).isEqualTo("BAD_USER_INPUT");
+    }
 }

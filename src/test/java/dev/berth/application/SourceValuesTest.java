@@ -39,7 +39,8 @@ class SourceValuesTest {
     @ParameterizedTest
     @ValueSource(strings = {"ext::sh -c id", "file:///etc/passwd", "/srv/repo.git", "./repo", "../repo", "-uhelp", "--upload-pack=id",
             "http://insecure.test/a.git", "https://user:pw@host.test/a.git", "https://host.test/a b", "https://host.test/a\tb",
-            "https://host.test/a\nb", "fd::3", "git@host:-x", "ssh://host.test/../etc"})
+            "https://host.test/a\nb", "fd::3", "git@host:-x", "ssh://host.test/../etc",
+            "ssh://-oProxyCommand@127.0.0.1/x", "-oProxyCommand@127.0.0.1:x", "ssh://.x@127.0.0.1/x", "ssh://-@host.test/a"})
     void gitUrlsThatGitCouldTurnIntoSomethingElse(String text) {
         assertThatThrownBy(() -> GitUrl.parse("f", text)).isInstanceOf(InvalidInputException.class);
     }
@@ -60,5 +61,19 @@ class SourceValuesTest {
     @ValueSource(strings = {"../Dockerfile", "/etc/passwd", "-f", "a/../../b", "a\\b", "a\u0001"})
     void pathsThatLeaveTheRepository(String path) {
         assertThatThrownBy(() -> RelativePath.parse("f", path, ".")).isInstanceOf(InvalidInputException.class);
+    }
+
+    @Test
+    void anImageIsPulledFromExactlyOneRegistry() {
+        assertThat(ImageRef.parse("f", "busybox").pulledFrom("docker.io")).isTrue();
+        assertThat(ImageRef.parse("f", "library/busybox").pulledFrom("https://index.docker.io/")).isTrue();
+        assertThat(ImageRef.parse("f", "registry-1.docker.io/library/busybox").pulledFrom("docker.io")).isTrue();
+        assertThat(ImageRef.parse("f", "GHCR.io/acme/web:1").pulledFrom("ghcr.io")).isTrue();
+        assertThat(ImageRef.parse("f", "ghcr.io:443/acme/web:1").pulledFrom("ghcr.io")).isTrue();
+        assertThat(ImageRef.parse("f", "ghcr.io/acme/web:1").pulledFrom("docker.io")).isFalse();
+        assertThat(ImageRef.parse("f", "busybox").pulledFrom("ghcr.io")).isFalse();
+        assertThat(ImageRef.parse("f", "127.0.0.1:5999/x/img:1").pulledFrom("127.0.0.1:5000")).isFalse();
+        assertThat(ImageRef.parse("f", "127.0.0.1/x/img:1").pulledFrom("127.0.0.1:5000")).isFalse();
+        assertThat(ImageRef.parse("f", "ghcr.io.evil.test/acme/web:1").pulledFrom("ghcr.io")).isFalse();
     }
 }

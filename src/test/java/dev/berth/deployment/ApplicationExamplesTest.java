@@ -137,7 +137,7 @@ class ApplicationExamplesTest extends DeploymentTestBase {
         }
         var sshd = TestSshd.get();
         var app = create(application("cli", Map.of("git", Map.of("repository", "ssh://" + sshd.user() + "@127.0.0.1:" + sshd.port() + work.resolve(".git"),
-                "deployKeyId", keyId))));
+                "deployKeyId", deployKeyId))));
         try (var proxy = new DroppingProxy(server.getPort())) {
             var builder = new ProcessBuilder("node", "berth-logs.mjs", "--deploy", app).directory(EXAMPLES.toFile());
             builder.environment().put("BERTH_URL", "http://127.0.0.1:" + proxy.port());

@@ -71,7 +71,7 @@ class BuildAndRegistryEndToEndTest extends DeploymentTestBase {
                         + "COPY index.html /www/index.html\nCMD [\"/bin/busybox\", \"httpd\", \"-f\", \"-p\", \"127.0.0.1:" + port + "\", \"-h\", \"/www\"]\n",
                 "app/index.html", "built from git\n"));
         var input = application("git", Map.of("git", Map.of("repository", url, "ref", "main", "dockerfile", "app/Dockerfile",
-                "context", "app", "deployKeyId", keyId)));
+                "context", "app", "deployKeyId", deployKeyId)));
         input.put("ports", List.of(Map.of("containerPort", port)));
         input.put("healthCheck", Map.of("path", "/index.html", "port", port, "intervalSeconds", 1, "retries", 3, "startPeriodSeconds", 0));
         var app = create(input);
@@ -100,7 +100,7 @@ class BuildAndRegistryEndToEndTest extends DeploymentTestBase {
     void aCancelDuringABuildStopsTheBuildOnTheDaemon() throws Exception {
         var marker = "berth-cancel-" + UUID.randomUUID().toString().substring(0, 8);
         var url = repository(Map.of("Dockerfile", "FROM " + TestDocker.IMAGE + "\nRUN echo " + marker + " && sleep 120\n"));
-        var app = create(application("slow", Map.of("git", Map.of("repository", url, "deployKeyId", keyId))));
+        var app = create(application("slow", Map.of("git", Map.of("repository", url, "deployKeyId", deployKeyId))));
         var id = deploy(app);
         // wait until the build's RUN step is running on the daemon
         long deadline = System.nanoTime() + Duration.ofSeconds(60).toNanos();

@@ -182,4 +182,21 @@ class DeployerTest {
         assertThat(outcome.reason()).isEqualTo("the image sha256:gone is no longer on the server");
         assertThat(containers.calls).containsExactly("imagePresent sha256:gone");
     }
+
+    @Test
+    void registryCredentialsGoOnlyToTheirOwnRegistry() {
+        var auth = new dev.berth.execution.Containers.RegistryAuth("registry.example.test:5000", "ci", new dev.berth.secrets.Secret("registry-password"));
+        for (var image : List.of("127.0.0.1:5999/x/img:1", "registry.example.test:5001/x/img:1", "evil.test/registry.example.test/img:1", "busybox:1")) {
+            var containers = new RecordingContainers();
+            var plan = DeploymentPlanner.plan(input(snapshot(new ApplicationSource.Image(image, UUID.randomUUID()), settings(null, null)), List.of(), "bridge"));
+            var outcome = deployer(containers, answering(200)).withRegistry(auth).execute(plan);
+            assertThat(outcome.status()).as(image).isEqualTo(Deployment.Status.FAILED);
+            assertThat(outcome.reason()).as(image).contains("is not on registry.example.test:5000");
+            assertThat(containers.calls).as(image).noneMatch(c -> c.startsWith("pull"));
+        }
+        var containers = new RecordingContainers();
+        var plan = DeploymentPlanner.plan(input(snapshot(new ApplicationSource.Image("Registry.Example.Test:5000/x/img:1", UUID.randomUUID()), settings(null, null)), List.of(), "bridge"));
+        deployer(containers, answering(200)).withRegistry(auth).execute(plan);
+        assertThat(containers.calls).contains("pull Registry.Example.Test:5000/x/img:1 as ci");
+    }
 }

@@ -32,6 +32,8 @@ abstract class DeploymentTestBase extends BerthTestBase {
     String serverId;
     String environmentId;
     String keyId;
+    /** A key made for deploys, authorized on the test sshd (which serves the test repositories). */
+    String deployKeyId;
 
     @Override
     protected Map<String, String> overrides() {
@@ -44,6 +46,7 @@ abstract class DeploymentTestBase extends BerthTestBase {
         var daemon = TestDocker.get();
         keyId = ManagedServers.authorizedKey(http(), sshd, "deploy-" + UUID.randomUUID().toString().substring(0, 6));
         serverId = ManagedServers.server(http(), sshd, keyId, sshd.port(), daemon.socket()).toString();
+        deployKeyId = ManagedServers.authorizedKey(http(), sshd, "git-" + UUID.randomUUID().toString().substring(0, 6), "DEPLOY");
         environmentId = http().data("mutation($n: String!) { createProject(input: {name: $n}) { project { environments { id } } } }",
                 Map.of("n", uniqueName("e2e"))).path("createProject").path("project").path("environments").get(0).path("id").asText();
     }
@@ -116,12 +119,21 @@ abstract class DeploymentTestBase extends BerthTestBase {
 
     /** A bare repository holding {@code files}, reachable as ssh://user@127.0.0.1:port/path through the test sshd. */
     String repository(Map<String, String> files) throws Exception {
+        return repository(files, Map.of());
+    }
+
+    /** The same, with symbolic links committed as links: path in the repository to the link's target, as written. */
+    String repository(Map<String, String> files, Map<String, String> links) throws Exception {
         var dir = Files.createTempDirectory("berth-repo-");
         var work = dir.resolve("work");
         Files.createDirectories(work);
         for (var file : files.entrySet()) {
             Files.createDirectories(work.resolve(file.getKey()).getParent());
             Files.writeString(work.resolve(file.getKey()), file.getValue());
+        }
+        for (var link : links.entrySet()) {
+            Files.createDirectories(work.resolve(link.getKey()).getParent());
+            Files.createSymbolicLink(work.resolve(link.getKey()), Path.of(link.getValue()));
         }
         git(work, "init", "-q", "-b", "main");
         git(work, "add", ".");

@@ -27,7 +27,7 @@ class LogLimitsEndToEndTest extends DeploymentTestBase {
                 + "RUN printf 'ansi \\033[31mred\\033[0m nul \\000 bad \\377 end\\n'\n"
                 + "RUN i=0; while [ $i -lt 300 ]; do echo many $i; i=$((i+1)); done\n"
                 + "CMD [\"/bin/sleep\", \"3600\"]\n"));
-        var app = create(application("limits", Map.of("git", Map.of("repository", url, "deployKeyId", keyId))));
+        var app = create(application("limits", Map.of("git", Map.of("repository", url, "deployKeyId", deployKeyId))));
         var id = deploy(app);
         var lines = follow(id, 0);
         assertThat(deployment(id).path("status").asText()).isEqualTo("SUCCEEDED");

@@ -11,7 +11,13 @@ public final class ManagedServers {
 
     /** Generates a key through the API, authorizes its public half on the test sshd, and returns its id. */
     public static String authorizedKey(GraphQLHttp http, TestSshd sshd, String name) {
-        var key = http.data("mutation($n: String!) { generatePrivateKey(input: {name: $n}) { privateKey { id publicKey } } }", Map.of("n", name))
+        return authorizedKey(http, sshd, name, "SERVER");
+    }
+
+    /** The same for a key of {@code purpose} (SERVER or DEPLOY). */
+    public static String authorizedKey(GraphQLHttp http, TestSshd sshd, String name, String purpose) {
+        var key = http.data("mutation($n: String!, $p: PrivateKeyPurpose) { generatePrivateKey(input: {name: $n, purpose: $p}) { privateKey { id publicKey purpose } } }",
+                        Map.of("n", name, "p", purpose))
                 .path("generatePrivateKey").path("privateKey");
         sshd.authorize(key.path("publicKey").asText());
         return key.path("id").asText();

@@ -1,0 +1,104 @@
+package dev.berth.deployment;
+
+import dev.berth.execution.Argv;
+import io.micronaut.core.annotation.Nullable;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.regex.Pattern;
+
+/**
+ * Pure: the commands a git build runs on its server, as argv. User data reaches them only as single arguments, after
+ * {@code --} where git takes options. The build context is never read through the file system: it is {@code git
+ * archive} of the checked-out commit's subtree, so a symbolic link in the repository (a context {@code ctx -> ..}, a
+ * file {@code leak -> /root/.ssh/id_rsa}) is packed as a link and never followed, and nothing outside the commit's
+ * tree (the deploy key, other checkouts, the server's files) can be in it.
+ */
+final class GitCommands {
+    private static final Pattern COMMIT = Pattern.compile("[0-9a-f]{40}|[0-9a-f]{64}");
+
+    private GitCommands() {}
+
+    /** Where one build's files lie on the server: a directory made of ids only, relative to the SSH user's home. */
+    record Layout(String dir) {
+        Layout {
+            if (!dir.matches("\\.berth/work/[0-9a-f-]{36}(?:-[0-9]+)?")) throw new IllegalArgumentException("not a work directory: " + dir);
+        }
+
+        String key() { return dir + "/key"; }
+
+        String knownHosts() { return dir + "/known_hosts"; }
+
+        String src() { return dir + "/src"; }
+    }
+
+    static Argv makeDir(Layout layout) {
+        return Argv.of("mkdir", "-p", "-m", "700", "--", layout.dir());
+    }
+
+    /** Writes standard input to {@code path} with mode 0600 (the deploy key, the pinned host key): never argv. */
+    static Argv writeFile(String path) {
+        return Argv.of("sh", "-c", "umask 077 && cat > \"$1\"", "sh", path);
+    }
+
+    /**
+     * Clones the repository. Over SSH, only the deploy key (if any) is offered and the host key must be the pinned
+     * one when {@code pinned}; otherwise the first key seen is accepted and recorded in the layout's known_hosts.
+     */
+    static Argv clone(Layout layout, String repository, String ref, @Nullable String commit, boolean withKey, boolean pinned) {
+        var ssh = new StringBuilder("ssh");
+        if (withKey) ssh.append(" -i ").append(layout.key()).append(" -o IdentitiesOnly=yes");
+        ssh.append(" -o BatchMode=yes -o HashKnownHosts=no -o UpdateHostKeys=no -o StrictHostKeyChecking=").append(pinned ? "yes" : "accept-new")
+                .append(" -o UserKnownHostsFile=").append(layout.knownHosts()).append(" -o GlobalKnownHostsFile=/dev/null");
+        var argv = new ArrayList<>(List.of("git", "-c", "core.askPass=true", "-c", "credential.helper=", "-c", "protocol.allow=never",
+                "-c", "protocol.https.allow=always", "-c", "protocol.ssh.allow=always", "-c", "core.sshCommand=" + ssh,
+                "clone", "--quiet", "--no-recurse-submodules"));
+        if (commit == null) argv.addAll(List.of("--depth", "1", "--branch", ref));
+        argv.addAll(List.of("--", repository, layout.src()));
+        return new Argv(argv);
+    }
+
+    /** Removes the deploy key: called right after the clone, before anything from the repository runs. */
+    static Argv removeKey(Layout layout) {
+        return Argv.of("rm", "-f", "--", layout.key());
+    }
+
+    static Argv checkout(Layout layout, String commit) {
+        if (!COMMIT.matcher(commit).matches()) throw new IllegalArgumentException("not a commit id");
+        return Argv.of("git", "-C", layout.src(), "checkout", "--quiet", "--detach", commit);
+    }
+
+    static Argv head(Layout layout) {
+        return Argv.of("git", "-C", layout.src(), "rev-parse", "--verify", "HEAD^{commit}");
+    }
+
+    /** Prints the type of the context's object in the commit: the context must be a {@code tree}, never a link. */
+    static Argv contextType(Layout layout, String context) {
+        return Argv.of("git", "-C", layout.src(), "cat-file", "-t", "--", treeish(context));
+    }
+
+    /** The context as a tar stream: the commit's subtree, links packed as links. */
+    static Argv archive(Layout layout, String context) {
+        return Argv.of("git", "-C", layout.src(), "archive", "--format=tar", "--", treeish(context));
+    }
+
+    static Argv remove(Layout layout) {
+        return Argv.of("rm", "-rf", "--", layout.dir());
+    }
+
+    /** {@code HEAD:<path>} for a context inside the repository, the root tree for {@code .}. */
+    static String treeish(String context) {
+        var path = normalised(context);
+        return path.isEmpty() ? "HEAD^{tree}" : "HEAD:" + path;
+    }
+
+    /** A relative path without empty or {@code .} parts and without a trailing slash; {@code ..} is refused. */
+    static String normalised(String path) {
+        var parts = new ArrayList<String>();
+        for (var part : path.split("/")) {
+            if (part.isEmpty() || part.equals(".")) continue;
+            if (part.equals("..")) throw new IllegalArgumentException("'..' in a repository path");
+            parts.add(part);
+        }
+        return String.join("/", parts);
+    }
+}

@@ -1,0 +1,111 @@
+package dev.berth.deployment;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import dev.berth.testing.TestDocker;
+import io.micronaut.test.extensions.junit5.annotation.MicronautTest;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.Map;
+import java.util.UUID;
+import org.junit.jupiter.api.Test;
+
+/**
+ * A repository is hostile: symbolic links that point the build context out of the checkout (relative or absolute), or
+ * links inside the context to the deploy key and to the server's own files, never bring anything from outside the
+ * commit into a build or its log; and the deploy key is gone from the server before the build starts. Real sshd, real
+ * git, real dockerd.
+ */
+@dev.berth.testing.RealDaemons
+@MicronautTest(transactional = false)
+class HostileRepositoryEndToEndTest extends DeploymentTestBase {
+    private static final String PRINT_CONTEXT = "FROM " + TestDocker.IMAGE + "\nCOPY . /ctx\nRUN ls -laR /ctx; cat /ctx/* /ctx/*/* 2>&1; true\n"
+            + "CMD [\"/bin/sleep\", \"3600\"]\n";
+
+    @Test
+    void aContextThatIsARelativeLinkOutOfTheCheckoutIsRefusedAndTheKeyNeverShows() throws Exception {
+        var url = repository(Map.of("src/Dockerfile", PRINT_CONTEXT), Map.of("ctx", ".."));
+        assertRefused(url, "ctx", "ctx/src/Dockerfile");
+    }
+
+    @Test
+    void aContextThatIsAnAbsoluteLinkIsRefused() throws Exception {
+        var url = repository(Map.of("Dockerfile", PRINT_CONTEXT), Map.of("ctx", "/"));
+        assertRefused(url, "ctx", "ctx/Dockerfile");
+    }
+
+    @Test
+    void aContextBelowALinkIsRefused() throws Exception {
+        var url = repository(Map.of("src/Dockerfile", PRINT_CONTEXT), Map.of("up", "..", "up2", "/root"));
+        assertRefused(url, "up/src", "up/src/Dockerfile");
+        assertRefused(url, "up2/.ssh", "up2/.ssh/Dockerfile");
+    }
+
+    private void assertRefused(String url, String context, String dockerfile) {
+        var app = create(application("ctx", Map.of("git", Map.of("repository", url, "deployKeyId", deployKeyId, "context", context, "dockerfile", dockerfile))));
+        var id = deploy(app);
+        var lines = follow(id, 0);
+        var state = deployment(id);
+        assertThat(state.path("status").asText()).as(lines.toString()).isEqualTo("FAILED");
+        assertThat(state.path("reason").asText()).contains("is not a directory of the commit");
+        assertThat(lines.toString()).doesNotContain("PRIVATE KEY").doesNotContain("known_hosts");
+    }
+
+    @Test
+    void linksInsideTheContextArePackedAsLinksAndReadNothingOfTheServer() throws Exception {
+        var sentinel = Files.createTempFile("berth-sentinel-", ".txt");
+        var secret = "SENTINEL-" + UUID.randomUUID();
+        Files.writeString(sentinel, secret + "\n");
+        try {
+            var url = repository(Map.of("app/Dockerfile", PRINT_CONTEXT, "app/index.html", "inside\n"),
+                    Map.of("app/key", "../../key", "app/up", "../..", "app/abs", sentinel.toString(), "app/root", "/"));
+            var app = create(application("links", Map.of("git", Map.of("repository", url, "deployKeyId", deployKeyId,
+                    "context", "app", "dockerfile", "app/Dockerfile"))));
+            var id = deploy(app);
+            var lines = follow(id, 0);
+            var text = lines.toString();
+            assertThat(text).as("the build ran and printed its context").contains("index.html").contains("inside");
+            assertThat(text).doesNotContain("PRIVATE KEY").doesNotContain(secret).doesNotContain("known_hosts");
+        } finally {
+            Files.deleteIfExists(sentinel);
+        }
+    }
+
+    @Test
+    void theDeployKeyIsGoneFromTheServerBeforeTheBuildStarts() throws Exception {
+        var marker = "berth-key-" + UUID.randomUUID().toString().substring(0, 8);
+        var url = repository(Map.of("Dockerfile", "FROM " + TestDocker.IMAGE + "\nRUN echo " + marker + " && sleep 4\nCMD [\"/bin/sleep\", \"3600\"]\n"));
+        var app = create(application("key", Map.of("git", Map.of("repository", url, "deployKeyId", deployKeyId))));
+        var id = deploy(app);
+        var work = Path.of(System.getProperty("user.home"), ".berth", "work", id);
+        long deadline = System.nanoTime() + Duration.ofSeconds(60).toNanos();
+        while (System.nanoTime() < deadline && running(marker) == 0) Thread.sleep(50);
+        assertThat(running(marker)).as("the build's RUN step runs").isPositive();
+        assertThat(work.resolve("src/Dockerfile")).as("the checkout is there").exists();
+        assertThat(work.resolve("key")).as("the deploy key is not").doesNotExist();
+        follow(id, 0);
+        assertThat(deployment(id).path("status").asText()).isEqualTo("SUCCEEDED");
+        assertThat(work).as("the work directory is removed").doesNotExist();
+    }
+
+    @Test
+    void aServersKeyIsNeverADeployKeyNorADeployKeyAServersKey() {
+        var refused = http().post("mutation($i: CreateApplicationInput!) { createApplication(input: $i) { application { id } } }",
+                Map.of("i", application("srv", Map.of("git", Map.of("repository", "ssh://git@127.0.0.1/x.git", "deployKeyId", keyId)))));
+        assertThat(refused.json().path("errors").get(0).path("extensions").path("code").asText()).isEqualTo("BAD_USER_INPUT");
+        assertThat(refused.json().path("errors").get(0).path("extensions").path("field").asText()).isEqualTo("input.source.git.deployKeyId");
+        var server = http().post("mutation($i: CreateServerInput!) { createServer(input: $i) { server { id } } }",
+                Map.of("i", Map.of("name", uniqueName("s"), "host", "127.0.0.1", "privateKeyId", deployKeyId)));
+        assertThat(server.json().path("errors").get(0).path("extensions").path("code").asText()).isEqualTo("BAD_USER_INPUT");
+        assertThat(server.json().path("errors").get(0).path("extensions").path("field").asText()).isEqualTo("input.privateKeyId");
+        var change = http().post("mutation($i: UpdateServerInput!) { updateServer(input: $i) { server { id } } }",
+                Map.of("i", Map.of("id", serverId, "privateKeyId", deployKeyId)));
+        assertThat(change.json().path("errors").get(0).path("extensions").path("field").asText()).isEqualTo("input.privateKeyId");
+    }
+
+    /** Running containers whose command mentions {@code marker}. */
+    private long running(String marker) {
+        return docker().listContainersCmd().exec().stream().filter(c -> c.getCommand() != null && c.getCommand().contains(marker)).count();
+    }
+}
