@@ -54,6 +54,14 @@ public class VariableService {
     /** One variable of setEnvironmentVariables, checked at the edge; a null value keeps an existing secret's. */
     public record VariableInput(String key, @io.micronaut.core.annotation.Nullable String value, boolean secret, boolean buildTime) {}
 
+    /**
+     * Why a secret is never a build argument: the classic builder keeps build arguments in the image's history, and
+     * the images of the last deployments are kept for rollbacks. Until builds take secrets through BuildKit's secret
+     * mounts, a secret is given to the running container only.
+     */
+    public static final String SECRET_BUILD_ARGUMENT = "a secret cannot be a build-time variable: build arguments stay readable in the image's history"
+            + " (docker history) and images are kept for rollbacks; give the build a non-secret value, or give the secret to the running container only";
+
     /** setEnvironmentVariables' input. */
     public record NewVariables(ScopeInput scope, List<VariableInput> variables) {
         @SuppressWarnings("unchecked")
@@ -72,7 +80,10 @@ public class VariableService {
                 var value = (String) item.get("value");
                 if (value != null && value.indexOf('\0') >= 0) throw new InvalidInputException(field + ".value", "must not contain NUL");
                 if (value != null && value.getBytes(StandardCharsets.UTF_8).length > MAX_VALUE_BYTES) throw new InvalidInputException(field + ".value", "at most 64 KiB");
-                variables.add(new VariableInput(key, value, Boolean.TRUE.equals(item.get("secret")), Boolean.TRUE.equals(item.get("buildTime"))));
+                boolean secret = Boolean.TRUE.equals(item.get("secret"));
+                boolean buildTime = Boolean.TRUE.equals(item.get("buildTime"));
+                if (secret && buildTime) throw new InvalidInputException(field + ".buildTime", SECRET_BUILD_ARGUMENT);
+                variables.add(new VariableInput(key, value, secret, buildTime));
             }
             return new NewVariables(scope, variables);
         }

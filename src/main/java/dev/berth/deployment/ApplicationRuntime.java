@@ -34,9 +34,12 @@ public class ApplicationRuntime {
     private final ServerCommands servers;
     private final TeamTransactions transactions;
     private final ApplicationEventPublisher<dev.berth.application.ApplicationChanged> changes;
+    private final SealedEnvironments environments;
 
     ApplicationRuntime(ApplicationService applications, VariableService variables, DeploymentRows rows, ServerCommands servers,
-                       TeamTransactions transactions, ApplicationEventPublisher<dev.berth.application.ApplicationChanged> changes) {
+                       TeamTransactions transactions, ApplicationEventPublisher<dev.berth.application.ApplicationChanged> changes,
+                       SealedEnvironments environments) {
+        this.environments = environments;
         this.applications = applications;
         this.variables = variables;
         this.rows = rows;
@@ -78,10 +81,8 @@ public class ApplicationRuntime {
     public Flux<RuntimeLine> follow(Viewer viewer, UUID applicationId, int tail) {
         if (tail < 0 || tail > MAX_TAIL) throw new dev.berth.errors.InvalidInputException("tail", "0 to " + MAX_TAIL);
         var application = applications.get(viewer, applicationId);
-        var secrets = transactions.read(viewer, () -> variables.effective(viewer, application)).stream()
-                .filter(EnvironmentVariable::secret).map(EnvironmentVariable::plain).toList();
-        var mask = new LogMask(secrets);
         var deploymentId = latest(application);
+        var mask = new LogMask(secrets(viewer, application, deploymentId));
         var containers = servers.containers(viewer, application.serverId());
         var current = current(containers, deploymentId);
         return Flux.create((FluxSink<RuntimeLine> sink) -> {
@@ -95,6 +96,18 @@ public class ApplicationRuntime {
                 }
             });
         }, FluxSink.OverflowStrategy.ERROR);
+    }
+
+    /**
+     * What the container's output must never show: the secrets of the environment the running container was given
+     * (its deployment's sealed copy: a secret rotated since then is still the one it prints), and today's values too.
+     */
+    private java.util.List<String> secrets(Viewer viewer, Application application, UUID deploymentId) {
+        return transactions.read(viewer, () -> {
+            var given = environments.open(deploymentId, rows.environmentSealed(application.teamId(), deploymentId)).secretValues();
+            var current = variables.effective(viewer, application).stream().filter(EnvironmentVariable::secret).map(EnvironmentVariable::plain);
+            return java.util.stream.Stream.concat(given.stream(), current).distinct().toList();
+        });
     }
 
     /** The application, when no deployment of it is queued or running (they own its containers meanwhile). */

@@ -114,7 +114,8 @@ final class DeployJob implements Job {
             }
             timer.shutdownNow();
             log.close();
-            finish(system, deployment, outcome, log.lastSeq());
+            // the reason is stored and shown like a log line: a daemon's error can echo an expanded secret
+            finish(system, deployment, new Deployer.Outcome(outcome.status(), outcome.reason() == null ? null : mask.apply(outcome.reason())), log.lastSeq());
         } finally {
             timer.shutdownNow();
         }
@@ -143,6 +144,12 @@ final class DeployJob implements Job {
                     });
                 }
             };
+            var secretBuildArgs = environment.buildTime().stream().filter(environment.secret()::contains).sorted().toList();
+            if (!secretBuildArgs.isEmpty() && plan.steps().stream().anyMatch(DeploymentPlan.Build.class::isInstance)) {
+                // stored before secrets were refused as build arguments: never built into an image's history
+                log.step("refused build-time secrets " + secretBuildArgs + ": " + dev.berth.application.VariableService.SECRET_BUILD_ARGUMENT);
+                return new Deployer.Outcome(Deployment.Status.FAILED, "secret build-time variables " + secretBuildArgs + " are refused");
+            }
             var buildArgs = new java.util.LinkedHashMap<String, dev.berth.secrets.Secret>();
             environment.buildTime().forEach(key -> buildArgs.put(key, new dev.berth.secrets.Secret(environment.values().get(key))));
             return new Deployer(containers, new GitWorkspace(system, deployment.serverId(), servers), buildArgs,

@@ -31,7 +31,8 @@ public final class LogMask {
             all.add(URLEncoder.encode(secret, StandardCharsets.UTF_8));
             all.add(URLEncoder.encode(secret, StandardCharsets.UTF_8).replace("+", "%20"));
             all.add(jsonEscaped(secret));
-            for (var line : secret.split("\n")) if (line.length() >= MIN_LENGTH) all.add(line); // a multi-line secret printed line by line
+            // a multi-line secret printed line by line, whatever its line endings (LF, CRLF or CR)
+            for (var line : secret.split("\r\n|\n|\r")) if (line.length() >= MIN_LENGTH) all.add(line);
         }
         var sorted = new ArrayList<>(all);
         sorted.sort(Comparator.comparingInt(String::length).reversed()); // longest first: no partial leftovers

@@ -115,7 +115,7 @@ class ApplicationApiTest extends BerthTestBase {
                 Map.of("key", "LEVEL", "value", "team"), Map.of("key", "TEAM_ONLY", "value", "t")))));
         http().data(set, Map.of("i", Map.of("scope", Map.of("environmentId", environmentId), "variables", List.of(Map.of("key", "LEVEL", "value", "environment")))));
         var own = http().data(set, Map.of("i", Map.of("scope", Map.of("applicationId", id), "variables", List.of(
-                Map.of("key", "TOKEN", "value", "s3cr3t-$(id)", "secret", true, "buildTime", true),
+                Map.of("key", "TOKEN", "value", "s3cr3t-$(id)", "secret", true),
                 Map.of("key", "LEVEL", "value", "application"))))).path("setEnvironmentVariables").path("variables");
         assertThat(own.toString()).doesNotContain("s3cr3t");
         var effective = http().data("query($id: ID!) { application(id: $id) { effectiveEnvironment { key value secret scope } environmentVariables { key value } } }",
@@ -137,6 +137,11 @@ class ApplicationApiTest extends BerthTestBase {
         assertThat(missing.firstErrorCode()).isEqualTo("BAD_USER_INPUT");
         var badKey = http().post(set, Map.of("i", Map.of("scope", Map.of("applicationId", id), "variables", List.of(Map.of("key", "1BAD", "value", "x")))));
         assertThat(badKey.json().path("errors").get(0).path("extensions").path("field").asText()).isEqualTo("input.variables[0].key");
+        // a secret is never a build argument: the classic builder keeps those in the image's history
+        var secretBuild = http().post(set, Map.of("i", Map.of("scope", Map.of("applicationId", id), "variables", List.of(
+                Map.of("key", "NPM_TOKEN", "value", "s3cr3t-build", "secret", true, "buildTime", true)))));
+        assertThat(secretBuild.json().path("errors").get(0).path("extensions").path("field").asText()).isEqualTo("input.variables[0].buildTime");
+        assertThat(secretBuild.body()).doesNotContain("s3cr3t-build").contains("docker history");
         var twoScopes = http().post(set, Map.of("i", Map.of("scope", Map.of("team", true, "applicationId", id), "variables", List.of())));
         assertThat(twoScopes.firstErrorCode()).isEqualTo("BAD_USER_INPUT");
     }

@@ -21,7 +21,7 @@ import org.junit.jupiter.api.Test;
 
 /**
  * A git + Dockerfile application cloned from a repository the test sshd serves (with a deploy key) and built on the
- * daemon, with a secret build argument that never shows in any process's argv; a cancel that stops a build on the
+ * daemon, with a build argument that never shows in any process's argv (secrets are refused as build arguments); a cancel that stops a build on the
  * daemon; an image pulled from a real private registry with credentials.
  */
 @dev.berth.testing.RealDaemons
@@ -64,7 +64,7 @@ class BuildAndRegistryEndToEndTest extends DeploymentTestBase {
     }
 
     @Test
-    void aPrivateRepositoryIsClonedWithItsDeployKeyBuiltAndServedAndItsSecretBuildArgumentIsInNoArgv() throws Exception {
+    void aPrivateRepositoryIsClonedWithItsDeployKeyBuiltAndServedAndItsBuildArgumentIsInNoArgv() throws Exception {
         int port = freePort();
         var url = repository(Map.of(
                 "app/Dockerfile", "FROM " + TestDocker.IMAGE + "\nARG NPM_TOKEN\nRUN echo \"token has ${#NPM_TOKEN} characters\" && sleep 2\n"
@@ -75,7 +75,7 @@ class BuildAndRegistryEndToEndTest extends DeploymentTestBase {
         input.put("ports", List.of(Map.of("containerPort", port)));
         input.put("healthCheck", Map.of("path", "/index.html", "port", port, "intervalSeconds", 1, "retries", 3, "startPeriodSeconds", 0));
         var app = create(input);
-        setVariables(app, List.of(Map.of("key", "NPM_TOKEN", "value", BUILD_SECRET, "secret", true, "buildTime", true)));
+        setVariables(app, List.of(Map.of("key", "NPM_TOKEN", "value", BUILD_SECRET, "buildTime", true)));
         List<com.fasterxml.jackson.databind.JsonNode> lines;
         String id;
         try (var watch = new ArgvWatch(BUILD_SECRET)) {

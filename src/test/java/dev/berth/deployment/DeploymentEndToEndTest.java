@@ -150,18 +150,14 @@ class DeploymentEndToEndTest extends DeploymentTestBase {
         follow(id, 0);
         assertThat(deployment(id).path("status").asText()).isEqualTo("SUCCEEDED");
 
-        var lines = new java.util.ArrayList<String>();
-        try (var ws = WsClient.connectAndInit(server.getURI(), user().accessToken())) {
-            ws.send(Map.of("id", "a", "type", "subscribe", "payload", Map.of(
-                    "query", "subscription($a: ID!) { applicationLogs(applicationId: $a, tail: 1000) { stream text } }", "variables", Map.of("a", app))));
-            while (lines.stream().filter(l -> l.startsWith("tick")).count() < 5) {
-                var message = ws.next(Duration.ofSeconds(20));
-                assertThat(message.path("type").asText()).as(message.toString()).isEqualTo("next");
-                lines.add(message.path("payload").path("data").path("applicationLogs").path("text").asText());
-            }
-        }
+        var lines = applicationLogs(app);
         assertThat(lines).contains("started with ***");
         assertThat(lines.toString()).doesNotContain(SECRET);
+        // rotated without a redeploy: the running container still has (and prints) the old value, which stays masked
+        setVariables(app, List.of(Map.of("key", "TOKEN", "value", "rotated-" + UUID.randomUUID(), "secret", true)));
+        var rotated = applicationLogs(app);
+        assertThat(rotated).contains("started with ***");
+        assertThat(rotated.toString()).doesNotContain(SECRET);
 
         var status = "mutation($id: ID!) { %s(input: {id: $id}) { application { status } } }";
         assertThat(http().data(status.formatted("stopApplication"), Map.of("id", app)).path("stopApplication").path("application").path("status").asText())
@@ -176,5 +172,20 @@ class DeploymentEndToEndTest extends DeploymentTestBase {
         var refused = http().post(status.formatted("stopApplication"), Map.of("id", app));
         assertThat(refused.firstErrorCode()).as("a deployment owns the containers meanwhile").isEqualTo("CONFLICT");
         follow(busy, 0);
+    }
+
+    /** The application's output from its start until five ticks were seen, over graphql-ws. */
+    private List<String> applicationLogs(String app) {
+        var lines = new java.util.ArrayList<String>();
+        try (var ws = WsClient.connectAndInit(server.getURI(), user().accessToken())) {
+            ws.send(Map.of("id", "a", "type", "subscribe", "payload", Map.of(
+                    "query", "subscription($a: ID!) { applicationLogs(applicationId: $a, tail: 1000) { stream text } }", "variables", Map.of("a", app))));
+            while (lines.stream().filter(l -> l.startsWith("tick")).count() < 5) {
+                var message = ws.next(Duration.ofSeconds(20));
+                assertThat(message.path("type").asText()).as(message.toString()).isEqualTo("next");
+                lines.add(message.path("payload").path("data").path("applicationLogs").path("text").asText());
+            }
+        }
+        return lines;
     }
 }

@@ -104,6 +104,20 @@ class HostileRepositoryEndToEndTest extends DeploymentTestBase {
         assertThat(change.json().path("errors").get(0).path("extensions").path("field").asText()).isEqualTo("input.privateKeyId");
     }
 
+    @Test
+    void aDaemonErrorThatEchoesASecretIsMaskedInTheStoredReason() throws Exception {
+        var secret = "echoed-secret-" + UUID.randomUUID();
+        var url = repository(Map.of("Dockerfile", "FROM " + TestDocker.IMAGE + "\nRUN echo " + secret + " >/dev/null && exit 3\n"));
+        var app = create(application("reason", Map.of("git", Map.of("repository", url, "deployKeyId", deployKeyId))));
+        setVariables(app, java.util.List.of(Map.of("key", "TOKEN", "value", secret, "secret", true)));
+        var id = deploy(app);
+        var lines = follow(id, 0);
+        var state = deployment(id);
+        assertThat(state.path("status").asText()).isEqualTo("FAILED");
+        assertThat(state.path("reason").asText()).as("the daemon's error is in the reason, masked").contains("***").doesNotContain(secret);
+        assertThat(lines.toString()).doesNotContain(secret);
+    }
+
     /** Running containers whose command mentions {@code marker}. */
     private long running(String marker) {
         return docker().listContainersCmd().exec().stream().filter(c -> c.getCommand() != null && c.getCommand().contains(marker)).count();

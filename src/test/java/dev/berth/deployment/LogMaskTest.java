@@ -10,17 +10,38 @@ import org.junit.jupiter.api.Test;
 
 /** Secret values vanish from log lines in every form a build or a program tends to print them. */
 class LogMaskTest {
-    private static final String SECRET = "p@ss w0rd/+\"\\é";
+    /**
+     * A secret whose every printed form differs from every other: standard base64 has '+', '/' and padding, so its
+     * URL-safe and unpadded forms are other strings; it has a space ('+' or '%20' URL-encoded) and a quote (JSON).
+     */
+    private static final String SECRET = "p@ss w0rd\"x?A(~Qx";
+
+    private static List<String> forms(String secret) {
+        var bytes = secret.getBytes(StandardCharsets.UTF_8);
+        return List.of(secret, Base64.getEncoder().encodeToString(bytes), Base64.getEncoder().withoutPadding().encodeToString(bytes),
+                Base64.getUrlEncoder().encodeToString(bytes), Base64.getUrlEncoder().withoutPadding().encodeToString(bytes),
+                URLEncoder.encode(secret, StandardCharsets.UTF_8), URLEncoder.encode(secret, StandardCharsets.UTF_8).replace("+", "%20"),
+                LogMask.jsonEscaped(secret));
+    }
 
     @Test
     void everyEncodingOfASecretIsMasked() {
+        var forms = forms(SECRET);
+        assertThat(new java.util.HashSet<>(forms)).as("every form differs, so dropping any encoder fails this test").hasSize(forms.size());
         var mask = new LogMask(List.of(SECRET));
-        var bytes = SECRET.getBytes(StandardCharsets.UTF_8);
-        for (var form : List.of(SECRET, Base64.getEncoder().encodeToString(bytes), Base64.getUrlEncoder().withoutPadding().encodeToString(bytes),
-                URLEncoder.encode(SECRET, StandardCharsets.UTF_8), LogMask.jsonEscaped(SECRET))) {
+        for (var form : forms) {
             var line = "before " + form + " after";
             assertThat(mask.apply(line)).as(form).isEqualTo("before *** after");
         }
+    }
+
+    @Test
+    void aSecretWithCrlfLineEndingsIsMaskedLineByLine() {
+        var mask = new LogMask(List.of("first-line-of-it\r\nsecond-line-of-it\rthird-line-of-it\r\n"));
+        assertThat(mask.apply("first-line-of-it")).isEqualTo("***");
+        assertThat(mask.apply("x first-line-of-it\r")).isEqualTo("x ***\r");
+        assertThat(mask.apply("second-line-of-it")).isEqualTo("***");
+        assertThat(mask.apply("third-line-of-it")).isEqualTo("***");
     }
 
     @Test
