@@ -166,7 +166,8 @@ public class VariableService {
     /** {@link #effective} in a read transaction of its own, values hidden: what the API shows. */
     @InTeam(readOnly = true)
     public List<EnvironmentVariable> effectiveShown(Viewer viewer, UUID applicationId) {
-        return effective(viewer, applications.load(viewer, applicationId)).stream().map(EnvironmentVariable::shown).toList();
+        return effective(viewer, applications.load(viewer, applicationId)).stream()
+                .filter(v -> VariableReach.reaches(viewer, v.scope())).map(EnvironmentVariable::shown).toList();
     }
 
     private EnvironmentVariable shown(VariableRows.Row row) {
@@ -175,7 +176,9 @@ public class VariableService {
 
     private ScopeRef scope(Viewer viewer, ScopeInput input, boolean writing) {
         if (input.team()) {
-            if (viewer.projectIds() != null) throw new ForbiddenException("This token is limited to some projects; the team scope is beyond it.");
+            if (!VariableReach.reaches(viewer, EnvironmentVariable.Scope.TEAM)) {
+                throw new ForbiddenException("This token is limited to some projects; the team scope is beyond it.");
+            }
             if (writing && !viewer.role().atLeast(Role.ADMIN)) throw new ForbiddenException("The team's variables need the ADMIN role or higher.");
             return new ScopeRef(EnvironmentVariable.Scope.TEAM, viewer.teamId(), null);
         }

@@ -25,8 +25,9 @@ public final class ConfigurationDiff {
             var now = afterEnv.values().get(key);
             if (java.util.Objects.equals(old, now)) continue;
             boolean secret = afterEnv.secret().contains(key) || (beforeEnv != null && beforeEnv.secret().contains(key));
+            boolean team = afterEnv.team().contains(key) || (beforeEnv != null && beforeEnv.team().contains(key));
             changes.add(new ConfigurationChange("env." + key, old == null ? null : secret ? "(secret)" : old,
-                    now == null ? null : secret ? "(secret)" : now));
+                    now == null ? null : secret ? "(secret)" : now, team));
         }
         return changes;
     }

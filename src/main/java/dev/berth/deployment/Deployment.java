@@ -34,5 +34,17 @@ public record Deployment(UUID id, UUID teamId, UUID projectId, UUID applicationI
     }
 
     /** One changed setting between two deployments; secret values show as {@code (secret)}. */
-    public record ConfigurationChange(String path, @Nullable String before, @Nullable String after) {}
+    /** One changed path; {@code team} when it is a variable whose value came from the team's scope (see VariableReach). */
+    public record ConfigurationChange(String path, @Nullable String before, @Nullable String after, boolean team) {
+        public ConfigurationChange(String path, @Nullable String before, @Nullable String after) {
+            this(path, before, after, false);
+        }
+
+        /** The change as {@code viewer} may see it: the values of a team variable hidden from a project-limited viewer. */
+        public ConfigurationChange shownTo(dev.berth.api.Viewer viewer) {
+            if (!team || dev.berth.application.VariableReach.reaches(viewer, dev.berth.application.EnvironmentVariable.Scope.TEAM)) return this;
+            var hidden = dev.berth.application.VariableReach.HIDDEN;
+            return new ConfigurationChange(path, before == null ? null : hidden, after == null ? null : hidden, true);
+        }
+    }
 }

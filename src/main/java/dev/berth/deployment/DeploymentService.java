@@ -63,7 +63,8 @@ public class DeploymentService {
         effective.forEach(v -> values.put(v.key(), v.plain()));
         var environment = new Snapshot.Environment(values,
                 effective.stream().filter(EnvironmentVariable::secret).map(EnvironmentVariable::key).collect(Collectors.toSet()),
-                effective.stream().filter(EnvironmentVariable::buildTime).map(EnvironmentVariable::key).collect(Collectors.toSet()));
+                effective.stream().filter(EnvironmentVariable::buildTime).map(EnvironmentVariable::key).collect(Collectors.toSet()),
+                effective.stream().filter(v -> v.scope() == EnvironmentVariable.Scope.TEAM).map(EnvironmentVariable::key).collect(Collectors.toSet()));
         var snapshot = new Snapshot(application.name(), application.source(), application.settings(), List.copyOf(values.keySet()),
                 environment.secret(), null);
         var previous = rows.latestSucceeded(viewer.teamId(), application.id()).orElse(null);
@@ -162,7 +163,7 @@ public class DeploymentService {
         var next = next(viewer, applications.get(viewer, applicationId));
         var plan = DeploymentPlanner.plan(new DeploymentPlanner.Input(viewer.teamId(), applicationId, new UUID(0, 0), 0, next.snapshot(),
                 next.environment(), List.of(), "bridge", null, properties.keepImages(), properties.settle()));
-        return new Plan(DeploymentPlanner.describe(plan), next.diff());
+        return new Plan(DeploymentPlanner.describe(plan), next.diff().stream().map(change -> change.shownTo(viewer)).toList());
     }
 
     /** The answer of planDeployment. */

@@ -71,6 +71,8 @@ final class DeploymentWiring implements WiringContribution, DataLoaderContributi
                 .dataFetcher("startApplication", env -> Map.of("application", runtime.start(Viewer.from(env), inputId(env))))
                 .dataFetcher("stopApplication", env -> Map.of("application", runtime.stop(Viewer.from(env), inputId(env))))
                 .dataFetcher("restartApplication", env -> Map.of("application", runtime.restart(Viewer.from(env), inputId(env)))));
+        wiring.type("Deployment", t -> t.dataFetcher("configurationDiff", env ->
+                env.<Deployment>getSource().configurationDiff().stream().map(change -> change.shownTo(Viewer.from(env))).toList()));
         wiring.type("Subscription", t -> t
                 .dataFetcher("deploymentLogs", env -> {
                     int after = env.getArgumentOrDefault("afterSeq", 0);

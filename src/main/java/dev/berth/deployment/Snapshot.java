@@ -23,11 +23,16 @@ public record Snapshot(String name, ApplicationSource source, ApplicationSetting
     }
 
     /** The environment that goes with a snapshot: every value, secret or not (sealed when stored). */
-    public record Environment(Map<String, String> values, Set<String> secret, Set<String> buildTime) {
+    public record Environment(Map<String, String> values, Set<String> secret, Set<String> buildTime, Set<String> team) {
         public Environment {
             values = java.util.Collections.unmodifiableMap(new java.util.TreeMap<>(values));
             secret = Set.copyOf(secret);
             buildTime = Set.copyOf(buildTime);
+            team = team == null ? Set.of() : Set.copyOf(team); // stored before the team's keys were recorded: none known
+        }
+
+        public Environment(Map<String, String> values, Set<String> secret, Set<String> buildTime) {
+            this(values, secret, buildTime, Set.of());
         }
 
         /** The values that must never appear in a log line. */

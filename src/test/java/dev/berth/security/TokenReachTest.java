@@ -111,6 +111,37 @@ class TokenReachTest extends BerthTestBase {
                 .firstErrorCode()).isNull();
     }
 
+    /** One reach rule for variables: a project-limited token sees no team variable through any field that reaches one. */
+    @Test
+    void aProjectLimitedTokenReadsNoTeamVariableThroughAnyField() {
+        var owner = TestUsers.signUp(server.getURI());
+        var project = owner.http().data("mutation { createProject(input: {name: \"reach\"}) { project { id environments { id } } } }", Map.of())
+                .path("createProject").path("project");
+        var key = owner.http().data("mutation { generatePrivateKey(input: {name: \"k\"}) { privateKey { id } } }", Map.of())
+                .path("generatePrivateKey").path("privateKey").path("id").asText();
+        var serverId = owner.http().data("mutation($k: ID!) { createServer(input: {name: \"s\", host: \"127.0.0.1\", port: 1, privateKeyId: $k}) { server { id } } }",
+                Map.of("k", key)).path("createServer").path("server").path("id").asText();
+        var app = owner.http().data("mutation($e: ID!, $s: ID!) { createApplication(input: {environmentId: $e, serverId: $s, name: \"web\", source: {image: {image: \"busybox\"}}}) { application { id } } }",
+                Map.of("e", project.path("environments").get(0).path("id").asText(), "s", serverId)).path("createApplication").path("application").path("id").asText();
+        var teamValue = "team-value-" + java.util.UUID.randomUUID();
+        var set = "mutation($i: SetEnvironmentVariablesInput!) { setEnvironmentVariables(input: $i) { variables { key } } }";
+        owner.http().data(set, Map.of("i", Map.of("scope", Map.of("team", true), "variables", List.of(Map.of("key", "TEAM_PLAIN", "value", teamValue)))));
+        owner.http().data(set, Map.of("i", Map.of("scope", Map.of("applicationId", app), "variables", List.of(Map.of("key", "APP_PLAIN", "value", "app-value")))));
+        var deployment = owner.http().data("mutation($a: ID!) { deployApplication(input: {applicationId: $a}) { deployment { id } } }", Map.of("a", app))
+                .path("deployApplication").path("deployment").path("id").asText();
+        var query = """
+                query($a: ID!, $d: ID!) {
+                  application(id: $a) { effectiveEnvironment { key value scope } }
+                  planDeployment(applicationId: $a) { configurationDiff { path before after } }
+                  deployment(id: $d) { configurationDiff { path before after } } }""";
+        var variables = Map.<String, Object>of("a", app, "d", deployment);
+        assertThat(owner.http().data(query, variables).toString()).as("the team's members see it (the test can fail)").contains(teamValue);
+        var limited = anonymous().as(token(owner, List.of("read", "secrets:read"), Map.of("projectIds", List.of(project.path("id").asText()))));
+        var seen = limited.data(query, variables).toString();
+        assertThat(seen).contains("app-value").doesNotContain(teamValue);
+        assertThat(seen).contains("env.TEAM_PLAIN").contains("(team variable)");
+    }
+
     private static void collect(JsonNode node, String key, Set<String> into) {
         if (node.isObject()) {
             node.fields().forEachRemaining(e -> {
