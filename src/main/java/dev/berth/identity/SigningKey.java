@@ -52,7 +52,7 @@ final class SigningKey {
     private static byte[] generatedIn(Path file) {
         try {
             if (Files.exists(file)) return Files.readString(file).trim().getBytes(StandardCharsets.UTF_8);
-            Files.createDirectories(file.getParent());
+            dev.berth.runtime.DataDir.ownerOnly(file.getParent());
             var random = new byte[48];
             new SecureRandom().nextBytes(random);
             var secret = Base64.getUrlEncoder().withoutPadding().encodeToString(random);

@@ -120,7 +120,7 @@ public final class SecretBox {
                 throw new IllegalStateException(dataDir + " holds a Berth database but no master-key: restore master-key from your "
                         + "backup of the data directory (without it the sealed secrets cannot be read). Berth will not generate a new one.");
             }
-            Files.createDirectories(file.getParent());
+            dev.berth.runtime.DataDir.ownerOnly(file.getParent());
             var raw = new byte[32];
             new SecureRandom().nextBytes(raw);
             Files.createFile(file, PosixFilePermissions.asFileAttribute(PosixFilePermissions.fromString("rw-------")));

@@ -7,6 +7,8 @@ import dev.berth.testing.GraphQLHttp;
 import io.micronaut.context.ApplicationContext;
 import io.micronaut.runtime.server.EmbeddedServer;
 import java.nio.file.Files;
+import java.nio.file.attribute.PosixFilePermission;
+import java.nio.file.attribute.PosixFilePermissions;
 import java.util.Map;
 import org.junit.jupiter.api.Test;
 
@@ -43,9 +45,30 @@ class EmbeddedDefaultTest {
         }
     }
 
+    /**
+     * Nothing Berth keeps or runs can be changed by another local user: the data dir is 0700 and nothing in it (the
+     * PostgreSQL binaries Berth runs included) is writable by group or others.
+     */
+    private static void assertOwnerOnly(java.nio.file.Path dataDir) throws Exception {
+        assertThat(PosixFilePermissions.toString(Files.getPosixFilePermissions(dataDir))).isEqualTo("rwx------");
+        var open = new java.util.ArrayList<String>();
+        try (var walk = Files.walk(dataDir)) {
+            for (var path : (Iterable<java.nio.file.Path>) walk::iterator) {
+                if (Files.isSymbolicLink(path)) continue;
+                var permissions = Files.getPosixFilePermissions(path, java.nio.file.LinkOption.NOFOLLOW_LINKS);
+                if (permissions.contains(PosixFilePermission.GROUP_WRITE) || permissions.contains(PosixFilePermission.OTHERS_WRITE)) {
+                    open.add(dataDir.relativize(path) + " " + PosixFilePermissions.toString(permissions));
+                }
+            }
+        }
+        assertThat(open).as("writable by others").isEmpty();
+        assertThat(dataDir.resolve("pg-binaries")).as("the walk saw the binaries").isDirectory();
+    }
+
     @Test
     void dataSurvivesARestartOnTheEmbeddedDefault() throws Exception {
         var dataDir = Files.createTempDirectory("berth-embedded-");
+        Files.setPosixFilePermissions(dataDir, PosixFilePermissions.fromString("rwxr-xr-x")); // as a user might make it
         // no database, Redis or JWT secret configured: the embedded default provides all three
         Map<String, Object> config = Map.of("berth.data-dir", dataDir.toString(), "micronaut.server.port", -1);
         String id;
@@ -67,6 +90,7 @@ class EmbeddedDefaultTest {
             assertThat(java.nio.file.Files.getPosixFilePermissions(dataDir.resolve(file))).containsExactlyInAnyOrder(
                     java.nio.file.attribute.PosixFilePermission.OWNER_READ, java.nio.file.attribute.PosixFilePermission.OWNER_WRITE);
         }
+        assertOwnerOnly(dataDir);
         try (var second = ApplicationContext.run(EmbeddedServer.class, config)) {
             assertLockedDown(second, dataDir);
             // the generated signing key was kept, so the token from before the restart still works

@@ -1,6 +1,7 @@
 package dev.berth.runtime.embedded;
 
 import dev.berth.runtime.BerthProperties;
+import dev.berth.runtime.DataDir;
 import dev.berth.runtime.EmbeddedServers;
 import io.micronaut.context.annotation.Requires;
 import io.zonky.test.db.postgres.embedded.EmbeddedPostgres;
@@ -35,6 +36,7 @@ final class LocalEmbeddedServers implements EmbeddedServers {
 
     LocalEmbeddedServers(BerthProperties properties) {
         this.dataDir = properties.dataDir().toAbsolutePath();
+        DataDir.ownerOnly(dataDir);
     }
 
     private String postgresPassword;
@@ -43,7 +45,7 @@ final class LocalEmbeddedServers implements EmbeddedServers {
     public synchronized JdbcTarget postgres() {
         if (postgres == null) {
             try {
-                var pgData = Files.createDirectories(dataDir.resolve("postgres"));
+                var pgData = DataDir.ownerOnly(dataDir.resolve("postgres"));
                 var marker = dataDir.resolve(dev.berth.secrets.SecretBox.INSTANCE_MARKER);
                 if (Files.exists(marker) && !Files.exists(pgData.resolve("PG_VERSION"))) {
                     throw new IllegalStateException(dataDir + " belonged to a Berth instance whose database is gone (" + pgData
@@ -64,6 +66,7 @@ final class LocalEmbeddedServers implements EmbeddedServers {
                     PostgresLockdown.requirePasswords(pgData);
                 }
                 postgres = builder(pgData).setConnectConfig("password", postgresPassword).start();
+                DataDir.tighten(dataDir.resolve("pg-binaries")); // unpacked world-writable by the library
                 if (!Files.exists(marker)) Files.writeString(marker, "This data directory holds a Berth instance's database; keep master-key with it.\n");
             } catch (IOException e) {
                 throw new UncheckedIOException("embedded PostgreSQL did not start", e);
@@ -78,7 +81,7 @@ final class LocalEmbeddedServers implements EmbeddedServers {
                 .setDataDirectory(pgData)
                 .setCleanDataDirectory(false)
                 .setServerConfig("listen_addresses", "localhost")
-                .setOverrideWorkingDirectory(Files.createDirectories(dataDir.resolve("pg-binaries")).toFile())
+                .setOverrideWorkingDirectory(DataDir.ownerOnly(dataDir.resolve("pg-binaries")).toFile())
                 .setPGStartupWait(Duration.ofSeconds(60));
     }
 
@@ -86,7 +89,7 @@ final class LocalEmbeddedServers implements EmbeddedServers {
     public synchronized String redisUrl() {
         if (redis == null) {
             try {
-                var dir = Files.createDirectories(dataDir.resolve("redis"));
+                var dir = DataDir.ownerOnly(dataDir.resolve("redis"));
                 var password = DataDirSecrets.readOrCreate(dataDir.resolve("redis-password"));
                 int port = freePort();
                 redis = RedisServer.newRedisServer()
