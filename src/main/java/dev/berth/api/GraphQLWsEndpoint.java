@@ -266,7 +266,8 @@ final class GraphQLWsEndpoint {
                 }
                 var prefix = "{\"id\":" + write(id) + ",\"type\":\"next\",\"payload\":";
                 // a member that cannot keep up is cut off (1013) at once rather than holding the group's frames
-                var subscription = Backlog.bounded(payloads, properties.subscriberBuffer(), () -> new SubscriberTooSlowException("operation " + id))
+                var subscription = Backlog.bounded(payloads, properties.subscriberBuffer(), properties.subscriberBufferBytes(), Backlog::textBytes,
+                                () -> new SubscriberTooSlowException("operation " + id))
                         .concatMap(payload -> Mono.fromFuture(connection.session.sendAsync(prefix + payload + "}")), 1)
                         .subscribeOn(Schedulers.boundedElastic())
                         .subscribe(

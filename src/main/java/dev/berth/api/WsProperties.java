@@ -16,4 +16,9 @@ public record WsProperties(
          * Frames one subscription may fall behind before it is closed with 1013. Frames are shared by every member of
          * a subscription group (see SubscriptionGroups), so a buffered frame costs a member one reference.
          */
-        @Bindable(defaultValue = "4096") @Min(16) int subscriberBuffer) {}
+        @Bindable(defaultValue = "4096") @Min(16) int subscriberBuffer,
+        /**
+         * Bytes of frames one subscription may fall behind before it is closed with 1013: with large frames the count
+         * above is no bound at all (4,096 frames of 450 KB would be 1.8 GB). A shared frame counts fully for each member.
+         */
+        @Bindable(defaultValue = "8388608") @Min(65536) long subscriberBufferBytes) {}

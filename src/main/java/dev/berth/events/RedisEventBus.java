@@ -69,7 +69,8 @@ final class RedisEventBus implements EventBus {
     public <T> Flux<T> subscribe(String channel, Class<T> type) {
         return Flux.defer(() -> {
             var joined = join(channel);
-            return Backlog.bounded(joined.sink().asFlux(), properties.subscriberBuffer(), () -> new SubscriberTooSlowException(channel))
+            return Backlog.bounded(joined.sink().asFlux(), properties.subscriberBuffer(), properties.subscriberBufferBytes(), Backlog::textBytes,
+                            () -> new SubscriberTooSlowException(channel))
                     .map(message -> joined.last().decode(message, type, this::read));
         }).doFinally(signal -> leave(channel));
     }
