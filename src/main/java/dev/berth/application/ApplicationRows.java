@@ -119,6 +119,18 @@ class ApplicationRows {
         });
     }
 
+    /** Sets the git source's host key when it has none and still names {@code repository}. */
+    void pinGitHostKey(UUID teamId, UUID id, String repository, String key) {
+        update("""
+                UPDATE applications SET source = jsonb_set(source, '{hostKey}', to_jsonb(?::text)), updated_at = now()
+                 WHERE id = ? AND team_id = ? AND source ->> 'type' = 'git' AND source ->> 'repository' = ? AND source ->> 'hostKey' IS NULL""", s -> {
+            s.setString(1, key);
+            s.setObject(2, id);
+            s.setObject(3, teamId);
+            s.setString(4, repository);
+        });
+    }
+
     private void update(String sql, Statements.Binder binder) {
         Statements.update(jdbc, sql, binder);
     }

@@ -91,6 +91,7 @@ public class ApplicationService {
         var name = input.name() == null ? current.name() : input.name().value();
         var serverId = input.serverId() == null ? current.serverId() : servers.server(viewer, input.serverId()).id();
         var source = input.source() == null ? current.source() : checked(viewer, input.source());
+        if (source instanceof ApplicationSource.Git git) source = git.keepingPinOf(current.source()); // same repository: same host key
         var changed = current.with(name, serverId, source, input.settings().applyTo(current.settings()));
         UniqueViolation.orConflict(() -> {
             rows.save(changed);
@@ -108,6 +109,18 @@ public class ApplicationService {
         jobs.enqueue(ApplicationTeardown.TASK, JobQueue.instance(viewer.teamId(), id), Instant.now());
         publish(ApplicationChanged.Kind.DELETED, application);
         return id;
+    }
+
+    /** The git host key pinned for {@code repository} on the application, or null (none yet, or another repository now). */
+    @InTeam(readOnly = true)
+    public @io.micronaut.core.annotation.Nullable String gitHostKey(Viewer viewer, UUID id, String repository) {
+        return load(viewer, id).source() instanceof ApplicationSource.Git git && git.repository().equals(repository) ? git.hostKey() : null;
+    }
+
+    /** Pins the key a first clone met, unless the application has one already or names another repository now. */
+    @InTeam
+    public void pinGitHostKey(Viewer viewer, UUID id, String repository, GitHostKey key) {
+        rows.pinGitHostKey(viewer.teamId(), id, repository, key.value());
     }
 
     /** Sets the status an application shows (by deployments and start/stop); in the caller's transaction. */

@@ -20,8 +20,22 @@ public sealed interface ApplicationSource {
         }
     }
 
-    /** A repository with a Dockerfile; {@code deployKeyId} is a private key of the same team, or null. */
-    record Git(String repository, String ref, String dockerfile, String context, @Nullable UUID deployKeyId) implements ApplicationSource {}
+    /**
+     * A repository with a Dockerfile; {@code deployKeyId} is a deploy key of the same team, or null; {@code hostKey} the
+     * SSH key pinned for the repository's host (learned at the first clone over SSH, or given), null until then.
+     */
+    record Git(String repository, String ref, String dockerfile, String context, @Nullable UUID deployKeyId,
+               @Nullable String hostKey) implements ApplicationSource {
+        public Git(String repository, String ref, String dockerfile, String context, @Nullable UUID deployKeyId) {
+            this(repository, ref, dockerfile, context, deployKeyId, null);
+        }
+
+        /** The same source with the pin of {@code earlier} kept when it names the same repository and no pin was given. */
+        public Git keepingPinOf(ApplicationSource earlier) {
+            if (hostKey != null || !(earlier instanceof Git before) || before.hostKey() == null || !before.repository().equals(repository)) return this;
+            return new Git(repository, ref, dockerfile, context, deployKeyId, before.hostKey());
+        }
+    }
 
     /**
      * Reads {@code input.source}: exactly one of {@code image} and {@code git}, validated. The ids it names (deploy
@@ -41,6 +55,11 @@ public sealed interface ApplicationSource {
                 GitRef.parse(field + ".git.ref", git.get("ref")).value(),
                 RelativePath.parse(field + ".git.dockerfile", git.get("dockerfile"), "Dockerfile").value(),
                 RelativePath.parse(field + ".git.context", git.get("context"), ".").value(),
-                key);
+                key, hostKey(field + ".git.hostKey", git.get("hostKey")));
+    }
+
+    private static String hostKey(String field, Object text) {
+        var key = GitHostKey.parse(field, text);
+        return key == null ? null : key.value();
     }
 }

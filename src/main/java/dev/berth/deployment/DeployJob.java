@@ -152,7 +152,13 @@ final class DeployJob implements Job {
             }
             var buildArgs = new java.util.LinkedHashMap<String, dev.berth.secrets.Secret>();
             environment.buildTime().forEach(key -> buildArgs.put(key, new dev.berth.secrets.Secret(environment.values().get(key))));
-            return new Deployer(containers, new GitWorkspace(system, deployment.serverId(), servers), buildArgs,
+            var hostKeys = new GitWorkspace.HostKeys() {
+                public String pinned(String repository) { return applications.gitHostKey(system, deployment.applicationId(), repository); }
+                public void learned(String repository, dev.berth.application.GitHostKey key) {
+                    applications.pinGitHostKey(system, deployment.applicationId(), repository, key);
+                }
+            };
+            return new Deployer(containers, new GitWorkspace(system, deployment.serverId(), servers, hostKeys), buildArgs,
                     (host, port) -> servers.connectTcp(system, deployment.serverId(), host, port), log, progress,
                     duration -> Thread.sleep(duration.toMillis()))
                     .withRegistry(deployment.snapshot().source() instanceof dev.berth.application.ApplicationSource.Image image

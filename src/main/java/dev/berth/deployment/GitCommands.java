@@ -85,6 +85,35 @@ final class GitCommands {
         return Argv.of("rm", "-rf", "--", layout.dir());
     }
 
+    /** The SSH host a repository URL reaches, as known_hosts names it; null for https (TLS checks that host). */
+    record SshHost(String host, int port) {
+        /** {@code host} on port 22, {@code [host]:port} otherwise, as ssh writes and matches known_hosts. */
+        String pattern() {
+            return port == 22 ? host : "[" + host + "]:" + port;
+        }
+    }
+
+    private static final Pattern SSH_URL = Pattern.compile("ssh://(?:[^@/]+@)?([^:/]+)(?::([0-9]{1,5}))?/.*");
+    private static final Pattern SCP_URL = Pattern.compile("[^@/:]+@([^:/]+):.*");
+
+    static @Nullable SshHost sshHost(String repository) {
+        var ssh = SSH_URL.matcher(repository);
+        if (ssh.matches()) return new SshHost(ssh.group(1).toLowerCase(java.util.Locale.ROOT), ssh.group(2) == null ? 22 : Integer.parseInt(ssh.group(2)));
+        var scp = SCP_URL.matcher(repository);
+        if (scp.matches()) return new SshHost(scp.group(1).toLowerCase(java.util.Locale.ROOT), 22);
+        return null;
+    }
+
+    /** The known_hosts line that pins {@code key} (type and base64) for {@code host}: the only line of that file. */
+    static String knownHostsLine(SshHost host, String key) {
+        return host.pattern() + " " + key + "\n";
+    }
+
+    /** Prints the known_hosts file a first clone filled, to learn the key it met. */
+    static Argv readKnownHosts(Layout layout) {
+        return Argv.of("cat", "--", layout.knownHosts());
+    }
+
     /** {@code HEAD:<path>} for a context inside the repository, the root tree for {@code .}. */
     static String treeish(String context) {
         var path = normalised(context);

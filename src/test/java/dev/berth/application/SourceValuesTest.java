@@ -76,4 +76,15 @@ class SourceValuesTest {
         assertThat(ImageRef.parse("f", "127.0.0.1/x/img:1").pulledFrom("127.0.0.1:5000")).isFalse();
         assertThat(ImageRef.parse("f", "ghcr.io.evil.test/acme/web:1").pulledFrom("ghcr.io")).isFalse();
     }
+
+    @Test
+    void aGitHostKeyIsAnOpenSshPublicKeyWithoutHostOrComment() {
+        var key = "ssh-ed25519 AAAAC3NzaC1lZDI1NTE5AAAAIOMqqnkVzrm0SdG6UOoqKLsabgH5C9okWi0dh2l9GKJl";
+        assertThat(GitHostKey.parse("f", key + " root@host").value()).isEqualTo(key);
+        assertThat(GitHostKey.fromKnownHosts("[127.0.0.1]:2222 " + key).value()).isEqualTo(key);
+        assertThat(GitHostKey.fromKnownHosts("# comment")).isNull();
+        for (var bad : java.util.List.of("ssh-ed25519", "ssh-dss AAAAB3NzaC1kc3MAAACBAP", "ssh-ed25519 $(id)", "host.test " + key, "")) {
+            assertThatThrownBy(() -> GitHostKey.parse("f", bad)).as(bad).isInstanceOf(InvalidInputException.class);
+        }
+    }
 }

@@ -145,7 +145,7 @@ class DeployerTest {
         assertThat(build.workDir()).isEqualTo(".berth/work/" + DEPLOYMENT);
         assertThat(build.dockerfileInContext()).isEqualTo("Dockerfile");
         var fake = new Workspace() {
-            public String checkout(DeploymentPlan.Build b, dev.berth.execution.Containers.Lines out) { workspace.add("checkout " + b.ref()); return "abc123"; }
+            public String checkout(DeploymentPlan.Build b, DeploymentLog out) { workspace.add("checkout " + b.ref()); return "abc123"; }
             public Duplex context(DeploymentPlan.Build b) {
                 workspace.add("context " + b.context());
                 return new Duplex() {

@@ -70,4 +70,15 @@ class GitCommandsTest {
         assertThat(new DeploymentPlan.Build("u", "main", null, "apps/Dockerfile", "app", "t", null, LAYOUT.dir()).dockerfileInContext()).isNull();
         assertThat(new DeploymentPlan.Build("u", "main", null, "x/Dockerfile", ".", "t", null, LAYOUT.dir()).dockerfileInContext()).isEqualTo("x/Dockerfile");
     }
+
+    @Test
+    void theSshHostOfARepositoryIsNamedAsKnownHostsNamesIt() {
+        assertThat(GitCommands.sshHost("ssh://git@Host.Test:2222/a/b.git")).isEqualTo(new GitCommands.SshHost("host.test", 2222));
+        assertThat(GitCommands.sshHost("ssh://host.test/a.git").pattern()).isEqualTo("host.test");
+        assertThat(GitCommands.sshHost("git@host.test:a/b.git").pattern()).isEqualTo("host.test");
+        assertThat(GitCommands.sshHost("ssh://git@127.0.0.1:2222/srv/repo.git").pattern()).isEqualTo("[127.0.0.1]:2222");
+        assertThat(GitCommands.sshHost("https://host.test/a.git")).isNull();
+        assertThat(GitCommands.knownHostsLine(new GitCommands.SshHost("h.test", 22), "ssh-ed25519 AAAA")).isEqualTo("h.test ssh-ed25519 AAAA\n");
+        assertThat(GitCommands.readKnownHosts(LAYOUT).args()).containsExactly("cat", "--", ".berth/work/" + ID + "/known_hosts");
+    }
 }

@@ -3,6 +3,7 @@ package dev.berth.deployment;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import dev.berth.testing.TestDocker;
+import dev.berth.testing.TestSshd;
 import io.micronaut.test.extensions.junit5.annotation.MicronautTest;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -116,6 +117,48 @@ class HostileRepositoryEndToEndTest extends DeploymentTestBase {
         assertThat(state.path("status").asText()).isEqualTo("FAILED");
         assertThat(state.path("reason").asText()).as("the daemon's error is in the reason, masked").contains("***").doesNotContain(secret);
         assertThat(lines.toString()).doesNotContain(secret);
+    }
+
+    @Test
+    void theGitHostsKeyIsPinnedAtTheFirstCloneAndAnotherKeyIsRefused() throws Exception {
+        var url = repository(Map.of("Dockerfile", "FROM " + TestDocker.IMAGE + "\nCMD [\"/bin/sleep\", \"3600\"]\n"));
+        var app = create(application("pin", Map.of("git", Map.of("repository", url, "deployKeyId", deployKeyId))));
+        var first = deploy(app);
+        var lines = follow(first, 0);
+        assertThat(deployment(first).path("status").asText()).as(lines.toString()).isEqualTo("SUCCEEDED");
+        assertThat(lines.toString()).contains("pinned the git host's key ssh-ed25519 " + TestSshd.get().hostKeyFingerprint());
+        var source = "query($id: ID!) { application(id: $id) { source { ... on GitSource { repository hostKey } } } }";
+        assertThat(http().data(source, Map.of("id", app)).path("application").path("source").path("hostKey").asText())
+                .isEqualTo(TestSshd.get().hostPublicKey());
+
+        // another key pinned (as if the host had been replaced): the clone is refused
+        var otherKey = otherPublicKey();
+        var update = "mutation($i: UpdateApplicationInput!) { updateApplication(input: $i) { application { source { ... on GitSource { hostKey } } } } }";
+        var changed = http().data(update, Map.of("i", Map.of("id", app, "source", Map.of("git", Map.of("repository", url, "deployKeyId", deployKeyId, "hostKey", otherKey + " a comment")))));
+        assertThat(changed.toString()).contains(otherKey).doesNotContain("a comment");
+        var refused = deploy(app);
+        follow(refused, 0);
+        var state = deployment(refused);
+        assertThat(state.path("status").asText()).isEqualTo("FAILED");
+        assertThat(state.path("reason").asText()).contains("presented a key other than the one pinned");
+
+        // the same repository changed otherwise keeps its pin; a bad key is refused at input
+        var kept = http().data(update, Map.of("i", Map.of("id", app, "source", Map.of("git", Map.of("repository", url, "ref", "main", "deployKeyId", deployKeyId)))));
+        assertThat(kept.toString()).contains(otherKey);
+        var bad = http().post(update, Map.of("i", Map.of("id", app, "source", Map.of("git", Map.of("repository", url, "hostKey", "ssh-ed25519 $(id)")))));
+        assertThat(bad.firstErrorCode()).isEqualTo("BAD_USER_INPUT");
+    }
+
+    private static String otherPublicKey() throws Exception {
+        var dir = Files.createTempDirectory("berth-other-key-");
+        try {
+            var keygen = new ProcessBuilder("ssh-keygen", "-q", "-t", "ed25519", "-N", "", "-f", dir.resolve("k").toString()).redirectErrorStream(true).start();
+            assertThat(keygen.waitFor()).isZero();
+            var parts = Files.readString(dir.resolve("k.pub")).strip().split(" ");
+            return parts[0] + " " + parts[1];
+        } finally {
+            dev.berth.testing.TempDirs.delete(dir);
+        }
     }
 
     /** Running containers whose command mentions {@code marker}. */

@@ -83,6 +83,16 @@ public final class TestSshd {
         }
     }
 
+    /** The current host key as {@code type base64} (no comment), as a git source pins it. */
+    public String hostPublicKey() {
+        try {
+            var parts = Files.readString(dir.resolve("host_key.pub")).strip().split(" ");
+            return parts[0] + " " + parts[1];
+        } catch (IOException e) {
+            throw new UncheckedIOException(e);
+        }
+    }
+
     /** ssh-keygen's SHA256 fingerprint of the current host key. */
     public String hostKeyFingerprint() {
         try {
