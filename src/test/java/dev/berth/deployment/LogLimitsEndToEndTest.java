@@ -40,4 +40,48 @@ class LogLimitsEndToEndTest extends DeploymentTestBase {
         assertThat(texts.getLast()).matches("\\d+ more lines were not kept \\(at most 150 per deployment\\)");
         assertThat(texts).doesNotContain("deployment succeeded"); // beyond the limit: counted, not kept
     }
+
+    /**
+     * 400 MB printed without a newline: the line arrives cut and the heap kept after collections stays flat (a line
+     * buffered until its newline held all of it). The heap still in use after each collection is sampled during the build.
+     */
+    @Test
+    void fourHundredMegabytesWithoutANewlineLeaveTheHeapFlat() throws Exception {
+        var url = repository(Map.of("Dockerfile", "FROM " + TestDocker.IMAGE + "\n"
+                + "RUN head -c 400000000 /dev/zero | tr '\\0' x; echo; echo after-the-flood\n"
+                + "CMD [\"/bin/sleep\", \"3600\"]\n"));
+        var app = create(application("flood", Map.of("git", Map.of("repository", url, "deployKeyId", deployKeyId))));
+        var pools = java.lang.management.ManagementFactory.getMemoryPoolMXBeans().stream()
+                .filter(p -> p.getType() == java.lang.management.MemoryType.HEAP && p.getCollectionUsage() != null).toList();
+        System.gc();
+        long before = pools.stream().mapToLong(p -> p.getCollectionUsage().getUsed()).sum();
+        var peak = new java.util.concurrent.atomic.AtomicLong(before);
+        var sampling = new java.util.concurrent.atomic.AtomicBoolean(true);
+        var sampler = Thread.ofPlatform().daemon().start(() -> {
+            while (sampling.get()) {
+                peak.accumulateAndGet(pools.stream().mapToLong(p -> p.getCollectionUsage().getUsed()).sum(), Math::max);
+                try {
+                    Thread.sleep(100);
+                } catch (InterruptedException e) {
+                    return;
+                }
+            }
+        });
+        var id = deploy(app);
+        java.util.List<com.fasterxml.jackson.databind.JsonNode> lines;
+        try {
+            lines = follow(id, 0);
+        } finally {
+            sampling.set(false);
+            sampler.join();
+        }
+        assertThat(deployment(id).path("status").asText()).as(lines.toString().substring(0, Math.min(2000, lines.toString().length()))).isEqualTo("SUCCEEDED");
+        var texts = lines.stream().map(l -> l.path("text").asText()).toList();
+        var flood = texts.stream().filter(t -> t.startsWith("xxxx")).toList();
+        assertThat(flood).hasSize(1);
+        assertThat(flood.getFirst()).hasSize(8192 + " [line cut at 8192 characters]".length());
+        assertThat(texts).contains("after-the-flood");
+        System.out.printf("heap kept after collections: before %d MB, peak %d MB%n", before >> 20, peak.get() >> 20);
+        assertThat(peak.get() - before).as("heap kept after collections grew by at most 100 MB (400 MB went through)").isLessThan(100L << 20);
+    }
 }
