@@ -119,6 +119,14 @@ class ApplicationRows {
         });
     }
 
+    /** Locks the application's row for the caller's transaction (a change and a pin learned meanwhile do not cross). */
+    void lock(UUID teamId, UUID id) {
+        Statements.list(jdbc, "SELECT 1 FROM applications WHERE id = ? AND team_id = ? FOR UPDATE", s -> {
+            s.setObject(1, id);
+            s.setObject(2, teamId);
+        }, rows -> 1);
+    }
+
     /** Sets the git source's host key when it has none and still names {@code repository}. */
     void pinGitHostKey(UUID teamId, UUID id, String repository, String key) {
         update("""

@@ -87,6 +87,7 @@ public class ApplicationService {
     @InTeam
     public Application update(Viewer viewer, ApplicationInputs.ApplicationChange input) {
         var id = input.id();
+        rows.lock(viewer.teamId(), id); // the pin a running clone learns is not overwritten by this change's older copy
         var current = load(viewer, id);
         var name = input.name() == null ? current.name() : input.name().value();
         var serverId = input.serverId() == null ? current.serverId() : servers.server(viewer, input.serverId()).id();

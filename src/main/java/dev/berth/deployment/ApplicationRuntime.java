@@ -87,7 +87,7 @@ public class ApplicationRuntime {
         var current = current(containers, deploymentId);
         return Flux.create((FluxSink<RuntimeLine> sink) -> {
             Closeable handle = containers.follow(current.id(), tail, (stream, text) ->
-                    sink.next(new RuntimeLine(Instant.now(), stream.toUpperCase(), dev.berth.execution.LineSplitter.cut(mask.apply(text.replace('\0', '\uFFFD'))))));
+                    sink.next(new RuntimeLine(Instant.now(), stream.toUpperCase(), mask.shown(text.replace('\0', '\uFFFD')))));
             sink.onDispose(() -> {
                 try {
                     handle.close();

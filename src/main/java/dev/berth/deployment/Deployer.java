@@ -88,9 +88,11 @@ final class Deployer {
         String created = null;
         String imageId = null;
         List<String> stopped = List.of();
+        boolean switched = false; // once the previous version is being retired, nothing undoes the new one
         try {
             for (var step : plan.steps()) {
-                if (progress.cancelled()) throw new Cancelled();
+                if (step instanceof Retire) switched = true;
+                if (!switched && progress.cancelled()) throw new Cancelled();
                 log.step(step.describe());
                 switch (step) {
                     case EnsureImage s -> {
@@ -123,11 +125,14 @@ final class Deployer {
                         sleeper.sleep(r.settle());
                         if (!containers.running(created)) throw exited(created);
                     }
-                    case Retire r -> r.containerIds().forEach(id -> {
+                    case Retire r -> housekeeping("retire the previous container(s)", () -> r.containerIds().forEach(id -> {
                         containers.stop(id, Duration.ofSeconds(10));
                         containers.remove(id);
-                    });
-                    case DeploymentPlan.KeepImages k -> keep(imageId, k);
+                    }));
+                    case DeploymentPlan.KeepImages k -> {
+                        var image = imageId;
+                        housekeeping("keep the image for rollbacks", () -> keep(image, k));
+                    }
                 }
             }
             log.step("deployment succeeded");
@@ -156,6 +161,19 @@ final class Deployer {
             throw new Failure("the image " + image + " is not on " + auth.server() + ", the registry whose credentials the application names");
         }
         return auth;
+    }
+
+    /**
+     * A step after the switch-over: the new version already serves, so a failure here is reported and left for later
+     * (the next deployment retires every container but its own, and prunes images) instead of undoing the deployment.
+     */
+    private void housekeeping(String what, Runnable work) {
+        try {
+            work.run();
+        } catch (RuntimeException e) {
+            log.step("could not " + what + " (" + (e.getMessage() == null ? "no detail" : e.getMessage())
+                    + "); the new version serves, and the next deployment tidies up");
+        }
     }
 
     /** Clones on the server, streams the context from there into the daemon, waits (cancellable); the image id. */

@@ -117,7 +117,6 @@ final class DeploymentLogWriter implements DeploymentLog, AutoCloseable {
     private String clean(String raw) {
         var text = raw.indexOf('\0') >= 0 ? raw.replace('\0', '\uFFFD') : raw;
         if (text.endsWith("\r")) text = text.substring(0, text.length() - 1);
-        text = mask.apply(text);
-        return dev.berth.execution.LineSplitter.cut(text);
+        return mask.shown(text);
     }
 }

@@ -36,7 +36,9 @@ public class DeploymentLogs {
     /** The caller checked the viewer may see the deployment. */
     Flux<LogLine> follow(Viewer viewer, Deployment deployment, long afterSeq) {
         return Flux.defer(() -> {
-            var live = bus.subscribe(channel(viewer.teamId(), deployment.id()), LogBatch.class).replay(); // buffers from now
+            // hot from now: while the stored lines replay, live batches wait in the bus's own bounded backlog (bytes
+            // and count; past it the follower is cut off and resumes with afterSeq); nothing is kept once delivered
+            var live = bus.subscribe(channel(viewer.teamId(), deployment.id()), LogBatch.class).publish(1);
             var connection = live.connect();
             var delivered = new AtomicLong(afterSeq);
             // read the status before the lines: a deployment terminal now has stored all its lines already

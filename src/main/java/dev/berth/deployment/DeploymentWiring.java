@@ -85,12 +85,16 @@ final class DeploymentWiring implements WiringContribution, DataLoaderContributi
                     var viewer = Viewer.from(env);
                     var applicationId = Arguments.id("applicationId", env.getArgument("applicationId"));
                     deployments.checkApplication(viewer, applicationId);
-                    // live changes from now on, preceded by the latest deployment as it is now (a client starts from a state)
-                    var live = events.subscribe(DeploymentChanged.channel(viewer.teamId(), applicationId), DeploymentChanged.class)
-                            .map(changed -> deployments.get(viewer, changed.deploymentId())).replay();
-                    var connection = live.connect();
-                    var latest = deployments.pageOf(viewer, applicationId, Integer.MAX_VALUE, 1);
-                    return reactor.core.publisher.Flux.fromIterable(latest).concatWith(live).doFinally(signal -> connection.dispose());
+                    // live changes from now on, preceded by the latest deployment as it is now (a client starts from a state);
+                    // a cold publisher: nothing is subscribed until the stream is, and nothing is kept once delivered
+                    return reactor.core.publisher.Flux.defer(() -> {
+                        var live = events.subscribe(DeploymentChanged.channel(viewer.teamId(), applicationId), DeploymentChanged.class).publish(1);
+                        var connection = live.connect();
+                        var latest = deployments.pageOf(viewer, applicationId, Integer.MAX_VALUE, 1);
+                        return reactor.core.publisher.Flux.fromIterable(latest)
+                                .concatWith(live.map(changed -> deployments.get(viewer, changed.deploymentId())))
+                                .doFinally(signal -> connection.dispose());
+                    });
                 }));
         wiring.type("Deployment", t -> t
                 .dataFetcher("application", env -> applications.get(Viewer.from(env), env.<Deployment>getSource().applicationId()))

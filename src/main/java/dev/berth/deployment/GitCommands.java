@@ -35,6 +35,17 @@ final class GitCommands {
         return Argv.of("mkdir", "-p", "-m", "700", "--", layout.dir());
     }
 
+    /**
+     * Git with nothing of the server's own: no system or global git config, no {@code ~/.netrc} or credential helper
+     * (HOME is the work directory), no {@code GIT_SSH*} overriding the ssh command below, no ssh agent. A repository
+     * can then only be reached with what Berth hands over, never with the server user's own keys or settings.
+     */
+    private static List<String> git(Layout layout) {
+        return new ArrayList<>(List.of("env", "-u", "GIT_SSH_COMMAND", "-u", "GIT_SSH", "-u", "GIT_SSH_VARIANT", "-u", "SSH_AUTH_SOCK",
+                "-u", "GIT_ASKPASS", "-u", "SSH_ASKPASS", "-u", "GIT_CONFIG_PARAMETERS", "GIT_CONFIG_NOSYSTEM=1", "GIT_CONFIG_GLOBAL=/dev/null",
+                "GIT_TERMINAL_PROMPT=0", "HOME=" + layout.dir(), "git"));
+    }
+
     /** Writes standard input to {@code path} with mode 0600 (the deploy key, the pinned host key): never argv. */
     static Argv writeFile(String path) {
         return Argv.of("sh", "-c", "umask 077 && cat > \"$1\"", "sh", path);
@@ -45,11 +56,13 @@ final class GitCommands {
      * one when {@code pinned}; otherwise the first key seen is accepted and recorded in the layout's known_hosts.
      */
     static Argv clone(Layout layout, String repository, String ref, @Nullable String commit, boolean withKey, boolean pinned) {
-        var ssh = new StringBuilder("ssh");
-        if (withKey) ssh.append(" -i ").append(layout.key()).append(" -o IdentitiesOnly=yes");
+        // no ssh_config, no agent, only the deploy key (ssh offers the user's ~/.ssh keys when given none: refused)
+        var ssh = new StringBuilder("ssh -F /dev/null -o IdentityAgent=none -o IdentitiesOnly=yes");
+        ssh.append(withKey ? " -i " + layout.key() : " -o PubkeyAuthentication=no");
         ssh.append(" -o BatchMode=yes -o HashKnownHosts=no -o UpdateHostKeys=no -o StrictHostKeyChecking=").append(pinned ? "yes" : "accept-new")
                 .append(" -o UserKnownHostsFile=").append(layout.knownHosts()).append(" -o GlobalKnownHostsFile=/dev/null");
-        var argv = new ArrayList<>(List.of("git", "-c", "core.askPass=true", "-c", "credential.helper=", "-c", "protocol.allow=never",
+        var argv = git(layout);
+        argv.addAll(List.of("-c", "core.askPass=true", "-c", "credential.helper=", "-c", "protocol.allow=never",
                 "-c", "protocol.https.allow=always", "-c", "protocol.ssh.allow=always", "-c", "core.sshCommand=" + ssh,
                 "clone", "--quiet", "--no-recurse-submodules"));
         if (commit == null) argv.addAll(List.of("--depth", "1", "--branch", ref));
@@ -64,21 +77,29 @@ final class GitCommands {
 
     static Argv checkout(Layout layout, String commit) {
         if (!COMMIT.matcher(commit).matches()) throw new IllegalArgumentException("not a commit id");
-        return Argv.of("git", "-C", layout.src(), "checkout", "--quiet", "--detach", commit);
+        return gitIn(layout, "checkout", "--quiet", "--detach", commit);
     }
 
     static Argv head(Layout layout) {
-        return Argv.of("git", "-C", layout.src(), "rev-parse", "--verify", "HEAD^{commit}");
+        return gitIn(layout, "rev-parse", "--verify", "HEAD^{commit}");
     }
 
     /** Prints the type of the context's object in the commit: the context must be a {@code tree}, never a link. */
     static Argv contextType(Layout layout, String context) {
-        return Argv.of("git", "-C", layout.src(), "cat-file", "-t", "--", treeish(context));
+        return gitIn(layout, "cat-file", "-t", "--", treeish(context));
     }
 
     /** The context as a tar stream: the commit's subtree, links packed as links. */
     static Argv archive(Layout layout, String context) {
-        return Argv.of("git", "-C", layout.src(), "archive", "--format=tar", "--", treeish(context));
+        return gitIn(layout, "archive", "--format=tar", "--", treeish(context));
+    }
+
+    /** Git in the checkout, isolated as {@link #git}. */
+    private static Argv gitIn(Layout layout, String... args) {
+        var argv = git(layout);
+        argv.addAll(List.of("-C", layout.src()));
+        argv.addAll(List.of(args));
+        return new Argv(argv);
     }
 
     static Argv remove(Layout layout) {

@@ -43,6 +43,7 @@ final class GitWorkspace implements Workspace {
     @Override
     public String checkout(DeploymentPlan.Build build, DeploymentLog out) {
         var layout = new GitCommands.Layout(build.workDir());
+        run(GitCommands.remove(layout), out, "could not clear the work directory"); // a revived attempt starts afresh
         run(GitCommands.makeDir(layout), out, "could not make the work directory");
         boolean withKey = build.deployKeyId() != null;
         var host = GitCommands.sshHost(build.repository());

@@ -47,6 +47,28 @@ public final class LogMask {
         return out;
     }
 
+    /**
+     * The line as it is shown: masked, then cut to {@link dev.berth.execution.LineSplitter#MAX_LINE} characters. A
+     * line cut where a secret's form begins (the splitter keeps a bounded part of a long line, so a long enough form
+     * may arrive only in part) ends with a prefix of that form: the prefix is masked too.
+     */
+    public String shown(String line) {
+        var masked = apply(line);
+        int max = dev.berth.execution.LineSplitter.MAX_LINE;
+        if (masked.length() <= max) return masked;
+        var cut = masked.substring(0, max);
+        for (var form : forms) {
+            // the longest prefix of the form that the cut line ends with: the leftmost start that matches to the end
+            for (int at = Math.max(0, cut.length() - form.length() + 1); at <= cut.length() - MIN_LENGTH; at++) {
+                if (cut.charAt(at) == form.charAt(0) && cut.regionMatches(at, form, 0, cut.length() - at)) {
+                    cut = cut.substring(0, at) + MASK;
+                    break;
+                }
+            }
+        }
+        return cut + dev.berth.execution.LineSplitter.CUT_NOTE;
+    }
+
     static String jsonEscaped(String value) {
         var out = new StringBuilder();
         for (char c : value.toCharArray()) {

@@ -30,9 +30,9 @@ public final class Backlog {
                     if (held.addAndGet(bytes.applyAsLong(item)) > maxBytes) overflow.tryEmitError(tooSlow.get());
                 })
                 .onBackpressureBuffer(capacity, dropped -> overflow.tryEmitError(tooSlow.get()), BufferOverflowStrategy.DROP_LATEST)
-                .doOnNext(item -> held.addAndGet(-bytes.applyAsLong(item))) // taken by the reader: no longer held here
                 .doOnComplete(overflow::tryEmitEmpty)
-                .mergeWith(overflow.asMono());
+                .mergeWith(overflow.asMono())
+                .doOnNext(item -> held.addAndGet(-bytes.applyAsLong(item))); // taken by the reader (after the merge's prefetch too)
     }
 
     /** The weight of a text item: its length in characters, which is its size in bytes for ASCII (JSON, mostly). */

@@ -35,9 +35,12 @@ public final class LineSplitter {
         this.out = out;
     }
 
+    /** What a cut line ends with. */
+    public static final String CUT_NOTE = " [line cut at " + MAX_LINE + " characters]";
+
     /** The shown form of a (masked) line: at most {@link #MAX_LINE} characters, saying so when it was cut. */
     public static String cut(String text) {
-        return text.length() > MAX_LINE ? text.substring(0, MAX_LINE) + " [line cut at " + MAX_LINE + " characters]" : text;
+        return text.length() > MAX_LINE ? text.substring(0, MAX_LINE) + CUT_NOTE : text;
     }
 
     /** More bytes of the stream, decoded as UTF-8 across calls. */

@@ -102,24 +102,17 @@ class BuildAndRegistryEndToEndTest extends DeploymentTestBase {
         var url = repository(Map.of("Dockerfile", "FROM " + TestDocker.IMAGE + "\nRUN echo " + marker + " && sleep 120\n"));
         var app = create(application("slow", Map.of("git", Map.of("repository", url, "deployKeyId", deployKeyId))));
         var id = deploy(app);
-        // wait until the build's RUN step is running on the daemon
-        long deadline = System.nanoTime() + Duration.ofSeconds(60).toNanos();
-        while (System.nanoTime() < deadline && buildContainers(marker) == 0) Thread.sleep(100);
-        assertThat(buildContainers(marker)).as("the build runs").isPositive();
+        awaitBuildStep(marker);
         var cancelled = http().data("mutation($id: ID!) { cancelDeployment(input: {id: $id}) { deployment { status cancelRequested } } }", Map.of("id", id))
                 .path("cancelDeployment").path("deployment");
         assertThat(cancelled.path("cancelRequested").asBoolean()).isTrue();
         follow(id, 0);
         assertThat(deployment(id).path("status").asText()).isEqualTo("CANCELLED");
-        deadline = System.nanoTime() + Duration.ofSeconds(30).toNanos();
+        long deadline = System.nanoTime() + Duration.ofSeconds(30).toNanos();
         while (System.nanoTime() < deadline && buildContainers(marker) > 0) Thread.sleep(200);
         assertThat(buildContainers(marker)).as("no build step still runs on the daemon").isZero();
     }
 
-    /** Running containers whose command mentions {@code marker}: the build's RUN step. */
-    private long buildContainers(String marker) {
-        return docker().listContainersCmd().exec().stream().filter(c -> c.getCommand() != null && c.getCommand().contains(marker)).count();
-    }
 
     @Test
     void anImageFromAPrivateRegistryIsPulledWithItsCredentialsAndRefusedWithout() throws Exception {

@@ -199,4 +199,24 @@ class DeployerTest {
         deployer(containers, answering(200)).withRegistry(auth).execute(plan);
         assertThat(containers.calls).contains("pull Registry.Example.Test:5000/x/img:1 as ci");
     }
+
+    /** After the switch-over nothing undoes the new version: a failing retire or image tag leaves it serving, SUCCEEDED. */
+    @Test
+    void aFailureAfterTheSwitchOverNeverTakesTheNewVersionDown() {
+        for (var failing : List.of("remove old1", "stop old1", "tag", "removeImage")) {
+            var containers = new RecordingContainers().withRunning("old1", Map.of(Labels.APP, APP.toString(), Labels.DEPLOYMENT, "earlier"));
+            containers.tags.put("berth/" + APP + ":d1", "sha256:one"); // an old image to prune (keep 2)
+            containers.tags.put("berth/" + APP + ":d2", "sha256:two");
+            containers.failing.add(failing);
+            var health = new ApplicationSettings.HealthCheck("/up", 8080, 200, 1, 1, 2, 0);
+            var plan = DeploymentPlanner.plan(input(snapshot(new ApplicationSource.Image("nginx:1.27", null), settings(null, health)),
+                    containers.list(Map.of(Labels.APP, APP.toString())), "bridge"));
+            log.clear();
+            var outcome = deployer(containers, answering(200)).execute(plan);
+            assertThat(outcome.status()).as(failing).isEqualTo(Deployment.Status.SUCCEEDED);
+            assertThat(containers.running("c1")).as(failing + ": the new container serves").isTrue();
+            assertThat(containers.calls).as(failing).doesNotContain("remove c1", "stop c1");
+            assertThat(log).as(failing).anyMatch(line -> line.contains("could not") && line.contains("the new version serves"));
+        }
+    }
 }

@@ -101,6 +101,18 @@ abstract class DeploymentTestBase extends BerthTestBase {
         }
     }
 
+    /** Running containers whose command mentions {@code marker} (a build's RUN step, say). */
+    long buildContainers(String marker) {
+        return docker().listContainersCmd().exec().stream().filter(c -> c.getCommand() != null && c.getCommand().contains(marker)).count();
+    }
+
+    /** Waits (up to a minute) until a container whose command mentions {@code marker} runs. */
+    void awaitBuildStep(String marker) throws InterruptedException {
+        long deadline = System.nanoTime() + Duration.ofSeconds(60).toNanos();
+        while (System.nanoTime() < deadline && buildContainers(marker) == 0) Thread.sleep(50);
+        assertThat(buildContainers(marker)).as("the build's RUN step runs").isPositive();
+    }
+
     JsonNode deployment(String id) {
         return http().data("query($id: ID!) { deployment(id: $id) { status reason image commit configurationDiff { path before after } } }",
                 Map.of("id", id)).path("deployment");

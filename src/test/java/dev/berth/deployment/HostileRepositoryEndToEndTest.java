@@ -7,7 +7,6 @@ import dev.berth.testing.TestSshd;
 import io.micronaut.test.extensions.junit5.annotation.MicronautTest;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.time.Duration;
 import java.util.Map;
 import java.util.UUID;
 import org.junit.jupiter.api.Test;
@@ -80,9 +79,7 @@ class HostileRepositoryEndToEndTest extends DeploymentTestBase {
         var app = create(application("key", Map.of("git", Map.of("repository", url, "deployKeyId", deployKeyId))));
         var id = deploy(app);
         var work = Path.of(System.getProperty("user.home"), ".berth", "work", id);
-        long deadline = System.nanoTime() + Duration.ofSeconds(60).toNanos();
-        while (System.nanoTime() < deadline && running(marker) == 0) Thread.sleep(50);
-        assertThat(running(marker)).as("the build's RUN step runs").isPositive();
+        awaitBuildStep(marker);
         assertThat(work.resolve("src/Dockerfile")).as("the checkout is there").exists();
         assertThat(work.resolve("key")).as("the deploy key is not").doesNotExist();
         follow(id, 0);
@@ -159,10 +156,5 @@ class HostileRepositoryEndToEndTest extends DeploymentTestBase {
         } finally {
             dev.berth.testing.TempDirs.delete(dir);
         }
-    }
-
-    /** Running containers whose command mentions {@code marker}. */
-    private long running(String marker) {
-        return docker().listContainersCmd().exec().stream().filter(c -> c.getCommand() != null && c.getCommand().contains(marker)).count();
     }
 }

@@ -56,4 +56,16 @@ class LogMaskTest {
         var mask = new LogMask(List.of("secret", "secret-longer"));
         assertThat(mask.apply("x secret-longer y")).isEqualTo("x *** y");
     }
+
+    /** A long line cut where a secret (or its encoding) begins shows none of it: the prefix before the cut is masked. */
+    @Test
+    void aSecretCutByTheLineLimitShowsNoneOfItsBeginning() {
+        var secret = "S3CR3T-" + "abcdefghij".repeat(3000); // 30,007 characters: longer than a line ever holds
+        var mask = new LogMask(List.of(secret));
+        var kept = secret.substring(0, dev.berth.execution.LineSplitter.KEEP - 8000); // what the splitter keeps of it
+        var shown = mask.shown("x".repeat(8000) + kept);
+        assertThat(shown).doesNotContain("S3CR3T").doesNotContain("abcdefghij").endsWith("***" + dev.berth.execution.LineSplitter.CUT_NOTE);
+        assertThat(mask.shown("short " + secret.substring(0, 20))).isEqualTo("short " + secret.substring(0, 20)); // not cut: left as printed
+        assertThat(mask.shown("y".repeat(9000))).isEqualTo("y".repeat(8192) + dev.berth.execution.LineSplitter.CUT_NOTE);
+    }
 }

@@ -19,7 +19,14 @@ final class RecordingContainers implements Containers {
     final Map<String, ContainerSpec> specs = new LinkedHashMap<>();
     /** Containers that stop by themselves right after they start. */
     final Set<String> crashing = ConcurrentHashMap.newKeySet();
+    /** Calls (as recorded, e.g. {@code "remove old1"} or a prefix such as {@code "tag"}) that throw as a daemon error would. */
+    final Set<String> failing = ConcurrentHashMap.newKeySet();
     private int next = 1;
+
+    private void record(String call) {
+        calls.add(call);
+        if (failing.stream().anyMatch(call::startsWith)) throw new IllegalStateException("the daemon refused: " + call);
+    }
 
     RecordingContainers withRunning(String id, Map<String, String> labels) {
         containers.put(id, new Container(id, id, labels, true, "old"));
@@ -45,7 +52,7 @@ final class RecordingContainers implements Containers {
     final Map<String, String> tags = new LinkedHashMap<>();
 
     @Override public void tag(String image, String repository, String tag) {
-        calls.add("tag " + image + " " + repository + ":" + tag);
+        record("tag " + image + " " + repository + ":" + tag);
         tags.put(repository + ":" + tag, image);
     }
 
@@ -69,7 +76,7 @@ final class RecordingContainers implements Containers {
     }
 
     @Override public void removeImage(String reference) {
-        calls.add("removeImage " + reference);
+        record("removeImage " + reference);
         tags.remove(reference);
     }
 
@@ -82,19 +89,19 @@ final class RecordingContainers implements Containers {
     }
 
     @Override public void start(String id) {
-        calls.add("start " + id);
+        record("start " + id);
         var c = containers.get(id);
         containers.put(id, new Container(id, c.name(), c.labels(), !crashing.contains(c.name()), c.image()));
     }
 
     @Override public void stop(String id, Duration grace) {
-        calls.add("stop " + id);
+        record("stop " + id);
         var c = containers.get(id);
         if (c != null) containers.put(id, new Container(id, c.name(), c.labels(), false, c.image()));
     }
 
     @Override public void remove(String id) {
-        calls.add("remove " + id);
+        record("remove " + id);
         containers.remove(id);
     }
 

@@ -57,6 +57,7 @@ final class LocalEmbeddedServers implements EmbeddedServers {
                     throw new IllegalStateException("The embedded database in " + pgData + " requires a password, but "
                             + passwordFile + " is missing: restore it from your backup of the data directory.");
                 }
+                DataDir.tighten(dataDir.resolve("pg-binaries")); // binaries an earlier version left world-writable, before any runs
                 postgresPassword = DataDirSecrets.readOrCreate(passwordFile);
                 if (!locked) {
                     // a new data dir (or one from before passwords): set the password while trusted, then require it
