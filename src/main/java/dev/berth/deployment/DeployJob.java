@@ -38,14 +38,15 @@ final class DeployJob implements Job {
     private final ApplicationService applications;
     private final EventBus bus;
     private final ApplicationEventPublisher<DeploymentChanged> changes;
-    private final JobQueue queue;
     private final SealedEnvironments environments;
     private final DeploymentsProperties properties;
     private final dev.berth.registry.RegistryService registries;
+    private final DeploymentQueue deploymentQueue;
 
     DeployJob(DeploymentRows rows, TeamTransactions transactions, ServerCommands servers, ApplicationService applications, EventBus bus,
-              ApplicationEventPublisher<DeploymentChanged> changes, JobQueue queue, SealedEnvironments environments,
-              DeploymentsProperties properties, dev.berth.registry.RegistryService registries) {
+              ApplicationEventPublisher<DeploymentChanged> changes, SealedEnvironments environments,
+              DeploymentsProperties properties, dev.berth.registry.RegistryService registries, DeploymentQueue deploymentQueue) {
+        this.deploymentQueue = deploymentQueue;
         this.registries = registries;
         this.rows = rows;
         this.transactions = transactions;
@@ -53,7 +54,6 @@ final class DeployJob implements Job {
         this.applications = applications;
         this.bus = bus;
         this.changes = changes;
-        this.queue = queue;
         this.environments = environments;
         this.properties = properties;
     }
@@ -80,7 +80,11 @@ final class DeployJob implements Job {
     boolean run(Viewer system, UUID id) {
         var start = transactions.write(system, () -> {
             var deployment = rows.byId(system.teamId(), id).orElse(null);
-            if (deployment == null || deployment.status().terminal()) return null;
+            if (deployment == null) return null;
+            if (deployment.status().terminal()) { // ended meanwhile (cancelled, say): its queue goes on
+                deploymentQueue.handOn(system.teamId(), deployment.applicationId());
+                return null;
+            }
             if (rows.runningOn(system.teamId(), deployment.serverId(), id) >= properties.perServer()) return new Start(deployment, 0, null, 0);
             int attempt = deployment.attempts() + 1;
             rows.started(system.teamId(), id, attempt);
@@ -158,7 +162,7 @@ final class DeployJob implements Job {
                     applications.pinGitHostKey(system, deployment.applicationId(), repository, key);
                 }
             };
-            return new Deployer(containers, new GitWorkspace(system, deployment.serverId(), servers, hostKeys), buildArgs,
+            return new Deployer(containers, new GitWorkspace(system, deployment.serverId(), servers, hostKeys, cancelled::get), buildArgs,
                     (host, port) -> servers.connectTcp(system, deployment.serverId(), host, port), log, progress,
                     duration -> Thread.sleep(duration.toMillis()))
                     .withRegistry(deployment.snapshot().source() instanceof dev.berth.application.ApplicationSource.Image image
@@ -181,12 +185,11 @@ final class DeployJob implements Job {
     /** Ends the deployment, sets the application's status and hands the application's queue on: one transaction. */
     private void finish(Viewer system, Deployment deployment, Deployer.Outcome outcome, long lastSeq) {
         transactions.write(system, () -> {
+            deploymentQueue.lock(system.teamId(), deployment.applicationId()); // before the status: a cancel or deploy waits
             rows.status(system.teamId(), deployment.id(), outcome.status(), outcome.reason());
             changes.publishEvent(new DeploymentChanged(system.teamId(), deployment.projectId(), deployment.applicationId(), deployment.id(), outcome.status()));
-            var waiting = rows.active(system.teamId(), deployment.applicationId());
-            if (!waiting.isEmpty()) {
-                queue.enqueue(TASK, JobQueue.instance(system.teamId(), waiting.getFirst().id()), Instant.now());
-            } else {
+            var waiting = deploymentQueue.handOn(system.teamId(), deployment.applicationId());
+            if (waiting.isEmpty()) {
                 applications.status(system, deployment.applicationId(), switch (outcome.status()) {
                     case SUCCEEDED -> Application.Status.RUNNING;
                     case FAILED -> previouslyServing(system, deployment) ? Application.Status.RUNNING : Application.Status.FAILED;

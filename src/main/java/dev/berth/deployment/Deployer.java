@@ -1,5 +1,6 @@
 package dev.berth.deployment;
 
+import dev.berth.application.ApplicationSettings;
 import dev.berth.application.Labels;
 import dev.berth.deployment.DeploymentPlan.AwaitHealthy;
 import dev.berth.deployment.DeploymentPlan.AwaitRunning;
@@ -122,7 +123,7 @@ final class Deployer {
                     }
                     case AwaitRunning r -> {
                         progress.status(Deployment.Status.HEALTH_CHECKING);
-                        sleeper.sleep(r.settle());
+                        pause(r.settle());
                         if (!containers.running(created)) throw exited(created);
                     }
                     case Retire r -> housekeeping("retire the previous container(s)", () -> r.containerIds().forEach(id -> {
@@ -228,13 +229,9 @@ final class Deployer {
         while (true) {
             if (progress.cancelled()) throw new Cancelled();
             if (!containers.running(container)) throw exited(container);
-            int status = -1;
-            try (var connection = dialer.dial(address, check.port())) {
-                status = HttpCheck.get(connection, address, check.path());
-                last = status < 0 ? "not an HTTP answer" : "HTTP " + status;
-            } catch (IOException e) {
-                last = "no connection (" + e.getClass().getSimpleName() + ")";
-            }
+            var probe = probe(address, check);
+            int status = probe.status();
+            last = probe.text();
             if (status == check.expectedStatus()) {
                 log.step("healthy: GET " + check.path() + " answered " + status);
                 return;
@@ -244,7 +241,70 @@ final class Deployer {
                 throw new Failure("health check failed " + failures + " times: GET " + check.path() + " on port " + check.port() + ": " + last);
             }
             log.step("health check: " + last + (starting ? " (start period)" : " (" + failures + "/" + check.retries() + ")"));
-            sleeper.sleep(Duration.ofSeconds(check.intervalSeconds()));
+            pause(Duration.ofSeconds(check.intervalSeconds()));
+        }
+    }
+
+    /** How often a wait looks at whether the deployment was cancelled. */
+    static final Duration POLL = Duration.ofMillis(250);
+
+    /** One check's answer: the status (-1 when there is none) and what to say of it. */
+    private record Probe(int status, String text) {}
+
+    /**
+     * One health check: a connection made from the server, a GET and its status line, all within the check's
+     * {@code timeoutSeconds}; an application that accepts and never answers is given up on at the deadline (its
+     * connection closed), and a cancel is seen within {@link #POLL}.
+     */
+    private Probe probe(String address, ApplicationSettings.HealthCheck check) {
+        var answer = new java.util.concurrent.CompletableFuture<Probe>();
+        var connection = new java.util.concurrent.atomic.AtomicReference<Duplex>();
+        var abandoned = new java.util.concurrent.atomic.AtomicBoolean();
+        Thread.ofVirtual().name("berth-health-check").start(() -> {
+            try (var opened = dialer.dial(address, check.port())) {
+                connection.set(opened);
+                if (abandoned.get()) return; // given up meanwhile: closed here, as nobody else will
+                int status = HttpCheck.get(opened, address, check.path());
+                answer.complete(new Probe(status, status < 0 ? "not an HTTP answer" : "HTTP " + status));
+            } catch (IOException | RuntimeException e) {
+                answer.complete(new Probe(-1, "no connection (" + (e.getMessage() == null ? "refused or reset" : e.getMessage()) + ")"));
+            }
+        });
+        long deadline = System.nanoTime() + Duration.ofSeconds(Math.max(1, check.timeoutSeconds())).toNanos();
+        try {
+            while (true) {
+                long left = deadline - System.nanoTime();
+                if (left <= 0) return new Probe(-1, "no answer within " + Math.max(1, check.timeoutSeconds()) + " s");
+                try {
+                    return answer.get(Math.min(left, POLL.toNanos()), java.util.concurrent.TimeUnit.NANOSECONDS);
+                } catch (java.util.concurrent.TimeoutException waiting) {
+                    if (progress.cancelled()) throw new Cancelled();
+                } catch (java.util.concurrent.ExecutionException impossible) {
+                    return new Probe(-1, "the check failed");
+                } catch (InterruptedException e) {
+                    Thread.currentThread().interrupt();
+                    throw new Cancelled();
+                }
+            }
+        } finally {
+            abandoned.set(true);
+            var open = connection.get();
+            if (open != null && !answer.isDone()) {
+                try {
+                    open.close(); // the read blocked on it ends
+                } catch (IOException ignored) {
+                    // closing anyway
+                }
+            }
+        }
+    }
+
+    /** Waits {@code duration}, in slices, seeing a cancel within one. */
+    private void pause(Duration duration) throws InterruptedException {
+        long slices = Math.max(1, (duration.toMillis() + POLL.toMillis() - 1) / POLL.toMillis());
+        for (long i = 0; i < slices; i++) {
+            if (progress.cancelled()) throw new Cancelled();
+            sleeper.sleep(Duration.ofMillis(Math.min(POLL.toMillis(), duration.toMillis() - i * POLL.toMillis())));
         }
     }
 

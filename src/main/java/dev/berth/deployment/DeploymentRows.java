@@ -68,11 +68,22 @@ class DeploymentRows {
     }
 
     /** The next number for an application, locking its row so two deploys never take the same one. */
-    int nextNumber(UUID teamId, UUID applicationId) {
-        Statements.one(jdbc, "SELECT 1 FROM applications WHERE id = ? AND team_id = ? FOR UPDATE", s -> {
+    /** Locks the application's row until the caller's transaction ends: its queue changes one at a time. */
+    void lockApplication(UUID teamId, UUID applicationId) {
+        Statements.list(jdbc, "SELECT 1 FROM applications WHERE id = ? AND team_id = ? FOR UPDATE", s -> {
             s.setObject(1, applicationId);
             s.setObject(2, teamId);
         }, rows -> null);
+    }
+
+    /** Applications of the team with a queued deployment: what the queue reconciler looks at. */
+    List<UUID> applicationsWithQueued(UUID teamId) {
+        return Statements.list(jdbc, "SELECT DISTINCT application_id FROM deployments WHERE team_id = ? AND status = 'QUEUED'",
+                s -> s.setObject(1, teamId), rows -> rows.getObject(1, UUID.class));
+    }
+
+    int nextNumber(UUID teamId, UUID applicationId) {
+        lockApplication(teamId, applicationId);
         return Statements.one(jdbc, "SELECT coalesce(max(number), 0) + 1 FROM deployments WHERE application_id = ? AND team_id = ?", s -> {
             s.setObject(1, applicationId);
             s.setObject(2, teamId);

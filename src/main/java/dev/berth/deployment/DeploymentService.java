@@ -39,9 +39,12 @@ public class DeploymentService {
     private final DeploymentLogs logs;
     private final ApplicationEventPublisher<DeploymentChanged> changes;
     private final DeploymentsProperties properties;
+    private final DeploymentQueue deploymentQueue;
 
     DeploymentService(DeploymentsProperties properties, DeploymentRows rows, ApplicationService applications, VariableService variables, JobQueue queue, SealedEnvironments environments,
-                      ObjectMapper json, EventBus bus, DeploymentLogs logs, ApplicationEventPublisher<DeploymentChanged> changes) {
+                      ObjectMapper json, EventBus bus, DeploymentLogs logs, ApplicationEventPublisher<DeploymentChanged> changes,
+                      DeploymentQueue deploymentQueue) {
+        this.deploymentQueue = deploymentQueue;
         this.properties = properties;
         this.rows = rows;
         this.applications = applications;
@@ -97,12 +100,11 @@ public class DeploymentService {
 
     private Deployment enqueue(Viewer viewer, Application application, Snapshot snapshot, Snapshot.Environment environment,
                                List<Deployment.ConfigurationChange> diff, @Nullable String commit, @Nullable UUID rollbackOf) {
-        int number = rows.nextNumber(viewer.teamId(), application.id());
-        var waiting = rows.active(viewer.teamId(), application.id());
+        int number = rows.nextNumber(viewer.teamId(), application.id()); // under the application's lock from here
         var deployment = new Deployment(Ids.next(), viewer.teamId(), application.projectId(), application.id(), application.serverId(), number,
                 Deployment.Status.QUEUED, null, commit, snapshot.image(), JsonColumn.parsed(snapshot), JsonColumn.parsed(diff), rollbackOf, false, 0, null, Instant.now(), null, null);
         rows.insert(deployment, environments.seal(deployment.id(), environment));
-        if (waiting.isEmpty()) queue.enqueue(DeployJob.TASK, JobQueue.instance(viewer.teamId(), deployment.id()), Instant.now());
+        deploymentQueue.handOn(viewer.teamId(), application.id());
         applications.status(viewer, application.id(), Application.Status.DEPLOYING);
         changes.publishEvent(new DeploymentChanged(viewer.teamId(), application.projectId(), application.id(), deployment.id(), Deployment.Status.QUEUED));
         return load(viewer, deployment.id());
@@ -111,7 +113,8 @@ public class DeploymentService {
     /** A queued deployment ends CANCELLED at once; a running one is told to stop (its run removes what it made). */
     @InTeam
     public Deployment cancel(Viewer viewer, UUID id) {
-        var deployment = load(viewer, id);
+        deploymentQueue.lock(viewer.teamId(), load(viewer, id).applicationId());
+        var deployment = load(viewer, id); // as it is now that the queue is ours
         if (deployment.status().terminal()) throw new ConflictException("The deployment has already ended (" + deployment.status() + ").");
         if (!takenBack(deployment)) {
             rows.requestCancel(viewer.teamId(), id); // the run reads it within half a second
@@ -119,11 +122,8 @@ public class DeploymentService {
         }
         rows.status(viewer.teamId(), id, Deployment.Status.CANCELLED, "cancelled before it started");
         changes.publishEvent(new DeploymentChanged(viewer.teamId(), deployment.projectId(), deployment.applicationId(), id, Deployment.Status.CANCELLED));
-        var waiting = rows.active(viewer.teamId(), deployment.applicationId());
         // the cancelled one may have been the head of the queue: the new head needs its job (queued once, at most)
-        if (!waiting.isEmpty() && waiting.stream().allMatch(d -> d.status() == Deployment.Status.QUEUED)) {
-            queue.enqueue(DeployJob.TASK, JobQueue.instance(viewer.teamId(), waiting.getFirst().id()), Instant.now());
-        }
+        var waiting = deploymentQueue.handOn(viewer.teamId(), deployment.applicationId());
         if (waiting.isEmpty()) {
             applications.status(viewer, deployment.applicationId(),
                     rows.latestSucceeded(viewer.teamId(), deployment.applicationId()).isPresent() ? Application.Status.RUNNING : Application.Status.NOT_DEPLOYED);
@@ -138,6 +138,7 @@ public class DeploymentService {
     @io.micronaut.runtime.event.annotation.EventListener
     void onApplicationChanged(dev.berth.application.ApplicationChanged changed) {
         if (changed.kind() != dev.berth.application.ApplicationChanged.Kind.DELETED) return;
+        deploymentQueue.lock(changed.teamId(), changed.applicationId());
         for (var active : rows.active(changed.teamId(), changed.applicationId())) {
             if (takenBack(active)) {
                 rows.status(changed.teamId(), active.id(), Deployment.Status.CANCELLED, "the application was deleted");

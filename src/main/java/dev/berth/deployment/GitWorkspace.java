@@ -32,12 +32,14 @@ final class GitWorkspace implements Workspace {
     private final UUID serverId;
     private final ServerCommands commands;
     private final HostKeys hostKeys;
+    private final java.util.function.BooleanSupplier cancelled;
 
-    GitWorkspace(Viewer viewer, UUID serverId, ServerCommands commands, HostKeys hostKeys) {
+    GitWorkspace(Viewer viewer, UUID serverId, ServerCommands commands, HostKeys hostKeys, java.util.function.BooleanSupplier cancelled) {
         this.viewer = viewer;
         this.serverId = serverId;
         this.commands = commands;
         this.hostKeys = hostKeys;
+        this.cancelled = cancelled;
     }
 
     @Override
@@ -51,7 +53,13 @@ final class GitWorkspace implements Workspace {
         if (pinned != null) write(layout.knownHosts(), new Secret(GitCommands.knownHostsLine(host, pinned)), "the pinned host key");
         if (withKey) write(layout.key(), deployKey(build.deployKeyId()), "the deploy key");
         try {
-            var clone = commands.run(viewer, serverId, GitCommands.clone(layout, build.repository(), build.ref(), build.commit(), withKey, pinned != null));
+            dev.berth.execution.ExecResult clone;
+            try {
+                clone = commands.run(viewer, serverId, GitCommands.clone(layout, build.repository(), build.ref(), build.commit(), withKey, pinned != null),
+                        cancelled);
+            } catch (dev.berth.execution.RemoteShell.StoppedException stopped) {
+                throw new Deployer.Cancelled(); // the clone is killed on the server
+            }
             clone.stderr().lines().forEach(line -> out.line("stderr", line));
             if (!clone.succeeded()) {
                 if (pinned != null && clone.stderr().contains("Host key verification failed")) {

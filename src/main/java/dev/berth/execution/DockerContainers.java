@@ -47,14 +47,22 @@ public final class DockerContainers implements Containers {
                     .withUsername(auth.username()).withPassword(auth.password().value()));
         }
         try {
-            command.exec(new ResultCallback.Adapter<PullResponseItem>() {
+            var pulling = command.exec(new ResultCallback.Adapter<PullResponseItem>() {
                 @Override
                 public void onNext(PullResponseItem item) {
                     if (item.getStatus() != null && item.getProgressDetail() == null) {
                         out.line("stdout", (item.getId() == null ? "" : item.getId() + ": ") + item.getStatus());
                     }
                 }
-            }).awaitCompletion(30, TimeUnit.MINUTES);
+            });
+            if (!pulling.awaitCompletion(30, TimeUnit.MINUTES)) {
+                try {
+                    pulling.close(); // the daemon stops the pull with the connection
+                } catch (java.io.IOException ignored) {
+                    // closing anyway
+                }
+                throw new IllegalStateException("the pull of " + reference + " did not finish within 30 minutes");
+            }
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
             throw new IllegalStateException("interrupted while pulling", e);

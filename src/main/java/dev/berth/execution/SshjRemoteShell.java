@@ -91,6 +91,25 @@ public final class SshjRemoteShell implements RemoteShell {
 
     @Override
     public ExecResult run(ServerRef server, Argv argv) {
+        return run(server, argv, () -> false);
+    }
+
+    /** Waits for {@code result} until {@code deadline}, in slices, giving up when {@code stop} says so. */
+    private static <T> T await(java.util.concurrent.Future<T> result, long deadline, java.util.function.BooleanSupplier stop)
+            throws InterruptedException, ExecutionException, TimeoutException {
+        while (true) {
+            long left = remaining(deadline);
+            try {
+                return result.get(Math.min(left, TimeUnit.MILLISECONDS.toNanos(250)), TimeUnit.NANOSECONDS);
+            } catch (TimeoutException slice) {
+                if (stop.getAsBoolean()) throw new StoppedException();
+                if (remaining(deadline) <= 0) throw slice;
+            }
+        }
+    }
+
+    @Override
+    public ExecResult run(ServerRef server, Argv argv, java.util.function.BooleanSupplier stop) {
         var connection = connection(server);
         var release = connection.acquire();
         var readers = Executors.newVirtualThreadPerTaskExecutor();
@@ -103,8 +122,20 @@ public final class SshjRemoteShell implements RemoteShell {
             try {
                 var out = readers.submit(() -> readCapped(command.getInputStream()));
                 var err = readers.submit(() -> readCapped(command.getErrorStream()));
-                var stdout = out.get(remaining(deadline), TimeUnit.NANOSECONDS);
-                var stderr = err.get(remaining(deadline), TimeUnit.NANOSECONDS);
+                String stdout;
+                String stderr;
+                try {
+                    stdout = await(out, deadline, stop);
+                    stderr = await(err, deadline, stop);
+                } catch (StoppedException stopped) {
+                    timedOut = true; // closed in the background like a timed-out command
+                    try {
+                        command.signal(net.schmizz.sshj.connection.channel.direct.Signal.KILL);
+                    } catch (IOException gone) {
+                        // the channel is already gone
+                    }
+                    throw stopped;
+                }
                 command.join(Math.max(1, remaining(deadline)), TimeUnit.NANOSECONDS);
                 var status = command.getExitStatus();
                 return new ExecResult(status == null ? -1 : status, stdout, stderr);

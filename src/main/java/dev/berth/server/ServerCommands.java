@@ -80,9 +80,14 @@ public class ServerCommands {
     }
 
     public ExecResult run(Viewer viewer, UUID serverId, Argv argv) {
+        return run(viewer, serverId, argv, () -> false);
+    }
+
+    /** The same, killed when {@code stop} says so (see {@link RemoteShell#run(ServerRef, Argv, java.util.function.BooleanSupplier)}). */
+    public ExecResult run(Viewer viewer, UUID serverId, Argv argv, java.util.function.BooleanSupplier stop) {
         var ref = target(viewer, serverId).ref();
         if (ref == null) throw new dev.berth.errors.PolicyViolationException("The Berth host runs no commands over SSH; only its Docker is used.");
-        var result = shell.run(ref, argv);
+        var result = shell.run(ref, argv, stop);
         if (ref.pinnedHostKey() == null) pin(viewer, serverId, shell.presentedHostKey(serverId).orElseThrow());
         return result;
     }

@@ -25,6 +25,7 @@ class DeployerTest {
     private final List<String> log = new ArrayList<>();
     private final List<Deployment.Status> statuses = new ArrayList<>();
     private boolean cancelAfterCreate;
+    private volatile boolean cancelNow;
 
     private DeploymentLog log() {
         return new DeploymentLog() {
@@ -37,7 +38,7 @@ class DeployerTest {
         return new Deployer.Progress() {
             boolean created;
             public void status(Deployment.Status status) { statuses.add(status); }
-            public boolean cancelled() { return cancelAfterCreate && created; }
+            public boolean cancelled() { return cancelNow || (cancelAfterCreate && created); }
             public void created(String imageId, String containerId) { created = true; }
         };
     }
@@ -217,6 +218,56 @@ class DeployerTest {
             assertThat(containers.running("c1")).as(failing + ": the new container serves").isTrue();
             assertThat(containers.calls).as(failing).doesNotContain("remove c1", "stop c1");
             assertThat(log).as(failing).anyMatch(line -> line.contains("could not") && line.contains("the new version serves"));
+        }
+    }
+
+    /** A server that accepts the connection and never answers: its reads block until the connection is closed. */
+    private static Deployer.Dialer silent(List<String> closed) {
+        return (host, port) -> {
+            var never = new java.io.PipedInputStream();
+            var writer = new java.io.PipedOutputStream(never); // never written
+            var once = new java.util.concurrent.atomic.AtomicBoolean();
+            return new Duplex() {
+                public InputStream in() { return never; }
+                public OutputStream out() { return new ByteArrayOutputStream(); }
+                public void close() throws java.io.IOException {
+                    if (once.compareAndSet(false, true)) closed.add("closed");
+                    writer.close();
+                    never.close();
+                }
+            };
+        };
+    }
+
+    @Test
+    void aHealthCheckThatIsNeverAnsweredFailsAtItsDeadlineAndClosesItsConnections() {
+        var closed = new java.util.concurrent.CopyOnWriteArrayList<String>();
+        var containers = new RecordingContainers();
+        var health = new ApplicationSettings.HealthCheck("/up", 8080, 200, 1, 1, 2, 0); // timeout 1 s, 2 retries
+        var plan = DeploymentPlanner.plan(input(snapshot(new ApplicationSource.Image("nginx:1.27", null), settings(null, health)), List.of(), "bridge"));
+        var outcome = org.junit.jupiter.api.Assertions.assertTimeoutPreemptively(java.time.Duration.ofSeconds(20),
+                () -> deployer(containers, silent(closed)).execute(plan));
+        assertThat(outcome.status()).isEqualTo(Deployment.Status.FAILED);
+        assertThat(outcome.reason()).isEqualTo("health check failed 2 times: GET /up on port 8080: no answer within 1 s");
+        assertThat(closed).as("each abandoned connection is closed").hasSize(2);
+        assertThat(containers.calls).contains("remove c1");
+    }
+
+    @Test
+    void aCancelDuringAHealthCheckThatIsNeverAnsweredActsWithinAPoll() {
+        var containers = new RecordingContainers().withRunning("old1", Map.of(Labels.APP, APP.toString(), Labels.DEPLOYMENT, "earlier"));
+        var health = new ApplicationSettings.HealthCheck("/up", 8080, 200, 1, 3600, 5, 0); // an hour per check
+        var plan = DeploymentPlanner.plan(input(snapshot(new ApplicationSource.Image("nginx:1.27", null), settings(8080, health)),
+                containers.list(Map.of(Labels.APP, APP.toString())), "bridge"));
+        var timer = java.util.concurrent.Executors.newSingleThreadScheduledExecutor();
+        timer.schedule(() -> cancelNow = true, 500, java.util.concurrent.TimeUnit.MILLISECONDS);
+        try {
+            var outcome = org.junit.jupiter.api.Assertions.assertTimeoutPreemptively(java.time.Duration.ofSeconds(10),
+                    () -> deployer(containers, silent(new java.util.ArrayList<>())).execute(plan));
+            assertThat(outcome.status()).isEqualTo(Deployment.Status.CANCELLED);
+            assertThat(containers.calls).as("the old version serves again").containsSubsequence("stop old1", "remove c1", "start old1");
+        } finally {
+            timer.shutdownNow();
         }
     }
 }
