@@ -125,6 +125,7 @@ final class Deployer {
                         progress.status(Deployment.Status.HEALTH_CHECKING);
                         pause(r.settle());
                         if (!containers.running(created)) throw exited(created);
+                        output(created, "the container's output during start-up:");
                     }
                     case Retire r -> housekeeping("retire the previous container(s)", () -> r.containerIds().forEach(id -> {
                         containers.stop(id, Duration.ofSeconds(10));
@@ -234,10 +235,12 @@ final class Deployer {
             last = probe.text();
             if (status == check.expectedStatus()) {
                 log.step("healthy: GET " + check.path() + " answered " + status);
+                output(container, "the container's output during start-up:");
                 return;
             }
             boolean starting = System.nanoTime() - startedAt < Duration.ofSeconds(check.startPeriodSeconds()).toNanos();
             if (!starting && ++failures >= check.retries()) {
+                output(container, "the container's last output:");
                 throw new Failure("health check failed " + failures + " times: GET " + check.path() + " on port " + check.port() + ": " + last);
             }
             log.step("health check: " + last + (starting ? " (start period)" : " (" + failures + "/" + check.retries() + ")"));
@@ -309,10 +312,22 @@ final class Deployer {
     }
 
     private Failure exited(String container) {
-        log.step("the container stopped; its last output:");
-        containers.logs(container, 50, log);
+        output(container, "the container stopped; its last output:");
         return new Failure("the container exited during start-up");
     }
+
+    /** The container's last {@link #OUTPUT_LINES} lines in the deployment's log (masked like every line), under a heading. */
+    private void output(String container, String heading) {
+        log.step(heading);
+        try {
+            containers.logs(container, OUTPUT_LINES, log);
+        } catch (RuntimeException e) {
+            log.step("(its output could not be read: " + (e.getMessage() == null ? "no detail" : e.getMessage()) + ")");
+        }
+    }
+
+    /** How much of a container's own output a deployment's log shows, at start-up and on failure. */
+    static final int OUTPUT_LINES = 50;
 
     /** Removes what this run made; restarts the previous containers if this run stopped them. */
     private void undo(@Nullable String created, List<String> stopped, String why) {

@@ -87,9 +87,11 @@ class DeployerTest {
         var outcome = deployer(containers, answering(200)).execute(plan);
         assertThat(outcome.status()).isEqualTo(Deployment.Status.SUCCEEDED);
         assertThat(containers.calls).containsExactly(
-                "imagePresent nginx:1.27", "pull nginx:1.27", "create web-7-0000000000d7 nginx:1.27", "start c1",
+                "imagePresent nginx:1.27", "pull nginx:1.27", "create web-7-0000000000d7 nginx:1.27", "start c1", "logs c1",
                 "stop old1", "remove old1", "tag " + containers.imageId("nginx:1.27") + " berth/" + APP + ":d7");
         assertThat(statuses).containsExactly(Deployment.Status.PREPARING, Deployment.Status.STARTING, Deployment.Status.HEALTH_CHECKING);
+        assertThat(log).as("the container's own start-up output is in the log of a success too")
+                .containsSubsequence("berth: healthy: GET /up answered 200", "berth: the container's output during start-up:", "stdout: last words of c1");
         var spec = containers.specs.get("c1");
         assertThat(spec.labels()).containsEntry(Labels.APP, APP.toString()).containsEntry(Labels.DEPLOYMENT, DEPLOYMENT.toString())
                 .containsEntry(Labels.TEAM, TEAM.toString());
@@ -108,9 +110,10 @@ class DeployerTest {
         assertThat(outcome.status()).isEqualTo(Deployment.Status.FAILED);
         assertThat(outcome.reason()).isEqualTo("health check failed 2 times: GET /up on port 8080: HTTP 503");
         assertThat(containers.calls).containsExactly(
-                "imagePresent nginx:1.27", "stop old1", "create web-7-0000000000d7 nginx:1.27", "start c1",
+                "imagePresent nginx:1.27", "stop old1", "create web-7-0000000000d7 nginx:1.27", "start c1", "logs c1",
                 "stop c1", "remove c1", "start old1");
         assertThat(containers.running("old1")).isTrue();
+        assertThat(log).containsSubsequence("berth: the container's last output:", "stdout: last words of c1");
     }
 
     @Test

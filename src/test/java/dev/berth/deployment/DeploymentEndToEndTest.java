@@ -147,8 +147,10 @@ class DeploymentEndToEndTest extends DeploymentTestBase {
         var app = create(input);
         setVariables(app, List.of(Map.of("key", "TOKEN", "value", SECRET, "secret", true)));
         var id = deploy(app);
-        follow(id, 0);
+        var deploymentLog = follow(id, 0).toString();
         assertThat(deployment(id).path("status").asText()).isEqualTo("SUCCEEDED");
+        // the container's own start-up output is in the deployment's log of a success, masked
+        assertThat(deploymentLog).contains("the container's output during start-up").contains("started with ***").doesNotContain(SECRET);
 
         var lines = applicationLogs(app);
         assertThat(lines).contains("started with ***");
