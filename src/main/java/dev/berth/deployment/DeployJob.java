@@ -116,7 +116,7 @@ final class DeployJob implements Job {
                 if (attempt > 1) log.step("taking over from a node that stopped (attempt " + attempt + ")");
                 outcome = execute(system, deployment, environment, log, cancelled);
             }
-            timer.shutdownNow();
+            stop(timer); // a flush under way finishes (an interrupt mid-store would lose its batch)
             log.close();
             // the reason is stored and shown like a log line: a daemon's error can echo an expanded secret
             finish(system, deployment, new Deployer.Outcome(outcome.status(), outcome.reason() == null ? null : mask.apply(outcome.reason())), log.lastSeq());
@@ -124,6 +124,16 @@ final class DeployJob implements Job {
             timer.shutdownNow();
         }
         return true;
+    }
+
+    /** Stops the run's timer without interrupting what it runs now, waiting for that a little. */
+    private static void stop(java.util.concurrent.ScheduledExecutorService timer) {
+        timer.shutdown();
+        try {
+            timer.awaitTermination(10, java.util.concurrent.TimeUnit.SECONDS);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+        }
     }
 
     private Deployer.Outcome execute(Viewer system, Deployment deployment, Snapshot.Environment environment, DeploymentLogWriter log,

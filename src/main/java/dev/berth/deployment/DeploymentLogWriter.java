@@ -15,6 +15,7 @@ import java.util.UUID;
  * messages may come from different threads.
  */
 final class DeploymentLogWriter implements DeploymentLog, AutoCloseable {
+    private static final org.slf4j.Logger LOG = org.slf4j.LoggerFactory.getLogger(DeploymentLogWriter.class);
     static final int MAX_LINE = dev.berth.execution.LineSplitter.MAX_LINE;
     static final int BATCH = 500;
     static final long FLUSH_MILLIS = 20;
@@ -55,10 +56,13 @@ final class DeploymentLogWriter implements DeploymentLog, AutoCloseable {
         add("stderr".equalsIgnoreCase(stream) ? "STDERR" : "STDOUT", text);
     }
 
+    /** Lines of Berth's own kept beyond the limit: how a deployment ended is never among the lines dropped. */
+    static final int BERTH_RESERVE = 100;
+
     private void add(String stream, String raw) {
         boolean due;
         synchronized (this) {
-            if (seq >= maxLines) {
+            if (seq >= maxLines && (!"BERTH".equals(stream) || seq >= maxLines + BERTH_RESERVE)) {
                 dropped++;
                 return;
             }
@@ -79,7 +83,17 @@ final class DeploymentLogWriter implements DeploymentLog, AutoCloseable {
             synchronized (this) {
                 batch = take();
             }
-            if (!batch.isEmpty()) store(batch);
+            if (batch.isEmpty()) return;
+            try {
+                store(batch);
+            } catch (RuntimeException e) {
+                // not stored (PostgreSQL away, the storing thread interrupted): the batch goes back in front, in seq
+                // order, and the next flush stores it; the flusher itself goes on (a timer task that threw would not)
+                synchronized (this) {
+                    pending.addAll(0, batch);
+                }
+                LOG.warn("event=log-store-failed deployment={} lines={} error={}", deploymentId, batch.size(), e.getClass().getSimpleName());
+            }
         }
     }
 
@@ -91,18 +105,26 @@ final class DeploymentLogWriter implements DeploymentLog, AutoCloseable {
     }
 
     private void store(List<LogLine> batch) {
-        if (batch.isEmpty()) return;
         transactions.write(system, () -> {
             rows.appendLogs(system.teamId(), deploymentId, batch);
             return null;
         });
-        bus.publish(DeploymentLogs.channel(system.teamId(), deploymentId), new LogBatch(deploymentId, batch, null));
+        try {
+            bus.publish(DeploymentLogs.channel(system.teamId(), deploymentId), new LogBatch(deploymentId, batch, null));
+        } catch (RuntimeException e) {
+            // stored: followers find the lines in PostgreSQL when the next batch shows them a gap
+            LOG.debug("event=log-publish-failed deployment={} error={}", deploymentId, e.getClass().getSimpleName());
+        }
     }
 
     synchronized long lastSeq() {
         return seq;
     }
 
+    /**
+     * Stores what is left. A batch that cannot be stored now is tried again a few times (a store interrupted while the
+     * run was stopping, PostgreSQL briefly away), so no seq goes missing for want of one retry.
+     */
     @Override
     public void close() {
         if (dropped > 0) {
@@ -110,7 +132,18 @@ final class DeploymentLogWriter implements DeploymentLog, AutoCloseable {
                 pending.add(new LogLine(++seq, Instant.now(), "BERTH", dropped + " more lines were not kept (at most " + maxLines + " per deployment)"));
             }
         }
-        flush();
+        for (int attempt = 0; attempt < 5; attempt++) {
+            flush();
+            synchronized (this) {
+                if (pending.isEmpty()) return;
+            }
+            try {
+                Thread.sleep(200L << attempt);
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+                return;
+            }
+        }
     }
 
     /** Masked, NUL-free (PostgreSQL text cannot hold it), capped. */

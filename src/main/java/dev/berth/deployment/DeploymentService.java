@@ -40,11 +40,13 @@ public class DeploymentService {
     private final ApplicationEventPublisher<DeploymentChanged> changes;
     private final DeploymentsProperties properties;
     private final DeploymentQueue deploymentQueue;
+    private final ApplicationEventPublisher<LogEnded> ended;
 
     DeploymentService(DeploymentsProperties properties, DeploymentRows rows, ApplicationService applications, VariableService variables, JobQueue queue, SealedEnvironments environments,
                       ObjectMapper json, EventBus bus, DeploymentLogs logs, ApplicationEventPublisher<DeploymentChanged> changes,
-                      DeploymentQueue deploymentQueue) {
+                      DeploymentQueue deploymentQueue, ApplicationEventPublisher<LogEnded> ended) {
         this.deploymentQueue = deploymentQueue;
+        this.ended = ended;
         this.properties = properties;
         this.rows = rows;
         this.applications = applications;
@@ -121,6 +123,7 @@ public class DeploymentService {
             return load(viewer, id);
         }
         rows.status(viewer.teamId(), id, Deployment.Status.CANCELLED, "cancelled before it started");
+        ended.publishEvent(new LogEnded(viewer.teamId(), id, rows.lastSeq(viewer.teamId(), id))); // no run will end its log
         changes.publishEvent(new DeploymentChanged(viewer.teamId(), deployment.projectId(), deployment.applicationId(), id, Deployment.Status.CANCELLED));
         // the cancelled one may have been the head of the queue: the new head needs its job (queued once, at most)
         var waiting = deploymentQueue.handOn(viewer.teamId(), deployment.applicationId());
@@ -142,6 +145,7 @@ public class DeploymentService {
         for (var active : rows.active(changed.teamId(), changed.applicationId())) {
             if (takenBack(active)) {
                 rows.status(changed.teamId(), active.id(), Deployment.Status.CANCELLED, "the application was deleted");
+                ended.publishEvent(new LogEnded(changed.teamId(), active.id(), rows.lastSeq(changed.teamId(), active.id())));
             } else {
                 rows.requestCancel(changed.teamId(), active.id());
             }

@@ -10,6 +10,6 @@ import java.util.UUID;
  */
 public record LogBatch(UUID deploymentId, List<LogLine> lines, @Nullable Long endSeq) {
     public LogBatch {
-        lines = List.copyOf(lines);
+        lines = lines == null ? List.of() : List.copyOf(lines);
     }
 }
