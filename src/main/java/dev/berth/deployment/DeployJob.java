@@ -42,11 +42,14 @@ final class DeployJob implements Job {
     private final DeploymentsProperties properties;
     private final dev.berth.registry.RegistryService registries;
     private final DeploymentQueue deploymentQueue;
+    private final ApplicationEventPublisher<LogEnded> ended;
 
     DeployJob(DeploymentRows rows, TeamTransactions transactions, ServerCommands servers, ApplicationService applications, EventBus bus,
               ApplicationEventPublisher<DeploymentChanged> changes, SealedEnvironments environments,
-              DeploymentsProperties properties, dev.berth.registry.RegistryService registries, DeploymentQueue deploymentQueue) {
+              DeploymentsProperties properties, dev.berth.registry.RegistryService registries, DeploymentQueue deploymentQueue,
+              ApplicationEventPublisher<LogEnded> ended) {
         this.deploymentQueue = deploymentQueue;
+        this.ended = ended;
         this.registries = registries;
         this.rows = rows;
         this.transactions = transactions;
@@ -68,7 +71,16 @@ final class DeployJob implements Job {
                 .execute((instance, context) -> {
                     var system = Viewer.system(JobQueue.team(instance.getId()), "deploy");
                     var id = JobQueue.subject(instance.getId());
-                    return run(system, id) ? new CompletionHandler.OnCompleteRemove<>()
+                    boolean done;
+                    try {
+                        done = run(system, id);
+                    } catch (RuntimeException e) {
+                        // never db-scheduler's retry: a re-run of an ended deployment would remove its own serving container
+                        LOG.error("event=deploy-job-failed deployment={}", id, e);
+                        abandon(system, id);
+                        done = true;
+                    }
+                    return done ? new CompletionHandler.OnCompleteRemove<>()
                             : (complete, operations) -> operations.reschedule(complete, Instant.now().plusSeconds(2));
                 });
     }
@@ -85,6 +97,7 @@ final class DeployJob implements Job {
                 deploymentQueue.handOn(system.teamId(), deployment.applicationId());
                 return null;
             }
+            rows.lockServer(deployment.serverId()); // one start at a time per server: a burst cannot overrun the limit
             if (rows.runningOn(system.teamId(), deployment.serverId(), id) >= properties.perServer()) return new Start(deployment, 0, null, 0);
             int attempt = deployment.attempts() + 1;
             rows.started(system.teamId(), id, attempt);
@@ -114,12 +127,13 @@ final class DeployJob implements Job {
                 outcome = new Deployer.Outcome(Deployment.Status.FAILED, "the node running it stopped " + (attempt - 1) + " times");
             } else {
                 if (attempt > 1) log.step("taking over from a node that stopped (attempt " + attempt + ")");
-                outcome = execute(system, deployment, environment, log, cancelled);
+                outcome = execute(system, deployment, attempt, environment, log, cancelled);
             }
             stop(timer); // a flush under way finishes (an interrupt mid-store would lose its batch)
             log.close();
             // the reason is stored and shown like a log line: a daemon's error can echo an expanded secret
-            finish(system, deployment, new Deployer.Outcome(outcome.status(), outcome.reason() == null ? null : mask.apply(outcome.reason())), log.lastSeq());
+            finish(system, deployment, attempt, new Deployer.Outcome(outcome.status(), outcome.reason() == null ? null : mask.apply(outcome.reason())),
+                    log.lastSeq());
         } finally {
             timer.shutdownNow();
         }
@@ -136,7 +150,7 @@ final class DeployJob implements Job {
         }
     }
 
-    private Deployer.Outcome execute(Viewer system, Deployment deployment, Snapshot.Environment environment, DeploymentLogWriter log,
+    private Deployer.Outcome execute(Viewer system, Deployment deployment, int attempt, Snapshot.Environment environment, DeploymentLogWriter log,
                                      AtomicBoolean cancelled) {
         try {
             var containers = servers.containers(system, deployment.serverId());
@@ -149,7 +163,7 @@ final class DeployJob implements Job {
                     deployment.number(), deployment.snapshot(), environment, previous, properties.network(), deployment.commit(),
                     properties.keepImages(), properties.settle()));
             Deployer.Progress progress = new Deployer.Progress() {
-                public void status(Deployment.Status status) { move(system, deployment, status, null); }
+                public void status(Deployment.Status status) { move(system, deployment, attempt, status); }
                 public boolean cancelled() { return cancelled.get(); }
                 public void created(String imageId, String containerId) {
                     transactions.write(system, () -> {
@@ -184,19 +198,44 @@ final class DeployJob implements Job {
         }
     }
 
-    private void move(Viewer system, Deployment deployment, Deployment.Status status, String reason) {
-        transactions.write(system, () -> {
-            rows.status(system.teamId(), deployment.id(), status, reason);
+    /** A step's status, fenced by the attempt: one that another node took over (or that ended) is not moved. */
+    private void move(Viewer system, Deployment deployment, int attempt, Deployment.Status status) {
+        boolean moved = transactions.write(system, () -> {
+            if (!rows.statusOfAttempt(system.teamId(), deployment.id(), attempt, status, null)) return false;
             changes.publishEvent(new DeploymentChanged(system.teamId(), deployment.projectId(), deployment.applicationId(), deployment.id(), status));
-            return null;
+            return true;
         });
+        if (!moved) throw new Deployer.Failure("another node runs this deployment now, or it has ended");
+    }
+
+    /** A run that failed outside the Deployer (a bug, PostgreSQL away): ended FAILED unless it ended already, queue handed on. */
+    private void abandon(Viewer system, UUID id) {
+        try {
+            transactions.write(system, () -> {
+                var deployment = rows.byId(system.teamId(), id).orElse(null);
+                if (deployment == null) return null;
+                deploymentQueue.lock(system.teamId(), deployment.applicationId());
+                if (!deployment.status().terminal()) {
+                    rows.statusOfAttempt(system.teamId(), id, deployment.attempts(), Deployment.Status.FAILED, "the run failed unexpectedly; see Berth's log");
+                    changes.publishEvent(new DeploymentChanged(system.teamId(), deployment.projectId(), deployment.applicationId(), id, Deployment.Status.FAILED));
+                    ended.publishEvent(new LogEnded(system.teamId(), id, rows.lastSeq(system.teamId(), id)));
+                }
+                deploymentQueue.handOn(system.teamId(), deployment.applicationId());
+                return null;
+            });
+        } catch (RuntimeException e) {
+            LOG.error("event=deploy-abandon-failed deployment={} error={}", id, e.getClass().getSimpleName()); // the reconciler tries again
+        }
     }
 
     /** Ends the deployment, sets the application's status and hands the application's queue on: one transaction. */
-    private void finish(Viewer system, Deployment deployment, Deployer.Outcome outcome, long lastSeq) {
-        transactions.write(system, () -> {
+    private void finish(Viewer system, Deployment deployment, int attempt, Deployer.Outcome outcome, long lastSeq) {
+        boolean ours = transactions.write(system, () -> {
             deploymentQueue.lock(system.teamId(), deployment.applicationId()); // before the status: a cancel or deploy waits
-            rows.status(system.teamId(), deployment.id(), outcome.status(), outcome.reason());
+            if (!rows.statusOfAttempt(system.teamId(), deployment.id(), attempt, outcome.status(), outcome.reason())) {
+                deploymentQueue.handOn(system.teamId(), deployment.applicationId());
+                return false; // another node took it over (or it ended): its outcome is that node's to write
+            }
             changes.publishEvent(new DeploymentChanged(system.teamId(), deployment.projectId(), deployment.applicationId(), deployment.id(), outcome.status()));
             var waiting = deploymentQueue.handOn(system.teamId(), deployment.applicationId());
             if (waiting.isEmpty()) {
@@ -206,8 +245,12 @@ final class DeployJob implements Job {
                     default -> previouslyServing(system, deployment) ? Application.Status.RUNNING : Application.Status.NOT_DEPLOYED;
                 });
             }
-            return null;
+            return true;
         });
+        if (!ours) {
+            LOG.warn("event=deployment-outcome-fenced deployment={} attempt={} status={}", deployment.id(), attempt, outcome.status());
+            return;
+        }
         bus.publish(DeploymentLogs.channel(system.teamId(), deployment.id()), new LogBatch(deployment.id(), java.util.List.of(), lastSeq));
         LOG.info("event=deployment-finished deployment={} status={}", deployment.id(), outcome.status());
     }

@@ -68,6 +68,31 @@ class DeploymentRows {
     }
 
     /** The next number for an application, locking its row so two deploys never take the same one. */
+    /** Serialises the starts of the server's deployments until the caller's transaction ends (the per-server limit). */
+    void lockServer(UUID serverId) {
+        Statements.one(jdbc, "SELECT pg_advisory_xact_lock(7302, hashtext(?::text))", s -> s.setString(1, serverId.toString()), rows -> 1);
+    }
+
+    /**
+     * The status of the deployment as run by {@code attempt}, unless it has ended or another attempt (a node that took
+     * it over) runs it now: a paused node that wakes up cannot move a deployment back. Answers whether it was set.
+     */
+    boolean statusOfAttempt(UUID teamId, UUID id, int attempt, Deployment.Status status, @Nullable String reason) {
+        return update("""
+                UPDATE deployments SET status = ?, reason = coalesce(?, reason),
+                    started_at = CASE WHEN ? = 'PREPARING' AND started_at IS NULL THEN now() ELSE started_at END,
+                    finished_at = CASE WHEN ? IN ('SUCCEEDED', 'FAILED', 'CANCELLED') THEN now() ELSE finished_at END
+                WHERE team_id = ? AND id = ? AND attempts = ? AND status NOT IN ('SUCCEEDED', 'FAILED', 'CANCELLED')""", s -> {
+            s.setString(1, status.name());
+            s.setString(2, reason);
+            s.setString(3, status.name());
+            s.setString(4, status.name());
+            s.setObject(5, teamId);
+            s.setObject(6, id);
+            s.setInt(7, attempt);
+        }) == 1;
+    }
+
     /** Locks the application's row until the caller's transaction ends: its queue changes one at a time. */
     void lockApplication(UUID teamId, UUID applicationId) {
         Statements.list(jdbc, "SELECT 1 FROM applications WHERE id = ? AND team_id = ? FOR UPDATE", s -> {
@@ -184,8 +209,13 @@ class DeploymentRows {
     }
 
     /** Unfinished deployments on a server other than {@code except}, being run now (not waiting). */
+    /**
+     * Deployments of the server that run now: started (an attempt counted, even while still QUEUED) and not ended.
+     * Read under {@link #lockServer}, so a burst of jobs starting at once cannot all see room.
+     */
     int runningOn(UUID teamId, UUID serverId, UUID except) {
-        return Statements.one(jdbc, "SELECT count(*) FROM deployments WHERE server_id = ? AND id <> ? AND status NOT IN ('QUEUED', 'SUCCEEDED', 'FAILED', 'CANCELLED')", s -> {
+        return Statements.one(jdbc, "SELECT count(*) FROM deployments WHERE server_id = ? AND id <> ? AND status NOT IN ('SUCCEEDED', 'FAILED', 'CANCELLED')"
+                + " AND (status <> 'QUEUED' OR attempts > 0)", s -> {
             s.setObject(1, serverId);
             s.setObject(2, except);
         }, rows -> rows.getInt(1));
@@ -222,8 +252,8 @@ class DeploymentRows {
         }, rows -> rows.getLong(1));
     }
 
-    private void update(String sql, Statements.Binder binder) {
-        Statements.update(jdbc, sql, binder);
+    private int update(String sql, Statements.Binder binder) {
+        return Statements.update(jdbc, sql, binder);
     }
 
     private List<Deployment> select(String sql, Statements.Binder binder) {

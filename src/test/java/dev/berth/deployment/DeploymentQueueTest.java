@@ -8,6 +8,7 @@ import dev.berth.storage.TeamTransactions;
 import dev.berth.testing.BerthTestBase;
 import io.micronaut.test.extensions.junit5.annotation.MicronautTest;
 import jakarta.inject.Inject;
+import java.util.List;
 import java.util.Map;
 import java.util.UUID;
 import java.util.concurrent.CompletableFuture;
@@ -151,6 +152,25 @@ class DeploymentQueueTest extends BerthTestBase {
         ending.get(10, TimeUnit.SECONDS);
         var next = deploying.get(10, TimeUnit.SECONDS);
         assertThat(hasJob(next)).as("the deployment that came in has its job").isTrue();
+    }
+
+    /** A node that wakes up after another took its deployment over (or after it ended) cannot move it any more. */
+    @Test
+    void statusesAreFencedByTheAttempt() {
+        var app = application();
+        var deployment = deploy(app);
+        var system = Viewer.system(team(), "test");
+        var moved = transactions.write(system, () -> {
+            rows.started(team(), deployment, 1);
+            boolean first = rows.statusOfAttempt(team(), deployment, 1, Deployment.Status.PREPARING, null);
+            rows.started(team(), deployment, 2); // another node took it over
+            boolean stale = rows.statusOfAttempt(team(), deployment, 1, Deployment.Status.FAILED, "paused node");
+            boolean current = rows.statusOfAttempt(team(), deployment, 2, Deployment.Status.SUCCEEDED, null);
+            boolean afterEnd = rows.statusOfAttempt(team(), deployment, 2, Deployment.Status.FAILED, "late");
+            return List.of(first, stale, current, afterEnd);
+        });
+        assertThat(moved).containsExactly(true, false, true, false);
+        assertThat(transactions.read(system, () -> rows.byId(team(), deployment)).orElseThrow().status()).isEqualTo(Deployment.Status.SUCCEEDED);
     }
 
     /** Sessions of this database waiting for a lock. */
