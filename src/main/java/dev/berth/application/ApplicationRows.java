@@ -73,6 +73,16 @@ class ApplicationRows {
     }
 
     /** Hides the application (its name becomes free); {@link #delete} removes the row once its containers are gone. */
+    /** Live applications of the project whose environment (or the project itself) was deleted. */
+    List<UUID> orphanedIn(UUID teamId, UUID projectId) {
+        return Statements.list(jdbc, """
+                SELECT a.id FROM applications a JOIN environments e ON e.id = a.environment_id
+                 WHERE a.team_id = ? AND a.project_id = ? AND a.deleted_at IS NULL AND e.deleted_at IS NOT NULL""", s -> {
+            s.setObject(1, teamId);
+            s.setObject(2, projectId);
+        }, rows -> rows.getObject(1, UUID.class));
+    }
+
     void markDeleted(UUID teamId, UUID id) {
         update("UPDATE applications SET deleted_at = now() WHERE id = ? AND team_id = ?", s -> {
             s.setObject(1, id);

@@ -124,6 +124,22 @@ public class ApplicationService {
         rows.pinGitHostKey(viewer.teamId(), id, repository, key.value());
     }
 
+    /**
+     * Deleting a project or an environment deletes what it holds: each application whose environment is gone is
+     * deleted as deleteApplication would (hidden at once, its deployments ended, its containers removed by a job, then
+     * its rows), in the deleting transaction. Named volumes stay on the server.
+     */
+    @io.micronaut.runtime.event.annotation.EventListener
+    void onProjectChanged(dev.berth.project.ProjectChanged changed) {
+        if (changed.kind() == dev.berth.project.ProjectChanged.Kind.CREATED) return;
+        for (var id : rows.orphanedIn(changed.teamId(), changed.projectId())) {
+            var application = rows.anyById(changed.teamId(), id).orElseThrow();
+            rows.markDeleted(changed.teamId(), id);
+            jobs.enqueue(ApplicationTeardown.TASK, JobQueue.instance(changed.teamId(), id), Instant.now());
+            publish(ApplicationChanged.Kind.DELETED, application);
+        }
+    }
+
     /** Sets the status an application shows (by deployments and start/stop); in the caller's transaction. */
     public void status(Viewer viewer, UUID id, Application.Status status) {
         rows.status(viewer.teamId(), id, status);

@@ -75,10 +75,9 @@ final class DeployJob implements Job {
                     try {
                         done = run(system, id);
                     } catch (RuntimeException e) {
-                        // never db-scheduler's retry: a re-run of an ended deployment would remove its own serving container
-                        LOG.error("event=deploy-job-failed deployment={}", id, e);
-                        abandon(system, id);
-                        done = true;
+                        // before the run started (PostgreSQL away, say): try again later, never db-scheduler's own retry
+                        LOG.error("event=deploy-start-failed deployment={}", id, e);
+                        done = false;
                     }
                     return done ? new CompletionHandler.OnCompleteRemove<>()
                             : (complete, operations) -> operations.reschedule(complete, Instant.now().plusSeconds(2));
@@ -99,8 +98,7 @@ final class DeployJob implements Job {
             }
             rows.lockServer(deployment.serverId()); // one start at a time per server: a burst cannot overrun the limit
             if (rows.runningOn(system.teamId(), deployment.serverId(), id) >= properties.perServer()) return new Start(deployment, 0, null, 0);
-            int attempt = deployment.attempts() + 1;
-            rows.started(system.teamId(), id, attempt);
+            int attempt = rows.nextAttempt(system.teamId(), id); // counted in the row itself: two starts never share one
             return new Start(deployment, attempt, rows.environmentSealed(system.teamId(), id), rows.lastSeq(system.teamId(), id));
         });
         if (start == null) return true;
@@ -120,6 +118,20 @@ final class DeployJob implements Job {
                 LOG.debug("event=cancel-check-failed deployment={} error={}", id, e.getClass().getSimpleName());
             }
         }, 0, CANCEL_CHECK.toMillis(), java.util.concurrent.TimeUnit.MILLISECONDS);
+        try {
+            return runStarted(system, deployment, attempt, environment, mask, lastSeq, cancelled, timer);
+        } catch (RuntimeException e) {
+            // outside the Deployer (a bug, PostgreSQL away): ended here; never re-run, which would remove its own container
+            LOG.error("event=deploy-run-failed deployment={} attempt={}", id, attempt, e);
+            return abandon(system, deployment, attempt);
+        } finally {
+            timer.shutdownNow();
+        }
+    }
+
+    private boolean runStarted(Viewer system, Deployment deployment, int attempt, Snapshot.Environment environment, LogMask mask, long lastSeq,
+                               AtomicBoolean cancelled, java.util.concurrent.ScheduledExecutorService timer) {
+        var id = deployment.id();
         try (var log = new DeploymentLogWriter(system, id, lastSeq, rows, transactions, bus, mask, properties.maxLogLines())) {
             timer.scheduleAtFixedRate(log::flush, DeploymentLogWriter.FLUSH_MILLIS, DeploymentLogWriter.FLUSH_MILLIS, java.util.concurrent.TimeUnit.MILLISECONDS);
             Deployer.Outcome outcome;
@@ -134,8 +146,6 @@ final class DeployJob implements Job {
             // the reason is stored and shown like a log line: a daemon's error can echo an expanded secret
             finish(system, deployment, attempt, new Deployer.Outcome(outcome.status(), outcome.reason() == null ? null : mask.apply(outcome.reason())),
                     log.lastSeq());
-        } finally {
-            timer.shutdownNow();
         }
         return true;
     }
@@ -208,23 +218,33 @@ final class DeployJob implements Job {
         if (!moved) throw new Deployer.Failure("another node runs this deployment now, or it has ended");
     }
 
-    /** A run that failed outside the Deployer (a bug, PostgreSQL away): ended FAILED unless it ended already, queue handed on. */
-    private void abandon(Viewer system, UUID id) {
+    /**
+     * A run that failed outside the Deployer: ended FAILED by this attempt (unless another took it over or it ended),
+     * the application's status set and its queue handed on. True when done; false when even that failed (the job is
+     * tried again: a revived run takes the deployment over).
+     */
+    private boolean abandon(Viewer system, Deployment deployment, int attempt) {
         try {
             transactions.write(system, () -> {
-                var deployment = rows.byId(system.teamId(), id).orElse(null);
-                if (deployment == null) return null;
                 deploymentQueue.lock(system.teamId(), deployment.applicationId());
-                if (!deployment.status().terminal()) {
-                    rows.statusOfAttempt(system.teamId(), id, deployment.attempts(), Deployment.Status.FAILED, "the run failed unexpectedly; see Berth's log");
-                    changes.publishEvent(new DeploymentChanged(system.teamId(), deployment.projectId(), deployment.applicationId(), id, Deployment.Status.FAILED));
-                    ended.publishEvent(new LogEnded(system.teamId(), id, rows.lastSeq(system.teamId(), id)));
+                var reason = "the run failed unexpectedly; see Berth's log";
+                if (rows.statusOfAttempt(system.teamId(), deployment.id(), attempt, Deployment.Status.FAILED, reason)) {
+                    changes.publishEvent(new DeploymentChanged(system.teamId(), deployment.projectId(), deployment.applicationId(), deployment.id(),
+                            Deployment.Status.FAILED));
+                    ended.publishEvent(new LogEnded(system.teamId(), deployment.id(), rows.lastSeq(system.teamId(), deployment.id())));
+                    if (deploymentQueue.handOn(system.teamId(), deployment.applicationId()).isEmpty()) {
+                        applications.status(system, deployment.applicationId(),
+                                previouslyServing(system, deployment) ? Application.Status.RUNNING : Application.Status.FAILED);
+                    }
+                } else {
+                    deploymentQueue.handOn(system.teamId(), deployment.applicationId());
                 }
-                deploymentQueue.handOn(system.teamId(), deployment.applicationId());
                 return null;
             });
+            return true;
         } catch (RuntimeException e) {
-            LOG.error("event=deploy-abandon-failed deployment={} error={}", id, e.getClass().getSimpleName()); // the reconciler tries again
+            LOG.error("event=deploy-abandon-failed deployment={} error={}", deployment.id(), e.getClass().getSimpleName());
+            return false;
         }
     }
 

@@ -92,7 +92,7 @@ final class Deployer {
         boolean switched = false; // once the previous version is being retired, nothing undoes the new one
         try {
             for (var step : plan.steps()) {
-                if (step instanceof Retire) switched = true;
+                if (step instanceof Retire || step instanceof DeploymentPlan.KeepImages) switched = true;
                 if (!switched && progress.cancelled()) throw new Cancelled();
                 log.step(step.describe());
                 switch (step) {

@@ -33,6 +33,8 @@ final class DeploymentLogWriter implements DeploymentLog, AutoCloseable {
     private long seq;
     private long dropped;
     private long lastFlush = System.currentTimeMillis();
+    private volatile long retryAfter;
+    private boolean closed;
 
     DeploymentLogWriter(Viewer system, UUID deploymentId, long lastSeq, DeploymentRows rows, TeamTransactions transactions,
                         EventBus bus, LogMask mask, long maxLines) {
@@ -78,6 +80,14 @@ final class DeploymentLogWriter implements DeploymentLog, AutoCloseable {
      * and a follower filling its gap from PostgreSQL would then skip 81 for good. Lines keep arriving meanwhile.
      */
     void flush() {
+        flush(false);
+    }
+
+    /** After a failed store, flushes wait this long (unless closing): an outage must not stall every line's writer. */
+    static final long RETRY_MILLIS = 1_000;
+
+    private void flush(boolean closing) {
+        if (!closing && System.currentTimeMillis() < retryAfter) return;
         synchronized (storing) {
             List<LogLine> batch;
             synchronized (this) {
@@ -92,6 +102,7 @@ final class DeploymentLogWriter implements DeploymentLog, AutoCloseable {
                 synchronized (this) {
                     pending.addAll(0, batch);
                 }
+                retryAfter = System.currentTimeMillis() + RETRY_MILLIS;
                 LOG.warn("event=log-store-failed deployment={} lines={} error={}", deploymentId, batch.size(), e.getClass().getSimpleName());
             }
         }
@@ -127,13 +138,17 @@ final class DeploymentLogWriter implements DeploymentLog, AutoCloseable {
      */
     @Override
     public void close() {
+        synchronized (this) {
+            if (closed) return; // once: a second close must not add lines after the log's end
+            closed = true;
+        }
         if (dropped > 0) {
             synchronized (this) {
                 pending.add(new LogLine(++seq, Instant.now(), "BERTH", dropped + " more lines were not kept (at most " + maxLines + " per deployment)"));
             }
         }
         for (int attempt = 0; attempt < 5; attempt++) {
-            flush();
+            flush(true);
             synchronized (this) {
                 if (pending.isEmpty()) return;
             }

@@ -2,6 +2,9 @@ package dev.berth.deployment;
 
 import dev.berth.api.Viewer;
 import dev.berth.events.EventBus;
+import dev.berth.events.EventsProperties;
+import dev.berth.events.Held;
+import dev.berth.events.SubscriberTooSlowException;
 import dev.berth.events.RedisKeys;
 import dev.berth.storage.TeamTransactions;
 import jakarta.inject.Singleton;
@@ -9,6 +12,7 @@ import java.util.List;
 import java.util.UUID;
 import java.util.concurrent.atomic.AtomicLong;
 import reactor.core.publisher.Flux;
+import reactor.core.scheduler.Schedulers;
 
 /**
  * Follows a deployment's log: subscribes to its channel first, then replays stored lines after {@code afterSeq} from
@@ -22,8 +26,10 @@ public class DeploymentLogs {
     private final EventBus bus;
     private final DeploymentRows rows;
     private final TeamTransactions transactions;
+    private final EventsProperties events;
 
-    DeploymentLogs(EventBus bus, DeploymentRows rows, TeamTransactions transactions) {
+    DeploymentLogs(EventBus bus, DeploymentRows rows, TeamTransactions transactions, EventsProperties events) {
+        this.events = events;
         this.bus = bus;
         this.rows = rows;
         this.transactions = transactions;
@@ -36,10 +42,13 @@ public class DeploymentLogs {
     /** The caller checked the viewer may see the deployment. */
     Flux<LogLine> follow(Viewer viewer, Deployment deployment, long afterSeq) {
         return Flux.defer(() -> {
-            // hot from now: while the stored lines replay, live batches wait in the bus's own bounded backlog (bytes
-            // and count; past it the follower is cut off and resumes with afterSeq); nothing is kept once delivered
-            var live = bus.subscribe(channel(viewer.teamId(), deployment.id()), LogBatch.class).publish(1);
-            var connection = live.connect();
+            // subscribed now: while the stored lines replay, live batches are held (bounded in count and bytes; past
+            // that the follower ends and resumes with afterSeq), and nothing is kept once delivered
+            var held = Held.from(bus.subscribe(channel(viewer.teamId(), deployment.id()), LogBatch.class),
+                    events.subscriberBuffer(), events.subscriberBufferBytes(), LogBatch::bytes,
+                    () -> new SubscriberTooSlowException("deployment log " + deployment.id()));
+            var live = held.flux();
+            var connection = held.connection();
             var delivered = new AtomicLong(afterSeq);
             // read the status before the lines: a deployment terminal now has stored all its lines already
             boolean finished = transactions.read(viewer, () -> rows.byId(viewer.teamId(), deployment.id()).orElseThrow().status().terminal());
@@ -48,7 +57,8 @@ public class DeploymentLogs {
                 connection.dispose();
                 return past;
             }
-            var following = live.concatMap(batch -> {
+            // off the broker's I/O thread before anything reads PostgreSQL (a gap fill)
+            var following = live.publishOn(Schedulers.boundedElastic(), 1).concatMap(batch -> {
                 var fresh = Flux.fromIterable(batch.lines()).concatMap(line -> {
                     if (line.seq() <= delivered.get()) return Flux.empty();
                     if (line.seq() == delivered.get() + 1) {

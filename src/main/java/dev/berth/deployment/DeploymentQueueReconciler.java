@@ -5,17 +5,19 @@ import com.github.kagkarlsson.scheduler.task.helper.Tasks;
 import com.github.kagkarlsson.scheduler.task.schedule.FixedDelay;
 import dev.berth.api.Viewer;
 import dev.berth.identity.TeamService;
+import dev.berth.jobs.JobQueue;
 import dev.berth.jobs.RecurringJob;
 import dev.berth.storage.TeamTransactions;
 import jakarta.inject.Singleton;
 import java.time.Duration;
+import java.time.Instant;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
  * Hands on every application's queue now and then, so that no QUEUED deployment waits without a job whatever happened
- * to the one before it (a node that died between two transactions, a job removed by hand): a recurring job of the job
- * engine, run by one node per round.
+ * to the one before it (a node that died between two transactions, a job removed by hand), and gives a started
+ * deployment whose job is gone a new one: a recurring job of the job engine, run by one node per round.
  */
 @Singleton
 final class DeploymentQueueReconciler implements RecurringJob {
@@ -26,8 +28,10 @@ final class DeploymentQueueReconciler implements RecurringJob {
     private final TeamTransactions transactions;
     private final DeploymentRows rows;
     private final DeploymentQueue queue;
+    private final JobQueue jobs;
 
-    DeploymentQueueReconciler(TeamService teams, TeamTransactions transactions, DeploymentRows rows, DeploymentQueue queue) {
+    DeploymentQueueReconciler(TeamService teams, TeamTransactions transactions, DeploymentRows rows, DeploymentQueue queue, JobQueue jobs) {
+        this.jobs = jobs;
         this.teams = teams;
         this.transactions = transactions;
         this.rows = rows;
@@ -45,11 +49,23 @@ final class DeploymentQueueReconciler implements RecurringJob {
         for (var teamId : teams.allTeamIds()) {
             var system = Viewer.system(teamId, "deployment-queue");
             try {
-                seen += transactions.write(system, () -> {
-                    var applications = rows.applicationsWithQueued(teamId);
-                    applications.forEach(applicationId -> queue.handOn(teamId, applicationId));
-                    return applications.size();
-                });
+                var applications = transactions.read(system, () -> rows.applicationsWithQueued(teamId));
+                for (var applicationId : applications) { // one transaction (one application's lock) at a time
+                    transactions.write(system, () -> queue.handOn(teamId, applicationId));
+                    seen++;
+                }
+                // a started deployment whose job is gone (its node failed even to record the failure): revived, as a
+                // takeover, by a new job (the attempts bound ends it FAILED if it keeps failing)
+                for (var running : transactions.read(system, () -> rows.running(teamId))) {
+                    transactions.write(system, () -> {
+                        var instance = JobQueue.instance(teamId, running.id());
+                        if (!jobs.exists(DeployJob.TASK, instance)) {
+                            LOG.warn("event=deployment-revived deployment={}", running.id());
+                            jobs.enqueue(DeployJob.TASK, instance, Instant.now());
+                        }
+                        return null;
+                    });
+                }
             } catch (RuntimeException e) {
                 LOG.warn("event=queue-reconcile-failed team={} error={}", teamId, e.getClass().getSimpleName());
             }

@@ -78,19 +78,7 @@ class DeploymentRows {
      * it over) runs it now: a paused node that wakes up cannot move a deployment back. Answers whether it was set.
      */
     boolean statusOfAttempt(UUID teamId, UUID id, int attempt, Deployment.Status status, @Nullable String reason) {
-        return update("""
-                UPDATE deployments SET status = ?, reason = coalesce(?, reason),
-                    started_at = CASE WHEN ? = 'PREPARING' AND started_at IS NULL THEN now() ELSE started_at END,
-                    finished_at = CASE WHEN ? IN ('SUCCEEDED', 'FAILED', 'CANCELLED') THEN now() ELSE finished_at END
-                WHERE team_id = ? AND id = ? AND attempts = ? AND status NOT IN ('SUCCEEDED', 'FAILED', 'CANCELLED')""", s -> {
-            s.setString(1, status.name());
-            s.setString(2, reason);
-            s.setString(3, status.name());
-            s.setString(4, status.name());
-            s.setObject(5, teamId);
-            s.setObject(6, id);
-            s.setInt(7, attempt);
-        }) == 1;
+        return setStatus(teamId, id, status, reason, " AND attempts = " + attempt + " AND status NOT IN ('SUCCEEDED', 'FAILED', 'CANCELLED')") == 1;
     }
 
     /** Locks the application's row until the caller's transaction ends: its queue changes one at a time. */
@@ -103,7 +91,7 @@ class DeploymentRows {
 
     /** Applications of the team with a queued deployment: what the queue reconciler looks at. */
     List<UUID> applicationsWithQueued(UUID teamId) {
-        return Statements.list(jdbc, "SELECT DISTINCT application_id FROM deployments WHERE team_id = ? AND status = 'QUEUED'",
+        return Statements.list(jdbc, "SELECT DISTINCT application_id FROM deployments WHERE team_id = ? AND status = 'QUEUED' ORDER BY application_id",
                 s -> s.setObject(1, teamId), rows -> rows.getObject(1, UUID.class));
     }
 
@@ -169,11 +157,16 @@ class DeploymentRows {
 
     /** Moves a deployment on; {@code reason} and the times are set when given. */
     void status(UUID teamId, UUID id, Deployment.Status status, @Nullable String reason) {
-        update("""
+        setStatus(teamId, id, status, reason, "");
+    }
+
+    /** The status update itself, for the rows {@code fence} (SQL of Berth's own, never user data) leaves. */
+    private int setStatus(UUID teamId, UUID id, Deployment.Status status, @Nullable String reason, String fence) {
+        return update("""
                 UPDATE deployments SET status = ?, reason = coalesce(?, reason),
                     started_at = CASE WHEN ? = 'PREPARING' AND started_at IS NULL THEN now() ELSE started_at END,
                     finished_at = CASE WHEN ? IN ('SUCCEEDED', 'FAILED', 'CANCELLED') THEN now() ELSE finished_at END
-                WHERE team_id = ? AND id = ?""", s -> {
+                WHERE team_id = ? AND id = ?""" + fence, s -> {
             s.setString(1, status.name());
             s.setString(2, reason);
             s.setString(3, status.name());
@@ -183,12 +176,18 @@ class DeploymentRows {
         });
     }
 
-    void started(UUID teamId, UUID id, int attempts) {
-        update("UPDATE deployments SET attempts = ? WHERE team_id = ? AND id = ?", s -> {
-            s.setInt(1, attempts);
-            s.setObject(2, teamId);
-            s.setObject(3, id);
-        });
+    /** Counts one more attempt at the deployment and answers its number (the row's own count, under its row lock). */
+    int nextAttempt(UUID teamId, UUID id) {
+        return Statements.one(jdbc, "UPDATE deployments SET attempts = attempts + 1 WHERE team_id = ? AND id = ? RETURNING attempts", s -> {
+            s.setObject(1, teamId);
+            s.setObject(2, id);
+        }, rows -> rows.getInt(1));
+    }
+
+    /** Deployments of the team that have started and not ended: the reconciler checks each still has its job. */
+    List<Deployment> running(UUID teamId) {
+        return select("SELECT " + COLUMNS + " FROM deployments WHERE team_id = ? AND status NOT IN ('QUEUED', 'SUCCEEDED', 'FAILED', 'CANCELLED')"
+                + " ORDER BY id", s -> s.setObject(1, teamId));
     }
 
     void ran(UUID teamId, UUID id, String image, String containerId, Snapshot snapshot) {
@@ -222,7 +221,8 @@ class DeploymentRows {
     }
 
     void appendLogs(UUID teamId, UUID deploymentId, List<LogLine> lines) {
-        jdbc.prepareStatement("INSERT INTO deployment_logs (deployment_id, seq, team_id, at, stream, text) VALUES (?, ?, ?, ?, ?, ?)", s -> {
+        // a batch stored again (its commit's answer lost, then retried) changes nothing
+        jdbc.prepareStatement("INSERT INTO deployment_logs (deployment_id, seq, team_id, at, stream, text) VALUES (?, ?, ?, ?, ?, ?) ON CONFLICT DO NOTHING", s -> {
             for (var line : lines) {
                 s.setObject(1, deploymentId);
                 s.setLong(2, line.seq());

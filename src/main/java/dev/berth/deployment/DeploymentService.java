@@ -103,6 +103,7 @@ public class DeploymentService {
     private Deployment enqueue(Viewer viewer, Application application, Snapshot snapshot, Snapshot.Environment environment,
                                List<Deployment.ConfigurationChange> diff, @Nullable String commit, @Nullable UUID rollbackOf) {
         int number = rows.nextNumber(viewer.teamId(), application.id()); // under the application's lock from here
+        applications.get(viewer, application.id()); // deleted while this waited for the lock: NOT_FOUND, nothing queued
         var deployment = new Deployment(Ids.next(), viewer.teamId(), application.projectId(), application.id(), application.serverId(), number,
                 Deployment.Status.QUEUED, null, commit, snapshot.image(), JsonColumn.parsed(snapshot), JsonColumn.parsed(diff), rollbackOf, false, 0, null, Instant.now(), null, null);
         rows.insert(deployment, environments.seal(deployment.id(), environment));

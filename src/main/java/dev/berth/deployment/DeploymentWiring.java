@@ -88,12 +88,13 @@ final class DeploymentWiring implements WiringContribution, DataLoaderContributi
                     // live changes from now on, preceded by the latest deployment as it is now (a client starts from a state);
                     // a cold publisher: nothing is subscribed until the stream is, and nothing is kept once delivered
                     return reactor.core.publisher.Flux.defer(() -> {
-                        var live = events.subscribe(DeploymentChanged.channel(viewer.teamId(), applicationId), DeploymentChanged.class).publish(1);
-                        var connection = live.connect();
+                        var live = dev.berth.events.Held.from(events.subscribe(DeploymentChanged.channel(viewer.teamId(), applicationId), DeploymentChanged.class),
+                                1024, 1L << 20, changed -> 256, () -> new dev.berth.events.SubscriberTooSlowException("deployment changes"));
                         var latest = deployments.pageOf(viewer, applicationId, Integer.MAX_VALUE, 1);
                         return reactor.core.publisher.Flux.fromIterable(latest)
-                                .concatWith(live.map(changed -> deployments.get(viewer, changed.deploymentId())))
-                                .doFinally(signal -> connection.dispose());
+                                .concatWith(live.flux().publishOn(reactor.core.scheduler.Schedulers.boundedElastic(), 1)
+                                        .map(changed -> deployments.get(viewer, changed.deploymentId())))
+                                .doFinally(signal -> live.connection().dispose());
                     });
                 }));
         wiring.type("Deployment", t -> t

@@ -12,4 +12,11 @@ public record LogBatch(UUID deploymentId, List<LogLine> lines, @Nullable Long en
     public LogBatch {
         lines = lines == null ? List.of() : List.copyOf(lines);
     }
+
+    /** Roughly what the batch weighs in memory, for bounded buffers: its text and a little per line. */
+    public long bytes() {
+        long total = 64;
+        for (var line : lines) total += line.text().length() + 48L;
+        return total;
+    }
 }

@@ -74,14 +74,7 @@ class DeploymentLogWriterTest extends BerthTestBase {
     }
 
     private String application() {
-        var key = http().data("mutation($n: String!) { generatePrivateKey(input: {name: $n}) { privateKey { id } } }", Map.of("n", uniqueName("k")))
-                .path("generatePrivateKey").path("privateKey").path("id").asText();
-        var serverId = http().data("mutation($k: ID!, $n: String!) { createServer(input: {name: $n, host: \"127.0.0.1\", port: 1, privateKeyId: $k}) { server { id } } }",
-                Map.of("k", key, "n", uniqueName("s"))).path("createServer").path("server").path("id").asText();
-        var environment = http().data("mutation($n: String!) { createProject(input: {name: $n}) { project { environments { id } } } }",
-                Map.of("n", uniqueName("w"))).path("createProject").path("project").path("environments").get(0).path("id").asText();
-        return http().data("mutation($e: ID!, $s: ID!, $n: String!) { createApplication(input: {environmentId: $e, serverId: $s, name: $n, source: {image: {image: \"busybox\"}}}) { application { id } } }",
-                Map.of("e", environment, "s", serverId, "n", uniqueName("web"))).path("createApplication").path("application").path("id").asText();
+        return dev.berth.testing.TestApplications.unreachable(http());
     }
 
     private UUID deployment(String app) {

@@ -48,14 +48,7 @@ class DeploymentQueueTest extends BerthTestBase {
     }
 
     private String application() {
-        var key = http().data("mutation($n: String!) { generatePrivateKey(input: {name: $n}) { privateKey { id } } }", Map.of("n", uniqueName("k")))
-                .path("generatePrivateKey").path("privateKey").path("id").asText();
-        var serverId = http().data("mutation($k: ID!, $n: String!) { createServer(input: {name: $n, host: \"127.0.0.1\", port: 1, privateKeyId: $k}) { server { id } } }",
-                Map.of("k", key, "n", uniqueName("s"))).path("createServer").path("server").path("id").asText();
-        var environment = http().data("mutation($n: String!) { createProject(input: {name: $n}) { project { environments { id } } } }",
-                Map.of("n", uniqueName("q"))).path("createProject").path("project").path("environments").get(0).path("id").asText();
-        return http().data("mutation($e: ID!, $s: ID!, $n: String!) { createApplication(input: {environmentId: $e, serverId: $s, name: $n, source: {image: {image: \"busybox\"}}}) { application { id } } }",
-                Map.of("e", environment, "s", serverId, "n", uniqueName("web"))).path("createApplication").path("application").path("id").asText();
+        return dev.berth.testing.TestApplications.unreachable(http());
     }
 
     private UUID deploy(String app) {
@@ -111,6 +104,23 @@ class DeploymentQueueTest extends BerthTestBase {
         assertThat(hasJob(first)).isTrue();
     }
 
+    @Test
+    void theReconcilerGivesAStartedDeploymentWhoseJobIsGoneANewOne() {
+        var app = application();
+        var started = deploy(app);
+        var next = deploy(app);
+        var system = Viewer.system(team(), "test");
+        transactions.write(system, () -> {
+            rows.nextAttempt(team(), started);
+            rows.status(team(), started, Deployment.Status.BUILDING, null);
+            return null;
+        });
+        assertThat(dropJob(started)).isTrue(); // its node failed even to record the failure
+        reconciler.round();
+        assertThat(hasJob(started)).as("revived: a node takes it over").isTrue();
+        assertThat(hasJob(next)).as("still waiting behind it").isFalse();
+    }
+
     /**
      * The race that stranded queues: a run ending (its status written, the queue not yet handed on) while a deploy comes
      * in. The ending run holds the application's lock from before its status until it commits; the deploy waits for it
@@ -161,9 +171,9 @@ class DeploymentQueueTest extends BerthTestBase {
         var deployment = deploy(app);
         var system = Viewer.system(team(), "test");
         var moved = transactions.write(system, () -> {
-            rows.started(team(), deployment, 1);
+            assertThat(rows.nextAttempt(team(), deployment)).isEqualTo(1);
             boolean first = rows.statusOfAttempt(team(), deployment, 1, Deployment.Status.PREPARING, null);
-            rows.started(team(), deployment, 2); // another node took it over
+            assertThat(rows.nextAttempt(team(), deployment)).isEqualTo(2); // another node took it over
             boolean stale = rows.statusOfAttempt(team(), deployment, 1, Deployment.Status.FAILED, "paused node");
             boolean current = rows.statusOfAttempt(team(), deployment, 2, Deployment.Status.SUCCEEDED, null);
             boolean afterEnd = rows.statusOfAttempt(team(), deployment, 2, Deployment.Status.FAILED, "late");

@@ -82,14 +82,7 @@ class SlowReaderEndToEndTest extends BerthTestBase {
     @Test
     void aReaderThatStopsReadingIsCutOffByBytesNotFrames() throws Exception {
         var owner = user();
-        var key = http().data("mutation($n: String!) { generatePrivateKey(input: {name: $n}) { privateKey { id } } }", Map.of("n", uniqueName("k")))
-                .path("generatePrivateKey").path("privateKey").path("id").asText();
-        var serverId = http().data("mutation($k: ID!, $n: String!) { createServer(input: {name: $n, host: \"127.0.0.1\", port: 1, privateKeyId: $k}) { server { id } } }",
-                Map.of("k", key, "n", uniqueName("s"))).path("createServer").path("server").path("id").asText();
-        var environment = http().data("mutation($n: String!) { createProject(input: {name: $n}) { project { environments { id } } } }",
-                Map.of("n", uniqueName("slow"))).path("createProject").path("project").path("environments").get(0).path("id").asText();
-        var app = http().data("mutation($e: ID!, $s: ID!, $n: String!) { createApplication(input: {environmentId: $e, serverId: $s, name: $n, source: {image: {image: \"busybox\"}}}) { application { id } } }",
-                Map.of("e", environment, "s", serverId, "n", uniqueName("web"))).path("createApplication").path("application").path("id").asText();
+        var app = dev.berth.testing.TestApplications.unreachable(http());
         var deployment = UUID.fromString(http().data("mutation($a: ID!) { deployApplication(input: {applicationId: $a}) { deployment { id status } } }",
                 Map.of("a", app)).path("deployApplication").path("deployment").path("id").asText());
         var channel = DeploymentLogs.channel(UUID.fromString(owner.teamId()), deployment);
