@@ -83,6 +83,15 @@ class ApplicationRows {
         }, rows -> rows.getObject(1, UUID.class));
     }
 
+    /** Whether a deployment of the application is still under way (a run told to stop may still make a container). */
+    boolean deploymentRunning(UUID teamId, UUID id) {
+        return Statements.one(jdbc, "SELECT EXISTS (SELECT 1 FROM deployments WHERE team_id = ? AND application_id = ?"
+                + " AND status NOT IN ('SUCCEEDED', 'FAILED', 'CANCELLED') AND (status <> 'QUEUED' OR attempts > 0))", s -> {
+            s.setObject(1, teamId);
+            s.setObject(2, id);
+        }, rows -> rows.getBoolean(1));
+    }
+
     void markDeleted(UUID teamId, UUID id) {
         update("UPDATE applications SET deleted_at = now() WHERE id = ? AND team_id = ?", s -> {
             s.setObject(1, id);

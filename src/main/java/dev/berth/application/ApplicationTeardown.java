@@ -14,8 +14,9 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
- * After deleteApplication: stops and removes every container labelled {@code berth.app=<id>} on its server, then
- * removes its rows. A server that cannot be reached fails the job, which the engine retries later.
+ * After deleteApplication: once no deployment of the application runs any more (each was told to stop), stops and
+ * removes every container labelled {@code berth.app=<id>} on its server, then removes its rows. A server that cannot
+ * be reached fails the job, which the engine retries later.
  */
 @Singleton
 final class ApplicationTeardown implements Job {
@@ -36,22 +37,31 @@ final class ApplicationTeardown implements Job {
 
     @Override
     public Task<?> task() {
-        return Tasks.oneTime(TASK, Void.class).execute((instance, context) -> {
+        return Tasks.custom(TASK, Void.class).execute((instance, context) -> {
             var system = Viewer.system(JobQueue.team(instance.getId()), TASK);
             var applicationId = JobQueue.subject(instance.getId());
-            var application = transactions.read(system, () -> rows.anyById(system.teamId(), applicationId));
-            if (application.isEmpty()) return;
-            var containers = servers.containers(system, application.get().serverId());
-            for (var container : containers.list(Map.of(Labels.APP, applicationId.toString()))) {
-                containers.stop(container.id(), Duration.ofSeconds(10));
-                containers.remove(container.id());
+            if (transactions.read(system, () -> rows.deploymentRunning(system.teamId(), applicationId))) {
+                // told to stop with the deletion: once it has, none of its containers can appear after this job's look
+                return (complete, operations) -> operations.reschedule(complete, java.time.Instant.now().plusSeconds(2));
             }
-            transactions.write(system, () -> {
-                variables.removeScope(system.teamId(), applicationId);
-                rows.delete(system.teamId(), applicationId);
-                return null;
-            });
-            LOG.info("event=application-removed application={}", applicationId);
+            teardown(system, applicationId);
+            return new com.github.kagkarlsson.scheduler.task.CompletionHandler.OnCompleteRemove<>();
         });
+    }
+
+    private void teardown(Viewer system, java.util.UUID applicationId) {
+        var application = transactions.read(system, () -> rows.anyById(system.teamId(), applicationId));
+        if (application.isEmpty()) return;
+        var containers = servers.containers(system, application.get().serverId());
+        for (var container : containers.list(Map.of(Labels.APP, applicationId.toString()))) {
+            containers.stop(container.id(), Duration.ofSeconds(10));
+            containers.remove(container.id());
+        }
+        transactions.write(system, () -> {
+            variables.removeScope(system.teamId(), applicationId);
+            rows.delete(system.teamId(), applicationId);
+            return null;
+        });
+        LOG.info("event=application-removed application={}", applicationId);
     }
 }
