@@ -49,6 +49,7 @@ final class GraphQLWsEndpoint {
     private final ObjectMapper json;
     private final ResultWriter results;
     private final WsProperties properties;
+    private final graphql.schema.GraphQLSchema schema;
     private final ExecutorService blocking;
     private final TaskScheduler scheduler;
     private final CostBudget budget;
@@ -59,7 +60,9 @@ final class GraphQLWsEndpoint {
 
     GraphQLWsEndpoint(GraphQLRunner runner, ViewerResolver viewers, CredentialThrottle credentials, ObjectMapper json, WsProperties properties,
                       @Named(TaskExecutors.BLOCKING) ExecutorService blocking,
-                      @Named(TaskExecutors.SCHEDULED) TaskScheduler scheduler, CostBudget budget, MeterRegistry meters) {
+                      @Named(TaskExecutors.SCHEDULED) TaskScheduler scheduler, CostBudget budget, MeterRegistry meters,
+                      graphql.schema.GraphQLSchema schema) {
+        this.schema = schema;
         this.executions = meters.counter("berth.ws.event.executions");
         this.budget = budget;
         this.credentials = credentials;
@@ -253,7 +256,13 @@ final class GraphQLWsEndpoint {
                     return;
                 }
                 Flux<String> payloads;
-                if (result.getData() instanceof Publisher<?> stream && result.getErrors().isEmpty()) {
+                if (result.getData() instanceof Publisher<?> stream && result.getErrors().isEmpty() && replays(ready)) {
+                    // a start of its own (stored lines, a current state): never a hot stream another member started
+                    payloads = Flux.from(stream).cast(ExecutionResult.class).map(next -> {
+                        executions.increment();
+                        return write(ErrorMapping.specification(next, requestId));
+                    });
+                } else if (result.getData() instanceof Publisher<?> stream && result.getErrors().isEmpty()) {
                     var key = new SubscriptionGroups.Key(ready.request().query(), ready.request().operationName(),
                             ready.request().variables(), credentialOf(viewer));
                     payloads = groups.join(key, () -> Flux.from(stream).cast(ExecutionResult.class)
@@ -281,6 +290,26 @@ final class GraphQLWsEndpoint {
                 if (!slot.update(subscription)) subscription.dispose();
             }
         }
+    }
+
+    /**
+     * Whether the subscription starts with a part of each subscriber's own ({@code @replays} on a root field of the
+     * schema): such a subscription is never grouped, or a member joining late would miss its start. Root fragments
+     * count as replaying, to be safe.
+     */
+    private boolean replays(GraphQLRunner.Ready ready) {
+        var name = ready.request().operationName();
+        var operation = ready.document().getDefinitionsOfType(graphql.language.OperationDefinition.class).stream()
+                .filter(o -> o.getOperation() == graphql.language.OperationDefinition.Operation.SUBSCRIPTION)
+                .filter(o -> name == null || name.equals(o.getName()))
+                .findFirst();
+        if (operation.isEmpty()) return true;
+        for (var selection : operation.get().getSelectionSet().getSelections()) {
+            if (!(selection instanceof graphql.language.Field field)) return true;
+            var definition = schema.getSubscriptionType().getFieldDefinition(field.getName());
+            if (definition == null || definition.hasAppliedDirective("replays")) return true;
+        }
+        return false;
     }
 
     private void complete(WsConnection connection, Map<?, ?> message) {

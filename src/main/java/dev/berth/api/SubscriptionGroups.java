@@ -13,7 +13,9 @@ import reactor.core.publisher.Flux;
  * member gets the same bytes and adds only its own operation id. A group's stream starts with its first member and
  * stops (releasing its Dragonfly channel) with its last; a group whose stream ended is forgotten, so the next
  * subscriber starts a fresh one. Each member still runs the subscription's root field itself when it subscribes
- * (access rules, arguments, NOT_FOUND): only the per-event work is shared.
+ * (access rules, arguments, NOT_FOUND): only the per-event work is shared. Subscriptions whose stream starts with a
+ * part of each subscriber's own ({@code @replays} in the schema: stored log lines, a current state) are never grouped:
+ * a member joining late would get another member's stream from its middle.
  */
 final class SubscriptionGroups {
     /** What makes two subscriptions compute the same frames. */
