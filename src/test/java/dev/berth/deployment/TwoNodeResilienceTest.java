@@ -85,4 +85,27 @@ class TwoNodeResilienceTest extends DeploymentTestBase {
             assertThat(docker().listContainersCmd().withLabelFilter(Map.of("berth.app", app)).exec()).as("one container serves").hasSize(1);
         }
     }
+
+    /** The same for a git build killed mid-build: the other node clones afresh (the dead attempt's work dir is cleared) and builds. */
+    @Test
+    void aGitBuildWhoseNodeIsKilledMidBuildIsTakenOverAndSucceeds() throws Exception {
+        var marker = "berth-takeover-" + java.util.UUID.randomUUID().toString().substring(0, 8);
+        var url = repository(Map.of("Dockerfile", "FROM " + TestDocker.IMAGE + "\nRUN echo " + marker + " && sleep 6\nCMD [\"/bin/sleep\", \"3600\"]\n"));
+        var app = create(application("gitover", Map.of("git", Map.of("repository", url, "deployKeyId", deployKeyId))));
+        try (var first = BerthProcess.start(WORKER); var second = BerthProcess.start(WORKER)) {
+            var id = deploy(app);
+            awaitBuildStep(marker); // the build's RUN step runs on the daemon
+            var picked = pickedBy(id);
+            assertThat(picked).isIn(first.jobNode(), second.jobNode());
+            var worker = picked.equals(first.jobNode()) ? first : second;
+            var survivor = worker == first ? second : first;
+            worker.kill(); // SIGKILL mid-build
+            var lines = follow(id, 0);
+            var state = deployment(id);
+            assertThat(state.path("status").asText()).as(state + "\n" + lines + "\n" + survivor.output()).isEqualTo("SUCCEEDED");
+            assertThat(lines.toString()).contains("taking over from a node that stopped (attempt 2)");
+            var work = java.nio.file.Path.of(System.getProperty("user.home"), ".berth", "work", id);
+            assertThat(work).as("nothing left on the server").doesNotExist();
+        }
+    }
 }
