@@ -61,7 +61,7 @@ final class GraphQLWsEndpoint {
     GraphQLWsEndpoint(GraphQLRunner runner, ViewerResolver viewers, CredentialThrottle credentials, ObjectMapper json, WsProperties properties,
                       @Named(TaskExecutors.BLOCKING) ExecutorService blocking,
                       @Named(TaskExecutors.SCHEDULED) TaskScheduler scheduler, CostBudget budget, MeterRegistry meters,
-                      graphql.schema.GraphQLSchema schema) {
+                      graphql.schema.GraphQLSchema schema, WsGoingAway goingAway) {
         this.schema = schema;
         this.executions = meters.counter("berth.ws.event.executions");
         this.budget = budget;
@@ -74,6 +74,7 @@ final class GraphQLWsEndpoint {
         this.blocking = blocking;
         this.scheduler = scheduler;
         scheduler.scheduleAtFixedRate(properties.revalidateEvery(), properties.revalidateEvery(), this::revalidate);
+        goingAway.watch(this); // its sockets get 1001 when the node stops
     }
 
     /**

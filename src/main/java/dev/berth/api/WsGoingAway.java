@@ -27,19 +27,24 @@ import org.slf4j.LoggerFactory;
 @Replaces(GracefulShutdownListener.class)
 final class WsGoingAway implements ApplicationEventListener<ShutdownEvent>, Ordered {
     private static final Logger LOG = LoggerFactory.getLogger(WsGoingAway.class);
-    private final GraphQLWsEndpoint endpoint;
+    /** Set by the endpoint when it exists: a node that never served graphql-ws creates nothing while it stops. */
+    private volatile GraphQLWsEndpoint endpoint;
     private final Optional<GracefulShutdownConfiguration> graceful;
     private final BeanProvider<GracefulShutdownManager> drain;
 
-    WsGoingAway(GraphQLWsEndpoint endpoint, Optional<GracefulShutdownConfiguration> graceful, BeanProvider<GracefulShutdownManager> drain) {
-        this.endpoint = endpoint;
+    WsGoingAway(Optional<GracefulShutdownConfiguration> graceful, BeanProvider<GracefulShutdownManager> drain) {
         this.graceful = graceful;
         this.drain = drain;
     }
 
+    void watch(GraphQLWsEndpoint endpoint) {
+        this.endpoint = endpoint;
+    }
+
     @Override
     public void onApplicationEvent(ShutdownEvent event) {
-        endpoint.goingAway();
+        var sockets = endpoint;
+        if (sockets != null) sockets.goingAway();
         var config = graceful.filter(GracefulShutdownConfiguration::isEnabled);
         if (config.isEmpty()) return;
         try {

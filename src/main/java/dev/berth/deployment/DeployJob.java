@@ -141,6 +141,14 @@ final class DeployJob implements Job {
                 if (attempt > 1) log.step("taking over from a node that stopped (attempt " + attempt + ")");
                 outcome = execute(system, deployment, attempt, environment, log, cancelled);
             }
+            if (outcome == Deployer.STOPPED) {
+                // this node stops (SIGTERM): the deployment is handed over, never failed by the shutdown
+                log.step("this node is stopping; another node takes the deployment over");
+                stop(timer);
+                log.close();
+                LOG.info("event=deployment-handed-over deployment={} attempt={}", id, attempt);
+                return false; // its job runs again shortly, on whichever node is up
+            }
             stop(timer); // a flush under way finishes (an interrupt mid-store would lose its batch)
             log.close();
             // the reason is stored and shown like a log line: a daemon's error can echo an expanded secret

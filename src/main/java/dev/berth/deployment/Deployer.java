@@ -48,6 +48,16 @@ final class Deployer {
         }
     }
 
+    /** The node is stopping (its job thread was interrupted): the deployment is not over, another node takes it over. */
+    static final class Stopping extends RuntimeException {
+        Stopping() {
+            super("stopping", null, false, false);
+        }
+    }
+
+    /** How a run ends when its node stops under it: no status, the job runs again (elsewhere) and takes it over. */
+    static final Outcome STOPPED = new Outcome(null, "the node running it is stopping");
+
     static final class Cancelled extends RuntimeException {
         Cancelled() {
             super("cancelled", null, false, false);
@@ -145,10 +155,10 @@ final class Deployer {
         } catch (Failure e) {
             undo(created, stopped, e.getMessage());
             return new Outcome(Deployment.Status.FAILED, e.getMessage());
-        } catch (InterruptedException e) {
-            Thread.currentThread().interrupt();
-            undo(created, stopped, "interrupted");
-            return new Outcome(Deployment.Status.FAILED, "the node running the deployment stopped");
+        } catch (InterruptedException | Stopping e) {
+            Thread.interrupted(); // the node stops; what follows still writes to PostgreSQL
+            undo(created, stopped, "this node is stopping");
+            return STOPPED;
         } catch (RuntimeException e) {
             var reason = "unexpected " + e.getClass().getSimpleName() + " from the server";
             undo(created, stopped, reason);
@@ -286,7 +296,7 @@ final class Deployer {
                     return new Probe(-1, "the check failed");
                 } catch (InterruptedException e) {
                     Thread.currentThread().interrupt();
-                    throw new Cancelled();
+                    throw new Stopping();
                 }
             }
         } finally {

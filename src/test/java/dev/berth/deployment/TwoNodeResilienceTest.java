@@ -108,4 +108,35 @@ class TwoNodeResilienceTest extends DeploymentTestBase {
             assertThat(work).as("nothing left on the server").doesNotExist();
         }
     }
+
+    /**
+     * A node stopped gracefully (SIGTERM) while it runs a deployment hands it over: the other node takes it over and it
+     * succeeds; the shutdown never ends it FAILED.
+     */
+    @Test
+    void aDeploymentWhoseNodeIsStoppedGracefullyIsHandedOver() throws Exception {
+        int port = freePort();
+        var input = application("handover", Map.of("image", Map.of("image", TestDocker.IMAGE)));
+        // answers only after 25 s: longer than the stopping node waits for its running jobs (2 x 5 s)
+        input.put("command", List.of("/bin/sh", "-c", "sleep 25; exec /bin/busybox httpd -f -p 127.0.0.1:" + port + " -h /bin"));
+        input.put("ports", List.of(Map.of("containerPort", port)));
+        input.put("healthCheck", Map.of("path", "/echo", "port", port, "intervalSeconds", 1, "retries", 3, "startPeriodSeconds", 60));
+        var app = create(input);
+        try (var first = BerthProcess.start(WORKER); var second = BerthProcess.start(WORKER)) {
+            var id = deploy(app);
+            long deadline = System.nanoTime() + Duration.ofSeconds(60).toNanos();
+            while (System.nanoTime() < deadline && !"HEALTH_CHECKING".equals(deployment(id).path("status").asText())) Thread.sleep(100);
+            var picked = pickedBy(id);
+            assertThat(picked).isIn(first.jobNode(), second.jobNode());
+            var worker = picked.equals(first.jobNode()) ? first : second;
+            var survivor = worker == first ? second : first;
+            worker.terminate(); // SIGTERM mid-deployment
+            var lines = follow(id, 0);
+            var state = deployment(id);
+            assertThat(state.path("status").asText()).as(state + "\n" + lines + "\n" + worker.output() + "\n" + survivor.output())
+                    .isEqualTo("SUCCEEDED");
+            assertThat(lines.toString()).as(worker.output()).contains("this node is stopping; another node takes the deployment over")
+                    .contains("taking over from a node that stopped (attempt 2)");
+        }
+    }
 }

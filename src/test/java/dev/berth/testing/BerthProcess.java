@@ -102,6 +102,12 @@ public final class BerthProcess implements AutoCloseable {
         throw new IllegalStateException("the node did not become healthy: " + output());
     }
 
+    /** SIGTERM, as a service manager stops a node, and waits (up to 60 s) for it to exit; its output stays readable. */
+    public void terminate() throws InterruptedException {
+        process.destroy();
+        if (!process.waitFor(60, java.util.concurrent.TimeUnit.SECONDS)) throw new IllegalStateException("the node did not stop: " + output());
+    }
+
     @Override
     public void close() {
         process.destroy();
