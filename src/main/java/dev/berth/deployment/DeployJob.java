@@ -136,6 +136,7 @@ final class DeployJob implements Job {
             timer.scheduleAtFixedRate(log::flush, DeploymentLogWriter.FLUSH_MILLIS, DeploymentLogWriter.FLUSH_MILLIS, java.util.concurrent.TimeUnit.MILLISECONDS);
             Deployer.Outcome outcome;
             if (attempt > properties.maxAttempts()) {
+                leaveNothingBehind(system, deployment, log);
                 outcome = new Deployer.Outcome(Deployment.Status.FAILED, "the node running it stopped " + (attempt - 1) + " times");
             } else {
                 if (attempt > 1) log.step("taking over from a node that stopped (attempt " + attempt + ")");
@@ -156,6 +157,24 @@ final class DeployJob implements Job {
                     log.lastSeq());
         }
         return true;
+    }
+
+    /**
+     * The last attempt gives up: what the earlier ones left on the server goes (their containers, found by the
+     * deployment's label, and a git build's work directory, deploy key included). Best effort, said in the log.
+     */
+    private void leaveNothingBehind(Viewer system, Deployment deployment, DeploymentLog log) {
+        try {
+            var containers = servers.containers(system, deployment.serverId());
+            for (var own : containers.list(java.util.Map.of(dev.berth.application.Labels.DEPLOYMENT, deployment.id().toString()))) {
+                containers.remove(own.id());
+            }
+            if (deployment.snapshot().source() instanceof dev.berth.application.ApplicationSource.Git && deployment.snapshot().image() == null) {
+                servers.run(system, deployment.serverId(), GitCommands.remove(new GitCommands.Layout(DeploymentPlanner.workDir(deployment.id()))));
+            }
+        } catch (RuntimeException e) {
+            log.step("could not clean up after the earlier attempts: " + (e.getMessage() == null ? "no detail" : e.getMessage()));
+        }
     }
 
     /** Stops the run's timer without interrupting what it runs now, waiting for that a little. */

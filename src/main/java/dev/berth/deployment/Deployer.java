@@ -156,8 +156,9 @@ final class Deployer {
             undo(created, stopped, e.getMessage());
             return new Outcome(Deployment.Status.FAILED, e.getMessage());
         } catch (InterruptedException | Stopping e) {
-            Thread.interrupted(); // the node stops; what follows still writes to PostgreSQL
-            undo(created, stopped, "this node is stopping");
+            // the node stops, with seconds to spare: no undo here (the attempt that takes the deployment over removes
+            // what this one made, and starts from the same previous containers); what follows still writes to PostgreSQL
+            Thread.interrupted();
             return STOPPED;
         } catch (RuntimeException e) {
             var reason = "unexpected " + e.getClass().getSimpleName() + " from the server";

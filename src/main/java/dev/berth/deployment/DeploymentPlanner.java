@@ -33,6 +33,11 @@ public final class DeploymentPlanner {
                         Snapshot.Environment environment, List<Containers.Container> previous, String network,
                         @io.micronaut.core.annotation.Nullable String commit, int keepImages, Duration settle) {}
 
+    /** Where a git deployment's work directory lies on its server, relative to the SSH user's home: ids only. */
+    public static String workDir(UUID deploymentId) {
+        return ".berth/work/" + deploymentId;
+    }
+
     /** Where an application's images are kept on its server. */
     public static String repository(UUID applicationId) {
         return "berth/" + applicationId;
@@ -52,7 +57,7 @@ public final class DeploymentPlanner {
             var git = (ApplicationSource.Git) snapshot.source();
             image = repository(in.applicationId()) + ":d" + in.number();
             steps.add(new Build(git.repository(), git.ref(), in.commit(), git.dockerfile(), git.context(), image, git.deployKeyId(),
-                    ".berth/work/" + in.deploymentId()));
+                    workDir(in.deploymentId())));
         }
         var previousIds = in.previous().stream().map(Containers.Container::id).toList();
         boolean exclusive = snapshot.settings().fixedHostPort() || "host".equals(in.network());
