@@ -83,6 +83,15 @@ class ApplicationRows {
         }, rows -> rows.getObject(1, UUID.class));
     }
 
+    /** Names of the team's live applications whose source names {@code id} under {@code property} (deployKeyId, registryId). */
+    List<String> namesUsing(UUID teamId, String property, UUID id) {
+        return Statements.list(jdbc, "SELECT name FROM applications WHERE team_id = ? AND deleted_at IS NULL AND source ->> ? = ? ORDER BY name", s -> {
+            s.setObject(1, teamId);
+            s.setString(2, property);
+            s.setString(3, id.toString());
+        }, rows -> rows.getString(1));
+    }
+
     /** Whether a deployment of the application is still under way (a run told to stop may still make a container). */
     boolean deploymentRunning(UUID teamId, UUID id) {
         return Statements.one(jdbc, "SELECT EXISTS (SELECT 1 FROM deployments WHERE team_id = ? AND application_id = ?"

@@ -140,6 +140,24 @@ public class ApplicationService {
         }
     }
 
+    /** A deploy key still named by an application is not deleted: CONFLICT naming the applications. */
+    @io.micronaut.runtime.event.annotation.EventListener
+    void onKeyDeleting(dev.berth.server.PrivateKeyDeleting deleting) {
+        var using = rows.namesUsing(deleting.teamId(), "deployKeyId", deleting.keyId());
+        if (!using.isEmpty()) {
+            throw new dev.berth.errors.ConflictException("The key is the deploy key of " + String.join(", ", using) + "; change their source first.");
+        }
+    }
+
+    /** Registry credentials an application still pulls with are not deleted: CONFLICT naming the applications. */
+    @io.micronaut.runtime.event.annotation.EventListener
+    void onRegistryDeleting(dev.berth.registry.RegistryDeleting deleting) {
+        var using = rows.namesUsing(deleting.teamId(), "registryId", deleting.registryId());
+        if (!using.isEmpty()) {
+            throw new dev.berth.errors.ConflictException("Applications pull with these credentials: " + String.join(", ", using) + "; change their source first.");
+        }
+    }
+
     /** Sets the status an application shows (by deployments and start/stop); in the caller's transaction. */
     public void status(Viewer viewer, UUID id, Application.Status status) {
         rows.status(viewer.teamId(), id, status);

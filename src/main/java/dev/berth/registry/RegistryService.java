@@ -21,7 +21,10 @@ public class RegistryService {
     private final RegistryRows rows;
     private final SecretBox box;
 
-    RegistryService(RegistryRows rows, SecretBox box) {
+    private final io.micronaut.context.event.ApplicationEventPublisher<RegistryDeleting> deleting;
+
+    RegistryService(RegistryRows rows, SecretBox box, io.micronaut.context.event.ApplicationEventPublisher<RegistryDeleting> deleting) {
+        this.deleting = deleting;
         this.rows = rows;
         this.box = box;
     }
@@ -54,6 +57,7 @@ public class RegistryService {
     @InTeam
     public UUID delete(Viewer viewer, UUID id) {
         get(viewer, id);
+        deleting.publishEvent(new RegistryDeleting(viewer.teamId(), id)); // an application pulling with it refuses
         rows.delete(viewer.teamId(), id);
         return id;
     }

@@ -29,8 +29,12 @@ public class ServerService {
     private final dev.berth.execution.RemoteShell shell;
     private final dev.berth.execution.DockerEngines docker;
 
+    private final io.micronaut.context.event.ApplicationEventPublisher<PrivateKeyDeleting> deleting;
+
     ServerService(PrivateKeyRepository keys, ServerRepository servers, SecretBox box,
-                  dev.berth.execution.RemoteShell shell, dev.berth.execution.DockerEngines docker) {
+                  dev.berth.execution.RemoteShell shell, dev.berth.execution.DockerEngines docker,
+                  io.micronaut.context.event.ApplicationEventPublisher<PrivateKeyDeleting> deleting) {
+        this.deleting = deleting;
         this.shell = shell;
         this.docker = docker;
         this.keys = keys;
@@ -63,6 +67,7 @@ public class ServerService {
     public UUID deleteKey(Viewer viewer, UUID id) {
         var key = key(viewer, id);
         if (servers.existsByPrivateKeyId(key.id())) throw new ConflictException("The key is used by a server; change or delete the server first.");
+        deleting.publishEvent(new PrivateKeyDeleting(viewer.teamId(), key.id())); // an application using it refuses
         keys.delete(key);
         return id;
     }

@@ -224,4 +224,27 @@ class ApplicationApiTest extends BerthTestBase {
                 Map.of("i", Map.of("id", id, "source", Map.of("image", Map.of("image", "127.0.0.1:5999/x/img:1", "registryId", registry)))));
         assertThat(changed.firstErrorCode()).isEqualTo("BAD_USER_INPUT");
     }
+
+    /** What an application uses is not deleted under it: a deploy key or registry in use is CONFLICT naming the application. */
+    @Test
+    void aDeployKeyOrRegistryInUseIsNotDeleted() {
+        var key = http().data("mutation($n: String!) { generatePrivateKey(input: {name: $n, purpose: DEPLOY}) { privateKey { id } } }",
+                Map.of("n", uniqueName("dk"))).path("generatePrivateKey").path("privateKey").path("id").asText();
+        var name = uniqueName("uses");
+        var app = http().data(CREATE, Map.of("i", input(name, Map.of("git", Map.of("repository", "ssh://git@127.0.0.1/x.git", "deployKeyId", key)))))
+                .path("createApplication").path("application").path("id").asText();
+        var refused = http().post("mutation($id: ID!) { deletePrivateKey(input: {id: $id}) { deletedPrivateKeyId } }", Map.of("id", key));
+        assertThat(refused.firstErrorCode()).isEqualTo("CONFLICT");
+        assertThat(refused.body()).contains(name);
+        var registry = http().data("mutation { createRegistry(input: {url: \"registry.example.test:5000\", username: \"in-use\", password: \"p\"}) { registry { id } } }",
+                Map.of()).path("createRegistry").path("registry").path("id").asText();
+        var pulling = uniqueName("pulls");
+        http().data(CREATE, Map.of("i", input(pulling, Map.of("image", Map.of("image", "registry.example.test:5000/x/img:1", "registryId", registry)))));
+        var kept = http().post("mutation($id: ID!) { deleteRegistry(input: {id: $id}) { deletedRegistryId } }", Map.of("id", registry));
+        assertThat(kept.firstErrorCode()).isEqualTo("CONFLICT");
+        assertThat(kept.body()).contains(pulling);
+        // once the application is gone, the key goes
+        http().data("mutation($id: ID!) { deleteApplication(input: {id: $id}) { deletedApplicationId } }", Map.of("id", app));
+        assertThat(http().post("mutation($id: ID!) { deletePrivateKey(input: {id: $id}) { deletedPrivateKeyId } }", Map.of("id", key)).firstErrorCode()).isNull();
+    }
 }

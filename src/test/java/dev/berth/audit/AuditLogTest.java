@@ -138,6 +138,16 @@ class AuditLogTest extends BerthTestBase {
         var queued = h.data("mutation($id: ID!) { rollbackApplication(input: {deploymentId: $id}) { deployment { id } } }", Map.of("id", first))
                 .path("rollbackApplication").path("deployment").path("id").asText();
         h.data("mutation($id: ID!) { deleteApplication(input: {id: $id}) { deletedApplicationId } }", Map.of("id", app));
+        // cancelled at once when no node had picked it yet; told to stop (and CANCELLED within a second) when one had
+        long deadline = System.nanoTime() + java.time.Duration.ofSeconds(30).toNanos();
+        while (!java.util.Set.of("CANCELLED", "FAILED", "SUCCEEDED").contains(statusOf(queued)) && System.nanoTime() < deadline) {
+            try {
+                Thread.sleep(50);
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+                break;
+            }
+        }
         deletedWithItsApplication = statusOf(queued);
     }
 
