@@ -44,16 +44,17 @@ class TwoNodeResilienceTest extends DeploymentTestBase {
 
     @Test
     void aDeploymentWhoseNodeIsKilledIsFinishedByAnotherAndItsLogArrivesExactlyOnceAcrossAReconnect() throws Exception {
-        int port = freePort();
-        var input = application("survivor", Map.of("image", Map.of("image", TestDocker.IMAGE)));
-        // the server answers only after 6 s: the deployment spends that long health checking, time enough to kill its node
-        input.put("command", List.of("/bin/sh", "-c", "i=0; while [ $i -lt 30 ]; do echo warming $i; i=$((i+1)); sleep 0.2; done; "
-                + "exec /bin/busybox httpd -f -p 127.0.0.1:" + port + " -h /bin"));
-        input.put("ports", List.of(Map.of("containerPort", port)));
-        input.put("healthCheck", Map.of("path", "/echo", "port", port, "intervalSeconds", 1, "retries", 3, "startPeriodSeconds", 30));
-        var app = create(input);
-
+        // the nodes first: the application's port is chosen after they took theirs, so it cannot be one of them
         try (var first = BerthProcess.start(WORKER); var second = BerthProcess.start(WORKER)) {
+            int port = freePort();
+            var input = application("survivor", Map.of("image", Map.of("image", TestDocker.IMAGE)));
+            // the server answers only after 6 s: the deployment spends that long health checking, time enough to kill its node
+            input.put("command", List.of("/bin/sh", "-c", "i=0; while [ $i -lt 30 ]; do echo warming $i; i=$((i+1)); sleep 0.2; done; "
+                    + "exec /bin/busybox httpd -f -p 127.0.0.1:" + port + " -h /bin"));
+            input.put("ports", List.of(Map.of("containerPort", port)));
+            input.put("healthCheck", Map.of("path", "/echo", "port", port, "intervalSeconds", 1, "retries", 3, "startPeriodSeconds", 30));
+            var app = create(input);
+
             var id = deploy(app);
             String picked = null;
             long deadline = System.nanoTime() + Duration.ofSeconds(60).toNanos();
@@ -115,14 +116,15 @@ class TwoNodeResilienceTest extends DeploymentTestBase {
      */
     @Test
     void aDeploymentWhoseNodeIsStoppedGracefullyIsHandedOver() throws Exception {
-        int port = freePort();
-        var input = application("handover", Map.of("image", Map.of("image", TestDocker.IMAGE)));
-        // answers only after 25 s: longer than the stopping node waits for its running jobs (2 x 5 s)
-        input.put("command", List.of("/bin/sh", "-c", "sleep 25; exec /bin/busybox httpd -f -p 127.0.0.1:" + port + " -h /bin"));
-        input.put("ports", List.of(Map.of("containerPort", port)));
-        input.put("healthCheck", Map.of("path", "/echo", "port", port, "intervalSeconds", 1, "retries", 3, "startPeriodSeconds", 60));
-        var app = create(input);
+        // the nodes first: the application's port is chosen after they took theirs, so it cannot be one of them
         try (var first = BerthProcess.start(WORKER); var second = BerthProcess.start(WORKER)) {
+            int port = freePort();
+            var input = application("handover", Map.of("image", Map.of("image", TestDocker.IMAGE)));
+            // answers only after 25 s: longer than the stopping node waits for its running jobs (2 x 5 s)
+            input.put("command", List.of("/bin/sh", "-c", "sleep 25; exec /bin/busybox httpd -f -p 127.0.0.1:" + port + " -h /bin"));
+            input.put("ports", List.of(Map.of("containerPort", port)));
+            input.put("healthCheck", Map.of("path", "/echo", "port", port, "intervalSeconds", 1, "retries", 3, "startPeriodSeconds", 60));
+            var app = create(input);
             var id = deploy(app);
             long deadline = System.nanoTime() + Duration.ofSeconds(60).toNanos();
             while (System.nanoTime() < deadline && !"HEALTH_CHECKING".equals(deployment(id).path("status").asText())) Thread.sleep(100);
