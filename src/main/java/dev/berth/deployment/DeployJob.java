@@ -165,15 +165,19 @@ final class DeployJob implements Job {
      */
     private void leaveNothingBehind(Viewer system, Deployment deployment, DeploymentLog log) {
         try {
-            var containers = servers.containers(system, deployment.serverId());
-            for (var own : containers.list(java.util.Map.of(dev.berth.application.Labels.DEPLOYMENT, deployment.id().toString()))) {
-                containers.remove(own.id());
-            }
+            removeOwnContainers(servers.containers(system, deployment.serverId()), deployment);
             if (deployment.snapshot().source() instanceof dev.berth.application.ApplicationSource.Git && deployment.snapshot().image() == null) {
                 servers.run(system, deployment.serverId(), GitCommands.remove(new GitCommands.Layout(DeploymentPlanner.workDir(deployment.id()))));
             }
         } catch (RuntimeException e) {
             log.step("could not clean up after the earlier attempts: " + (e.getMessage() == null ? "no detail" : e.getMessage()));
+        }
+    }
+
+    /** Removes the containers an earlier attempt made for this deployment (found by its label). */
+    private static void removeOwnContainers(dev.berth.execution.Containers containers, Deployment deployment) {
+        for (var own : containers.list(java.util.Map.of(dev.berth.application.Labels.DEPLOYMENT, deployment.id().toString()))) {
+            containers.remove(own.id());
         }
     }
 
@@ -191,10 +195,7 @@ final class DeployJob implements Job {
                                      AtomicBoolean cancelled) {
         try {
             var containers = servers.containers(system, deployment.serverId());
-            // a revived run first removes what the stopped node had made for this deployment
-            for (var own : containers.list(java.util.Map.of(dev.berth.application.Labels.DEPLOYMENT, deployment.id().toString()))) {
-                containers.remove(own.id());
-            }
+            removeOwnContainers(containers, deployment); // a revived run first removes what the stopped node had made
             var previous = Deployer.previous(containers, deployment.applicationId().toString(), deployment.id().toString());
             var plan = DeploymentPlanner.plan(new DeploymentPlanner.Input(system.teamId(), deployment.applicationId(), deployment.id(),
                     deployment.number(), deployment.snapshot(), environment, previous, properties.network(), deployment.commit(),

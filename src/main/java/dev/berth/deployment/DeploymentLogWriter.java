@@ -16,7 +16,6 @@ import java.util.UUID;
  */
 final class DeploymentLogWriter implements DeploymentLog, AutoCloseable {
     private static final org.slf4j.Logger LOG = org.slf4j.LoggerFactory.getLogger(DeploymentLogWriter.class);
-    static final int MAX_LINE = dev.berth.execution.LineSplitter.MAX_LINE;
     static final int BATCH = 500;
     static final long FLUSH_MILLIS = 20;
 
