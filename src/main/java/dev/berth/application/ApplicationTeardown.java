@@ -8,7 +8,6 @@ import dev.berth.jobs.JobQueue;
 import dev.berth.server.ServerCommands;
 import dev.berth.storage.TeamTransactions;
 import jakarta.inject.Singleton;
-import java.time.Duration;
 import java.util.Map;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -54,7 +53,7 @@ final class ApplicationTeardown implements Job {
         if (application.isEmpty()) return;
         var containers = servers.containers(system, application.get().serverId());
         for (var container : containers.list(Map.of(Labels.APP, applicationId.toString()))) {
-            containers.stop(container.id(), Duration.ofSeconds(10));
+            containers.stop(container.id(), application.get().settings().stopGrace());
             containers.remove(container.id());
         }
         transactions.write(system, () -> {

@@ -75,6 +75,8 @@ final class ApplicationWiring implements WiringContribution, DataLoaderContribut
                 .dataFetcher("memoryLimitMiB", env -> settings(env).memoryLimitMiB())
                 .dataFetcher("labels", env -> settings(env).labels())
                 .dataFetcher("volumes", env -> settings(env).volumes())
+                .dataFetcher("stopSignal", env -> settings(env).stopSignal())
+                .dataFetcher("stopGracePeriodSeconds", env -> settings(env).stopGracePeriodSeconds())
                 .dataFetcher("environmentVariables", env -> variables.ofApplication(Viewer.from(env), env.<Application>getSource().id()))
                 .dataFetcher("effectiveEnvironment", env -> variables.effectiveShown(Viewer.from(env), env.<Application>getSource().id())));
         wiring.type("ApplicationSource", t -> t.typeResolver(env -> env.getSchema().getObjectType(

@@ -3,6 +3,7 @@ package dev.berth.application;
 import dev.berth.application.ApplicationSettings.HealthCheck;
 import dev.berth.application.ApplicationSettings.Port;
 import dev.berth.application.ApplicationSettings.RestartPolicy;
+import dev.berth.application.ApplicationSettings.StopSignal;
 import dev.berth.application.ApplicationSettings.Volume;
 import dev.berth.errors.InvalidInputException;
 import dev.berth.project.ResourceName;
@@ -18,7 +19,11 @@ import java.util.Map;
  */
 public record SettingsInput(@Nullable List<Port> ports, @Nullable List<String> command, @Nullable HealthCheck healthCheck,
                             boolean removeHealthCheck, @Nullable RestartPolicy restartPolicy, @Nullable Double cpuLimit,
-                            @Nullable Integer memoryLimitMiB, @Nullable Map<String, String> labels, @Nullable List<Volume> volumes) {
+                            @Nullable Integer memoryLimitMiB, @Nullable Map<String, String> labels, @Nullable List<Volume> volumes,
+                            @Nullable StopSignal stopSignal, @Nullable Integer stopGracePeriodSeconds) {
+    /** The longest a stop may wait before Docker kills the container. */
+    static final int MAX_STOP_GRACE_SECONDS = 600;
+
 
     /** Reads the fields present in a mutation's {@code input}. */
     @SuppressWarnings("unchecked")
@@ -32,7 +37,9 @@ public record SettingsInput(@Nullable List<Port> ports, @Nullable List<String> c
                 input.get("cpuLimit") == null ? null : cpu(input.get("cpuLimit")),
                 input.get("memoryLimitMiB") == null ? null : memory(input.get("memoryLimitMiB")),
                 input.containsKey("labels") ? labels(input.get("labels")) : null,
-                input.containsKey("volumes") ? volumes((List<Map<String, Object>>) input.get("volumes")) : null);
+                input.containsKey("volumes") ? volumes((List<Map<String, Object>>) input.get("volumes")) : null,
+                input.get("stopSignal") == null ? null : StopSignal.valueOf(input.get("stopSignal").toString()),
+                input.get("stopGracePeriodSeconds") == null ? null : grace(input.get("stopGracePeriodSeconds")));
     }
 
     /** {@code current} with every given field replaced. */
@@ -44,7 +51,16 @@ public record SettingsInput(@Nullable List<Port> ports, @Nullable List<String> c
                 health, restartPolicy == null ? current.restartPolicy() : restartPolicy,
                 cpuLimit == null ? current.cpuLimit() : cpuLimit == 0 ? null : cpuLimit,
                 memoryLimitMiB == null ? current.memoryLimitMiB() : memoryLimitMiB == 0 ? null : memoryLimitMiB,
-                labels == null ? current.labels() : labels, volumes == null ? current.volumes() : volumes);
+                labels == null ? current.labels() : labels, volumes == null ? current.volumes() : volumes,
+                stopSignal == null ? current.stopSignal() : stopSignal,
+                stopGracePeriodSeconds == null ? current.stopGracePeriodSeconds() : stopGracePeriodSeconds);
+    }
+
+    private static int grace(Object value) {
+        if (!(value instanceof Integer seconds) || seconds < 0 || seconds > MAX_STOP_GRACE_SECONDS) {
+            throw new InvalidInputException("input.stopGracePeriodSeconds", "0 to " + MAX_STOP_GRACE_SECONDS + " seconds");
+        }
+        return seconds;
     }
 
     private static List<Port> ports(List<Map<String, Object>> list) {

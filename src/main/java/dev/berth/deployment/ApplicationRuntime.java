@@ -13,7 +13,6 @@ import dev.berth.storage.TeamTransactions;
 import io.micronaut.context.event.ApplicationEventPublisher;
 import jakarta.inject.Singleton;
 import java.io.Closeable;
-import java.time.Duration;
 import java.time.Instant;
 import java.util.Map;
 import java.util.UUID;
@@ -54,7 +53,7 @@ public class ApplicationRuntime {
     public Application stop(Viewer viewer, UUID applicationId) {
         var application = idle(viewer, applicationId);
         var containers = servers.containers(viewer, application.serverId());
-        for (var container : containers.list(Map.of(Labels.APP, applicationId.toString()))) containers.stop(container.id(), Duration.ofSeconds(10));
+        for (var container : containers.list(Map.of(Labels.APP, applicationId.toString()))) containers.stop(container.id(), application.settings().stopGrace());
         return record(viewer, application, Application.Status.STOPPED);
     }
 
@@ -72,7 +71,7 @@ public class ApplicationRuntime {
         var deploymentId = latest(application);
         var containers = servers.containers(viewer, application.serverId());
         var current = current(containers, deploymentId);
-        if (restart) containers.stop(current.id(), Duration.ofSeconds(10));
+        if (restart) containers.stop(current.id(), application.settings().stopGrace());
         containers.start(current.id());
         return record(viewer, application, Application.Status.RUNNING);
     }

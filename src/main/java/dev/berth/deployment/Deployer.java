@@ -118,8 +118,9 @@ final class Deployer {
                         imageId = build(b);
                     }
                     case StopPrevious s -> {
-                        s.containerIds().forEach(id -> containers.stop(id, Duration.ofSeconds(10)));
-                        stopped = s.containerIds();
+                        stopped = s.containers().stream().map(DeploymentPlan.Previous::id).toList();
+                        stopped.forEach(id -> containers.stop(id, s.stop().grace()));
+                        log.step("stopped " + DeploymentPlan.Previous.names(s.containers()));
                     }
                     case Create c -> {
                         progress.status(Deployment.Status.STARTING);
@@ -137,9 +138,9 @@ final class Deployer {
                         if (!containers.running(created)) throw exited(created);
                         output(created, "the container's output during start-up:");
                     }
-                    case Retire r -> housekeeping("retire the previous container(s)", () -> r.containerIds().forEach(id -> {
-                        containers.stop(id, Duration.ofSeconds(10));
-                        containers.remove(id);
+                    case Retire r -> housekeeping("retire the previous container(s)", () -> r.containers().forEach(c -> {
+                        containers.stop(c.id(), r.stop().grace());
+                        containers.remove(c.id());
                     }));
                     case DeploymentPlan.KeepImages k -> {
                         var image = imageId;

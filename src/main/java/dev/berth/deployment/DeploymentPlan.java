@@ -46,9 +46,27 @@ public record DeploymentPlan(List<Step> steps) {
     }
 
     /** Stop the previous containers first: a fixed host port (or the host network) forbids two at once. */
-    public record StopPrevious(List<String> containerIds) implements Step {
-        public StopPrevious { containerIds = List.copyOf(containerIds); }
-        public String describe() { return "stop the previous container(s) first (fixed port): " + containerIds.size(); }
+    public record StopPrevious(List<Previous> containers, Stop stop) implements Step {
+        public StopPrevious { containers = List.copyOf(containers); }
+        public String describe() {
+            return "stop " + Previous.names(containers) + " first (a fixed host port or the host network allows one at a time), " + stop.describe();
+        }
+    }
+
+    /** A container of an earlier deployment. */
+    public record Previous(String id, String name) {
+        static String names(List<Previous> containers) {
+            return (containers.size() == 1 ? "the previous container " : "the previous containers ")
+                    + String.join(", ", containers.stream().map(Previous::name).toList());
+        }
+    }
+
+    /** How a container is stopped: its signal, then a kill once the grace period is over. */
+    public record Stop(String signal, Duration grace) {
+        public String describe() {
+            return "SIGKILL".equals(signal) || grace.isZero() ? "killing it at once (" + signal + ")"
+                    : "sending " + signal + " and waiting up to " + grace.toSeconds() + " s before it is killed";
+        }
     }
 
     public record Create(ContainerSpec spec) implements Step {
@@ -70,8 +88,8 @@ public record DeploymentPlan(List<Step> steps) {
     }
 
     /** Stop and remove the previous containers: the new one serves. */
-    public record Retire(List<String> containerIds) implements Step {
-        public Retire { containerIds = List.copyOf(containerIds); }
-        public String describe() { return "retire the previous container(s): " + containerIds.size(); }
+    public record Retire(List<Previous> containers, Stop stop) implements Step {
+        public Retire { containers = List.copyOf(containers); }
+        public String describe() { return "retire " + Previous.names(containers) + ": stop it, " + stop.describe() + ", and remove it"; }
     }
 }

@@ -59,15 +59,17 @@ public final class DeploymentPlanner {
             steps.add(new Build(git.repository(), git.ref(), in.commit(), git.dockerfile(), git.context(), image, git.deployKeyId(),
                     workDir(in.deploymentId())));
         }
-        var previousIds = in.previous().stream().map(Containers.Container::id).toList();
+        var previous = in.previous().stream().map(c -> new DeploymentPlan.Previous(c.id(), c.name())).toList();
+        var settings = snapshot.settings();
+        var stop = new DeploymentPlan.Stop(settings.stopSignal().name(), settings.stopGrace());
         boolean exclusive = snapshot.settings().fixedHostPort() || "host".equals(in.network());
-        if (exclusive && !previousIds.isEmpty()) steps.add(new StopPrevious(previousIds));
+        if (exclusive && !previous.isEmpty()) steps.add(new StopPrevious(previous, stop));
         var spec = spec(in, image);
         steps.add(new Create(spec));
         steps.add(new Start(spec.name()));
         var health = snapshot.settings().healthCheck();
         steps.add(health == null ? new AwaitRunning(in.settle()) : new AwaitHealthy(health));
-        if (!previousIds.isEmpty()) steps.add(new Retire(previousIds));
+        if (!previous.isEmpty()) steps.add(new Retire(previous, stop));
         steps.add(new DeploymentPlan.KeepImages(repository(in.applicationId()), "d" + in.number(), in.keepImages()));
         return new DeploymentPlan(steps);
     }
@@ -86,7 +88,7 @@ public final class DeploymentPlanner {
                 settings.ports().stream().map(p -> new ContainerSpec.PortBinding(p.containerPort(), p.hostPort())).toList(),
                 settings.restartPolicy().name(), settings.cpuLimit(), settings.memoryLimitMiB(),
                 settings.volumes().stream().map(v -> new ContainerSpec.Mount("berth-" + in.applicationId() + "-" + v.name(), v.mountPath())).toList(),
-                in.network());
+                in.network(), settings.stopSignal().name(), settings.stopGracePeriodSeconds());
     }
 
     /** The steps as text, for planDeployment. */

@@ -8,11 +8,13 @@ import java.util.Map;
 /**
  * A container to create, as data. Environment values are {@link Secret}s (printed as {@code ***}) and reach Docker
  * through the Engine API's {@code Env}, never argv or a shell line. {@code network} is a Docker network mode
- * ({@code bridge}, {@code host}, or a network name).
+ * ({@code bridge}, {@code host}, or a network name). {@code stopSignal} and {@code stopGraceSeconds} are what
+ * {@code docker stop} does to it unless told otherwise.
  */
 public record ContainerSpec(String name, String image, Map<String, String> labels, Map<String, Secret> env,
                             @Nullable List<String> command, List<PortBinding> ports, String restartPolicy,
-                            @Nullable Double cpuLimit, @Nullable Integer memoryLimitMiB, List<Mount> volumes, String network) {
+                            @Nullable Double cpuLimit, @Nullable Integer memoryLimitMiB, List<Mount> volumes, String network,
+                            String stopSignal, int stopGraceSeconds) {
     public ContainerSpec {
         labels = Map.copyOf(labels);
         env = java.util.Collections.unmodifiableMap(new java.util.LinkedHashMap<>(env));

@@ -169,6 +169,8 @@ public final class DockerContainers implements Containers {
                 .withLabels(spec.labels())
                 .withEnv(env)
                 .withExposedPorts(exposed)
+                .withStopSignal(spec.stopSignal())
+                .withStopTimeout(spec.stopGraceSeconds())
                 .withHostConfig(host);
         if (spec.command() != null) create.withCmd(spec.command());
         return create.exec().getId();

@@ -78,6 +78,32 @@ class ApplicationApiTest extends BerthTestBase {
     }
 
     @Test
+    void stopSignalAndGracePeriodDefaultToDockersAndAreCheckedAtInput() {
+        var input = input(uniqueName("stop"), Map.of("image", Map.of("image", "busybox")));
+        var read = "query($id: ID!) { application(id: $id) { stopSignal stopGracePeriodSeconds } }";
+        var id = http().data(CREATE, Map.of("i", input)).path("createApplication").path("application").path("id").asText();
+        var defaults = http().data(read, Map.of("id", id)).path("application");
+        assertThat(defaults.path("stopSignal").asText()).isEqualTo("SIGTERM");
+        assertThat(defaults.path("stopGracePeriodSeconds").asInt()).isEqualTo(10);
+
+        var update = "mutation($i: UpdateApplicationInput!) { updateApplication(input: $i) { application { stopSignal stopGracePeriodSeconds } } }";
+        var changed = http().data(update, Map.of("i", Map.of("id", id, "stopSignal", "SIGQUIT", "stopGracePeriodSeconds", 0)))
+                .path("updateApplication").path("application");
+        assertThat(changed.path("stopSignal").asText()).isEqualTo("SIGQUIT");
+        assertThat(changed.path("stopGracePeriodSeconds").asInt()).isZero();
+        for (var bad : List.of(-1, 601)) {
+            var refused = http().post(update, Map.of("i", Map.of("id", id, "stopGracePeriodSeconds", bad)));
+            assertThat(refused.firstErrorCode()).as("grace " + bad).isEqualTo("BAD_USER_INPUT");
+            assertThat(refused.body()).contains("input.stopGracePeriodSeconds");
+        }
+        assertThat(http().post(update, Map.of("i", Map.of("id", id, "stopSignal", "SIGSEGV"))).firstErrorCode())
+                .as("a signal outside the enum").isEqualTo("BAD_USER_INPUT");
+        var unchanged = http().data(read, Map.of("id", id)).path("application");
+        assertThat(unchanged.path("stopSignal").asText()).isEqualTo("SIGQUIT");
+        assertThat(unchanged.path("stopGracePeriodSeconds").asInt()).isZero();
+    }
+
+    @Test
     void aGitApplicationKeepsItsDefaultsAndHostileSourcesAreRefusedWithTheirField() {
         var app = http().data(CREATE, Map.of("i", input(uniqueName("git"), Map.of("git", Map.of("repository", "https://git.example.test/acme/app.git")))))
                 .path("createApplication").path("application").path("source");

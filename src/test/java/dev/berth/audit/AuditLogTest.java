@@ -115,7 +115,7 @@ class AuditLogTest extends BerthTestBase {
                 sshd.port(), dev.berth.testing.TestDocker.get().socket()).toString();
         var environment = h.data("mutation { createProject(input: {name: \"audited-apps\"}) { project { environments { id } } } }", Map.of())
                 .path("createProject").path("project").path("environments").get(0).path("id").asText();
-        var app = h.data("mutation($e: ID!, $s: ID!) { createApplication(input: {environmentId: $e, serverId: $s, name: \"web\", source: {image: {image: \"busybox\"}}}) { application { id } } }",
+        var app = h.data("mutation($e: ID!, $s: ID!) { createApplication(input: {environmentId: $e, serverId: $s, name: \"web\", source: {image: {image: \"busybox\"}}, stopGracePeriodSeconds: 1}) { application { id } } }",
                 Map.of("e", environment, "s", host)).path("createApplication").path("application").path("id").asText();
         h.data("mutation($id: ID!) { updateApplication(input: {id: $id, memoryLimitMiB: 64}) { application { id } } }", Map.of("id", app));
         var secretValue = "env-secret-" + java.util.UUID.randomUUID();

@@ -88,6 +88,10 @@ class ApplicationExamplesTest extends DeploymentTestBase {
     void everyApplicationExampleWorksInSequence() throws Exception {
         var app = script("create-application.sh", environmentId, serverId, uniqueName("shop"), sleeperImage())
                 .path("createApplication").path("application").path("id").asText();
+        // sleep as PID 1 ignores SIGTERM: without a short grace period every replacement waits 10 s
+        var settings = script("update-application.sh", app, "{\"stopSignal\": \"SIGTERM\", \"stopGracePeriodSeconds\": 1}")
+                .path("updateApplication").path("application");
+        assertThat(settings.path("stopGracePeriodSeconds").asInt()).isEqualTo(1);
         var secret = "example-secret-" + java.util.UUID.randomUUID();
         var variables = script("set-environment-variables.sh", Map.of("GREETING", "hello $USER", "SECRET_TOKEN", secret,
                 "BERTH_SECRET_NAMES", "SECRET_TOKEN"), app, "GREETING", "SECRET_TOKEN").path("setEnvironmentVariables").path("variables");

@@ -10,6 +10,7 @@ import java.io.ByteArrayInputStream;
 import java.io.ByteArrayOutputStream;
 import java.io.InputStream;
 import java.io.OutputStream;
+import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
@@ -49,7 +50,7 @@ class DeployerTest {
 
     private static ApplicationSettings settings(Integer hostPort, ApplicationSettings.HealthCheck health) {
         return new ApplicationSettings(List.of(new ApplicationSettings.Port(8080, hostPort)), null, health,
-                ApplicationSettings.RestartPolicy.UNLESS_STOPPED, null, null, Map.of(), List.of());
+                ApplicationSettings.RestartPolicy.UNLESS_STOPPED, null, null, Map.of(), List.of(), null, null);
     }
 
     private static DeploymentPlanner.Input input(Snapshot snapshot, List<dev.berth.execution.Containers.Container> previous, String network) {
@@ -82,7 +83,7 @@ class DeployerTest {
                 "create container web-7-0000000000d7 from nginx:1.27",
                 "start web-7-0000000000d7",
                 "wait until GET /up on port 8080 answers 200",
-                "retire the previous container(s): 1",
+                "retire the previous container old1: stop it, sending SIGTERM and waiting up to 10 s before it is killed, and remove it",
                 "keep the image as berth/" + APP + ":d7 (the last 2 stay for rollbacks)");
         var outcome = deployer(containers, answering(200)).execute(plan);
         assertThat(outcome.status()).isEqualTo(Deployment.Status.SUCCEEDED);
@@ -97,6 +98,36 @@ class DeployerTest {
                 .containsEntry(Labels.TEAM, TEAM.toString());
         assertThat(spec.env().get("A").value()).isEqualTo("1");
         assertThat(spec.toString()).doesNotContain("A=1"); // env values print as ***
+    }
+
+    @Test
+    void theApplicationsStopSignalAndGracePeriodGoToTheContainerAndEveryStopOfThePreviousOne() {
+        var containers = new RecordingContainers().withRunning("old1", Map.of(Labels.APP, APP.toString(), Labels.DEPLOYMENT, "earlier"));
+        containers.images.add("nginx:1.27");
+        var base = settings(8080, null);
+        var settings = new ApplicationSettings(base.ports(), null, null, base.restartPolicy(), null, null, Map.of(), List.of(),
+                ApplicationSettings.StopSignal.SIGQUIT, 3);
+        var plan = DeploymentPlanner.plan(input(snapshot(new ApplicationSource.Image("nginx:1.27", null), settings),
+                containers.list(Map.of(Labels.APP, APP.toString())), "bridge"));
+        assertThat(DeploymentPlanner.describe(plan)).contains(
+                "stop the previous container old1 first (a fixed host port or the host network allows one at a time), "
+                        + "sending SIGQUIT and waiting up to 3 s before it is killed",
+                "retire the previous container old1: stop it, sending SIGQUIT and waiting up to 3 s before it is killed, and remove it");
+        assertThat(deployer(containers, answering(200)).execute(plan).status()).isEqualTo(Deployment.Status.SUCCEEDED);
+        assertThat(containers.graces).as("each stop of the previous container waits the application's grace period")
+                .containsEntry("old1", Duration.ofSeconds(3));
+        var spec = containers.specs.get("c1");
+        assertThat(spec.stopSignal()).isEqualTo("SIGQUIT");
+        assertThat(spec.stopGraceSeconds()).isEqualTo(3);
+        assertThat(log).contains("berth: stopped the previous container old1");
+
+        var defaults = ApplicationSettings.defaults();
+        assertThat(defaults.stopSignal()).as("Docker's own default").isEqualTo(ApplicationSettings.StopSignal.SIGTERM);
+        assertThat(defaults.stopGracePeriodSeconds()).isEqualTo(10);
+        var killing = new ApplicationSettings(List.of(), null, null, base.restartPolicy(), null, null, Map.of(), List.of(),
+                ApplicationSettings.StopSignal.SIGKILL, 10);
+        assertThat(DeploymentPlanner.describe(DeploymentPlanner.plan(input(snapshot(new ApplicationSource.Image("nginx:1.27", null), killing),
+                containers.list(Map.of(Labels.APP, APP.toString())), "host")))).anyMatch(s -> s.endsWith("killing it at once (SIGKILL)"));
     }
 
     @Test

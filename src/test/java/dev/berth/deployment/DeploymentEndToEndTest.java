@@ -47,6 +47,8 @@ class DeploymentEndToEndTest extends DeploymentTestBase {
         input.put("source", Map.of("image", Map.of("image", TestDocker.IMAGE)));
         input.put("command", List.of("/bin/busybox", "httpd", "-f", "-p", "127.0.0.1:" + port, "-h", "/bin"));
         input.put("ports", List.of(Map.of("containerPort", port)));
+        // httpd as PID 1 ignores SIGTERM: a short grace period keeps every replacement quick
+        input.put("stopGracePeriodSeconds", 1);
         input.put("healthCheck", Map.of("path", healthPath, "port", port, "intervalSeconds", 1, "retries", 2, "startPeriodSeconds", 0));
         return http().data("mutation($i: CreateApplicationInput!) { createApplication(input: $i) { application { id } } }", Map.of("i", input))
                 .path("createApplication").path("application").path("id").asText();
@@ -75,6 +77,11 @@ class DeploymentEndToEndTest extends DeploymentTestBase {
         // values reach the container through Env, byte for byte
         assertThat(runningContainerEnv(app, "HOSTILE")).isEqualTo(HOSTILE);
         assertThat(runningContainerEnv(app, "TOKEN")).isEqualTo(SECRET);
+        var container = docker().listContainersCmd().withLabelFilter(Map.of("berth.app", app)).exec().getFirst().getId();
+        var inspect = new ProcessBuilder("docker", "-H", "unix://" + TestDocker.get().socket(), "inspect", "--format",
+                "{{.Config.StopSignal}} {{.Config.StopTimeout}}", container).redirectErrorStream(true).start();
+        assertThat(new String(inspect.getInputStream().readAllBytes()).strip())
+                .as("the application's stop signal and grace period are the container's").isEqualTo("SIGTERM 1");
         // resuming after seq 3 gives exactly the rest
         var rest = follow(id, 3);
         assertThat(rest).hasSize(lines.size() - 3);

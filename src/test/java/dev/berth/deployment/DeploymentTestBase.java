@@ -63,6 +63,8 @@ abstract class DeploymentTestBase extends BerthTestBase {
         input.put("serverId", serverId);
         input.put("name", uniqueName(prefix));
         input.put("source", source);
+        // the test images' commands run as PID 1 without a SIGTERM handler: without this every stop waits Docker's 10 s
+        input.put("stopGracePeriodSeconds", 1);
         return input;
     }
 

@@ -21,6 +21,8 @@ final class RecordingContainers implements Containers {
     final Set<String> crashing = ConcurrentHashMap.newKeySet();
     /** Calls (as recorded, e.g. {@code "remove old1"} or a prefix such as {@code "tag"}) that throw as a daemon error would. */
     final Set<String> failing = ConcurrentHashMap.newKeySet();
+    /** The grace period of each container's last stop. */
+    final Map<String, Duration> graces = new LinkedHashMap<>();
     private int next = 1;
 
     private void record(String call) {
@@ -96,6 +98,7 @@ final class RecordingContainers implements Containers {
 
     @Override public void stop(String id, Duration grace) {
         record("stop " + id);
+        graces.put(id, grace);
         var c = containers.get(id);
         if (c != null) containers.put(id, new Container(id, c.name(), c.labels(), false, c.image()));
     }

@@ -75,9 +75,15 @@ public final class WsClient implements WebSocket.Listener, AutoCloseable {
         }
     }
 
-    /** The next message, or null if none arrives in time. */
+    /** The next message, or null if none arrives in time or the connection closed with none left. */
     public JsonNode poll(Duration timeout) throws InterruptedException {
-        return messages.poll(timeout.toMillis(), TimeUnit.MILLISECONDS);
+        long deadline = System.nanoTime() + timeout.toNanos();
+        while (true) {
+            long left = deadline - System.nanoTime();
+            var message = messages.poll(Math.max(0, Math.min(left, TimeUnit.MILLISECONDS.toNanos(20))), TimeUnit.NANOSECONDS);
+            if (message != null) return message;
+            if (left <= 0 || closed.isDone() && messages.isEmpty()) return null;
+        }
     }
 
     /** The close code the server sent, failing if the connection is still open after the timeout. */
