@@ -45,7 +45,8 @@ class TwoNodeResilienceTest extends DeploymentTestBase {
     @Test
     void aDeploymentWhoseNodeIsKilledIsFinishedByAnotherAndItsLogArrivesExactlyOnceAcrossAReconnect() throws Exception {
         // the nodes first: the application's port is chosen after they took theirs, so it cannot be one of them
-        try (var first = BerthProcess.start(WORKER); var second = BerthProcess.start(WORKER)) {
+        var nodes = BerthProcess.startTwo(WORKER);
+        try (var first = nodes[0]; var second = nodes[1]) {
             int port = freePort();
             var input = application("survivor", Map.of("image", Map.of("image", TestDocker.IMAGE)));
             // the server answers only after 6 s: the deployment spends that long health checking, time enough to kill its node
@@ -93,7 +94,8 @@ class TwoNodeResilienceTest extends DeploymentTestBase {
         var marker = "berth-takeover-" + java.util.UUID.randomUUID().toString().substring(0, 8);
         var url = repository(Map.of("Dockerfile", "FROM " + TestDocker.IMAGE + "\nRUN echo " + marker + " && sleep 6\nCMD [\"/bin/sleep\", \"3600\"]\n"));
         var app = create(application("gitover", Map.of("git", Map.of("repository", url, "deployKeyId", deployKeyId))));
-        try (var first = BerthProcess.start(WORKER); var second = BerthProcess.start(WORKER)) {
+        var nodes = BerthProcess.startTwo(WORKER);
+        try (var first = nodes[0]; var second = nodes[1]) {
             var id = deploy(app);
             awaitBuildStep(marker); // the build's RUN step runs on the daemon
             var picked = pickedBy(id);
@@ -117,11 +119,15 @@ class TwoNodeResilienceTest extends DeploymentTestBase {
     @Test
     void aDeploymentWhoseNodeIsStoppedGracefullyIsHandedOver() throws Exception {
         // the nodes first: the application's port is chosen after they took theirs, so it cannot be one of them
-        try (var first = BerthProcess.start(WORKER); var second = BerthProcess.start(WORKER)) {
+        var nodes = BerthProcess.startTwo(WORKER);
+        try (var first = nodes[0]; var second = nodes[1]) {
             int port = freePort();
             var input = application("handover", Map.of("image", Map.of("image", TestDocker.IMAGE)));
-            // answers only after 25 s: longer than the stopping node waits for its running jobs (2 x 5 s)
-            input.put("command", List.of("/bin/sh", "-c", "sleep 25; exec /bin/busybox httpd -f -p 127.0.0.1:" + port + " -h /bin"));
+            // the first container answers only after 25 s: longer than the stopping node waits for its running jobs
+            // (2 x 5 s); the one the taking-over attempt starts finds the mark the first left in the volume and answers at once
+            input.put("command", List.of("/bin/sh", "-c", "if [ ! -e /mark/first ]; then touch /mark/first; sleep 25; fi; "
+                    + "exec /bin/busybox httpd -f -p 127.0.0.1:" + port + " -h /bin"));
+            input.put("volumes", List.of(Map.of("name", "mark", "mountPath", "/mark")));
             input.put("ports", List.of(Map.of("containerPort", port)));
             input.put("healthCheck", Map.of("path", "/echo", "port", port, "intervalSeconds", 1, "retries", 3, "startPeriodSeconds", 60));
             var app = create(input);

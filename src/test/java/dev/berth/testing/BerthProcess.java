@@ -34,6 +34,27 @@ public final class BerthProcess implements AutoCloseable {
 
     /** Starts a node with the shared test settings plus {@code overrides}, and waits until it answers. */
     public static BerthProcess start(Map<String, String> overrides) {
+        var node = launch(overrides);
+        node.awaitHealthy();
+        return node;
+    }
+
+    /** Two nodes started side by side (their start-ups overlap), both healthy. */
+    public static BerthProcess[] startTwo(Map<String, String> overrides) {
+        var first = launch(overrides);
+        var second = launch(overrides);
+        try {
+            first.awaitHealthy();
+            second.awaitHealthy();
+            return new BerthProcess[] {first, second};
+        } catch (RuntimeException | Error e) {
+            first.close();
+            second.close();
+            throw e;
+        }
+    }
+
+    private static BerthProcess launch(Map<String, String> overrides) {
         try {
             int port;
             try (var socket = new ServerSocket(0, 1, InetAddress.getLoopbackAddress())) {
@@ -49,9 +70,7 @@ public final class BerthProcess implements AutoCloseable {
             command.addAll(java.util.List.of("-cp", System.getProperty("java.class.path"), "dev.berth.Application"));
             var log = Files.createTempFile("berth-node-", ".log");
             var process = new ProcessBuilder(command).redirectErrorStream(true).redirectOutput(log.toFile()).start();
-            var node = new BerthProcess(process, log, port);
-            node.awaitHealthy();
-            return node;
+            return new BerthProcess(process, log, port);
         } catch (IOException e) {
             throw new UncheckedIOException(e);
         }
