@@ -54,7 +54,21 @@ public final class BerthProcess implements AutoCloseable {
         }
     }
 
+    /**
+     * A node on the embedded default: its own PostgreSQL and Redis under {@code berth.data-dir} (give it in
+     * {@code settings}), none of the shared test servers.
+     */
+    public static BerthProcess startEmbedded(Map<String, String> settings) {
+        var node = launch(settings, false);
+        node.awaitHealthy();
+        return node;
+    }
+
     private static BerthProcess launch(Map<String, String> overrides) {
+        return launch(overrides, true);
+    }
+
+    private static BerthProcess launch(Map<String, String> overrides, boolean sharedServers) {
         try {
             int port;
             try (var socket = new ServerSocket(0, 1, InetAddress.getLoopbackAddress())) {
@@ -63,7 +77,7 @@ public final class BerthProcess implements AutoCloseable {
             var command = new ArrayList<String>();
             command.add(Path.of(System.getProperty("java.home"), "bin", "java").toString());
             command.add("-Xmx384m");
-            var properties = new java.util.LinkedHashMap<>(TestServers.properties());
+            var properties = new java.util.LinkedHashMap<String, String>(sharedServers ? TestServers.properties() : Map.of());
             properties.putAll(overrides);
             properties.put("micronaut.server.port", String.valueOf(port));
             properties.forEach((key, value) -> command.add("-D" + key + "=" + value));

@@ -15,7 +15,7 @@ import java.nio.file.Path;
 import java.time.Duration;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
-import redis.embedded.RedisServer;
+import redis.embedded.core.ExecutableProvider;
 
 /**
  * Starts PostgreSQL (zonky binaries) and Redis (embedded-redis binaries) on loopback, with data under
@@ -25,13 +25,13 @@ import redis.embedded.RedisServer;
  * and both listen on loopback only. Redis gets its password through a 0600 config file, never argv.
  */
 @Singleton
-@Requires(classes = {EmbeddedPostgres.class, RedisServer.class})
+@Requires(classes = {EmbeddedPostgres.class, ExecutableProvider.class})
 final class LocalEmbeddedServers implements EmbeddedServers {
     private static final Logger LOG = LoggerFactory.getLogger(LocalEmbeddedServers.class);
 
     private final Path dataDir;
     private EmbeddedPostgres postgres;
-    private RedisServer redis;
+    private EmbeddedRedis redis;
     private String redisUrl;
 
     LocalEmbeddedServers(BerthProperties properties) {
@@ -90,19 +90,9 @@ final class LocalEmbeddedServers implements EmbeddedServers {
     public synchronized String redisUrl() {
         if (redis == null) {
             try {
-                var dir = DataDir.ownerOnly(dataDir.resolve("redis"));
                 var password = DataDirSecrets.readOrCreate(dataDir.resolve("redis-password"));
                 int port = freePort();
-                redis = RedisServer.newRedisServer()
-                        .port(port)
-                        .setting("bind 127.0.0.1")
-                        .setting("protected-mode yes")
-                        .setting("requirepass " + password)
-                        .setting("dir " + dir)
-                        .setting("save \"\"")
-                        .setting("appendonly no")
-                        .build();
-                redis.start();
+                redis = EmbeddedRedis.start(dataDir, password, port);
                 redisUrl = "redis://:" + password + "@127.0.0.1:" + port;
             } catch (IOException e) {
                 throw new UncheckedIOException("embedded Redis did not start", e);
@@ -121,7 +111,7 @@ final class LocalEmbeddedServers implements EmbeddedServers {
     @PreDestroy
     synchronized void stop() throws IOException {
         if (redis != null) {
-            redis.stop();
+            redis.close();
             redis = null;
         }
         if (postgres != null) {
