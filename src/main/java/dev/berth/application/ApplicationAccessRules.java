@@ -27,6 +27,7 @@ final class ApplicationAccessRules implements AccessRules {
                 Map.entry("ContainerPort.*", READ),
                 Map.entry("HealthCheck.*", READ),
                 Map.entry("VolumeMount.*", READ),
+                Map.entry("ContainerState.*", READ),
                 Map.entry("EnvironmentVariable.*", READ),
                 Map.entry("ResolvedEnvironmentVariable.*", READ),
                 Map.entry("ApplicationConnection.*", READ),

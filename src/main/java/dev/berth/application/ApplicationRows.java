@@ -21,7 +21,7 @@ import java.util.UUID;
 /** Application rows, read and written by hand in the caller's transaction and team. */
 @Singleton
 class ApplicationRows {
-    private static final String COLUMNS = "id, team_id, project_id, environment_id, server_id, name, source, settings, status, created_at, updated_at";
+    private static final String COLUMNS = "id, team_id, project_id, environment_id, server_id, name, source, settings, status, created_at, updated_at, container";
 
     private static final String PAGES_OF = """
             SELECT a.* FROM unnest(?::uuid[]) AS e(id), LATERAL (
@@ -64,12 +64,14 @@ class ApplicationRows {
         });
     }
 
-    void status(UUID teamId, UUID id, Application.Status status) {
-        update("UPDATE applications SET status = ? WHERE id = ? AND team_id = ?", s -> {
+    /** Sets the status; the project of the application when that changed it, else empty. */
+    java.util.Optional<UUID> status(UUID teamId, UUID id, Application.Status status) {
+        return Statements.list(jdbc, "UPDATE applications SET status = ? WHERE id = ? AND team_id = ? AND status <> ? RETURNING project_id", s -> {
             s.setString(1, status.name());
             s.setObject(2, id);
             s.setObject(3, teamId);
-        });
+            s.setString(4, status.name());
+        }, r -> uuid(r, 1)).stream().findFirst();
     }
 
     /** Hides the application (its name becomes free); {@link #delete} removes the row once its containers are gone. */
@@ -178,7 +180,44 @@ class ApplicationRows {
     private Application read(ResultSet rows) throws SQLException {
         return new Application(uuid(rows, 1), uuid(rows, 2), uuid(rows, 3), uuid(rows, 4), uuid(rows, 5), rows.getString(6),
                 JsonColumn.of(rows.getString(7), json, sourceType), JsonColumn.of(rows.getString(8), json, settingsType),
-                Application.Status.valueOf(rows.getString(9)), instant(rows, 10), instant(rows, 11));
+                Application.Status.valueOf(rows.getString(9)), instant(rows, 10), instant(rows, 11),
+                container(rows.getString(12)));
+    }
+
+    private ContainerState container(String stored) {
+        if (stored == null) return null;
+        try {
+            return json.readValue(stored, ContainerState.class);
+        } catch (JsonProcessingException e) {
+            throw new UncheckedIOException(e);
+        }
+    }
+
+    /**
+     * Records what the server shows of the application's current container, if its status is still {@code seen}
+     * (compare-and-set: a stop, start or deployment that changed it meanwhile wins); true when the row changed.
+     */
+    public boolean observed(UUID teamId, UUID id, Application.Status seen, Application.Status status, ContainerState container) {
+        return Statements.update(jdbc, """
+                UPDATE applications SET status = ?, container = ?::jsonb
+                 WHERE id = ? AND team_id = ? AND deleted_at IS NULL AND status = ?
+                   AND (status <> ? OR container IS NULL OR (container - 'observedAt') <> (?::jsonb - 'observedAt'))""", s -> {
+            var state = write(container);
+            s.setString(1, status.name());
+            s.setString(2, state);
+            s.setObject(3, id);
+            s.setObject(4, teamId);
+            s.setString(5, seen.name());
+            s.setString(6, status.name());
+            s.setString(7, state);
+        }) > 0;
+    }
+
+    /** The team's applications whose status follows their container (not those a deployment owns). */
+    public List<ApplicationService.Watched> watched(UUID teamId) {
+        return Statements.list(jdbc, "SELECT id, server_id FROM applications WHERE team_id = ? AND deleted_at IS NULL"
+                + " AND status IN ('RUNNING', 'RESTARTING', 'EXITED', 'MISSING', 'STOPPED')", s -> s.setObject(1, teamId),
+                r -> new ApplicationService.Watched(uuid(r, 1), uuid(r, 2)));
     }
 
     private String write(Object value) {

@@ -159,8 +159,23 @@ public class ApplicationService {
     }
 
     /** Sets the status an application shows (by deployments and start/stop); in the caller's transaction. */
+    /** Sets the status; a change is an {@code applicationEvents} UPDATED (after the transaction commits). */
     public void status(Viewer viewer, UUID id, Application.Status status) {
-        rows.status(viewer.teamId(), id, status);
+        rows.status(viewer.teamId(), id, status).ifPresent(project ->
+                changes.publishEvent(new ApplicationChanged(ApplicationChanged.Kind.UPDATED, viewer.teamId(), project, id, Instant.now())));
+    }
+
+    /** See {@link ApplicationRows#observed}: true when the application's row changed. */
+    public boolean observed(Viewer viewer, UUID id, Application.Status seen, Application.Status status, ContainerState container) {
+        return rows.observed(viewer.teamId(), id, seen, status, container);
+    }
+
+    /** An application whose status follows its current container, and the server that runs it. */
+    public record Watched(UUID id, UUID serverId) {}
+
+    /** The team's applications whose status follows their container, with their servers. */
+    public List<Watched> watched(Viewer viewer) {
+        return rows.watched(viewer.teamId());
     }
 
     /** The source, once the ids it names are the team's own (NOT_FOUND otherwise, like any other id). */

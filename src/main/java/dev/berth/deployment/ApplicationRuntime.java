@@ -10,7 +10,6 @@ import dev.berth.errors.ConflictException;
 import dev.berth.execution.Containers;
 import dev.berth.server.ServerCommands;
 import dev.berth.storage.TeamTransactions;
-import io.micronaut.context.event.ApplicationEventPublisher;
 import jakarta.inject.Singleton;
 import java.io.Closeable;
 import java.time.Instant;
@@ -32,11 +31,10 @@ public class ApplicationRuntime {
     private final DeploymentRows rows;
     private final ServerCommands servers;
     private final TeamTransactions transactions;
-    private final ApplicationEventPublisher<dev.berth.application.ApplicationChanged> changes;
     private final SealedEnvironments environments;
 
     ApplicationRuntime(ApplicationService applications, VariableService variables, DeploymentRows rows, ServerCommands servers,
-                       TeamTransactions transactions, ApplicationEventPublisher<dev.berth.application.ApplicationChanged> changes,
+                       TeamTransactions transactions,
                        SealedEnvironments environments) {
         this.environments = environments;
         this.applications = applications;
@@ -44,7 +42,6 @@ public class ApplicationRuntime {
         this.rows = rows;
         this.servers = servers;
         this.transactions = transactions;
-        this.changes = changes;
     }
 
     /** One line of a running application's output; secret values masked. */
@@ -134,9 +131,7 @@ public class ApplicationRuntime {
 
     private Application record(Viewer viewer, Application application, Application.Status status) {
         return transactions.write(viewer, () -> {
-            applications.status(viewer, application.id(), status);
-            changes.publishEvent(new dev.berth.application.ApplicationChanged(dev.berth.application.ApplicationChanged.Kind.UPDATED,
-                    application.teamId(), application.projectId(), application.id(), Instant.now()));
+            applications.status(viewer, application.id(), status); // a change is an applicationEvents UPDATED
             return applications.get(viewer, application.id());
         });
     }
