@@ -1,5 +1,6 @@
 package dev.berth;
 
+import dev.berth.runtime.LastResort;
 import io.micronaut.context.ApplicationContext;
 import io.micronaut.runtime.Micronaut;
 import java.util.concurrent.atomic.AtomicBoolean;
@@ -13,7 +14,7 @@ import sun.misc.Signal;
  * (graphql-ws sockets get 1001, HTTP requests drain, jobs stop at a safe point, pools close, the embedded servers
  * stop last), then the process exits. Left to the hooks, the embedded servers' own hooks (the PostgreSQL and Redis
  * libraries register one each) would stop them beside Micronaut's, under live sockets and running jobs. A second
- * signal while stopping exits at once.
+ * signal while stopping halts at once, stopping only the embedded servers' processes ({@link LastResort}).
  */
 public final class Application {
     private Application() {}
@@ -25,7 +26,10 @@ public final class Application {
             Signal.handle(new Signal(name), signal -> {
                 int status = 128 + signal.getNumber();
                 if (!stopping.compareAndSet(false, true)) {
-                    System.exit(status);
+                    // asked twice: no waiting for the first stop (the JVM's hooks would wait for it), only what must
+                    // not outlive the process
+                    LastResort.run();
+                    Runtime.getRuntime().halt(status);
                 }
                 Thread.ofPlatform().name("berth-stop").start(() -> {
                     var running = context.get();

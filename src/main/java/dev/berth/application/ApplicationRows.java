@@ -66,7 +66,9 @@ class ApplicationRows {
 
     /** Sets the status; the project of the application when that changed it, else empty. */
     java.util.Optional<UUID> status(UUID teamId, UUID id, Application.Status status) {
-        return Statements.list(jdbc, "UPDATE applications SET status = ? WHERE id = ? AND team_id = ? AND status <> ? RETURNING project_id", s -> {
+        // what was seen of the container belonged to the status before: the watch looks again
+        return Statements.list(jdbc, "UPDATE applications SET status = ?, container = NULL WHERE id = ? AND team_id = ? AND deleted_at IS NULL"
+                + " AND status <> ? RETURNING project_id", s -> {
             s.setString(1, status.name());
             s.setObject(2, id);
             s.setObject(3, teamId);
@@ -194,14 +196,17 @@ class ApplicationRows {
     }
 
     /**
-     * Records what the server shows of the application's current container, if its status is still {@code seen}
-     * (compare-and-set: a stop, start or deployment that changed it meanwhile wins); true when the row changed.
+     * Records what the server shows of the application's current container, if its status is still {@code seen} and
+     * its latest successful deployment still {@code deploymentId} (compare-and-set: a stop, start or deployment that
+     * changed either meanwhile wins); true when the row changed.
      */
-    public boolean observed(UUID teamId, UUID id, Application.Status seen, Application.Status status, ContainerState container) {
+    public boolean observed(UUID teamId, UUID id, Application.Status seen, UUID deploymentId, Application.Status status, ContainerState container) {
         return Statements.update(jdbc, """
                 UPDATE applications SET status = ?, container = ?::jsonb
                  WHERE id = ? AND team_id = ? AND deleted_at IS NULL AND status = ?
-                   AND (status <> ? OR container IS NULL OR (container - 'observedAt') <> (?::jsonb - 'observedAt'))""", s -> {
+                   AND (status <> ? OR container IS NULL OR (container - 'observedAt') <> (?::jsonb - 'observedAt'))
+                   AND ? = (SELECT d.id FROM deployments d WHERE d.team_id = applications.team_id AND d.application_id = applications.id
+                             AND d.status = 'SUCCEEDED' ORDER BY d.number DESC LIMIT 1)""", s -> {
             var state = write(container);
             s.setString(1, status.name());
             s.setString(2, state);
@@ -210,6 +215,7 @@ class ApplicationRows {
             s.setString(5, seen.name());
             s.setString(6, status.name());
             s.setString(7, state);
+            s.setObject(8, deploymentId);
         }) > 0;
     }
 

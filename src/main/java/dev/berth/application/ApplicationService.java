@@ -166,8 +166,8 @@ public class ApplicationService {
     }
 
     /** See {@link ApplicationRows#observed}: true when the application's row changed. */
-    public boolean observed(Viewer viewer, UUID id, Application.Status seen, Application.Status status, ContainerState container) {
-        return rows.observed(viewer.teamId(), id, seen, status, container);
+    public boolean observed(Viewer viewer, UUID id, Application.Status seen, UUID deploymentId, Application.Status status, ContainerState container) {
+        return rows.observed(viewer.teamId(), id, seen, deploymentId, status, container);
     }
 
     /** An application whose status follows its current container, and the server that runs it. */

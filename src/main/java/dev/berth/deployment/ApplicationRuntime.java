@@ -50,8 +50,12 @@ public class ApplicationRuntime {
     public Application stop(Viewer viewer, UUID applicationId) {
         var application = idle(viewer, applicationId);
         var containers = servers.containers(viewer, application.serverId());
-        for (var container : containers.list(Map.of(Labels.APP, applicationId.toString()))) containers.stop(container.id(), application.settings().stopGrace());
-        return record(viewer, application, Application.Status.STOPPED);
+        var running = containers.list(Map.of(Labels.APP, applicationId.toString()));
+        // recorded first: the container watch then sees the exit as the stop it is (a stop that fails half-way is
+        // corrected by the watch: a container still running makes the application RUNNING again)
+        var stopped = record(viewer, application, Application.Status.STOPPED);
+        for (var container : running) containers.stop(container.id(), application.settings().stopGrace());
+        return stopped;
     }
 
     public Application start(Viewer viewer, UUID applicationId) {

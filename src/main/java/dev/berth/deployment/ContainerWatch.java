@@ -9,6 +9,7 @@ import dev.berth.api.Viewer;
 import dev.berth.application.ApplicationChanged;
 import dev.berth.application.ApplicationService;
 import dev.berth.application.Labels;
+import dev.berth.execution.Reasons;
 import dev.berth.identity.TeamService;
 import dev.berth.server.ServerCommands;
 import dev.berth.storage.TeamTransactions;
@@ -106,9 +107,13 @@ final class ContainerWatch {
         }
     }
 
+    private volatile boolean stopped;
+
     @PreDestroy
-    void stop() {
+    void stop() throws InterruptedException {
+        stopped = true;
         refresher.shutdownNow();
+        refresher.awaitTermination(10, TimeUnit.SECONDS); // a refresh under way adds no watch after this
         watches.values().forEach(ServerWatch::close);
         watches.clear();
     }
@@ -117,16 +122,24 @@ final class ContainerWatch {
     void refresh() {
         try {
             var wanted = new HashMap<UUID, UUID>(); // server -> its team
+            var unknown = new java.util.HashSet<UUID>(); // teams whose applications could not be read this time
             for (var teamId : teams.allTeamIds()) {
                 var system = system(teamId);
-                for (var watched : transactions.read(system, () -> applications.watched(system))) wanted.put(watched.serverId(), teamId);
+                try {
+                    for (var watched : transactions.read(system, () -> applications.watched(system))) wanted.put(watched.serverId(), teamId);
+                } catch (RuntimeException e) {
+                    unknown.add(teamId);
+                }
             }
+            if (stopped) return;
             watches.entrySet().removeIf(entry -> {
-                if (wanted.containsKey(entry.getKey())) return false;
+                if (wanted.containsKey(entry.getKey()) || unknown.contains(entry.getValue().teamId)) return false;
                 entry.getValue().close();
                 return true;
             });
-            wanted.forEach((serverId, teamId) -> watches.computeIfAbsent(serverId, id -> new ServerWatch(teamId, id)));
+            // a watch whose thread ended (it never should) is replaced
+            wanted.forEach((serverId, teamId) -> watches.compute(serverId, (id, watch) ->
+                    watch != null && watch.alive() ? watch : new ServerWatch(teamId, id)));
         } catch (RuntimeException e) {
             LOG.warn("event=container-watch-refresh-failed error={}", e.getClass().getSimpleName());
         }
@@ -138,7 +151,7 @@ final class ContainerWatch {
 
     /** One server's event stream and the looks it causes, on a virtual thread of its own. */
     private final class ServerWatch {
-        private final UUID teamId;
+        final UUID teamId;
         private final UUID serverId;
         private final Thread thread;
         private final LinkedBlockingQueue<Touch> touched = new LinkedBlockingQueue<>(10_000);
@@ -153,7 +166,11 @@ final class ContainerWatch {
         }
 
         void touch(UUID applicationId) {
-            touched.offer(new Touch(applicationId, null));
+            touched.offer(new Touch(applicationId, null, null));
+        }
+
+        boolean alive() {
+            return thread.isAlive();
         }
 
         void close() {
@@ -177,7 +194,8 @@ final class ContainerWatch {
                             var app = attributes == null ? null : attributes.get(Labels.APP);
                             if (app != null) {
                                 try {
-                                    touched.offer(new Touch(UUID.fromString(app), "die".equals(event.getAction()) ? exitCode(attributes) : null));
+                                    touched.offer(new Touch(UUID.fromString(app), event.getId(),
+                                            "die".equals(event.getAction()) ? exitCode(attributes) : null));
                                 } catch (IllegalArgumentException notOurs) {
                                     // a label Berth did not write
                                 }
@@ -194,20 +212,25 @@ final class ContainerWatch {
                             ended.set(true);
                         }
                     };
+                    // what changes a container's state; not exec_* or health_status, which an image's HEALTHCHECK makes all the time
                     stream = docker.eventsCmd().withSince(String.valueOf(since)).withEventTypeFilter(EventType.CONTAINER)
+                            .withEventFilter("start", "die", "destroy", "oom", "restart", "pause", "unpause")
                             .withLabelFilter(Map.of(Labels.MANAGED, "true")).exec(callback);
-                    lookAtAll(docker); // what changed while no stream was open
-                    failures = 0;
-                    long nextLook = System.nanoTime() + RECONCILE.toNanos();
-                    while (!closed && !ended.get()) {
-                        var touch = touched.poll(250, TimeUnit.MILLISECONDS);
-                        if (touch != null) look(docker, touch.applicationId(), touch.diedWith());
-                        if (System.nanoTime() - nextLook > 0) {
-                            lookAtAll(docker);
-                            nextLook = System.nanoTime() + RECONCILE.toNanos();
+                    try {
+                        lookAtAll(docker); // what changed while no stream was open
+                        failures = 0;
+                        long nextLook = System.nanoTime() + RECONCILE.toNanos();
+                        while (!closed && !ended.get()) {
+                            var touch = touched.poll(250, TimeUnit.MILLISECONDS);
+                            if (touch != null) look(docker, touch);
+                            if (System.nanoTime() - nextLook > 0) {
+                                lookAtAll(docker);
+                                nextLook = System.nanoTime() + RECONCILE.toNanos();
+                            }
                         }
+                    } finally {
+                        closeQuietly(callback);
                     }
-                    closeQuietly(callback);
                 } catch (InterruptedException e) {
                     return;
                 } catch (RuntimeException e) {
@@ -226,24 +249,28 @@ final class ContainerWatch {
         private void lookAtAll(DockerClient docker) {
             var system = system(teamId);
             for (var watched : transactions.read(system, () -> applications.watched(system))) {
-                if (watched.serverId().equals(serverId)) look(docker, watched.id(), null);
+                if (watched.serverId().equals(serverId)) look(docker, new Touch(watched.id(), null, null));
             }
         }
 
         /** Looks at the application's current container and records what it shows. */
-        private void look(DockerClient docker, UUID applicationId, @io.micronaut.core.annotation.Nullable Integer diedWith) {
+        private void look(DockerClient docker, Touch touch) {
             var system = system(teamId);
+            var applicationId = touch.applicationId();
             try {
                 var application = transactions.read(system, () -> applications.get(system, applicationId));
                 if (!application.serverId().equals(serverId) || application.status().ownedByDeployments()) return;
                 var current = transactions.read(system, () -> deployments.latestSucceeded(teamId, applicationId));
                 if (current.isEmpty()) return;
-                var seen = seen(docker, applicationId, current.get().id());
+                var inspected = seen(docker, applicationId, current.get().id());
+                var seen = inspected.seen();
                 var now = Instant.now();
                 var status = ContainerStatus.next(application.status(), seen, now);
+                // a die event's exit code counts for the container it was about, not a later one of the application
+                var diedWith = touch.containerId() != null && touch.containerId().equals(inspected.containerId()) ? touch.diedWith() : null;
                 var state = ContainerStatus.state(seen, diedWith, application.container(), now);
                 boolean changed = transactions.write(system, () -> {
-                    boolean recorded = applications.observed(system, applicationId, application.status(), status, state);
+                    boolean recorded = applications.observed(system, applicationId, application.status(), current.get().id(), status, state);
                     if (recorded) {
                         changes.publishEvent(new ApplicationChanged(ApplicationChanged.Kind.UPDATED, teamId, application.projectId(),
                                 applicationId, now));
@@ -256,15 +283,21 @@ final class ContainerWatch {
                 }
             } catch (dev.berth.errors.NotFoundException deleted) {
                 // deleted meanwhile
+            } catch (RuntimeException e) {
+                // this application's look failed (a daemon or database error): the next event or round looks again,
+                // and the server's other applications are not held up by it
+                LOG.warn("event=container-look-failed application={} error={}", applicationId, Reasons.plain(e));
             }
         }
 
-        private ContainerStatus.Seen seen(DockerClient docker, UUID applicationId, UUID deploymentId) {
+        /** The deployment's container as the daemon shows it (the running one, if a takeover left two), and its id. */
+        private Inspected seen(DockerClient docker, UUID applicationId, UUID deploymentId) {
             var found = docker.listContainersCmd().withShowAll(true)
                     .withLabelFilter(Map.of(Labels.APP, applicationId.toString(), Labels.DEPLOYMENT, deploymentId.toString())).exec();
-            if (found.isEmpty()) return ContainerStatus.Seen.absent();
+            if (found.isEmpty()) return new Inspected(null, ContainerStatus.Seen.absent());
+            var chosen = found.stream().filter(c -> "running".equals(c.getState())).findFirst().orElse(found.getFirst());
             try {
-                var inspected = docker.inspectContainerCmd(found.getFirst().getId()).exec();
+                var inspected = docker.inspectContainerCmd(chosen.getId()).exec();
                 var state = inspected.getState();
                 Instant started = null;
                 try {
@@ -273,17 +306,21 @@ final class ContainerWatch {
                     // left unknown
                 }
                 var exit = state.getExitCodeLong();
-                return new ContainerStatus.Seen(true, Boolean.TRUE.equals(state.getRunning()), Boolean.TRUE.equals(state.getRestarting()),
-                        inspected.getRestartCount() == null ? 0 : inspected.getRestartCount(), exit == null ? null : exit.intValue(),
-                        Boolean.TRUE.equals(state.getOOMKilled()), started);
+                return new Inspected(chosen.getId(), new ContainerStatus.Seen(true, Boolean.TRUE.equals(state.getRunning()),
+                        Boolean.TRUE.equals(state.getRestarting()), inspected.getRestartCount() == null ? 0 : inspected.getRestartCount(),
+                        exit == null ? null : exit.intValue(), Boolean.TRUE.equals(state.getOOMKilled()), started));
             } catch (NotFoundException removed) {
-                return ContainerStatus.Seen.absent();
+                return new Inspected(null, ContainerStatus.Seen.absent());
             }
         }
     }
 
-    /** An application an event concerned, and the exit code a {@code die} event carried. */
-    private record Touch(UUID applicationId, @io.micronaut.core.annotation.Nullable Integer diedWith) {}
+    /** An application an event concerned: the event's container, and the exit code a {@code die} event carried. */
+    private record Touch(UUID applicationId, @io.micronaut.core.annotation.Nullable String containerId,
+                         @io.micronaut.core.annotation.Nullable Integer diedWith) {}
+
+    /** A container looked at: its id (null when there is none) and what it shows. */
+    private record Inspected(@io.micronaut.core.annotation.Nullable String containerId, ContainerStatus.Seen seen) {}
 
     private static Integer exitCode(Map<String, String> attributes) {
         try {

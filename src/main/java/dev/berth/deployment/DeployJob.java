@@ -170,7 +170,7 @@ final class DeployJob implements Job {
                 servers.run(system, deployment.serverId(), GitCommands.remove(new GitCommands.Layout(DeploymentPlanner.workDir(deployment.id()))));
             }
         } catch (RuntimeException e) {
-            log.step("could not clean up after the earlier attempts: " + (e.getMessage() == null ? "no detail" : e.getMessage()));
+            log.step("could not clean up after the earlier attempts: " + dev.berth.execution.Reasons.plain(e));
         }
     }
 
@@ -231,7 +231,7 @@ final class DeployJob implements Job {
                             ? registries.auth(system, image.registryId()) : null)
                     .execute(plan);
         } catch (dev.berth.execution.ServerUnreachableException e) {
-            log.step("the server cannot be reached: " + e.getMessage());
+            log.step("the server cannot be reached: " + dev.berth.execution.Reasons.plain(e));
             return new Deployer.Outcome(Deployment.Status.FAILED, "server unreachable");
         }
     }

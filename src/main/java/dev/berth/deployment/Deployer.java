@@ -12,6 +12,7 @@ import dev.berth.deployment.DeploymentPlan.Start;
 import dev.berth.deployment.DeploymentPlan.StopPrevious;
 import dev.berth.execution.Containers;
 import dev.berth.execution.Duplex;
+import dev.berth.execution.Reasons;
 import io.micronaut.core.annotation.Nullable;
 import java.io.IOException;
 import java.time.Duration;
@@ -110,7 +111,7 @@ final class Deployer {
                         progress.status(Deployment.Status.PREPARING);
                         if (containers.imagePresent(s.image())) log.step("the server has " + s.image());
                         else if (s.image().startsWith("sha256:")) throw new Failure("the image " + s.image() + " is no longer on the server");
-                        else containers.pull(s.image(), credentialsFor(s.image()), log);
+                        else pull(s.image());
                         imageId = containers.imageId(s.image());
                     }
                     case Build b -> {
@@ -162,9 +163,23 @@ final class Deployer {
             Thread.interrupted();
             return STOPPED;
         } catch (RuntimeException e) {
-            var reason = "unexpected " + e.getClass().getSimpleName() + " from the server";
+            var reason = Reasons.plain(e);
             undo(created, stopped, reason);
             return new Outcome(Deployment.Status.FAILED, reason);
+        }
+    }
+
+    /** Pulls, seeing a cancel (and a stopping node) within a quarter of a second; a refusal says the daemon's words. */
+    private void pull(String image) {
+        try {
+            containers.pull(image, credentialsFor(image), log, () -> progress.cancelled() || Thread.currentThread().isInterrupted());
+        } catch (Containers.Stopped stopped) {
+            if (Thread.interrupted()) throw new Stopping();
+            throw new Cancelled();
+        } catch (Failure | Cancelled | Stopping e) {
+            throw e;
+        } catch (RuntimeException e) {
+            throw new Failure("the pull of " + image + " failed: " + Reasons.plain(e));
         }
     }
 
@@ -185,8 +200,7 @@ final class Deployer {
         try {
             work.run();
         } catch (RuntimeException e) {
-            log.step("could not " + what + " (" + (e.getMessage() == null ? "no detail" : e.getMessage())
-                    + "); the new version serves, and the next deployment tidies up");
+            log.step("could not " + what + " (" + Reasons.plain(e) + "); the new version serves, and the next deployment tidies up");
         }
     }
 
@@ -207,7 +221,7 @@ final class Deployer {
                     return building.imageId();
                 } catch (RuntimeException e) {
                     if (e instanceof Cancelled) throw e;
-                    throw new Failure("the build failed: " + (e.getMessage() == null ? e.getClass().getSimpleName() : e.getMessage()));
+                    throw new Failure("the build failed: " + Reasons.plain(e));
                 } finally {
                     building.close(); // a build still running is aborted on the daemon
                 }
@@ -218,7 +232,7 @@ final class Deployer {
             try {
                 workspace.cleanUp(b);
             } catch (RuntimeException e) {
-                log.step("could not remove the work directory on the server: " + e.getClass().getSimpleName());
+                log.step("could not remove the work directory on the server: " + Reasons.plain(e));
             }
         }
     }
@@ -282,7 +296,7 @@ final class Deployer {
                 int status = HttpCheck.get(opened, address, check.path());
                 answer.complete(new Probe(status, status < 0 ? "not an HTTP answer" : "HTTP " + status));
             } catch (IOException | RuntimeException e) {
-                answer.complete(new Probe(-1, "no connection (" + (e.getMessage() == null ? "refused or reset" : e.getMessage()) + ")"));
+                answer.complete(new Probe(-1, "no connection (" + (e.getMessage() == null ? "refused or reset" : Reasons.plain(e)) + ")"));
             }
         });
         long deadline = System.nanoTime() + Duration.ofSeconds(Math.max(1, check.timeoutSeconds())).toNanos();
@@ -334,7 +348,7 @@ final class Deployer {
         try {
             containers.logs(container, OUTPUT_LINES, log);
         } catch (RuntimeException e) {
-            log.step("(its output could not be read: " + (e.getMessage() == null ? "no detail" : e.getMessage()) + ")");
+            log.step("(its output could not be read: " + Reasons.plain(e) + ")");
         }
     }
 
@@ -354,7 +368,7 @@ final class Deployer {
                 log.step("started the previous container again");
             }
         } catch (RuntimeException e) {
-            log.step("could not clean up: " + e.getClass().getSimpleName());
+            log.step("could not clean up: " + Reasons.plain(e));
         }
     }
 

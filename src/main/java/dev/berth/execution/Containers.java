@@ -24,8 +24,19 @@ public interface Containers {
 
     boolean imagePresent(String reference);
 
-    /** Pulls an image, reporting progress; {@code auth} may be null. */
-    void pull(String reference, @Nullable RegistryAuth auth, Lines out);
+    /**
+     * Pulls an image, reporting progress; {@code auth} may be null. {@code stop} is asked every quarter of a second:
+     * once it says so the pull is abandoned (its connection closed, so the daemon stops it) and {@link Stopped} thrown.
+     * A pull the daemon refuses throws with the daemon's own words.
+     */
+    void pull(String reference, @Nullable RegistryAuth auth, Lines out, java.util.function.BooleanSupplier stop);
+
+    /** A long step given up because its caller said stop (a cancel, a node that stops). */
+    final class Stopped extends RuntimeException {
+        public Stopped() {
+            super("stopped", null, false, false);
+        }
+    }
 
     /** The image's id ({@code sha256:...}); a rollback runs exactly that image again. */
     String imageId(String reference);

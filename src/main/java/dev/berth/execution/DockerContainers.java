@@ -40,32 +40,67 @@ public final class DockerContainers implements Containers {
     }
 
     @Override
-    public void pull(String reference, @Nullable RegistryAuth auth, Lines out) {
+    public void pull(String reference, @Nullable RegistryAuth auth, Lines out, java.util.function.BooleanSupplier stop) {
         var command = docker.pullImageCmd(reference);
         if (auth != null) {
             command = command.withAuthConfig(new AuthConfig().withRegistryAddress(auth.server())
                     .withUsername(auth.username()).withPassword(auth.password().value()));
         }
+        // docker-java's awaitCompletion(timeout) closes the stream when it times out: poll a latch of our own instead
+        var ended = new java.util.concurrent.CountDownLatch(1);
+        var failure = new java.util.concurrent.atomic.AtomicReference<Throwable>();
+        var pulling = command.exec(new ResultCallback.Adapter<PullResponseItem>() {
+            @Override
+            public void onNext(PullResponseItem item) {
+                if (item.getErrorDetail() != null && item.getErrorDetail().getMessage() != null) {
+                    failure.compareAndSet(null, new IllegalStateException(item.getErrorDetail().getMessage()));
+                } else if (item.getStatus() != null && item.getProgressDetail() == null) {
+                    out.line("stdout", (item.getId() == null ? "" : item.getId() + ": ") + item.getStatus());
+                }
+            }
+
+            @Override
+            public void onError(Throwable error) {
+                failure.compareAndSet(null, error);
+                ended.countDown();
+            }
+
+            @Override
+            public void onComplete() {
+                ended.countDown();
+            }
+        });
+        long deadline = System.nanoTime() + PULL_WITHIN.toNanos();
         try {
-            var pulling = command.exec(new ResultCallback.Adapter<PullResponseItem>() {
-                @Override
-                public void onNext(PullResponseItem item) {
-                    if (item.getStatus() != null && item.getProgressDetail() == null) {
-                        out.line("stdout", (item.getId() == null ? "" : item.getId() + ": ") + item.getStatus());
-                    }
+            while (!ended.await(250, TimeUnit.MILLISECONDS)) {
+                if (stop.getAsBoolean()) {
+                    closeQuietly(pulling); // the daemon stops the pull with the connection
+                    throw new Stopped();
                 }
-            });
-            if (!pulling.awaitCompletion(30, TimeUnit.MINUTES)) {
-                try {
-                    pulling.close(); // the daemon stops the pull with the connection
-                } catch (java.io.IOException ignored) {
-                    // closing anyway
+                if (System.nanoTime() - deadline > 0) {
+                    closeQuietly(pulling);
+                    throw new IllegalStateException("the pull of " + reference + " did not finish within " + PULL_WITHIN.toMinutes() + " minutes");
                 }
-                throw new IllegalStateException("the pull of " + reference + " did not finish within 30 minutes");
             }
         } catch (InterruptedException e) {
+            closeQuietly(pulling);
             Thread.currentThread().interrupt();
-            throw new IllegalStateException("interrupted while pulling", e);
+            throw new Stopped();
+        }
+        if (failure.get() != null) {
+            var error = failure.get();
+            throw error instanceof RuntimeException runtime ? runtime : new IllegalStateException(error.getMessage(), error);
+        }
+    }
+
+    /** The longest a pull may take. */
+    static final Duration PULL_WITHIN = Duration.ofMinutes(30);
+
+    private static void closeQuietly(java.io.Closeable closeable) {
+        try {
+            closeable.close();
+        } catch (java.io.IOException | RuntimeException ignored) {
+            // closing anyway
         }
     }
 
@@ -105,7 +140,7 @@ public final class DockerContainers implements Containers {
 
             @Override
             public void onError(Throwable failure) {
-                out.line("stderr", "the build stream broke: " + failure.getClass().getSimpleName());
+                out.line("stderr", "the build stream broke: " + Reasons.plain(failure));
                 super.onError(failure);
                 ended.countDown();
             }

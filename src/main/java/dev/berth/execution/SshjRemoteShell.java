@@ -155,7 +155,7 @@ public final class SshjRemoteShell implements RemoteShell {
             }
         } catch (IOException e) {
             forget(server.id());
-            throw new ServerUnreachableException("Lost the connection to the server: " + e.getClass().getSimpleName(), null);
+            throw new ServerUnreachableException("Lost the connection to the server: " + Reasons.plain(e), null);
         } finally {
             var opened = session;
             if (timedOut && opened != null) {
@@ -183,7 +183,7 @@ public final class SshjRemoteShell implements RemoteShell {
         } catch (IOException e) {
             release.run();
             forget(server.id());
-            throw new ServerUnreachableException("Lost the connection to the server: " + e.getClass().getSimpleName(), null);
+            throw new ServerUnreachableException("Lost the connection to the server: " + Reasons.plain(e), null);
         }
         Thread.ofVirtual().name("berth-ssh-stderr").start(() -> {
             try {
@@ -379,7 +379,7 @@ public final class SshjRemoteShell implements RemoteShell {
             if (t instanceof java.net.SocketTimeoutException || t instanceof java.util.concurrent.TimeoutException
                     || String.valueOf(t.getMessage()).toLowerCase(java.util.Locale.ROOT).contains("timeout")) return "timed out";
         }
-        return e.getClass().getSimpleName();
+        return Reasons.plain(e);
     }
 
     private void evictIdle() {

@@ -49,10 +49,7 @@ public class ServerCommands {
         var socket = target.server().dockerSocket();
         if (target.server().local()) return docker.local(socket);
         var ref = target.ref();
-        if (ref.pinnedHostKey() == null) {
-            docker.probe(ref, socket);
-            ref = ref.pinnedTo(pin(viewer, serverId, shell.presentedHostKey(serverId).orElseThrow()).hostKeyFingerprint());
-        }
+        if (ref.pinnedHostKey() == null) ref = firstContact(viewer, serverId, first -> docker.probe(first, socket));
         return docker.remote(ref, socket);
     }
 
@@ -87,9 +84,8 @@ public class ServerCommands {
     public ExecResult run(Viewer viewer, UUID serverId, Argv argv, java.util.function.BooleanSupplier stop) {
         var ref = target(viewer, serverId).ref();
         if (ref == null) throw new dev.berth.errors.PolicyViolationException("The Berth host runs no commands over SSH; only its Docker is used.");
-        var result = shell.run(ref, argv, stop);
-        if (ref.pinnedHostKey() == null) pin(viewer, serverId, shell.presentedHostKey(serverId).orElseThrow());
-        return result;
+        if (ref.pinnedHostKey() == null) ref = firstContact(viewer, serverId, first -> shell.run(first, Argv.of("true")));
+        return shell.run(ref, argv, stop);
     }
 
     /** Starts a command on the server and hands over its streams (see {@link RemoteShell#start}). */
@@ -112,6 +108,25 @@ public class ServerCommands {
             }
             return box.open(key.privateSealed(), "private_keys:" + key.id());
         });
+    }
+
+    private final java.util.concurrent.ConcurrentHashMap<UUID, Object> firstContacts = new java.util.concurrent.ConcurrentHashMap<>();
+
+    /**
+     * The first contact with a server whose host key is not pinned yet: one caller per server connects (through
+     * {@code connect}) and pins the key it presented (trust on first use), while concurrent callers wait and then use
+     * the pinned key. Without this, two deployments starting together on a new server raced: one pinned, which closed
+     * the connection the other was about to read the key from.
+     */
+    private ServerRef firstContact(Viewer viewer, UUID serverId, java.util.function.Consumer<ServerRef> connect) {
+        synchronized (firstContacts.computeIfAbsent(serverId, id -> new Object())) {
+            var ref = target(viewer, serverId).ref();
+            if (ref.pinnedHostKey() != null) return ref; // pinned meanwhile by the caller before
+            connect.accept(ref);
+            var presented = shell.presentedHostKey(serverId).orElseThrow(() -> new dev.berth.execution.ServerUnreachableException(
+                    "The server's host key could not be read at the first connection; try again.", null));
+            return ref.pinnedTo(pin(viewer, serverId, presented).hostKeyFingerprint());
+        }
     }
 
     /** Pins a host key the admin has checked (after the server was reinstalled, say). */

@@ -21,6 +21,11 @@ import org.junit.jupiter.api.Test;
 @RealDaemons
 @MicronautTest(transactional = false)
 class ContainerStatusEndToEndTest extends DeploymentTestBase {
+    @Override
+    protected Map<String, String> overrides() {
+        return Map.of("berth.deployments.network", "host", "berth.deployments.watch-containers", "true");
+    }
+
     private static final String APPLICATION = "query($id: ID!) { application(id: $id) { status container { restartCount exitCode oomKilled observedAt } } }";
 
     private String deployed(String name, String restartPolicy, List<String> command) {

@@ -131,6 +131,45 @@ class DeployerTest {
     }
 
     @Test
+    void aPullThatNeverEndsIsCancelledWithinAQuarterSecondAndTheOldVersionKeepsServing() throws Exception {
+        var containers = new RecordingContainers().withRunning("old1", Map.of(Labels.APP, APP.toString(), Labels.DEPLOYMENT, "earlier"));
+        containers.pullsHang = true;
+        var plan = DeploymentPlanner.plan(input(snapshot(new ApplicationSource.Image("nginx:1.27", null), settings(8080, null)),
+                containers.list(Map.of(Labels.APP, APP.toString())), "bridge"));
+        var outcome = new java.util.concurrent.atomic.AtomicReference<Deployer.Outcome>();
+        var run = Thread.ofVirtual().start(() -> outcome.set(deployer(containers, answering(200)).execute(plan)));
+        while (!containers.calls.contains("pull nginx:1.27")) Thread.sleep(5);
+        long cancelledAt = System.nanoTime();
+        cancelNow = true;
+        run.join(Duration.ofSeconds(5));
+        assertThat(outcome.get()).as("the run ended after the cancel").isNotNull();
+        assertThat(Duration.ofNanos(System.nanoTime() - cancelledAt)).isLessThan(Duration.ofSeconds(2));
+        assertThat(outcome.get().status()).isEqualTo(Deployment.Status.CANCELLED);
+        assertThat(containers.calls).as("the old container was never touched").noneMatch(call -> call.endsWith("old1"));
+    }
+
+    /** Every way a step can fail says why in plain words, never with a Java class name. */
+    @Test
+    void everyFailingStepSaysWhyInPlainWordsWithoutAClassName() {
+        var daemon = "Status 500: {\"message\":\"Get \\\"https://registry.example.test/v2/\\\": dial tcp: lookup registry.example.test: no such host\"}\n";
+        for (var step : List.of("pull", "create", "start", "stop old1", "remove old1")) {
+            boolean afterSwitchOver = step.equals("remove old1"); // housekeeping: the new version serves, and the log says why
+            var containers = new RecordingContainers().withRunning("old1", Map.of(Labels.APP, APP.toString(), Labels.DEPLOYMENT, "earlier"));
+            containers.failWith = new com.github.dockerjava.api.exception.InternalServerErrorException(daemon);
+            containers.failing.add(step);
+            log.clear();
+            var plan = DeploymentPlanner.plan(input(snapshot(new ApplicationSource.Image("nginx:1.27", null), settings(8080, null)),
+                    containers.list(Map.of(Labels.APP, APP.toString())), "bridge"));
+            var outcome = deployer(containers, answering(200)).execute(plan);
+            var said = afterSwitchOver ? String.join("\n", log) : outcome.reason();
+            assertThat(outcome.status()).as(step).isEqualTo(afterSwitchOver ? Deployment.Status.SUCCEEDED : Deployment.Status.FAILED);
+            assertThat(said).as(step).contains("dial tcp: lookup registry.example.test: no such host")
+                    .doesNotContain("Status 500").doesNotContain("{\"message\"");
+            assertThat(String.join("\n", log) + outcome.reason()).as(step).doesNotContain("Exception");
+        }
+    }
+
+    @Test
     void aFailedHealthCheckBehindAFixedPortRemovesTheNewContainerAndStartsTheOldOneAgain() {
         var containers = new RecordingContainers().withRunning("old1", Map.of(Labels.APP, APP.toString(), Labels.DEPLOYMENT, "earlier"));
         containers.images.add("nginx:1.27");

@@ -25,9 +25,14 @@ final class RecordingContainers implements Containers {
     final Map<String, Duration> graces = new LinkedHashMap<>();
     private int next = 1;
 
+    /** What a failing call throws; by default the daemon's refusal of that call. */
+    volatile RuntimeException failWith;
+
     private void record(String call) {
         calls.add(call);
-        if (failing.stream().anyMatch(call::startsWith)) throw new IllegalStateException("the daemon refused: " + call);
+        if (failing.stream().anyMatch(call::startsWith)) {
+            throw failWith != null ? failWith : new IllegalStateException("the daemon refused: " + call);
+        }
     }
 
     RecordingContainers withRunning(String id, Map<String, String> labels) {
@@ -40,8 +45,20 @@ final class RecordingContainers implements Containers {
         return images.contains(reference);
     }
 
-    @Override public void pull(String reference, RegistryAuth auth, Lines out) {
-        calls.add("pull " + reference + (auth == null ? "" : " as " + auth.username()));
+    /** Pulls that never finish by themselves: they wait for their stop, as a pull from a registry that never answers. */
+    volatile boolean pullsHang;
+
+    @Override public void pull(String reference, RegistryAuth auth, Lines out, java.util.function.BooleanSupplier stop) {
+        record("pull " + reference + (auth == null ? "" : " as " + auth.username()));
+        while (pullsHang) {
+            if (stop.getAsBoolean()) throw new Stopped();
+            try {
+                Thread.sleep(10);
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+                throw new Stopped();
+            }
+        }
         out.line("stdout", "pulled " + reference);
         images.add(reference);
     }
@@ -84,7 +101,7 @@ final class RecordingContainers implements Containers {
 
     @Override public String create(ContainerSpec spec) {
         var id = "c" + next++;
-        calls.add("create " + spec.name() + " " + spec.image());
+        record("create " + spec.name() + " " + spec.image());
         specs.put(id, spec);
         containers.put(id, new Container(id, spec.name(), spec.labels(), false, spec.image()));
         return id;

@@ -25,6 +25,21 @@ public abstract class BerthTestBase implements TestPropertyProvider {
         return properties;
     }
 
+    /**
+     * The jobs this class queued and left (deployments that a class without a job engine never ran, teardowns of
+     * applications on servers nobody listens for): gone with the class, so that the next class's job engine, and the
+     * two-node tests' nodes, do not spend their time on another class's work first. Classes run one at a time.
+     */
+    @org.junit.jupiter.api.AfterAll
+    void forgetLeftoverJobs() throws java.sql.SQLException {
+        var settings = TestServers.properties();
+        try (var connection = java.sql.DriverManager.getConnection(settings.get("berth.database.url"), settings.get("berth.database.username"),
+                settings.get("berth.database.password"));
+             var delete = connection.prepareStatement("DELETE FROM scheduled_tasks WHERE task_instance <> 'recurring' AND picked = false")) {
+            delete.executeUpdate();
+        }
+    }
+
     /** Settings this test class changes from the defaults. */
     protected Map<String, String> overrides() {
         return Map.of();

@@ -25,6 +25,25 @@ public final class RedisChannels {
         redis().del(keys);
     }
 
+    /** The team's channels ({@code berth:<teamId>:*}) that have a subscriber right now. */
+    public static java.util.List<String> channels(String teamId) {
+        return redis().pubsubChannels("berth:" + teamId + ":*");
+    }
+
+    /** Until the team has no channel with a subscriber (what a test before left is gone). */
+    public static void awaitNone(String teamId) {
+        long deadline = System.nanoTime() + LIMIT.toNanos();
+        while (!channels(teamId).isEmpty()) {
+            if (System.nanoTime() > deadline) throw new AssertionError("channels kept their subscribers: " + channels(teamId));
+            try {
+                Thread.sleep(10);
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+                throw new IllegalStateException(e);
+            }
+        }
+    }
+
     /** How many subscribers {@code berth:<teamId>:<kind>} has right now. */
     public static long subscribers(String teamId, String kind) {
         var channel = "berth:" + teamId + ":" + kind;

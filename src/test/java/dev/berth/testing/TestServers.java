@@ -55,6 +55,9 @@ public final class TestServers {
             properties.put("berth.master-key", MASTER_KEY);
             // no background probing of the tests' servers unless a test asks for it
             properties.put("berth.servers.probe.enabled", "false");
+            // nor of their containers' events: every context would watch every server the shared database holds
+            // (ContainerStatusEndToEndTest turns it on)
+            properties.put("berth.deployments.watch-containers", "false");
             // every test shares 127.0.0.1: generous budgets keep them independent
             properties.put("berth.rate-limit.anonymous-cost-per-minute", "1000000");
             properties.put("berth.rate-limit.refused-credentials-per-minute", "1000000");
