@@ -20,6 +20,8 @@ final class ApplicationAccessRules implements AccessRules {
                 Map.entry("Mutation.updateApplication", WRITE),
                 Map.entry("Mutation.deleteApplication", WRITE),
                 Map.entry("Mutation.setEnvironmentVariables", WRITE),
+                Map.entry("Mutation.upsertEnvironmentVariables", WRITE),
+                Map.entry("Mutation.deleteEnvironmentVariables", WRITE),
                 Map.entry("Subscription.applicationEvents", READ),
                 Map.entry("Application.*", READ),
                 Map.entry("ImageSource.*", READ),

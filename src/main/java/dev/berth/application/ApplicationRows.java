@@ -64,6 +64,20 @@ class ApplicationRows {
         });
     }
 
+    /** Serialises changes of the ports of one server's applications until the transaction ends. */
+    void lockPortsOf(UUID serverId) {
+        Statements.list(jdbc, "SELECT pg_advisory_xact_lock(hashtextextended('application-ports:' || ?::text, 0))",
+                s -> s.setObject(1, serverId), r -> 1);
+    }
+
+    /** The live applications on a server. */
+    List<Application> onServer(UUID teamId, UUID serverId) {
+        return select("SELECT " + COLUMNS + " FROM applications WHERE team_id = ? AND server_id = ? AND deleted_at IS NULL", s -> {
+            s.setObject(1, teamId);
+            s.setObject(2, serverId);
+        });
+    }
+
     /** Sets the status; the project of the application when that changed it, else empty. */
     java.util.Optional<UUID> status(UUID teamId, UUID id, Application.Status status) {
         // what was seen of the container belonged to the status before: the watch looks again

@@ -30,8 +30,13 @@ public class ApplicationService {
     private final JobQueue jobs;
     private final dev.berth.registry.RegistryService registries;
 
+    /** Whether containers use the host network ({@code berth.deployments.network}): then every container port is a server port. */
+    private final boolean hostNetwork;
+
     ApplicationService(ApplicationRows rows, ProjectService projects, ServerService servers,
-                       ApplicationEventPublisher<ApplicationChanged> changes, JobQueue jobs, dev.berth.registry.RegistryService registries) {
+                       ApplicationEventPublisher<ApplicationChanged> changes, JobQueue jobs, dev.berth.registry.RegistryService registries,
+                       @io.micronaut.context.annotation.Value("${berth.deployments.network:bridge}") String network) {
+        this.hostNetwork = "host".equals(network);
         this.registries = registries;
         this.rows = rows;
         this.projects = projects;
@@ -76,6 +81,7 @@ public class ApplicationService {
         var settings = input.settings().applyTo(ApplicationSettings.defaults());
         var application = new Application(Ids.next(), viewer.teamId(), environment.projectId(), environment.id(), server.id(),
                 name.value(), source, settings, Application.Status.NOT_DEPLOYED);
+        portsFree(viewer, application);
         UniqueViolation.orConflict(() -> {
             rows.insert(application);
             return null;
@@ -94,12 +100,28 @@ public class ApplicationService {
         var source = input.source() == null ? current.source() : checked(viewer, input.source());
         if (source instanceof ApplicationSource.Git git) source = git.keepingPinOf(current.source()); // same repository: same host key
         var changed = current.with(name, serverId, source, input.settings().applyTo(current.settings()));
+        portsFree(viewer, changed);
         UniqueViolation.orConflict(() -> {
             rows.save(changed);
             return null;
         }, taken(name));
         publish(ApplicationChanged.Kind.UPDATED, changed);
         return load(viewer, id);
+    }
+
+    /**
+     * Refuses a port of the server that another live application on it already holds (CONFLICT naming it, with the
+     * field), under the server's lock so that two changes racing for one port cannot both pass.
+     */
+    private void portsFree(Viewer viewer, Application application) {
+        var wanted = HostPorts.held(application.settings(), hostNetwork);
+        if (wanted.isEmpty()) return;
+        rows.lockPortsOf(application.serverId());
+        var others = new java.util.LinkedHashMap<String, ApplicationSettings>();
+        for (var other : rows.onServer(viewer.teamId(), application.serverId())) {
+            if (!other.id().equals(application.id())) others.put(other.name(), other.settings());
+        }
+        HostPorts.refuseClashes(wanted, others, hostNetwork);
     }
 
     /** Hides the application at once and queues the job that removes its containers and then its rows. */

@@ -60,7 +60,10 @@ final class ApplicationWiring implements WiringContribution, DataLoaderContribut
                         applications.update(Viewer.from(env), ApplicationInputs.ApplicationChange.from(Arguments.input(env)))))
                 .dataFetcher("deleteApplication", env -> Map.of("deletedApplicationId",
                         applications.delete(Viewer.from(env), Arguments.id("input.id", Arguments.input(env).get("id")))))
-                .dataFetcher("setEnvironmentVariables", env -> Map.of("variables", variables.set(Viewer.from(env), VariableService.NewVariables.from(Arguments.input(env))))));
+                .dataFetcher("setEnvironmentVariables", env -> Map.of("variables", variables.set(Viewer.from(env), VariableService.NewVariables.from(Arguments.input(env)))))
+                .dataFetcher("upsertEnvironmentVariables", env -> Map.of("variables",
+                        variables.upsert(Viewer.from(env), VariableService.VariableChanges.from(Arguments.input(env)))))
+                .dataFetcher("deleteEnvironmentVariables", env -> variables.delete(Viewer.from(env), VariableService.DeletedVariables.from(Arguments.input(env)))));
         wiring.type("Subscription", t -> t.dataFetcher("applicationEvents",
                 env -> events.subscribe(ApplicationChanged.channel(Viewer.from(env).teamId()), ApplicationChanged.class)));
         wiring.type("Environment", t -> t.dataFetcher("applications", this::applicationsOf));

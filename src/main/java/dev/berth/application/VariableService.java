@@ -89,6 +89,56 @@ public class VariableService {
         }
     }
 
+    /** One variable of upsertEnvironmentVariables: a null value keeps an existing secret's, null flags keep the old ones. */
+    public record VariableChange(String key, @io.micronaut.core.annotation.Nullable String value,
+                                 @io.micronaut.core.annotation.Nullable Boolean secret, @io.micronaut.core.annotation.Nullable Boolean buildTime) {}
+
+    /** upsertEnvironmentVariables' input. */
+    public record VariableChanges(ScopeInput scope, List<VariableChange> changes) {
+        @SuppressWarnings("unchecked")
+        public static VariableChanges from(Map<String, Object> input) {
+            var scope = ScopeInput.from("input.scope", (Map<String, Object>) input.get("scope"));
+            var given = (List<Map<String, Object>>) input.get("variables");
+            if (given.size() > MAX_PER_SCOPE) throw new InvalidInputException("input.variables", "at most " + MAX_PER_SCOPE + " per scope");
+            var keys = new HashSet<String>();
+            var changes = new ArrayList<VariableChange>();
+            for (int i = 0; i < given.size(); i++) {
+                var field = "input.variables[" + i + "]";
+                var item = given.get(i);
+                var key = key(field + ".key", item.get("key"));
+                if (!keys.add(key)) throw new InvalidInputException(field + ".key", "given twice");
+                changes.add(new VariableChange(key, value(field + ".value", (String) item.get("value")),
+                        (Boolean) item.get("secret"), (Boolean) item.get("buildTime")));
+            }
+            return new VariableChanges(scope, changes);
+        }
+    }
+
+    /** deleteEnvironmentVariables' input. */
+    public record DeletedVariables(ScopeInput scope, List<String> keys) {
+        @SuppressWarnings("unchecked")
+        public static DeletedVariables from(Map<String, Object> input) {
+            var scope = ScopeInput.from("input.scope", (Map<String, Object>) input.get("scope"));
+            var given = (List<Object>) input.get("keys");
+            if (given.size() > MAX_PER_SCOPE) throw new InvalidInputException("input.keys", "at most " + MAX_PER_SCOPE + " per scope");
+            var keys = new ArrayList<String>();
+            for (int i = 0; i < given.size(); i++) keys.add(key("input.keys[" + i + "]", given.get(i)));
+            return new DeletedVariables(scope, List.copyOf(new java.util.LinkedHashSet<>(keys)));
+        }
+    }
+
+    private static String key(String field, Object given) {
+        var key = given instanceof String k ? k : "";
+        if (!KEY.matcher(key).matches()) throw new InvalidInputException(field, "use [A-Za-z_][A-Za-z0-9_]*, at most 256 characters");
+        return key;
+    }
+
+    private static String value(String field, String value) {
+        if (value != null && value.indexOf('\0') >= 0) throw new InvalidInputException(field, "must not contain NUL");
+        if (value != null && value.getBytes(StandardCharsets.UTF_8).length > MAX_VALUE_BYTES) throw new InvalidInputException(field, "at most 64 KiB");
+        return value;
+    }
+
     private final VariableRows rows;
     private final SecretBox box;
     private final ProjectService projects;
@@ -141,6 +191,63 @@ public class VariableService {
                 replacement.add(new VariableRows.Row(scope.scope(), scope.id(), item.key(), item.value(), null, false, item.buildTime()));
             }
         }
+        return write(viewer, scope, old, replacement);
+    }
+
+    /**
+     * Creates or replaces the given variables of a scope and leaves its others as they are. A variable given without a
+     * value keeps an existing secret's sealed value (an empty string is a value); omitted {@code secret} and
+     * {@code buildTime} keep what the variable had (false for a new one).
+     */
+    @InTeam
+    public List<EnvironmentVariable> upsert(Viewer viewer, VariableChanges input) {
+        var scope = scope(viewer, input.scope(), true);
+        rows.lock(scope.id());
+        var old = rows.of(viewer.teamId(), List.of(scope.id()));
+        var result = new java.util.LinkedHashMap<String, VariableRows.Row>();
+        old.forEach(row -> result.put(row.key(), row));
+        for (int i = 0; i < input.changes().size(); i++) {
+            var change = input.changes().get(i);
+            var field = "input.variables[" + i + "]";
+            var kept = result.get(change.key());
+            boolean secret = change.secret() != null ? change.secret() : kept != null && kept.secret();
+            boolean buildTime = change.buildTime() != null ? change.buildTime() : kept != null && kept.buildTime();
+            if (secret && buildTime) throw new InvalidInputException(field + ".buildTime", SECRET_BUILD_ARGUMENT);
+            VariableRows.Row row;
+            if (change.value() == null) {
+                if (!secret || kept == null || !kept.secret()) {
+                    throw new InvalidInputException(field + ".value", "required (only an existing secret may keep its value)");
+                }
+                row = new VariableRows.Row(scope.scope(), scope.id(), change.key(), null, kept.sealed(), true, buildTime);
+            } else if (secret) {
+                row = new VariableRows.Row(scope.scope(), scope.id(), change.key(), null,
+                        box.seal(new Secret(change.value()), context(scope.id(), change.key())), true, buildTime);
+            } else {
+                row = new VariableRows.Row(scope.scope(), scope.id(), change.key(), change.value(), null, false, buildTime);
+            }
+            result.put(change.key(), row);
+        }
+        if (result.size() > MAX_PER_SCOPE) throw new InvalidInputException("input.variables", "at most " + MAX_PER_SCOPE + " per scope");
+        return write(viewer, scope, old, new ArrayList<>(result.values()));
+    }
+
+    /** The scope's variables after a deletion, and the keys that were there to delete. */
+    public record Deletion(List<String> deletedKeys, List<EnvironmentVariable> variables) {}
+
+    /** Removes the given keys from a scope (keys it does not have are left out of {@code deletedKeys}). */
+    @InTeam
+    public Deletion delete(Viewer viewer, DeletedVariables input) {
+        var scope = scope(viewer, input.scope(), true);
+        rows.lock(scope.id());
+        var old = rows.of(viewer.teamId(), List.of(scope.id()));
+        var doomed = new HashSet<>(input.keys());
+        var deleted = old.stream().map(VariableRows.Row::key).filter(doomed::contains).toList();
+        var kept = old.stream().filter(row -> !doomed.contains(row.key())).toList();
+        return new Deletion(deleted, write(viewer, scope, old, kept));
+    }
+
+    /** Writes a scope's new set (only changed rows), an application's change being an applicationEvents UPDATED. */
+    private List<EnvironmentVariable> write(Viewer viewer, ScopeRef scope, List<VariableRows.Row> old, List<VariableRows.Row> replacement) {
         boolean changed = rows.replace(viewer.teamId(), scope.scope(), scope.id(), old, replacement);
         if (changed && scope.scope() == EnvironmentVariable.Scope.APPLICATION) {
             changes.publishEvent(new ApplicationChanged(ApplicationChanged.Kind.UPDATED, viewer.teamId(), scope.projectId(), scope.id(), Instant.now()));

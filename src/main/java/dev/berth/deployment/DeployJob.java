@@ -209,6 +209,12 @@ final class DeployJob implements Job {
                         return null;
                     });
                 }
+                public void checkedOut(String commit) {
+                    transactions.write(system, () -> {
+                        rows.built(system.teamId(), deployment.id(), commit);
+                        return null;
+                    });
+                }
             };
             var secretBuildArgs = environment.buildTime().stream().filter(environment.secret()::contains).sorted().toList();
             if (!secretBuildArgs.isEmpty() && plan.steps().stream().anyMatch(DeploymentPlan.Build.class::isInstance)) {

@@ -33,6 +33,9 @@ final class Deployer {
 
         /** The container was created from this image id: remembered so a rollback runs the same image. */
         void created(String imageId, String containerId);
+
+        /** A git build checked this commit out: recorded on the deployment. */
+        default void checkedOut(String commit) {}
     }
 
     /** How the health check reaches a container: a TCP connection made from the server. */
@@ -211,6 +214,7 @@ final class Deployer {
         try {
             var commit = workspace.checkout(b, log);
             log.step("building commit " + commit);
+            progress.checkedOut(commit);
             if (progress.cancelled()) throw new Cancelled();
             try (var context = workspace.context(b)) {
                 var building = containers.build(context.in(), dockerfile, b.tag(), buildArgs, log);
@@ -260,6 +264,13 @@ final class Deployer {
             int status = probe.status();
             last = probe.text();
             if (status == check.expectedStatus()) {
+                int restarts = containers.restarts(container);
+                if (restarts > 0) {
+                    // the answer cannot have been this container's: something else holds the port (on the host network)
+                    output(container, "the container's last output:");
+                    throw new Failure("the container restarted " + restarts + " times during start-up, so the answer on port " + check.port()
+                            + " came from something else listening there (is the port taken on the server?)");
+                }
                 log.step("healthy: GET " + check.path() + " answered " + status);
                 output(container, "the container's output during start-up:");
                 return;

@@ -164,7 +164,8 @@ class DeploymentRows {
     private int setStatus(UUID teamId, UUID id, Deployment.Status status, @Nullable String reason, String fence) {
         return update("""
                 UPDATE deployments SET status = ?, reason = coalesce(?, reason),
-                    started_at = CASE WHEN ? = 'PREPARING' AND started_at IS NULL THEN now() ELSE started_at END,
+                    started_at = CASE WHEN ? IN ('PREPARING', 'BUILDING', 'STARTING', 'HEALTH_CHECKING') AND started_at IS NULL
+                                      THEN now() ELSE started_at END,
                     finished_at = CASE WHEN ? IN ('SUCCEEDED', 'FAILED', 'CANCELLED') THEN now() ELSE finished_at END
                 WHERE team_id = ? AND id = ?""" + fence, s -> {
             s.setString(1, status.name());
@@ -188,6 +189,15 @@ class DeploymentRows {
     List<Deployment> running(UUID teamId) {
         return select("SELECT " + COLUMNS + " FROM deployments WHERE team_id = ? AND status NOT IN ('QUEUED', 'SUCCEEDED', 'FAILED', 'CANCELLED')"
                 + " ORDER BY id", s -> s.setObject(1, teamId));
+    }
+
+    /** The commit a git deployment built, once its checkout named it (a deployment asked for one keeps it). */
+    void built(UUID teamId, UUID id, String commit) {
+        update("UPDATE deployments SET commit_ref = coalesce(commit_ref, ?) WHERE team_id = ? AND id = ?", s -> {
+            s.setString(1, commit);
+            s.setObject(2, teamId);
+            s.setObject(3, id);
+        });
     }
 
     void ran(UUID teamId, UUID id, String image, String containerId, Snapshot snapshot) {

@@ -88,6 +88,9 @@ public interface Containers {
     /** The container's address as its server sees it: its IP on its network, or 127.0.0.1 on the host network. */
     String address(String id);
 
+    /** How often Docker restarted the container under its restart policy; 0 when it is gone. */
+    int restarts(String id);
+
     /** Whether the container is running now; false when it is gone. */
     boolean running(String id);
 

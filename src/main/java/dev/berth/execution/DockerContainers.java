@@ -263,6 +263,16 @@ public final class DockerContainers implements Containers {
     }
 
     @Override
+    public int restarts(String id) {
+        try {
+            var count = docker.inspectContainerCmd(id).exec().getRestartCount();
+            return count == null ? 0 : count;
+        } catch (NotFoundException gone) {
+            return 0;
+        }
+    }
+
+    @Override
     public boolean running(String id) {
         try {
             return Boolean.TRUE.equals(docker.inspectContainerCmd(id).exec().getState().getRunning());

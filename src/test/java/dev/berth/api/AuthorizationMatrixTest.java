@@ -178,6 +178,10 @@ class AuthorizationMatrixTest extends BerthTestBase {
                 (t, id) -> vars("id", id != null ? id : t.applicationId()), true));
         ops.add(new Op("Mutation", "setEnvironmentVariables", "mutation($id: ID!) { setEnvironmentVariables(input: {scope: {applicationId: $id}, variables: [{key: \"K\", value: \"v\"}]}) { variables { key } } }",
                 IDS, (t, id) -> vars("id", id != null ? id : t.applicationId()), true));
+        ops.add(new Op("Mutation", "upsertEnvironmentVariables", "mutation($id: ID!) { upsertEnvironmentVariables(input: {scope: {applicationId: $id}, variables: [{key: \"K\", value: \"v\"}]}) { variables { key } } }",
+                IDS, (t, id) -> vars("id", id != null ? id : t.applicationId()), true));
+        ops.add(new Op("Mutation", "deleteEnvironmentVariables", "mutation($id: ID!) { deleteEnvironmentVariables(input: {scope: {applicationId: $id}, keys: [\"K\"]}) { deletedKeys } }",
+                IDS, (t, id) -> vars("id", id != null ? id : t.applicationId()), true));
         ops.add(new Op("Mutation", "deployApplication", "mutation($id: ID!) { deployApplication(input: {applicationId: $id}) { deployment { id } } }", IDS,
                 (t, id) -> vars("id", id != null ? id : t.applicationId()), true));
         ops.add(new Op("Mutation", "cancelDeployment", "mutation($id: ID!) { cancelDeployment(input: {id: $id}) { deployment { status } } }", IDS,

@@ -12,6 +12,89 @@ import org.junit.jupiter.api.Test;
 /** Applications and their variables through GraphQL: validation at the edge, precedence, write-only secrets. */
 @MicronautTest(transactional = false)
 class ApplicationApiTest extends BerthTestBase {
+    @jakarta.inject.Inject
+    VariableRows variableRows;
+
+    @jakarta.inject.Inject
+    dev.berth.storage.TeamTransactions transactions;
+
+    private Map<String, VariableRows.Row> stored(String applicationId) {
+        var viewer = dev.berth.testing.ManagedServers.ownerViewer(user());
+        var byKey = new java.util.HashMap<String, VariableRows.Row>();
+        transactions.read(viewer, () -> variableRows.of(viewer.teamId(), List.of(java.util.UUID.fromString(applicationId))))
+                .forEach(row -> byKey.put(row.key(), row));
+        return byKey;
+    }
+
+    @Test
+    void aHostPortAnotherApplicationOfTheServerHoldsIsRefusedWithItsField() {
+        var first = input(uniqueName("holder"), Map.of("image", Map.of("image", "busybox")));
+        first.put("ports", List.of(Map.of("containerPort", 80, "hostPort", 18181)));
+        var holder = http().data(CREATE, Map.of("i", first)).path("createApplication").path("application").path("id").asText();
+
+        var second = input(uniqueName("clash"), Map.of("image", Map.of("image", "busybox")));
+        second.put("ports", List.of(Map.of("containerPort", 8080), Map.of("containerPort", 81, "hostPort", 18181)));
+        var refused = http().post(CREATE, Map.of("i", second));
+        assertThat(refused.firstErrorCode()).isEqualTo("CONFLICT");
+        assertThat(refused.json().path("errors").get(0).path("extensions").path("field").asText()).isEqualTo("input.ports[1].hostPort");
+        assertThat(refused.body()).contains("18181");
+
+        second.put("ports", List.of(Map.of("containerPort", 81, "hostPort", 18182)));
+        var other = http().data(CREATE, Map.of("i", second)).path("createApplication").path("application").path("id").asText();
+        var update = "mutation($i: UpdateApplicationInput!) { updateApplication(input: $i) { application { id } } }";
+        var moved = http().post(update, Map.of("i", Map.of("id", other, "ports", List.of(Map.of("containerPort", 81, "hostPort", 18181)))));
+        assertThat(moved.firstErrorCode()).as("an update that takes the port").isEqualTo("CONFLICT");
+        assertThat(http().post(update, Map.of("i", Map.of("id", holder, "cpuLimit", 1))).firstErrorCode())
+                .as("the holder's own port is no clash with itself").isNull();
+
+        http().data("mutation($id: ID!) { deleteApplication(input: {id: $id}) { deletedApplicationId } }", Map.of("id", holder));
+        assertThat(http().post(update, Map.of("i", Map.of("id", other, "ports", List.of(Map.of("containerPort", 81, "hostPort", 18181)))))
+                .firstErrorCode()).as("free once its holder is deleted").isNull();
+    }
+
+    @Test
+    void oneVariableChangesOrGoesWithoutTouchingTheOthersAndASecretWithoutValueIsKept() {
+        var id = http().data(CREATE, Map.of("i", input(uniqueName("upsert"), Map.of("image", Map.of("image", "busybox")))))
+                .path("createApplication").path("application").path("id").asText();
+        var set = "mutation($i: SetEnvironmentVariablesInput!) { setEnvironmentVariables(input: $i) { variables { key } } }";
+        http().data(set, Map.of("i", Map.of("scope", Map.of("applicationId", id), "variables", List.of(
+                Map.of("key", "TOKEN", "value", "kept-secret", "secret", true), Map.of("key", "MODE", "value", "a"),
+                Map.of("key", "GONE", "value", "x"), Map.of("key", "BUILD", "value", "b", "buildTime", true)))));
+        var sealedBefore = stored(id).get("TOKEN").sealed();
+
+        var upsert = "mutation($i: UpsertEnvironmentVariablesInput!) { upsertEnvironmentVariables(input: $i) { variables { key value secret buildTime } } }";
+        var after = http().data(upsert, Map.of("i", Map.of("scope", Map.of("applicationId", id), "variables", List.of(
+                Map.of("key", "MODE", "value", "b"), Map.of("key", "NEW", "value", ""), Map.of("key", "BUILD", "value", "c")))))
+                .path("upsertEnvironmentVariables").path("variables");
+        var rows = stored(id);
+        assertThat(rows.keySet()).containsExactlyInAnyOrder("TOKEN", "MODE", "GONE", "BUILD", "NEW");
+        assertThat(rows.get("TOKEN").sealed()).as("the secret was not touched").isEqualTo(sealedBefore);
+        assertThat(rows.get("MODE").value()).isEqualTo("b");
+        assertThat(rows.get("NEW").value()).as("an empty string is a value").isEqualTo("");
+        assertThat(rows.get("BUILD").buildTime()).as("omitted flags stay as they were").isTrue();
+        assertThat(after.toString()).doesNotContain("kept-secret");
+
+        // a secret given again without a value keeps it, flags omitted; with "" it becomes the empty secret
+        http().data(upsert, Map.of("i", Map.of("scope", Map.of("applicationId", id), "variables", List.of(Map.of("key", "TOKEN")))));
+        assertThat(stored(id).get("TOKEN").sealed()).isEqualTo(sealedBefore);
+        assertThat(stored(id).get("TOKEN").secret()).isTrue();
+        var refused = http().post(upsert, Map.of("i", Map.of("scope", Map.of("applicationId", id), "variables", List.of(Map.of("key", "MODE")))));
+        assertThat(refused.firstErrorCode()).as("a plain variable without a value").isEqualTo("BAD_USER_INPUT");
+        assertThat(refused.body()).contains("input.variables[0].value");
+        var secretBuild = http().post(upsert, Map.of("i", Map.of("scope", Map.of("applicationId", id), "variables", List.of(
+                Map.of("key", "BUILD", "value", "x", "secret", true)))));
+        assertThat(secretBuild.firstErrorCode()).as("a secret that would stay a build argument").isEqualTo("BAD_USER_INPUT");
+        assertThat(stored(id).get("MODE").value()).as("nothing half-written").isEqualTo("b");
+
+        var delete = "mutation($i: DeleteEnvironmentVariablesInput!) { deleteEnvironmentVariables(input: $i) { deletedKeys variables { key } } }";
+        var deleted = http().data(delete, Map.of("i", Map.of("scope", Map.of("applicationId", id), "keys", List.of("GONE", "NEVER_THERE"))))
+                .path("deleteEnvironmentVariables");
+        assertThat(deleted.path("deletedKeys").toString()).isEqualTo("[\"GONE\"]");
+        assertThat(stored(id).keySet()).containsExactlyInAnyOrder("TOKEN", "MODE", "BUILD", "NEW");
+        assertThat(stored(id).get("TOKEN").sealed()).isEqualTo(sealedBefore);
+        assertThat(http().post(delete, Map.of("i", Map.of("scope", Map.of("applicationId", id), "keys", List.of("bad key")))).firstErrorCode())
+                .isEqualTo("BAD_USER_INPUT");
+    }
     static final String CREATE = """
             mutation($i: CreateApplicationInput!) { createApplication(input: $i) { application {
               id name status restartPolicy ports { containerPort hostPort } healthCheck { path port retries }

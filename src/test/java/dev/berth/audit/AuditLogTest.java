@@ -122,6 +122,12 @@ class AuditLogTest extends BerthTestBase {
         secrets.add(secretValue);
         h.data("mutation($id: ID!, $v: String!) { setEnvironmentVariables(input: {scope: {applicationId: $id}, variables: [{key: \"TOKEN\", value: $v, secret: true}]}) { variables { key } } }",
                 Map.of("id", app, "v", secretValue));
+        var upsertedSecret = "upserted-secret-" + java.util.UUID.randomUUID();
+        secrets.add(upsertedSecret);
+        h.data("mutation($id: ID!, $v: String!) { upsertEnvironmentVariables(input: {scope: {applicationId: $id}, variables: [{key: \"EXTRA\", value: $v, secret: true}]}) { variables { key } } }",
+                Map.of("id", app, "v", upsertedSecret));
+        h.data("mutation($id: ID!) { deleteEnvironmentVariables(input: {scope: {applicationId: $id}, keys: [\"EXTRA\"]}) { deletedKeys } }",
+                Map.of("id", app));
         var first = h.data("mutation($a: ID!) { deployApplication(input: {applicationId: $a}) { deployment { id } } }", Map.of("a", app))
                 .path("deployApplication").path("deployment").path("id").asText();
         h.data("mutation($id: ID!) { cancelDeployment(input: {id: $id}) { deployment { status } } }", Map.of("id", first));

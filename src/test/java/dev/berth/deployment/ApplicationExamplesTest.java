@@ -96,6 +96,13 @@ class ApplicationExamplesTest extends DeploymentTestBase {
         var variables = script("set-environment-variables.sh", Map.of("GREETING", "hello $USER", "SECRET_TOKEN", secret,
                 "BERTH_SECRET_NAMES", "SECRET_TOKEN"), app, "GREETING", "SECRET_TOKEN").path("setEnvironmentVariables").path("variables");
         assertThat(variables.toString()).contains("hello $USER").doesNotContain(secret);
+        // one key at a time: the secret set above stays (not set here, so it keeps its value), one key changes, one goes
+        var upserted = script("upsert-environment-variables.sh", Map.of("GREETING", "hi", "EXTRA", "1", "BERTH_SECRET_NAMES", "SECRET_TOKEN"),
+                app, "GREETING", "EXTRA", "SECRET_TOKEN").path("upsertEnvironmentVariables").path("variables");
+        assertThat(upserted.toString()).contains("\"GREETING\"").contains("\"hi\"").contains("SECRET_TOKEN").doesNotContain(secret);
+        var deleted = script("delete-environment-variables.sh", app, "EXTRA", "NOT_THERE").path("deleteEnvironmentVariables");
+        assertThat(deleted.path("deletedKeys").toString()).isEqualTo("[\"EXTRA\"]");
+        assertThat(deleted.path("variables").toString()).contains("SECRET_TOKEN").contains("GREETING").doesNotContain("EXTRA");
         var plan = script("plan-deployment.sh", app).path("planDeployment");
         assertThat(plan.path("steps")).isNotEmpty();
         assertThat(plan.path("configurationDiff").toString()).contains("env.SECRET_TOKEN").contains("(secret)").doesNotContain(secret);

@@ -88,6 +88,10 @@ class BuildAndRegistryEndToEndTest extends DeploymentTestBase {
         var state = deployment(id);
         assertThat(state.path("status").asText()).as(state + " " + lines).isEqualTo("SUCCEEDED");
         assertThat(lines.toString()).contains("token has " + BUILD_SECRET.length() + " characters").contains("building commit");
+        var recorded = http().data("query($id: ID!) { deployment(id: $id) { commit startedAt finishedAt } }", Map.of("id", id)).path("deployment");
+        assertThat(recorded.path("commit").asText()).as("the commit built is recorded").matches("[0-9a-f]{40}");
+        assertThat(lines.toString()).contains("building commit " + recorded.path("commit").asText());
+        assertThat(recorded.path("startedAt").isNull()).as("a git deployment has a start (it never is PREPARING)").isFalse();
         assertThat(lines.toString()).doesNotContain(BUILD_SECRET);
         try (var client = java.net.http.HttpClient.newHttpClient()) {
             var body = client.send(java.net.http.HttpRequest.newBuilder(java.net.URI.create("http://127.0.0.1:" + port + "/index.html")).build(),

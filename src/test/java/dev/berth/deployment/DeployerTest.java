@@ -170,6 +170,19 @@ class DeployerTest {
     }
 
     @Test
+    void aHealthyAnswerFromAContainerThatKeepsRestartingIsNotItsOwn() {
+        var containers = new RecordingContainers();
+        containers.images.add("nginx:1.27");
+        containers.restartCounts.put("c1", 2); // crash-looping on "address already in use" while another process answers
+        var health = new ApplicationSettings.HealthCheck("/up", 8080, 200, 1, 1, 2, 0);
+        var plan = DeploymentPlanner.plan(input(snapshot(new ApplicationSource.Image("nginx:1.27", null), settings(null, health)), List.of(), "host"));
+        var outcome = deployer(containers, answering(200)).execute(plan);
+        assertThat(outcome.status()).isEqualTo(Deployment.Status.FAILED);
+        assertThat(outcome.reason()).contains("restarted 2 times").contains("port 8080");
+        assertThat(containers.calls).endsWith("stop c1", "remove c1");
+    }
+
+    @Test
     void aFailedHealthCheckBehindAFixedPortRemovesTheNewContainerAndStartsTheOldOneAgain() {
         var containers = new RecordingContainers().withRunning("old1", Map.of(Labels.APP, APP.toString(), Labels.DEPLOYMENT, "earlier"));
         containers.images.add("nginx:1.27");

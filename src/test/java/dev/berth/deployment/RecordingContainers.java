@@ -125,6 +125,13 @@ final class RecordingContainers implements Containers {
         containers.remove(id);
     }
 
+    /** Restart counts Docker would report, by container id (none: 0). */
+    final Map<String, Integer> restartCounts = new ConcurrentHashMap<>();
+
+    @Override public int restarts(String id) {
+        return restartCounts.getOrDefault(id, 0);
+    }
+
     @Override public List<Container> list(Map<String, String> labels) {
         return containers.values().stream().filter(c -> c.labels().entrySet().containsAll(labels.entrySet())).toList();
     }

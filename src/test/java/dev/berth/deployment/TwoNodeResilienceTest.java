@@ -23,17 +23,25 @@ import org.junit.jupiter.api.Test;
 @dev.berth.testing.RealDaemons
 @MicronautTest(transactional = false)
 class TwoNodeResilienceTest extends DeploymentTestBase {
+    /** A PostgreSQL and a Redis of this class's own: its nodes take no job another class left behind. */
+    private static final Map<String, String> SERVERS = TestServers.isolated();
     /** Fast heartbeats, so a dead node is noticed in seconds rather than the production 30. */
-    private static final Map<String, String> WORKER = Map.of("berth.deployments.network", "host", "berth.jobs.heartbeat", "1s",
-            "berth.jobs.missed-heartbeats", "4", "berth.jobs.polling-interval", "1s");
+    private static final Map<String, String> WORKER = with(SERVERS, Map.of("berth.deployments.network", "host", "berth.jobs.heartbeat", "1s",
+            "berth.jobs.missed-heartbeats", "4", "berth.jobs.polling-interval", "1s"));
+
+    private static Map<String, String> with(Map<String, String> servers, Map<String, String> settings) {
+        var all = new java.util.HashMap<>(servers);
+        all.putAll(settings);
+        return Map.copyOf(all);
+    }
 
     @Override
     protected Map<String, String> overrides() {
-        return Map.of("berth.deployments.network", "host", "berth.jobs.enabled", "false");
+        return with(SERVERS, Map.of("berth.deployments.network", "host", "berth.jobs.enabled", "false"));
     }
 
     private static String pickedBy(String deploymentId) throws Exception {
-        var props = TestServers.properties();
+        var props = SERVERS;
         try (var c = DriverManager.getConnection(props.get("berth.database.url"), props.get("berth.database.username"), "");
              var s = c.prepareStatement("SELECT picked_by FROM scheduled_tasks WHERE task_name = 'deploy' AND task_instance LIKE ? AND picked")) {
             s.setString(1, "%:" + deploymentId);
@@ -49,9 +57,12 @@ class TwoNodeResilienceTest extends DeploymentTestBase {
         try (var first = nodes[0]; var second = nodes[1]) {
             int port = freePort();
             var input = application("survivor", Map.of("image", Map.of("image", TestDocker.IMAGE)));
-            // the server answers only after 6 s: the deployment spends that long health checking, time enough to kill its node
-            input.put("command", List.of("/bin/sh", "-c", "i=0; while [ $i -lt 30 ]; do echo warming $i; i=$((i+1)); sleep 0.2; done; "
+            // the first container answers only after 6 s: the deployment spends that long health checking, time enough to
+            // kill its node; the one the taking-over attempt starts finds the first one's mark in the volume and answers at once
+            input.put("command", List.of("/bin/sh", "-c", "if [ ! -e /mark/first ]; then touch /mark/first; "
+                    + "i=0; while [ $i -lt 30 ]; do echo warming $i; i=$((i+1)); sleep 0.2; done; fi; "
                     + "exec /bin/busybox httpd -f -p 127.0.0.1:" + port + " -h /bin"));
+            input.put("volumes", List.of(Map.of("name", "mark", "mountPath", "/mark")));
             input.put("ports", List.of(Map.of("containerPort", port)));
             input.put("healthCheck", Map.of("path", "/echo", "port", port, "intervalSeconds", 1, "retries", 3, "startPeriodSeconds", 30));
             var app = create(input);

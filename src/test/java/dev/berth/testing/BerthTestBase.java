@@ -32,7 +32,7 @@ public abstract class BerthTestBase implements TestPropertyProvider {
      */
     @org.junit.jupiter.api.AfterAll
     void forgetLeftoverJobs() throws java.sql.SQLException {
-        var settings = TestServers.properties();
+        var settings = getProperties(); // this class's database (a class running beside the others has its own)
         try (var connection = java.sql.DriverManager.getConnection(settings.get("berth.database.url"), settings.get("berth.database.username"),
                 settings.get("berth.database.password"));
              var delete = connection.prepareStatement("DELETE FROM scheduled_tasks WHERE task_instance <> 'recurring' AND picked = false")) {

@@ -22,6 +22,14 @@ public final class TestServers {
 
     private TestServers() {}
 
+    /**
+     * A PostgreSQL and a Redis of their own (the same settings otherwise), for a class whose nodes' job engines must
+     * never see, nor take, another class's work.
+     */
+    public static Map<String, String> isolated() {
+        return start();
+    }
+
     /** Properties that point a Berth context at the shared servers, starting them on first use. */
     public static synchronized Map<String, String> properties() {
         if (properties == null) properties = start();

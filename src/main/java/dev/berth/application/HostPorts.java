@@ -1,0 +1,44 @@
+package dev.berth.application;
+
+import dev.berth.errors.ConflictException;
+import dev.berth.errors.InvalidInputException;
+import java.util.LinkedHashMap;
+import java.util.Map;
+
+/**
+ * The ports of its server an application holds: its fixed host ports and, on the host network, every container port
+ * (a container there binds the server's own ports). Two applications on one server cannot hold the same one: the
+ * second would crash-loop on "address already in use" while its health check reached the first. Pure.
+ */
+final class HostPorts {
+    private HostPorts() {}
+
+    /** Each port held, with the input field that asks for it. */
+    static Map<Integer, String> held(ApplicationSettings settings, boolean hostNetwork) {
+        var held = new LinkedHashMap<Integer, String>();
+        for (int i = 0; i < settings.ports().size(); i++) {
+            var port = settings.ports().get(i);
+            var field = "input.ports[" + i + "]";
+            if (hostNetwork && port.hostPort() != null && port.hostPort() != port.containerPort()) {
+                throw new InvalidInputException(field + ".hostPort", "on the host network a container port is the server's port: "
+                        + "leave hostPort out or make it the containerPort (" + port.containerPort() + ")");
+            }
+            if (port.hostPort() != null) held.put(port.hostPort(), field + ".hostPort");
+            else if (hostNetwork) held.put(port.containerPort(), field + ".containerPort");
+        }
+        return held;
+    }
+
+    /** CONFLICT with the field when one of {@code wanted} is held by one of {@code others} (name to its settings). */
+    static void refuseClashes(Map<Integer, String> wanted, Map<String, ApplicationSettings> others, boolean hostNetwork) {
+        for (var other : others.entrySet()) {
+            var held = held(other.getValue(), hostNetwork);
+            for (var port : wanted.entrySet()) {
+                if (held.containsKey(port.getKey())) {
+                    throw new ConflictException(port.getValue(), "port " + port.getKey() + " of the server is already the application '"
+                            + other.getKey() + "''s: two applications cannot publish one port on a server");
+                }
+            }
+        }
+    }
+}
