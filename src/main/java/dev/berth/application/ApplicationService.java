@@ -81,7 +81,7 @@ public class ApplicationService {
         var settings = input.settings().applyTo(ApplicationSettings.defaults());
         var application = new Application(Ids.next(), viewer.teamId(), environment.projectId(), environment.id(), server.id(),
                 name.value(), source, settings, Application.Status.NOT_DEPLOYED);
-        portsFree(viewer, application);
+        portsFree(viewer, application, Map.of());
         UniqueViolation.orConflict(() -> {
             rows.insert(application);
             return null;
@@ -100,7 +100,8 @@ public class ApplicationService {
         var source = input.source() == null ? current.source() : checked(viewer, input.source());
         if (source instanceof ApplicationSource.Git git) source = git.keepingPinOf(current.source()); // same repository: same host key
         var changed = current.with(name, serverId, source, input.settings().applyTo(current.settings()));
-        portsFree(viewer, changed);
+        // only the ports this change adds are checked: a clash from before (a network change) does not block a rename
+        portsFree(viewer, changed, changed.serverId().equals(current.serverId()) ? HostPorts.stored(current.settings(), hostNetwork) : Map.of());
         UniqueViolation.orConflict(() -> {
             rows.save(changed);
             return null;
@@ -113,8 +114,9 @@ public class ApplicationService {
      * Refuses a port of the server that another live application on it already holds (CONFLICT naming it, with the
      * field), under the server's lock so that two changes racing for one port cannot both pass.
      */
-    private void portsFree(Viewer viewer, Application application) {
-        var wanted = HostPorts.held(application.settings(), hostNetwork);
+    private void portsFree(Viewer viewer, Application application, Map<Integer, String> heldBefore) {
+        var wanted = new java.util.LinkedHashMap<>(HostPorts.held(application.settings(), hostNetwork));
+        wanted.keySet().removeAll(heldBefore.keySet());
         if (wanted.isEmpty()) return;
         rows.lockPortsOf(application.serverId());
         var others = new java.util.LinkedHashMap<String, ApplicationSettings>();

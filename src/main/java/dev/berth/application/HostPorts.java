@@ -13,12 +13,29 @@ import java.util.Map;
 final class HostPorts {
     private HostPorts() {}
 
-    /** Each port held, with the input field that asks for it. */
+    /** Each port held, with the input field that asks for it; a hostPort that cannot be on the host network is refused. */
     static Map<Integer, String> held(ApplicationSettings settings, boolean hostNetwork) {
+        return held(settings, hostNetwork, true);
+    }
+
+    /** What an application already stored holds, refusing nothing (see below). */
+    static Map<Integer, String> stored(ApplicationSettings settings, boolean hostNetwork) {
+        return held(settings, hostNetwork, false);
+    }
+
+    /**
+     * The same without refusing anything: what an application already stored holds (its settings may predate a change
+     * of network; on the host network its container binds its container ports, whatever hostPort says).
+     */
+    private static Map<Integer, String> held(ApplicationSettings settings, boolean hostNetwork, boolean check) {
         var held = new LinkedHashMap<Integer, String>();
         for (int i = 0; i < settings.ports().size(); i++) {
             var port = settings.ports().get(i);
             var field = "input.ports[" + i + "]";
+            if (!check && hostNetwork) {
+                held.put(port.containerPort(), field + ".containerPort");
+                continue;
+            }
             if (hostNetwork && port.hostPort() != null && port.hostPort() != port.containerPort()) {
                 throw new InvalidInputException(field + ".hostPort", "on the host network a container port is the server's port: "
                         + "leave hostPort out or make it the containerPort (" + port.containerPort() + ")");
@@ -26,13 +43,15 @@ final class HostPorts {
             if (port.hostPort() != null) held.put(port.hostPort(), field + ".hostPort");
             else if (hostNetwork) held.put(port.containerPort(), field + ".containerPort");
         }
+        // on the host network the port the health check reaches is one the container binds, listed or not
+        if (hostNetwork && settings.healthCheck() != null) held.putIfAbsent(settings.healthCheck().port(), "input.healthCheck.port");
         return held;
     }
 
     /** CONFLICT with the field when one of {@code wanted} is held by one of {@code others} (name to its settings). */
     static void refuseClashes(Map<Integer, String> wanted, Map<String, ApplicationSettings> others, boolean hostNetwork) {
         for (var other : others.entrySet()) {
-            var held = held(other.getValue(), hostNetwork);
+            var held = stored(other.getValue(), hostNetwork);
             for (var port : wanted.entrySet()) {
                 if (held.containsKey(port.getKey())) {
                     throw new ConflictException(port.getValue(), "port " + port.getKey() + " of the server is already the application '"

@@ -74,12 +74,9 @@ public class VariableService {
             for (int i = 0; i < given.size(); i++) {
                 var field = "input.variables[" + i + "]";
                 var item = given.get(i);
-                var key = item.get("key") instanceof String k ? k : "";
-                if (!KEY.matcher(key).matches()) throw new InvalidInputException(field + ".key", "use [A-Za-z_][A-Za-z0-9_]*, at most 256 characters");
+                var key = key(field + ".key", item.get("key"));
                 if (!keys.add(key)) throw new InvalidInputException(field + ".key", "given twice");
-                var value = (String) item.get("value");
-                if (value != null && value.indexOf('\0') >= 0) throw new InvalidInputException(field + ".value", "must not contain NUL");
-                if (value != null && value.getBytes(StandardCharsets.UTF_8).length > MAX_VALUE_BYTES) throw new InvalidInputException(field + ".value", "at most 64 KiB");
+                var value = value(field + ".value", (String) item.get("value"));
                 boolean secret = Boolean.TRUE.equals(item.get("secret"));
                 boolean buildTime = Boolean.TRUE.equals(item.get("buildTime"));
                 if (secret && buildTime) throw new InvalidInputException(field + ".buildTime", SECRET_BUILD_ARGUMENT);

@@ -106,7 +106,9 @@ final class DeployJob implements Job {
         var deployment = start.deployment();
         int attempt = start.attempt();
         var environment = environments.open(id, start.environmentSealed());
-        var mask = new LogMask(environment.secretValues());
+        var secrets = new java.util.ArrayList<>(environment.secretValues());
+        secrets.addAll(registrySecret(system, deployment)); // a daemon's refusal of a pull can echo what it was sent
+        var mask = new LogMask(secrets);
         long lastSeq = start.lastSeq();
         // a cancel is read from PostgreSQL (the truth) every half second: no Dragonfly outage can hide it
         var cancelled = new AtomicBoolean();
@@ -153,7 +155,7 @@ final class DeployJob implements Job {
             stop(timer); // a flush under way finishes (an interrupt mid-store would lose its batch)
             log.close();
             // the reason is stored and shown like a log line: a daemon's error can echo an expanded secret
-            finish(system, deployment, attempt, new Deployer.Outcome(outcome.status(), outcome.reason() == null ? null : mask.apply(outcome.reason())),
+            finish(system, deployment, attempt, new Deployer.Outcome(outcome.status(), outcome.reason() == null ? null : mask.shown(outcome.reason())),
                     log.lastSeq());
         }
         return true;
@@ -239,6 +241,19 @@ final class DeployJob implements Job {
         } catch (dev.berth.execution.ServerUnreachableException e) {
             log.step("the server cannot be reached: " + dev.berth.execution.Reasons.plain(e));
             return new Deployer.Outcome(Deployment.Status.FAILED, "server unreachable");
+        }
+    }
+
+    /** The password of the registry the deployment pulls from, as a value the log must mask; none when there is none. */
+    private java.util.List<String> registrySecret(Viewer system, Deployment deployment) {
+        if (!(deployment.snapshot().source() instanceof dev.berth.application.ApplicationSource.Image image) || image.registryId() == null) {
+            return java.util.List.of();
+        }
+        try {
+            var auth = registries.auth(system, image.registryId());
+            return auth == null ? java.util.List.of() : java.util.List.of(auth.password().value());
+        } catch (RuntimeException gone) {
+            return java.util.List.of(); // the pull fails on it with its own reason
         }
     }
 

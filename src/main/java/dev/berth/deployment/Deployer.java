@@ -256,6 +256,7 @@ final class Deployer {
         var address = containers.address(container);
         long startedAt = System.nanoTime();
         int failures = 0;
+        int restartsAtAnswer = -1; // on the host network: the restart count when a healthy answer came from a restarted container
         String last = "no answer";
         while (true) {
             if (progress.cancelled()) throw new Cancelled();
@@ -264,12 +265,19 @@ final class Deployer {
             int status = probe.status();
             last = probe.text();
             if (status == check.expectedStatus()) {
-                int restarts = containers.restarts(container);
-                if (restarts > 0) {
-                    // the answer cannot have been this container's: something else holds the port (on the host network)
-                    output(container, "the container's last output:");
-                    throw new Failure("the container restarted " + restarts + " times during start-up, so the answer on port " + check.port()
-                            + " came from something else listening there (is the port taken on the server?)");
+                // on the host network the check reaches the server's port, which another process may hold while this
+                // container crash-loops on it: an answer counts once the container has stopped restarting
+                int restarts = HOST.equals(address) ? containers.restarts(container) : 0;
+                if (restarts > 0 && restarts != restartsAtAnswer) {
+                    if (restartsAtAnswer >= 0) {
+                        output(container, "the container's last output:");
+                        throw new Failure("the container keeps restarting (" + restarts + " times) while something answers on port " + check.port()
+                                + ": the answer is not the container's (is the port taken on the server?)");
+                    }
+                    restartsAtAnswer = restarts;
+                    log.step("healthy answer, but the container restarted " + restarts + " times: checking again in " + check.intervalSeconds() + " s");
+                    pause(Duration.ofSeconds(check.intervalSeconds()));
+                    continue;
                 }
                 log.step("healthy: GET " + check.path() + " answered " + status);
                 output(container, "the container's output during start-up:");
@@ -284,6 +292,9 @@ final class Deployer {
             pause(Duration.ofSeconds(check.intervalSeconds()));
         }
     }
+
+    /** The address of a container on the host network: the server's own ports. */
+    private static final String HOST = "127.0.0.1";
 
     /** How often a wait looks at whether the deployment was cancelled. */
     static final Duration POLL = Duration.ofMillis(250);

@@ -4,12 +4,11 @@ import java.util.regex.Pattern;
 
 /**
  * A failure's cause in plain words for a deployment's reason and log: the underlying message (a Docker daemon's
- * own, taken out of its JSON envelope), never a Java class name. What may hold a secret is masked by the caller,
- * like every log line.
+ * own, taken out of its JSON envelope), never a Java class name. The text is otherwise left whole, neither cut nor
+ * re-spaced: the caller masks it like every log line (a secret echoed by a daemon must still match its mask) and
+ * cuts it after masking.
  */
 public final class Reasons {
-    /** The longest a reason gets; daemons can answer at length. */
-    static final int MAX = 500;
     private static final Pattern STATUS = Pattern.compile("^Status \\d{3}: ");
     private static final Pattern JSON_MESSAGE = Pattern.compile("^\\{\\s*\"message\"\\s*:\\s*\"((?:[^\"\\\\]|\\\\.)*)\"\\s*}\\s*$", Pattern.DOTALL);
 
@@ -26,9 +25,8 @@ public final class Reasons {
         for (var status = STATUS.matcher(text); status.lookingAt(); status = STATUS.matcher(text)) text = text.substring(status.end()).strip();
         var json = JSON_MESSAGE.matcher(text);
         if (json.matches()) text = unescape(json.group(1));
-        text = text.replaceAll("[\\r\\n\\t]+", " ").strip();
-        if (text.isEmpty()) return "no detail was given";
-        return text.length() > MAX ? text.substring(0, MAX) + "…" : text;
+        text = text.strip();
+        return text.isEmpty() ? "no detail was given" : text;
     }
 
     private static String unescape(String json) {
@@ -41,7 +39,9 @@ public final class Reasons {
             }
             char next = json.charAt(++i);
             switch (next) {
-                case 'n', 'r', 't' -> out.append(' ');
+                case 'n' -> out.append('\n');
+                case 'r' -> out.append('\r');
+                case 't' -> out.append('\t');
                 case 'u' -> {
                     if (i + 4 < json.length()) {
                         try {

@@ -110,23 +110,62 @@ public class ServerCommands {
         });
     }
 
-    private final java.util.concurrent.ConcurrentHashMap<UUID, Object> firstContacts = new java.util.concurrent.ConcurrentHashMap<>();
+    /** First contacts under way, by server: their callers share one outcome. */
+    private final java.util.concurrent.ConcurrentHashMap<UUID, java.util.concurrent.CompletableFuture<String>> firstContacts =
+            new java.util.concurrent.ConcurrentHashMap<>();
 
     /**
      * The first contact with a server whose host key is not pinned yet: one caller per server connects (through
-     * {@code connect}) and pins the key it presented (trust on first use), while concurrent callers wait and then use
-     * the pinned key. Without this, two deployments starting together on a new server raced: one pinned, which closed
-     * the connection the other was about to read the key from.
+     * {@code connect}) and pins the key it presented (trust on first use); callers arriving meanwhile wait for that
+     * one outcome (interruptibly: a cancel or a stopping node is not held up) instead of each trying in turn. Without
+     * this, two deployments starting together on a new server raced: one pinned, which closed the connection the
+     * other was about to read the key from.
      */
     private ServerRef firstContact(Viewer viewer, UUID serverId, java.util.function.Consumer<ServerRef> connect) {
-        synchronized (firstContacts.computeIfAbsent(serverId, id -> new Object())) {
-            var ref = target(viewer, serverId).ref();
-            if (ref.pinnedHostKey() != null) return ref; // pinned meanwhile by the caller before
-            connect.accept(ref);
-            var presented = shell.presentedHostKey(serverId).orElseThrow(() -> new dev.berth.execution.ServerUnreachableException(
-                    "The server's host key could not be read at the first connection; try again.", null));
-            return ref.pinnedTo(pin(viewer, serverId, presented).hostKeyFingerprint());
+        var mine = new java.util.concurrent.CompletableFuture<String>();
+        var shared = firstContacts.putIfAbsent(serverId, mine);
+        if (shared == null) {
+            try {
+                var ref = target(viewer, serverId).ref();
+                if (ref.pinnedHostKey() == null) {
+                    connect.accept(ref);
+                    var presented = shell.presentedHostKey(serverId).orElseThrow(() -> new dev.berth.execution.ServerUnreachableException(
+                            "The server's host key could not be read at the first connection; try again.", null));
+                    var pinned = pinFirst(viewer, serverId, presented);
+                    if (!pinned.equals(presented)) {
+                        throw new dev.berth.execution.ServerUnreachableException("The server presented " + presented + " but " + pinned
+                                + " was pinned meanwhile. If you expected this, call trustServerHostKey with the new fingerprint.", null);
+                    }
+                }
+                mine.complete("pinned");
+            } catch (RuntimeException e) {
+                mine.completeExceptionally(e);
+                throw e;
+            } finally {
+                firstContacts.remove(serverId, mine);
+            }
+        } else {
+            try {
+                shared.get();
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+                throw new dev.berth.execution.ServerUnreachableException("Stopped while waiting for the first connection to the server.", null);
+            } catch (java.util.concurrent.ExecutionException e) {
+                throw e.getCause() instanceof RuntimeException failure ? failure
+                        : new dev.berth.execution.ServerUnreachableException("The first connection to the server failed.", null);
+            }
         }
+        return target(viewer, serverId).ref();
+    }
+
+    /** Pins the presented key unless a key is pinned already (another node's first contact); the key pinned now. */
+    private String pinFirst(Viewer viewer, UUID serverId, String presented) {
+        return transactions.write(viewer, () -> {
+            var server = serverRows.findByIdAndTeamId(serverId, viewer.teamId())
+                    .orElseThrow(() -> new dev.berth.errors.NotFoundException("Server", serverId));
+            if (server.hostKeyFingerprint() != null) return server.hostKeyFingerprint();
+            return serverRows.update(server.pinned(presented)).hostKeyFingerprint();
+        });
     }
 
     /** Pins a host key the admin has checked (after the server was reinstalled, say). */

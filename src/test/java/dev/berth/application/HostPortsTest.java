@@ -30,6 +30,19 @@ class HostPortsTest {
     }
 
     @Test
+    void anotherApplicationsStoredSettingsAreNeverRefusedOnlyCounted() {
+        // stored before the network became host: its container binds its container port there, whatever hostPort says
+        var old = ports(new ApplicationSettings.Port(80, 8080));
+        assertThat(HostPorts.stored(old, true)).containsOnlyKeys(80);
+        var wanted = HostPorts.held(ports(new ApplicationSettings.Port(81, null)), true);
+        HostPorts.refuseClashes(wanted, Map.of("old", old), true); // no BAD_USER_INPUT about a field the caller never sent
+        var base = ApplicationSettings.defaults();
+        var checked = new ApplicationSettings(List.of(), null, new ApplicationSettings.HealthCheck("/up", 3000, 200, 1, 1, 1, 0),
+                base.restartPolicy(), null, null, Map.of(), List.of(), null, null);
+        assertThat(HostPorts.held(checked, true)).as("the health check's port is bound there too").containsEntry(3000, "input.healthCheck.port");
+    }
+
+    @Test
     void aPortAnotherApplicationHoldsIsAConflictNamingItAndTheField() {
         var wanted = HostPorts.held(ports(new ApplicationSettings.Port(3000, null)), true);
         assertThatThrownBy(() -> HostPorts.refuseClashes(wanted, Map.of("api", ports(new ApplicationSettings.Port(3000, null))), true))

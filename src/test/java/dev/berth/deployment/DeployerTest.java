@@ -173,13 +173,20 @@ class DeployerTest {
     void aHealthyAnswerFromAContainerThatKeepsRestartingIsNotItsOwn() {
         var containers = new RecordingContainers();
         containers.images.add("nginx:1.27");
-        containers.restartCounts.put("c1", 2); // crash-looping on "address already in use" while another process answers
+        containers.crashLooping.add("c1"); // crash-looping on "address already in use" while another process answers
         var health = new ApplicationSettings.HealthCheck("/up", 8080, 200, 1, 1, 2, 0);
         var plan = DeploymentPlanner.plan(input(snapshot(new ApplicationSource.Image("nginx:1.27", null), settings(null, health)), List.of(), "host"));
         var outcome = deployer(containers, answering(200)).execute(plan);
         assertThat(outcome.status()).isEqualTo(Deployment.Status.FAILED);
-        assertThat(outcome.reason()).contains("restarted 2 times").contains("port 8080");
+        assertThat(outcome.reason()).contains("keeps restarting").contains("port 8080").contains("not the container's");
         assertThat(containers.calls).endsWith("stop c1", "remove c1");
+
+        // one that restarted once (its database was not up yet) and then stays up is healthy
+        var once = new RecordingContainers();
+        once.images.add("nginx:1.27");
+        once.restartCounts.put("c1", 1);
+        assertThat(deployer(once, answering(200)).execute(plan).status()).isEqualTo(Deployment.Status.SUCCEEDED);
+        assertThat(log).contains("berth: healthy answer, but the container restarted 1 times: checking again in 1 s");
     }
 
     @Test

@@ -128,8 +128,11 @@ final class RecordingContainers implements Containers {
     /** Restart counts Docker would report, by container id (none: 0). */
     final Map<String, Integer> restartCounts = new ConcurrentHashMap<>();
 
+    /** Containers whose restart count grows at every look, as a crash loop's does. */
+    final Set<String> crashLooping = ConcurrentHashMap.newKeySet();
+
     @Override public int restarts(String id) {
-        return restartCounts.getOrDefault(id, 0);
+        return crashLooping.contains(id) ? restartCounts.merge(id, 1, Integer::sum) : restartCounts.getOrDefault(id, 0);
     }
 
     @Override public List<Container> list(Map<String, String> labels) {
