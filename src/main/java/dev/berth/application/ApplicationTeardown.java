@@ -56,11 +56,19 @@ final class ApplicationTeardown implements Job {
             containers.stop(container.id(), application.get().settings().stopGrace());
             containers.remove(container.id());
         }
+        // its images kept for rollbacks go with it (an image another application also uses keeps its other tags)
+        int images = 0;
+        for (var image : containers.images(Labels.imageRepository(applicationId))) {
+            for (var tag : image.tags()) {
+                containers.removeImage(tag);
+                images++;
+            }
+        }
         transactions.write(system, () -> {
             variables.removeScope(system.teamId(), applicationId);
             rows.delete(system.teamId(), applicationId);
             return null;
         });
-        LOG.info("event=application-removed application={}", applicationId);
+        LOG.info("event=application-removed application={} images={}", applicationId, images);
     }
 }

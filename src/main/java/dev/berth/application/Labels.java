@@ -8,4 +8,9 @@ public final class Labels {
     public static final String TEAM = "berth.team";
     public static final String APP = "berth.app";
     public static final String DEPLOYMENT = "berth.deployment";
+
+    /** Where an application's images are kept on its server ({@code berth/<id>:d<number>}, for rollbacks). */
+    public static String imageRepository(java.util.UUID applicationId) {
+        return "berth/" + applicationId;
+    }
 }

@@ -40,7 +40,7 @@ public final class DeploymentPlanner {
 
     /** Where an application's images are kept on its server. */
     public static String repository(UUID applicationId) {
-        return "berth/" + applicationId;
+        return Labels.imageRepository(applicationId);
     }
 
     public static DeploymentPlan plan(Input in) {

@@ -23,6 +23,7 @@ import java.util.concurrent.TimeUnit;
 
 /** {@link Containers} over docker-java's typed API, for one server's daemon (local socket or SSH bridge). */
 public final class DockerContainers implements Containers {
+    private static final org.slf4j.Logger LOG = org.slf4j.LoggerFactory.getLogger(DockerContainers.class);
     private final DockerClient docker;
 
     public DockerContainers(DockerClient docker) {
@@ -116,7 +117,8 @@ public final class DockerContainers implements Containers {
 
     @Override
     public Building build(java.io.InputStream context, String dockerfile, String tag, Map<String, dev.berth.secrets.Secret> buildArgs, Lines out) {
-        var command = docker.buildImageCmd(context).withDockerfilePath(dockerfile).withTags(java.util.Set.of(tag)).withPull(false).withRemove(true);
+        var command = docker.buildImageCmd(context).withDockerfilePath(dockerfile).withTags(java.util.Set.of(tag)).withPull(false).withRemove(true)
+                .withForcerm(true); // a failed build leaves no intermediate container behind either
         buildArgs.forEach((key, value) -> command.withBuildArg(key, value.value()));
         // docker-java's awaitCompletion(timeout) closes the stream when it times out: poll a latch of our own instead
         var ended = new java.util.concurrent.CountDownLatch(1);
@@ -166,8 +168,12 @@ public final class DockerContainers implements Containers {
 
     @Override
     public List<Image> images(String repository) {
-        return docker.listImagesCmd().withImageNameFilter(repository).exec().stream()
-                .map(i -> new Image(i.getId(), i.getRepoTags() == null ? List.of() : List.of(i.getRepoTags()), i.getCreated() == null ? 0 : i.getCreated()))
+        // the daemon's reference filter matches the whole name: "repo" alone would match only repo:latest
+        return docker.listImagesCmd().withImageNameFilter(repository + ":*").exec().stream()
+                .map(i -> new Image(i.getId(), i.getRepoTags() == null ? List.of()
+                        : java.util.Arrays.stream(i.getRepoTags()).filter(tag -> tag.startsWith(repository + ":")).toList(),
+                        i.getCreated() == null ? 0 : i.getCreated()))
+                .filter(image -> !image.tags().isEmpty()) // the filter also answers an image that merely had such a tag
                 .sorted(java.util.Comparator.comparingLong(Image::created).reversed())
                 .toList();
     }
@@ -176,8 +182,10 @@ public final class DockerContainers implements Containers {
     public void removeImage(String reference) {
         try {
             docker.removeImageCmd(reference).withNoPrune(false).exec();
-        } catch (NotFoundException | com.github.dockerjava.api.exception.ConflictException inUse) {
-            // gone already, or a container still uses it
+        } catch (NotFoundException gone) {
+            // gone already
+        } catch (com.github.dockerjava.api.exception.ConflictException inUse) {
+            LOG.info("event=image-kept reference={} reason={}", reference, Reasons.plain(inUse)); // a container still uses it
         }
     }
 

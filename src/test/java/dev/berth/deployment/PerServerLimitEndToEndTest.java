@@ -23,7 +23,7 @@ class PerServerLimitEndToEndTest extends DeploymentTestBase {
 
     @Override
     protected Map<String, String> overrides() {
-        return Map.of("berth.deployments.network", "host", "berth.deployments.per-server", "2", "berth.deployments.settle", "2s");
+        return Map.of("berth.deployments.network", "host", "berth.deployments.per-server", "2");
     }
 
     @Test

@@ -25,6 +25,7 @@ class ProjectCascadeEndToEndTest extends DeploymentTestBase {
         follow(id, 0);
         assertThat(deployment(id).path("status").asText()).isEqualTo("SUCCEEDED");
         assertThat(containers(app)).isEqualTo(1);
+        assertThat(images(app)).as("the image is kept for rollbacks").isEqualTo(1);
         return app;
     }
 
@@ -32,11 +33,19 @@ class ProjectCascadeEndToEndTest extends DeploymentTestBase {
         return docker().listContainersCmd().withShowAll(true).withLabelFilter(Map.of("berth.app", app)).exec().size();
     }
 
+    private long images(String app) {
+        // the tags themselves: the daemon's reference filter also answers an image that merely had such a tag
+        return docker().listImagesCmd().exec().stream().filter(i -> i.getRepoTags() != null)
+                .flatMap(i -> java.util.Arrays.stream(i.getRepoTags())).filter(tag -> tag.startsWith("berth/" + app + ":")).count();
+    }
+
     private void assertGone(String app) throws InterruptedException {
         assertThat(http().post("query($id: ID!) { application(id: $id) { id } }", Map.of("id", app)).firstErrorCode()).isEqualTo("NOT_FOUND");
         long deadline = System.nanoTime() + Duration.ofSeconds(60).toNanos();
         while (containers(app) > 0 && System.nanoTime() < deadline) Thread.sleep(200);
         assertThat(containers(app)).as("its containers are removed from the server").isZero();
+        while (images(app) > 0 && System.nanoTime() < deadline) Thread.sleep(200);
+        assertThat(images(app)).as("its images kept for rollbacks are removed from the server").isZero();
     }
 
     @Test

@@ -50,8 +50,8 @@ class EmbeddedShutdownTest {
             input.put("serverId", server);
             input.put("name", "slow");
             input.put("source", Map.of("image", Map.of("image", TestDocker.IMAGE)));
-            // the first container answers after 20 s (longer than the node's stop takes); the next one at once
-            input.put("command", List.of("/bin/sh", "-c", "if [ ! -e /mark/first ]; then touch /mark/first; sleep 20; fi; "
+            // the first container answers after 14 s (longer than the node's stop takes: it waits 5 s for running jobs); the next one at once
+            input.put("command", List.of("/bin/sh", "-c", "if [ ! -e /mark/first ]; then touch /mark/first; sleep 14; fi; "
                     + "exec /bin/busybox httpd -f -p 127.0.0.1:" + port + " -h /bin"));
             input.put("volumes", List.of(Map.of("name", "mark", "mountPath", "/mark")));
             input.put("ports", List.of(Map.of("containerPort", port)));
