@@ -18,7 +18,9 @@ public final class Reasons {
     public static String plain(Throwable failure) {
         String message = null;
         for (Throwable t = failure; t != null && message == null; t = t.getCause()) {
-            if (t.getMessage() != null && !t.getMessage().isBlank()) message = t.getMessage();
+            // a wrapper made with new X(cause) says "the.Cause: text": the cause itself says it without the class name
+            boolean wrapper = t.getCause() != null && String.valueOf(t.getMessage()).equals(t.getCause().toString());
+            if (!wrapper && t.getMessage() != null && !t.getMessage().isBlank()) message = t.getMessage();
         }
         if (message == null) return "no detail was given";
         var text = message.strip();

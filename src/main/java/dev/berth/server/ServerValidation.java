@@ -112,7 +112,7 @@ public class ServerValidation {
                 run.step("docker", true, "Docker " + version.getVersion() + " (API " + version.getApiVersion() + ")");
             } catch (RuntimeException e) {
                 status = ServerStatus.DOCKER_MISSING;
-                run.step("docker", false, "Docker does not answer on the configured socket");
+                run.step("docker", false, "Docker does not answer on " + server.dockerSocket() + ": " + dev.berth.execution.Reasons.plain(e));
             }
         } catch (ServerUnreachableException e) {
             status = ServerStatus.UNREACHABLE;
@@ -136,7 +136,8 @@ public class ServerValidation {
             run.step("docker", true, "Docker " + info.getServerVersion() + " on the Berth host (" + info.getArchitecture() + ")");
         } catch (RuntimeException e) {
             status = ServerStatus.DOCKER_MISSING;
-            run.step("docker", false, "Docker does not answer on the configured socket");
+            run.step("docker", false, "Docker does not answer on " + servers.server(viewer, serverId).dockerSocket() + ": "
+                    + dev.berth.execution.Reasons.plain(e));
         }
         return conclude(viewer, serverId, run, status, facts);
     }

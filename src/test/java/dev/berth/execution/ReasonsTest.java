@@ -13,6 +13,8 @@ class ReasonsTest {
         assertThat(Reasons.plain(new java.io.IOException())).isEqualTo("no detail was given");
         assertThat(Reasons.plain(new IllegalStateException(null, new java.net.ConnectException("Connection refused"))))
                 .isEqualTo("Connection refused");
+        assertThat(Reasons.plain(new RuntimeException(new java.io.IOException("No such file or directory"))))
+                .as("a wrapper's class-named message is skipped").isEqualTo("No such file or directory");
         assertThat(Reasons.plain(new IllegalStateException("kept\twhole\n"))).as("left whole for the mask").isEqualTo("kept\twhole");
         assertThat(Reasons.plain(new IllegalStateException("x".repeat(20_000)))).as("cut only after masking, by the caller").hasSize(20_000);
         assertThat(Reasons.plain(new IllegalStateException("{\"message\":\"caf\\u00e9\"}"))).isEqualTo("café");

@@ -94,6 +94,8 @@ class ServerValidationTest extends BerthTestBase {
     void noDockerOnTheSocketIsDockerMissing() {
         var steps = validate(server(sshd.port(), "/tmp/no-docker-here.sock"));
         assertThat(steps.getLast().path("status").asText()).isEqualTo("DOCKER_MISSING");
+        assertThat(steps.toString()).as("the step names the socket it tried, and why it failed")
+                .contains("Docker does not answer on /tmp/no-docker-here.sock: ").doesNotContain("Exception");
     }
 
     @Test
