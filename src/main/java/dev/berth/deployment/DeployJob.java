@@ -307,6 +307,7 @@ final class DeployJob implements Job {
             }
             changes.publishEvent(new DeploymentChanged(system.teamId(), deployment.projectId(), deployment.applicationId(), deployment.id(), outcome.status()));
             var waiting = deploymentQueue.handOn(system.teamId(), deployment.applicationId());
+            deploymentQueue.roomOn(system.teamId(), deployment.serverId()); // others put off for want of room go now
             if (waiting.isEmpty()) {
                 applications.status(system, deployment.applicationId(), switch (outcome.status()) {
                     case SUCCEEDED -> Application.Status.RUNNING;

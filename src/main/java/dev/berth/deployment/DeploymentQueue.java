@@ -24,6 +24,14 @@ final class DeploymentQueue {
     }
 
     /** Locks the application's queue for the caller's transaction (before reading what it then changes). */
+    /**
+     * A deployment on the server ended, so there is room: the deployments whose jobs were put off for want of it
+     * (the per-server limit) are moved to now and the nodes woken, instead of waiting for a later poll.
+     */
+    void roomOn(UUID teamId, UUID serverId) {
+        jobs.runSoon(DeployJob.TASK, rows.waitingOn(teamId, serverId).stream().map(id -> JobQueue.instance(teamId, id)).toList());
+    }
+
     void lock(UUID teamId, UUID applicationId) {
         rows.lockApplication(teamId, applicationId);
     }

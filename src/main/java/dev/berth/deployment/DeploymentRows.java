@@ -230,6 +230,14 @@ class DeploymentRows {
         }, rows -> rows.getInt(1));
     }
 
+    /** The deployments on a server that wait for room: queued, never started, their application's turn. */
+    List<UUID> waitingOn(UUID teamId, UUID serverId) {
+        return Statements.list(jdbc, "SELECT id FROM deployments WHERE team_id = ? AND server_id = ? AND status = 'QUEUED'", s -> {
+            s.setObject(1, teamId);
+            s.setObject(2, serverId);
+        }, r -> (UUID) r.getObject(1));
+    }
+
     void appendLogs(UUID teamId, UUID deploymentId, List<LogLine> lines) {
         // a batch stored again (its commit's answer lost, then retried) changes nothing
         jdbc.prepareStatement("INSERT INTO deployment_logs (deployment_id, seq, team_id, at, stream, text) VALUES (?, ?, ?, ?, ?, ?) ON CONFLICT DO NOTHING", s -> {

@@ -50,6 +50,20 @@ public class JobQueue {
         wakeUps.publishEvent(new JobQueued(task));
     }
 
+    /**
+     * Moves the waiting jobs of {@code task} for these instances to now and wakes the nodes: work that was put off
+     * for want of room (a server's deployment limit) starts when room is made, not at a later poll.
+     */
+    public void runSoon(String task, java.util.Collection<String> instances) {
+        if (instances.isEmpty()) return;
+        int moved = Statements.update(jdbc, "UPDATE scheduled_tasks SET execution_time = now() WHERE task_name = ? AND task_instance = ANY (?)"
+                + " AND NOT picked AND execution_time > now()", statement -> {
+            statement.setString(1, task);
+            statement.setArray(2, statement.getConnection().createArrayOf("text", instances.toArray()));
+        });
+        if (moved > 0) wakeUps.publishEvent(new JobQueued(task));
+    }
+
     /** True while a job of {@code task} for {@code instance} is queued or running. */
     public boolean exists(String task, String instance) {
         return !Statements.list(jdbc, "SELECT 1 FROM scheduled_tasks WHERE task_name = ? AND task_instance = ?", statement -> {

@@ -23,6 +23,7 @@ class PerServerLimitEndToEndTest extends DeploymentTestBase {
 
     @Override
     protected Map<String, String> overrides() {
+        // the production poll (10 s): a deployment put off for want of room must start when room is made, not at a poll
         return Map.of("berth.deployments.network", "host", "berth.deployments.per-server", "2");
     }
 
