@@ -22,12 +22,16 @@ public final class LogMask {
         var all = new LinkedHashSet<String>();
         for (var secret : secrets) {
             if (secret == null || secret.length() < MIN_LENGTH) continue;
-            var bytes = secret.getBytes(StandardCharsets.UTF_8);
             all.add(secret);
-            all.add(Base64.getEncoder().encodeToString(bytes));
-            all.add(Base64.getEncoder().withoutPadding().encodeToString(bytes));
-            all.add(Base64.getUrlEncoder().encodeToString(bytes));
-            all.add(Base64.getUrlEncoder().withoutPadding().encodeToString(bytes));
+            // base64 of the value, and of the value with the newline `echo "$SECRET" | base64` adds (its last
+            // characters differ: the value's own form alone would leave them, e.g. "***K")
+            for (var encoded : List.of(secret, secret + "\n", secret + "\r\n")) {
+                var bytes = encoded.getBytes(StandardCharsets.UTF_8);
+                all.add(Base64.getEncoder().encodeToString(bytes));
+                all.add(Base64.getEncoder().withoutPadding().encodeToString(bytes));
+                all.add(Base64.getUrlEncoder().encodeToString(bytes));
+                all.add(Base64.getUrlEncoder().withoutPadding().encodeToString(bytes));
+            }
             all.add(URLEncoder.encode(secret, StandardCharsets.UTF_8));
             all.add(URLEncoder.encode(secret, StandardCharsets.UTF_8).replace("+", "%20"));
             all.add(jsonEscaped(secret));

@@ -36,6 +36,17 @@ class LogMaskTest {
     }
 
     @Test
+    void theBase64OfASecretWithTheNewlineEchoAddsIsMaskedWhole() {
+        var mask = new LogMask(List.of(SECRET));
+        for (var ending : List.of("\n", "\r\n")) {
+            var bytes = (SECRET + ending).getBytes(StandardCharsets.UTF_8);
+            for (var encoded : List.of(Base64.getEncoder().encodeToString(bytes), Base64.getUrlEncoder().withoutPadding().encodeToString(bytes))) {
+                assertThat(mask.apply("echo | base64: " + encoded + " done")).as(encoded).isEqualTo("echo | base64: *** done");
+            }
+        }
+    }
+
+    @Test
     void aSecretWithCrlfLineEndingsIsMaskedLineByLine() {
         var mask = new LogMask(List.of("first-line-of-it\r\nsecond-line-of-it\rthird-line-of-it\r\n"));
         assertThat(mask.apply("first-line-of-it")).isEqualTo("***");
