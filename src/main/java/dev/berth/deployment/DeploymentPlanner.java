@@ -83,12 +83,17 @@ public final class DeploymentPlanner {
         labels.put(Labels.DEPLOYMENT, in.deploymentId().toString());
         var env = new LinkedHashMap<String, Secret>();
         in.environment().values().forEach((key, value) -> env.put(key, new Secret(value)));
-        var name = in.snapshot().name() + "-" + in.number() + "-" + in.deploymentId().toString().substring(24);
+        var name = containerName(in.snapshot().name(), in.number(), in.deploymentId());
         return new ContainerSpec(name, image, labels, env, settings.command(),
                 settings.ports().stream().map(p -> new ContainerSpec.PortBinding(p.containerPort(), p.hostPort())).toList(),
                 settings.restartPolicy().name(), settings.cpuLimit(), settings.memoryLimitMiB(),
                 settings.volumes().stream().map(v -> new ContainerSpec.Mount("berth-" + in.applicationId() + "-" + v.name(), v.mountPath())).toList(),
                 in.network(), settings.stopSignal().name(), settings.stopGracePeriodSeconds());
+    }
+
+    /** A deployment's container name: the application's name, the deployment's number and the end of its id. */
+    static String containerName(String applicationName, int number, UUID deploymentId) {
+        return applicationName + "-" + number + "-" + deploymentId.toString().substring(24);
     }
 
     /** The steps as text, for planDeployment. */

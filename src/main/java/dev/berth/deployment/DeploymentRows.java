@@ -95,6 +95,14 @@ class DeploymentRows {
                 s -> s.setObject(1, teamId), rows -> rows.getObject(1, UUID.class));
     }
 
+    /** The number the application's next deployment would get, read without taking the lock (for a plan). */
+    int peekNextNumber(UUID teamId, UUID applicationId) {
+        return Statements.one(jdbc, "SELECT coalesce(max(number), 0) + 1 FROM deployments WHERE application_id = ? AND team_id = ?", s -> {
+            s.setObject(1, applicationId);
+            s.setObject(2, teamId);
+        }, rows -> rows.getInt(1));
+    }
+
     int nextNumber(UUID teamId, UUID applicationId) {
         lockApplication(teamId, applicationId);
         return Statements.one(jdbc, "SELECT coalesce(max(number), 0) + 1 FROM deployments WHERE application_id = ? AND team_id = ?", s -> {

@@ -22,6 +22,7 @@ import java.time.Instant;
 import java.util.HashSet;
 import java.util.LinkedHashMap;
 import java.util.List;
+import java.util.Map;
 import java.util.UUID;
 import java.util.stream.Collectors;
 import reactor.core.publisher.Flux;
@@ -167,9 +168,18 @@ public class DeploymentService {
     @InTeam(readOnly = true)
     public Plan plan(Viewer viewer, UUID applicationId) {
         var next = next(viewer, applications.get(viewer, applicationId));
-        var plan = DeploymentPlanner.plan(new DeploymentPlanner.Input(viewer.teamId(), applicationId, new UUID(0, 0), 0, next.snapshot(),
-                next.environment(), List.of(), "bridge", null, properties.keepImages(), properties.settle()));
-        return new Plan(DeploymentPlanner.describe(plan), next.diff().stream().map(change -> change.shownTo(viewer)).toList());
+        // the run's own inputs, as far as Berth knows them without asking the server: the next number, the network, and
+        // the container of the latest successful deployment as the one to stop or retire (by its real name)
+        var previous = rows.latestSucceeded(viewer.teamId(), applicationId).filter(d -> d.containerId() != null)
+                .map(d -> List.of(new dev.berth.execution.Containers.Container(d.containerId(),
+                        DeploymentPlanner.containerName(d.snapshot().name(), d.number(), d.id()), Map.of(), true, d.image() == null ? "" : d.image())))
+                .orElse(List.of());
+        var planned = new UUID(0, 0);
+        var plan = DeploymentPlanner.plan(new DeploymentPlanner.Input(viewer.teamId(), applicationId, planned, rows.peekNextNumber(viewer.teamId(), applicationId),
+                next.snapshot(), next.environment(), previous, properties.network(), null, properties.keepImages(), properties.settle()));
+        var unknownId = planned.toString().substring(24); // the new deployment's id is known once it is queued
+        return new Plan(DeploymentPlanner.describe(plan).stream().map(step -> step.replace("-" + unknownId, "-<deployment id>")).toList(),
+                next.diff().stream().map(change -> change.shownTo(viewer)).toList());
     }
 
     /** The answer of planDeployment. */

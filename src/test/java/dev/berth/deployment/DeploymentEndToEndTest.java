@@ -98,6 +98,12 @@ class DeploymentEndToEndTest extends DeploymentTestBase {
         var first = deploy(app);
         follow(first, 0);
         assertThat(deployment(first).path("status").asText()).isEqualTo("SUCCEEDED");
+        // the plan is the run's: the real previous container (stopped first on the host network), the next number
+        var running = docker().listContainersCmd().withLabelFilter(Map.of("berth.app", app)).exec().getFirst().getNames()[0].substring(1);
+        var planned = http().data("query($a: ID!) { planDeployment(applicationId: $a) { steps } }", Map.of("a", app))
+                .path("planDeployment").path("steps").toString();
+        assertThat(planned).contains("stop the previous container " + running + " first").contains("retire the previous container " + running)
+                .contains(":d2 (the last").contains("-2-<deployment id>").doesNotContain("-0-").doesNotContain(":d0");
 
         setVariables(app, List.of(Map.of("key", "VERSION", "value", "two")));
         http().data("mutation($i: UpdateApplicationInput!) { updateApplication(input: $i) { application { id } } }",
