@@ -244,6 +244,21 @@ final class DeployJob implements Job {
         }
     }
 
+    /**
+     * The deployment ended, so its server has room: others put off for want of it go now. Its own transaction, after
+     * the outcome committed: a failure here is only a later start (at the next poll), never a changed outcome.
+     */
+    private void makeRoom(Viewer system, Deployment deployment) {
+        try {
+            transactions.write(system, () -> {
+                deploymentQueue.roomOn(system.teamId(), deployment.serverId());
+                return null;
+            });
+        } catch (RuntimeException e) {
+            LOG.debug("event=room-wake-failed server={} error={}", deployment.serverId(), e.getClass().getSimpleName());
+        }
+    }
+
     /** The password of the registry the deployment pulls from, as a value the log must mask; none when there is none. */
     private java.util.List<String> registrySecret(Viewer system, Deployment deployment) {
         if (!(deployment.snapshot().source() instanceof dev.berth.application.ApplicationSource.Image image) || image.registryId() == null) {
@@ -290,6 +305,7 @@ final class DeployJob implements Job {
                 }
                 return null;
             });
+            makeRoom(system, deployment);
             return true;
         } catch (RuntimeException e) {
             LOG.error("event=deploy-abandon-failed deployment={} error={}", deployment.id(), e.getClass().getSimpleName());
@@ -307,7 +323,6 @@ final class DeployJob implements Job {
             }
             changes.publishEvent(new DeploymentChanged(system.teamId(), deployment.projectId(), deployment.applicationId(), deployment.id(), outcome.status()));
             var waiting = deploymentQueue.handOn(system.teamId(), deployment.applicationId());
-            deploymentQueue.roomOn(system.teamId(), deployment.serverId()); // others put off for want of room go now
             if (waiting.isEmpty()) {
                 applications.status(system, deployment.applicationId(), switch (outcome.status()) {
                     case SUCCEEDED -> Application.Status.RUNNING;
@@ -317,6 +332,7 @@ final class DeployJob implements Job {
             }
             return true;
         });
+        if (ours) makeRoom(system, deployment);
         if (!ours) {
             LOG.warn("event=deployment-outcome-fenced deployment={} attempt={} status={}", deployment.id(), attempt, outcome.status());
             return;

@@ -23,7 +23,6 @@ final class DeploymentQueue {
         this.jobs = jobs;
     }
 
-    /** Locks the application's queue for the caller's transaction (before reading what it then changes). */
     /**
      * A deployment on the server ended, so there is room: the deployments whose jobs were put off for want of it
      * (the per-server limit) are moved to now and the nodes woken, instead of waiting for a later poll.
@@ -32,6 +31,7 @@ final class DeploymentQueue {
         jobs.runSoon(DeployJob.TASK, rows.waitingOn(teamId, serverId).stream().map(id -> JobQueue.instance(teamId, id)).toList());
     }
 
+    /** Locks the application's queue for the caller's transaction (before reading what it then changes). */
     void lock(UUID teamId, UUID applicationId) {
         rows.lockApplication(teamId, applicationId);
     }

@@ -170,7 +170,9 @@ public class DeploymentService {
         var next = next(viewer, applications.get(viewer, applicationId));
         // the run's own inputs, as far as Berth knows them without asking the server: the next number, the network, and
         // the container of the latest successful deployment as the one to stop or retire (by its real name)
-        var previous = rows.latestSucceeded(viewer.teamId(), applicationId).filter(d -> d.containerId() != null)
+        var application = applications.get(viewer, applicationId);
+        var previous = rows.latestSucceeded(viewer.teamId(), applicationId)
+                .filter(d -> d.containerId() != null && d.serverId().equals(application.serverId())) // a move starts afresh
                 .map(d -> List.of(new dev.berth.execution.Containers.Container(d.containerId(),
                         DeploymentPlanner.containerName(d.snapshot().name(), d.number(), d.id()), Map.of(), true, d.image() == null ? "" : d.image())))
                 .orElse(List.of());

@@ -168,8 +168,9 @@ public final class DockerContainers implements Containers {
 
     @Override
     public List<Image> images(String repository) {
-        // the daemon's reference filter matches the whole name: "repo" alone would match only repo:latest
-        return docker.listImagesCmd().withImageNameFilter(repository + ":*").exec().stream()
+        // the reference filter, every tag of the repository (withImageNameFilter sends the old "filter" parameter, which
+        // daemons since API 1.41 ignore: they answered every image); and only the repository's own tags are kept
+        return docker.listImagesCmd().withReferenceFilter(repository + ":*").exec().stream()
                 .map(i -> new Image(i.getId(), i.getRepoTags() == null ? List.of()
                         : java.util.Arrays.stream(i.getRepoTags()).filter(tag -> tag.startsWith(repository + ":")).toList(),
                         i.getCreated() == null ? 0 : i.getCreated()))

@@ -56,10 +56,13 @@ public class JobQueue {
      */
     public void runSoon(String task, java.util.Collection<String> instances) {
         if (instances.isEmpty()) return;
-        int moved = Statements.update(jdbc, "UPDATE scheduled_tasks SET execution_time = now() WHERE task_name = ? AND task_instance = ANY (?)"
-                + " AND NOT picked AND execution_time > now()", statement -> {
-            statement.setString(1, task);
-            statement.setArray(2, statement.getConnection().createArrayOf("text", instances.toArray()));
+        var now = Timestamp.from(java.time.Instant.now()); // the nodes' clock, as enqueue and the scheduler's poll use
+        int moved = Statements.update(jdbc, "UPDATE scheduled_tasks SET execution_time = ? WHERE task_name = ? AND task_instance = ANY (?)"
+                + " AND NOT picked AND execution_time > ?", statement -> {
+            statement.setTimestamp(1, now);
+            statement.setString(2, task);
+            statement.setArray(3, statement.getConnection().createArrayOf("text", instances.toArray()));
+            statement.setTimestamp(4, now);
         });
         if (moved > 0) wakeUps.publishEvent(new JobQueued(task));
     }

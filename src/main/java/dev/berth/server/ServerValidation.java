@@ -112,7 +112,7 @@ public class ServerValidation {
                 run.step("docker", true, "Docker " + version.getVersion() + " (API " + version.getApiVersion() + ")");
             } catch (RuntimeException e) {
                 status = ServerStatus.DOCKER_MISSING;
-                run.step("docker", false, "Docker does not answer on " + server.dockerSocket() + ": " + dev.berth.execution.Reasons.plain(e));
+                run.step("docker", false, "Docker does not answer on " + server.dockerSocket() + ": " + shortly(dev.berth.execution.Reasons.plain(e)));
             }
         } catch (ServerUnreachableException e) {
             status = ServerStatus.UNREACHABLE;
@@ -125,9 +125,15 @@ public class ServerValidation {
         return conclude(viewer, serverId, run, status, facts);
     }
 
+    /** A daemon's answer as a validation step shows it: its first 500 characters. */
+    private static String shortly(String reason) {
+        return reason.length() > 500 ? reason.substring(0, 500) + "…" : reason;
+    }
+
     /** The Berth host: no SSH, only its Docker daemon. */
     private ServerStatus runLocal(Viewer viewer, UUID serverId, Run run, Map<String, Object> facts) {
         var status = ServerStatus.REACHABLE;
+        var socket = servers.server(viewer, serverId).dockerSocket();
         try {
             var info = commands.docker(viewer, serverId).infoCmd().exec();
             facts.put("os", info.getOperatingSystem());
@@ -136,8 +142,7 @@ public class ServerValidation {
             run.step("docker", true, "Docker " + info.getServerVersion() + " on the Berth host (" + info.getArchitecture() + ")");
         } catch (RuntimeException e) {
             status = ServerStatus.DOCKER_MISSING;
-            run.step("docker", false, "Docker does not answer on " + servers.server(viewer, serverId).dockerSocket() + ": "
-                    + dev.berth.execution.Reasons.plain(e));
+            run.step("docker", false, "Docker does not answer on " + socket + ": " + shortly(dev.berth.execution.Reasons.plain(e)));
         }
         return conclude(viewer, serverId, run, status, facts);
     }
