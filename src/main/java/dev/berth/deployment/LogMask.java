@@ -16,6 +16,8 @@ import java.util.List;
 public final class LogMask {
     public static final int MIN_LENGTH = 4;
     public static final String MASK = "***";
+    /** The shortest last line of a wrapped base64 encoding that is masked on its own. */
+    static final int MIN_CHUNK = 16;
     private final List<String> forms;
 
     public LogMask(List<String> secrets) {
@@ -27,6 +29,16 @@ public final class LogMask {
             // characters differ: the value's own form alone would leave them, e.g. "***K")
             for (var encoded : List.of(secret, secret + "\n", secret + "\r\n")) {
                 var bytes = encoded.getBytes(StandardCharsets.UTF_8);
+                // base64 tools wrap their output (GNU base64 at 76 characters, openssl at 64): each line of a long
+                // secret's encoding is a form of its own (the last, shorter one only if long enough to be no ordinary text)
+                for (int width : new int[] {76, 64}) {
+                    var whole = Base64.getEncoder().encodeToString(bytes);
+                    if (whole.length() <= width) continue;
+                    for (int at = 0; at < whole.length(); at += width) {
+                        var chunk = whole.substring(at, Math.min(whole.length(), at + width));
+                        if (chunk.length() >= MIN_CHUNK) all.add(chunk);
+                    }
+                }
                 all.add(Base64.getEncoder().encodeToString(bytes));
                 all.add(Base64.getEncoder().withoutPadding().encodeToString(bytes));
                 all.add(Base64.getUrlEncoder().encodeToString(bytes));

@@ -47,6 +47,21 @@ class LogMaskTest {
     }
 
     @Test
+    void aLongSecretsBase64WrappedAsBase64ToolsWrapItIsMaskedLineByLine() {
+        var longSecret = "-----BEGIN KEY-----" + "k3y".repeat(40) + "-----END KEY-----";
+        var mask = new LogMask(List.of(longSecret));
+        var encoded = Base64.getEncoder().encodeToString((longSecret + "\n").getBytes(StandardCharsets.UTF_8));
+        for (int width : new int[] {76, 64}) {
+            for (int at = 0; at < encoded.length(); at += width) {
+                var line = encoded.substring(at, Math.min(encoded.length(), at + width));
+                var shown = mask.apply(line);
+                if (line.length() >= LogMask.MIN_CHUNK) assertThat(shown).as(width + ": " + line).isEqualTo("***");
+            }
+        }
+        assertThat(mask.apply("an ordinary line of build output")).isEqualTo("an ordinary line of build output");
+    }
+
+    @Test
     void aSecretWithCrlfLineEndingsIsMaskedLineByLine() {
         var mask = new LogMask(List.of("first-line-of-it\r\nsecond-line-of-it\rthird-line-of-it\r\n"));
         assertThat(mask.apply("first-line-of-it")).isEqualTo("***");
