@@ -50,6 +50,12 @@ class LocalServerTest extends BerthTestBase {
         var docker = TestDocker.get();
         var admin = TestUsers.signUp(server.getURI());
         makeInstanceAdmin(admin.id());
+        // the change reaches the node's cached viewer through PostgreSQL's notification, asynchronously: wait for it
+        long deadline = System.nanoTime() + java.time.Duration.ofSeconds(10).toNanos();
+        while (!admin.http().data("{ me { instanceAdmin } }", Map.of()).path("me").path("instanceAdmin").asBoolean()) {
+            assertThat(System.nanoTime()).as("the node sees the new instance admin").isLessThan(deadline);
+            Thread.sleep(20);
+        }
         var created = admin.http().data(CREATE_LOCAL, Map.of("n", "berth-host", "s", docker.socket())).path("createServer").path("server");
         assertThat(created.path("local").asBoolean()).isTrue();
         assertThat(created.path("privateKey").isNull()).isTrue();
