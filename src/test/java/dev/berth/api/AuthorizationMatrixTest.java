@@ -305,23 +305,24 @@ class AuthorizationMatrixTest extends BerthTestBase {
         }
         assertThat(covered).as("every root field is in the matrix").containsAll(roots);
 
-        var mismatches = new ArrayList<String>();
+        // the operations are independent (a changing one has a world of its own), so they run three at a time; the
+        // subscriptions stay one after another, as each checks its team's channel in Dragonfly
         World shared = world();
+        var subscriptions = ops.stream().filter(op -> op.type().equals("Subscription")).toList();
+        var tasks = new ArrayList<java.util.concurrent.Callable<List<String[]>>>();
+        ops.stream().filter(op -> !op.type().equals("Subscription")).forEach(op -> tasks.add(() -> cells(op, shared)));
+        tasks.add(() -> {
+            var all = new ArrayList<String[]>();
+            for (var op : subscriptions) all.addAll(cells(op, shared));
+            return all;
+        });
+        var mismatches = new ArrayList<String>();
         int cells = 0;
-        for (var op : ops) {
-            // a changing operation gets a world of its own, and a fresh target for an own-team call once an earlier
-            // one changed the team's (a refused call changes nothing: its target serves the next caller)
-            var world = op.mutates() ? world() : shared;
-            boolean changed = false;
-            for (var principal : world.principals()) {
-                for (var target : op.targets()) {
-                    if (op.mutates() && target == Target.OWN && changed) {
-                        world = world.withFresh(principal, this);
-                        changed = false;
-                    }
-                    var cell = op.type() + "." + op.field() + "\t" + principal.name() + "\t" + target;
-                    var actual = actual(op, principal, world, target);
-                    if (op.mutates() && target == Target.OWN && actual.equals("OK")) changed = true;
+        try (var pool = java.util.concurrent.Executors.newFixedThreadPool(3)) {
+            for (var future : pool.invokeAll(tasks)) {
+                for (var answered : future.get()) {
+                    var cell = answered[0];
+                    var actual = answered[1];
                     recorded.add(cell + "\t" + actual);
                     cells++;
                     var expected = table.get(cell);
@@ -339,6 +340,27 @@ class AuthorizationMatrixTest extends BerthTestBase {
         }
         assertThat(mismatches).isEmpty();
         assertThat(table.size()).as("rows of the table that no cell used: remove them").isEqualTo(record ? 0 : cells);
+    }
+
+    /** Every cell of one operation, in order: {cell, answer}. */
+    private List<String[]> cells(Op op, World shared) {
+        // a changing operation gets a world of its own, and a fresh target for an own-team call once an earlier
+        // one changed the team's (a refused call changes nothing: its target serves the next caller)
+        var world = op.mutates() ? world() : shared;
+        boolean changed = false;
+        var answers = new ArrayList<String[]>();
+        for (var principal : world.principals()) {
+            for (var target : op.targets()) {
+                if (op.mutates() && target == Target.OWN && changed) {
+                    world = world.withFresh(principal, this);
+                    changed = false;
+                }
+                var actual = actual(op, principal, world, target);
+                if (op.mutates() && target == Target.OWN && actual.equals("OK")) changed = true;
+                answers.add(new String[] {op.type() + "." + op.field() + "\t" + principal.name() + "\t" + target, actual});
+            }
+        }
+        return answers;
     }
 
     // ---- building a world ----
