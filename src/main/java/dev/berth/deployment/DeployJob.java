@@ -47,7 +47,8 @@ final class DeployJob implements Job {
     DeployJob(DeploymentRows rows, TeamTransactions transactions, ServerCommands servers, ApplicationService applications, EventBus bus,
               ApplicationEventPublisher<DeploymentChanged> changes, SealedEnvironments environments,
               DeploymentsProperties properties, dev.berth.registry.RegistryService registries, DeploymentQueue deploymentQueue,
-              ApplicationEventPublisher<LogEnded> ended) {
+              ApplicationEventPublisher<LogEnded> ended, dev.berth.jobs.NodeStopping stopping) {
+        this.stopping = stopping;
         this.deploymentQueue = deploymentQueue;
         this.ended = ended;
         this.registries = registries;
@@ -60,6 +61,8 @@ final class DeployJob implements Job {
         this.environments = environments;
         this.properties = properties;
     }
+
+    private final dev.berth.jobs.NodeStopping stopping;
 
     /** How often a running deployment reads whether it was cancelled. */
     static final java.time.Duration CANCEL_CHECK = java.time.Duration.ofMillis(500);
@@ -123,6 +126,11 @@ final class DeployJob implements Job {
         try {
             return runStarted(system, deployment, attempt, environment, mask, lastSeq, cancelled, timer);
         } catch (RuntimeException e) {
+            if (stopping.now()) { // failed under the node's stop: another node takes it over
+                Thread.interrupted();
+                LOG.info("event=deployment-handed-over deployment={} attempt={} error={}", id, attempt, e.getClass().getSimpleName());
+                return false;
+            }
             // outside the Deployer (a bug, PostgreSQL away): ended here; never re-run, which would remove its own container
             LOG.error("event=deploy-run-failed deployment={} attempt={}", id, attempt, e);
             return abandon(system, deployment, attempt);
@@ -144,7 +152,10 @@ final class DeployJob implements Job {
                 if (attempt > 1) log.step("taking over from a node that stopped (attempt " + attempt + ")");
                 outcome = execute(system, deployment, attempt, environment, log, cancelled);
             }
+            // a failure under the node's stop (the server unreachable once its SSH channel closed) is handed over too
+            if (outcome.status() == Deployment.Status.FAILED && stopping.now()) outcome = Deployer.STOPPED;
             if (outcome == Deployer.STOPPED) {
+                Thread.interrupted(); // what follows writes to PostgreSQL
                 // this node stops (SIGTERM): the deployment is handed over, never failed by the shutdown
                 log.step("this node is stopping; another node takes the deployment over");
                 stop(timer);
@@ -205,6 +216,7 @@ final class DeployJob implements Job {
             Deployer.Progress progress = new Deployer.Progress() {
                 public void status(Deployment.Status status) { move(system, deployment, attempt, status); }
                 public boolean cancelled() { return cancelled.get(); }
+                public boolean stopping() { return stopping.now(); }
                 public void created(String imageId, String containerId) {
                     transactions.write(system, () -> {
                         rows.ran(system.teamId(), deployment.id(), imageId, containerId, deployment.snapshot());

@@ -31,6 +31,11 @@ final class Deployer {
 
         boolean cancelled();
 
+        /** The node stops: a step failing now may have failed because of it, so the run is handed over, not ended. */
+        default boolean stopping() {
+            return Thread.currentThread().isInterrupted();
+        }
+
         /** The container was created from this image id: remembered so a rollback runs the same image. */
         void created(String imageId, String containerId);
 
@@ -158,6 +163,7 @@ final class Deployer {
             undo(created, stopped, "cancelled");
             return new Outcome(Deployment.Status.CANCELLED, "cancelled");
         } catch (Failure e) {
+            if (progress.stopping()) return handedOver();
             undo(created, stopped, e.getMessage());
             return new Outcome(Deployment.Status.FAILED, e.getMessage());
         } catch (InterruptedException | Stopping e) {
@@ -166,10 +172,20 @@ final class Deployer {
             Thread.interrupted();
             return STOPPED;
         } catch (RuntimeException e) {
+            if (progress.stopping()) return handedOver();
             var reason = Reasons.plain(e);
             undo(created, stopped, reason);
             return new Outcome(Deployment.Status.FAILED, reason);
         }
+    }
+
+    /**
+     * A step failed while the node stops (an interrupted Docker call, an SSH channel closed under it): most likely
+     * because of the stop, so nothing is undone and another node takes the deployment over, as for an interrupt.
+     */
+    private static Outcome handedOver() {
+        Thread.interrupted();
+        return STOPPED;
     }
 
     /** Pulls, seeing a cancel (and a stopping node) within a quarter of a second; a refusal says the daemon's words. */

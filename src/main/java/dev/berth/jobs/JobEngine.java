@@ -12,7 +12,6 @@ import io.micronaut.context.event.StartupEvent;
 import io.micronaut.runtime.event.annotation.EventListener;
 import jakarta.annotation.PreDestroy;
 import jakarta.inject.Singleton;
-import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Objects;
@@ -36,10 +35,12 @@ public final class JobEngine {
     private final JobsProperties properties;
     private final RedisClient redis;
     private final String node;
+    private final NodeStopping stopping;
     private volatile StatefulRedisPubSubConnection<String, String> wakeUps;
 
-    JobEngine(DatabasePool pool, JobsProperties properties, List<Job> jobs, List<RecurringJob> recurring, RedisClient redis) {
+    JobEngine(DatabasePool pool, JobsProperties properties, List<Job> jobs, List<RecurringJob> recurring, RedisClient redis, NodeStopping stopping) {
         this.properties = properties;
+        this.stopping = stopping;
         this.redis = redis;
         this.node = "berth-" + UUID.randomUUID().toString().substring(0, 8);
         var tasks = new ArrayList<Task<?>>();
@@ -53,7 +54,7 @@ public final class JobEngine {
                 .missedHeartbeatsLimit(properties.missedHeartbeats())
                 .pollingInterval(properties.pollingInterval())
                 .pollUsingLockAndFetch(0.5, 1.0)
-                .shutdownMaxWait(Duration.ofSeconds(5))
+                .shutdownMaxWait(properties.shutdownWait())
                 .build();
     }
 
@@ -84,6 +85,7 @@ public final class JobEngine {
 
     @PreDestroy
     void stop() {
+        stopping.begin(); // before the engine interrupts its running jobs
         if (wakeUps != null) wakeUps.close();
         scheduler.stop();
     }

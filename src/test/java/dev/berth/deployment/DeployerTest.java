@@ -27,6 +27,7 @@ class DeployerTest {
     private final List<Deployment.Status> statuses = new ArrayList<>();
     private boolean cancelAfterCreate;
     private volatile boolean cancelNow;
+    private volatile boolean stoppingNow;
 
     private DeploymentLog log() {
         return new DeploymentLog() {
@@ -40,6 +41,7 @@ class DeployerTest {
             boolean created;
             public void status(Deployment.Status status) { statuses.add(status); }
             public boolean cancelled() { return cancelNow || (cancelAfterCreate && created); }
+            public boolean stopping() { return stoppingNow; }
             public void created(String imageId, String containerId) { created = true; }
         };
     }
@@ -166,6 +168,33 @@ class DeployerTest {
             assertThat(said).as(step).contains("dial tcp: lookup registry.example.test: no such host")
                     .doesNotContain("Status 500").doesNotContain("{\"message\"");
             assertThat(String.join("\n", log) + outcome.reason()).as(step).doesNotContain("Exception");
+        }
+    }
+
+    /**
+     * A step failing while the node stops (the engine's interrupt closed the Docker connection mid-call) hands the
+     * deployment over: no FAILED, nothing undone (the taking-over attempt removes what this one made), for every step.
+     */
+    @Test
+    void aStepFailingWhileTheNodeStopsHandsTheDeploymentOverWithoutUndoingAnything() {
+        for (var step : List.of("pull", "create", "start", "stop old1")) {
+            var containers = new RecordingContainers().withRunning("old1", Map.of(Labels.APP, APP.toString(), Labels.DEPLOYMENT, "earlier"));
+            containers.failWith = new RuntimeException(new java.nio.channels.ClosedByInterruptException());
+            containers.failing.add(step);
+            stoppingNow = true;
+            var plan = DeploymentPlanner.plan(input(snapshot(new ApplicationSource.Image("nginx:1.27", null), settings(8080, null)),
+                    containers.list(Map.of(Labels.APP, APP.toString())), "bridge"));
+            var outcome = deployer(containers, answering(200)).execute(plan);
+            assertThat(outcome).as(step).isSameAs(Deployer.STOPPED);
+            assertThat(containers.calls).as(step).doesNotContain("remove c1", "start old1");
+            assertThat(Thread.currentThread().isInterrupted()).isFalse();
+
+            // the same failure on a node that is not stopping ends the deployment, and undoes what it did
+            stoppingNow = false;
+            var again = new RecordingContainers().withRunning("old1", Map.of(Labels.APP, APP.toString(), Labels.DEPLOYMENT, "earlier"));
+            again.failWith = containers.failWith;
+            again.failing.add(step);
+            assertThat(deployer(again, answering(200)).execute(plan).status()).as(step).isEqualTo(Deployment.Status.FAILED);
         }
     }
 

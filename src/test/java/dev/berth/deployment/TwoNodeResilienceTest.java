@@ -27,7 +27,7 @@ class TwoNodeResilienceTest extends DeploymentTestBase {
     private static final Map<String, String> SERVERS = TestServers.isolated();
     /** Fast heartbeats, so a dead node is noticed in seconds rather than the production 30. */
     private static final Map<String, String> WORKER = with(SERVERS, Map.of("berth.deployments.network", "host", "berth.jobs.heartbeat", "1s",
-            "berth.jobs.missed-heartbeats", "4", "berth.jobs.polling-interval", "1s"));
+            "berth.jobs.missed-heartbeats", "4", "berth.jobs.polling-interval", "1s", "berth.jobs.shutdown-wait", "1s"));
 
     private static Map<String, String> with(Map<String, String> servers, Map<String, String> settings) {
         var all = new java.util.HashMap<>(servers);
@@ -103,7 +103,7 @@ class TwoNodeResilienceTest extends DeploymentTestBase {
     @Test
     void aGitBuildWhoseNodeIsKilledMidBuildIsTakenOverAndSucceeds() throws Exception {
         var marker = "berth-takeover-" + java.util.UUID.randomUUID().toString().substring(0, 8);
-        var url = repository(Map.of("Dockerfile", "FROM " + TestDocker.IMAGE + "\nRUN echo " + marker + " && sleep 6\nCMD [\"/bin/sleep\", \"3600\"]\n"));
+        var url = repository(Map.of("Dockerfile", "FROM " + TestDocker.IMAGE + "\nRUN echo " + marker + " && sleep 4\nCMD [\"/bin/sleep\", \"3600\"]\n"));
         var app = create(application("gitover", Map.of("git", Map.of("repository", url, "deployKeyId", deployKeyId))));
         var nodes = BerthProcess.startTwo(WORKER);
         try (var first = nodes[0]; var second = nodes[1]) {
@@ -134,9 +134,9 @@ class TwoNodeResilienceTest extends DeploymentTestBase {
         try (var first = nodes[0]; var second = nodes[1]) {
             int port = freePort();
             var input = application("handover", Map.of("image", Map.of("image", TestDocker.IMAGE)));
-            // the first container answers only after 25 s: longer than the stopping node waits for its running jobs
-            // (2 x 5 s); the one the taking-over attempt starts finds the mark the first left in the volume and answers at once
-            input.put("command", List.of("/bin/sh", "-c", "if [ ! -e /mark/first ]; then touch /mark/first; sleep 25; fi; "
+            // the first container answers only after 12 s: longer than the stopping node waits for its running jobs
+            // (2 x 1 s); the one the taking-over attempt starts finds the mark the first left in the volume and answers at once
+            input.put("command", List.of("/bin/sh", "-c", "if [ ! -e /mark/first ]; then touch /mark/first; sleep 12; fi; "
                     + "exec /bin/busybox httpd -f -p 127.0.0.1:" + port + " -h /bin"));
             input.put("volumes", List.of(Map.of("name", "mark", "mountPath", "/mark")));
             input.put("ports", List.of(Map.of("containerPort", port)));

@@ -32,7 +32,7 @@ class EmbeddedShutdownTest {
     void aStopSignalClosesSocketsWith1001AndTheNextStartFinishesTheRunningDeployment() throws Exception {
         var dataDir = Files.createTempDirectory("berth-embedded-stop-");
         var settings = Map.of("berth.data-dir", dataDir.toString(), "berth.deployments.network", "host",
-                "berth.jobs.heartbeat", "1s", "berth.jobs.missed-heartbeats", "4", "berth.jobs.polling-interval", "1s",
+                "berth.jobs.heartbeat", "1s", "berth.jobs.missed-heartbeats", "4", "berth.jobs.polling-interval", "1s", "berth.jobs.shutdown-wait", "1s",
                 "berth.servers.probe.enabled", "false");
         String token;
         String deployment;
@@ -50,8 +50,8 @@ class EmbeddedShutdownTest {
             input.put("serverId", server);
             input.put("name", "slow");
             input.put("source", Map.of("image", Map.of("image", TestDocker.IMAGE)));
-            // the first container answers after 14 s (longer than the node's stop takes: it waits 5 s for running jobs); the next one at once
-            input.put("command", List.of("/bin/sh", "-c", "if [ ! -e /mark/first ]; then touch /mark/first; sleep 14; fi; "
+            // the first container answers after 10 s (longer than the node's stop takes: it waits 1 s for running jobs); the next one at once
+            input.put("command", List.of("/bin/sh", "-c", "if [ ! -e /mark/first ]; then touch /mark/first; sleep 10; fi; "
                     + "exec /bin/busybox httpd -f -p 127.0.0.1:" + port + " -h /bin"));
             input.put("volumes", List.of(Map.of("name", "mark", "mountPath", "/mark")));
             input.put("ports", List.of(Map.of("containerPort", port)));

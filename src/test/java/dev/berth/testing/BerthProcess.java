@@ -77,6 +77,9 @@ public final class BerthProcess implements AutoCloseable {
             var command = new ArrayList<String>();
             command.add(Path.of(System.getProperty("java.home"), "bin", "java").toString());
             command.add("-Xmx384m");
+            // the client compiler only: a node lives for seconds, and two starting side by side on two cores are ready
+            // in about 6 s instead of 10 (C2 compiles what a short run never repays)
+            command.add("-XX:TieredStopAtLevel=1");
             var properties = new java.util.LinkedHashMap<String, String>(sharedServers ? TestServers.properties() : Map.of());
             properties.putAll(overrides);
             properties.put("micronaut.server.port", String.valueOf(port));
