@@ -17,7 +17,7 @@
 #      BERTH_EMBEDDED_JAR (default: built the same way without -Dproduction: the embedded default, for S1)
 #      BERTH_JAVA_OPTS (default: the production options of deploy/Dockerfile)
 # Rate limits are set out of reach (BERTH_RATE_LIMIT_COST_PER_MINUTE=1000000000); their Redis call still runs. Q1's
-# estimated cost (42,701) is above the default per-document limit (10,000): BERTH_GRAPHQL_MAX_COST=100000.
+# estimated cost (4,920 objects) is within the default limits.
 set -euo pipefail
 ROOT=$(cd "$(dirname "$0")/.." && pwd); B=$ROOT/bench
 WORK=${BENCH_WORK:-/tmp/berth-bench}; mkdir -p "$WORK"
@@ -89,8 +89,7 @@ berth_up() { # [embedded] -> prints "<ms to /health UP> <RSS MB at ready>"; exte
         BERTH_DATABASE_URL="jdbc:postgresql://127.0.0.1:$PGPORT/berth_bench" BERTH_DATABASE_USERNAME=postgres BERTH_DATABASE_PASSWORD= \
         BERTH_REDIS_URL="redis://127.0.0.1:$REDIS_PORT/0"
     fi
-    export BERTH_PORT=$PORT BERTH_HOST=127.0.0.1 BERTH_SERVERS_PROBE_ENABLED=false BERTH_RATE_LIMIT_COST_PER_MINUTE=1000000000 \
-      BERTH_GRAPHQL_MAX_COST=100000
+    export BERTH_PORT=$PORT BERTH_HOST=127.0.0.1 BERTH_SERVERS_PROBE_ENABLED=false BERTH_RATE_LIMIT_COST_PER_MINUTE=1000000000
     mkdir -p "$BERTH_DATA_DIR"; t0=$(date +%s%N)
     # the class-data archive is named after the jar: the JVM does not rebuild an archive made from another jar
     # shellcheck disable=SC2086

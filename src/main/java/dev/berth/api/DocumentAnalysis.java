@@ -12,6 +12,7 @@ import graphql.language.NodeUtil;
 import graphql.language.OperationDefinition;
 import graphql.language.SelectionSet;
 import graphql.language.VariableReference;
+import graphql.schema.GraphQLCompositeType;
 import graphql.schema.GraphQLFieldDefinition;
 import graphql.schema.GraphQLFieldsContainer;
 import graphql.schema.GraphQLList;
@@ -26,6 +27,12 @@ import java.util.Optional;
 /**
  * Pure: measures a validated document against {@link QueryLimits} by walking it as it would execute. Every
  * use of a fragment counts again, so fragments spread under many aliases cannot hide cost.
+ *
+ * <p>Cost counts the objects a document may fetch: a field of an object type costs how many times it may produce
+ * one (the product of its ancestors' fan-out, times its own); a scalar comes with its object and costs nothing
+ * (a root field always costs at least 1). A field's fan-out is its {@code first}, else for a list of objects the
+ * {@code @listSize(assumedSize:)} its schema declares, else the default list size; a connection's {@code edges}
+ * are counted by the connection's {@code first}.
  */
 final class DocumentAnalysis {
 
@@ -85,6 +92,9 @@ final class DocumentAnalysis {
         return all;
     }
 
+    /** The directive by which the schema says how long an unpaginated list of objects is assumed to be. */
+    static final String LIST_SIZE = "listSize";
+
     private static final class Walk {
         private final GraphQLSchema schema;
         private final Map<String, FragmentDefinition> fragments;
@@ -129,13 +139,13 @@ final class DocumentAnalysis {
             var definition = definition(parent, field.getName());
             if (definition == null) return;
             boolean introspective = inIntrospection || field.getName().startsWith("__");
-            if (introspective) {
-                introspection = true;
-            } else {
-                maxDepth = Math.max(maxDepth, depth);
-                cost = saturatingAdd(cost, multiplier);
-            }
+            if (introspective) introspection = true;
             long childMultiplier = introspective ? 1 : saturatingMultiply(multiplier, fanOut(field, definition, parent));
+            if (!introspective) {
+                maxDepth = Math.max(maxDepth, depth);
+                boolean object = GraphQLTypeUtil.unwrapAll(definition.getType()) instanceof GraphQLCompositeType;
+                cost = saturatingAdd(cost, object ? childMultiplier : depth == 1 ? 1 : 0);
+            }
             selections(field.getSelectionSet(), GraphQLTypeUtil.unwrapAll(definition.getType()), depth + 1, childMultiplier, introspective);
         }
 
@@ -155,7 +165,10 @@ final class DocumentAnalysis {
             if (!(GraphQLTypeUtil.unwrapNonNull(definition.getType()) instanceof GraphQLList)) return 1;
             // A connection's edges are already counted by the connection's `first`.
             boolean connectionEdges = parent instanceof GraphQLNamedType named && named.getName().endsWith("Connection");
-            return connectionEdges ? 1 : defaultListSize;
+            if (connectionEdges) return 1;
+            var declared = definition.getAppliedDirective(LIST_SIZE);
+            if (declared != null && declared.getArgument("assumedSize").getValue() instanceof Number n) return n.longValue();
+            return defaultListSize;
         }
 
         private Long number(Object value) {

@@ -14,10 +14,10 @@ public record GraphQLProperties(
         @Bindable(defaultValue = "true") boolean graphiql,
         @Bindable(defaultValue = "12") @Min(1) int maxDepth,
         @Bindable(defaultValue = "30") @Min(0) int maxAliases,
-        @Bindable(defaultValue = "10000") @Min(1) long maxCost,
+        @Bindable(defaultValue = "50000") @Min(1) long maxCost,
         @Bindable(defaultValue = "32768") @Min(64) int maxDocumentBytes,
         @Bindable(defaultValue = "10") @Min(1) int defaultListSize,
-        @Bindable(defaultValue = "100000") @Min(1) long maxCostInFlight) {
+        @Bindable(defaultValue = "50000") @Min(1) long maxCostInFlight) {
 
     QueryLimits limits() {
         return new QueryLimits(maxDepth, maxAliases, maxCost, defaultListSize, introspection);

@@ -1,9 +1,8 @@
 package dev.berth.api;
 
 /**
- * What a document may ask for. Cost: every field costs the product of the fan-out of its ancestors; a field's
- * fan-out is its {@code first} argument, else {@code defaultListSize} for a list, else 1 (a connection's
- * {@code edges} are already counted by the connection's {@code first}). Introspection subtrees count only
- * towards aliases: they are bounded by the schema.
+ * What a document may ask for. Cost counts the objects it may fetch (see {@link DocumentAnalysis}): a list of
+ * objects without {@code first} is as long as its {@code @listSize} says, else {@code defaultListSize}.
+ * Introspection subtrees count only towards aliases: they are bounded by the schema.
  */
 public record QueryLimits(int maxDepth, int maxAliases, long maxCost, int defaultListSize, boolean introspection) {}

@@ -12,6 +12,6 @@ import jakarta.validation.constraints.Min;
 @ConfigurationProperties("berth.rate-limit")
 public record RateLimitProperties(
         @Bindable(defaultValue = "true") boolean enabled,
-        @Bindable(defaultValue = "100000") @Min(1) long costPerMinute,
+        @Bindable(defaultValue = "500000") @Min(1) long costPerMinute,
         @Bindable(defaultValue = "2000") @Min(1) long anonymousCostPerMinute,
         @Bindable(defaultValue = "20") @Min(1) long refusedCredentialsPerMinute) {}

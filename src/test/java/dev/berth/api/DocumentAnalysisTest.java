@@ -14,10 +14,12 @@ import org.junit.jupiter.api.Test;
 /** Depth, alias and cost measures over a small schema, no server. */
 class DocumentAnalysisTest {
     private static final GraphQLSchema SCHEMA = new SchemaGenerator().makeExecutableSchema(new SchemaParser().parse("""
-            type Query { items(first: Int = 5): ItemConnection! item: Item tags: [String!]! }
+            directive @listSize(assumedSize: Int!) on FIELD_DEFINITION
+            type Query { items(first: Int = 5): ItemConnection! item: Item tags: [String!]! count: Int! }
             type ItemConnection { edges: [ItemEdge!]! }
             type ItemEdge { node: Item! }
-            type Item { name: String! children: [Item!]! parent: Item }
+            type Item { name: String! children: [Item!]! parent: Item labels: [Label!]! @listSize(assumedSize: 3) words: [String!]! }
+            type Label { text: String! }
             """), RuntimeWiring.newRuntimeWiring().build());
     private static final QueryLimits LIMITS = new QueryLimits(4, 2, 100, 10, true);
 
@@ -38,10 +40,24 @@ class DocumentAnalysisTest {
     }
 
     @Test
-    void costMultipliesByFirstAndByTheDefaultListSize() {
-        // items 1, edges 7, node 7, name 7, children 7, children.name 70
+    void costCountsTheObjectsFetchedByFirstAndByTheDefaultListSize() {
+        // items 7 (a page of 7), edges 7, node 7, children 7 x 10; the names come with their objects
         var m = measure("query($n: Int) { items(first: $n) { edges { node { name children { name } } } } }", Map.of("n", 7));
-        assertThat(m.cost()).isEqualTo(1 + 7 + 7 + 7 + 7 + 70);
+        assertThat(m.cost()).isEqualTo(7 + 7 + 7 + 70);
+    }
+
+    @Test
+    void scalarsAndListsOfScalarsCostNothingBelowTheRootAndARootScalarCostsOne() {
+        assertThat(measure("{ item { name } }", Map.of()).cost()).isEqualTo(1);
+        assertThat(measure("{ item { name words parent { name words } } }", Map.of()).cost()).isEqualTo(2);
+        assertThat(measure("{ count tags }", Map.of()).cost()).isEqualTo(2);
+    }
+
+    @Test
+    void anUnpaginatedListOfObjectsIsAsLongAsItsSchemaAssumes() {
+        // item 1, labels 3 (declared) beside children 10 (the default list size)
+        assertThat(measure("{ item { labels { text } } }", Map.of()).cost()).isEqualTo(1 + 3);
+        assertThat(measure("{ item { children { labels { text } } } }", Map.of()).cost()).isEqualTo(1 + 10 + 30);
     }
 
     @Test
@@ -55,12 +71,12 @@ class DocumentAnalysisTest {
     @Test
     void anOperationVariableDefaultIsUsed() {
         assertThat(measure("query($n: Int = 3) { items(first: $n) { edges { node { name } } } }", Map.of()).cost())
-                .isEqualTo(1 + 3 + 3 + 3);
+                .isEqualTo(3 + 3 + 3);
     }
 
     @Test
     void theSchemaDefaultOfFirstIsUsed() {
-        assertThat(measure("{ items { edges { node { name } } } }", Map.of()).cost()).isEqualTo(1 + 5 + 5 + 5);
+        assertThat(measure("{ items { edges { node { name } } } }", Map.of()).cost()).isEqualTo(5 + 5 + 5);
     }
 
     @Test

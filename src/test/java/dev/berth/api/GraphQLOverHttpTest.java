@@ -153,11 +153,47 @@ class GraphQLOverHttpTest extends BerthTestBase {
         assertThat(result.firstErrorCode()).isEqualTo("TOO_MANY_ALIASES");
     }
 
+    @jakarta.inject.Inject
+    graphql.schema.GraphQLSchema schema;
+
+    @jakarta.inject.Inject
+    GraphQLProperties limits;
+
+    /**
+     * The README's own dashboard (first 20 projects, their environments, 20 applications each, the latest 20
+     * deployments of each) runs under the default limits and costs what the README says; with each deployment's first
+     * 1 000 log lines it is refused before anything runs.
+     */
     @Test
-    void aTooCostlyQueryIsRefusedBeforeExecution() {
-        var result = http().post("{ projects(first: 100) { edges { node { environments { project { environments { name project { name } } } } } } } }");
-        assertThat(result.status()).isEqualTo(400);
-        assertThat(result.firstErrorCode()).isEqualTo("QUERY_TOO_COSTLY");
+    void theReadmesDashboardRunsUnderTheDefaultsAndItsLogHeavyVariantIsRefused() throws Exception {
+        var readme = java.nio.file.Files.readString(java.nio.file.Path.of("README.md"));
+        var limitsSection = readme.substring(readme.indexOf("### Limits"), readme.indexOf("### Errors"));
+        var dashboard = limitsSection.substring(limitsSection.indexOf("```graphql\n") + 11, limitsSection.indexOf("```\n\n"));
+        var stated = java.util.regex.Pattern.compile("costs ([0-9 ]+), within the default ([0-9 ]+):").matcher(limitsSection);
+        assertThat(stated.find()).as("the README states the dashboard's cost").isTrue();
+        long cost = DocumentAnalysis.measure(schema, graphql.parser.Parser.parse(dashboard), null, Map.of(), limits.defaultListSize()).cost();
+        assertThat(cost).isEqualTo(Long.parseLong(stated.group(1).replace(" ", "")));
+        assertThat(limits.maxCost()).isEqualTo(Long.parseLong(stated.group(2).replace(" ", ""))).isGreaterThanOrEqualTo(cost);
+        // the benchmark's Q1 costs what bench/README.md says
+        var q1 = java.nio.file.Files.readString(java.nio.file.Path.of("bench/workloads/q1.graphql"));
+        var benchSays = java.util.regex.Pattern.compile("Q1's estimated cost \\(([0-9,]+) objects\\)")
+                .matcher(java.nio.file.Files.readString(java.nio.file.Path.of("bench/README.md")));
+        assertThat(benchSays.find()).isTrue();
+        assertThat(DocumentAnalysis.measure(schema, graphql.parser.Parser.parse(q1), null, Map.of(), limits.defaultListSize()).cost())
+                .isEqualTo(Long.parseLong(benchSays.group(1).replace(",", "")));
+
+        http().data("mutation { createProject(input: {name: \"" + uniqueName("dash") + "\"}) { project { id } } }", Map.of());
+        var answered = http().post(dashboard);
+        assertThat(answered.status()).as(answered.body()).isEqualTo(200);
+        assertThat(answered.firstErrorCode()).as(answered.body()).isNull();
+        assertThat(answered.json().path("data").path("projects").path("edges")).isNotEmpty();
+
+        var withLogs = dashboard.replace("deployments(first: 20) { id number status createdAt }",
+                "deployments(first: 20) { id number status createdAt logs(first: 1000) { text } }");
+        assertThat(withLogs).isNotEqualTo(dashboard);
+        var refused = http().post(withLogs);
+        assertThat(refused.status()).isEqualTo(400);
+        assertThat(refused.firstErrorCode()).isEqualTo("QUERY_TOO_COSTLY");
     }
 
     @Test

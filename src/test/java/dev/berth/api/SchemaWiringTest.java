@@ -30,6 +30,28 @@ class SchemaWiringTest extends BerthTestBase {
         assertThat(GraphQLFactory.unwiredRootFields(registry, wiring.build())).isEmpty();
     }
 
+    /**
+     * Cost is estimated from what the schema says: every list of objects is paged ({@code first}), is a connection's
+     * {@code edges}, or declares the length it is assumed to have ({@code @listSize}); none falls back to a flat default.
+     */
+    @Test
+    void everyListOfObjectsDeclaresHowLongItIsAssumedToBe() {
+        var undeclared = new java.util.ArrayList<String>();
+        for (var type : schema.getAllTypesAsList()) {
+            if (!(type instanceof graphql.schema.GraphQLObjectType object) || object.getName().startsWith("__")) continue;
+            for (var field : object.getFieldDefinitions()) {
+                var unwrapped = graphql.schema.GraphQLTypeUtil.unwrapNonNull(field.getType());
+                if (!(unwrapped instanceof graphql.schema.GraphQLList)) continue;
+                if (!(graphql.schema.GraphQLTypeUtil.unwrapAll(field.getType()) instanceof graphql.schema.GraphQLCompositeType)) continue;
+                boolean paged = field.getArgument("first") != null;
+                boolean edges = object.getName().endsWith("Connection") && field.getName().equals("edges");
+                boolean declared = field.getAppliedDirective(DocumentAnalysis.LIST_SIZE) != null;
+                if (!paged && !edges && !declared) undeclared.add(object.getName() + "." + field.getName());
+            }
+        }
+        assertThat(undeclared).isEmpty();
+    }
+
     @Test
     void aRootFieldWithoutAFetcherIsFound() {
         var registry = new graphql.schema.idl.SchemaParser().parse("""
