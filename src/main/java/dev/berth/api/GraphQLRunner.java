@@ -50,7 +50,7 @@ final class GraphQLRunner {
         this.loaders = loaders;
         this.meters = meters;
         this.documents = new ValidatedDocuments(schema);
-        this.gate = new CostGate(properties.maxCostInFlight());
+        this.gate = new CostGate(properties.maxCostInFlight(), CostGate.SMALL);
     }
 
     /** The outcome of checking a request before execution. */

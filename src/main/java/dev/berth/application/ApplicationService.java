@@ -30,13 +30,8 @@ public class ApplicationService {
     private final JobQueue jobs;
     private final dev.berth.registry.RegistryService registries;
 
-    /** Whether containers use the host network ({@code berth.deployments.network}): then every container port is a server port. */
-    private final boolean hostNetwork;
-
     ApplicationService(ApplicationRows rows, ProjectService projects, ServerService servers,
-                       ApplicationEventPublisher<ApplicationChanged> changes, JobQueue jobs, dev.berth.registry.RegistryService registries,
-                       @io.micronaut.context.annotation.Value("${berth.deployments.network:bridge}") String network) {
-        this.hostNetwork = "host".equals(network);
+                       ApplicationEventPublisher<ApplicationChanged> changes, JobQueue jobs, dev.berth.registry.RegistryService registries) {
         this.registries = registries;
         this.rows = rows;
         this.projects = projects;
@@ -101,7 +96,8 @@ public class ApplicationService {
         if (source instanceof ApplicationSource.Git git) source = git.keepingPinOf(current.source()); // same repository: same host key
         var changed = current.with(name, serverId, source, input.settings().applyTo(current.settings()));
         // only the ports this change adds are checked: a clash from before (a network change) does not block a rename
-        portsFree(viewer, changed, changed.serverId().equals(current.serverId()) ? HostPorts.stored(current.settings(), hostNetwork) : Map.of());
+        portsFree(viewer, changed, changed.serverId().equals(current.serverId())
+                ? HostPorts.stored(current.settings(), onHostNetwork(viewer, current.serverId(), current.settings())) : Map.of());
         UniqueViolation.orConflict(() -> {
             rows.save(changed);
             return null;
@@ -115,7 +111,8 @@ public class ApplicationService {
      * field), under the server's lock so that two changes racing for one port cannot both pass.
      */
     private void portsFree(Viewer viewer, Application application, Map<Integer, String> heldBefore) {
-        var wanted = new java.util.LinkedHashMap<>(HostPorts.held(application.settings(), hostNetwork));
+        var server = servers.server(viewer, application.serverId());
+        var wanted = new java.util.LinkedHashMap<>(HostPorts.held(application.settings(), onHostNetwork(server, application.settings())));
         wanted.keySet().removeAll(heldBefore.keySet());
         if (wanted.isEmpty()) return;
         rows.lockPortsOf(application.serverId());
@@ -123,7 +120,16 @@ public class ApplicationService {
         for (var other : rows.onServer(viewer.teamId(), application.serverId())) {
             if (!other.id().equals(application.id())) others.put(other.name(), other.settings());
         }
-        HostPorts.refuseClashes(wanted, others, hostNetwork);
+        HostPorts.refuseClashes(wanted, others, settings -> onHostNetwork(server, settings));
+    }
+
+    /** Whether the application's containers use the server's network, where every container port is a server port. */
+    private boolean onHostNetwork(dev.berth.server.Server server, ApplicationSettings settings) {
+        return "host".equals(servers.network(server, settings.networkMode()));
+    }
+
+    private boolean onHostNetwork(Viewer viewer, UUID serverId, ApplicationSettings settings) {
+        return onHostNetwork(servers.server(viewer, serverId), settings);
     }
 
     /** Hides the application at once and queues the job that removes its containers and then its rows. */

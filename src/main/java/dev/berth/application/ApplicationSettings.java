@@ -1,14 +1,18 @@
 package dev.berth.application;
 
+import dev.berth.server.NetworkMode;
 import io.micronaut.core.annotation.Nullable;
 import java.util.List;
 import java.util.Map;
 
-/** How an application's container is configured: everything but its source, name and place. Stored as JSON. */
+/**
+ * How an application's container is configured: everything but its source, name and place. Stored as JSON.
+ * {@code networkMode} null: its server's.
+ */
 public record ApplicationSettings(List<Port> ports, @Nullable List<String> command, @Nullable HealthCheck healthCheck,
                                   RestartPolicy restartPolicy, @Nullable Double cpuLimit, @Nullable Integer memoryLimitMiB,
                                   Map<String, String> labels, List<Volume> volumes, @Nullable StopSignal stopSignal,
-                                  @Nullable Integer stopGracePeriodSeconds) {
+                                  @Nullable Integer stopGracePeriodSeconds, @Nullable NetworkMode networkMode) {
     /** What Docker does unless told otherwise: SIGTERM, then SIGKILL after 10 s. */
     public static final StopSignal DEFAULT_STOP_SIGNAL = StopSignal.SIGTERM;
     public static final int DEFAULT_STOP_GRACE_SECONDS = 10;
@@ -48,6 +52,6 @@ public record ApplicationSettings(List<Port> ports, @Nullable List<String> comma
     }
 
     public static ApplicationSettings defaults() {
-        return new ApplicationSettings(List.of(), null, null, RestartPolicy.UNLESS_STOPPED, null, null, Map.of(), List.of(), null, null);
+        return new ApplicationSettings(List.of(), null, null, RestartPolicy.UNLESS_STOPPED, null, null, Map.of(), List.of(), null, null, null);
     }
 }

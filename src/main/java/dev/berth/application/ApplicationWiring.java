@@ -80,6 +80,7 @@ final class ApplicationWiring implements WiringContribution, DataLoaderContribut
                 .dataFetcher("volumes", env -> settings(env).volumes())
                 .dataFetcher("stopSignal", env -> settings(env).stopSignal())
                 .dataFetcher("stopGracePeriodSeconds", env -> settings(env).stopGracePeriodSeconds())
+                .dataFetcher("networkMode", env -> settings(env).networkMode())
                 .dataFetcher("environmentVariables", env -> variables.ofApplication(Viewer.from(env), env.<Application>getSource().id()))
                 .dataFetcher("effectiveEnvironment", env -> variables.effectiveShown(Viewer.from(env), env.<Application>getSource().id())));
         wiring.type("ApplicationSource", t -> t.typeResolver(env -> env.getSchema().getObjectType(

@@ -48,10 +48,14 @@ final class HostPorts {
         return held;
     }
 
-    /** CONFLICT with the field when one of {@code wanted} is held by one of {@code others} (name to its settings). */
-    static void refuseClashes(Map<Integer, String> wanted, Map<String, ApplicationSettings> others, boolean hostNetwork) {
+    /**
+     * CONFLICT with the field when one of {@code wanted} is held by one of {@code others} (name to its settings; each
+     * on the host network or not by its own choice or its server's).
+     */
+    static void refuseClashes(Map<Integer, String> wanted, Map<String, ApplicationSettings> others,
+                              java.util.function.Predicate<ApplicationSettings> onHostNetwork) {
         for (var other : others.entrySet()) {
-            var held = stored(other.getValue(), hostNetwork);
+            var held = stored(other.getValue(), onHostNetwork.test(other.getValue()));
             for (var port : wanted.entrySet()) {
                 if (held.containsKey(port.getKey())) {
                     throw new ConflictException(port.getValue(), "port " + port.getKey() + " of the server is already the application '"

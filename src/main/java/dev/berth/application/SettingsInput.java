@@ -7,6 +7,7 @@ import dev.berth.application.ApplicationSettings.StopSignal;
 import dev.berth.application.ApplicationSettings.Volume;
 import dev.berth.errors.InvalidInputException;
 import dev.berth.project.ResourceName;
+import dev.berth.server.NetworkMode;
 import io.micronaut.core.annotation.Nullable;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
@@ -15,12 +16,14 @@ import java.util.Map;
 
 /**
  * The settings fields of createApplication / updateApplication, validated at the edge (each error names its field).
- * A null field is left as it is; {@code cpuLimit} 0, {@code memoryLimitMiB} 0 and an empty {@code command} remove.
+ * A null field is left as it is; {@code cpuLimit} 0, {@code memoryLimitMiB} 0 and an empty {@code command} remove;
+ * {@code networkMode} given as null goes back to the server's.
  */
 public record SettingsInput(@Nullable List<Port> ports, @Nullable List<String> command, @Nullable HealthCheck healthCheck,
                             boolean removeHealthCheck, @Nullable RestartPolicy restartPolicy, @Nullable Double cpuLimit,
                             @Nullable Integer memoryLimitMiB, @Nullable Map<String, String> labels, @Nullable List<Volume> volumes,
-                            @Nullable StopSignal stopSignal, @Nullable Integer stopGracePeriodSeconds) {
+                            @Nullable StopSignal stopSignal, @Nullable Integer stopGracePeriodSeconds,
+                            boolean networkModeGiven, @Nullable NetworkMode networkMode) {
     /** The longest a stop may wait before Docker kills the container. */
     static final int MAX_STOP_GRACE_SECONDS = 600;
 
@@ -39,7 +42,9 @@ public record SettingsInput(@Nullable List<Port> ports, @Nullable List<String> c
                 input.containsKey("labels") ? labels(input.get("labels")) : null,
                 input.containsKey("volumes") ? volumes((List<Map<String, Object>>) input.get("volumes")) : null,
                 input.get("stopSignal") == null ? null : StopSignal.valueOf(input.get("stopSignal").toString()),
-                input.get("stopGracePeriodSeconds") == null ? null : grace(input.get("stopGracePeriodSeconds")));
+                input.get("stopGracePeriodSeconds") == null ? null : grace(input.get("stopGracePeriodSeconds")),
+                input.containsKey("networkMode"),
+                input.get("networkMode") == null ? null : NetworkMode.valueOf(input.get("networkMode").toString()));
     }
 
     /** {@code current} with every given field replaced. */
@@ -53,7 +58,8 @@ public record SettingsInput(@Nullable List<Port> ports, @Nullable List<String> c
                 memoryLimitMiB == null ? current.memoryLimitMiB() : memoryLimitMiB == 0 ? null : memoryLimitMiB,
                 labels == null ? current.labels() : labels, volumes == null ? current.volumes() : volumes,
                 stopSignal == null ? current.stopSignal() : stopSignal,
-                stopGracePeriodSeconds == null ? current.stopGracePeriodSeconds() : stopGracePeriodSeconds);
+                stopGracePeriodSeconds == null ? current.stopGracePeriodSeconds() : stopGracePeriodSeconds,
+                networkModeGiven ? networkMode : current.networkMode());
     }
 
     private static int grace(Object value) {

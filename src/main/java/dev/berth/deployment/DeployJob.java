@@ -47,7 +47,8 @@ final class DeployJob implements Job {
     DeployJob(DeploymentRows rows, TeamTransactions transactions, ServerCommands servers, ApplicationService applications, EventBus bus,
               ApplicationEventPublisher<DeploymentChanged> changes, SealedEnvironments environments,
               DeploymentsProperties properties, dev.berth.registry.RegistryService registries, DeploymentQueue deploymentQueue,
-              ApplicationEventPublisher<LogEnded> ended, dev.berth.jobs.NodeStopping stopping) {
+              ApplicationEventPublisher<LogEnded> ended, dev.berth.jobs.NodeStopping stopping, dev.berth.server.ServerService serverService) {
+        this.serverService = serverService;
         this.stopping = stopping;
         this.deploymentQueue = deploymentQueue;
         this.ended = ended;
@@ -63,6 +64,7 @@ final class DeployJob implements Job {
     }
 
     private final dev.berth.jobs.NodeStopping stopping;
+    private final dev.berth.server.ServerService serverService;
 
     /** How often a running deployment reads whether it was cancelled. */
     static final java.time.Duration CANCEL_CHECK = java.time.Duration.ofMillis(500);
@@ -123,15 +125,17 @@ final class DeployJob implements Job {
                 LOG.debug("event=cancel-check-failed deployment={} error={}", id, e.getClass().getSimpleName());
             }
         }, 0, CANCEL_CHECK.toMillis(), java.util.concurrent.TimeUnit.MILLISECONDS);
+        var decided = new AtomicBoolean();
         try {
-            return runStarted(system, deployment, attempt, environment, mask, lastSeq, cancelled, timer);
+            return runStarted(system, deployment, attempt, environment, mask, lastSeq, cancelled, timer, decided);
         } catch (RuntimeException e) {
-            if (stopping.now()) { // failed under the node's stop: another node takes it over
+            if (!decided.get() && stopping.now()) { // failed under the node's stop before an outcome: another node takes it over
                 Thread.interrupted();
                 LOG.info("event=deployment-handed-over deployment={} attempt={} error={}", id, attempt, e.getClass().getSimpleName());
                 return false;
             }
             // outside the Deployer (a bug, PostgreSQL away): ended here; never re-run, which would remove its own container
+            Thread.interrupted();
             LOG.error("event=deploy-run-failed deployment={} attempt={}", id, attempt, e);
             return abandon(system, deployment, attempt);
         } finally {
@@ -140,7 +144,7 @@ final class DeployJob implements Job {
     }
 
     private boolean runStarted(Viewer system, Deployment deployment, int attempt, Snapshot.Environment environment, LogMask mask, long lastSeq,
-                               AtomicBoolean cancelled, java.util.concurrent.ScheduledExecutorService timer) {
+                               AtomicBoolean cancelled, java.util.concurrent.ScheduledExecutorService timer, AtomicBoolean decided) {
         var id = deployment.id();
         try (var log = new DeploymentLogWriter(system, id, lastSeq, rows, transactions, bus, mask, properties.maxLogLines())) {
             timer.scheduleAtFixedRate(log::flush, DeploymentLogWriter.FLUSH_MILLIS, DeploymentLogWriter.FLUSH_MILLIS, java.util.concurrent.TimeUnit.MILLISECONDS);
@@ -152,8 +156,6 @@ final class DeployJob implements Job {
                 if (attempt > 1) log.step("taking over from a node that stopped (attempt " + attempt + ")");
                 outcome = execute(system, deployment, attempt, environment, log, cancelled);
             }
-            // a failure under the node's stop (the server unreachable once its SSH channel closed) is handed over too
-            if (outcome.status() == Deployment.Status.FAILED && stopping.now()) outcome = Deployer.STOPPED;
             if (outcome == Deployer.STOPPED) {
                 Thread.interrupted(); // what follows writes to PostgreSQL
                 // this node stops (SIGTERM): the deployment is handed over, never failed by the shutdown
@@ -163,7 +165,9 @@ final class DeployJob implements Job {
                 LOG.info("event=deployment-handed-over deployment={} attempt={}", id, attempt);
                 return false; // its job runs again shortly, on whichever node is up
             }
+            decided.set(true); // from here the outcome stands: a failure to record it is never handed over (and re-run)
             stop(timer); // a flush under way finishes (an interrupt mid-store would lose its batch)
+            Thread.interrupted(); // a stop's interrupt must not fail the writes that record the outcome
             log.close();
             // the reason is stored and shown like a log line: a daemon's error can echo an expanded secret
             finish(system, deployment, attempt, new Deployer.Outcome(outcome.status(), outcome.reason() == null ? null : mask.shown(outcome.reason())),
@@ -211,7 +215,8 @@ final class DeployJob implements Job {
             removeOwnContainers(containers, deployment); // a revived run first removes what the stopped node had made
             var previous = Deployer.previous(containers, deployment.applicationId().toString(), deployment.id().toString());
             var plan = DeploymentPlanner.plan(new DeploymentPlanner.Input(system.teamId(), deployment.applicationId(), deployment.id(),
-                    deployment.number(), deployment.snapshot(), environment, previous, properties.network(), deployment.commit(),
+                    deployment.number(), deployment.snapshot(), environment, previous,
+                    serverService.network(serverService.server(system, deployment.serverId()), deployment.snapshot().settings().networkMode()), deployment.commit(),
                     properties.keepImages(), properties.settle()));
             Deployer.Progress progress = new Deployer.Progress() {
                 public void status(Deployment.Status status) { move(system, deployment, attempt, status); }
@@ -251,6 +256,7 @@ final class DeployJob implements Job {
                             ? registries.auth(system, image.registryId()) : null)
                     .execute(plan);
         } catch (dev.berth.execution.ServerUnreachableException e) {
+            if (stopping.now()) return Deployer.STOPPED; // its SSH channel closed under the node's stop
             log.step("the server cannot be reached: " + dev.berth.execution.Reasons.plain(e));
             return new Deployer.Outcome(Deployment.Status.FAILED, "server unreachable");
         }

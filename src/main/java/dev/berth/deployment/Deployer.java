@@ -115,6 +115,11 @@ final class Deployer {
                 if (!switched && progress.cancelled()) throw new Cancelled();
                 log.step(step.describe());
                 switch (step) {
+                    case DeploymentPlan.CheckNetwork n -> {
+                        var subnets = containers.networkSubnets(n.network());
+                        if (subnets.isEmpty()) throw new Failure(noNetwork(n.network()));
+                        log.step("the network " + n.network() + " has " + String.join(", ", subnets));
+                    }
                     case EnsureImage s -> {
                         progress.status(Deployment.Status.PREPARING);
                         if (containers.imagePresent(s.image())) log.step("the server has " + s.image());
@@ -163,7 +168,8 @@ final class Deployer {
             undo(created, stopped, "cancelled");
             return new Outcome(Deployment.Status.CANCELLED, "cancelled");
         } catch (Failure e) {
-            if (progress.stopping()) return handedOver();
+            // Berth's own verdict (a failed health check, an exited container) stands, unless the stop's interrupt caused it
+            if (Thread.currentThread().isInterrupted()) return handedOver();
             undo(created, stopped, e.getMessage());
             return new Outcome(Deployment.Status.FAILED, e.getMessage());
         } catch (InterruptedException | Stopping e) {
@@ -180,12 +186,18 @@ final class Deployer {
     }
 
     /**
-     * A step failed while the node stops (an interrupted Docker call, an SSH channel closed under it): most likely
-     * because of the stop, so nothing is undone and another node takes the deployment over, as for an interrupt.
+     * A Docker or SSH call failed while the node stops (interrupted, its channel closed under it): most likely because
+     * of the stop, so nothing is undone and another node takes the deployment over, as for an interrupt.
      */
     private static Outcome handedOver() {
         Thread.interrupted();
         return STOPPED;
+    }
+
+    /** Why a deployment cannot use the network, and what to do about it. */
+    static String noNetwork(String network) {
+        return "the server's Docker has no network " + network + " with an address (a daemon started with --bridge=none has none): "
+                + "choose networkMode HOST for the server (updateServer) or the application (updateApplication), or give Docker its bridge";
     }
 
     /** Pulls, seeing a cancel (and a stopping node) within a quarter of a second; a refusal says the daemon's words. */
@@ -198,6 +210,7 @@ final class Deployer {
         } catch (Failure | Cancelled | Stopping e) {
             throw e;
         } catch (RuntimeException e) {
+            if (progress.stopping()) throw new Stopping(); // cut by the node's stop, not refused
             throw new Failure("the pull of " + image + " failed: " + Reasons.plain(e));
         }
     }
@@ -241,6 +254,7 @@ final class Deployer {
                     return building.imageId();
                 } catch (RuntimeException e) {
                     if (e instanceof Cancelled) throw e;
+                    if (progress.stopping()) throw new Stopping(); // cut by the node's stop, not refused
                     throw new Failure("the build failed: " + Reasons.plain(e));
                 } finally {
                     building.close(); // a build still running is aborted on the daemon

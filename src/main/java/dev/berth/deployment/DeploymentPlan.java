@@ -16,6 +16,11 @@ public record DeploymentPlan(List<Step> steps) {
         String describe();
     }
 
+    /** See that the Docker network the container joins exists on the server and has an address (not for the host network). */
+    public record CheckNetwork(String network) implements Step {
+        public String describe() { return "check that the server's Docker network " + network + " has an address"; }
+    }
+
     /** Pull the image unless the server already has it. */
     public record EnsureImage(String image) implements Step {
         public String describe() { return "use image " + image + " (pulled if the server lacks it)"; }

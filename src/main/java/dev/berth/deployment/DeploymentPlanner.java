@@ -45,6 +45,7 @@ public final class DeploymentPlanner {
 
     public static DeploymentPlan plan(Input in) {
         var steps = new ArrayList<Step>();
+        if (!"host".equals(in.network())) steps.add(new DeploymentPlan.CheckNetwork(in.network()));
         var snapshot = in.snapshot();
         String image;
         if (snapshot.image() != null) {

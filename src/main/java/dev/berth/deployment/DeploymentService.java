@@ -43,9 +43,12 @@ public class DeploymentService {
     private final DeploymentQueue deploymentQueue;
     private final ApplicationEventPublisher<LogEnded> ended;
 
+    private final dev.berth.server.ServerService servers;
+
     DeploymentService(DeploymentsProperties properties, DeploymentRows rows, ApplicationService applications, VariableService variables, JobQueue queue, SealedEnvironments environments,
                       ObjectMapper json, EventBus bus, DeploymentLogs logs, ApplicationEventPublisher<DeploymentChanged> changes,
-                      DeploymentQueue deploymentQueue, ApplicationEventPublisher<LogEnded> ended) {
+                      DeploymentQueue deploymentQueue, ApplicationEventPublisher<LogEnded> ended, dev.berth.server.ServerService servers) {
+        this.servers = servers;
         this.deploymentQueue = deploymentQueue;
         this.ended = ended;
         this.properties = properties;
@@ -178,7 +181,8 @@ public class DeploymentService {
                 .orElse(List.of());
         var planned = new UUID(0, 0);
         var plan = DeploymentPlanner.plan(new DeploymentPlanner.Input(viewer.teamId(), applicationId, planned, rows.peekNextNumber(viewer.teamId(), applicationId),
-                next.snapshot(), next.environment(), previous, properties.network(), null, properties.keepImages(), properties.settle()));
+                next.snapshot(), next.environment(), previous, servers.network(servers.server(viewer, application.serverId()), next.snapshot().settings().networkMode()),
+                null, properties.keepImages(), properties.settle()));
         var unknownId = planned.toString().substring(24); // the new deployment's id is known once it is queued
         return new Plan(DeploymentPlanner.describe(plan).stream().map(step -> step.replace("-" + unknownId, "-<deployment id>")).toList(),
                 next.diff().stream().map(change -> change.shownTo(viewer)).toList());

@@ -94,6 +94,12 @@ public interface Containers {
     /** Whether the container is running now; false when it is gone. */
     boolean running(String id);
 
+    /**
+     * The subnets of a Docker network of the server (e.g. {@code 172.17.0.0/16} for the default bridge); empty when
+     * there is no such network or it has no address (a daemon started with {@code --bridge=none}).
+     */
+    List<String> networkSubnets(String network);
+
     /** The last lines a container printed (stdout and stderr), at most {@code tail}. */
     void logs(String id, int tail, Lines out);
 

@@ -291,6 +291,17 @@ public final class DockerContainers implements Containers {
     }
 
     @Override
+    public List<String> networkSubnets(String network) {
+        try {
+            var ipam = docker.inspectNetworkCmd().withNetworkId(network).exec().getIpam();
+            if (ipam == null || ipam.getConfig() == null) return List.of();
+            return ipam.getConfig().stream().map(c -> c.getSubnet()).filter(s -> s != null && !s.isBlank()).toList();
+        } catch (NotFoundException none) {
+            return List.of();
+        }
+    }
+
+    @Override
     public void logs(String id, int tail, Lines out) {
         try {
             docker.logContainerCmd(id).withStdOut(true).withStdErr(true).withTail(tail).exec(frames(out)).awaitCompletion(30, TimeUnit.SECONDS);

@@ -18,29 +18,29 @@ public record Server(@Id UUID id, UUID teamId, String name, String host, int por
                      @MappedProperty("ssh_user") String user, @Nullable UUID privateKeyId, @Nullable String hostKeyFingerprint,
                      ServerStatus status, String dockerSocket,
                      @TypeDef(type = DataType.JSON) Map<String, Object> facts, @Nullable Instant checkedAt, int consecutiveFailures,
-                     boolean local,
+                     boolean local, @Nullable NetworkMode networkMode,
                      @DateCreated @Nullable Instant createdAt, @DateUpdated @Nullable Instant updatedAt) {
 
     public Server {
         facts = facts == null ? Map.of() : Map.copyOf(facts);
     }
 
-    Server with(String newName, ServerAddress address, UUID keyId, String socket) {
+    Server with(String newName, ServerAddress address, UUID keyId, String socket, @Nullable NetworkMode mode) {
         boolean moved = !address.host().equals(host) || address.port() != port;
         return new Server(id, teamId, newName, address.host(), address.port(), address.user(), keyId,
                 moved ? null : hostKeyFingerprint, moved ? ServerStatus.UNKNOWN : status, socket, facts, checkedAt,
-                consecutiveFailures, local, createdAt, updatedAt);
+                consecutiveFailures, local, mode, createdAt, updatedAt);
     }
 
     Server pinned(String fingerprint) {
         return new Server(id, teamId, name, host, port, user, privateKeyId, fingerprint, status, dockerSocket, facts, checkedAt,
-                consecutiveFailures, local, createdAt, updatedAt);
+                consecutiveFailures, local, networkMode, createdAt, updatedAt);
     }
 
     /** The outcome of a validation or probe: status, what was learned, and the failure streak. */
     Server checked(ServerStatus newStatus, Map<String, Object> newFacts, Instant at) {
         var failures = newStatus == ServerStatus.REACHABLE ? 0 : consecutiveFailures + 1;
         return new Server(id, teamId, name, host, port, user, privateKeyId, hostKeyFingerprint, newStatus, dockerSocket,
-                newFacts.isEmpty() ? facts : newFacts, at, failures, local, createdAt, updatedAt);
+                newFacts.isEmpty() ? facts : newFacts, at, failures, local, networkMode, createdAt, updatedAt);
     }
 }

@@ -18,21 +18,23 @@ final class ServerInputs {
     private ServerInputs() {}
 
     /** A new server: the Berth host ({@code local}, with only a name and a socket) or one reached over SSH. */
-    record NewServer(ResourceName name, boolean local, @Nullable ServerAddress address, @Nullable UUID privateKeyId, String dockerSocket) {
+    record NewServer(ResourceName name, boolean local, @Nullable ServerAddress address, @Nullable UUID privateKeyId, String dockerSocket,
+                     @Nullable NetworkMode networkMode) {
         static NewServer from(Map<String, Object> input) {
             var name = ResourceName.of("input.name", input.get("name"));
             var socket = ServerAddress.dockerSocket("input.dockerSocket", input.get("dockerSocket"));
-            if (Boolean.TRUE.equals(input.get("local"))) return new NewServer(name, true, null, null, socket);
+            var mode = mode(input.get("networkMode"));
+            if (Boolean.TRUE.equals(input.get("local"))) return new NewServer(name, true, null, null, socket, mode);
             if (input.get("host") == null) throw new InvalidInputException("input.host", "required unless the server is local");
             var address = ServerAddress.of(input.get("host"), input.get("port"), input.get("user"));
             if (input.get("privateKeyId") == null) throw new InvalidInputException("input.privateKeyId", "required unless the server is local");
-            return new NewServer(name, false, address, Arguments.id("input.privateKeyId", input.get("privateKeyId")), socket);
+            return new NewServer(name, false, address, Arguments.id("input.privateKeyId", input.get("privateKeyId")), socket, mode);
         }
     }
 
     /** What an update changes; null fields stay as they are. */
     record ServerChange(@Nullable ResourceName name, @Nullable String host, @Nullable Integer port, @Nullable String user,
-                        @Nullable UUID privateKeyId, @Nullable String dockerSocket) {
+                        @Nullable UUID privateKeyId, @Nullable String dockerSocket, @Nullable NetworkMode networkMode) {
         static ServerChange from(Map<String, Object> input) {
             return new ServerChange(
                     input.get("name") == null ? null : ResourceName.of("input.name", input.get("name")),
@@ -40,13 +42,19 @@ final class ServerInputs {
                     input.get("port") == null ? null : ServerAddress.port("input.port", input.get("port")),
                     input.get("user") == null ? null : ServerAddress.user("input.user", input.get("user")),
                     input.get("privateKeyId") == null ? null : Arguments.id("input.privateKeyId", input.get("privateKeyId")),
-                    input.get("dockerSocket") == null ? null : ServerAddress.dockerSocket("input.dockerSocket", input.get("dockerSocket")));
+                    input.get("dockerSocket") == null ? null : ServerAddress.dockerSocket("input.dockerSocket", input.get("dockerSocket")),
+                    mode(input.get("networkMode")));
         }
 
         ServerAddress applyTo(Server current) {
             return new ServerAddress(host != null ? host : current.host(), port != null ? port : current.port(),
                     user != null ? user : current.user());
         }
+    }
+
+    /** The enum as graphql-java coerced it (its name), or null when not given. */
+    static @Nullable NetworkMode mode(@Nullable Object value) {
+        return value == null ? null : NetworkMode.valueOf(value.toString());
     }
 
     /** An OpenSSH {@code SHA256:} host key fingerprint an admin has checked. */

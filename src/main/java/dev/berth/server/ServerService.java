@@ -24,6 +24,8 @@ import java.util.UUID;
 @Singleton
 public class ServerService {
     private final PrivateKeyRepository keys;
+    /** {@code BERTH_DEPLOYMENTS_NETWORK}: the network of a server that chooses none. */
+    private final String configuredNetwork;
     private final ServerRepository servers;
     private final SecretBox box;
     private final dev.berth.execution.RemoteShell shell;
@@ -33,7 +35,9 @@ public class ServerService {
 
     ServerService(PrivateKeyRepository keys, ServerRepository servers, SecretBox box,
                   dev.berth.execution.RemoteShell shell, dev.berth.execution.DockerEngines docker,
-                  io.micronaut.context.event.ApplicationEventPublisher<PrivateKeyDeleting> deleting) {
+                  io.micronaut.context.event.ApplicationEventPublisher<PrivateKeyDeleting> deleting,
+                  @io.micronaut.context.annotation.Value("${berth.deployments.network:bridge}") String configuredNetwork) {
+        this.configuredNetwork = configuredNetwork;
         this.deleting = deleting;
         this.shell = shell;
         this.docker = docker;
@@ -95,14 +99,24 @@ public class ServerService {
             // The Berth host's own Docker daemon is shared by every team: only the instance admin may hand it out.
             if (!viewer.instanceAdmin()) throw new ForbiddenException("Only the instance administrator can add the Berth host itself.");
             var local = new Server(Ids.next(), viewer.teamId(), name.value(), "localhost", 22, "root", null, null,
-                    ServerStatus.UNKNOWN, socket, Map.of(), null, 0, true, null, null);
+                    ServerStatus.UNKNOWN, socket, Map.of(), null, 0, true, input.networkMode(), null, null);
             return unique(() -> servers.save(local), name);
         }
         var address = input.address();
         var key = serverKey(viewer, input.privateKeyId());
         var server = new Server(Ids.next(), viewer.teamId(), name.value(), address.host(), address.port(), address.user(),
-                key.id(), null, ServerStatus.UNKNOWN, socket, Map.of(), null, 0, false, null, null);
+                key.id(), null, ServerStatus.UNKNOWN, socket, Map.of(), null, 0, false, input.networkMode(), null, null);
         return unique(() -> servers.save(server), name);
+    }
+
+    /** The mode a server's applications use unless they choose their own: its own, else the configured default. */
+    public NetworkMode networkMode(Server server) {
+        return server.networkMode() != null ? server.networkMode() : NetworkMode.of(configuredNetwork);
+    }
+
+    /** The Docker network an application on {@code server} joins, given its own choice (null: the server's). */
+    public String network(Server server, @io.micronaut.core.annotation.Nullable NetworkMode application) {
+        return NetworkMode.effective(application, server.networkMode(), configuredNetwork);
     }
 
     @InTeam
@@ -110,12 +124,14 @@ public class ServerService {
         var current = load(viewer, id);
         var name = change.name() == null ? new ResourceName(current.name()) : change.name();
         var socket = change.dockerSocket() == null ? current.dockerSocket() : change.dockerSocket();
+        var mode = change.networkMode() == null ? current.networkMode() : change.networkMode();
         if (current.local()) {
-            return unique(() -> servers.update(current.with(name.value(), new ServerAddress(current.host(), current.port(), current.user()), null, socket)), name);
+            return unique(() -> servers.update(current.with(name.value(), new ServerAddress(current.host(), current.port(), current.user()), null, socket,
+                    mode)), name);
         }
         var address = change.applyTo(current);
         var keyId = change.privateKeyId() == null ? current.privateKeyId() : serverKey(viewer, change.privateKeyId()).id();
-        var updated = unique(() -> servers.update(current.with(name.value(), address, keyId, socket)), name);
+        var updated = unique(() -> servers.update(current.with(name.value(), address, keyId, socket, mode)), name);
         forgetConnections(id); // every node also refuses a pooled connection made for other settings
         return updated;
     }

@@ -14,6 +14,7 @@ import jakarta.annotation.PreDestroy;
 import jakarta.inject.Singleton;
 import java.time.Instant;
 import java.util.LinkedHashMap;
+import java.util.List;
 import java.util.Map;
 import java.util.UUID;
 import java.util.concurrent.ExecutorService;
@@ -110,6 +111,7 @@ public class ServerValidation {
                 var version = commands.docker(viewer, serverId).versionCmd().exec();
                 facts.put("dockerVersion", version.getVersion());
                 run.step("docker", true, "Docker " + version.getVersion() + " (API " + version.getApiVersion() + ")");
+                network(viewer, server, run, facts);
             } catch (RuntimeException e) {
                 status = ServerStatus.DOCKER_MISSING;
                 run.step("docker", false, "Docker does not answer on " + server.dockerSocket() + ": " + shortly(dev.berth.execution.Reasons.plain(e)));
@@ -123,6 +125,29 @@ public class ServerValidation {
             run.step("error", false, "Validation failed unexpectedly");
         }
         return conclude(viewer, serverId, run, status, facts);
+    }
+
+    /**
+     * Whether the network the server's applications join is usable: on BRIDGE (or a named network), Docker's network
+     * must exist with an address (a daemon started with --bridge=none has none, and containers there reach nothing);
+     * HOST needs nothing. The step fails with what to do; the status stands (SSH and Docker answered).
+     */
+    private void network(Viewer viewer, Server server, Run run, Map<String, Object> facts) {
+        var mode = servers.networkMode(server);
+        var network = servers.network(server, null);
+        facts.put("networkMode", mode.name());
+        if ("host".equals(network)) {
+            run.step("network", true, "networkMode HOST: containers use the server's own network (every container port is a server port)");
+            return;
+        }
+        var subnets = commands.containers(viewer, server.id()).networkSubnets(network);
+        facts.put("networkSubnets", subnets);
+        if (subnets.isEmpty()) {
+            run.step("network", false, "Docker has no network " + network + " with an address (a daemon started with --bridge=none has none): "
+                    + "deployments here fail until the server's networkMode is HOST (updateServer) or Docker gets its bridge");
+        } else {
+            run.step("network", true, "networkMode " + mode.name() + ": Docker's network " + network + " has " + String.join(", ", subnets));
+        }
     }
 
     /** A daemon's answer as a validation step shows it: its first 500 characters. */
@@ -140,6 +165,7 @@ public class ServerValidation {
             facts.put("architecture", info.getArchitecture());
             facts.put("dockerVersion", info.getServerVersion());
             run.step("docker", true, "Docker " + info.getServerVersion() + " on the Berth host (" + info.getArchitecture() + ")");
+            network(viewer, servers.server(viewer, serverId), run, facts);
         } catch (RuntimeException e) {
             status = ServerStatus.DOCKER_MISSING;
             run.step("docker", false, "Docker does not answer on " + socket + ": " + shortly(dev.berth.execution.Reasons.plain(e)));

@@ -58,7 +58,7 @@ final class ServerWiring implements WiringContribution, DataLoaderContribution {
         wiring.type("Server", t -> t.dataFetcher("privateKey", env -> {
             var keyId = env.<Server>getSource().privateKeyId();
             return keyId == null ? null : env.getDataLoader(KEY_BY_ID).load(keyId);
-        }));
+        }).dataFetcher("networkMode", env -> service.networkMode(env.<Server>getSource())));
         wiring.type("Subscription", t -> t
                 .dataFetcher("serverValidation", env -> validation.follow(Viewer.from(env), Arguments.id("id", env.getArgument("id"))))
                 .dataFetcher("serverEvents", env -> events.subscribe(ServerChanged.channel(Viewer.from(env).teamId()), ServerChanged.class)));

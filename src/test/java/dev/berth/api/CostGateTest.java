@@ -46,22 +46,52 @@ class CostGateTest {
 
     @Test
     void expensiveWorkRunsTwoAtATimeWithinTheCapacity() throws Exception {
-        assertThat(mostAtOnce(new CostGate(100), 8, 45)).isEqualTo(2);
+        assertThat(mostAtOnce(new CostGate(100, 0), 8, 45)).isEqualTo(2);
     }
 
     @Test
     void cheapWorkRunsSideBySide() throws Exception {
-        assertThat(mostAtOnce(new CostGate(100), 8, 10)).isEqualTo(8);
+        assertThat(mostAtOnce(new CostGate(100, 0), 8, 10)).isEqualTo(8);
     }
 
     @Test
     void workCostingMoreThanTheCapacityStillRunsAlone() throws Exception {
-        assertThat(mostAtOnce(new CostGate(100), 4, 1_000_000)).isEqualTo(1);
+        assertThat(mostAtOnce(new CostGate(100, 0), 4, 1_000_000)).isEqualTo(1);
+    }
+
+    /** A large work waiting at the head of the queue (behind one that holds the capacity) holds up no small one. */
+    @Test
+    void smallWorkPassesALargeOneWaitingAtTheHeadOfTheQueue() throws Exception {
+        var gate = new CostGate(100, 5);
+        var holding = new CountDownLatch(1);
+        var release = new CountDownLatch(1);
+        var pool = Executors.newFixedThreadPool(2);
+        try {
+            pool.submit(() -> gate.through(100, () -> {
+                holding.countDown();
+                try {
+                    release.await();
+                } catch (InterruptedException e) {
+                    Thread.currentThread().interrupt();
+                }
+                return 1;
+            }));
+            assertThat(holding.await(10, TimeUnit.SECONDS)).isTrue();
+            var waiting = pool.submit(() -> gate.through(60, () -> 2)); // waits: the capacity is held
+            Thread.sleep(50);
+            assertThat(waiting.isDone()).isFalse();
+            assertThat(gate.through(5, () -> "small ran")).isEqualTo("small ran"); // on this thread, at once
+            release.countDown();
+            assertThat(waiting.get(10, TimeUnit.SECONDS)).isEqualTo(2);
+        } finally {
+            release.countDown();
+            pool.shutdownNow();
+        }
     }
 
     @Test
     void aFailingWorkGivesItsShareBack() {
-        var gate = new CostGate(10);
+        var gate = new CostGate(10, 0);
         for (int i = 0; i < 3; i++) {
             try {
                 gate.through(10, () -> {

@@ -12,7 +12,7 @@ import org.junit.jupiter.api.Test;
 class HostPortsTest {
     private static ApplicationSettings ports(ApplicationSettings.Port... ports) {
         var base = ApplicationSettings.defaults();
-        return new ApplicationSettings(List.of(ports), null, null, base.restartPolicy(), null, null, Map.of(), List.of(), null, null);
+        return new ApplicationSettings(List.of(ports), null, null, base.restartPolicy(), null, null, Map.of(), List.of(), null, null, null);
     }
 
     @Test
@@ -35,21 +35,21 @@ class HostPortsTest {
         var old = ports(new ApplicationSettings.Port(80, 8080));
         assertThat(HostPorts.stored(old, true)).containsOnlyKeys(80);
         var wanted = HostPorts.held(ports(new ApplicationSettings.Port(81, null)), true);
-        HostPorts.refuseClashes(wanted, Map.of("old", old), true); // no BAD_USER_INPUT about a field the caller never sent
+        HostPorts.refuseClashes(wanted, Map.of("old", old), s -> true); // no BAD_USER_INPUT about a field the caller never sent
         var base = ApplicationSettings.defaults();
         var checked = new ApplicationSettings(List.of(), null, new ApplicationSettings.HealthCheck("/up", 3000, 200, 1, 1, 1, 0),
-                base.restartPolicy(), null, null, Map.of(), List.of(), null, null);
+                base.restartPolicy(), null, null, Map.of(), List.of(), null, null, null);
         assertThat(HostPorts.held(checked, true)).as("the health check's port is bound there too").containsEntry(3000, "input.healthCheck.port");
     }
 
     @Test
     void aPortAnotherApplicationHoldsIsAConflictNamingItAndTheField() {
         var wanted = HostPorts.held(ports(new ApplicationSettings.Port(3000, null)), true);
-        assertThatThrownBy(() -> HostPorts.refuseClashes(wanted, Map.of("api", ports(new ApplicationSettings.Port(3000, null))), true))
+        assertThatThrownBy(() -> HostPorts.refuseClashes(wanted, Map.of("api", ports(new ApplicationSettings.Port(3000, null))), s -> true))
                 .isInstanceOf(ConflictException.class).hasMessageContaining("'api'")
                 .satisfies(e -> assertThat(((ConflictException) e).extensions()).containsEntry("field", "input.ports[0].containerPort"));
-        HostPorts.refuseClashes(wanted, Map.of("api", ports(new ApplicationSettings.Port(3001, null))), true);
+        HostPorts.refuseClashes(wanted, Map.of("api", ports(new ApplicationSettings.Port(3001, null))), s -> true);
         HostPorts.refuseClashes(HostPorts.held(ports(new ApplicationSettings.Port(3000, null)), false),
-                Map.of("api", ports(new ApplicationSettings.Port(3000, null))), false); // on a bridge, container ports are the container's own
+                Map.of("api", ports(new ApplicationSettings.Port(3000, null))), s -> false); // on a bridge, container ports are the container's own
     }
 }

@@ -52,7 +52,7 @@ class DeployerTest {
 
     private static ApplicationSettings settings(Integer hostPort, ApplicationSettings.HealthCheck health) {
         return new ApplicationSettings(List.of(new ApplicationSettings.Port(8080, hostPort)), null, health,
-                ApplicationSettings.RestartPolicy.UNLESS_STOPPED, null, null, Map.of(), List.of(), null, null);
+                ApplicationSettings.RestartPolicy.UNLESS_STOPPED, null, null, Map.of(), List.of(), null, null, null);
     }
 
     private static DeploymentPlanner.Input input(Snapshot snapshot, List<dev.berth.execution.Containers.Container> previous, String network) {
@@ -81,6 +81,7 @@ class DeployerTest {
         var plan = DeploymentPlanner.plan(input(snapshot(new ApplicationSource.Image("nginx:1.27", null), settings(null, health)),
                 containers.list(Map.of(Labels.APP, APP.toString())), "bridge"));
         assertThat(DeploymentPlanner.describe(plan)).containsExactly(
+                "check that the server's Docker network bridge has an address",
                 "use image nginx:1.27 (pulled if the server lacks it)",
                 "create container web-7-0000000000d7 from nginx:1.27",
                 "start web-7-0000000000d7",
@@ -108,7 +109,7 @@ class DeployerTest {
         containers.images.add("nginx:1.27");
         var base = settings(8080, null);
         var settings = new ApplicationSettings(base.ports(), null, null, base.restartPolicy(), null, null, Map.of(), List.of(),
-                ApplicationSettings.StopSignal.SIGQUIT, 3);
+                ApplicationSettings.StopSignal.SIGQUIT, 3, null);
         var plan = DeploymentPlanner.plan(input(snapshot(new ApplicationSource.Image("nginx:1.27", null), settings),
                 containers.list(Map.of(Labels.APP, APP.toString())), "bridge"));
         assertThat(DeploymentPlanner.describe(plan)).contains(
@@ -127,7 +128,7 @@ class DeployerTest {
         assertThat(defaults.stopSignal()).as("Docker's own default").isEqualTo(ApplicationSettings.StopSignal.SIGTERM);
         assertThat(defaults.stopGracePeriodSeconds()).isEqualTo(10);
         var killing = new ApplicationSettings(List.of(), null, null, base.restartPolicy(), null, null, Map.of(), List.of(),
-                ApplicationSettings.StopSignal.SIGKILL, 10);
+                ApplicationSettings.StopSignal.SIGKILL, 10, null);
         assertThat(DeploymentPlanner.describe(DeploymentPlanner.plan(input(snapshot(new ApplicationSource.Image("nginx:1.27", null), killing),
                 containers.list(Map.of(Labels.APP, APP.toString())), "host")))).anyMatch(s -> s.endsWith("killing it at once (SIGKILL)"));
     }
@@ -196,6 +197,24 @@ class DeployerTest {
             again.failing.add(step);
             assertThat(deployer(again, answering(200)).execute(plan).status()).as(step).isEqualTo(Deployment.Status.FAILED);
         }
+    }
+
+    /** A bridge without an address (dockerd --bridge=none) fails the deployment first, saying what to do; nothing is touched. */
+    @Test
+    void aNetworkWithoutAnAddressFailsFirstAndSaysToChooseTheHostNetwork() {
+        var containers = new RecordingContainers().withRunning("old1", Map.of(Labels.APP, APP.toString(), Labels.DEPLOYMENT, "earlier"));
+        containers.networks.clear();
+        var plan = DeploymentPlanner.plan(input(snapshot(new ApplicationSource.Image("nginx:1.27", null), settings(8080, null)),
+                containers.list(Map.of(Labels.APP, APP.toString())), "bridge"));
+        assertThat(DeploymentPlanner.describe(plan).getFirst()).isEqualTo("check that the server's Docker network bridge has an address");
+        var outcome = deployer(containers, answering(200)).execute(plan);
+        assertThat(outcome.status()).isEqualTo(Deployment.Status.FAILED);
+        assertThat(outcome.reason()).contains("no network bridge with an address").contains("networkMode HOST");
+        assertThat(containers.calls).isEmpty();
+        assertThat(containers.running("old1")).isTrue();
+        // on the host network there is nothing to check
+        assertThat(DeploymentPlanner.describe(DeploymentPlanner.plan(input(snapshot(new ApplicationSource.Image("nginx:1.27", null), settings(null, null)),
+                List.of(), "host"))).getFirst()).startsWith("use image");
     }
 
     @Test

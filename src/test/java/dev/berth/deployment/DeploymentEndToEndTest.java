@@ -131,6 +131,38 @@ class DeploymentEndToEndTest extends DeploymentTestBase {
         assertThat(get(port, "/echo")).isEqualTo(200);
     }
 
+    /**
+     * The test daemon has no bridge (--bridge=none): an application that chooses BRIDGE fails at once saying so and
+     * what to do, touching nothing; back on its server's network (HOST here) the next deployment serves. On the host
+     * network a hostPort other than the container port is refused at input.
+     */
+    @Test
+    void anApplicationOnANetworkTheServerLacksFailsSayingWhatToDo() {
+        var input = application("bridged", Map.of("image", Map.of("image", TestDocker.IMAGE)));
+        input.put("command", List.of("/bin/sleep", "600"));
+        input.put("networkMode", "BRIDGE");
+        var app = create(input);
+        var failed = deploy(app);
+        follow(failed, 0);
+        var state = deployment(failed);
+        assertThat(state.path("status").asText()).isEqualTo("FAILED");
+        assertThat(state.path("reason").asText()).contains("no network bridge with an address").contains("networkMode HOST");
+        assertThat(docker().listContainersCmd().withShowAll(true).withLabelFilter(Map.of("berth.app", app)).exec()).isEmpty();
+
+        var back = http().data("mutation($id: ID!) { updateApplication(input: {id: $id, networkMode: null}) { application { networkMode server { networkMode } } } }",
+                Map.of("id", app)).path("updateApplication").path("application");
+        assertThat(back.path("networkMode").isNull()).isTrue();
+        assertThat(back.path("server").path("networkMode").asText()).isEqualTo("HOST");
+        var served = deploy(app);
+        follow(served, 0);
+        assertThat(deployment(served).path("status").asText()).isEqualTo("SUCCEEDED");
+
+        var refused = http().post("mutation($id: ID!) { updateApplication(input: {id: $id, networkMode: HOST, ports: [{containerPort: 80, hostPort: 8080}]}) { application { id } } }",
+                Map.of("id", app));
+        assertThat(refused.firstErrorCode()).isEqualTo("BAD_USER_INPUT");
+        assertThat(refused.json().path("errors").get(0).path("extensions").path("field").asText()).isEqualTo("input.ports[0].hostPort");
+    }
+
     @Test
     void secretsAndTheirEncodingsAreMaskedInStoredAndStreamedLogs() {
         var input = new LinkedHashMap<String, Object>();

@@ -143,6 +143,13 @@ final class RecordingContainers implements Containers {
         return "127.0.0.1";
     }
 
+    /** The networks the server's Docker has, with their subnets: the default bridge unless a test takes it away. */
+    final Map<String, List<String>> networks = new ConcurrentHashMap<>(Map.of("bridge", List.of("172.17.0.0/16")));
+
+    @Override public List<String> networkSubnets(String network) {
+        return networks.getOrDefault(network, List.of());
+    }
+
     @Override public boolean running(String id) {
         var c = containers.get(id);
         return c != null && c.running();

@@ -69,8 +69,8 @@ class ServerValidationTest extends BerthTestBase {
             dev.berth.testing.RedisChannels.awaitSubscribed(user().teamId(), "servers");
             var steps = validate(id);
             assertThat(steps).extracting(s -> s.path("step").asText())
-                    .containsExactly("connect", "host-key", "os", "architecture", "disk", "docker", "result");
-            assertThat(steps).extracting(s -> s.path("index").asInt()).containsExactly(0, 1, 2, 3, 4, 5, 6);
+                    .containsExactly("connect", "host-key", "os", "architecture", "disk", "docker", "network", "result");
+            assertThat(steps).extracting(s -> s.path("index").asInt()).containsExactly(0, 1, 2, 3, 4, 5, 6, 7);
             assertThat(steps.getLast().path("status").asText()).isEqualTo("REACHABLE");
             var event = events.next(Duration.ofSeconds(10)).path("payload").path("data").path("serverEvents");
             assertThat(event.path("serverId").asText()).isEqualTo(id);
@@ -88,6 +88,31 @@ class ServerValidationTest extends BerthTestBase {
         } finally {
             redis.shutdown();
         }
+    }
+
+    /**
+     * The test daemon runs with --bridge=none: a server on the default BRIDGE mode is told so by validation, with what
+     * to do (its status stands: SSH and Docker answer); once its networkMode is HOST the step passes.
+     */
+    @Test
+    void validationSaysWhetherTheServersNetworkModeCanWork() {
+        var id = server(sshd.port(), docker.socket());
+        assertThat(http().data("query($id: ID!) { server(id: $id) { networkMode } }", Map.of("id", id)).path("server").path("networkMode").asText())
+                .as("no choice: BERTH_DEPLOYMENTS_NETWORK's").isEqualTo("BRIDGE");
+        var steps = validate(id);
+        var network = steps.stream().filter(s -> s.path("step").asText().equals("network")).findFirst().orElseThrow();
+        assertThat(network.path("ok").asBoolean()).isFalse();
+        assertThat(network.path("detail").asText()).contains("no network bridge with an address").contains("networkMode is HOST");
+        assertThat(steps.getLast().path("status").asText()).isEqualTo("REACHABLE");
+
+        var updated = http().data("mutation($id: ID!) { updateServer(input: {id: $id, networkMode: HOST}) { server { networkMode } } }",
+                Map.of("id", id)).path("updateServer").path("server");
+        assertThat(updated.path("networkMode").asText()).isEqualTo("HOST");
+        network = validate(id).stream().filter(s -> s.path("step").asText().equals("network")).findFirst().orElseThrow();
+        assertThat(network.path("ok").asBoolean()).isTrue();
+        assertThat(network.path("detail").asText()).contains("networkMode HOST");
+        assertThat(http().data("query($id: ID!) { server(id: $id) { facts } }", Map.of("id", id)).path("server").path("facts")
+                .path("networkMode").asText()).isEqualTo("HOST");
     }
 
     @Test
