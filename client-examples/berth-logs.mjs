@@ -1,7 +1,7 @@
 // Follows a deployment's log over graphql-ws, printing each line once, and exits with the deployment's outcome.
 //
-//   BERTH_URL=http://127.0.0.1:8080 BERTH_TOKEN=... node berth-logs.mjs DEPLOYMENT_ID
-//   BERTH_URL=http://127.0.0.1:8080 BERTH_TOKEN=... node berth-logs.mjs --deploy APPLICATION_ID
+//   BERTH_URL=http://127.0.0.1:8080 BERTH_TOKEN=... [BERTH_TEAM=...] node berth-logs.mjs DEPLOYMENT_ID
+//   BERTH_URL=http://127.0.0.1:8080 BERTH_TOKEN=... [BERTH_TEAM=...] node berth-logs.mjs --deploy APPLICATION_ID
 //
 // With --deploy it first queues a deployment of the application (deployApplication over HTTP) and follows that.
 // Prints `seq stream text` per line (--json: one JSON object per line). Exit status: 0 when the deployment
@@ -10,11 +10,8 @@
 // Never loses or repeats a line: when the connection drops (a network blip, a Berth node restarting: close 1001),
 // the client reconnects with backoff and subscribes again with afterSeq = the last line it printed, so the server
 // replays exactly what was missed from PostgreSQL and then continues live.
-import { createClient } from 'graphql-ws';
-import WebSocket from 'ws';
+import { errorsOf, graphql, token, wsClient } from './berth-client.mjs';
 
-const base = process.env.BERTH_URL ?? 'http://127.0.0.1:8080';
-const token = process.env.BERTH_TOKEN;
 const args = process.argv.slice(2);
 const json = args.includes('--json');
 const positional = args.filter((a) => a !== '--json');
@@ -23,17 +20,6 @@ if (deploy) positional.shift();
 if (positional.length !== 1 || positional[0].startsWith('--') || !token) {
   console.error('usage: BERTH_TOKEN=... node berth-logs.mjs [--json] (DEPLOYMENT_ID | --deploy APPLICATION_ID)');
   process.exit(2);
-}
-
-async function graphql(query, variables) {
-  const response = await fetch(`${base}/graphql`, {
-    method: 'POST',
-    headers: { 'content-type': 'application/json', accept: 'application/graphql-response+json', authorization: `Bearer ${token}` },
-    body: JSON.stringify({ query, variables }),
-  });
-  const body = await response.json();
-  if (body.errors?.length) throw new Error(body.errors.map((e) => `${e.extensions?.code ?? 'ERROR'}: ${e.message}`).join('; '));
-  return body.data;
 }
 
 let deploymentId = positional[0];
@@ -57,24 +43,14 @@ const payload = {
   query: 'subscription($d: ID!, $a: Int) { deploymentLogs(deploymentId: $d, afterSeq: $a) { seq at stream text } }',
   variables: { d: deploymentId, a: 0 },
 };
-const client = createClient({
-  url: base.replace(/^http/, 'ws') + '/graphql-ws',
-  webSocketImpl: WebSocket,
-  connectionParams: () => ({ authorization: `Bearer ${token}` }),
-  retryAttempts: Infinity,
-  shouldRetry: (event) => !(event && typeof event.code === 'number' && event.code === 4403),
-  retryWait: async (retries) => {
-    await new Promise((resolve) => setTimeout(resolve, Math.min(10000, 250 * 2 ** retries) * (0.5 + Math.random() / 2)));
+const client = wsClient({
+  connected: () => {
+    connections += 1;
+    if (connections > 1) console.error(`reconnected: resuming after line ${lastSeq}`);
   },
-  on: {
-    connected: () => {
-      connections += 1;
-      if (connections > 1) console.error(`reconnected: resuming after line ${lastSeq}`);
-    },
-    closed: (event) => {
-      payload.variables.a = lastSeq;
-      if (event?.code !== 1000) console.error(`connection closed (${event?.code ?? 'no code'}), retrying`);
-    },
+  closed: (event) => {
+    payload.variables.a = lastSeq;
+    if (event?.code !== 1000) console.error(`connection closed (${event?.code ?? 'no code'}), retrying`);
   },
 });
 
@@ -82,7 +58,7 @@ const ended = await new Promise((resolve) => {
   client.subscribe(payload, {
     next: (result) => {
       if (result.errors) {
-        console.error(`berth-logs: ${result.errors.map((e) => `${e.extensions?.code ?? 'ERROR'}: ${e.message}`).join('; ')}`);
+        console.error(`berth-logs: ${errorsOf(result)}`);
         resolve(false);
         return;
       }

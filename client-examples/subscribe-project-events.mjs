@@ -1,6 +1,6 @@
 // Follows the team's project events over graphql-ws and prints each one as a JSON line.
 //
-//   BERTH_URL=http://127.0.0.1:8080 BERTH_TOKEN=... node subscribe-project-events.mjs [--count N]
+//   BERTH_URL=http://127.0.0.1:8080 BERTH_TOKEN=... [BERTH_TEAM=...] node subscribe-project-events.mjs [--count N]
 //
 // The token travels in the connection_init payload, never in the URL. With --count N the script exits
 // after N events (used by the tests); otherwise it runs until interrupted.
@@ -21,7 +21,10 @@ let connections = 0;
 const client = createClient({
   url,
   webSocketImpl: WebSocket,
-  connectionParams: () => (process.env.BERTH_TOKEN ? { authorization: `Bearer ${process.env.BERTH_TOKEN}` } : {}),
+  connectionParams: () => ({
+    ...(process.env.BERTH_TOKEN ? { authorization: `Bearer ${process.env.BERTH_TOKEN}` } : {}),
+    ...(process.env.BERTH_TEAM ? { team: process.env.BERTH_TEAM } : {}),
+  }),
   retryAttempts: Infinity,
   // refused credentials (4403) are final; everything else (restarts, outages, refused connections) is retried
   shouldRetry: (event) => !(event && typeof event.code === 'number' && event.code === 4403),

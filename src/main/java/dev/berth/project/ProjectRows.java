@@ -59,6 +59,21 @@ class ProjectRows {
         }).stream().findFirst();
     }
 
+    /**
+     * How many live environments the project has, its row locked until the transaction ends (two creations racing
+     * for the last place cannot both pass).
+     */
+    int lockAndCountEnvironments(UUID teamId, UUID projectId) {
+        Statements.list(jdbc, "SELECT 1 FROM projects WHERE id = ? AND team_id = ? FOR UPDATE", s -> {
+            s.setObject(1, projectId);
+            s.setObject(2, teamId);
+        }, r -> 1);
+        return Statements.list(jdbc, "SELECT count(*) FROM environments WHERE project_id = ? AND team_id = ? AND deleted_at IS NULL", s -> {
+            s.setObject(1, projectId);
+            s.setObject(2, teamId);
+        }, r -> r.getInt(1)).getFirst();
+    }
+
     /** The live environments of these projects, by name. */
     List<Environment> environmentsOf(UUID teamId, Collection<UUID> projectIds) {
         return Statements.list(jdbc, "SELECT " + ENVIRONMENT + " FROM environments WHERE team_id = ? AND deleted_at IS NULL AND project_id = ANY (?) ORDER BY name",

@@ -33,6 +33,12 @@ public class ProjectService {
     static final String FIRST_ENVIRONMENT = "production";
     private static final UUID BEFORE_ALL = new UUID(0, 0);
 
+    /**
+     * Environments one project may have: what keeps a dashboard's cost estimate (which assumes 3, see
+     * {@code @listSize} on {@code Project.environments}) within a few times what it fetches.
+     */
+    static final int MAX_ENVIRONMENTS = 20;
+
     private final ProjectRepository projects;
     private final EnvironmentRepository environments;
     private final ApplicationEventPublisher<ProjectChanged> changes;
@@ -152,6 +158,9 @@ public class ProjectService {
     @InTeam
     public Environment createEnvironment(Viewer viewer, UUID projectId, ResourceName validName) {
         var project = load(viewer, projectId);
+        if (rows.lockAndCountEnvironments(viewer.teamId(), project.id()) >= MAX_ENVIRONMENTS) {
+            throw new dev.berth.errors.PolicyViolationException("A project has at most " + MAX_ENVIRONMENTS + " environments; delete one first.");
+        }
         var environment = new Environment(Ids.next(), viewer.teamId(), project.id(), validName.value(), null, null, null);
         var saved = UniqueViolation.orConflict(() -> environments.save(environment), environmentTaken(validName));
         publish(ProjectChanged.Kind.UPDATED, project);

@@ -39,7 +39,16 @@ final class KeyMaterial {
         }
         var key = dev.berth.execution.KeyFiles.read(pem)
                 .orElseThrow(() -> new InvalidInputException(field, "not a readable private key (passphrase-protected keys are not supported)"));
-        return new Pair(key.type(), key.type() + " " + Base64.getEncoder().encodeToString(key.publicBlob()), fingerprint(key.publicBlob()), new Secret(pem));
+        return new Pair(key.type(), key.type() + " " + Base64.getEncoder().encodeToString(key.publicBlob()), fingerprint(key.publicBlob()),
+                new Secret(asFile(pem)));
+    }
+
+    /**
+     * A PEM as OpenSSH reads it from a file: LF line ends and one final newline. A key pasted or read with
+     * {@code $(cat key)} has lost its final newline, and OpenSSH then refuses the file ("error in libcrypto").
+     */
+    static String asFile(String pem) {
+        return pem.replace("\r\n", "\n").replace('\r', '\n').strip() + "\n";
     }
 
     static String fingerprint(byte[] publicBlob) {

@@ -106,7 +106,8 @@ public class ServerCommands {
             if (key.purpose() != PrivateKey.Purpose.DEPLOY) {
                 throw new dev.berth.errors.PolicyViolationException("the key '" + key.name() + "' is not a deploy key (its purpose is " + key.purpose() + ")");
             }
-            return box.open(key.privateSealed(), "private_keys:" + key.id());
+            // as a file OpenSSH accepts, also for keys stored before imports were normalised
+            return new dev.berth.secrets.Secret(KeyMaterial.asFile(box.open(key.privateSealed(), "private_keys:" + key.id()).value()));
         });
     }
 

@@ -25,7 +25,11 @@ final class ServerProbe implements RecurringJob {
     private final ServerService servers;
     private final ServerValidation validation;
 
-    ServerProbe(ProbeProperties properties, TeamService teams, ServerService servers, ServerValidation validation) {
+    private final dev.berth.jobs.NodeStopping stopping;
+
+    ServerProbe(ProbeProperties properties, TeamService teams, ServerService servers, ServerValidation validation,
+                dev.berth.jobs.NodeStopping stopping) {
+        this.stopping = stopping;
         this.properties = properties;
         this.teams = teams;
         this.servers = servers;
@@ -60,6 +64,7 @@ final class ServerProbe implements RecurringJob {
     int check(Viewer system, java.util.List<UUID> serverIds) {
         int checked = 0;
         for (var serverId : serverIds) {
+            if (stopping.now()) break; // the node stops: the next round, on whichever node, checks the rest
             try {
                 validation.run(system, serverId, Ids.next());
                 checked++;

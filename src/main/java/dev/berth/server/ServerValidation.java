@@ -42,9 +42,12 @@ public class ServerValidation {
     private final ExecutorService executor;
     private final AuditSink audit;
 
+    private final dev.berth.jobs.NodeStopping stopping;
+
     ServerValidation(ServerService servers, ServerCommands commands, ServerRepositories.ServerRepository rows, ValidationLog log,
                      StatefulRedisConnection<String, String> redis, ApplicationEventPublisher<ServerChanged> changes,
-                     TeamTransactions transactions, AuditSink audit) {
+                     TeamTransactions transactions, AuditSink audit, dev.berth.jobs.NodeStopping stopping) {
+        this.stopping = stopping;
         this.audit = audit;
         this.servers = servers;
         this.commands = commands;
@@ -175,6 +178,13 @@ public class ServerValidation {
 
     /** Stores and announces the outcome, then ends the stream of steps with it. */
     private ServerStatus conclude(Viewer viewer, UUID serverId, Run run, ServerStatus status, Map<String, Object> facts) {
+        if (status != ServerStatus.REACHABLE && stopping.now()) {
+            // cut by this node's stop (an SSH call interrupted): it says nothing about the server, so nothing is recorded
+            LOG.info("event=validation-cut-by-stop server={}", serverId);
+            Thread.interrupted();
+            run.finish(status);
+            return status;
+        }
         record(viewer, serverId, status, facts);
         run.finish(status);
         return status;

@@ -68,10 +68,16 @@ class ApplicationExamplesTest extends DeploymentTestBase {
         return run(command, Map.of(), port);
     }
 
+    /** Every application script runs here or in README's walkthrough (which ReadmeWalkthroughTest runs as written). */
     @AfterAll
     void everyApplicationScriptRan() throws IOException {
+        var walkthrough = new java.util.HashSet<String>();
+        var named = java.util.regex.Pattern.compile("\\./applications/([a-z-]+\\.sh)").matcher(ReadmeWalkthroughTest.walkthrough());
+        while (named.find()) walkthrough.add(named.group(1));
         try (var scripts = Files.list(EXAMPLES.resolve("curl/applications"))) {
-            assertThat(ran).as("application examples no test runs").containsAll(scripts.map(p -> p.getFileName().toString()).toList());
+            var covered = new java.util.HashSet<>(ran);
+            covered.addAll(walkthrough);
+            assertThat(covered).as("application examples no test runs").containsAll(scripts.map(p -> p.getFileName().toString()).toList());
         }
     }
 
@@ -117,15 +123,29 @@ class ApplicationExamplesTest extends DeploymentTestBase {
         assertThat(script("start-application.sh", app).path("startApplication").path("application").path("status").asText()).isEqualTo("RUNNING");
         assertThat(script("restart-application.sh", app).path("restartApplication").path("application").path("status").asText()).isEqualTo("RUNNING");
 
+        // deployment-updates.mjs follows the next deployment to its end, in the team BERTH_TEAM names
+        var updates = new ProcessBuilder("node", "deployment-updates.mjs", app, "--until-done").directory(EXAMPLES.toFile());
+        updates.environment().putAll(Map.of("BERTH_URL", "http://127.0.0.1:" + server.getPort(), "BERTH_TOKEN", user().accessToken(),
+                "BERTH_TEAM", user().teamId()));
+        var updatesOut = Files.createTempFile("updates", ".out");
+        var following = updates.redirectOutput(updatesOut.toFile()).redirectError(ProcessBuilder.Redirect.DISCARD).start();
+        long until = System.nanoTime() + java.time.Duration.ofSeconds(30).toNanos();
+        while (System.nanoTime() < until && !Files.readString(updatesOut).contains("SUCCEEDED")) Thread.sleep(50); // the latest, as it is now
+        assertThat(Files.readString(updatesOut)).contains("#1 " + first + " SUCCEEDED");
         // two deployments queued at once: the second waits, and is cancelled before it starts
         var second = script("deploy-application.sh", app).path("deployApplication").path("deployment").path("id").asText();
         var third = script("deploy-application.sh", app).path("deployApplication").path("deployment");
         assertThat(third.path("queuePosition").asInt()).isPositive();
         assertThat(script("cancel-deployment.sh", third.path("id").asText()).path("cancelDeployment").path("deployment").path("status").asText())
                 .isEqualTo("CANCELLED");
-        assertThat(logs(server.getPort(), second).exit()).isZero();
-        var back = script("rollback-application.sh", first).path("rollbackApplication").path("deployment").path("id").asText();
-        assertThat(logs(server.getPort(), back).exit()).isZero();
+        assertThat(logs(server.getPort(), second).exit()).isZero(); // (rollback-application.sh runs in README's walkthrough)
+        assertThat(following.waitFor(60, TimeUnit.SECONDS)).isTrue();
+        assertThat(following.exitValue()).as(Files.readString(updatesOut)).isZero();
+        assertThat(Files.readString(updatesOut)).contains("#2 " + second + " SUCCEEDED");
+        // another team's id in BERTH_TEAM: refused, and said so
+        var elsewhere = run(List.of("node", "deployment-updates.mjs", app), Map.of("BERTH_TEAM", java.util.UUID.randomUUID().toString()), server.getPort());
+        assertThat(elsewhere.exit()).as(elsewhere.out()).isEqualTo(2);
+        assertThat(elsewhere.err()).startsWith("deployment-updates: ");
 
         var registry = script("create-registry.sh", Map.of("BERTH_REGISTRY_PASSWORD", secret), "registry.example.test:5000", "ci")
                 .path("createRegistry").path("registry").path("id").asText();
@@ -139,7 +159,7 @@ class ApplicationExamplesTest extends DeploymentTestBase {
         var dir = Files.createTempDirectory("berth-repo-");
         var work = Files.createDirectories(dir.resolve("work"));
         Files.writeString(work.resolve("Dockerfile"), "FROM " + TestDocker.IMAGE + "\n"
-                + "RUN i=0; while [ $i -lt 60 ]; do echo build line $i; i=$((i+1)); sleep 0.1; done\nCMD [\"/bin/sleep\", \"3600\"]\n");
+                + "RUN i=0; while [ $i -lt 40 ]; do echo build line $i; i=$((i+1)); sleep 0.05; done\nCMD [\"/bin/sleep\", \"3600\"]\n");
         for (var git : List.of(List.of("init", "-q", "-b", "main"), List.of("add", "."),
                 List.of("-c", "user.email=ci@berth.test", "-c", "user.name=ci", "commit", "-q", "-m", "first"))) {
             var command = new ArrayList<>(List.of("git"));
@@ -168,7 +188,7 @@ class ApplicationExamplesTest extends DeploymentTestBase {
                 int seq = Integer.parseInt(printed.get(i).substring(0, printed.get(i).indexOf(' ')));
                 assertThat(seq).as("line %d", i).isEqualTo(i + 1);
             }
-            assertThat(String.join("\n", printed)).contains("build line 0").contains("build line 59");
+            assertThat(String.join("\n", printed)).contains("build line 0").contains("build line 39");
         }
     }
 }

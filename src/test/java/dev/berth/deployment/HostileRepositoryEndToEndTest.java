@@ -75,7 +75,7 @@ class HostileRepositoryEndToEndTest extends DeploymentTestBase {
     @Test
     void theDeployKeyIsGoneFromTheServerBeforeTheBuildStarts() throws Exception {
         var marker = "berth-key-" + UUID.randomUUID().toString().substring(0, 8);
-        var url = repository(Map.of("Dockerfile", "FROM " + TestDocker.IMAGE + "\nRUN echo " + marker + " && sleep 4\nCMD [\"/bin/sleep\", \"3600\"]\n"));
+        var url = repository(Map.of("Dockerfile", "FROM " + TestDocker.IMAGE + "\nRUN echo " + marker + " && sleep 2\nCMD [\"/bin/sleep\", \"3600\"]\n"));
         var app = create(application("key", Map.of("git", Map.of("repository", url, "deployKeyId", deployKeyId))));
         var id = deploy(app);
         var work = Path.of(System.getProperty("user.home"), ".berth", "work", id);

@@ -134,6 +134,33 @@ class ProjectApiTest extends BerthTestBase {
         assertThat(names.get(0).path("name").asText()).isEqualTo("production");
     }
 
+    /** A project has at most 20 environments (the bound the cost estimate of its environments rests on), racing creations included. */
+    @Test
+    void aProjectHasAtMostTwentyEnvironmentsEvenWhenCreationsRace() throws Exception {
+        var projectId = create(uniqueName("many"));
+        var create = "mutation($input: CreateEnvironmentInput!) { createEnvironment(input: $input) { environment { id } } }";
+        for (int i = 1; i < 18; i++) http().data(create, Map.of("input", Map.of("projectId", projectId, "name", "e" + i)));
+        // 18 now; five at once race for the last two places
+        var answers = new java.util.concurrent.ConcurrentLinkedQueue<String>();
+        try (var pool = java.util.concurrent.Executors.newFixedThreadPool(5)) {
+            for (int i = 0; i < 5; i++) {
+                var name = "race" + i;
+                pool.submit(() -> {
+                    var code = http().post(create, Map.of("input", Map.of("projectId", projectId, "name", name))).firstErrorCode();
+                    answers.add(code == null ? "OK" : code);
+                });
+            }
+        }
+        assertThat(answers).containsExactlyInAnyOrder("OK", "OK", "POLICY_VIOLATION", "POLICY_VIOLATION", "POLICY_VIOLATION");
+        var environments = http().data("query($id: ID!) { project(id: $id) { environments { id name } } }", Map.of("id", projectId))
+                .path("project").path("environments");
+        assertThat(environments).hasSize(20);
+        // a deleted one frees its place
+        http().data("mutation($input: DeleteEnvironmentInput!) { deleteEnvironment(input: $input) { deletedEnvironmentId } }",
+                Map.of("input", Map.of("id", environments.get(1).path("id").asText())));
+        assertThat(http().post(create, Map.of("input", Map.of("projectId", projectId, "name", "again"))).firstErrorCode()).isNull();
+    }
+
     @Test
     void anEnvironmentOfAMissingProjectIsNotFound() {
         var result = http().post("mutation($input: CreateEnvironmentInput!) { createEnvironment(input: $input) { environment { id } } }",
