@@ -76,6 +76,7 @@ public class ApplicationService {
         var settings = input.settings().applyTo(ApplicationSettings.defaults());
         var application = new Application(Ids.next(), viewer.teamId(), environment.projectId(), environment.id(), server.id(),
                 name.value(), source, settings, Application.Status.NOT_DEPLOYED);
+        mayChoose(viewer, server, settings.networkMode());
         portsFree(viewer, application, Map.of());
         UniqueViolation.orConflict(() -> {
             rows.insert(application);
@@ -95,6 +96,9 @@ public class ApplicationService {
         var source = input.source() == null ? current.source() : checked(viewer, input.source());
         if (source instanceof ApplicationSource.Git git) source = git.keepingPinOf(current.source()); // same repository: same host key
         var changed = current.with(name, serverId, source, input.settings().applyTo(current.settings()));
+        if (changed.settings().networkMode() != current.settings().networkMode() || !serverId.equals(current.serverId())) {
+            mayChoose(viewer, servers.server(viewer, serverId), changed.settings().networkMode());
+        }
         // only the ports this change adds are checked: a clash from before (a network change) does not block a rename
         portsFree(viewer, changed, changed.serverId().equals(current.serverId())
                 ? HostPorts.stored(current.settings(), onHostNetwork(viewer, current.serverId(), current.settings())) : Map.of());
@@ -121,6 +125,49 @@ public class ApplicationService {
             if (!other.id().equals(application.id())) others.put(other.name(), other.settings());
         }
         HostPorts.refuseClashes(wanted, others, settings -> onHostNetwork(server, settings));
+    }
+
+    /**
+     * Whether a rollback may run {@code application} again with an earlier deployment's settings: a network it may choose
+     * and ports nobody else on its server holds now (CONFLICT naming the holder).
+     */
+    @InTeam
+    public void mayRunWith(Viewer viewer, Application application, ApplicationSettings settings) {
+        var server = servers.server(viewer, application.serverId());
+        if (settings.networkMode() != application.settings().networkMode()) mayChoose(viewer, server, settings.networkMode());
+        try {
+            portsFree(viewer, application.with(application.name(), application.serverId(), application.source(), settings),
+                    HostPorts.stored(application.settings(), onHostNetwork(server, application.settings())));
+        } catch (dev.berth.errors.InvalidInputException e) {
+            throw new dev.berth.errors.ConflictException("The deployment's settings cannot run on the server's network now: " + e.getMessage());
+        }
+    }
+
+    /**
+     * HOST puts a container beside everything that listens on its server's loopback, and on the Berth host itself that is
+     * Berth's own PostgreSQL and Dragonfly: a team admin chooses it, and on the Berth host only the instance admin.
+     */
+    private static void mayChoose(Viewer viewer, dev.berth.server.Server server, @io.micronaut.core.annotation.Nullable dev.berth.server.NetworkMode mode) {
+        if (mode != dev.berth.server.NetworkMode.HOST) return;
+        if (viewer.role() == null || !viewer.role().atLeast(dev.berth.api.Role.ADMIN) || !viewer.scopes().contains(dev.berth.api.Scope.ADMIN)) {
+            throw new dev.berth.errors.ForbiddenException("Only a team admin (a token with the admin scope) can put an application on the host network; "
+                    + "leave networkMode out to follow the server's.");
+        }
+        if (server.local() && !viewer.instanceAdmin()) {
+            throw new dev.berth.errors.ForbiddenException("Only the instance administrator can put an application on the Berth host's own network.");
+        }
+    }
+
+    /** A server's network changing: the applications following it refuse when two of them would then hold one port. */
+    @io.micronaut.runtime.event.annotation.EventListener
+    void onServerNetworkChanging(dev.berth.server.ServerNetworkChanging changing) {
+        var server = changing.after();
+        var before = changing.before();
+        rows.lockPortsOf(server.id());
+        var applications = new java.util.LinkedHashMap<String, ApplicationSettings>();
+        rows.onServer(server.teamId(), server.id()).forEach(a -> applications.put(a.name(), a.settings()));
+        HostPorts.refuseNewClashes(applications, settings -> onHostNetwork(before, settings), settings -> onHostNetwork(server, settings),
+                "input.networkMode");
     }
 
     /** Whether the application's containers use the server's network, where every container port is a server port. */

@@ -58,10 +58,45 @@ final class HostPorts {
             var held = stored(other.getValue(), onHostNetwork.test(other.getValue()));
             for (var port : wanted.entrySet()) {
                 if (held.containsKey(port.getKey())) {
-                    throw new ConflictException(port.getValue(), "port " + port.getKey() + " of the server is already the application '"
-                            + other.getKey() + "''s: two applications cannot publish one port on a server");
+                    throw new ConflictException(port.getValue(), "port " + port.getKey() + " of the server is already held by the application '"
+                            + other.getKey() + "': two applications cannot publish one port on a server");
                 }
             }
         }
+    }
+
+    /**
+     * CONFLICT on {@code field} when a change of the network that {@code applications} (name to settings) follow would
+     * make two of them hold one port of the server, or would put on the host network one that publishes a container
+     * port on another port. Clashes that were there before the change do not block it.
+     */
+    static void refuseNewClashes(Map<String, ApplicationSettings> applications, java.util.function.Predicate<ApplicationSettings> hostBefore,
+                                 java.util.function.Predicate<ApplicationSettings> hostAfter, String field) {
+        var before = holders(applications, hostBefore);
+        for (var app : applications.entrySet()) {
+            if (!hostAfter.test(app.getValue()) || hostBefore.test(app.getValue())) continue;
+            for (var port : app.getValue().ports()) {
+                if (port.hostPort() != null && port.hostPort() != port.containerPort()) {
+                    throw new ConflictException(field, "the application '" + app.getKey() + "' publishes container port " + port.containerPort()
+                            + " on port " + port.hostPort() + ", which the host network cannot do: change its ports or give it its own networkMode first");
+                }
+            }
+        }
+        for (var port : holders(applications, hostAfter).entrySet()) {
+            var names = port.getValue();
+            if (names.size() > 1 && !before.getOrDefault(port.getKey(), java.util.Set.of()).containsAll(names)) {
+                throw new ConflictException(field, "the applications " + String.join(" and ", names.stream().map(n -> "'" + n + "'").toList())
+                        + " would both hold port " + port.getKey() + " of the server: change their ports or give one its own networkMode first");
+            }
+        }
+    }
+
+    /** Each port of the server held, with the names of the applications holding it. */
+    private static Map<Integer, java.util.Set<String>> holders(Map<String, ApplicationSettings> applications,
+                                                              java.util.function.Predicate<ApplicationSettings> onHostNetwork) {
+        var holders = new java.util.TreeMap<Integer, java.util.Set<String>>();
+        applications.forEach((name, settings) -> stored(settings, onHostNetwork.test(settings)).keySet()
+                .forEach(port -> holders.computeIfAbsent(port, p -> new java.util.TreeSet<>()).add(name)));
+        return holders;
     }
 }

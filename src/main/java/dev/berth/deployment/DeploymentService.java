@@ -100,6 +100,7 @@ public class DeploymentService {
         var environment = environmentOf(earlier.id(), rows.environmentSealed(viewer.teamId(), earlier.id()));
         var current = next(viewer, application);
         var snapshot = earlier.snapshot().withImage(earlier.image());
+        applications.mayRunWith(viewer, application, snapshot.settings()); // its network and ports, as things are now
         var diff = ConfigurationDiff.between(json, current.snapshot(), current.environment(), snapshot, environment);
         return enqueue(viewer, application, snapshot, environment, diff, earlier.commit(), earlier.id());
     }

@@ -64,10 +64,11 @@ class ProjectRows {
      * for the last place cannot both pass).
      */
     int lockAndCountEnvironments(UUID teamId, UUID projectId) {
-        Statements.list(jdbc, "SELECT 1 FROM projects WHERE id = ? AND team_id = ? FOR UPDATE", s -> {
+        var live = Statements.list(jdbc, "SELECT 1 FROM projects WHERE id = ? AND team_id = ? AND deleted_at IS NULL FOR NO KEY UPDATE", s -> {
             s.setObject(1, projectId);
             s.setObject(2, teamId);
         }, r -> 1);
+        if (live.isEmpty()) throw new dev.berth.errors.NotFoundException("Project", projectId); // deleted while this waited
         return Statements.list(jdbc, "SELECT count(*) FROM environments WHERE project_id = ? AND team_id = ? AND deleted_at IS NULL", s -> {
             s.setObject(1, projectId);
             s.setObject(2, teamId);

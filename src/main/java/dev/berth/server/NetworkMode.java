@@ -18,11 +18,15 @@ public enum NetworkMode {
         return name().toLowerCase(Locale.ROOT);
     }
 
-    /** The network the containers join: the application's choice, else its server's, else the configured default. */
+    /**
+     * The network the containers join: the application's choice, else its server's, else the configured default. BRIDGE
+     * is the configured network when that names one of the operator's own (any name but {@code host}), else Docker's.
+     */
     public static String effective(@Nullable NetworkMode application, @Nullable NetworkMode server, String configured) {
-        if (application != null) return application.docker();
-        if (server != null) return server.docker();
-        return configured;
+        var chosen = application != null ? application : server;
+        if (chosen == null) return configured;
+        if (chosen == HOST) return HOST.docker();
+        return "host".equals(configured) ? BRIDGE.docker() : configured;
     }
 
     /** The mode a server uses when it chooses none: the configured default, as a mode (any other named network is BRIDGE-like). */

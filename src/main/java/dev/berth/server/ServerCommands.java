@@ -20,6 +20,7 @@ import java.util.UUID;
 public class ServerCommands {
     private final ServerService servers;
     private final ServerRepository serverRows;
+    private final ServerLocks locks;
     private final PrivateKeyRepository keys;
     private final SecretBox box;
     private final RemoteShell shell;
@@ -27,13 +28,14 @@ public class ServerCommands {
     private final dev.berth.execution.DockerEngines docker;
     private final dev.berth.execution.SshjRemoteShell tcp;
 
-    ServerCommands(ServerService servers, ServerRepository serverRows, PrivateKeyRepository keys, SecretBox box,
+    ServerCommands(ServerService servers, ServerRepository serverRows, ServerLocks locks, PrivateKeyRepository keys, SecretBox box,
                    RemoteShell shell, TeamTransactions transactions,
                    dev.berth.execution.DockerEngines docker, dev.berth.execution.SshjRemoteShell tcp) {
         this.docker = docker;
         this.tcp = tcp;
         this.servers = servers;
         this.serverRows = serverRows;
+        this.locks = locks;
         this.keys = keys;
         this.box = box;
         this.shell = shell;
@@ -162,7 +164,7 @@ public class ServerCommands {
     /** Pins the presented key unless a key is pinned already (another node's first contact); the key pinned now. */
     private String pinFirst(Viewer viewer, UUID serverId, String presented) {
         return transactions.write(viewer, () -> {
-            var server = serverRows.findByIdAndTeamId(serverId, viewer.teamId())
+            var server = locks.locked(serverId, viewer.teamId())
                     .orElseThrow(() -> new dev.berth.errors.NotFoundException("Server", serverId));
             if (server.hostKeyFingerprint() != null) return server.hostKeyFingerprint();
             return serverRows.update(server.pinned(presented)).hostKeyFingerprint();
@@ -179,7 +181,7 @@ public class ServerCommands {
 
     private Server pin(Viewer viewer, UUID serverId, String fingerprint) {
         return transactions.write(viewer, () -> {
-            var server = serverRows.findByIdAndTeamId(serverId, viewer.teamId())
+            var server = locks.locked(serverId, viewer.teamId())
                     .orElseThrow(() -> new dev.berth.errors.NotFoundException("Server", serverId));
             return serverRows.update(server.pinned(fingerprint));
         });

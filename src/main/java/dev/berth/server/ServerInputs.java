@@ -32,9 +32,12 @@ final class ServerInputs {
         }
     }
 
-    /** What an update changes; null fields stay as they are. */
+    /**
+     * What an update changes; null fields stay as they are, except {@code networkMode}: given as null (networkModeGiven)
+     * it goes back to the configured default.
+     */
     record ServerChange(@Nullable ResourceName name, @Nullable String host, @Nullable Integer port, @Nullable String user,
-                        @Nullable UUID privateKeyId, @Nullable String dockerSocket, @Nullable NetworkMode networkMode) {
+                        @Nullable UUID privateKeyId, @Nullable String dockerSocket, boolean networkModeGiven, @Nullable NetworkMode networkMode) {
         static ServerChange from(Map<String, Object> input) {
             return new ServerChange(
                     input.get("name") == null ? null : ResourceName.of("input.name", input.get("name")),
@@ -43,7 +46,11 @@ final class ServerInputs {
                     input.get("user") == null ? null : ServerAddress.user("input.user", input.get("user")),
                     input.get("privateKeyId") == null ? null : Arguments.id("input.privateKeyId", input.get("privateKeyId")),
                     input.get("dockerSocket") == null ? null : ServerAddress.dockerSocket("input.dockerSocket", input.get("dockerSocket")),
-                    mode(input.get("networkMode")));
+                    input.containsKey("networkMode"), mode(input.get("networkMode")));
+        }
+
+        @Nullable NetworkMode networkModeOf(Server current) {
+            return networkModeGiven ? networkMode : current.networkMode();
         }
 
         ServerAddress applyTo(Server current) {

@@ -27,22 +27,27 @@ public class ServerService {
     /** {@code BERTH_DEPLOYMENTS_NETWORK}: the network of a server that chooses none. */
     private final String configuredNetwork;
     private final ServerRepository servers;
+    private final ServerLocks locks;
     private final SecretBox box;
     private final dev.berth.execution.RemoteShell shell;
     private final dev.berth.execution.DockerEngines docker;
 
     private final io.micronaut.context.event.ApplicationEventPublisher<PrivateKeyDeleting> deleting;
+    private final io.micronaut.context.event.ApplicationEventPublisher<ServerNetworkChanging> networkChanging;
 
-    ServerService(PrivateKeyRepository keys, ServerRepository servers, SecretBox box,
+    ServerService(PrivateKeyRepository keys, ServerRepository servers, ServerLocks locks, SecretBox box,
                   dev.berth.execution.RemoteShell shell, dev.berth.execution.DockerEngines docker,
                   io.micronaut.context.event.ApplicationEventPublisher<PrivateKeyDeleting> deleting,
+                  io.micronaut.context.event.ApplicationEventPublisher<ServerNetworkChanging> networkChanging,
                   @io.micronaut.context.annotation.Value("${berth.deployments.network:bridge}") String configuredNetwork) {
+        this.networkChanging = networkChanging;
         this.configuredNetwork = configuredNetwork;
         this.deleting = deleting;
         this.shell = shell;
         this.docker = docker;
         this.keys = keys;
         this.servers = servers;
+        this.locks = locks;
         this.box = box;
     }
 
@@ -121,19 +126,31 @@ public class ServerService {
 
     @InTeam
     public Server update(Viewer viewer, UUID id, ServerInputs.ServerChange change) {
-        var current = load(viewer, id);
+        var current = locks.locked(id, viewer.teamId()).orElseThrow(() -> new NotFoundException("Server", id));
         var name = change.name() == null ? new ResourceName(current.name()) : change.name();
         var socket = change.dockerSocket() == null ? current.dockerSocket() : change.dockerSocket();
-        var mode = change.networkMode() == null ? current.networkMode() : change.networkMode();
+        var mode = change.networkModeOf(current);
         if (current.local()) {
-            return unique(() -> servers.update(current.with(name.value(), new ServerAddress(current.host(), current.port(), current.user()), null, socket,
-                    mode)), name);
+            // HOST on the Berth host puts every application beside Berth's own loopback services: the instance admin's call
+            if (mode != current.networkMode() && !viewer.instanceAdmin()) {
+                throw new ForbiddenException("Only the instance administrator can change the network of the Berth host itself.");
+            }
+            var local = current.with(name.value(), new ServerAddress(current.host(), current.port(), current.user()), null, socket, mode);
+            networkChanging(current, local);
+            return unique(() -> servers.update(local), name);
         }
         var address = change.applyTo(current);
         var keyId = change.privateKeyId() == null ? current.privateKeyId() : serverKey(viewer, change.privateKeyId()).id();
-        var updated = unique(() -> servers.update(current.with(name.value(), address, keyId, socket, mode)), name);
+        var changed = current.with(name.value(), address, keyId, socket, mode);
+        networkChanging(current, changed);
+        var updated = unique(() -> servers.update(changed), name);
         forgetConnections(id); // every node also refuses a pooled connection made for other settings
         return updated;
+    }
+
+    /** When the network its applications follow changes, they check that no two of them would hold one port. */
+    private void networkChanging(Server current, Server changed) {
+        if (!network(current, null).equals(network(changed, null))) networkChanging.publishEvent(new ServerNetworkChanging(current, changed));
     }
 
     @InTeam

@@ -35,6 +35,7 @@ public class ServerValidation {
     private final ServerService servers;
     private final ServerCommands commands;
     private final ServerRepositories.ServerRepository rows;
+    private final ServerLocks locks;
     private final ValidationLog log;
     private final StatefulRedisConnection<String, String> redis;
     private final ApplicationEventPublisher<ServerChanged> changes;
@@ -44,7 +45,7 @@ public class ServerValidation {
 
     private final dev.berth.jobs.NodeStopping stopping;
 
-    ServerValidation(ServerService servers, ServerCommands commands, ServerRepositories.ServerRepository rows, ValidationLog log,
+    ServerValidation(ServerService servers, ServerCommands commands, ServerRepositories.ServerRepository rows, ServerLocks locks, ValidationLog log,
                      StatefulRedisConnection<String, String> redis, ApplicationEventPublisher<ServerChanged> changes,
                      TeamTransactions transactions, AuditSink audit, dev.berth.jobs.NodeStopping stopping) {
         this.stopping = stopping;
@@ -52,6 +53,7 @@ public class ServerValidation {
         this.servers = servers;
         this.commands = commands;
         this.rows = rows;
+        this.locks = locks;
         this.log = log;
         this.redis = redis;
         this.changes = changes;
@@ -136,6 +138,15 @@ public class ServerValidation {
      * HOST needs nothing. The step fails with what to do; the status stands (SSH and Docker answered).
      */
     private void network(Viewer viewer, Server server, Run run, Map<String, Object> facts) {
+        try {
+            checkNetwork(viewer, server, run, facts);
+        } catch (RuntimeException e) {
+            // Docker answered its version: a failure to list its networks is this step's, not a missing Docker
+            run.step("network", false, "Docker's networks could not be listed: " + shortly(dev.berth.execution.Reasons.plain(e)));
+        }
+    }
+
+    private void checkNetwork(Viewer viewer, Server server, Run run, Map<String, Object> facts) {
         var mode = servers.networkMode(server);
         var network = servers.network(server, null);
         facts.put("networkMode", mode.name());
@@ -193,7 +204,7 @@ public class ServerValidation {
     private void record(Viewer viewer, UUID serverId, ServerStatus status, Map<String, Object> facts) {
         transactions.write(viewer, () -> {
             // the server may have been deleted while it was being checked: then there is nothing to record
-            rows.findByIdAndTeamId(serverId, viewer.teamId()).ifPresent(server -> {
+            locks.locked(serverId, viewer.teamId()).ifPresent(server -> {
                 rows.update(server.checked(status, facts, Instant.now()));
                 changes.publishEvent(new ServerChanged(viewer.teamId(), serverId, status, Instant.now()));
                 if (viewer.isSystem() && server.status() != status) {

@@ -52,6 +52,95 @@ class ApplicationApiTest extends BerthTestBase {
                 .firstErrorCode()).as("free once its holder is deleted").isNull();
     }
 
+    private static final String UPDATE = "mutation($i: UpdateApplicationInput!) { updateApplication(input: $i) { application { id networkMode } } }";
+    private static final String UPDATE_SERVER = "mutation($i: UpdateServerInput!) { updateServer(input: $i) { server { id networkMode } } }";
+
+    private String bridgeServer() {
+        world();
+        var key = http().data("mutation($n: String!) { generatePrivateKey(input: {name: $n}) { privateKey { id } } }", Map.of("n", uniqueName("k")))
+                .path("generatePrivateKey").path("privateKey").path("id").asText();
+        return http().data("mutation($k: ID!, $n: String!) { createServer(input: {name: $n, host: \"127.0.0.1\", privateKeyId: $k, networkMode: BRIDGE}) { server { id } } }",
+                Map.of("k", key, "n", uniqueName("s"))).path("createServer").path("server").path("id").asText();
+    }
+
+    /** A server's network changing is refused when two applications following it would then hold one of its ports. */
+    @Test
+    void aServersNetworkChangeThatWouldMakeTwoApplicationsHoldOnePortIsRefused() {
+        var onBridge = bridgeServer();
+        var names = new java.util.ArrayList<String>();
+        var ids = new java.util.ArrayList<String>();
+        for (int i = 0; i < 2; i++) {
+            var input = input(uniqueName("same"), Map.of("image", Map.of("image", "busybox")));
+            input.put("serverId", onBridge);
+            input.put("ports", List.of(Map.of("containerPort", 8000)));
+            ids.add(http().data(CREATE, Map.of("i", input)).path("createApplication").path("application").path("id").asText());
+            names.add(input.get("name").toString());
+        }
+        var refused = http().post(UPDATE_SERVER, Map.of("i", Map.of("id", onBridge, "networkMode", "HOST")));
+        assertThat(refused.firstErrorCode()).isEqualTo("CONFLICT");
+        assertThat(refused.json().path("errors").get(0).path("extensions").path("field").asText()).isEqualTo("input.networkMode");
+        assertThat(refused.body()).contains(names.get(0)).contains(names.get(1)).contains("8000");
+        assertThat(http().data("query($id: ID!) { server(id: $id) { networkMode } }", Map.of("id", onBridge)).path("server").path("networkMode").asText())
+                .as("nothing changed").isEqualTo("BRIDGE");
+
+        // one of them keeps the bridge by its own choice: the server may go to the host network
+        http().data(UPDATE, Map.of("i", Map.of("id", ids.get(1), "networkMode", "BRIDGE")));
+        assertThat(http().data(UPDATE_SERVER, Map.of("i", Map.of("id", onBridge, "networkMode", "HOST"))).path("updateServer").path("server")
+                .path("networkMode").asText()).isEqualTo("HOST");
+
+        // a published port other than the container port cannot follow the server to the host network
+        var elsewhere = bridgeServer();
+        var mapped = input(uniqueName("mapped"), Map.of("image", Map.of("image", "busybox")));
+        mapped.put("serverId", elsewhere);
+        mapped.put("ports", List.of(Map.of("containerPort", 80, "hostPort", 18099)));
+        http().data(CREATE, Map.of("i", mapped));
+        var mappedRefused = http().post(UPDATE_SERVER, Map.of("i", Map.of("id", elsewhere, "networkMode", "HOST")));
+        assertThat(mappedRefused.firstErrorCode()).isEqualTo("CONFLICT");
+        assertThat(mappedRefused.body()).contains(mapped.get("name").toString()).contains("18099");
+
+        // null goes back to the configured default
+        var input = new java.util.HashMap<String, Object>();
+        input.put("id", onBridge);
+        input.put("networkMode", null);
+        http().data(UPDATE_SERVER, Map.of("i", input));
+        assertThat(http().data("query($id: ID!) { servers { id } server(id: $id) { networkMode } }", Map.of("id", onBridge)).path("server")
+                .path("networkMode").asText()).as("the configured default, not HOST any more").isEqualTo(
+                "host".equals(server.getApplicationContext().getProperty("berth.deployments.network", String.class).orElse("bridge")) ? "HOST" : "BRIDGE");
+    }
+
+    /**
+     * The host network puts a container beside whatever listens on the server's loopback: a member (or a token without
+     * the admin scope) cannot choose it for an application, though it keeps what an admin chose when changing other things.
+     */
+    @Test
+    void onlyATeamAdminPutsAnApplicationOnTheHostNetwork() {
+        var owner = user();
+        world();
+        var joiner = dev.berth.testing.TestUsers.signUp(server.getURI());
+        var invitation = http().data("mutation($e: String!) { inviteMember(input: {email: $e, role: MEMBER}) { token } }", Map.of("e", joiner.email()))
+                .path("inviteMember").path("token").asText();
+        joiner.http().data("mutation($t: String!) { acceptInvitation(input: {token: $t}) { role } }", Map.of("t", invitation));
+        var member = joiner.http().inTeam(owner.teamId());
+
+        var wanted = input(uniqueName("hostnet"), Map.of("image", Map.of("image", "busybox")));
+        wanted.put("networkMode", "HOST");
+        assertThat(member.post(CREATE, Map.of("i", wanted)).firstErrorCode()).isEqualTo("FORBIDDEN");
+        wanted.remove("networkMode");
+        var id = member.data(CREATE, Map.of("i", wanted)).path("createApplication").path("application").path("id").asText();
+        assertThat(member.post(UPDATE, Map.of("i", Map.of("id", id, "networkMode", "HOST"))).firstErrorCode()).isEqualTo("FORBIDDEN");
+        assertThat(member.post(UPDATE, Map.of("i", Map.of("id", id, "networkMode", "BRIDGE"))).firstErrorCode()).as("the bridge is anyone's").isNull();
+
+        var withoutAdmin = http().data("mutation { createApiToken(input: {name: \"ci\", scopes: [\"read\", \"write\", \"deploy\"]}) { token } }", Map.of())
+                .path("createApiToken").path("token").asText();
+        assertThat(anonymous().as(withoutAdmin).post(UPDATE, Map.of("i", Map.of("id", id, "networkMode", "HOST"))).firstErrorCode())
+                .as("the owner's token without the admin scope").isEqualTo("FORBIDDEN");
+
+        assertThat(http().data(UPDATE, Map.of("i", Map.of("id", id, "networkMode", "HOST"))).path("updateApplication").path("application")
+                .path("networkMode").asText()).as("the owner may").isEqualTo("HOST");
+        assertThat(member.post(UPDATE, Map.of("i", Map.of("id", id, "cpuLimit", 1))).firstErrorCode())
+                .as("a member changes other things of an application an admin put there").isNull();
+    }
+
     @Test
     void oneVariableChangesOrGoesWithoutTouchingTheOthersAndASecretWithoutValueIsKept() {
         var id = http().data(CREATE, Map.of("i", input(uniqueName("upsert"), Map.of("image", Map.of("image", "busybox")))))

@@ -129,6 +129,20 @@ class DeploymentEndToEndTest extends DeploymentTestBase {
         assertThat(deployment(back).path("status").asText()).isEqualTo("SUCCEEDED");
         assertThat(runningContainerEnv(app, "VERSION")).isEqualTo("one");
         assertThat(get(port, "/echo")).isEqualTo(200);
+
+        // the application moves to another port and another takes its old one: going back to the first is refused,
+        // naming the holder, before anything is queued (the port rules hold for a rollback as for an update)
+        int other = freePort();
+        http().data("mutation($i: UpdateApplicationInput!) { updateApplication(input: $i) { application { id } } }",
+                Map.of("i", Map.of("id", app, "ports", List.of(Map.of("containerPort", other)),
+                        "healthCheck", Map.of("path", "/echo", "port", other, "intervalSeconds", 1, "retries", 2, "startPeriodSeconds", 0))));
+        var holder = createWebApp(port, "/echo");
+        var holderName = http().data("query($a: ID!) { application(id: $a) { name } }", Map.of("a", holder)).path("application").path("name").asText();
+        var refused = http().post("mutation($d: ID!) { rollbackApplication(input: {deploymentId: $d}) { deployment { id } } }", Map.of("d", first));
+        assertThat(refused.firstErrorCode()).isEqualTo("CONFLICT");
+        assertThat(refused.body()).contains(holderName).contains(String.valueOf(port));
+        assertThat(http().data("query($a: ID!) { application(id: $a) { deployments { id } } }", Map.of("a", app))
+                .path("application").path("deployments").size()).as("nothing queued").isEqualTo(4);
     }
 
     /**

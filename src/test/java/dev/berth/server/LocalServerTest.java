@@ -37,6 +37,52 @@ class LocalServerTest extends BerthTestBase {
         }
     }
 
+    private TestUsers.TestUser instanceAdmin() throws Exception {
+        var admin = TestUsers.signUp(server.getURI());
+        makeInstanceAdmin(admin.id());
+        // the change reaches the node's cached viewer through PostgreSQL's notification, asynchronously: wait for it
+        long deadline = System.nanoTime() + java.time.Duration.ofSeconds(10).toNanos();
+        while (!admin.http().data("{ me { instanceAdmin } }", Map.of()).path("me").path("instanceAdmin").asBoolean()) {
+            assertThat(System.nanoTime()).as("the node sees the new instance admin").isLessThan(deadline);
+            Thread.sleep(20);
+        }
+        return admin;
+    }
+
+    /**
+     * On the Berth host the host network reaches Berth's own loopback services (its embedded PostgreSQL and Dragonfly):
+     * only the instance admin puts the host's server or an application there, not another admin of the same team.
+     */
+    @Test
+    void onlyTheInstanceAdminPutsAnythingOnTheBerthHostsOwnNetwork() throws Exception {
+        var instanceAdmin = instanceAdmin();
+        var local = instanceAdmin.http().data("mutation($n: String!) { createServer(input: {name: $n, local: true, networkMode: BRIDGE}) { server { id } } }",
+                Map.of("n", "berth-host")).path("createServer").path("server").path("id").asText();
+        var joiner = TestUsers.signUp(server.getURI());
+        var invitation = instanceAdmin.http().data("mutation($e: String!) { inviteMember(input: {email: $e, role: ADMIN}) { token } }",
+                Map.of("e", joiner.email())).path("inviteMember").path("token").asText();
+        joiner.http().data("mutation($t: String!) { acceptInvitation(input: {token: $t}) { role } }", Map.of("t", invitation));
+        var teamAdmin = joiner.http().inTeam(instanceAdmin.teamId());
+
+        var updateServer = "mutation($i: UpdateServerInput!) { updateServer(input: $i) { server { networkMode } } }";
+        assertThat(teamAdmin.post(updateServer, Map.of("i", Map.of("id", local, "networkMode", "HOST"))).firstErrorCode()).isEqualTo("FORBIDDEN");
+        assertThat(teamAdmin.post(updateServer, Map.of("i", Map.of("id", local, "name", "renamed"))).firstErrorCode())
+                .as("other changes stay the team admin's").isNull();
+
+        var environment = teamAdmin.data("mutation($n: String!) { createProject(input: {name: $n}) { project { environments { id } } } }",
+                Map.of("n", uniqueName("p"))).path("createProject").path("project").path("environments").get(0).path("id").asText();
+        var create = "mutation($i: CreateApplicationInput!) { createApplication(input: $i) { application { id networkMode } } }";
+        var input = new java.util.HashMap<String, Object>(Map.of("environmentId", environment, "serverId", local, "name", "web",
+                "source", Map.of("image", Map.of("image", "busybox")), "networkMode", "HOST"));
+        var refused = teamAdmin.post(create, Map.of("i", input));
+        assertThat(refused.firstErrorCode()).isEqualTo("FORBIDDEN");
+        assertThat(refused.body()).contains("instance administrator");
+        assertThat(instanceAdmin.http().data(create, Map.of("i", input)).path("createApplication").path("application").path("networkMode").asText())
+                .isEqualTo("HOST");
+        assertThat(instanceAdmin.http().data(updateServer, Map.of("i", Map.of("id", local, "networkMode", "HOST"))).path("updateServer")
+                .path("server").path("networkMode").asText()).isEqualTo("HOST");
+    }
+
     @Test
     void onlyTheInstanceAdminMayAddTheBerthHost() {
         TestUsers.signUp(server.getURI()); // the first account of a fresh instance is its admin: make sure it is not "someone"
@@ -48,14 +94,7 @@ class LocalServerTest extends BerthTestBase {
     @Test
     void theBerthHostIsValidatedThroughItsLocalSocketAndRunsNoCommands() throws Exception {
         var docker = TestDocker.get();
-        var admin = TestUsers.signUp(server.getURI());
-        makeInstanceAdmin(admin.id());
-        // the change reaches the node's cached viewer through PostgreSQL's notification, asynchronously: wait for it
-        long deadline = System.nanoTime() + java.time.Duration.ofSeconds(10).toNanos();
-        while (!admin.http().data("{ me { instanceAdmin } }", Map.of()).path("me").path("instanceAdmin").asBoolean()) {
-            assertThat(System.nanoTime()).as("the node sees the new instance admin").isLessThan(deadline);
-            Thread.sleep(20);
-        }
+        var admin = instanceAdmin();
         var created = admin.http().data(CREATE_LOCAL, Map.of("n", "berth-host", "s", docker.socket())).path("createServer").path("server");
         assertThat(created.path("local").asBoolean()).isTrue();
         assertThat(created.path("privateKey").isNull()).isTrue();
