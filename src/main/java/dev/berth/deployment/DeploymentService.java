@@ -168,25 +168,44 @@ public class DeploymentService {
         return queue.dequeue(DeployJob.TASK, instance) || !queue.exists(DeployJob.TASK, instance);
     }
 
-    /** What deployApplication would do now, and what would change; changes nothing. */
+    /**
+     * What planDeployment needs from PostgreSQL, read in one short transaction: the run's inputs but the previous
+     * containers (the server is asked for those, outside any transaction: {@link DeploymentPlans}), the containers
+     * Berth last recorded (what the plan shows when the server cannot be asked), and what would change.
+     */
     @InTeam(readOnly = true)
-    public Plan plan(Viewer viewer, UUID applicationId) {
-        var next = next(viewer, applications.get(viewer, applicationId));
-        // the run's own inputs, as far as Berth knows them without asking the server: the next number, the network, and
-        // the container of the latest successful deployment as the one to stop or retire (by its real name)
+    public PlanInputs planInputs(Viewer viewer, UUID applicationId) {
         var application = applications.get(viewer, applicationId);
-        var previous = rows.latestSucceeded(viewer.teamId(), applicationId)
+        var next = next(viewer, application);
+        var recorded = rows.latestSucceeded(viewer.teamId(), applicationId)
                 .filter(d -> d.containerId() != null && d.serverId().equals(application.serverId())) // a move starts afresh
                 .map(d -> List.of(new dev.berth.execution.Containers.Container(d.containerId(),
                         DeploymentPlanner.containerName(d.snapshot().name(), d.number(), d.id()), Map.of(), true, d.image() == null ? "" : d.image())))
                 .orElse(List.of());
-        var planned = new UUID(0, 0);
-        var plan = DeploymentPlanner.plan(new DeploymentPlanner.Input(viewer.teamId(), applicationId, planned, rows.peekNextNumber(viewer.teamId(), applicationId),
-                next.snapshot(), next.environment(), previous, servers.network(servers.server(viewer, application.serverId()), next.snapshot().settings().networkMode()),
-                null, properties.keepImages(), properties.settle()));
-        var unknownId = planned.toString().substring(24); // the new deployment's id is known once it is queued
-        return new Plan(DeploymentPlanner.describe(plan).stream().map(step -> step.replace("-" + unknownId, "-<deployment id>")).toList(),
-                next.diff().stream().map(change -> change.shownTo(viewer)).toList());
+        var input = new DeploymentPlanner.Input(viewer.teamId(), applicationId, PLANNED, rows.peekNextNumber(viewer.teamId(), applicationId),
+                next.snapshot(), next.environment(), List.of(),
+                servers.network(servers.server(viewer, application.serverId()), next.snapshot().settings().networkMode()),
+                null, properties.keepImages(), properties.settle());
+        return new PlanInputs(input, application.serverId(), recorded, next.diff().stream().map(change -> change.shownTo(viewer)).toList());
+    }
+
+    /** The id a planned deployment stands in for; its id part of a container name reads {@code <deployment id>}. */
+    static final UUID PLANNED = new UUID(0, 0);
+
+    /** See {@link #planInputs}. */
+    public record PlanInputs(DeploymentPlanner.Input input, UUID serverId, List<dev.berth.execution.Containers.Container> recorded,
+                             List<Deployment.ConfigurationChange> configurationDiff) {
+        /** The plan with these previous containers, as the run would compute it; {@code note} first when given. */
+        Plan plan(List<dev.berth.execution.Containers.Container> previous, @io.micronaut.core.annotation.Nullable String note) {
+            var i = input;
+            var plan = DeploymentPlanner.plan(new DeploymentPlanner.Input(i.teamId(), i.applicationId(), i.deploymentId(), i.number(), i.snapshot(),
+                    i.environment(), previous, i.network(), i.commit(), i.keepImages(), i.settle()));
+            var unknownId = PLANNED.toString().substring(24); // the new deployment's id is known once it is queued
+            var steps = new java.util.ArrayList<String>();
+            if (note != null) steps.add(note);
+            DeploymentPlanner.describe(plan).forEach(step -> steps.add(step.replace("-" + unknownId, "-<deployment id>")));
+            return new Plan(steps, configurationDiff);
+        }
     }
 
     /** The answer of planDeployment. */

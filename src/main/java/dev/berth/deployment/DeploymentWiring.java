@@ -33,7 +33,11 @@ final class DeploymentWiring implements WiringContribution, DataLoaderContributi
     private final EventBus events;
     private final ApplicationRuntime runtime;
 
-    DeploymentWiring(DeploymentService deployments, ApplicationService applications, EventBus events, ApplicationRuntime runtime) {
+    private final DeploymentPlans plans;
+
+    DeploymentWiring(DeploymentService deployments, ApplicationService applications, EventBus events, ApplicationRuntime runtime,
+                     DeploymentPlans plans) {
+        this.plans = plans;
         this.runtime = runtime;
         this.deployments = deployments;
         this.applications = applications;
@@ -60,7 +64,7 @@ final class DeploymentWiring implements WiringContribution, DataLoaderContributi
     public void contribute(RuntimeWiring.Builder wiring) {
         wiring.type("Query", t -> t
                 .dataFetcher("deployment", env -> deployments.get(Viewer.from(env), Arguments.id("id", env.getArgument("id"))))
-                .dataFetcher("planDeployment", env -> deployments.plan(Viewer.from(env), Arguments.id("applicationId", env.getArgument("applicationId")))));
+                .dataFetcher("planDeployment", env -> plans.plan(Viewer.from(env), Arguments.id("applicationId", env.getArgument("applicationId")))));
         wiring.type("Mutation", t -> t
                 .dataFetcher("deployApplication", env -> Map.of("deployment", deployments.deploy(Viewer.from(env),
                         Arguments.id("input.applicationId", Arguments.input(env).get("applicationId")), (String) Arguments.input(env).get("commit"))))

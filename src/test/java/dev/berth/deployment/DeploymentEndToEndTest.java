@@ -104,6 +104,25 @@ class DeploymentEndToEndTest extends DeploymentTestBase {
                 .path("planDeployment").path("steps").toString();
         assertThat(planned).contains("stop the previous container " + running + " first").contains("retire the previous container " + running)
                 .contains(":d2 (the last").contains("-2-<deployment id>").doesNotContain("-0-").doesNotContain(":d0");
+        // the plan asks the server, as the run does: a container of the application Berth never recorded shows too
+        var leftover = docker().createContainerCmd(TestDocker.IMAGE).withName(uniqueName("leftover")).withCmd("/bin/sleep", "600")
+                .withLabels(Map.of("berth.app", app, "berth.deployment", java.util.UUID.randomUUID().toString())).exec().getId();
+        try {
+            var leftoverName = docker().inspectContainerCmd(leftover).exec().getName().substring(1);
+            var asked = http().data("query($a: ID!) { planDeployment(applicationId: $a) { steps } }", Map.of("a", app))
+                    .path("planDeployment").path("steps").toString();
+            assertThat(asked).contains("retire the previous containers").contains(running).contains(leftoverName);
+        } finally {
+            docker().removeContainerCmd(leftover).withForce(true).exec();
+        }
+        // a server that cannot be asked: the plan says so, and shows what Berth knows
+        var away = application("away", Map.of("image", Map.of("image", TestDocker.IMAGE)));
+        away.put("serverId", dev.berth.testing.ManagedServers.server(http(), dev.berth.testing.TestSshd.get(), keyId, freePort(),
+                dev.berth.testing.TestDocker.get().socket()).toString());
+        var awaySteps = http().data("query($a: ID!) { planDeployment(applicationId: $a) { steps } }", Map.of("a", create(away)))
+                .path("planDeployment").path("steps");
+        assertThat(awaySteps.get(0).asText()).startsWith("(the server could not be asked which containers run: ");
+        assertThat(awaySteps.toString()).contains("create container away-");
 
         setVariables(app, List.of(Map.of("key", "VERSION", "value", "two")));
         http().data("mutation($i: UpdateApplicationInput!) { updateApplication(input: $i) { application { id } } }",
