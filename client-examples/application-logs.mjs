@@ -6,7 +6,7 @@
 // it, follows until Ctrl-C or the container ends. Prints `stream text` per line. After a dropped connection it
 // reconnects with backoff and continues live, without the tail again (lines printed meanwhile are not replayed:
 // unlike a deployment's log, a container's output is not stored by Berth). Exit 2 for usage or connection errors.
-import { errorsOf, token, wsClient } from './berth-client.mjs';
+import { follow, token, wsClient } from './berth-client.mjs';
 
 const args = process.argv.slice(2);
 const option = (name, fallback) => {
@@ -41,25 +41,10 @@ const client = wsClient({
     payload.variables.t = 0; // the tail was printed already
   },
 });
-const ended = await new Promise((resolve) => {
-  client.subscribe(payload, {
-    next: (result) => {
-      if (result.errors) {
-        console.error(`application-logs: ${errorsOf(result)}`);
-        resolve(false);
-        return;
-      }
-      const line = result.data.applicationLogs;
-      console.log(`${line.stream} ${line.text}`);
-      printed += 1;
-      if (printed >= lines) resolve(true);
-    },
-    error: (error) => {
-      console.error(`application-logs: ${error?.message ?? error?.reason ?? JSON.stringify(error)}`);
-      resolve(false);
-    },
-    complete: () => resolve(true),
-  });
+const ended = await follow('application-logs', client, payload, ({ applicationLogs: line }, done) => {
+  console.log(`${line.stream} ${line.text}`);
+  printed += 1;
+  if (printed >= lines) done(true);
 });
 await client.dispose();
 process.exit(ended ? 0 : 2);

@@ -23,20 +23,70 @@ export function errorsOf(result) {
   return result.errors.map((e) => `${e.extensions?.code ?? 'ERROR'}: ${e.message}`).join('; ');
 }
 
+/** What a subscription's `error` callback got (an Error, a CloseEvent or a list of GraphQL errors) as one line. */
+export function describe(error) {
+  if (Array.isArray(error)) return error.map((e) => `${e.extensions?.code ?? 'ERROR'}: ${e.message}`).join('; ');
+  if (error && typeof error.code === 'number') return `connection closed (${error.code}${error.reason ? `: ${error.reason}` : ''})`;
+  return error?.message ?? JSON.stringify(error);
+}
+
+/** Connection attempts in a row that may fail before the first one succeeds: a wrong URL or a stopped Berth ends soon. */
+const ATTEMPTS_BEFORE_FIRST_CONNECTION = 5;
+
 /**
- * A graphql-ws client that reconnects with backoff (1001: a Berth node restarting; 1011: its Dragonfly away), but
- * not after 4403 (the credentials were refused). `on` takes graphql-ws's event listeners.
+ * A graphql-ws client that reconnects with backoff after a dropped connection: 1001 (a Berth node stopping), 1013
+ * (its Dragonfly away, or this client fell too far behind), 1006 (the network). It does not retry after 4403 (the
+ * credentials were refused), nor when it never connected at all after a few attempts (a wrong BERTH_URL, Berth not
+ * running): then the subscription's `error` gets the last close or error. `on` takes graphql-ws's event listeners.
  */
 export function wsClient(on = {}) {
+  let connectedOnce = false;
+  let failedAttempts = 0;
   return createClient({
     url: base.replace(/^http/, 'ws') + '/graphql-ws',
     webSocketImpl: WebSocket,
     connectionParams: () => (team ? { authorization: `Bearer ${token}`, team } : { authorization: `Bearer ${token}` }),
     retryAttempts: Infinity,
-    shouldRetry: (event) => !(event && typeof event.code === 'number' && event.code === 4403),
+    shouldRetry: (event) => {
+      if (event && typeof event.code === 'number' && event.code === 4403) return false;
+      if (connectedOnce) return true;
+      failedAttempts += 1;
+      return failedAttempts < ATTEMPTS_BEFORE_FIRST_CONNECTION;
+    },
     retryWait: async (retries) => {
       await new Promise((resolve) => setTimeout(resolve, Math.min(10000, 250 * 2 ** retries) * (0.5 + Math.random() / 2)));
     },
-    on,
+    on: {
+      ...on,
+      connected: (...args) => {
+        connectedOnce = true;
+        on.connected?.(...args);
+      },
+    },
+  });
+}
+
+/**
+ * Subscribes `payload` (sent again as it is then on every reconnect) and hands each result's data to
+ * `onData(data, done)`. Resolves with what `done(value)` is given, true when the server completes the stream, and
+ * false after printing `name: <why>` to stderr when the result has errors or the connection cannot be made.
+ */
+export function follow(name, client, payload, onData) {
+  return new Promise((resolve) => {
+    client.subscribe(payload, {
+      next: (result) => {
+        if (result.errors) {
+          console.error(`${name}: ${errorsOf(result)}`);
+          resolve(false);
+          return;
+        }
+        onData(result.data, resolve);
+      },
+      error: (error) => {
+        console.error(`${name}: ${describe(error)}`);
+        resolve(false);
+      },
+      complete: () => resolve(true),
+    });
   });
 }

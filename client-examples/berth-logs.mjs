@@ -7,10 +7,11 @@
 // Prints `seq stream text` per line (--json: one JSON object per line). Exit status: 0 when the deployment
 // SUCCEEDED, 1 when it FAILED or was CANCELLED (the reason goes to stderr), 2 for usage or connection errors.
 //
-// Never loses or repeats a line: when the connection drops (a network blip, a Berth node restarting: close 1001),
+// Never loses or repeats a line: when the connection drops (a network blip, a Berth node restarting: close 1001; its
+// Dragonfly away or this client too far behind: 1013),
 // the client reconnects with backoff and subscribes again with afterSeq = the last line it printed, so the server
 // replays exactly what was missed from PostgreSQL and then continues live.
-import { errorsOf, graphql, token, wsClient } from './berth-client.mjs';
+import { follow, graphql, token, wsClient } from './berth-client.mjs';
 
 const args = process.argv.slice(2);
 const json = args.includes('--json');
@@ -54,26 +55,11 @@ const client = wsClient({
   },
 });
 
-const ended = await new Promise((resolve) => {
-  client.subscribe(payload, {
-    next: (result) => {
-      if (result.errors) {
-        console.error(`berth-logs: ${errorsOf(result)}`);
-        resolve(false);
-        return;
-      }
-      const line = result.data.deploymentLogs;
-      if (line.seq <= lastSeq) return; // never twice, even if a replay overlaps
-      lastSeq = line.seq;
-      payload.variables.a = lastSeq;
-      console.log(json ? JSON.stringify(line) : `${line.seq} ${line.stream} ${line.text}`);
-    },
-    error: (error) => {
-      console.error(`berth-logs: ${error?.message ?? error?.reason ?? JSON.stringify(error)}`);
-      resolve(false);
-    },
-    complete: () => resolve(true),
-  });
+const ended = await follow('berth-logs', client, payload, ({ deploymentLogs: line }) => {
+  if (line.seq <= lastSeq) return; // never twice, even if a replay overlaps
+  lastSeq = line.seq;
+  payload.variables.a = lastSeq;
+  console.log(json ? JSON.stringify(line) : `${line.seq} ${line.stream} ${line.text}`);
 });
 await client.dispose();
 if (!ended) process.exit(2);

@@ -5,7 +5,7 @@
 // The token travels in the connection_init payload, never in the URL. With --count N the script exits
 // after N events (used by the tests); otherwise it runs until interrupted.
 //
-// Survives server restarts: when Berth goes away (close 1001 on shutdown, 1011 when its Dragonfly is down,
+// Survives server restarts: when Berth goes away (close 1001 on shutdown, 1013 when its Dragonfly is down,
 // or a refused connection while it restarts), the client reconnects with exponential backoff (0.5 s doubling
 // to 15 s, with jitter) and subscribes again. Events published while it was away are not replayed: a client
 // that must not miss a change refetches what it shows (e.g. the project list) after each reconnect.

@@ -4,7 +4,7 @@
 //
 // Exit status: 0 when the server is REACHABLE and every step passed, 1 when not (a failed step says why and what to
 // do, e.g. the network step on a Docker without a bridge), 2 for usage or connection errors.
-import { errorsOf, graphql, token, wsClient } from './berth-client.mjs';
+import { follow, graphql, token, wsClient } from './berth-client.mjs';
 
 const [serverId] = process.argv.slice(2);
 if (!serverId || !token) {
@@ -25,34 +25,19 @@ let printed = -1; // a resubscription replays the steps from the first: each is 
 let allPassed = true;
 let status = null;
 const client = wsClient();
-const ended = await new Promise((resolve) => {
-  client.subscribe({
-    query: 'subscription($id: ID!) { serverValidation(id: $id) { index step ok detail status } }',
-    variables: { id: validationId },
-  }, {
-    next: (result) => {
-      if (result.errors) {
-        console.error(`validate-server: ${errorsOf(result)}`);
-        resolve(false);
-        return;
-      }
-      const step = result.data.serverValidation;
-      if (step.index <= printed) return;
-      printed = step.index;
-      if (step.status) {
-        status = step.status;
-        console.log(`result: ${step.status}`);
-      } else {
-        allPassed &&= step.ok;
-        console.log(`${step.ok ? 'ok  ' : 'FAIL'} ${step.step}: ${step.detail ?? ''}`);
-      }
-    },
-    error: (error) => {
-      console.error(`validate-server: ${error?.message ?? error?.reason ?? JSON.stringify(error)}`);
-      resolve(false);
-    },
-    complete: () => resolve(true),
-  });
+const ended = await follow('validate-server', client, {
+  query: 'subscription($id: ID!) { serverValidation(id: $id) { index step ok detail status } }',
+  variables: { id: validationId },
+}, ({ serverValidation: step }) => {
+  if (step.index <= printed) return;
+  printed = step.index;
+  if (step.status) {
+    status = step.status;
+    console.log(`result: ${step.status}`);
+  } else {
+    allPassed &&= step.ok;
+    console.log(`${step.ok ? 'ok  ' : 'FAIL'} ${step.step}: ${step.detail ?? ''}`);
+  }
 });
 await client.dispose();
 if (!ended || status === null) process.exit(2);

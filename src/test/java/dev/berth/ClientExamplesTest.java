@@ -183,6 +183,39 @@ class ClientExamplesTest extends BerthTestBase {
         curl("delete-private-key.sh", key.path("id").asText());
     }
 
+    /**
+     * Every Node example that follows a subscription (those on berth-client's wsClient) gives up, exit 2 with its name
+     * and why on stderr, when Berth is not where BERTH_URL says, instead of retrying silently forever.
+     */
+    @Test
+    void everyNodeFollowerGivesUpWhenBerthIsNotThere() throws Exception {
+        int closed;
+        try (var socket = new java.net.ServerSocket(0, 1, java.net.InetAddress.getLoopbackAddress())) {
+            closed = socket.getLocalPort();
+        }
+        var followers = new java.util.TreeMap<String, Process>();
+        try (var files = Files.list(EXAMPLES)) {
+            for (var file : files.filter(f -> f.toString().endsWith(".mjs")).toList()) {
+                if (file.getFileName().toString().equals("berth-client.mjs") || !Files.readString(file).contains("wsClient(")) continue;
+                var builder = new ProcessBuilder("node", file.getFileName().toString(), java.util.UUID.randomUUID().toString()).directory(EXAMPLES.toFile());
+                builder.environment().putAll(Map.of("BERTH_URL", "http://127.0.0.1:" + closed, "BERTH_TOKEN", "berth_pat_nothing"));
+                followers.put(file.getFileName().toString(), builder.redirectOutput(ProcessBuilder.Redirect.DISCARD).start());
+            }
+        }
+        assertThat(followers.keySet()).contains("berth-logs.mjs", "application-logs.mjs", "deployment-updates.mjs", "validate-server.mjs");
+        for (var follower : followers.entrySet()) {
+            var process = follower.getValue();
+            if (!process.waitFor(60, TimeUnit.SECONDS)) {
+                process.destroyForcibly();
+                throw new AssertionError(follower.getKey() + " kept trying a Berth that is not there");
+            }
+            var err = new String(process.getErrorStream().readAllBytes(), StandardCharsets.UTF_8);
+            assertThat(process.exitValue()).as(follower.getKey() + ": " + err).isEqualTo(2);
+            var lines = err.strip().lines().toList();
+            assertThat(lines.getLast()).as(follower.getKey() + " ends saying why").startsWith(follower.getKey().replace(".mjs", "") + ": ");
+        }
+    }
+
     @Test
     void theNodeSubscriberPrintsProjectEvents() throws Exception {
         var builder = new ProcessBuilder("node", "subscribe-project-events.mjs", "--count", "1").directory(EXAMPLES.toFile());

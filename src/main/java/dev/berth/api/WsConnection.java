@@ -11,14 +11,17 @@ import reactor.core.Disposable;
  * complete or collide with another's operations.
  */
 final class WsConnection {
-    /** Close codes of the graphql-transport-ws protocol (and 1013 for a subscriber that cannot keep up). */
+    /**
+     * Close codes of the graphql-transport-ws protocol, and 1013 (Try Again Later) for what passes: a subscriber that
+     * cannot keep up, Dragonfly away. graphql-ws clients retry 1013 and 1001 by default; 1011 they treat as fatal.
+     */
     static final CloseReason BAD_MESSAGE = new CloseReason(4400, "Invalid message");
     static final CloseReason UNAUTHORIZED = new CloseReason(4401, "Unauthorized");
     static final CloseReason FORBIDDEN = new CloseReason(4403, "Forbidden");
     static final CloseReason INIT_TIMEOUT = new CloseReason(4408, "Connection initialisation timeout");
     static final CloseReason TOO_MANY_INIT = new CloseReason(4429, "Too many initialisation requests");
     static final CloseReason TOO_MANY_REFUSED = new CloseReason(4429, "Too many refused credentials, retry later");
-    static final CloseReason EVENTS_UNAVAILABLE = new CloseReason(1011, "Live events unavailable (Dragonfly unreachable), reconnect later");
+    static final CloseReason EVENTS_UNAVAILABLE = new CloseReason(1013, "Live events unavailable (Dragonfly unreachable), reconnect later");
     static final CloseReason GOING_AWAY = new CloseReason(1001, "Server shutting down, reconnect");
     static final CloseReason TOO_SLOW = new CloseReason(1013, "Subscriber too slow, reconnect");
 

@@ -142,6 +142,10 @@ class ApplicationExamplesTest extends DeploymentTestBase {
         assertThat(following.waitFor(60, TimeUnit.SECONDS)).isTrue();
         assertThat(following.exitValue()).as(Files.readString(updatesOut)).isZero();
         assertThat(Files.readString(updatesOut)).contains("#2 " + second + " SUCCEEDED");
+        // --deployment: one that had ended before the stream began (and is not the latest) is reported, not waited for
+        var ended = run(List.of("node", "deployment-updates.mjs", app, "--deployment", first), Map.of(), server.getPort());
+        assertThat(ended.exit()).as(ended.err()).isZero();
+        assertThat(ended.out()).contains("#1 " + first + " SUCCEEDED");
         // another team's id in BERTH_TEAM: refused, and said so
         var elsewhere = run(List.of("node", "deployment-updates.mjs", app), Map.of("BERTH_TEAM", java.util.UUID.randomUUID().toString()), server.getPort());
         assertThat(elsewhere.exit()).as(elsewhere.out()).isEqualTo(2);

@@ -19,7 +19,7 @@ import redis.embedded.RedisServer;
 
 /**
  * Dragonfly goes away while Berth serves: reads and writes keep working (rate limits fail open), live
- * subscriptions end with close 1011 instead of silently missing events, /health is DOWN (503); when Dragonfly
+ * subscriptions end with close 1013 instead of silently missing events, /health is DOWN (503); when Dragonfly
  * returns, Berth recovers by itself and a new subscription receives events again.
  */
 @MicronautTest(transactional = false)
@@ -45,7 +45,7 @@ class RedisOutageTest extends BerthTestBase {
             awaitSubscribers(1);
 
             redis.stop();
-            assertThat(ws.awaitClose(Duration.ofSeconds(15))).isEqualTo(1011);
+            assertThat(ws.awaitClose(Duration.ofSeconds(15))).isEqualTo(1013);
             assertThat(http.post("{ me { user { id } } }").status()).isEqualTo(200);
             assertThat(http.post("mutation { createProject(input: {name: \"during-outage\"}) { project { id } } }").firstErrorCode()).isNull();
             var health = health();
