@@ -53,4 +53,40 @@ final class FieldGuard {
         return schema.transform(builder -> builder.codeRegistry(guarded));
     }
 
+    /**
+     * The schema a query runs on once its {@link AccessPlan} admitted the caller: no access check per field (the plan
+     * made them all, once). A plain property (graphql-java's property fetcher, no arguments, a scalar or enum value) runs
+     * as graphql-java's trivial fetcher, with no environment built for it; every other field keeps the input check, the
+     * worker-thread check and the filter that hides objects outside a token's projects. Mutation and subscription
+     * fields are as in {@link #guard}: a plan never sends them here.
+     */
+    static GraphQLSchema planned(GraphQLSchema schema, AccessPolicy policy, MutationTransactions mutations, EventHandOff handOff) {
+        var guarded = guard(schema, policy, mutations, handOff);
+        var original = schema.getCodeRegistry();
+        var planned = guarded.getCodeRegistry().transform(registry -> {
+            for (var type : schema.getAllTypesAsList()) {
+                if (!(type instanceof GraphQLObjectType object) || object.getName().startsWith("__")) continue;
+                if (object == schema.getMutationType() || object == schema.getSubscriptionType()) continue;
+                for (var field : object.getFieldDefinitions()) {
+                    var coordinates = FieldCoordinates.coordinates(object, field);
+                    DataFetcher<?> fetcher = original.getDataFetcher(coordinates, field);
+                    var value = graphql.schema.GraphQLTypeUtil.unwrapAll(field.getType());
+                    boolean leaf = value instanceof graphql.schema.GraphQLScalarType || value instanceof graphql.schema.GraphQLEnumType;
+                    if (leaf && field.getArguments().isEmpty() && fetcher instanceof graphql.schema.PropertyDataFetcher<?>) {
+                        registry.dataFetcher(coordinates, fetcher);
+                    } else {
+                        boolean arguments = !field.getArguments().isEmpty();
+                        registry.dataFetcher(coordinates, (DataFetcher<?>) env -> {
+                            EventHandOff.requireWorkerThread();
+                            if (arguments) InputGuard.check(env.getArguments());
+                            var result = fetcher.get(env);
+                            return leaf ? result : ProjectScope.filter(Viewer.from(env), result);
+                        });
+                    }
+                }
+            }
+        });
+        return guarded.transform(builder -> builder.codeRegistry(planned));
+    }
+
 }

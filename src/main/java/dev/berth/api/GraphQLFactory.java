@@ -18,8 +18,19 @@ import java.util.List;
 @Factory
 final class GraphQLFactory {
 
+    /** The executable schema twice: every field guarded, and as a query admitted by its {@link AccessPlan} runs it. */
+    record Schemas(GraphQLSchema guarded, GraphQLSchema planned) {}
+
+    /** The GraphQL a query runs on once its plan admitted the caller ({@link FieldGuard#planned}). */
+    record PlannedQueries(GraphQL graphQL) {}
+
     @Singleton
-    GraphQLSchema schema(List<WiringContribution> contributions, AccessPolicy policy, MutationTransactions mutations, EventHandOff handOff) {
+    GraphQLSchema schema(Schemas schemas) {
+        return schemas.guarded();
+    }
+
+    @Singleton
+    Schemas schemas(List<WiringContribution> contributions, AccessPolicy policy, MutationTransactions mutations, EventHandOff handOff) {
         var registry = new TypeDefinitionRegistry();
         var parser = new SchemaParser();
         SchemaFiles.load().forEach(sdl -> registry.merge(parser.parse(sdl)));
@@ -30,7 +41,8 @@ final class GraphQLFactory {
         var built = wiring.build();
         var unwired = unwiredRootFields(registry, built);
         if (!unwired.isEmpty()) throw new IllegalStateException("root fields without a fetcher: " + unwired);
-        return FieldGuard.guard(new SchemaGenerator().makeExecutableSchema(registry, built), policy, mutations, handOff);
+        var executable = new SchemaGenerator().makeExecutableSchema(registry, built);
+        return new Schemas(FieldGuard.guard(executable, policy, mutations, handOff), FieldGuard.planned(executable, policy, mutations, handOff));
     }
 
     /** Root fields of the SDL that no feature wired (they would silently resolve to null). */
@@ -50,6 +62,15 @@ final class GraphQLFactory {
 
     @Singleton
     GraphQL graphQL(GraphQLSchema schema, ErrorMapping errors) {
+        return build(schema, errors);
+    }
+
+    @Singleton
+    PlannedQueries plannedQueries(Schemas schemas, ErrorMapping errors) {
+        return new PlannedQueries(build(schemas.planned(), errors));
+    }
+
+    private static GraphQL build(GraphQLSchema schema, ErrorMapping errors) {
         return GraphQL.newGraphQL(schema)
                 .queryExecutionStrategy(new AsyncExecutionStrategy(errors))
                 .mutationExecutionStrategy(new AsyncSerialExecutionStrategy(errors))

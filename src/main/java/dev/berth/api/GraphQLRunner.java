@@ -41,23 +41,28 @@ final class GraphQLRunner {
     private final TeamTransactions teams;
     private final CostGate gate;
 
+    private final GraphQL planned;
+
     GraphQLRunner(GraphQL graphQL, GraphQLSchema schema, GraphQLProperties properties,
-                  List<DataLoaderContribution> loaders, MeterRegistry meters, TeamTransactions teams) {
+                  List<DataLoaderContribution> loaders, MeterRegistry meters, TeamTransactions teams,
+                  AccessPolicy policy, GraphQLFactory.PlannedQueries planned) {
+        this.planned = planned.graphQL();
         this.teams = teams;
         this.graphQL = graphQL;
         this.schema = schema;
         this.properties = properties;
         this.loaders = loaders;
         this.meters = meters;
-        this.documents = new ValidatedDocuments(schema);
+        this.documents = new ValidatedDocuments(schema, policy);
         this.gate = new CostGate(properties.maxCostInFlight(), CostGate.SMALL);
     }
 
     /** The outcome of checking a request before execution. */
     sealed interface Prepared permits Ready, Rejected {}
 
-    /** Checked and ready; {@code cost} is what it spends from the caller's rate budget. */
-    record Ready(OperationRequest request, Document document, Operation operation, long cost) implements Prepared {}
+    /** Checked and ready; {@code cost} is what it spends from the caller's rate budget; {@code plan} null but for queries. */
+    record Ready(OperationRequest request, Document document, Operation operation, long cost,
+                 @io.micronaut.core.annotation.Nullable AccessPlan plan) implements Prepared {}
 
     /** Refused before execution; {@code stage} decides the HTTP status. */
     record Rejected(List<GraphQLError> errors, Stage stage) implements Prepared {}
@@ -97,7 +102,7 @@ final class GraphQLRunner {
                 properties.limits().defaultListSize());
         var violation = DocumentAnalysis.check(measures, properties.limits());
         if (violation.isPresent()) return rejected(violation.get().code(), violation.get().message(), requestId, Stage.VALIDATION);
-        return new Ready(request, document, operation, Math.max(1, measures.cost()));
+        return new Ready(request, document, operation, Math.max(1, measures.cost()), checked.plan());
     }
 
     ExecutionResult execute(Ready ready, Viewer viewer, String requestId) {
@@ -117,7 +122,8 @@ final class GraphQLRunner {
                 .build();
         var sample = Timer.start(meters);
         var result = switch (ready.operation()) {
-            case QUERY -> gate.through(ready.cost(), () -> inOneTransaction(viewer, input));
+            case QUERY -> gate.through(ready.cost(), () -> inOneTransaction(viewer, input,
+                    ready.plan() != null && ready.plan().admits(viewer) ? planned : graphQL));
             case MUTATION -> gate.through(ready.cost(), () -> graphQL.execute(input));
             // a subscription's execution only sets up its stream; its events are not held back
             default -> graphQL.execute(input);
@@ -133,7 +139,7 @@ final class GraphQLRunner {
      * one connection, one {@code set_config}, one commit per request instead of one per resolver. (Mutations run
      * each field in a transaction of its own, see {@link MutationTransactions}; subscriptions hold no transaction.)
      */
-    private ExecutionResult inOneTransaction(Viewer viewer, ExecutionInput input) {
+    private ExecutionResult inOneTransaction(Viewer viewer, ExecutionInput input, GraphQL graphQL) {
         var result = new AtomicReference<ExecutionResult>();
         try {
             teams.read(viewer, () -> {

@@ -18,10 +18,11 @@ import java.util.Map;
 final class ValidatedDocuments {
     static final int CAPACITY = 1024;
 
-    /** A document and what validating it against the schema found (empty when valid). */
-    record Checked(Document document, List<ValidationError> errors) {}
+    /** A document, what validating it against the schema found (empty when valid), and its access plan (null: none). */
+    record Checked(Document document, List<ValidationError> errors, @io.micronaut.core.annotation.Nullable AccessPlan plan) {}
 
     private final GraphQLSchema schema;
+    private final AccessPolicy policy;
     private final Map<String, Checked> cache = new LinkedHashMap<>(256, 0.75f, true) {
         @Override
         protected boolean removeEldestEntry(Map.Entry<String, Checked> eldest) {
@@ -29,8 +30,9 @@ final class ValidatedDocuments {
         }
     };
 
-    ValidatedDocuments(GraphQLSchema schema) {
+    ValidatedDocuments(GraphQLSchema schema, AccessPolicy policy) {
         this.schema = schema;
+        this.policy = policy;
     }
 
     Checked check(String query) {
@@ -39,7 +41,8 @@ final class ValidatedDocuments {
             if (known != null) return known;
         }
         var document = Parser.parse(query);
-        var checked = new Checked(document, List.copyOf(ParseAndValidate.validate(schema, document, Locale.ENGLISH)));
+        var errors = List.copyOf(ParseAndValidate.validate(schema, document, Locale.ENGLISH));
+        var checked = new Checked(document, errors, errors.isEmpty() ? AccessPlan.of(schema, policy, document) : null);
         synchronized (cache) {
             cache.put(query, checked);
         }

@@ -12,7 +12,8 @@ import org.junit.jupiter.api.Test;
 /** Parse and validation run once per document text; results are reused, invalid ones too, and the cache is bounded. */
 class ValidatedDocumentsTest {
     private final ValidatedDocuments documents = new ValidatedDocuments(new SchemaGenerator().makeExecutableSchema(
-            new SchemaParser().parse("type Query { hello: String }"), RuntimeWiring.newRuntimeWiring().build()));
+            new SchemaParser().parse("type Query { hello: String }"), RuntimeWiring.newRuntimeWiring().build()),
+            new AccessPolicy(java.util.List.of(() -> java.util.Map.of("Query.hello", Access.ANYONE))));
 
     @Test
     void theSameTextIsParsedAndValidatedOnce() {
