@@ -2,19 +2,21 @@ package dev.berth.api;
 
 import dev.berth.errors.RateLimitedException;
 import dev.berth.events.RedisKeys;
-import dev.berth.ratelimit.RateLimiter;
 import jakarta.inject.Singleton;
 import java.time.Duration;
 
-/** Spends a document's cost from the caller's per-minute budget in Dragonfly, shared by every Berth node. */
+/**
+ * Spends a document's cost from the caller's per-minute budget, shared by every Berth node through Dragonfly without a
+ * round trip per request ({@link dev.berth.ratelimit.SharedBudgets}: the bound across nodes is documented there).
+ */
 @Singleton
 final class CostBudget {
     private static final Duration WINDOW = Duration.ofMinutes(1);
 
-    private final RateLimiter limiter;
+    private final dev.berth.ratelimit.SharedBudgets limiter;
     private final RateLimitProperties properties;
 
-    CostBudget(RateLimiter limiter, RateLimitProperties properties) {
+    CostBudget(dev.berth.ratelimit.SharedBudgets limiter, RateLimitProperties properties) {
         this.limiter = limiter;
         this.properties = properties;
     }

@@ -33,7 +33,8 @@ public final class RateLimiter {
     public record Outcome(boolean allowed, long used, Duration retryAfter) {}
 
     private static final org.slf4j.Logger LOG = org.slf4j.LoggerFactory.getLogger(RateLimiter.class);
-    private static final Outcome UNCHECKED = new Outcome(true, 0, Duration.ZERO);
+    /** What a call answers when Dragonfly did not: allowed, unknown usage (compared by identity). */
+    static final Outcome UNCHECKED = new Outcome(true, 0, Duration.ZERO);
 
     private final StatefulRedisConnection<String, String> redis;
     private final io.micrometer.core.instrument.Counter unavailable;
