@@ -122,8 +122,10 @@ final class GraphQLRunner {
                 .build();
         var sample = Timer.start(meters);
         var result = switch (ready.operation()) {
-            case QUERY -> gate.through(ready.cost(), () -> inOneTransaction(viewer, input,
-                    ready.plan() != null && ready.plan().admits(viewer) ? planned : graphQL));
+            case QUERY -> {
+                var runOn = ready.plan() != null && ready.plan().admits(viewer) ? planned : graphQL;
+                yield gate.through(ready.cost(), () -> asksAServer(ready.document()) ? runOn.execute(input) : inOneTransaction(viewer, input, runOn));
+            }
             case MUTATION -> gate.through(ready.cost(), () -> graphQL.execute(input));
             // a subscription's execution only sets up its stream; its events are not held back
             default -> graphQL.execute(input);
@@ -151,6 +153,21 @@ final class GraphQLRunner {
             if (result.get() == null) throw e;
         }
         return result.get();
+    }
+
+    /**
+     * Whether a root field of the query is {@code @ownTransaction} (it asks a server, e.g. planDeployment): then no
+     * connection is held for the whole query while the server answers; each read opens its own transaction.
+     */
+    private boolean asksAServer(Document document) {
+        for (var operation : document.getDefinitionsOfType(graphql.language.OperationDefinition.class)) {
+            for (var selection : operation.getSelectionSet().getSelections()) {
+                if (!(selection instanceof graphql.language.Field field)) continue;
+                var definition = schema.getQueryType().getFieldDefinition(field.getName());
+                if (definition != null && definition.hasAppliedDirective("ownTransaction")) return true;
+            }
+        }
+        return false;
     }
 
     /** Counts a request refused before execution, so rejected traffic shows in metrics too. */

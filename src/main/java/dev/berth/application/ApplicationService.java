@@ -115,11 +115,12 @@ public class ApplicationService {
      * field), under the server's lock so that two changes racing for one port cannot both pass.
      */
     private void portsFree(Viewer viewer, Application application, Map<Integer, String> heldBefore) {
+        // the lock first, always: a change of the server's network takes it too, and must see this change or be seen by it
+        rows.lockPortsOf(application.serverId());
         var server = servers.server(viewer, application.serverId());
         var wanted = new java.util.LinkedHashMap<>(HostPorts.held(application.settings(), onHostNetwork(server, application.settings())));
         wanted.keySet().removeAll(heldBefore.keySet());
         if (wanted.isEmpty()) return;
-        rows.lockPortsOf(application.serverId());
         var others = new java.util.LinkedHashMap<String, ApplicationSettings>();
         for (var other : rows.onServer(viewer.teamId(), application.serverId())) {
             if (!other.id().equals(application.id())) others.put(other.name(), other.settings());

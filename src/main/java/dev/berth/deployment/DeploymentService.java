@@ -96,7 +96,8 @@ public class DeploymentService {
         if (earlier.status() != Deployment.Status.SUCCEEDED || earlier.image() == null) {
             throw new ConflictException("Only a deployment that succeeded can be rolled back to.");
         }
-        var application = applications.get(viewer, earlier.applicationId());
+        deploymentQueue.lock(viewer.teamId(), earlier.applicationId()); // the row before the ports, as updateApplication does
+        var application = applications.get(viewer, earlier.applicationId()); // as it is now that it is ours
         var environment = environmentOf(earlier.id(), rows.environmentSealed(viewer.teamId(), earlier.id()));
         var current = next(viewer, application);
         var snapshot = earlier.snapshot().withImage(earlier.image());

@@ -115,14 +115,22 @@ class DeploymentEndToEndTest extends DeploymentTestBase {
         } finally {
             docker().removeContainerCmd(leftover).withForce(true).exec();
         }
-        // a server that cannot be asked: the plan says so, and shows what Berth knows
+        // a server Berth never reached: the plan does not make the first contact (it would pin a host key), says so, and
+        // shows what Berth knows
         var away = application("away", Map.of("image", Map.of("image", TestDocker.IMAGE)));
         away.put("serverId", dev.berth.testing.ManagedServers.server(http(), dev.berth.testing.TestSshd.get(), keyId, freePort(),
                 dev.berth.testing.TestDocker.get().socket()).toString());
-        var awaySteps = http().data("query($a: ID!) { planDeployment(applicationId: $a) { steps } }", Map.of("a", create(away)))
+        var awayId = create(away);
+        var awaySteps = http().data("query($a: ID!) { planDeployment(applicationId: $a) { steps } }", Map.of("a", awayId))
                 .path("planDeployment").path("steps");
-        assertThat(awaySteps.get(0).asText()).startsWith("(the server could not be asked which containers run: ");
+        assertThat(awaySteps.get(0).asText()).as("a plan makes no first contact").startsWith("(the server was never reached: validate it first");
         assertThat(awaySteps.toString()).contains("create container away-");
+        // once its key is pinned (by hand here), the plan asks it; nothing answers on its port: the plan says why
+        http().data("mutation($id: ID!, $f: String!) { trustServerHostKey(input: {id: $id, fingerprint: $f}) { server { id } } }",
+                Map.of("id", away.get("serverId"), "f", "SHA256:" + "A".repeat(43)));
+        var refusedSteps = http().data("query($a: ID!) { planDeployment(applicationId: $a) { steps } }",
+                Map.of("a", awayId)).path("planDeployment").path("steps");
+        assertThat(refusedSteps.get(0).asText()).startsWith("(the server could not be asked which containers run: ");
 
         setVariables(app, List.of(Map.of("key", "VERSION", "value", "two")));
         http().data("mutation($i: UpdateApplicationInput!) { updateApplication(input: $i) { application { id } } }",
