@@ -35,10 +35,10 @@ let connections = 0;
 const client = wsClient({
   connected: () => {
     connections += 1;
-    if (connections > 1) console.error('reconnected: following live again');
-  },
-  closed: () => {
-    payload.variables.t = 0; // the tail was printed already
+    if (connections > 1) {
+      payload.variables.t = 0; // the tail was printed on the first connection already
+      console.error('reconnected: following live again');
+    }
   },
 });
 const ended = await follow('application-logs', client, payload, ({ applicationLogs: line }, done) => {

@@ -32,16 +32,22 @@ export function describe(error) {
 
 /** Connection attempts in a row that may fail before the first one succeeds: a wrong URL or a stopped Berth ends soon. */
 const ATTEMPTS_BEFORE_FIRST_CONNECTION = 5;
+/** A connection that lived this long was a good one: the backoff starts again from its shortest wait. */
+const GOOD_CONNECTION_MS = 30000;
 
 /**
  * A graphql-ws client that reconnects with backoff after a dropped connection: 1001 (a Berth node stopping), 1013
  * (its Dragonfly away, or this client fell too far behind), 1006 (the network). It does not retry after 4403 (the
  * credentials were refused), nor when it never connected at all after a few attempts (a wrong BERTH_URL, Berth not
- * running): then the subscription's `error` gets the last close or error. `on` takes graphql-ws's event listeners.
+ * running): then the subscription's `error` gets the last close or error. The backoff counts connections that ended
+ * early, acknowledged or not (Berth acknowledges, then closes 1013 while Dragonfly is away): graphql-ws's own count
+ * starts again at every acknowledgement. `on` takes graphql-ws's event listeners.
  */
 export function wsClient(on = {}) {
   let connectedOnce = false;
-  let failedAttempts = 0;
+  let failedBeforeFirst = 0;
+  let shortLived = 0;
+  let connectedAt = 0;
   return createClient({
     url: base.replace(/^http/, 'ws') + '/graphql-ws',
     webSocketImpl: WebSocket,
@@ -49,18 +55,25 @@ export function wsClient(on = {}) {
     retryAttempts: Infinity,
     shouldRetry: (event) => {
       if (event && typeof event.code === 'number' && event.code === 4403) return false;
-      if (connectedOnce) return true;
-      failedAttempts += 1;
-      return failedAttempts < ATTEMPTS_BEFORE_FIRST_CONNECTION;
+      return connectedOnce || failedBeforeFirst < ATTEMPTS_BEFORE_FIRST_CONNECTION;
     },
-    retryWait: async (retries) => {
-      await new Promise((resolve) => setTimeout(resolve, Math.min(10000, 250 * 2 ** retries) * (0.5 + Math.random() / 2)));
+    retryWait: async () => {
+      const wait = Math.min(10000, 250 * 2 ** Math.max(0, shortLived - 1)) * (0.5 + Math.random() / 2);
+      await new Promise((resolve) => setTimeout(resolve, wait));
     },
     on: {
       ...on,
       connected: (...args) => {
         connectedOnce = true;
+        connectedAt = Date.now();
         on.connected?.(...args);
+      },
+      closed: (...args) => {
+        // counted once per connection, however many subscriptions share it
+        if (!connectedOnce) failedBeforeFirst += 1;
+        shortLived = connectedAt && Date.now() - connectedAt >= GOOD_CONNECTION_MS ? 1 : shortLived + 1;
+        connectedAt = 0;
+        on.closed?.(...args);
       },
     },
   });
@@ -69,24 +82,35 @@ export function wsClient(on = {}) {
 /**
  * Subscribes `payload` (sent again as it is then on every reconnect) and hands each result's data to
  * `onData(data, done)`. Resolves with what `done(value)` is given, true when the server completes the stream, and
- * false after printing `name: <why>` to stderr when the result has errors or the connection cannot be made.
+ * false after printing `name: <why>` to stderr when the result has errors or the connection cannot be made. Once it
+ * resolved, it unsubscribes and hands on nothing more (messages of one network read arrive together).
  */
 export function follow(name, client, payload, onData) {
   return new Promise((resolve) => {
-    client.subscribe(payload, {
+    let settled = false;
+    let unsubscribe = () => {};
+    const settle = (value) => {
+      if (settled) return;
+      settled = true;
+      resolve(value);
+      unsubscribe();
+    };
+    unsubscribe = client.subscribe(payload, {
       next: (result) => {
+        if (settled) return;
         if (result.errors) {
           console.error(`${name}: ${errorsOf(result)}`);
-          resolve(false);
+          settle(false);
           return;
         }
-        onData(result.data, resolve);
+        onData(result.data, settle);
       },
       error: (error) => {
+        if (settled) return;
         console.error(`${name}: ${describe(error)}`);
-        resolve(false);
+        settle(false);
       },
-      complete: () => resolve(true),
+      complete: () => settle(true),
     });
   });
 }
