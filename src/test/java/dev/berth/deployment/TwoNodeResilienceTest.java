@@ -26,8 +26,9 @@ class TwoNodeResilienceTest extends DeploymentTestBase {
     /** A PostgreSQL and a Redis of this class's own: its nodes take no job another class left behind. */
     private static final Map<String, String> SERVERS = TestServers.isolated();
     /** Fast heartbeats, so a dead node is noticed in seconds rather than the production 30. */
-    private static final Map<String, String> WORKER = with(SERVERS, Map.of("berth.deployments.network", "host", "berth.jobs.heartbeat", "1s",
-            "berth.jobs.missed-heartbeats", "4", "berth.jobs.polling-interval", "1s", "berth.jobs.shutdown-wait", "1s"));
+    private static final Map<String, String> WORKER = with(with(SERVERS, Map.of("berth.deployments.network", "host", "berth.jobs.heartbeat", "1s",
+            "berth.jobs.missed-heartbeats", "4", "berth.jobs.polling-interval", "1s", "berth.jobs.shutdown-wait", "1s")),
+            dev.berth.testing.SharedBudgetCheck.NODE_SETTINGS); // the nodes serve no other API calls: their small budget is the check's
 
     private static Map<String, String> with(Map<String, String> servers, Map<String, String> settings) {
         var all = new java.util.HashMap<>(servers);
@@ -149,6 +150,9 @@ class TwoNodeResilienceTest extends DeploymentTestBase {
             assertThat(picked).isIn(first.jobNode(), second.jobNode());
             var worker = picked.equals(first.jobNode()) ? first : second;
             var survivor = worker == first ? second : first;
+            // while the first container sleeps (12 s), both nodes are up: the cost budget they share holds across them
+            dev.berth.testing.SharedBudgetCheck.overTwoNodes(first, second, dev.berth.testing.TestUsers.signUp(server.getURI()),
+                    dev.berth.testing.TestUsers.signUp(server.getURI())); // fresh users: nothing spent yet
             worker.terminate(); // SIGTERM mid-deployment
             var lines = follow(id, 0);
             var state = deployment(id);

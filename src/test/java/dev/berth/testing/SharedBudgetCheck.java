@@ -1,0 +1,55 @@
+package dev.berth.testing;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import java.util.Map;
+
+/**
+ * The cost budget across two Berth nodes sharing one PostgreSQL and one Dragonfly: spent locally on each and shared in
+ * the background, so a caller spreading requests over both still meets 429 near the limit (the bound: what the other
+ * node admitted since the last sync), not at twice the limit. Run on nodes a test starts anyway (they cost seconds each).
+ */
+public final class SharedBudgetCheck {
+    /**
+     * What the nodes need for it: a small budget, a quick sync, and Argon2 settings a node outside the test environment
+     * accepts (the shared test settings' cheap ones stop its password hasher; nothing is hashed on the nodes).
+     */
+    public static final Map<String, String> NODE_SETTINGS = Map.of("berth.rate-limit.cost-per-minute", "300", "berth.rate-limit.sync-interval", "50ms",
+            "berth.identity.password-memory-kib", "19456", "berth.identity.password-iterations", "2");
+    private static final String QUERY = "{ me { user { id } } }";
+
+    private SharedBudgetCheck() {}
+
+    /**
+     * {@code alone} and {@code spread}: two users of the nodes' database, signed up elsewhere (the test's own server
+     * hashes passwords cheaply; the nodes, outside the test environment, would not).
+     */
+    public static void overTwoNodes(BerthProcess first, BerthProcess second, TestUsers.TestUser alone, TestUsers.TestUser spread)
+            throws InterruptedException {
+        int byOneNode = admittedUntilRefused(new GraphQLHttp[] {new GraphQLHttp(first.uri(), alone.accessToken(), alone.teamId())});
+        assertThat(byOneNode).as("one node alone").isBetween(50, 300);
+
+        var onFirst = new GraphQLHttp(first.uri(), spread.accessToken(), spread.teamId());
+        var onSecond = new GraphQLHttp(second.uri(), spread.accessToken(), spread.teamId());
+        int byTwoNodes = admittedUntilRefused(new GraphQLHttp[] {onFirst, onSecond});
+        System.out.println("event=two-node-rate-limit one-node=" + byOneNode + " two-nodes=" + byTwoNodes);
+        assertThat(byTwoNodes).as("both nodes together (one alone admitted " + byOneNode + ")").isBetween(byOneNode - 1, byOneNode + byOneNode / 3);
+
+        Thread.sleep(200); // a few syncs: each node knows the other's spending
+        for (var http : new GraphQLHttp[] {onFirst, onSecond}) {
+            var refused = http.post(QUERY);
+            assertThat(refused.status()).isEqualTo(429);
+            assertThat(refused.firstErrorCode()).isEqualTo("RATE_LIMITED");
+        }
+    }
+
+    /** Requests in turn over the nodes until one is refused; how many were admitted. */
+    private static int admittedUntilRefused(GraphQLHttp[] nodes) {
+        for (int i = 0; i < 5000; i++) {
+            var result = nodes[i % nodes.length].post(QUERY);
+            if (result.status() == 429) return i;
+            assertThat(result.status()).as(result.body()).isEqualTo(200);
+        }
+        throw new AssertionError("never refused");
+    }
+}
