@@ -124,7 +124,7 @@ final class GraphQLRunner {
         var result = switch (ready.operation()) {
             case QUERY -> {
                 var runOn = ready.plan() != null && ready.plan().admits(viewer) ? planned : graphQL;
-                yield gate.through(ready.cost(), () -> asksAServer(ready.document()) ? runOn.execute(input) : inOneTransaction(viewer, input, runOn));
+                yield gate.through(ready.cost(), () -> asksAServer(ready.document(), ready.request().operationName()) ? runOn.execute(input) : inOneTransaction(viewer, input, runOn));
             }
             case MUTATION -> gate.through(ready.cost(), () -> graphQL.execute(input));
             // a subscription's execution only sets up its stream; its events are not held back
@@ -156,15 +156,32 @@ final class GraphQLRunner {
     }
 
     /**
-     * Whether a root field of the query is {@code @ownTransaction} (it asks a server, e.g. planDeployment): then no
+     * Whether a root field of the query that runs is {@code @ownTransaction} (it asks a server, e.g. planDeployment): then no
      * connection is held for the whole query while the server answers; each read opens its own transaction.
      */
-    private boolean asksAServer(Document document) {
-        for (var operation : document.getDefinitionsOfType(graphql.language.OperationDefinition.class)) {
-            for (var selection : operation.getSelectionSet().getSelections()) {
-                if (!(selection instanceof graphql.language.Field field)) continue;
-                var definition = schema.getQueryType().getFieldDefinition(field.getName());
-                if (definition != null && definition.hasAppliedDirective("ownTransaction")) return true;
+    private boolean asksAServer(Document document, @io.micronaut.core.annotation.Nullable String operationName) {
+        var operation = NodeUtil.getOperation(document, operationName).operationDefinition;
+        var fragments = NodeUtil.getFragmentsByName(document);
+        return asksAServer(operation.getSelectionSet(), fragments, new java.util.HashSet<>());
+    }
+
+    /** The root selections of the operation that runs, fragments on Query expanded. */
+    private boolean asksAServer(graphql.language.SelectionSet selections, java.util.Map<String, graphql.language.FragmentDefinition> fragments,
+                                java.util.Set<String> seen) {
+        for (var selection : selections.getSelections()) {
+            switch (selection) {
+                case graphql.language.Field field -> {
+                    var definition = schema.getQueryType().getFieldDefinition(field.getName());
+                    if (definition != null && definition.hasAppliedDirective("ownTransaction")) return true;
+                }
+                case graphql.language.InlineFragment inline -> {
+                    if (asksAServer(inline.getSelectionSet(), fragments, seen)) return true;
+                }
+                case graphql.language.FragmentSpread spread -> {
+                    var fragment = fragments.get(spread.getName());
+                    if (fragment != null && seen.add(spread.getName()) && asksAServer(fragment.getSelectionSet(), fragments, seen)) return true;
+                }
+                default -> { }
             }
         }
         return false;

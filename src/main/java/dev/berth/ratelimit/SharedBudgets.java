@@ -18,8 +18,9 @@ import java.util.concurrent.TimeUnit;
  * each key spent to the shared window ({@link RateLimiter#spend}) and learns the total back.
  *
  * <p>The bound: a node does not see what the other nodes spent since its last sync, so the limit is exceeded by at
- * most what the other nodes admit within one interval (one node alone keeps it exactly). While Dragonfly is away each
- * node keeps to the limit on its own. Keys are forgotten once their window is over; past {@code maxKeys} keys a new
+ * most what the other nodes admit within one sync pass (the interval, plus Dragonfly's answer: at most 2 s). A node
+ * meeting a key first reads the window's total once. One node alone keeps the limit exactly; while Dragonfly is away
+ * each node keeps it on its own, and what it had not sent when a window ends is dropped with that window. Keys are forgotten once their window is over; past {@code maxKeys} keys a new
  * key is spent in Dragonfly directly, as before.
  */
 @Singleton
@@ -46,32 +47,66 @@ public final class SharedBudgets implements ApplicationEventListener<Application
             var budget = budgets.get(key);
             if (budget == null) {
                 if (budgets.size() >= maxKeys) return limiter.spend(key, amount, limit, window);
-                budget = budgets.computeIfAbsent(key, k -> new Budget(window));
+                var fresh = new Budget(window);
+                var existing = budgets.putIfAbsent(key, fresh);
+                budget = existing != null ? existing : fresh;
+                // a key met mid-window starts from what every node spent in it, not from nothing: one read, once
+                if (existing == null) fresh.known(limiter.peek(key, limit), System.nanoTime());
             }
             var outcome = budget.spend(amount, limit, System.nanoTime());
             if (outcome != null) return outcome; // else the sync just retired it: take a fresh one
         }
     }
 
-    /** Tells Dragonfly what every key spent since the last sync and learns each window's total; forgets ended windows. */
+    /** How long one pass waits for Dragonfly's answers; a key not answered by then is synced again later. */
+    private static final Duration PASS_DEADLINE = Duration.ofSeconds(2);
+
+    /**
+     * Tells Dragonfly what every key spent since the last sync and learns each window's total; forgets ended windows.
+     * The keys are synced side by side (one virtual thread each, Lettuce pipelines their calls), the pass waits at most
+     * {@link #PASS_DEADLINE}: many keys or a slow Dragonfly cost the bound that much, not a round trip per key in turn.
+     */
     void syncAll() {
-        long now = System.nanoTime();
-        for (var entry : budgets.entrySet()) {
-            var budget = entry.getValue();
-            try {
-                long pending = budget.takePending();
-                if (pending > 0) {
-                    var shared = limiter.spend(entry.getKey(), pending, Long.MAX_VALUE, budget.window);
-                    if (shared == RateLimiter.UNCHECKED) budget.returnPending(); // Dragonfly away: keep counting here
-                    else budget.learned(shared, pending, System.nanoTime());
-                } else if (budget.retireIfIdle(now)) {
-                    budgets.remove(entry.getKey(), budget);
+        try {
+            long now = System.nanoTime();
+            var calls = new java.util.ArrayList<java.util.concurrent.Future<?>>();
+            for (var entry : budgets.entrySet()) {
+                var budget = entry.getValue();
+                var pending = budget.takePending(now);
+                if (pending == null) {
+                    if (budget.retireIfIdle(now)) budgets.remove(entry.getKey(), budget);
+                    continue;
                 }
-            } catch (RuntimeException e) {
-                budget.returnPending(); // tried again at the next sync
+                calls.add(calling.submit(() -> {
+                    try {
+                        var shared = limiter.spend(entry.getKey(), pending.amount(), Long.MAX_VALUE, pending.rest());
+                        if (shared == RateLimiter.UNCHECKED) budget.returnPending(); // Dragonfly away: keep counting here
+                        else budget.learned(shared, pending.amount(), System.nanoTime());
+                    } catch (RuntimeException e) {
+                        budget.returnPending(); // tried again at the next sync
+                    }
+                }));
             }
+            long deadline = System.nanoTime() + PASS_DEADLINE.toNanos();
+            for (var call : calls) {
+                try {
+                    call.get(Math.max(0, deadline - System.nanoTime()), TimeUnit.NANOSECONDS);
+                } catch (java.util.concurrent.TimeoutException e) {
+                    // still waiting for Dragonfly: its budget stays in flight and is skipped until it is answered
+                } catch (java.util.concurrent.ExecutionException e) {
+                    // reported by the call itself
+                }
+            }
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+        } catch (Throwable e) {
+            // a failed pass must not end the schedule: the next one tries again
+            LOG.warn("event=budget-sync-failed error={}", e.getClass().getSimpleName());
         }
     }
+
+    private static final org.slf4j.Logger LOG = org.slf4j.LoggerFactory.getLogger(SharedBudgets.class);
+    private final java.util.concurrent.ExecutorService calling = java.util.concurrent.Executors.newVirtualThreadPerTaskExecutor();
 
     @Override
     public void onApplicationEvent(ApplicationShutdownEvent event) {
@@ -82,7 +117,13 @@ public final class SharedBudgets implements ApplicationEventListener<Application
     void stop() {
         if (sync.isShutdown()) return;
         sync.shutdown();
-        syncAll(); // what this node admitted last still counts for the others
+        try {
+            // a pass under way finishes first: running a second one beside it would send the same amounts twice
+            if (sync.awaitTermination(PASS_DEADLINE.toMillis() + 500, TimeUnit.MILLISECONDS)) syncAll(); // what this node admitted last still counts
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+        }
+        calling.shutdown();
     }
 
     /** Syncs now (tests). */
@@ -97,6 +138,9 @@ public final class SharedBudgets implements ApplicationEventListener<Application
     Duration syncInterval() {
         return syncInterval;
     }
+
+    /** An amount to send and the rest of the window it belongs to. */
+    private record Pending(long amount, Duration rest) {}
 
     /** One key's window as this node knows it. */
     private static final class Budget {
@@ -134,13 +178,31 @@ public final class SharedBudgets implements ApplicationEventListener<Application
             return new RateLimiter.Outcome(true, used, Duration.ZERO);
         }
 
-        synchronized long takePending() {
+        /**
+         * What to send now and the rest of its window (a key Dragonfly creates from it lives as long as this window
+         * here); null when there is nothing to send, a call is still in flight, or the window ended (what it had not
+         * sent is dropped with it: it must not count against a fresh window).
+         */
+        synchronized Pending takePending(long now) {
+            if (inFlight > 0 || unsynced == 0 || !started) return null;
+            if (now - endsAt >= 0) {
+                unsynced = 0;
+                return null;
+            }
             inFlight = unsynced;
-            return inFlight;
+            return new Pending(inFlight, Duration.ofNanos(Math.max(TimeUnit.MILLISECONDS.toNanos(1), endsAt - now)));
         }
 
         synchronized void returnPending() {
             inFlight = 0;
+        }
+
+        /** What Dragonfly says of the window when this node first meets the key (nothing when it has none). */
+        synchronized void known(RateLimiter.Outcome outcome, long now) {
+            if (outcome == RateLimiter.UNCHECKED || outcome.used() <= 0 || outcome.retryAfter().isZero()) return;
+            started = true;
+            shared = outcome.used();
+            endsAt = now + outcome.retryAfter().toNanos();
         }
 
         /** Dragonfly counted {@code sent} more: the window's total is {@code outcome.used()}, its rest {@code retryAfter}. */
