@@ -49,4 +49,22 @@ class EnvironmentBatchingTest extends BerthTestBase {
         // projects); the caller was resolved by an earlier request and is cached
         assertThat(hundred).isBetween(3.0, 4.0); // at least the two levels and the setting: a counter that counts nothing fails
     }
+
+    /**
+     * A document that also holds an operation asking a server (planDeployment, {@code @ownTransaction}) runs the
+     * operation it names as any query: in one transaction. Only the operation that runs decides.
+     */
+    @Test
+    void anUnrunOperationThatWouldAskAServerDoesNotTakeTheSharedTransactionAway() {
+        statementsFor(10);
+        double alone = statementsFor(10);
+        var counter = meters.counter("berth.sql.statements");
+        double before = counter.count();
+        var listed = LIST.replaceFirst("query", "query Listed");
+        var body = dev.berth.testing.GraphQLHttp.write(Map.of("operationName", "Listed", "variables", Map.of("first", 10), "query",
+                listed + " query Planned { planDeployment(applicationId: \"01a24bb2-0000-7000-8000-000000000000\") { steps } }"));
+        var result = http().raw("POST", "/graphql", "application/json", "application/json", body);
+        assertThat(result.body()).contains("edges");
+        assertThat(counter.count() - before).isEqualTo(alone);
+    }
 }
