@@ -78,6 +78,27 @@ class ApplicationRows {
         });
     }
 
+    /**
+     * What the deployments of the server's live applications run or will run, by {@code "name (deployment #n)"}: each
+     * application's serving deployment (its latest that succeeded) and every one not over yet. Their containers bind the
+     * ports of those settings, whatever the application's own settings say now (changed since, or a rollback's).
+     */
+    java.util.Map<String, ApplicationSettings> deployedOn(UUID teamId, UUID serverId, UUID except) {
+        var deployed = new java.util.LinkedHashMap<String, ApplicationSettings>();
+        Statements.list(jdbc, """
+                SELECT a.name, d.number, d.snapshot -> 'settings' FROM applications a
+                JOIN deployments d ON d.application_id = a.id AND d.server_id = a.server_id
+                WHERE a.team_id = ? AND a.server_id = ? AND a.deleted_at IS NULL AND a.id <> ?
+                  AND (d.status NOT IN ('SUCCEEDED', 'FAILED', 'CANCELLED')
+                       OR d.number = (SELECT max(number) FROM deployments s WHERE s.application_id = a.id AND s.status = 'SUCCEEDED'))
+                ORDER BY a.name, d.number""", s -> {
+            s.setObject(1, teamId);
+            s.setObject(2, serverId);
+            s.setObject(3, except);
+        }, r -> deployed.put(r.getString(1) + " (deployment #" + r.getInt(2) + ")", JsonColumn.<ApplicationSettings>of(r.getString(3), json, settingsType).get()));
+        return deployed;
+    }
+
     /** Sets the status; the project of the application when that changed it, else empty. */
     java.util.Optional<UUID> status(UUID teamId, UUID id, Application.Status status) {
         // what was seen of the container belonged to the status before: the watch looks again

@@ -111,8 +111,8 @@ public class ApplicationService {
     }
 
     /**
-     * Refuses a port of the server that another live application on it already holds (CONFLICT naming it, with the
-     * field), under the server's lock so that two changes racing for one port cannot both pass.
+     * Refuses a port of the server that another live application on it already holds, by its settings or by what its
+     * deployments run or will run (CONFLICT naming it, with the field), under the server's lock so that two changes racing for one port cannot both pass.
      */
     private void portsFree(Viewer viewer, Application application, Map<Integer, String> heldBefore) {
         // the lock first, always: a change of the server's network takes it too, and must see this change or be seen by it
@@ -125,6 +125,8 @@ public class ApplicationService {
         for (var other : rows.onServer(viewer.teamId(), application.serverId())) {
             if (!other.id().equals(application.id())) others.put(other.name(), other.settings());
         }
+        // and what their containers bind now or will: a port stays held until the deployment that binds it is replaced
+        others.putAll(rows.deployedOn(viewer.teamId(), application.serverId(), application.id()));
         HostPorts.refuseClashes(wanted, others, settings -> onHostNetwork(server, settings));
     }
 

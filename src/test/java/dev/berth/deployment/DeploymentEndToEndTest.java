@@ -40,6 +40,11 @@ class DeploymentEndToEndTest extends DeploymentTestBase {
 
     /** busybox httpd serving /bin on 127.0.0.1:port; GET /echo is a 200. */
     private String createWebApp(int port, String healthPath) {
+        return http().data("mutation($i: CreateApplicationInput!) { createApplication(input: $i) { application { id } } }", Map.of("i", webApp(port, healthPath)))
+                .path("createApplication").path("application").path("id").asText();
+    }
+
+    private Map<String, Object> webApp(int port, String healthPath) {
         var input = new LinkedHashMap<String, Object>();
         input.put("environmentId", environmentId);
         input.put("serverId", serverId);
@@ -50,8 +55,7 @@ class DeploymentEndToEndTest extends DeploymentTestBase {
         // httpd as PID 1 ignores SIGTERM: a short grace period keeps every replacement quick
         input.put("stopGracePeriodSeconds", 1);
         input.put("healthCheck", Map.of("path", healthPath, "port", port, "intervalSeconds", 1, "retries", 2, "startPeriodSeconds", 0));
-        return http().data("mutation($i: CreateApplicationInput!) { createApplication(input: $i) { application { id } } }", Map.of("i", input))
-                .path("createApplication").path("application").path("id").asText();
+        return input;
     }
 
     private static int get(int port, String path) throws Exception {
@@ -157,19 +161,29 @@ class DeploymentEndToEndTest extends DeploymentTestBase {
         assertThat(runningContainerEnv(app, "VERSION")).isEqualTo("one");
         assertThat(get(port, "/echo")).isEqualTo(200);
 
-        // the application moves to another port and another takes its old one: going back to the first is refused,
-        // naming the holder, before anything is queued (the port rules hold for a rollback as for an update)
+        // the application's settings move to another port: its running container still binds the old one, so no other
+        // application may take it until a deployment replaces that container
         int other = freePort();
         http().data("mutation($i: UpdateApplicationInput!) { updateApplication(input: $i) { application { id } } }",
                 Map.of("i", Map.of("id", app, "ports", List.of(Map.of("containerPort", other)),
+                        "command", List.of("/bin/busybox", "httpd", "-f", "-p", "127.0.0.1:" + other, "-h", "/bin"),
                         "healthCheck", Map.of("path", "/echo", "port", other, "intervalSeconds", 1, "retries", 2, "startPeriodSeconds", 0))));
+        var stillBound = http().post("mutation($i: CreateApplicationInput!) { createApplication(input: $i) { application { id } } }",
+                Map.of("i", webApp(port, "/echo")));
+        assertThat(stillBound.firstErrorCode()).isEqualTo("CONFLICT");
+        assertThat(stillBound.body()).contains("(deployment #4)").contains(String.valueOf(port));
+        var moved = deploy(app);
+        follow(moved, 0);
+        assertThat(deployment(moved).path("status").asText()).isEqualTo("SUCCEEDED");
+        // now another takes the old port: going back to the first is refused, naming the holder, before anything is
+        // queued (the port rules hold for a rollback as for an update)
         var holder = createWebApp(port, "/echo");
         var holderName = http().data("query($a: ID!) { application(id: $a) { name } }", Map.of("a", holder)).path("application").path("name").asText();
         var refused = http().post("mutation($d: ID!) { rollbackApplication(input: {deploymentId: $d}) { deployment { id } } }", Map.of("d", first));
         assertThat(refused.firstErrorCode()).isEqualTo("CONFLICT");
         assertThat(refused.body()).contains(holderName).contains(String.valueOf(port));
         assertThat(http().data("query($a: ID!) { application(id: $a) { deployments { id } } }", Map.of("a", app))
-                .path("application").path("deployments").size()).as("nothing queued").isEqualTo(4);
+                .path("application").path("deployments").size()).as("nothing queued").isEqualTo(5);
     }
 
     /**
