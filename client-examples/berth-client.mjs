@@ -25,7 +25,7 @@ export function errorsOf(result) {
 
 /** What a subscription's `error` callback got (an Error, a CloseEvent or a list of GraphQL errors) as one line. */
 export function describe(error) {
-  if (Array.isArray(error)) return error.map((e) => `${e.extensions?.code ?? 'ERROR'}: ${e.message}`).join('; ');
+  if (Array.isArray(error)) return errorsOf({ errors: error });
   if (error && typeof error.code === 'number') return `connection closed (${error.code}${error.reason ? `: ${error.reason}` : ''})`;
   return error?.message ?? JSON.stringify(error);
 }

@@ -58,10 +58,9 @@ final class FieldGuard {
      * made them all, once). A plain property (graphql-java's property fetcher, no arguments, a scalar or enum value) runs
      * as graphql-java's trivial fetcher, with no environment built for it; every other field keeps the input check, the
      * worker-thread check and the filter that hides objects outside a token's projects. Mutation and subscription
-     * fields are as in {@link #guard}: a plan never sends them here.
+     * fields are as in {@code guarded} ({@link #guard} of {@code schema}): a plan never sends them here.
      */
-    static GraphQLSchema planned(GraphQLSchema schema, AccessPolicy policy, MutationTransactions mutations, EventHandOff handOff) {
-        var guarded = guard(schema, policy, mutations, handOff);
+    static GraphQLSchema planned(GraphQLSchema schema, GraphQLSchema guarded) {
         var original = schema.getCodeRegistry();
         var planned = guarded.getCodeRegistry().transform(registry -> {
             for (var type : schema.getAllTypesAsList()) {

@@ -42,7 +42,8 @@ final class GraphQLFactory {
         var unwired = unwiredRootFields(registry, built);
         if (!unwired.isEmpty()) throw new IllegalStateException("root fields without a fetcher: " + unwired);
         var executable = new SchemaGenerator().makeExecutableSchema(registry, built);
-        return new Schemas(FieldGuard.guard(executable, policy, mutations, handOff), FieldGuard.planned(executable, policy, mutations, handOff));
+        var guarded = FieldGuard.guard(executable, policy, mutations, handOff);
+        return new Schemas(guarded, FieldGuard.planned(executable, guarded));
     }
 
     /** Root fields of the SDL that no feature wired (they would silently resolve to null). */

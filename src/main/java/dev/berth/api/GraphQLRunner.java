@@ -60,9 +60,12 @@ final class GraphQLRunner {
     /** The outcome of checking a request before execution. */
     sealed interface Prepared permits Ready, Rejected {}
 
-    /** Checked and ready; {@code cost} is what it spends from the caller's rate budget; {@code plan} null but for queries. */
+    /**
+     * Checked and ready; {@code cost} is what it spends from the caller's rate budget; {@code plan} null but for queries;
+     * {@code asksAServer}: a query with an {@code @ownTransaction} root field, run without the shared read transaction.
+     */
     record Ready(OperationRequest request, Document document, Operation operation, long cost,
-                 @io.micronaut.core.annotation.Nullable AccessPlan plan) implements Prepared {}
+                 @io.micronaut.core.annotation.Nullable AccessPlan plan, boolean asksAServer) implements Prepared {}
 
     /** Refused before execution; {@code stage} decides the HTTP status. */
     record Rejected(List<GraphQLError> errors, Stage stage) implements Prepared {}
@@ -85,9 +88,9 @@ final class GraphQLRunner {
             return rejected(ErrorCode.GRAPHQL_PARSE_FAILED, e.getMessage(), requestId, Stage.PARSE);
         }
         var document = checked.document();
-        Operation operation;
+        graphql.language.OperationDefinition definition;
         try {
-            operation = NodeUtil.getOperation(document, request.operationName()).operationDefinition.getOperation();
+            definition = NodeUtil.getOperation(document, request.operationName()).operationDefinition;
         } catch (UnknownOperationException e) {
             return rejected(ErrorCode.OPERATION_NOT_FOUND, e.getMessage(), requestId, Stage.VALIDATION);
         }
@@ -102,7 +105,9 @@ final class GraphQLRunner {
                 properties.limits().defaultListSize());
         var violation = DocumentAnalysis.check(measures, properties.limits());
         if (violation.isPresent()) return rejected(violation.get().code(), violation.get().message(), requestId, Stage.VALIDATION);
-        return new Ready(request, document, operation, Math.max(1, measures.cost()), checked.plan());
+        var operation = definition.getOperation();
+        return new Ready(request, document, operation, Math.max(1, measures.cost()), checked.plan(),
+                operation == Operation.QUERY && asksAServer(definition.getSelectionSet(), NodeUtil.getFragmentsByName(document), new java.util.HashSet<>()));
     }
 
     ExecutionResult execute(Ready ready, Viewer viewer, String requestId) {
@@ -124,7 +129,7 @@ final class GraphQLRunner {
         var result = switch (ready.operation()) {
             case QUERY -> {
                 var runOn = ready.plan() != null && ready.plan().admits(viewer) ? planned : graphQL;
-                yield gate.through(ready.cost(), () -> asksAServer(ready.document(), ready.request().operationName()) ? runOn.execute(input) : inOneTransaction(viewer, input, runOn));
+                yield gate.through(ready.cost(), () -> ready.asksAServer() ? runOn.execute(input) : inOneTransaction(viewer, input, runOn));
             }
             case MUTATION -> gate.through(ready.cost(), () -> graphQL.execute(input));
             // a subscription's execution only sets up its stream; its events are not held back
@@ -156,16 +161,9 @@ final class GraphQLRunner {
     }
 
     /**
-     * Whether a root field of the query that runs is {@code @ownTransaction} (it asks a server, e.g. planDeployment): then no
-     * connection is held for the whole query while the server answers; each read opens its own transaction.
+     * Whether a root field of the operation that runs (fragments on Query expanded) is {@code @ownTransaction}: it asks
+     * a server (planDeployment), so no connection is held for the whole query while the server answers.
      */
-    private boolean asksAServer(Document document, @io.micronaut.core.annotation.Nullable String operationName) {
-        var operation = NodeUtil.getOperation(document, operationName).operationDefinition;
-        var fragments = NodeUtil.getFragmentsByName(document);
-        return asksAServer(operation.getSelectionSet(), fragments, new java.util.HashSet<>());
-    }
-
-    /** The root selections of the operation that runs, fragments on Query expanded. */
     private boolean asksAServer(graphql.language.SelectionSet selections, java.util.Map<String, graphql.language.FragmentDefinition> fragments,
                                 java.util.Set<String> seen) {
         for (var selection : selections.getSelections()) {

@@ -112,7 +112,8 @@ public class ApplicationService {
 
     /**
      * Refuses a port of the server that another live application on it already holds, by its settings or by what its
-     * deployments run or will run (CONFLICT naming it, with the field), under the server's lock so that two changes racing for one port cannot both pass.
+     * deployments run or will run (CONFLICT naming it, with the field), under the server's lock so that two changes
+     * racing for one port cannot both pass.
      */
     private void portsFree(Viewer viewer, Application application, Map<Integer, String> heldBefore) {
         // the lock first, always: a change of the server's network takes it too, and must see this change or be seen by it

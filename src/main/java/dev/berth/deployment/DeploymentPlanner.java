@@ -31,7 +31,12 @@ public final class DeploymentPlanner {
      */
     public record Input(UUID teamId, UUID applicationId, UUID deploymentId, int number, Snapshot snapshot,
                         Snapshot.Environment environment, List<Containers.Container> previous, String network,
-                        @io.micronaut.core.annotation.Nullable String commit, int keepImages, Duration settle) {}
+                        @io.micronaut.core.annotation.Nullable String commit, int keepImages, Duration settle) {
+        /** The same run, replacing these containers. */
+        Input withPrevious(List<Containers.Container> containers) {
+            return new Input(teamId, applicationId, deploymentId, number, snapshot, environment, containers, network, commit, keepImages, settle);
+        }
+    }
 
     /** Where a git deployment's work directory lies on its server, relative to the SSH user's home: ids only. */
     public static String workDir(UUID deploymentId) {

@@ -9,7 +9,8 @@ import java.util.UUID;
 /**
  * planDeployment: the run's own plan. The previous containers are the ones the run would find, listed on the server
  * by the application's label (a container Berth did not record, a leftover, shows too), asked outside any
- * transaction within {@link #DEADLINE}, never as the first contact with a server; when the server cannot be asked, the plan says so and works from what Berth last recorded.
+ * transaction within {@link #DEADLINE}, never as the first contact with a server; when the server cannot be asked,
+ * the plan says so and works from what Berth last recorded.
  */
 @Singleton
 public class DeploymentPlans {

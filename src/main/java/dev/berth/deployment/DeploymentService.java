@@ -198,9 +198,7 @@ public class DeploymentService {
                              List<Deployment.ConfigurationChange> configurationDiff) {
         /** The plan with these previous containers, as the run would compute it; {@code note} first when given. */
         Plan plan(List<dev.berth.execution.Containers.Container> previous, @io.micronaut.core.annotation.Nullable String note) {
-            var i = input;
-            var plan = DeploymentPlanner.plan(new DeploymentPlanner.Input(i.teamId(), i.applicationId(), i.deploymentId(), i.number(), i.snapshot(),
-                    i.environment(), previous, i.network(), i.commit(), i.keepImages(), i.settle()));
+            var plan = DeploymentPlanner.plan(input.withPrevious(previous));
             var unknownId = PLANNED.toString().substring(24); // the new deployment's id is known once it is queued
             var steps = new java.util.ArrayList<String>();
             if (note != null) steps.add(note);

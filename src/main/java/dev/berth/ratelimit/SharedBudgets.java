@@ -20,22 +20,26 @@ import java.util.concurrent.TimeUnit;
  * <p>The bound: a node does not see what the other nodes spent since its last sync, so the limit is exceeded by at
  * most what the other nodes admit within one sync pass (the interval, plus Dragonfly's answer: at most 2 s). A node
  * meeting a key first reads the window's total once. One node alone keeps the limit exactly; while Dragonfly is away
- * each node keeps it on its own, and what it had not sent when a window ends is dropped with that window. Keys are forgotten once their window is over; past {@code maxKeys} keys a new
- * key is spent in Dragonfly directly, as before.
+ * each node keeps it on its own, and what it had not sent when a window ends is dropped with that window. Keys are
+ * forgotten once their window is over; past {@code maxKeys} keys a new key is spent in Dragonfly directly, as before.
  */
 @Singleton
 public final class SharedBudgets implements ApplicationEventListener<ApplicationShutdownEvent> {
+    private static final org.slf4j.Logger LOG = org.slf4j.LoggerFactory.getLogger(SharedBudgets.class);
+    /** How long one pass waits for Dragonfly's answers; a key not answered by then is synced again later. */
+    private static final Duration PASS_DEADLINE = Duration.ofSeconds(2);
+
     private final RateLimiter limiter;
-    private final Duration syncInterval;
     private final int maxKeys;
     private final ConcurrentHashMap<String, Budget> budgets = new ConcurrentHashMap<>();
     private final ScheduledExecutorService sync;
+    /** A pass's calls to Dragonfly, side by side. */
+    private final java.util.concurrent.ExecutorService calling = java.util.concurrent.Executors.newVirtualThreadPerTaskExecutor();
 
     SharedBudgets(RateLimiter limiter,
                   @Value("${berth.rate-limit.sync-interval:100ms}") Duration syncInterval,
                   @Value("${berth.rate-limit.max-local-keys:50000}") int maxKeys) {
         this.limiter = limiter;
-        this.syncInterval = syncInterval;
         this.maxKeys = maxKeys;
         this.sync = Executors.newSingleThreadScheduledExecutor(Thread.ofPlatform().daemon().name("berth-budget-sync").factory());
         sync.scheduleWithFixedDelay(this::syncAll, syncInterval.toMillis(), syncInterval.toMillis(), TimeUnit.MILLISECONDS);
@@ -57,9 +61,6 @@ public final class SharedBudgets implements ApplicationEventListener<Application
             if (outcome != null) return outcome; // else the sync just retired it: take a fresh one
         }
     }
-
-    /** How long one pass waits for Dragonfly's answers; a key not answered by then is synced again later. */
-    private static final Duration PASS_DEADLINE = Duration.ofSeconds(2);
 
     /**
      * Tells Dragonfly what every key spent since the last sync and learns each window's total; forgets ended windows.
@@ -105,9 +106,6 @@ public final class SharedBudgets implements ApplicationEventListener<Application
         }
     }
 
-    private static final org.slf4j.Logger LOG = org.slf4j.LoggerFactory.getLogger(SharedBudgets.class);
-    private final java.util.concurrent.ExecutorService calling = java.util.concurrent.Executors.newVirtualThreadPerTaskExecutor();
-
     @Override
     public void onApplicationEvent(ApplicationShutdownEvent event) {
         stop();
@@ -133,10 +131,6 @@ public final class SharedBudgets implements ApplicationEventListener<Application
         } catch (Exception e) {
             throw new IllegalStateException(e);
         }
-    }
-
-    Duration syncInterval() {
-        return syncInterval;
     }
 
     /** An amount to send and the rest of the window it belongs to. */
