@@ -37,6 +37,20 @@ class CorsTest extends BerthTestBase {
     }
 
     @Test
+    void aListedOriginsActualRequestCarriesTheCorsHeaders() throws Exception {
+        // the thin /graphql route leaves cross-origin requests to Micronaut's CORS handling
+        var request = HttpRequest.newBuilder(URI.create(server.getURI() + "/graphql"))
+                .POST(HttpRequest.BodyPublishers.ofString("{\"query\":\"{ __typename }\"}"))
+                .header("Content-Type", "application/json")
+                .header("Origin", "https://app.example.test")
+                .build();
+        var response = HttpClient.newHttpClient().send(request, HttpResponse.BodyHandlers.ofString());
+        assertThat(response.statusCode()).isEqualTo(200);
+        assertThat(response.headers().firstValue("access-control-allow-origin")).hasValue("https://app.example.test");
+        assertThat(response.headers().firstValue("access-control-expose-headers").orElse("")).containsIgnoringCase("X-Request-Id");
+    }
+
+    @Test
     void anyOtherOriginGetsNoCorsHeaders() throws Exception {
         var response = preflight("https://evil.example.test");
         assertThat(response.headers().firstValue("access-control-allow-origin")).isEmpty();

@@ -1,0 +1,77 @@
+package dev.berth.api;
+
+import io.micronaut.context.BeanProvider;
+import io.micronaut.context.event.BeanCreatedEvent;
+import io.micronaut.context.event.BeanCreatedEventListener;
+import io.micronaut.http.server.HttpServerConfiguration;
+import io.micronaut.http.server.netty.NettyServerCustomizer;
+import io.micronaut.scheduling.TaskExecutors;
+import io.netty.channel.Channel;
+import io.netty.handler.codec.http2.Http2StreamChannel;
+import jakarta.inject.Named;
+import jakarta.inject.Singleton;
+import java.util.concurrent.ExecutorService;
+
+/**
+ * Puts the thin {@code /graphql} route ({@link GraphQLRoute}) in front of Micronaut's handler on every HTTP/1.1
+ * connection. The exchange behind it is built on the first connection, not at start-up.
+ */
+@Singleton
+final class GraphQLRouteInstaller implements BeanCreatedEventListener<NettyServerCustomizer.Registry> {
+    /** Micronaut's own request handler in the connection's pipeline. */
+    static final String MICRONAUT_HANDLER = "micronaut-inbound-handler";
+
+    private final BeanProvider<GraphQLExchange> exchange;
+    private final BeanProvider<GraphQLRouteInFlight> inFlight;
+    private final BeanProvider<ExecutorService> workers;
+    private final BeanProvider<HttpServerConfiguration> server;
+    private volatile GraphQLRoute.Shared shared;
+
+    GraphQLRouteInstaller(BeanProvider<GraphQLExchange> exchange, BeanProvider<GraphQLRouteInFlight> inFlight,
+                          @Named(TaskExecutors.BLOCKING) BeanProvider<ExecutorService> workers,
+                          BeanProvider<HttpServerConfiguration> server) {
+        this.exchange = exchange;
+        this.inFlight = inFlight;
+        this.workers = workers;
+        this.server = server;
+    }
+
+    @Override
+    public NettyServerCustomizer.Registry onCreated(BeanCreatedEvent<NettyServerCustomizer.Registry> event) {
+        event.getBean().register(new Customizer(null));
+        return event.getBean();
+    }
+
+    private GraphQLRoute.Shared shared() {
+        var known = shared;
+        if (known == null) {
+            var configuration = server.get();
+            known = new GraphQLRoute.Shared(exchange.get(), workers.get(), configuration.getMaxRequestSize(),
+                    configuration.getCors().isEnabled(), inFlight.get());
+            shared = known;
+        }
+        return known;
+    }
+
+    private final class Customizer implements NettyServerCustomizer {
+        private final Channel channel;
+
+        Customizer(Channel channel) {
+            this.channel = channel;
+        }
+
+        @Override
+        public NettyServerCustomizer specializeForChannel(Channel channel, ChannelRole role) {
+            return new Customizer(channel);
+        }
+
+        @Override
+        public void onStreamPipelineBuilt() {
+            if (channel == null || channel instanceof Http2StreamChannel) return;
+            var pipeline = channel.pipeline();
+            if (pipeline.get(MICRONAUT_HANDLER) != null && pipeline.get(GraphQLRoute.NAME) == null) {
+                pipeline.addBefore(MICRONAUT_HANDLER, GraphQLRoute.NAME, new GraphQLRoute(shared()));
+            }
+        }
+    }
+}
