@@ -15,8 +15,11 @@ public interface AuditSink {
     record Entry(String action, @Nullable UUID teamId, @Nullable UUID actorId, @Nullable String resourceType,
                  @Nullable String resourceId, Map<String, Object> details) {}
 
-    /** Writes the entry in the current transaction, which from here on acts in the entry's team. */
-    void record(Viewer viewer, Entry entry);
+    /**
+     * Writes the entry in the current transaction, which from here on acts in the entry's team; answers whether the
+     * transaction has changed credentials so far (read in the same round trip).
+     */
+    boolean record(Viewer viewer, Entry entry);
 
     /** Records a refused attempt in a transaction of its own; never throws. */
     void refused(Viewer viewer, String action, ErrorCode code, @Nullable UUID teamId);

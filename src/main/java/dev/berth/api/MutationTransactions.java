@@ -5,7 +5,6 @@ import dev.berth.errors.ErrorCode;
 import graphql.schema.DataFetcher;
 import graphql.schema.GraphQLFieldDefinition;
 import dev.berth.storage.TeamTransactions;
-import dev.berth.storage.Tenancy;
 import jakarta.inject.Singleton;
 import java.util.EnumSet;
 import java.util.Map;
@@ -26,13 +25,11 @@ final class MutationTransactions {
     private static final Set<ErrorCode> AUDITED_REFUSALS = EnumSet.of(ErrorCode.UNAUTHENTICATED, ErrorCode.FORBIDDEN, ErrorCode.NOT_FOUND);
 
     private final TeamTransactions transactions;
-    private final Tenancy tenancy;
     private final AuditSink audit;
     private final ViewerResolver viewers;
 
-    MutationTransactions(TeamTransactions transactions, Tenancy tenancy, AuditSink audit, ViewerResolver viewers) {
+    MutationTransactions(TeamTransactions transactions, AuditSink audit, ViewerResolver viewers) {
         this.transactions = transactions;
-        this.tenancy = tenancy;
         this.audit = audit;
         this.viewers = viewers;
     }
@@ -60,8 +57,7 @@ final class MutationTransactions {
                 var credentials = new boolean[1];
                 var outcome = transactions.write(viewer, () -> {
                     var result = run(fetcher, env);
-                    record(field, input, env, viewer, result, declared);
-                    credentials[0] = tenancy.credentialsChanged();
+                    credentials[0] = record(field, input, env, viewer, result, declared);
                     return result;
                 });
                 // committed: callers cached before the change must not outlive it on this node, even for a moment
@@ -86,15 +82,15 @@ final class MutationTransactions {
         }
     }
 
-    private Void record(GraphQLFieldDefinition field, graphql.schema.GraphQLArgument input, graphql.schema.DataFetchingEnvironment env,
+    /** Writes the mutation's audit event; answers whether its transaction changed credentials. */
+    private boolean record(GraphQLFieldDefinition field, graphql.schema.GraphQLArgument input, graphql.schema.DataFetchingEnvironment env,
                         Viewer viewer, Object result, AuditedSubject declared) {
         var id = declared.idOf(env.getArgument("input"), result);
         var uuid = id == null ? null : Arguments.uuidOrNull(id);
         var teamId = "Team".equals(declared.resource()) && uuid != null ? uuid : viewer.teamId();
         var actor = viewer.userId() != null ? viewer.userId() : "User".equals(declared.resource()) ? uuid : null;
         var details = input == null ? Map.<String, Object>of() : AuditDetails.of(env.getArgument("input"), input.getType());
-        audit.record(viewer, new AuditSink.Entry(field.getName(), teamId, actor, declared.resource(), id, details));
-        return null;
+        return audit.record(viewer, new AuditSink.Entry(field.getName(), teamId, actor, declared.resource(), id, details));
     }
 
     private static Throwable unwrap(Throwable e) {

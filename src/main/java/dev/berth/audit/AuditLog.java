@@ -19,8 +19,8 @@ public class AuditLog implements AuditSink {
     }
 
     @Override
-    public void record(Viewer viewer, Entry entry) {
-        rows.write(viewer, entry.teamId(), entry.actorId(), entry.action(), entry.resourceType(), entry.resourceId(), entry.details(), null);
+    public boolean record(Viewer viewer, Entry entry) {
+        return rows.write(viewer, entry.teamId(), entry.actorId(), entry.action(), entry.resourceType(), entry.resourceId(), entry.details(), null);
     }
 
     @Override

@@ -21,7 +21,7 @@ import java.util.function.Supplier;
 @Singleton
 public final class TeamTransactions {
     /** The team entered on a connection of this thread, by the innermost {@link #read}/{@link #write} call. */
-    private record Entered(Connection connection, @Nullable UUID teamId) {}
+    private record Entered(Connection connection, @Nullable UUID teamId, boolean writable) {}
 
     private static final ThreadLocal<Entered> ENTERED = new ThreadLocal<>();
 
@@ -34,20 +34,48 @@ public final class TeamTransactions {
     }
 
     public <T> T read(TeamScoped viewer, Supplier<T> work) {
-        return transactions.executeRead(status -> inTeam(status, viewer.teamId(), work));
+        if (joins(viewer, false)) return work.get();
+        return transactions.executeRead(status -> inTeam(status, viewer.teamId(), work, false));
     }
 
     public <T> T write(TeamScoped viewer, Supplier<T> work) {
-        return transactions.executeWrite(status -> inTeam(status, viewer.teamId(), work));
+        if (joins(viewer, true)) return work.get();
+        return transactions.executeWrite(status -> inTeam(status, viewer.teamId(), work, true));
     }
 
-    private <T> T inTeam(TransactionStatus<Connection> status, @Nullable UUID teamId, Supplier<T> work) {
+    /**
+     * Whether the call runs inside the transaction this thread already has open in the same team (a query's resolvers
+     * inside its one read transaction, a mutation's service calls inside its write): then it simply joins, without a
+     * second pass through the transaction manager (a seventh of a list query's CPU). A call for another team, one that
+     * needs to write in a read transaction, or one inside a transaction opened past this class goes the long way.
+     */
+    private boolean joins(TeamScoped viewer, boolean write) {
+        var entered = ENTERED.get();
+        if (entered == null || (write && !entered.writable()) || !Objects.equals(entered.teamId(), viewer.teamId())) return false;
+        var current = transactions.findTransactionStatus().orElse(null);
+        return current != null && current.getConnection() == entered.connection() && !current.isCompleted() && !current.isRollbackOnly();
+    }
+
+    /**
+     * From here on the current transaction acts in {@code teamId}: a no-op when it already does (an audit row written
+     * in the team the mutation ran in), else a {@code set_config}.
+     */
+    public void actIn(@Nullable UUID teamId) {
+        var entered = ENTERED.get();
+        var current = transactions.findTransactionStatus().orElse(null);
+        boolean ours = entered != null && current != null && current.getConnection() == entered.connection();
+        if (ours && Objects.equals(entered.teamId(), teamId)) return;
+        tenancy.enter(teamId);
+        if (ours) ENTERED.set(new Entered(entered.connection(), teamId, entered.writable()));
+    }
+
+    private <T> T inTeam(TransactionStatus<Connection> status, @Nullable UUID teamId, Supplier<T> work, boolean write) {
         var previous = ENTERED.get();
         var connection = status.getConnection();
         boolean sameConnection = previous != null && previous.connection() == connection && !status.isNewTransaction();
         if (sameConnection && Objects.equals(previous.teamId(), teamId)) return work.get();
         tenancy.enter(teamId);
-        ENTERED.set(new Entered(connection, teamId));
+        ENTERED.set(new Entered(connection, teamId, write && !status.getTransactionDefinition().isReadOnly().orElse(false)));
         T result;
         try {
             result = work.get();

@@ -25,16 +25,4 @@ public final class Tenancy {
             return null;
         });
     }
-
-    /**
-     * Whether the current transaction changed credentials (tokens, sessions, memberships, users): the triggers of
-     * migration V0017 mark it. Read before commit.
-     */
-    public boolean credentialsChanged() {
-        return jdbc.prepareStatement("SELECT current_setting('berth.credentials_changed', true)", statement -> {
-            try (var rows = statement.executeQuery()) {
-                return rows.next() && "on".equals(rows.getString(1));
-            }
-        });
-    }
 }
