@@ -46,30 +46,38 @@ final class ResultWriter {
         return out.toString();
     }
 
+    /** An instanceof chain, most frequent first: cheaper per value than a pattern switch's type test. */
     private void write(JsonGenerator out, Object value) throws IOException {
-        switch (value) {
-            case null -> out.writeNull();
-            case String s -> out.writeString(s);
-            case Map<?, ?> map -> {
-                out.writeStartObject();
-                for (var entry : map.entrySet()) {
-                    out.writeFieldName(String.valueOf(entry.getKey()));
-                    write(out, entry.getValue());
-                }
-                out.writeEndObject();
+        if (value instanceof String s) {
+            out.writeString(s);
+        } else if (value instanceof Map<?, ?> map) {
+            out.writeStartObject();
+            for (var entry : map.entrySet()) {
+                var key = entry.getKey();
+                out.writeFieldName(key instanceof String name ? name : String.valueOf(key));
+                write(out, entry.getValue());
             }
-            case List<?> list -> {
-                out.writeStartArray();
-                for (var item : list) write(out, item);
-                out.writeEndArray();
-            }
-            case Boolean b -> out.writeBoolean(b);
-            case Integer i -> out.writeNumber(i);
-            case Long l -> out.writeNumber(l);
-            case Double d -> out.writeNumber(d);
-            case BigDecimal d -> out.writeNumber(d);
-            case BigInteger i -> out.writeNumber(i);
-            default -> json.writeValue(out, value);
+            out.writeEndObject();
+        } else if (value == null) {
+            out.writeNull();
+        } else if (value instanceof List<?> list) {
+            out.writeStartArray();
+            for (var item : list) write(out, item);
+            out.writeEndArray();
+        } else if (value instanceof Boolean b) {
+            out.writeBoolean(b);
+        } else if (value instanceof Integer i) {
+            out.writeNumber(i);
+        } else if (value instanceof Long l) {
+            out.writeNumber(l);
+        } else if (value instanceof Double d) {
+            out.writeNumber(d);
+        } else if (value instanceof BigDecimal d) {
+            out.writeNumber(d);
+        } else if (value instanceof BigInteger i) {
+            out.writeNumber(i);
+        } else {
+            json.writeValue(out, value);
         }
     }
 }
