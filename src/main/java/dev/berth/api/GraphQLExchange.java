@@ -85,19 +85,18 @@ final class GraphQLExchange {
         return handle(ask, decoded, type, requestId, true);
     }
 
-    /** A body over the size limit, refused before it is read to the end. */
-    Answer tooLarge(long limit) {
+    /** A body over the size limit, refused before it is read to the end (needs nothing built: no schema, no runner). */
+    static Answer tooLarge(long limit) {
         var requestId = RequestContext.newRequestId();
-        runner.countRejected("request");
-        return respond(413, HttpRules.JSON, requestId, errors(ErrorCode.DOCUMENT_TOO_LARGE,
+        return plain(413, HttpRules.JSON, requestId, errors(ErrorCode.DOCUMENT_TOO_LARGE,
                 "The request body exceeds " + limit + " bytes.", requestId), Map.of());
     }
 
     /** Anything that escaped: a generic 500, the detail in the server log only. */
-    Answer failed(Throwable failure) {
+    static Answer failed(Throwable failure) {
         var requestId = RequestContext.newRequestId();
         LOG.error("event=unhandled requestId={} path=/graphql", requestId, failure);
-        return respond(500, HttpRules.JSON, requestId, errors(ErrorCode.INTERNAL,
+        return plain(500, HttpRules.JSON, requestId, errors(ErrorCode.INTERNAL,
                 "Internal server error. Quote requestId " + requestId + " when reporting it.", requestId), Map.of());
     }
 
@@ -156,6 +155,17 @@ final class GraphQLExchange {
         GraphQLError error = ErrorMapping.requestError(code, message, requestId, List.of());
         return Map.of("errors", List.of(ErrorMapping.specification(error, requestId)));
     }
+
+    /** An error answer written without the server's mapper (plain maps of strings: the same bytes). */
+    private static Answer plain(int status, String type, String requestId, Map<String, Object> body, Map<String, String> headers) {
+        try {
+            return new Answer(status, type + ";charset=utf-8", requestId, PLAIN.writeValueAsBytes(body), headers);
+        } catch (com.fasterxml.jackson.core.JsonProcessingException e) {
+            throw new IllegalStateException(e);
+        }
+    }
+
+    private static final ObjectMapper PLAIN = new ObjectMapper();
 
     private Answer respond(int status, String type, String requestId, Map<String, Object> body, Map<String, String> headers) {
         return new Answer(status, type + ";charset=utf-8", requestId, results.bytes(body), headers);

@@ -43,8 +43,12 @@ final class GraphQLRoute extends ChannelDuplexHandler {
     static final String NAME = "berth-graphql";
     private static final int GZIP_FROM_BYTES = 1024;
 
-    /** What each connection's route shares: the exchange, the workers, the limits, the in-flight count. */
-    record Shared(GraphQLExchange exchange, Executor workers, long maxBodyBytes, boolean corsEnabled, GraphQLRouteInFlight inFlight) {}
+    /**
+     * What each connection's route shares: the exchange (built on a worker at the first request if the warm-up has not
+     * built it yet, never on the event loop), the workers, the limits, the in-flight count.
+     */
+    record Shared(java.util.function.Supplier<GraphQLExchange> exchange, Executor workers, long maxBodyBytes, boolean corsEnabled,
+                  GraphQLRouteInFlight inFlight) {}
 
     private enum Mode { IDLE, OURS, THEIRS, DISCARD }
 
@@ -134,7 +138,7 @@ final class GraphQLRoute extends ChannelDuplexHandler {
         var refused = request;
         answering = true;
         shared.inFlight().started();
-        write(ctx, refused, shared.exchange().tooLarge(shared.maxBodyBytes()), null, true);
+        write(ctx, refused, GraphQLExchange.tooLarge(shared.maxBodyBytes()), null, true);
         if (msg != null) ReferenceCountUtil.release(msg);
     }
 
@@ -156,9 +160,10 @@ final class GraphQLRoute extends ChannelDuplexHandler {
             shared.workers().execute(() -> {
                 GraphQLExchange.Answer answer;
                 try {
-                    answer = post ? shared.exchange().post(ask, bytes) : shared.exchange().get(ask, parameters(asked.uri()));
+                    var exchange = shared.exchange().get();
+                    answer = post ? exchange.post(ask, bytes) : exchange.get(ask, parameters(asked.uri()));
                 } catch (Throwable failure) {
-                    answer = shared.exchange().failed(failure);
+                    answer = GraphQLExchange.failed(failure);
                 }
                 var done = answer;
                 var compressed = gzip && done.body().length >= GZIP_FROM_BYTES ? gzip(done.body()) : null;
@@ -169,7 +174,7 @@ final class GraphQLRoute extends ChannelDuplexHandler {
                 }
             });
         } catch (RuntimeException rejected) {
-            write(ctx, asked, shared.exchange().failed(rejected), null, false);
+            write(ctx, asked, GraphQLExchange.failed(rejected), null, false);
         }
     }
 

@@ -46,11 +46,35 @@ final class GraphQLRouteInstaller implements BeanCreatedEventListener<NettyServe
         var known = shared;
         if (known == null) {
             var configuration = server.get();
-            known = new GraphQLRoute.Shared(exchange.get(), workers.get(), configuration.getMaxRequestSize(),
+            known = new GraphQLRoute.Shared(this::exchange, workers.get(), configuration.getMaxRequestSize(),
                     configuration.getCors().isEnabled(), inFlight.get());
             shared = known;
         }
         return known;
+    }
+
+    private volatile GraphQLExchange built;
+
+    /** The exchange, looked up once (a bean lookup per request is not free). */
+    private GraphQLExchange exchange() {
+        var known = built;
+        if (known == null) built = known = exchange.get();
+        return known;
+    }
+
+    /**
+     * Once the server listens, the GraphQL schema and everything behind the exchange are built on a worker, so the
+     * first request does not wait for them; {@code /health} never did.
+     */
+    @io.micronaut.runtime.event.annotation.EventListener
+    void warmUp(io.micronaut.runtime.server.event.ServerStartupEvent started) {
+        workers.get().execute(() -> {
+            try {
+                exchange();
+            } catch (RuntimeException e) {
+                org.slf4j.LoggerFactory.getLogger(GraphQLRouteInstaller.class).warn("event=graphql-warm-up-failed", e);
+            }
+        });
     }
 
     private final class Customizer implements NettyServerCustomizer {
