@@ -29,13 +29,13 @@ final class GraphQLController {
 
     @Post(consumes = MediaType.ALL, produces = MediaType.ALL)
     HttpResponse<byte[]> post(HttpRequest<?> http, @Body @Nullable byte[] body) {
-        return respond(exchange.post(ask(http), body));
+        return respond(exchange.post(ask(http), body).answer());
     }
 
     @Get(produces = MediaType.ALL)
     HttpResponse<byte[]> get(HttpRequest<?> http) {
         var params = http.getParameters();
-        return respond(exchange.get(ask(http), params::get));
+        return respond(exchange.get(ask(http), params::get).answer());
     }
 
     private static GraphQLExchange.Ask ask(HttpRequest<?> http) {

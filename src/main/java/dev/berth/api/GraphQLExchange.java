@@ -31,8 +31,25 @@ final class GraphQLExchange {
     record Ask(@Nullable String accept, @Nullable String contentType, @Nullable String authorization,
                @Nullable String team, Viewer.Client client) {}
 
+    /** What a request comes to: its answer, or the rest of its work, which is slow. */
+    sealed interface Outcome permits Answer, Slow {
+        /** The answer, making it here if the work is left (the controller's way: it runs on the blocking pool anyway). */
+        default Answer answer() {
+            return switch (this) {
+                case Answer answer -> answer;
+                case Slow slow -> slow.rest().get();
+            };
+        }
+    }
+
     /** The answer: status, media type (charset included), the request id, a JSON body, and extra headers. */
-    record Answer(int status, String contentType, String requestId, byte[] body, Map<String, String> headers) {}
+    record Answer(int status, String contentType, String requestId, byte[] body, Map<String, String> headers) implements Outcome {}
+
+    /**
+     * Checked, authenticated and charged, but slow to run (an {@code @ownTransaction} field: it asks a server, hashes a
+     * password): the route runs {@code rest} on the blocking pool, so the few fast workers never wait for it.
+     */
+    record Slow(java.util.function.Supplier<Answer> rest) implements Outcome {}
 
     private final GraphQLRunner runner;
     private final CredentialThrottle viewers;
@@ -48,7 +65,7 @@ final class GraphQLExchange {
         this.budget = budget;
     }
 
-    Answer post(Ask ask, @Nullable byte[] body) {
+    Outcome post(Ask ask, @Nullable byte[] body) {
         var requestId = RequestContext.newRequestId();
         var type = HttpRules.negotiate(ask.accept()).orElse(null);
         if (type == null) return notAcceptable(requestId);
@@ -66,7 +83,7 @@ final class GraphQLExchange {
     }
 
     /** A GET: {@code parameter} gives the first value of a query-string parameter, or null. */
-    Answer get(Ask ask, Function<String, String> parameter) {
+    Outcome get(Ask ask, Function<String, String> parameter) {
         var requestId = RequestContext.newRequestId();
         var type = HttpRules.negotiate(ask.accept()).orElse(null);
         if (type == null) return notAcceptable(requestId);
@@ -92,6 +109,12 @@ final class GraphQLExchange {
                 "The request body exceeds " + limit + " bytes.", requestId), Map.of());
     }
 
+    /** A request the route could not read (an undecodable body, a malformed query string): 400. */
+    static Answer badRequest(String message) {
+        var requestId = RequestContext.newRequestId();
+        return plain(400, HttpRules.JSON, requestId, errors(ErrorCode.BAD_REQUEST, message, requestId), Map.of());
+    }
+
     /** Anything that escaped: a generic 500, the detail in the server log only. */
     static Answer failed(Throwable failure) {
         var requestId = RequestContext.newRequestId();
@@ -100,7 +123,7 @@ final class GraphQLExchange {
                 "Internal server error. Quote requestId " + requestId + " when reporting it.", requestId), Map.of());
     }
 
-    private Answer handle(Ask ask, Object decoded, String type, String requestId, boolean viaGet) {
+    private Outcome handle(Ask ask, Object decoded, String type, String requestId, boolean viaGet) {
         OperationRequest request;
         try {
             request = OperationRequest.from(decoded);
@@ -134,11 +157,16 @@ final class GraphQLExchange {
                 } catch (BerthException e) {
                     return respond(401, type, requestId, errors(e.code(), e.getMessage(), requestId), Map.of());
                 }
-                ExecutionResult result = runner.execute(ready, viewer, requestId);
-                var status = ErrorMapping.refusedBeforeExecution(result) ? HttpRules.rejectedStatus(type) : 200;
-                return respond(status, type, requestId, ErrorMapping.specification(result, requestId), Map.of());
+                if (ready.slow()) return new Slow(() -> execute(ready, viewer, type, requestId));
+                return execute(ready, viewer, type, requestId);
             }
         }
+    }
+
+    private Answer execute(GraphQLRunner.Ready ready, Viewer viewer, String type, String requestId) {
+        ExecutionResult result = runner.execute(ready, viewer, requestId);
+        var status = ErrorMapping.refusedBeforeExecution(result) ? HttpRules.rejectedStatus(type) : 200;
+        return respond(status, type, requestId, ErrorMapping.specification(result, requestId), Map.of());
     }
 
     private Answer notAcceptable(String requestId) {

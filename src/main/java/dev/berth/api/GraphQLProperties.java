@@ -17,7 +17,17 @@ public record GraphQLProperties(
         @Bindable(defaultValue = "50000") @Min(1) long maxCost,
         @Bindable(defaultValue = "32768") @Min(64) int maxDocumentBytes,
         @Bindable(defaultValue = "10") @Min(1) int defaultListSize,
-        @Bindable(defaultValue = "50000") @Min(1) long maxCostInFlight) {
+        @Bindable(defaultValue = "50000") @Min(1) long maxCostInFlight,
+        @Bindable(defaultValue = "0") @Min(0) int workers) {
+
+    /**
+     * Threads that run GraphQL requests over HTTP ({@code BERTH_GRAPHQL_WORKERS}); 0: four per core. Few on purpose:
+     * requests queue in arrival order instead of all sharing the cores at once, which keeps the slowest answers
+     * close to the typical ones. Slow operations ({@code @ownTransaction}) run on the blocking pool instead.
+     */
+    int workerThreads() {
+        return workers > 0 ? workers : 4 * Runtime.getRuntime().availableProcessors();
+    }
 
     QueryLimits limits() {
         return new QueryLimits(maxDepth, maxAliases, maxCost, defaultListSize, introspection);

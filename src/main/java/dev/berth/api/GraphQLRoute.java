@@ -2,7 +2,7 @@ package dev.berth.api;
 
 import io.micronaut.core.annotation.Nullable;
 import io.netty.buffer.ByteBufUtil;
-import io.netty.buffer.CompositeByteBuf;
+import io.netty.buffer.ByteBuf;
 import io.netty.buffer.Unpooled;
 import io.netty.channel.ChannelDuplexHandler;
 import io.netty.channel.ChannelFutureListener;
@@ -45,18 +45,22 @@ final class GraphQLRoute extends ChannelDuplexHandler {
 
     /**
      * What each connection's route shares: the exchange (built on a worker at the first request if the warm-up has not
-     * built it yet, never on the event loop), the workers, the limits, the in-flight count.
+     * built it yet, never on the event loop), the few fast workers every request starts on, the blocking pool slow
+     * work moves to, the limits, the in-flight count.
      */
-    record Shared(java.util.function.Supplier<GraphQLExchange> exchange, Executor workers, long maxBodyBytes, boolean corsEnabled,
-                  GraphQLRouteInFlight inFlight) {}
+    record Shared(java.util.function.Supplier<GraphQLExchange> exchange, Executor workers, Executor slowWorkers,
+                  long maxBodyBytes, boolean corsEnabled, GraphQLRouteInFlight inFlight) {}
 
     private enum Mode { IDLE, OURS, THEIRS, DISCARD }
 
     private final Shared shared;
     private Mode mode = Mode.IDLE;
     private @Nullable HttpRequest request;
-    private @Nullable CompositeByteBuf body;
+    private @Nullable ByteBuf body;
+    private long discarded;
     private boolean answering;
+    /** The connection is ending (a close asked for, or a last answer written): no request is taken any more. */
+    private boolean closing;
     private int owedByMicronaut;
     private final ArrayDeque<Object> held = new ArrayDeque<>();
     private boolean readWanted;
@@ -66,24 +70,55 @@ final class GraphQLRoute extends ChannelDuplexHandler {
         this.shared = shared;
     }
 
+    /**
+     * Nothing more is taken while an answer is being made or while the client does not read what was written (the
+     * outbound buffer over its high-water mark): a client that pipelines requests and never reads holds one answer.
+     */
+    private boolean busy(ChannelHandlerContext ctx) {
+        return answering || !ctx.channel().isWritable();
+    }
+
     @Override
     public void channelRead(ChannelHandlerContext ctx, Object msg) {
-        if (answering) {
+        if (closing) {
+            drop(ctx, msg);
+            return;
+        }
+        if (busy(ctx)) {
             held.add(msg);
             return;
         }
         dispatch(ctx, msg);
     }
 
+    /** Input after the route decided to close: released; the end of a body being discarded closes. */
+    private void drop(ChannelHandlerContext ctx, Object msg) {
+        if (mode == Mode.DISCARD && msg instanceof HttpContent content) {
+            discarded += content.content().readableBytes();
+            if (msg instanceof LastHttpContent || discarded > 4 * shared.maxBodyBytes()) {
+                mode = Mode.IDLE;
+                ctx.close();
+            }
+        }
+        ReferenceCountUtil.release(msg);
+    }
+
     private void dispatch(ChannelHandlerContext ctx, Object msg) {
+        if (msg instanceof HttpRequest && closeWanted != null) {
+            ReferenceCountUtil.release(msg); // a close is waiting for the request before this one: nothing new starts
+            return;
+        }
         if (msg instanceof HttpRequest next) {
             if (owedByMicronaut == 0 && ours(next)) {
                 mode = Mode.OURS;
                 request = next;
-                if (HttpUtil.getContentLength(next, -1L) > shared.maxBodyBytes()) {
-                    refuseTooLarge(ctx, msg);
+                long length = HttpUtil.getContentLength(next, -1L);
+                if (length > shared.maxBodyBytes()) {
+                    refuse(ctx, GraphQLExchange.tooLarge(shared.maxBodyBytes()), !(msg instanceof LastHttpContent));
+                    ReferenceCountUtil.release(msg);
                     return;
                 }
+                if (length > 0) body = ctx.alloc().buffer((int) length, (int) length);
             } else {
                 mode = Mode.THEIRS;
                 owedByMicronaut++;
@@ -91,11 +126,15 @@ final class GraphQLRoute extends ChannelDuplexHandler {
                 return;
             }
         }
-        if (msg instanceof HttpContent content && mode != Mode.THEIRS && mode != Mode.IDLE) {
+        if (msg instanceof HttpContent content && mode == Mode.OURS) {
             try {
-                if (mode == Mode.OURS) gather(ctx, content);
-                if (mode == Mode.DISCARD) return;
-                if (content instanceof LastHttpContent) answer(ctx);
+                if (content.decoderResult().isFailure()) {
+                    refuse(ctx, GraphQLExchange.badRequest("The request could not be decoded."), false);
+                } else if (gather(ctx, content.content())) {
+                    if (content instanceof LastHttpContent) answer(ctx);
+                } else {
+                    refuse(ctx, GraphQLExchange.tooLarge(shared.maxBodyBytes()), !(content instanceof LastHttpContent));
+                }
             } finally {
                 ReferenceCountUtil.release(msg);
             }
@@ -115,31 +154,39 @@ final class GraphQLRoute extends ChannelDuplexHandler {
         if (!(query < 0 ? uri : uri.substring(0, query)).equals("/graphql")) return false;
         var headers = next.headers();
         if (headers.contains(HttpHeaderNames.EXPECT) || headers.contains(HttpHeaderNames.UPGRADE)) return false;
-        var encoding = headers.get(HttpHeaderNames.CONTENT_ENCODING);
-        if (encoding != null && !encoding.equalsIgnoreCase("identity")) return false;
+        for (var encoding : headers.getAll(HttpHeaderNames.CONTENT_ENCODING)) {
+            if (!encoding.trim().equalsIgnoreCase("identity")) return false;
+        }
+        for (var coding : headers.getAll(HttpHeaderNames.TRANSFER_ENCODING)) {
+            if (!coding.trim().equalsIgnoreCase("chunked")) return false;
+        }
         return !(shared.corsEnabled() && headers.contains(HttpHeaderNames.ORIGIN));
     }
 
-    private void gather(ChannelHandlerContext ctx, HttpContent content) {
-        var bytes = content.content();
-        if (!bytes.isReadable()) return;
-        if (body == null) body = ctx.alloc().compositeBuffer(64);
-        if ((long) body.readableBytes() + bytes.readableBytes() > shared.maxBodyBytes()) {
-            refuseTooLarge(ctx, null);
-            return;
-        }
-        body.addComponent(true, bytes.retain());
+    /** Appends to the one body buffer (sized from Content-Length, else growing by doubling); false past the limit. */
+    private boolean gather(ChannelHandlerContext ctx, ByteBuf bytes) {
+        if (!bytes.isReadable()) return true;
+        long size = (body == null ? 0 : body.readableBytes()) + (long) bytes.readableBytes();
+        if (size > shared.maxBodyBytes()) return false;
+        if (body == null) body = ctx.alloc().buffer(Math.max(256, bytes.readableBytes()), (int) shared.maxBodyBytes());
+        else if (body.maxCapacity() < size) return false; // longer than its Content-Length said: the decoder allows none
+        body.writeBytes(bytes);
+        return true;
     }
 
-    /** A body over the limit: answered at once, the connection closed after, what is left of the body dropped. */
-    private void refuseTooLarge(ChannelHandlerContext ctx, @Nullable Object msg) {
-        mode = Mode.DISCARD;
+    /**
+     * A request refused before it runs (too large, undecodable): answered at once and the connection closed after it;
+     * what is left of its body is read and dropped first (bounded), so the client sees the answer, not a reset.
+     */
+    private void refuse(ChannelHandlerContext ctx, GraphQLExchange.Answer refusal, boolean bodyFollows) {
         releaseBody();
         var refused = request;
+        request = null;
+        mode = bodyFollows ? Mode.DISCARD : Mode.IDLE;
+        discarded = 0;
         answering = true;
         shared.inFlight().started();
-        write(ctx, refused, GraphQLExchange.tooLarge(shared.maxBodyBytes()), null, true);
-        if (msg != null) ReferenceCountUtil.release(msg);
+        write(ctx, refused, refusal, null, true, bodyFollows);
     }
 
     private void answer(ChannelHandlerContext ctx) {
@@ -158,28 +205,60 @@ final class GraphQLRoute extends ChannelDuplexHandler {
         boolean gzip = acceptsGzip(headers.get(HttpHeaderNames.ACCEPT_ENCODING));
         try {
             shared.workers().execute(() -> {
-                GraphQLExchange.Answer answer;
                 try {
                     var exchange = shared.exchange().get();
-                    answer = post ? exchange.post(ask, bytes) : exchange.get(ask, parameters(asked.uri()));
+                    var outcome = post ? exchange.post(ask, bytes) : get(exchange, ask, asked.uri());
+                    switch (outcome) {
+                        case GraphQLExchange.Answer answer -> finish(ctx, asked, answer, gzip);
+                        case GraphQLExchange.Slow slow -> shared.slowWorkers().execute(() -> {
+                            try {
+                                finish(ctx, asked, slow.rest().get(), gzip);
+                            } catch (Throwable failure) {
+                                finish(ctx, asked, GraphQLExchange.failed(failure), false);
+                            }
+                        });
+                    }
                 } catch (Throwable failure) {
-                    answer = GraphQLExchange.failed(failure);
-                }
-                var done = answer;
-                var compressed = gzip && done.body().length >= GZIP_FROM_BYTES ? gzip(done.body()) : null;
-                try {
-                    ctx.executor().execute(() -> write(ctx, asked, done, compressed, false));
-                } catch (RuntimeException loopGone) {
-                    shared.inFlight().finished();
+                    finish(ctx, asked, GraphQLExchange.failed(failure), false);
                 }
             });
         } catch (RuntimeException rejected) {
-            write(ctx, asked, GraphQLExchange.failed(rejected), null, false);
+            write(ctx, asked, GraphQLExchange.failed(rejected), null, false, false);
         }
     }
 
-    /** On the event loop: writes the answer, then lets the connection go on (or closes it). */
-    private void write(ChannelHandlerContext ctx, HttpRequest asked, GraphQLExchange.Answer answer, byte @Nullable [] gzipped, boolean close) {
+    private static GraphQLExchange.Outcome get(GraphQLExchange exchange, GraphQLExchange.Ask ask, String uri) {
+        java.util.function.Function<String, String> parameters;
+        try {
+            parameters = parameters(uri);
+        } catch (IllegalArgumentException malformed) {
+            return GraphQLExchange.badRequest("The query string is not valid.");
+        }
+        return exchange.get(ask, parameters);
+    }
+
+    /** On a worker: compresses if asked, then hands the answer to the event loop. Never throws. */
+    private void finish(ChannelHandlerContext ctx, HttpRequest asked, GraphQLExchange.Answer answer, boolean gzip) {
+        byte[] compressed = null;
+        try {
+            if (gzip && answer.body().length >= GZIP_FROM_BYTES) compressed = gzip(answer.body());
+        } catch (RuntimeException | OutOfMemoryError e) {
+            compressed = null; // sent plain
+        }
+        var zipped = compressed;
+        try {
+            ctx.executor().execute(() -> write(ctx, asked, answer, zipped, false, false));
+        } catch (RuntimeException loopGone) {
+            shared.inFlight().finished();
+        }
+    }
+
+    /**
+     * On the event loop: writes the answer, then lets the connection go on, or closes it (after the rest of a refused
+     * body when {@code drainFirst}).
+     */
+    private void write(ChannelHandlerContext ctx, HttpRequest asked, GraphQLExchange.Answer answer, byte @Nullable [] gzipped,
+                       boolean close, boolean drainFirst) {
         answering = false;
         shared.inFlight().finished();
         var bytes = gzipped != null ? gzipped : answer.body();
@@ -189,34 +268,55 @@ final class GraphQLRoute extends ChannelDuplexHandler {
         headers.set(HttpHeaderNames.CONTENT_TYPE, answer.contentType());
         headers.set(HttpHeaderNames.CONTENT_LENGTH, bytes.length);
         if (gzipped != null) headers.set(HttpHeaderNames.CONTENT_ENCODING, "gzip");
+        if (answer.body().length >= GZIP_FROM_BYTES) headers.set(HttpHeaderNames.VARY, "Accept-Encoding");
         headers.set(HttpHeaderNames.DATE, Dates.now());
         headers.set("X-Request-Id", answer.requestId());
         answer.headers().forEach(headers::set);
-        boolean keepAlive = !close && closeWanted == null && HttpUtil.isKeepAlive(asked);
+        boolean keepAlive = !close && !closing && closeWanted == null && HttpUtil.isKeepAlive(asked);
         HttpUtil.setKeepAlive(response, keepAlive);
         var written = ctx.writeAndFlush(response);
         if (!keepAlive) {
+            closing = true;
+            releaseHeld();
             var promise = closeWanted != null ? closeWanted : ctx.newPromise();
             closeWanted = null;
-            written.addListener((ChannelFutureListener) f -> ctx.close(promise));
-            releaseHeld();
+            if (drainFirst) {
+                // the rest of the body is read and dropped (drop()), then the connection closes; a client that keeps
+                // sending, or stops, is closed on anyway after a few seconds
+                ctx.executor().schedule(() -> ctx.close(promise), 5, java.util.concurrent.TimeUnit.SECONDS);
+                readWanted = false;
+                ctx.read();
+            } else {
+                written.addListener((ChannelFutureListener) f -> ctx.close(promise));
+            }
             return;
         }
+        resume(ctx);
+    }
+
+    /** Takes up what was held back, and the reads asked for meanwhile, once the route is free again. */
+    private void resume(ChannelHandlerContext ctx) {
         boolean handedOn = false;
-        while (!answering && !held.isEmpty()) {
+        while (!busy(ctx) && !closing && !held.isEmpty()) {
             handedOn = true;
             dispatch(ctx, held.poll());
         }
         if (handedOn) ctx.fireChannelReadComplete();
-        if (!answering && readWanted) {
+        if (!busy(ctx) && readWanted) {
             readWanted = false;
             ctx.read();
         }
     }
 
     @Override
+    public void channelWritabilityChanged(ChannelHandlerContext ctx) throws Exception {
+        if (ctx.channel().isWritable() && !answering) resume(ctx);
+        super.channelWritabilityChanged(ctx);
+    }
+
+    @Override
     public void read(ChannelHandlerContext ctx) {
-        if (answering) {
+        if (busy(ctx) && !closing) {
             readWanted = true;
             return;
         }
@@ -232,15 +332,33 @@ final class GraphQLRoute extends ChannelDuplexHandler {
             return;
         }
         boolean informational = msg instanceof HttpResponse response && response.status().codeClass() == HttpStatusClass.INFORMATIONAL;
+        // a last answer from Micronaut (Connection: close): the connection ends after it, take nothing more
+        if (!informational && msg instanceof HttpResponse response && !HttpUtil.isKeepAlive(response)) closing = true;
         if (!informational && msg instanceof LastHttpContent && owedByMicronaut > 0) owedByMicronaut--;
         ctx.write(msg, promise);
     }
 
+    /**
+     * A close (Micronaut's graceful shutdown, its idle timeout) waits for the answer being made, and for a body being
+     * gathered at most ten seconds; the connection closes once that answer is written.
+     */
     @Override
     public void close(ChannelHandlerContext ctx, ChannelPromise promise) {
-        if (answering) {
-            if (closeWanted == null) closeWanted = promise;
-            else closeWanted.addListener(f -> promise.trySuccess());
+        if (answering || mode == Mode.OURS) {
+            if (closeWanted == null) {
+                closeWanted = promise.isVoid() ? ctx.newPromise() : promise;
+                if (!answering) {
+                    ctx.executor().schedule(() -> {
+                        var waiting = closeWanted;
+                        if (waiting != null && !answering) {
+                            closeWanted = null;
+                            ctx.close(waiting);
+                        }
+                    }, 10, java.util.concurrent.TimeUnit.SECONDS);
+                }
+            } else if (!promise.isVoid()) {
+                closeWanted.addListener(f -> promise.trySuccess());
+            }
             return;
         }
         ctx.close(promise);

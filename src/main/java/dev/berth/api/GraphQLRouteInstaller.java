@@ -25,11 +25,14 @@ final class GraphQLRouteInstaller implements BeanCreatedEventListener<NettyServe
     private final BeanProvider<GraphQLRouteInFlight> inFlight;
     private final BeanProvider<ExecutorService> workers;
     private final BeanProvider<HttpServerConfiguration> server;
+    private final BeanProvider<GraphQLProperties> properties;
+    private volatile ExecutorService fastWorkers;
     private volatile GraphQLRoute.Shared shared;
 
     GraphQLRouteInstaller(BeanProvider<GraphQLExchange> exchange, BeanProvider<GraphQLRouteInFlight> inFlight,
                           @Named(TaskExecutors.BLOCKING) BeanProvider<ExecutorService> workers,
-                          BeanProvider<HttpServerConfiguration> server) {
+                          BeanProvider<HttpServerConfiguration> server, BeanProvider<GraphQLProperties> properties) {
+        this.properties = properties;
         this.exchange = exchange;
         this.inFlight = inFlight;
         this.workers = workers;
@@ -42,11 +45,20 @@ final class GraphQLRouteInstaller implements BeanCreatedEventListener<NettyServe
         return event.getBean();
     }
 
-    private GraphQLRoute.Shared shared() {
+    @jakarta.annotation.PreDestroy
+    void close() {
+        var pool = fastWorkers;
+        if (pool != null) pool.shutdown(); // after the graceful shutdown has let the answers in flight finish
+    }
+
+    private synchronized GraphQLRoute.Shared shared() {
         var known = shared;
         if (known == null) {
             var configuration = server.get();
-            known = new GraphQLRoute.Shared(this::exchange, workers.get(), configuration.getMaxRequestSize(),
+            var threads = new java.util.concurrent.atomic.AtomicInteger();
+            fastWorkers = java.util.concurrent.Executors.newFixedThreadPool(properties.get().workerThreads(),
+                    task -> Thread.ofPlatform().name("graphql-worker-" + threads.incrementAndGet()).daemon().unstarted(task));
+            known = new GraphQLRoute.Shared(this::exchange, fastWorkers, workers.get(), configuration.getMaxRequestSize(),
                     configuration.getCors().isEnabled(), inFlight.get());
             shared = known;
         }
@@ -86,7 +98,8 @@ final class GraphQLRouteInstaller implements BeanCreatedEventListener<NettyServe
 
         @Override
         public NettyServerCustomizer specializeForChannel(Channel channel, ChannelRole role) {
-            return new Customizer(channel);
+            // HTTP/1.1 connections only (HTTP/2 and HTTP/3 streams, if ever enabled, stay Micronaut's)
+            return role == ChannelRole.CONNECTION ? new Customizer(channel) : new Customizer(null);
         }
 
         @Override

@@ -62,10 +62,11 @@ final class GraphQLRunner {
 
     /**
      * Checked and ready; {@code cost} is what it spends from the caller's rate budget; {@code plan} null but for queries;
-     * {@code asksAServer}: a query with an {@code @ownTransaction} root field, run without the shared read transaction.
+     * {@code slow}: an operation with an {@code @ownTransaction} root field (it asks a server, hashes a password): a query
+     * runs it without the shared read transaction, and the HTTP route runs it where slow work runs.
      */
     record Ready(OperationRequest request, Document document, Operation operation, long cost,
-                 @io.micronaut.core.annotation.Nullable AccessPlan plan, boolean asksAServer) implements Prepared {}
+                 @io.micronaut.core.annotation.Nullable AccessPlan plan, boolean slow) implements Prepared {}
 
     /** Refused before execution; {@code stage} decides the HTTP status. */
     record Rejected(List<GraphQLError> errors, Stage stage) implements Prepared {}
@@ -107,7 +108,8 @@ final class GraphQLRunner {
         if (violation.isPresent()) return rejected(violation.get().code(), violation.get().message(), requestId, Stage.VALIDATION);
         var operation = definition.getOperation();
         return new Ready(request, document, operation, Math.max(1, measures.cost()), checked.plan(),
-                operation == Operation.QUERY && asksAServer(definition.getSelectionSet(), NodeUtil.getFragmentsByName(document), new java.util.HashSet<>()));
+                operation != Operation.SUBSCRIPTION && ownTransaction(rootType(operation), definition.getSelectionSet(),
+                        NodeUtil.getFragmentsByName(document), new java.util.HashSet<>()));
     }
 
     ExecutionResult execute(Ready ready, Viewer viewer, String requestId) {
@@ -129,7 +131,7 @@ final class GraphQLRunner {
         var result = switch (ready.operation()) {
             case QUERY -> {
                 var runOn = ready.plan() != null && ready.plan().admits(viewer) ? planned : graphQL;
-                yield gate.through(ready.cost(), () -> ready.asksAServer() ? runOn.execute(input) : inOneTransaction(viewer, input, runOn));
+                yield gate.through(ready.cost(), () -> ready.slow() ? runOn.execute(input) : inOneTransaction(viewer, input, runOn));
             }
             case MUTATION -> gate.through(ready.cost(), () -> graphQL.execute(input));
             // a subscription's execution only sets up its stream; its events are not held back
@@ -160,24 +162,29 @@ final class GraphQLRunner {
         return result.get();
     }
 
+    private graphql.schema.GraphQLObjectType rootType(Operation operation) {
+        return operation == Operation.MUTATION ? schema.getMutationType() : schema.getQueryType();
+    }
+
     /**
-     * Whether a root field of the operation that runs (fragments on Query expanded) is {@code @ownTransaction}: it asks
-     * a server (planDeployment), so no connection is held for the whole query while the server answers.
+     * Whether a root field of the operation that runs (fragments expanded) is {@code @ownTransaction}: it asks a server
+     * (planDeployment, startApplication) or hashes a password (login), so no connection is held for a whole query while
+     * the server answers, and no worker of the fast pool waits for it.
      */
-    private boolean asksAServer(graphql.language.SelectionSet selections, java.util.Map<String, graphql.language.FragmentDefinition> fragments,
+    private boolean ownTransaction(graphql.schema.GraphQLObjectType root, graphql.language.SelectionSet selections, java.util.Map<String, graphql.language.FragmentDefinition> fragments,
                                 java.util.Set<String> seen) {
         for (var selection : selections.getSelections()) {
             switch (selection) {
                 case graphql.language.Field field -> {
-                    var definition = schema.getQueryType().getFieldDefinition(field.getName());
+                    var definition = root.getFieldDefinition(field.getName());
                     if (definition != null && definition.hasAppliedDirective("ownTransaction")) return true;
                 }
                 case graphql.language.InlineFragment inline -> {
-                    if (asksAServer(inline.getSelectionSet(), fragments, seen)) return true;
+                    if (ownTransaction(root, inline.getSelectionSet(), fragments, seen)) return true;
                 }
                 case graphql.language.FragmentSpread spread -> {
                     var fragment = fragments.get(spread.getName());
-                    if (fragment != null && seen.add(spread.getName()) && asksAServer(fragment.getSelectionSet(), fragments, seen)) return true;
+                    if (fragment != null && seen.add(spread.getName()) && ownTransaction(root, fragment.getSelectionSet(), fragments, seen)) return true;
                 }
                 default -> { }
             }

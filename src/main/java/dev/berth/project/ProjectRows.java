@@ -37,6 +37,40 @@ class ProjectRows {
         this.json = json;
     }
 
+    /**
+     * A new project and its first environment in one statement (one round trip, where two repository saves took two
+     * and a fifth of a createProject's CPU); a name already taken raises the unique violation as a save would.
+     */
+    Project insertWithFirstEnvironment(Project project, UUID environmentId, String environmentName) {
+        var now = java.time.OffsetDateTime.now(java.time.ZoneOffset.UTC).truncatedTo(java.time.temporal.ChronoUnit.MICROS); // what PostgreSQL keeps
+        String metadata;
+        try {
+            metadata = json.writeValueAsString(project.metadata());
+        } catch (com.fasterxml.jackson.core.JsonProcessingException e) {
+            throw new IllegalArgumentException("metadata is not JSON", e);
+        }
+        Statements.list(jdbc, """
+                WITH project AS (
+                    INSERT INTO projects (id, team_id, name, description, metadata, created_at, updated_at)
+                    VALUES (?, ?, ?, ?, CAST(? AS jsonb), ?, ?) RETURNING id, team_id)
+                INSERT INTO environments (id, team_id, project_id, name, created_at, updated_at)
+                SELECT ?, team_id, id, ?, ?, ? FROM project RETURNING project_id""", s -> {
+            s.setObject(1, project.id());
+            s.setObject(2, project.teamId());
+            s.setString(3, project.name());
+            s.setString(4, project.description());
+            s.setString(5, metadata);
+            s.setObject(6, now);
+            s.setObject(7, now);
+            s.setObject(8, environmentId);
+            s.setString(9, environmentName);
+            s.setObject(10, now);
+            s.setObject(11, now);
+        }, r -> r.getObject(1));
+        return new Project(project.id(), project.teamId(), project.name(), project.description(), project.metadata(),
+                now.toInstant(), now.toInstant(), null);
+    }
+
     List<Project> page(UUID teamId, UUID after, int limit) {
         return projects("SELECT " + PROJECT + " FROM projects WHERE team_id = ? AND deleted_at IS NULL AND id > ? ORDER BY id LIMIT ?", s -> {
             s.setObject(1, teamId);

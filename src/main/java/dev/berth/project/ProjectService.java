@@ -110,8 +110,8 @@ public class ProjectService {
         checkSize(fields.metadata());
         var project = new Project(Ids.next(), viewer.teamId(), fields.name().value(), fields.description(),
                 fields.metadata(), null, null, null);
-        var saved = UniqueViolation.orConflict(() -> projects.save(project), "A project named '" + project.name() + "' already exists in this team.");
-        environments.save(new Environment(Ids.next(), viewer.teamId(), saved.id(), FIRST_ENVIRONMENT, null, null, null));
+        var saved = UniqueViolation.orConflict(() -> rows.insertWithFirstEnvironment(project, Ids.next(), FIRST_ENVIRONMENT),
+                "A project named '" + project.name() + "' already exists in this team.");
         publish(ProjectChanged.Kind.CREATED, saved);
         return saved;
     }

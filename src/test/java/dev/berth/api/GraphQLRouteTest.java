@@ -226,6 +226,76 @@ class GraphQLRouteTest extends BerthTestBase {
         assertThat(route.answered()).isEqualTo(before);
     }
 
+    @Test
+    void aClientThatPipelinesAndNeverReadsHoldsBackItsOwnAnswersOnly() throws Exception {
+        var query = "{ __schema { types { name description fields { name description } } } }"; // a large answer
+        int sent = 150;
+        long before = route.answered();
+        try (var socket = connect()) {
+            socket.setReceiveBufferSize(64 * 1024);
+            var batch = new StringBuilder();
+            for (int i = 0; i < sent; i++) batch.append(post(query));
+            var writer = Thread.ofVirtual().start(() -> {
+                try {
+                    send(socket, batch.toString());
+                } catch (IOException ignored) {
+                    // closed by the test
+                }
+            });
+            Thread.sleep(3_000); // the client reads nothing meanwhile
+            long made = route.answered() - before;
+            assertThat(made).as("answers made for a client that reads none").isLessThan(sent);
+            // other clients are served meanwhile
+            try (var other = connect()) {
+                send(other, post("{ __typename }"));
+                assertThat(read(other.getInputStream()).status()).isEqualTo(200);
+            }
+            // and once it reads, it gets every answer, in order
+            var in = socket.getInputStream();
+            for (int i = 0; i < sent; i++) assertThat(read(in).status()).isEqualTo(200);
+            writer.join();
+        }
+    }
+
+    @Test
+    void aBodyInOneByteChunksIsGatheredWhole() throws Exception {
+        var body = ("{\"query\":\"{ tiny: __typename }\",\"variables\":{\"pad\":\"" + "x".repeat(20_000) + "\"}}")
+                .getBytes(StandardCharsets.UTF_8);
+        var out = new ByteArrayOutputStream();
+        out.write(("POST /graphql HTTP/1.1\r\nHost: localhost\r\nContent-Type: application/json\r\nAuthorization: Bearer "
+                + user().http().bearer() + "\r\nTransfer-Encoding: chunked\r\n\r\n").getBytes(StandardCharsets.US_ASCII));
+        for (byte b : body) {
+            out.write("1\r\n".getBytes(StandardCharsets.US_ASCII));
+            out.write(b);
+            out.write("\r\n".getBytes(StandardCharsets.US_ASCII));
+        }
+        out.write("0\r\n\r\n".getBytes(StandardCharsets.US_ASCII));
+        try (var socket = connect()) {
+            socket.getOutputStream().write(out.toByteArray());
+            socket.getOutputStream().flush();
+            assertThat(read(socket.getInputStream()).json().path("data").path("tiny").asText()).isEqualTo("Query");
+        }
+    }
+
+    @Test
+    void nothingPipelinedBehindARefusedBodyRuns() throws Exception {
+        var name = uniqueName("after-413");
+        var create = post("mutation { createProject(input: {name: \"" + name + "\"}) { project { id } } }");
+        var chunk = " ".repeat(64 * 1024);
+        var request = new StringBuilder("POST /graphql HTTP/1.1\r\nHost: localhost\r\nContent-Type: application/json\r\n"
+                + "Transfer-Encoding: chunked\r\n\r\n");
+        for (int i = 0; i < 20; i++) request.append(Integer.toHexString(chunk.length())).append("\r\n").append(chunk).append("\r\n");
+        request.append("0\r\n\r\n").append(create);
+        try (var socket = connect()) {
+            send(socket, request.toString());
+            var in = socket.getInputStream();
+            assertThat(read(in).status()).isEqualTo(413);
+            assertThat(in.read()).isEqualTo(-1); // closed: the mutation behind it got no answer
+        }
+        var projects = http().data("{ projects(first: 100) { edges { node { name } } } }", java.util.Map.of());
+        assertThat(projects.toString()).doesNotContain(name);
+    }
+
     private static void send(Socket socket, String text) throws IOException {
         socket.getOutputStream().write(text.getBytes(StandardCharsets.UTF_8));
         socket.getOutputStream().flush();
