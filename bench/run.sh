@@ -43,6 +43,7 @@ build_jar() { # variant (production|embedded) -> path
     # clean: classes and resources left in target/ by other work must not end up in the jar
     (cd "$ROOT" && ./mvnw -q -B -Dmaven.test.skip=true $([ "$1" = production ] && echo -Dproduction) clean package >&2)
     cp "$(ls "$ROOT"/target/berth-*.jar | grep -v original | head -1)" "$jar"
+    sha256sum "$jar" | cut -c1-16 > "$jar.id" # as the image does: deploy/start.sh names the class cache after it
   fi
   echo "$jar"
 }
