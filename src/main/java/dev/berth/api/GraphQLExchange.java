@@ -184,18 +184,19 @@ final class GraphQLExchange {
         return Map.of("errors", List.of(ErrorMapping.specification(error, requestId)));
     }
 
-    /** An error answer written without the server's mapper (plain maps of strings: the same bytes). */
+    /** The answers made without the server's mapper (plain maps of strings: the same bytes). */
+    private static final ResultWriter PLAIN = new ResultWriter(new ObjectMapper());
+
     private static Answer plain(int status, String type, String requestId, Map<String, Object> body, Map<String, String> headers) {
-        try {
-            return new Answer(status, type + ";charset=utf-8", requestId, PLAIN.writeValueAsBytes(body), headers);
-        } catch (com.fasterxml.jackson.core.JsonProcessingException e) {
-            throw new IllegalStateException(e);
-        }
+        return answer(PLAIN, status, type, requestId, body, headers);
     }
 
-    private static final ObjectMapper PLAIN = new ObjectMapper();
-
     private Answer respond(int status, String type, String requestId, Map<String, Object> body, Map<String, String> headers) {
-        return new Answer(status, type + ";charset=utf-8", requestId, results.bytes(body), headers);
+        return answer(results, status, type, requestId, body, headers);
+    }
+
+    private static Answer answer(ResultWriter writer, int status, String type, String requestId, Map<String, Object> body,
+                                 Map<String, String> headers) {
+        return new Answer(status, type + ";charset=utf-8", requestId, writer.bytes(body), headers);
     }
 }

@@ -7,14 +7,14 @@ import io.micronaut.http.server.HttpServerConfiguration;
 import io.micronaut.http.server.netty.NettyServerCustomizer;
 import io.micronaut.scheduling.TaskExecutors;
 import io.netty.channel.Channel;
-import io.netty.handler.codec.http2.Http2StreamChannel;
 import jakarta.inject.Named;
 import jakarta.inject.Singleton;
 import java.util.concurrent.ExecutorService;
 
 /**
  * Puts the thin {@code /graphql} route ({@link GraphQLRoute}) in front of Micronaut's handler on every HTTP/1.1
- * connection. The exchange behind it is built on the first connection, not at start-up.
+ * connection. The exchange behind it is built on a worker once the server listens (or by the first request, if that
+ * comes first), never at start-up and never on an event loop.
  */
 @Singleton
 final class GraphQLRouteInstaller implements BeanCreatedEventListener<NettyServerCustomizer.Registry> {
@@ -104,7 +104,7 @@ final class GraphQLRouteInstaller implements BeanCreatedEventListener<NettyServe
 
         @Override
         public void onStreamPipelineBuilt() {
-            if (channel == null || channel instanceof Http2StreamChannel) return;
+            if (channel == null) return; // not an HTTP/1.1 connection
             var pipeline = channel.pipeline();
             if (pipeline.get(MICRONAUT_HANDLER) != null && pipeline.get(GraphQLRoute.NAME) == null) {
                 pipeline.addBefore(MICRONAUT_HANDLER, GraphQLRoute.NAME, new GraphQLRoute(shared()));
