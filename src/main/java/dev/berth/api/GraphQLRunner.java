@@ -14,6 +14,7 @@ import graphql.parser.InvalidSyntaxException;
 import graphql.schema.GraphQLSchema;
 import io.micrometer.core.instrument.MeterRegistry;
 import io.micrometer.core.instrument.Timer;
+import io.micronaut.core.annotation.Nullable;
 import jakarta.inject.Singleton;
 import java.nio.charset.StandardCharsets;
 import java.util.HashMap;
@@ -113,12 +114,21 @@ final class GraphQLRunner {
     }
 
     ExecutionResult execute(Ready ready, Viewer viewer, String requestId) {
+        return execute(ready, viewer, requestId, null);
+    }
+
+    /** As {@link #execute(Ready, Viewer, String)}; a subscription's fetcher may record its events' {@code positions}. */
+    ExecutionResult execute(Ready ready, Viewer viewer, String requestId, @Nullable EventPositions positions) {
         var registry = new DataLoaderRegistry();
         loaders.forEach(contribution -> contribution.register(registry, viewer));
         var context = new HashMap<Object, Object>();
         context.put(Viewer.CONTEXT_KEY, viewer);
         context.put(RequestContext.REQUEST_ID, requestId);
         context.put(RequestContext.DOCUMENT, ready.document());
+        if (positions != null) {
+            context.put(EventPositions.CONTEXT_KEY, positions);
+            context.put(graphql.execution.SubscriptionExecutionStrategy.KEEP_SUBSCRIPTION_EVENTS_ORDERED, true);
+        }
         var input = ExecutionInput.newExecutionInput()
                 .query(ready.request().query())
                 .operationName(ready.request().operationName())

@@ -248,7 +248,8 @@ final class GraphQLWsEndpoint {
                     sendError(connection, id, List.of(ErrorMapping.toError(e, requestId, ResultPath.rootPath(), List.of())), requestId);
                     return;
                 }
-                ExecutionResult result = runner.execute(ready, viewer, requestId);
+                var positions = ready.operation() == graphql.language.OperationDefinition.Operation.SUBSCRIPTION ? new EventPositions() : null;
+                ExecutionResult result = runner.execute(ready, viewer, requestId, positions);
                 if (ready.operation() == graphql.language.OperationDefinition.Operation.SUBSCRIPTION
                         && !(result.getData() instanceof Publisher<?>)) {
                     // refused before a stream existed (e.g. by the access policy): a protocol error, not a result
@@ -257,8 +258,18 @@ final class GraphQLWsEndpoint {
                     return;
                 }
                 Flux<String> payloads;
-                if (result.getData() instanceof Publisher<?> stream && result.getErrors().isEmpty() && replays(ready)) {
-                    // a start of its own (stored lines, a current state): never a hot stream another member started
+                if (result.getData() instanceof Publisher<?> stream && result.getErrors().isEmpty() && replays(ready)
+                        && positions.tracked()) {
+                    // a start of its own, then the group's frames from where they meet
+                    var key = new SubscriptionGroups.Key(ready.request().query(), ready.request().operationName(),
+                            ready.request().variables(), credentialOf(viewer));
+                    payloads = groups.joinReplaying(key, () -> Flux.from(stream).cast(ExecutionResult.class).map(next -> {
+                                executions.increment();
+                                return new SubscriptionGroups.Frame(positions.next(), write(ErrorMapping.specification(next, requestId)));
+                            }), properties.subscriberBuffer(), properties.subscriberBufferBytes(),
+                            () -> new SubscriberTooSlowException("operation " + id));
+                } else if (result.getData() instanceof Publisher<?> stream && result.getErrors().isEmpty() && replays(ready)) {
+                    // a start of its own (stored lines, a current state) without positions: never another's stream
                     payloads = Flux.from(stream).cast(ExecutionResult.class).map(next -> {
                         executions.increment();
                         return write(ErrorMapping.specification(next, requestId));

@@ -1,10 +1,15 @@
 package dev.berth.api;
 
+import dev.berth.events.Backlog;
+import dev.berth.events.Held;
 import io.micronaut.core.annotation.Nullable;
 import java.util.HashMap;
 import java.util.Map;
+import java.util.concurrent.atomic.AtomicBoolean;
+import java.util.concurrent.atomic.AtomicLong;
 import java.util.function.Supplier;
 import reactor.core.Disposable;
+import reactor.core.publisher.ConnectableFlux;
 import reactor.core.publisher.Flux;
 
 /**
@@ -14,12 +19,18 @@ import reactor.core.publisher.Flux;
  * stops (releasing its Dragonfly channel) with its last; a group whose stream ended is forgotten, so the next
  * subscriber starts a fresh one. Each member still runs the subscription's root field itself when it subscribes
  * (access rules, arguments, NOT_FOUND): only the per-event work is shared. Subscriptions whose stream starts with a
- * part of each subscriber's own ({@code @replays} in the schema: stored log lines, a current state) are never grouped:
- * a member joining late would get another member's stream from its middle.
+ * part of each subscriber's own ({@code @replays} in the schema: stored log lines, a current state) are grouped only
+ * when their events have positions ({@link #joinReplaying}): a member joining late replays its own start, then
+ * switches to the group's frames where they meet; without positions, they are never grouped.
  */
 final class SubscriptionGroups {
     /** What makes two subscriptions compute the same frames. */
     record Key(String query, @Nullable String operationName, Map<String, Object> variables, Viewer credential) {}
+
+    /** A serialised payload and the position of the event it was made of. */
+    record Frame(long position, String payload) {}
+
+    private static final long NOTHING = Long.MIN_VALUE;
 
     private final class Group {
         private final Key key;
@@ -36,7 +47,30 @@ final class SubscriptionGroups {
         }
     }
 
+    /** A group of a replaying subscription: connected by its first member once that one holds its frames. */
+    private final class Replaying {
+        private final Key key;
+        private final ConnectableFlux<Frame> frames;
+        /** The last position handed on ({@link #NOTHING} before the first). */
+        private final AtomicLong reached = new AtomicLong(NOTHING);
+        /** Set before the end (or the stop) of the group's stream is handed on. */
+        private volatile boolean ended;
+        private Disposable upstream;
+        private int members;
+
+        Replaying(Key key, Flux<Frame> source) {
+            this.key = key;
+            this.frames = source
+                    .doOnNext(frame -> reached.set(frame.position())) // before it is handed on
+                    .doOnTerminate(() -> ended = true)
+                    .doOnCancel(() -> ended = true)
+                    .doFinally(signal -> forget(this))
+                    .publish();
+        }
+    }
+
     private final Map<Key, Group> groups = new HashMap<>();
+    private final Map<Key, Replaying> replaying = new HashMap<>();
 
     /**
      * The serialised payloads of {@code key}'s group, joining it or starting it with {@code source} (called only
@@ -58,6 +92,76 @@ final class SubscriptionGroups {
         });
     }
 
+    /**
+     * The payloads of a replaying subscription whose events have positions that increase by one ({@code own}: this
+     * subscriber's own stream, its start included). The first subscriber's own stream becomes the group's. Every
+     * member holds the group's frames from the moment it joins (at most {@code capacity} frames and {@code maxBytes}
+     * bytes, past which it ends with {@code tooSlow} and its client resumes). A member joining after the group began
+     * reads its own stream until that reaches the position the group had when it joined, then cancels it and goes
+     * on with the held frames after the last position it delivered: every position once and in order, and one
+     * execution per event for all but the members still catching up. Like subscribers have the same variables,
+     * hence the same start.
+     */
+    Flux<String> joinReplaying(Key key, Supplier<Flux<Frame>> own, int capacity, long maxBytes, Supplier<? extends Throwable> tooSlow) {
+        return Flux.defer(() -> {
+            Replaying group;
+            boolean first = false;
+            synchronized (this) {
+                group = replaying.get(key);
+                if (group == null) { // a group whose stream ended or lost its last member is no longer in the map
+                    group = new Replaying(key, own.get());
+                    replaying.put(key, group);
+                    first = true;
+                }
+                group.members++;
+            }
+            var joined = group;
+            // held before the group's position is read (and before it is connected): every later frame is in it
+            var held = Held.from(joined.frames, capacity, maxBytes, frame -> Backlog.textBytes(frame.payload()), tooSlow);
+            long joinedAt = joined.reached.get();
+            if (joined.ended) { // the group's stream ended before this member held it: it hands on nothing more
+                held.connection().dispose();
+                return own.get().map(Frame::payload).doFinally(signal -> leave(joined));
+            }
+            if (first) {
+                var connection = joined.frames.connect();
+                synchronized (this) {
+                    joined.upstream = connection;
+                }
+            }
+            Flux<Frame> frames;
+            if (joinedAt == NOTHING) {
+                frames = held.flux(); // the group has not begun: its stream, from the same start, is this one's
+            } else {
+                var delivered = new AtomicLong(NOTHING);
+                var caughtUp = new AtomicBoolean();
+                frames = own.get()
+                        .takeUntil(frame -> {
+                            delivered.set(frame.position());
+                            if (frame.position() >= joinedAt) caughtUp.set(true);
+                            return caughtUp.get();
+                        })
+                        .concatWith(Flux.defer(() -> caughtUp.get()
+                                ? held.flux().filter(frame -> frame.position() > delivered.get())
+                                : Flux.empty())); // its own stream ended first (the log did): nothing is left
+            }
+            return frames.map(Frame::payload).doFinally(signal -> {
+                held.connection().dispose();
+                leave(joined);
+            });
+        });
+    }
+
+    private void leave(Replaying group) {
+        Disposable stop;
+        synchronized (this) {
+            if (--group.members > 0) return;
+            replaying.remove(group.key, group);
+            stop = group.upstream;
+        }
+        if (stop != null) stop.dispose();
+    }
+
     private void leave(Group group) {
         Disposable stop = null;
         synchronized (this) {
@@ -70,5 +174,9 @@ final class SubscriptionGroups {
 
     private synchronized void forget(Group group) {
         groups.remove(group.key, group);
+    }
+
+    private synchronized void forget(Replaying group) {
+        replaying.remove(group.key, group);
     }
 }

@@ -1,6 +1,7 @@
 package dev.berth.deployment;
 
 import dev.berth.api.Arguments;
+import dev.berth.api.EventPositions;
 import dev.berth.api.Viewer;
 import dev.berth.api.DataLoaderContribution;
 import dev.berth.api.WiringContribution;
@@ -81,7 +82,8 @@ final class DeploymentWiring implements WiringContribution, DataLoaderContributi
                 .dataFetcher("deploymentLogs", env -> {
                     int after = env.getArgumentOrDefault("afterSeq", 0);
                     if (after < 0) throw new InvalidInputException("afterSeq", "must be 0 or more");
-                    return deployments.follow(Viewer.from(env), Arguments.id("deploymentId", env.getArgument("deploymentId")), after);
+                    return EventPositions.track(env, deployments.follow(Viewer.from(env),
+                            Arguments.id("deploymentId", env.getArgument("deploymentId")), after), LogLine::seq);
                 })
                 .dataFetcher("applicationLogs", env -> runtime.follow(Viewer.from(env),
                         Arguments.id("applicationId", env.getArgument("applicationId")), env.<Integer>getArgumentOrDefault("tail", 100)))

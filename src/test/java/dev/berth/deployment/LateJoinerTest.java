@@ -20,7 +20,8 @@ import org.junit.jupiter.api.Test;
 
 /**
  * Two viewers of one running deployment, same credential and same document, the second joining after line 10: both
- * get every line from 1 exactly once (the second is not handed the first one's stream halfway through); and a second
+ * get every line from 1 exactly once (the second is not handed the first one's stream halfway through, and shares its
+ * executions once it caught up); and a second
  * subscriber of deploymentUpdated gets its own initial state. Real server, PostgreSQL and pub/sub; no job runs.
  */
 @MicronautTest(transactional = false)
@@ -33,6 +34,8 @@ class LateJoinerTest extends BerthTestBase {
     TeamTransactions transactions;
     @Inject
     EventBus bus;
+    @Inject
+    io.micrometer.core.instrument.MeterRegistry meters;
 
     @Override
     protected Map<String, String> overrides() {
@@ -74,6 +77,8 @@ class LateJoinerTest extends BerthTestBase {
             writer.flush();
             assertThat(seqs(first, "a", 10)).isEqualTo(oneTo(10));
 
+            var executions = meters.counter("berth.ws.event.executions");
+            double before = executions.count();
             second.send(Map.of("id", "b", "type", "subscribe", "payload", Map.of("query", LOGS, "variables", Map.of("d", deployment.toString()))));
             var secondStart = seqs(second, "b", 10); // the stored lines, its own
             for (int i = 11; i <= 20; i++) writer.line("stdout", "line " + i);
@@ -85,6 +90,8 @@ class LateJoinerTest extends BerthTestBase {
             assertThat(seqs(first, "a", 10)).isEqualTo(oneTo(20).subList(10, 20));
             assertThat(first.next(Duration.ofSeconds(10)).path("type").asText()).isEqualTo("complete");
             assertThat(second.next(Duration.ofSeconds(10)).path("type").asText()).isEqualTo("complete");
+            // the second replayed lines 1-10 itself, then joined the first's stream: lines 11-20 were executed once
+            assertThat(executions.count() - before).isEqualTo(20);
         }
     }
 
