@@ -248,7 +248,10 @@ final class GraphQLWsEndpoint {
                     sendError(connection, id, List.of(ErrorMapping.toError(e, requestId, ResultPath.rootPath(), List.of())), requestId);
                     return;
                 }
-                var positions = ready.operation() == graphql.language.OperationDefinition.Operation.SUBSCRIPTION ? new EventPositions() : null;
+                // events' positions only where members replay their own start (elsewhere events keep graphql-java's
+                // default, unordered mapping)
+                boolean replays = ready.operation() == graphql.language.OperationDefinition.Operation.SUBSCRIPTION && replays(ready);
+                var positions = replays ? new EventPositions() : null;
                 ExecutionResult result = runner.execute(ready, viewer, requestId, positions);
                 if (ready.operation() == graphql.language.OperationDefinition.Operation.SUBSCRIPTION
                         && !(result.getData() instanceof Publisher<?>)) {
@@ -258,7 +261,7 @@ final class GraphQLWsEndpoint {
                     return;
                 }
                 Flux<String> payloads;
-                if (result.getData() instanceof Publisher<?> stream && result.getErrors().isEmpty() && replays(ready)
+                if (result.getData() instanceof Publisher<?> stream && result.getErrors().isEmpty() && replays
                         && positions.tracked()) {
                     // a start of its own, then the group's frames from where they meet
                     var key = new SubscriptionGroups.Key(ready.request().query(), ready.request().operationName(),
@@ -268,7 +271,7 @@ final class GraphQLWsEndpoint {
                                 return new SubscriptionGroups.Frame(positions.next(), write(ErrorMapping.specification(next, requestId)));
                             }), properties.subscriberBuffer(), properties.subscriberBufferBytes(),
                             () -> new SubscriberTooSlowException("operation " + id));
-                } else if (result.getData() instanceof Publisher<?> stream && result.getErrors().isEmpty() && replays(ready)) {
+                } else if (result.getData() instanceof Publisher<?> stream && result.getErrors().isEmpty() && replays) {
                     // a start of its own (stored lines, a current state) without positions: never another's stream
                     payloads = Flux.from(stream).cast(ExecutionResult.class).map(next -> {
                         executions.increment();

@@ -9,8 +9,8 @@ import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.concurrent.atomic.AtomicLong;
 import java.util.function.Supplier;
 import reactor.core.Disposable;
-import reactor.core.publisher.ConnectableFlux;
 import reactor.core.publisher.Flux;
+import reactor.core.publisher.Sinks;
 
 /**
  * Subscriptions that would compute the same frames share one execution: same document, operation, variables and
@@ -47,10 +47,15 @@ final class SubscriptionGroups {
         }
     }
 
-    /** A group of a replaying subscription: connected by its first member once that one holds its frames. */
+    /**
+     * A group of a replaying subscription. Its stream is its first member's own, handed on through a multicast sink
+     * by one thread at a time: an emission sets {@code reached}, then reads the current members, so a member added
+     * before it read {@code reached} gets every later frame (Reactor's {@code publish()} can hand a frame to a member
+     * list read before a join, which would lose that frame for the joiner).
+     */
     private final class Replaying {
         private final Key key;
-        private final ConnectableFlux<Frame> frames;
+        private final Sinks.Many<Frame> frames = Sinks.many().multicast().directBestEffort();
         /** The last position handed on ({@link #NOTHING} before the first). */
         private final AtomicLong reached = new AtomicLong(NOTHING);
         /** Set before the end (or the stop) of the group's stream is handed on. */
@@ -58,14 +63,30 @@ final class SubscriptionGroups {
         private Disposable upstream;
         private int members;
 
-        Replaying(Key key, Flux<Frame> source) {
+        Replaying(Key key) {
             this.key = key;
-            this.frames = source
-                    .doOnNext(frame -> reached.set(frame.position())) // before it is handed on
-                    .doOnTerminate(() -> ended = true)
-                    .doOnCancel(() -> ended = true)
-                    .doFinally(signal -> forget(this))
-                    .publish();
+        }
+
+        /** Starts the group's stream (by its first member, once it holds the frames). */
+        Disposable start(Flux<Frame> source) {
+            return source.subscribe(frame -> {
+                reached.set(frame.position());
+                frames.emitNext(frame, Sinks.EmitFailureHandler.busyLooping(java.time.Duration.ofSeconds(1)));
+            }, error -> {
+                ended = true;
+                forget(this);
+                frames.tryEmitError(error);
+            }, () -> {
+                ended = true;
+                forget(this);
+                frames.tryEmitComplete();
+            });
+        }
+
+        void stop(Disposable upstream) {
+            ended = true;
+            upstream.dispose();
+            frames.tryEmitComplete();
         }
     }
 
@@ -109,46 +130,63 @@ final class SubscriptionGroups {
             synchronized (this) {
                 group = replaying.get(key);
                 if (group == null) { // a group whose stream ended or lost its last member is no longer in the map
-                    group = new Replaying(key, own.get());
+                    group = new Replaying(key);
                     replaying.put(key, group);
                     first = true;
                 }
                 group.members++;
             }
-            var joined = group;
-            // held before the group's position is read (and before it is connected): every later frame is in it
-            var held = Held.from(joined.frames, capacity, maxBytes, frame -> Backlog.textBytes(frame.payload()), tooSlow);
-            long joinedAt = joined.reached.get();
-            if (joined.ended) { // the group's stream ended before this member held it: it hands on nothing more
-                held.connection().dispose();
-                return own.get().map(Frame::payload).doFinally(signal -> leave(joined));
+            try {
+                return follow(group, first, own, capacity, maxBytes, tooSlow);
+            } catch (RuntimeException | Error e) {
+                leave(group);
+                throw e;
             }
-            if (first) {
-                var connection = joined.frames.connect();
-                synchronized (this) {
-                    joined.upstream = connection;
-                }
+        });
+    }
+
+    private Flux<String> follow(Replaying group, boolean first, Supplier<Flux<Frame>> own, int capacity, long maxBytes,
+                                Supplier<? extends Throwable> tooSlow) {
+        // held before the group's position is read: every frame after that position is in it. Held past its bounds
+        // while this member still replays its own start, it stays on its own stream instead of being cut off.
+        var overflowed = new AtomicBoolean();
+        var held = Held.from(group.frames.asFlux(), capacity, maxBytes, frame -> Backlog.textBytes(frame.payload()), () -> {
+            overflowed.set(true);
+            return tooSlow.get();
+        });
+        long joinedAt = group.reached.get();
+        if (group.ended) { // the group's stream ended before this member held it: it hands on nothing more
+            held.connection().dispose();
+            return own.get().map(Frame::payload).doFinally(signal -> leave(group));
+        }
+        if (first) {
+            var upstream = group.start(own.get());
+            synchronized (this) {
+                group.upstream = upstream;
             }
-            Flux<Frame> frames;
-            if (joinedAt == NOTHING) {
-                frames = held.flux(); // the group has not begun: its stream, from the same start, is this one's
-            } else {
-                var delivered = new AtomicLong(NOTHING);
-                var caughtUp = new AtomicBoolean();
-                frames = own.get()
-                        .takeUntil(frame -> {
-                            delivered.set(frame.position());
-                            if (frame.position() >= joinedAt) caughtUp.set(true);
-                            return caughtUp.get();
-                        })
-                        .concatWith(Flux.defer(() -> caughtUp.get()
-                                ? held.flux().filter(frame -> frame.position() > delivered.get())
-                                : Flux.empty())); // its own stream ended first (the log did): nothing is left
-            }
-            return frames.map(Frame::payload).doFinally(signal -> {
-                held.connection().dispose();
-                leave(joined);
-            });
+        }
+        Flux<Frame> frames;
+        if (joinedAt == NOTHING) {
+            frames = held.flux(); // the group has not begun: its stream, from the same start, is this one's
+        } else {
+            var delivered = new AtomicLong(NOTHING);
+            var caughtUp = new AtomicBoolean();
+            frames = own.get()
+                    .takeUntil(frame -> {
+                        delivered.set(frame.position());
+                        if (frame.position() >= joinedAt && !overflowed.get()) caughtUp.set(true);
+                        return caughtUp.get();
+                    })
+                    .doOnComplete(() -> {
+                        if (!caughtUp.get()) held.connection().dispose(); // its own stream ended (the log did)
+                    })
+                    .concatWith(Flux.defer(() -> caughtUp.get()
+                            ? held.flux().filter(frame -> frame.position() > delivered.get())
+                            : Flux.empty()));
+        }
+        return frames.map(Frame::payload).doFinally(signal -> {
+            held.connection().dispose();
+            leave(group);
         });
     }
 
@@ -159,7 +197,7 @@ final class SubscriptionGroups {
             replaying.remove(group.key, group);
             stop = group.upstream;
         }
-        if (stop != null) stop.dispose();
+        if (stop != null) group.stop(stop);
     }
 
     private void leave(Group group) {

@@ -70,37 +70,56 @@ class ReplayingGroupsTest {
         return Long.parseLong(payload.substring("line ".length()));
     }
 
-    @RepeatedTest(5)
+    @RepeatedTest(10)
     void followersJoiningAtAnyMomentGetEveryLineOnceAndShareTheRest() throws Exception {
         var groups = new SubscriptionGroups();
         var log = new Log();
         int followers = 12;
+        int joinWithin = LINES / 3;
         var received = new ArrayList<ConcurrentLinkedQueue<Long>>();
         var done = new CountDownLatch(followers);
         var failures = new CopyOnWriteArrayList<Throwable>();
         var joinAt = new ArrayList<Long>();
         for (int i = 0; i < followers; i++) {
             received.add(new ConcurrentLinkedQueue<>());
-            joinAt.add(i < 3 ? 0 : ThreadLocalRandom.current().nextLong(LINES)); // some before the first line
+            joinAt.add(i < 3 ? 0 : ThreadLocalRandom.current().nextLong(joinWithin)); // some before the first line
         }
-        var writer = Thread.ofPlatform().start(() -> {
-            for (long p = 1; p <= LINES; p++) {
-                for (int i = 0; i < followers; i++) {
-                    if (joinAt.get(i) == p - 1) join(groups, log, received.get(i), done, failures);
-                }
-                log.write(p);
-                if (p % 97 == 0) Thread.onSpinWait();
+        for (long p = 1; p <= joinWithin; p++) {
+            for (int i = 0; i < followers; i++) {
+                if (joinAt.get(i) == p - 1) join(groups, log, received.get(i), done, failures);
             }
-        });
-        writer.join(30_000);
+            log.write(p);
+        }
+        // once every follower has had the lines so far, every one of them has caught up with the group
+        long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(30);
+        while (received.stream().anyMatch(r -> r.size() < joinWithin) && System.nanoTime() < deadline) Thread.sleep(5);
+        int before = log.executions.get();
+        for (long p = joinWithin + 1; p <= LINES; p++) log.write(p);
         assertThat(done.await(30, TimeUnit.SECONDS)).as("every follower ended").isTrue();
         assertThat(failures).isEmpty();
         for (int i = 0; i < followers; i++) {
             assertThat(List.copyOf(received.get(i))).as("follower %d joined after %d", i, joinAt.get(i)).isEqualTo(expected());
         }
-        // alone, each would execute every line (36,000); shared, the lines after a follower caught up are executed once
-        // (about 3,000 for the group and what each replayed before it caught up: some 16,500 on average)
-        assertThat(log.executions.get()).isLessThan(followers * LINES * 3 / 4);
+        // alone, each follower would execute each later line: shared, each is executed once
+        assertThat(log.executions.get() - before).isEqualTo(LINES - joinWithin);
+    }
+
+    @Test
+    void aFollowerWhoseHeldFramesOverflowWhileItReplaysStaysOnItsOwnStream() {
+        var groups = new SubscriptionGroups();
+        var log = new Log();
+        var first = new ConcurrentLinkedQueue<Long>();
+        groups.joinReplaying(KEY, log.own(), 100, Long.MAX_VALUE, IllegalStateException::new).subscribe(p -> first.add(position(p)));
+        for (long p = 1; p <= 10; p++) log.write(p);
+        // the second holds at most 5 frames; its own replay is held back until 50 more lines came
+        var gate = Sinks.<Long>one();
+        var second = groups.joinReplaying(KEY, () -> log.own().get().delayUntil(frame -> frame.position() == 1 ? gate.asMono() : reactor.core.publisher.Mono.empty()),
+                5, Long.MAX_VALUE, IllegalStateException::new).map(ReplayingGroupsTest::position).collectList().toFuture();
+        for (long p = 11; p <= 60; p++) log.write(p);
+        gate.tryEmitValue(0L);
+        for (long p = 61; p <= LINES; p++) log.write(p);
+        assertThat(second.join()).isEqualTo(expected());
+        assertThat(List.copyOf(first)).isEqualTo(expected());
     }
 
     private static void join(SubscriptionGroups groups, Log log, ConcurrentLinkedQueue<Long> into, CountDownLatch done,
