@@ -309,8 +309,8 @@ final class GraphQLWsEndpoint {
 
     /**
      * Whether the subscription starts with a part of each subscriber's own ({@code @replays} on a root field of the
-     * schema): such a subscription is never grouped, or a member joining late would miss its start. Root fragments
-     * count as replaying, to be safe.
+     * schema): such a subscription is grouped only by its events' positions ({@link SubscriptionGroups#joinReplaying}),
+     * or a member joining late would miss its start. Root fragments count as replaying, to be safe.
      */
     private boolean replays(GraphQLRunner.Ready ready) {
         var name = ready.request().operationName();
