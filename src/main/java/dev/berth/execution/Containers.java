@@ -105,4 +105,14 @@ public interface Containers {
 
     /** Follows a container's output until the returned handle is closed or the container ends. */
     Closeable follow(String id, int tail, Lines out);
+
+    /**
+     * Runs {@code argv} inside a running container and waits at most {@code timeout} for it to end; {@code env}
+     * reaches it through the Engine API, never argv. Output kept is at most {@code maxBytes} per stream. A command
+     * still running at the deadline is abandoned (its connection closed) and reported as exit code -1.
+     */
+    ExecResult exec(String id, List<String> argv, Map<String, dev.berth.secrets.Secret> env, Duration timeout, int maxBytes);
+
+    /** Removes a named volume; a missing one is fine. */
+    void removeVolume(String name);
 }

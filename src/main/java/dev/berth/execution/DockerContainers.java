@@ -230,6 +230,62 @@ public final class DockerContainers implements Containers {
     }
 
     @Override
+    public ExecResult exec(String id, List<String> argv, Map<String, dev.berth.secrets.Secret> env, Duration timeout, int maxBytes) {
+        var vars = new ArrayList<String>();
+        env.forEach((key, value) -> vars.add(key + "=" + value.value()));
+        var created = docker.execCreateCmd(id).withCmd(argv.toArray(String[]::new)).withEnv(vars)
+                .withAttachStdout(true).withAttachStderr(true).exec();
+        var stdout = new BoundedText(maxBytes);
+        var stderr = new BoundedText(maxBytes);
+        var callback = docker.execStartCmd(created.getId()).exec(new ResultCallback.Adapter<Frame>() {
+            @Override
+            public void onNext(Frame frame) {
+                (frame.getStreamType() == com.github.dockerjava.api.model.StreamType.STDERR ? stderr : stdout).add(frame.getPayload());
+            }
+        });
+        try {
+            if (!callback.awaitCompletion(timeout.toMillis(), java.util.concurrent.TimeUnit.MILLISECONDS)) {
+                closeQuietly(callback);
+                return new ExecResult(-1, stdout.text(), stderr.text());
+            }
+        } catch (InterruptedException e) {
+            closeQuietly(callback);
+            Thread.currentThread().interrupt();
+            throw new Stopped();
+        }
+        Long exit = docker.inspectExecCmd(created.getId()).exec().getExitCodeLong();
+        return new ExecResult(exit == null ? -1 : exit.intValue(), stdout.text(), stderr.text());
+    }
+
+    /** Output kept up to a number of bytes; the rest is counted, not kept. */
+    private static final class BoundedText {
+        private final java.io.ByteArrayOutputStream kept = new java.io.ByteArrayOutputStream();
+        private final int max;
+
+        BoundedText(int max) {
+            this.max = max;
+        }
+
+        synchronized void add(byte[] bytes) {
+            int room = max - kept.size();
+            if (room > 0) kept.write(bytes, 0, Math.min(room, bytes.length));
+        }
+
+        synchronized String text() {
+            return kept.toString(java.nio.charset.StandardCharsets.UTF_8);
+        }
+    }
+
+    @Override
+    public void removeVolume(String name) {
+        try {
+            docker.removeVolumeCmd(name).exec();
+        } catch (NotFoundException gone) {
+            // already removed
+        }
+    }
+
+    @Override
     public void start(String id) {
         docker.startContainerCmd(id).exec();
     }

@@ -163,4 +163,14 @@ final class RecordingContainers implements Containers {
     @Override public Closeable follow(String id, int tail, Lines out) {
         return () -> { };
     }
+
+    @Override public dev.berth.execution.ExecResult exec(String id, List<String> argv, Map<String, dev.berth.secrets.Secret> env,
+                                                          java.time.Duration timeout, int maxBytes) {
+        calls.add("exec " + id + " " + argv);
+        return new dev.berth.execution.ExecResult(0, "", "");
+    }
+
+    @Override public void removeVolume(String name) {
+        calls.add("removeVolume " + name);
+    }
 }

@@ -1,0 +1,147 @@
+package dev.berth.database;
+
+import static dev.berth.storage.Columns.instant;
+import static dev.berth.storage.Columns.uuid;
+
+import dev.berth.storage.Statements;
+import io.micronaut.core.annotation.Nullable;
+import io.micronaut.data.jdbc.runtime.JdbcOperations;
+import jakarta.inject.Singleton;
+import java.sql.ResultSet;
+import java.sql.SQLException;
+import java.sql.Types;
+import java.util.List;
+import java.util.Optional;
+import java.util.UUID;
+
+/** Database rows, read and written by hand in the caller's transaction and team. */
+@Singleton
+class DatabaseRows {
+    private static final String COLUMNS = "id, team_id, project_id, environment_id, server_id, name, engine, image, username, database_name,"
+            + " password_sealed, public_port, cpu_limit, memory_limit_mib, desired, status, status_detail, created_at, updated_at";
+
+    private final JdbcOperations jdbc;
+
+    DatabaseRows(JdbcOperations jdbc) {
+        this.jdbc = jdbc;
+    }
+
+    void insert(Database d) {
+        Statements.update(jdbc, "INSERT INTO databases (" + COLUMNS + ") VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)", s -> {
+            s.setObject(1, d.id());
+            s.setObject(2, d.teamId());
+            s.setObject(3, d.projectId());
+            s.setObject(4, d.environmentId());
+            s.setObject(5, d.serverId());
+            s.setString(6, d.name());
+            s.setString(7, d.engine().name());
+            s.setString(8, d.image());
+            s.setString(9, d.username());
+            s.setString(10, d.databaseName());
+            s.setString(11, d.passwordSealed());
+            s.setObject(12, d.publicPort(), Types.INTEGER);
+            s.setObject(13, d.cpuLimit(), Types.DOUBLE);
+            s.setObject(14, d.memoryLimitMiB(), Types.INTEGER);
+            s.setString(15, d.desired().name());
+            s.setString(16, d.status().name());
+            s.setString(17, d.statusDetail());
+            s.setObject(18, java.sql.Timestamp.from(d.createdAt()));
+            s.setObject(19, java.sql.Timestamp.from(d.updatedAt()));
+        });
+    }
+
+    /** Writes what a user may change: name, image, public port, limits and what it should be doing. */
+    void save(Database d) {
+        Statements.update(jdbc, "UPDATE databases SET name = ?, image = ?, public_port = ?, cpu_limit = ?, memory_limit_mib = ?, desired = ?,"
+                + " status = ?, status_detail = ?, updated_at = now() WHERE team_id = ? AND id = ?", s -> {
+            s.setString(1, d.name());
+            s.setString(2, d.image());
+            s.setObject(3, d.publicPort(), Types.INTEGER);
+            s.setObject(4, d.cpuLimit(), Types.DOUBLE);
+            s.setObject(5, d.memoryLimitMiB(), Types.INTEGER);
+            s.setString(6, d.desired().name());
+            s.setString(7, d.status().name());
+            s.setString(8, d.statusDetail());
+            s.setObject(9, d.teamId());
+            s.setObject(10, d.id());
+        });
+    }
+
+    /** Records what its container was seen doing. */
+    void status(UUID teamId, UUID id, Database.Status status, @Nullable String detail) {
+        Statements.update(jdbc, "UPDATE databases SET status = ?, status_detail = ?, updated_at = now() WHERE team_id = ? AND id = ?", s -> {
+            s.setString(1, status.name());
+            s.setString(2, detail);
+            s.setObject(3, teamId);
+            s.setObject(4, id);
+        });
+    }
+
+    /** Marks it deleted (its container goes by a job); whether its volume goes too. */
+    void markDeleted(UUID teamId, UUID id, boolean removeVolume) {
+        Statements.update(jdbc, "UPDATE databases SET deleted_at = now(), status = 'DELETING', remove_volume = ? WHERE team_id = ? AND id = ?", s -> {
+            s.setBoolean(1, removeVolume);
+            s.setObject(2, teamId);
+            s.setObject(3, id);
+        });
+    }
+
+    void delete(UUID teamId, UUID id) {
+        Statements.update(jdbc, "DELETE FROM databases WHERE team_id = ? AND id = ?", s -> {
+            s.setObject(1, teamId);
+            s.setObject(2, id);
+        });
+    }
+
+    /** Takes the row's lock until the transaction ends (changes of one database one at a time). */
+    void lock(UUID teamId, UUID id) {
+        Statements.list(jdbc, "SELECT 1 FROM databases WHERE team_id = ? AND id = ? FOR UPDATE", s -> {
+            s.setObject(1, teamId);
+            s.setObject(2, id);
+        }, r -> 1);
+    }
+
+    Optional<Database> byId(UUID teamId, UUID id) {
+        return select("SELECT " + COLUMNS + " FROM databases WHERE team_id = ? AND id = ? AND deleted_at IS NULL", s -> {
+            s.setObject(1, teamId);
+            s.setObject(2, id);
+        }).stream().findFirst();
+    }
+
+    /** The row whether deleted or not, with whether its volume goes. */
+    Optional<Removal> anyById(UUID teamId, UUID id) {
+        return Statements.list(jdbc, "SELECT " + COLUMNS + ", deleted_at IS NOT NULL, remove_volume FROM databases WHERE team_id = ? AND id = ?", s -> {
+            s.setObject(1, teamId);
+            s.setObject(2, id);
+        }, r -> new Removal(read(r), r.getBoolean(20), r.getBoolean(21))).stream().findFirst();
+    }
+
+    /** A row as the job sees it: deleted or not, and whether its volume goes with it. */
+    record Removal(Database database, boolean deleted, boolean removeVolume) {}
+
+    List<Database> inEnvironment(UUID teamId, UUID environmentId) {
+        return select("SELECT " + COLUMNS + " FROM databases WHERE team_id = ? AND environment_id = ? AND deleted_at IS NULL ORDER BY id", s -> {
+            s.setObject(1, teamId);
+            s.setObject(2, environmentId);
+        });
+    }
+
+    /** The team's live databases on a server (the port checks count them). */
+    List<Database> onServer(UUID teamId, UUID serverId) {
+        return select("SELECT " + COLUMNS + " FROM databases WHERE team_id = ? AND server_id = ? AND deleted_at IS NULL", s -> {
+            s.setObject(1, teamId);
+            s.setObject(2, serverId);
+        });
+    }
+
+    private List<Database> select(String sql, Statements.Binder binder) {
+        return Statements.list(jdbc, sql, binder, DatabaseRows::read);
+    }
+
+    private static Database read(ResultSet r) throws SQLException {
+        return new Database(uuid(r, 1), uuid(r, 2), uuid(r, 3), uuid(r, 4), uuid(r, 5), r.getString(6), EngineKind.valueOf(r.getString(7)),
+                r.getString(8), r.getString(9), r.getString(10), r.getString(11), (Integer) r.getObject(12),
+                (Double) r.getObject(13), (Integer) r.getObject(14), Database.Desired.valueOf(r.getString(15)),
+                Database.Status.valueOf(r.getString(16)), r.getString(17), instant(r, 18), instant(r, 19));
+    }
+}
