@@ -126,6 +126,15 @@ class DatabaseRows {
         });
     }
 
+    /** Live databases of the project whose environment (or the project itself) was deleted. */
+    List<Database> orphanedIn(UUID teamId, UUID projectId) {
+        return select("SELECT d." + COLUMNS.replace(", ", ", d.") + " FROM databases d JOIN environments e ON e.id = d.environment_id"
+                + " WHERE d.team_id = ? AND d.project_id = ? AND d.deleted_at IS NULL AND e.deleted_at IS NOT NULL", s -> {
+            s.setObject(1, teamId);
+            s.setObject(2, projectId);
+        });
+    }
+
     /** The team's live databases on a server (the port checks count them). */
     List<Database> onServer(UUID teamId, UUID serverId) {
         return select("SELECT " + COLUMNS + " FROM databases WHERE team_id = ? AND server_id = ? AND deleted_at IS NULL", s -> {

@@ -218,6 +218,20 @@ public class DatabaseService {
         }
     }
 
+    /**
+     * Deleting a project or an environment deletes its databases as deleteDatabase would (hidden at once, their
+     * containers removed by a job), in the deleting transaction. Their volumes stay on the server.
+     */
+    @io.micronaut.runtime.event.annotation.EventListener
+    void onProjectChanged(dev.berth.project.ProjectChanged changed) {
+        if (changed.kind() == dev.berth.project.ProjectChanged.Kind.CREATED) return;
+        for (var database : rows.orphanedIn(changed.teamId(), changed.projectId())) {
+            rows.markDeleted(changed.teamId(), database.id(), false);
+            converge(database);
+            publish(DatabaseChanged.Kind.DELETED, database.withWish(database.desired(), Database.Status.DELETING));
+        }
+    }
+
     private void save(Database database) {
         UniqueViolation.orConflict(() -> {
             rows.save(database);

@@ -52,7 +52,7 @@ class AuthorizationMatrixTest extends BerthTestBase {
 
     /** One team's resources. */
     record Team(String teamId, String projectId, String environmentId, String spareMemberId, String tokenId, String keyId, String serverId,
-                String applicationId, String deploymentId, String registryId) {}
+                String applicationId, String deploymentId, String registryId, String databaseId) {}
 
     /** A caller: its client, the viewer the policy sees, and whether its credentials are broken. */
     record Principal(String name, GraphQLHttp http, String bearer, Viewer viewer, boolean brokenCredentials, boolean inOtherTeam) {}
@@ -201,6 +201,24 @@ class AuthorizationMatrixTest extends BerthTestBase {
                 (t, id) -> vars("id", id != null ? id : t.registryId()), true));
         // Subscriptions (over graphql-ws)
         ops.add(new Op("Subscription", "applicationEvents", "subscription { applicationEvents { kind } }", NO_ID, (t, id) -> vars(), false));
+        // Databases
+        ops.add(new Op("Query", "database", "query($id: ID!) { database(id: $id) { id internalUrl } }", IDS,
+                (t, id) -> vars("id", id != null ? id : t.databaseId()), false));
+        ops.add(new Op("Mutation", "createDatabase", "mutation($e: ID!, $s: ID!, $n: String!) { createDatabase(input: {environmentId: $e, serverId: $s, name: $n, engine: REDIS}) { database { id } } }",
+                IDS, (t, id) -> vars("e", id != null ? id : t.environmentId(), "s", t.serverId(), "n", unique("d")), true));
+        ops.add(new Op("Mutation", "updateDatabase", "mutation($id: ID!) { updateDatabase(input: {id: $id, cpuLimit: 1}) { database { id } } }", IDS,
+                (t, id) -> vars("id", id != null ? id : t.databaseId()), true));
+        ops.add(new Op("Mutation", "deleteDatabase", "mutation($id: ID!) { deleteDatabase(input: {id: $id}) { deletedDatabaseId } }", IDS,
+                (t, id) -> vars("id", id != null ? id : t.databaseId()), true));
+        for (var field : List.of("startDatabase", "stopDatabase", "restartDatabase", "unexposeDatabase")) {
+            ops.add(new Op("Mutation", field, "mutation($id: ID!) { " + field + "(input: {id: $id}) { database { status } } }", IDS,
+                    (t, id) -> vars("id", id != null ? id : t.databaseId()), true));
+        }
+        ops.add(new Op("Mutation", "exposeDatabase", "mutation($id: ID!, $p: Int!) { exposeDatabase(input: {id: $id, hostPort: $p}) { database { publicPort } } }", IDS,
+                (t, id) -> vars("id", id != null ? id : t.databaseId(), "p", 20000 + (int) (Math.random() * 20000)), true));
+        ops.add(new Op("Mutation", "revealDatabaseCredentials", "mutation($id: ID!) { revealDatabaseCredentials(input: {id: $id}) { credentials { password } } }", IDS,
+                (t, id) -> vars("id", id != null ? id : t.databaseId()), false));
+        ops.add(new Op("Subscription", "databaseEvents", "subscription { databaseEvents { kind } }", NO_ID, (t, id) -> vars(), false));
         ops.add(new Op("Subscription", "deploymentLogs", "subscription($id: ID!) { deploymentLogs(deploymentId: $id) { seq } }", NO_ID,
                 (t, id) -> vars("id", UUID.randomUUID().toString()), false));
         ops.add(new Op("Subscription", "applicationLogs", "subscription($id: ID!) { applicationLogs(applicationId: $id) { text } }", NO_ID,
@@ -252,6 +270,7 @@ class AuthorizationMatrixTest extends BerthTestBase {
             case "serverEvents" -> "servers";
             case "auditEvents" -> "audit";
             case "applicationEvents" -> "applications";
+            case "databaseEvents" -> "databases";
             default -> null;
         };
     }
@@ -395,7 +414,10 @@ class AuthorizationMatrixTest extends BerthTestBase {
                 .path("deployApplication").path("deployment").path("id").asText();
         var registry = owner.http().data("mutation($u: String!) { createRegistry(input: {url: \"registry.example.test\", username: $u, password: \"pw\"}) { registry { id } } }",
                 Map.of("u", unique("u"))).path("createRegistry").path("registry").path("id").asText();
-        return new Team(owner.teamId(), project.path("id").asText(), environment, spare.id(), token, key, server, application, deployment, registry);
+        // the database is on the application's server too (no job engine here: it stays STARTING, no container is made)
+        var database = owner.http().data("mutation($e: ID!, $s: ID!, $n: String!) { createDatabase(input: {environmentId: $e, serverId: $s, name: $n, engine: POSTGRESQL}) { database { id } } }",
+                Map.of("e", environment, "s", appServer, "n", unique("d"))).path("createDatabase").path("database").path("id").asText();
+        return new Team(owner.teamId(), project.path("id").asText(), environment, spare.id(), token, key, server, application, deployment, registry, database);
     }
 
     private World world() {
