@@ -16,19 +16,18 @@ postgres)
   chown postgres:postgres "$PGDATA" /run/postgresql
   chmod 700 "$PGDATA"
   if [ ! -s "$PGDATA/PG_VERSION" ]; then
-    pwfile=$(mktemp)
-    printf '%s' "${POSTGRES_PASSWORD:?POSTGRES_PASSWORD is required}" > "$pwfile"
-    chown postgres "$pwfile"
+    : "${POSTGRES_PASSWORD:?POSTGRES_PASSWORD is required}"
     setpriv --reuid=postgres --regid=postgres --init-groups \
-      initdb -D "$PGDATA" -U "$user" --pwfile="$pwfile" --auth=scram-sha-256 --encoding=UTF8 >/dev/null
-    rm -f "$pwfile"
+      initdb -D "$PGDATA" -U "$user" --auth-local=trust --auth-host=scram-sha-256 --encoding=UTF8 >/dev/null
     printf "listen_addresses = '*'\n" >> "$PGDATA/postgresql.conf"
     printf 'host all all all scram-sha-256\n' >> "$PGDATA/pg_hba.conf"
-    if [ "$db" != postgres ]; then
-      quoted=$(printf '%s' "$db" | sed 's/"/""/g')
-      printf 'CREATE DATABASE "%s" OWNER "%s";\n' "$quoted" "$(printf '%s' "$user" | sed 's/"/""/g')" \
-        | setpriv --reuid=postgres --regid=postgres --init-groups postgres --single -D "$PGDATA" postgres >/dev/null
-    fi
+    # the password as \xHH escapes in an E'' literal (any byte, a newline included), on stdin
+    escaped=$(hex "$POSTGRES_PASSWORD" | sed 's/../\\x&/g')
+    role=$(printf '%s' "$user" | sed 's/"/""/g')
+    {
+      printf 'ALTER ROLE "%s" PASSWORD E'"'"'%s'"'"';\n' "$role" "$escaped"
+      if [ "$db" != postgres ]; then printf 'CREATE DATABASE "%s" OWNER "%s";\n' "$(printf '%s' "$db" | sed 's/"/""/g')" "$role"; fi
+    } | setpriv --reuid=postgres --regid=postgres --init-groups postgres --single -D "$PGDATA" postgres >/dev/null
   fi
   unset POSTGRES_PASSWORD
   exec setpriv --reuid=postgres --regid=postgres --init-groups postgres -D "$PGDATA"

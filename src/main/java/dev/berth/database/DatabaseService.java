@@ -55,7 +55,8 @@ public class DatabaseService {
 
     /** createDatabase's input, validated at the edge. */
     public record NewDatabase(UUID environmentId, UUID serverId, ResourceName name, EngineKind engine, @Nullable String image,
-                              @Nullable Integer publicPort, @Nullable Double cpuLimit, @Nullable Integer memoryLimitMiB) {}
+                              @Nullable Integer publicPort, @Nullable Double cpuLimit, @Nullable Integer memoryLimitMiB,
+                              @Nullable Secret password) {}
 
     /** updateDatabase's input: null leaves a value as it is. */
     public record DatabaseChange(UUID id, @Nullable ResourceName name, @Nullable String image, @Nullable Double cpuLimit,
@@ -70,7 +71,7 @@ public class DatabaseService {
         var server = servers.server(viewer, input.serverId());
         var engine = Engine.of(input.engine());
         var id = Ids.next();
-        var password = new Secret(generatePassword());
+        var password = input.password() != null ? input.password() : new Secret(generatePassword());
         var now = Instant.now();
         var database = new Database(id, viewer.teamId(), environment.projectId(), environment.id(), server.id(), input.name().value(),
                 input.engine(), input.image() == null ? engine.defaultImage() : input.image(), engine.defaultUsername(),

@@ -88,7 +88,16 @@ final class DatabaseWiring implements WiringContribution {
         return new DatabaseService.NewDatabase(Arguments.id("input.environmentId", input.get("environmentId")),
                 Arguments.id("input.serverId", input.get("serverId")), ResourceName.of("input.name", input.get("name")), engine,
                 image(input.get("image")), DatabaseService.port("input.publicPort", input.get("publicPort")),
-                cpu(input.get("cpuLimit")), memory(input.get("memoryLimitMiB")));
+                cpu(input.get("cpuLimit")), memory(input.get("memoryLimitMiB")), password(input.get("password")));
+    }
+
+    private static dev.berth.secrets.@Nullable Secret password(@Nullable Object value) {
+        if (value == null) return null;
+        var password = value.toString();
+        if (password.length() < 12 || password.length() > 256 || password.indexOf('\0') >= 0) {
+            throw new InvalidInputException("input.password", "12 to 256 characters, any but NUL");
+        }
+        return new dev.berth.secrets.Secret(password);
     }
 
     private static DatabaseService.DatabaseChange change(Map<String, Object> input) {

@@ -6,6 +6,7 @@ import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.List;
+import java.util.Map;
 import java.util.concurrent.TimeUnit;
 import org.junit.jupiter.api.Assumptions;
 
@@ -80,6 +81,48 @@ public final class TestDocker {
             if (built.exit != 0) throw new IllegalStateException("image build failed: " + built.output);
         } catch (IOException e) {
             throw new UncheckedIOException(e);
+        }
+    }
+
+    /** The test engines' images (see scripts/engine-rootfs.sh), by engine: what a database test names as its image. */
+    public static final String POSTGRES = "berth-test/postgres:15";
+    public static final String MARIADB = "berth-test/mariadb:10";
+    public static final String REDIS = "berth-test/redis:7";
+    private boolean engines;
+
+    /**
+     * Makes the engine images in this daemon (once per test JVM): Debian's own PostgreSQL, MariaDB and Redis from a
+     * root filesystem built once and cached outside the clone, imported, then tagged with each engine's command.
+     */
+    public synchronized void engines() {
+        if (engines) return;
+        try {
+            var script = Path.of("scripts/engine-rootfs.sh").toAbsolutePath();
+            var build = new ProcessBuilder("bash", script.toString()).redirectErrorStream(true).start();
+            if (!build.waitFor(15, TimeUnit.MINUTES)) {
+                build.destroyForcibly();
+                throw new IllegalStateException("building the engines' root filesystem took over 15 minutes");
+            }
+            var output = new String(build.getInputStream().readAllBytes(), StandardCharsets.UTF_8).strip();
+            if (build.exitValue() != 0) throw new IllegalStateException("building the engines' root filesystem failed: " + output);
+            var tarball = output.lines().reduce((a, b) -> b).orElseThrow();
+            var imported = docker(List.of("import", tarball, "berth-test/engines:bookworm"), 600);
+            if (imported.exit != 0) throw new IllegalStateException("docker import failed: " + imported.output);
+            for (var image : Map.of(POSTGRES, "postgres", MARIADB, "mariadbd", REDIS, "redis-server").entrySet()) {
+                var context = Files.createDirectories(dir.resolve("engine-" + image.getValue()));
+                Files.copy(Path.of("scripts/engine-entrypoint.sh"), context.resolve("docker-entrypoint.sh"), java.nio.file.StandardCopyOption.REPLACE_EXISTING);
+                Files.writeString(context.resolve("Dockerfile"), "FROM berth-test/engines:bookworm\n"
+                        + "COPY docker-entrypoint.sh /usr/local/bin/docker-entrypoint.sh\n"
+                        + "ENTRYPOINT [\"/usr/local/bin/docker-entrypoint.sh\"]\nCMD [\"" + image.getValue() + "\"]\n");
+                var built = docker(List.of("build", "-q", "-t", image.getKey(), context.toString()), 120);
+                if (built.exit != 0) throw new IllegalStateException("image build failed: " + built.output);
+            }
+            engines = true;
+        } catch (IOException e) {
+            throw new UncheckedIOException(e);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            throw new IllegalStateException(e);
         }
     }
 

@@ -1,0 +1,190 @@
+package dev.berth.database;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import dev.berth.testing.BerthTestBase;
+import dev.berth.testing.ManagedServers;
+import dev.berth.testing.RealDaemons;
+import dev.berth.testing.TestDocker;
+import dev.berth.testing.TestSshd;
+import io.micronaut.test.extensions.junit5.annotation.MicronautTest;
+import java.net.InetAddress;
+import java.net.ServerSocket;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.sql.DriverManager;
+import java.sql.SQLException;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.LinkedHashMap;
+import java.util.Map;
+import java.util.UUID;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.TestInstance;
+
+/**
+ * A PostgreSQL database through the API against the real sshd and dockerd (the engine is Debian's PostgreSQL 15 behind
+ * an entrypoint with the official image's contract): created with a hostile password, RUNNING once its probe answers
+ * inside the container, reached with a real client at its URL and revealed credentials, stopped and started with its
+ * data, deleted with its volume. The password is never in an answer other than the reveal, in a process's argv on the
+ * server, or in the audit log.
+ */
+@MicronautTest(transactional = false)
+@RealDaemons
+@TestInstance(TestInstance.Lifecycle.PER_CLASS)
+class DatabaseEndToEndTest extends BerthTestBase {
+    private static final String HOSTILE = "p'\"$(id)\n`!;&|\\x41%" + UUID.randomUUID().toString().substring(0, 8);
+    private static final String FIELDS = "id name engine status statusDetail username databaseName internalUrl publicUrl publicPort";
+
+    private String serverId;
+    private String environmentId;
+
+    @Override
+    protected Map<String, String> overrides() {
+        return Map.of("berth.deployments.network", "host");
+    }
+
+    @BeforeAll
+    void world() {
+        var sshd = TestSshd.get();
+        var daemon = TestDocker.get();
+        daemon.engines();
+        var keyId = ManagedServers.authorizedKey(http(), sshd, "db-" + UUID.randomUUID().toString().substring(0, 6));
+        serverId = ManagedServers.server(http(), sshd, keyId, sshd.port(), daemon.socket()).toString();
+        environmentId = http().data("mutation($n: String!) { createProject(input: {name: $n}) { project { environments { id } } } }",
+                Map.of("n", uniqueName("db"))).path("createProject").path("project").path("environments").get(0).path("id").asText();
+    }
+
+    private static int freePort() throws Exception {
+        try (var socket = new ServerSocket(0, 1, InetAddress.getLoopbackAddress())) {
+            return socket.getLocalPort();
+        }
+    }
+
+    private JsonNode database(String id) {
+        return http().data("query($id: ID!) { database(id: $id) { " + FIELDS + " } }", Map.of("id", id)).path("database");
+    }
+
+    private JsonNode awaitStatus(String id, String status) throws InterruptedException {
+        var deadline = Instant.now().plus(Duration.ofSeconds(150));
+        JsonNode seen = null;
+        while (Instant.now().isBefore(deadline)) {
+            seen = database(id);
+            if (seen.path("status").asText().equals(status)) return seen;
+            if (seen.path("status").asText().equals("FAILED") && !status.equals("FAILED")) break;
+            Thread.sleep(300);
+        }
+        throw new AssertionError("database " + id + " not " + status + ": " + seen);
+    }
+
+    private JsonNode mutate(String field, String id) {
+        return http().data("mutation($id: ID!) { " + field + "(input: {id: $id}) { database { " + FIELDS + " } } }", Map.of("id", id))
+                .path(field).path("database");
+    }
+
+    @Test
+    void aPostgresqlDatabaseWithAHostilePasswordIsCreatedReachedStoppedStartedAndDeleted() throws Exception {
+        int port = freePort();
+        var input = new LinkedHashMap<String, Object>();
+        input.put("environmentId", environmentId);
+        input.put("serverId", serverId);
+        input.put("name", uniqueName("pg"));
+        input.put("engine", "POSTGRESQL");
+        input.put("image", TestDocker.POSTGRES);
+        input.put("publicPort", port);
+        input.put("password", HOSTILE);
+        var created = http().data("mutation($i: CreateDatabaseInput!) { createDatabase(input: $i) { database { " + FIELDS + " } } }",
+                Map.of("i", input)).path("createDatabase").path("database");
+        var id = created.path("id").asText();
+        assertThat(created.path("status").asText()).isEqualTo("STARTING");
+        var running = awaitStatus(id, "RUNNING");
+        var dbName = running.path("databaseName").asText();
+        assertThat(dbName).isEqualTo(input.get("name").toString().replace('-', '_'));
+        // on the host network it listens on its public port: the URLs say where, never with the password
+        assertThat(running.path("internalUrl").asText()).isEqualTo("postgresql://postgres@127.0.0.1:" + port + "/" + dbName);
+        assertThat(running.path("publicUrl").asText()).isEqualTo("postgresql://postgres@127.0.0.1:" + port + "/" + dbName);
+        assertThat(running.toString()).doesNotContain(HOSTILE).doesNotContain("$(id)");
+
+        var revealed = http().data("mutation($id: ID!) { revealDatabaseCredentials(input: {id: $id}) { credentials { username password databaseName internalUrlWithPassword } } }",
+                Map.of("id", id)).path("revealDatabaseCredentials").path("credentials");
+        assertThat(revealed.path("password").asText()).isEqualTo(HOSTILE);
+        assertThat(revealed.path("internalUrlWithPassword").asText()).startsWith("postgresql://postgres:p%27%22%24%28id%29%0A%60");
+
+        var url = "jdbc:postgresql://127.0.0.1:" + port + "/" + dbName;
+        try (var connection = DriverManager.getConnection(url, "postgres", revealed.path("password").asText()); var statement = connection.createStatement()) {
+            statement.execute("CREATE TABLE kept (n int)");
+            statement.execute("INSERT INTO kept SELECT generate_series(1, 100)");
+        }
+        // a wrong password is refused: the server checks it (not trust)
+        try (var ignored = DriverManager.getConnection(url, "postgres", "wrong password")) {
+            throw new AssertionError("a wrong password was accepted");
+        } catch (SQLException expected) {
+            assertThat(expected.getMessage()).contains("password authentication failed");
+        }
+        assertThat(processArguments()).as("no process on the server has the password in its argv").doesNotContain(HOSTILE);
+
+        // a token with every write scope but not secrets:read cannot reveal it
+        var token = http().data("mutation { createApiToken(input: {name: \"no-secrets\", scopes: [\"read\", \"write\", \"admin\"]}) { token } }", Map.of())
+                .path("createApiToken").path("token").asText();
+        var refused = http().as(token).post("mutation($id: ID!) { revealDatabaseCredentials(input: {id: $id}) { credentials { password } } }",
+                Map.of("id", id));
+        assertThat(refused.firstErrorCode()).isEqualTo("FORBIDDEN");
+        assertThat(refused.body()).doesNotContain(HOSTILE);
+
+        assertThat(mutate("stopDatabase", id).path("status").asText()).isEqualTo("STOPPING");
+        awaitStatus(id, "STOPPED");
+        try (var ignored = DriverManager.getConnection(url, "postgres", HOSTILE)) {
+            throw new AssertionError("a stopped database answered");
+        } catch (SQLException expected) {
+            // refused: nothing listens
+        }
+        mutate("startDatabase", id);
+        awaitStatus(id, "RUNNING");
+        try (var connection = DriverManager.getConnection(url, "postgres", HOSTILE); var statement = connection.createStatement();
+             var rows = statement.executeQuery("SELECT count(*) FROM kept")) {
+            rows.next();
+            assertThat(rows.getInt(1)).as("the data outlives a stop").isEqualTo(100);
+        }
+
+        var audit = http().data("{ auditEvents(first: 50) { edges { node { action details } } } }", Map.of()).toString();
+        assertThat(audit).contains("revealDatabaseCredentials").doesNotContain(HOSTILE).doesNotContain("$(id)");
+
+        var deleted = http().data("mutation($id: ID!) { deleteDatabase(input: {id: $id, removeVolume: true}) { deletedDatabaseId } }", Map.of("id", id));
+        assertThat(deleted.path("deleteDatabase").path("deletedDatabaseId").asText()).isEqualTo(id);
+        assertThat(http().post("query($id: ID!) { database(id: $id) { id } }", Map.of("id", id)).firstErrorCode()).isEqualTo("NOT_FOUND");
+        var deadline = Instant.now().plusSeconds(60);
+        while (Instant.now().isBefore(deadline) && (docker("ps", "-aq", "--filter", "label=berth.database=" + id).length() > 0
+                || docker("volume", "ls", "-q", "--filter", "name=berth-db-" + id).length() > 0)) {
+            Thread.sleep(300);
+        }
+        assertThat(docker("ps", "-aq", "--filter", "label=berth.database=" + id)).as("its container is gone").isEmpty();
+        assertThat(docker("volume", "ls", "-q", "--filter", "name=berth-db-" + id)).as("its volume is gone").isEmpty();
+    }
+
+    /** Every process's argv on this machine (the test server's containers run here). */
+    private static String processArguments() throws Exception {
+        var all = new StringBuilder();
+        try (var processes = Files.list(Path.of("/proc"))) {
+            for (var process : (Iterable<Path>) processes.filter(p -> p.getFileName().toString().matches("\\d+"))::iterator) {
+                try {
+                    all.append(new String(Files.readAllBytes(process.resolve("cmdline")), StandardCharsets.UTF_8).replace('\0', ' ')).append('\n');
+                } catch (java.io.IOException gone) {
+                    // ended meanwhile
+                }
+            }
+        }
+        return all.toString();
+    }
+
+    private static String docker(String... args) throws Exception {
+        var command = new java.util.ArrayList<>(java.util.List.of("docker", "-H", "unix://" + TestDocker.get().socket()));
+        command.addAll(java.util.List.of(args));
+        var process = new ProcessBuilder(command).redirectErrorStream(true).start();
+        var output = new String(process.getInputStream().readAllBytes(), StandardCharsets.UTF_8).strip();
+        process.waitFor();
+        return output;
+    }
+}
