@@ -149,9 +149,6 @@ public class DatabaseService {
         rows.lock(viewer.teamId(), id);
         var current = load(viewer, id);
         var server = servers.server(viewer, current.serverId());
-        if (hostPort == null && servers.network(server, null).equals(NetworkMode.HOST.docker())) {
-            throw new ConflictException("input.id", "On the host network a database listens on the server's own interfaces: it cannot be unexposed (choose BRIDGE for the server).");
-        }
         var changed = current.with(current.name(), current.image(), hostPort, current.cpuLimit(), current.memoryLimitMiB(), current.desired(),
                 current.desired() == Database.Desired.RUNNING ? Database.Status.STARTING : current.status(), null);
         portsFree(viewer, server, changed);

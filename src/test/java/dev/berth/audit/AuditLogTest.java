@@ -144,6 +144,17 @@ class AuditLogTest extends BerthTestBase {
         var queued = h.data("mutation($id: ID!) { rollbackApplication(input: {deploymentId: $id}) { deployment { id } } }", Map.of("id", first))
                 .path("rollbackApplication").path("deployment").path("id").asText();
         h.data("mutation($id: ID!) { deleteApplication(input: {id: $id}) { deletedApplicationId } }", Map.of("id", app));
+        var databasePassword = "database-secret-" + java.util.UUID.randomUUID();
+        secrets.add(databasePassword);
+        var database = h.data("mutation($e: ID!, $s: ID!, $p: String!) { createDatabase(input: {environmentId: $e, serverId: $s, name: \"audited\", engine: POSTGRESQL, image: \"berth-test/busybox:1\", password: $p}) { database { id } } }",
+                Map.of("e", environment, "s", host, "p", databasePassword)).path("createDatabase").path("database").path("id").asText();
+        h.data("mutation($id: ID!) { updateDatabase(input: {id: $id, memoryLimitMiB: 256}) { database { id } } }", Map.of("id", database));
+        for (var field : List.of("stopDatabase", "startDatabase", "restartDatabase", "unexposeDatabase")) {
+            h.data("mutation($id: ID!) { " + field + "(input: {id: $id}) { database { id } } }", Map.of("id", database));
+        }
+        h.data("mutation($id: ID!) { exposeDatabase(input: {id: $id, hostPort: 25432}) { database { id } } }", Map.of("id", database));
+        h.data("mutation($id: ID!) { revealDatabaseCredentials(input: {id: $id}) { credentials { password } } }", Map.of("id", database));
+        h.data("mutation($id: ID!) { deleteDatabase(input: {id: $id}) { deletedDatabaseId } }", Map.of("id", database));
         // cancelled at once when no node had picked it yet; told to stop (and CANCELLED within a second) when one had
         long deadline = System.nanoTime() + java.time.Duration.ofSeconds(30).toNanos();
         while (!java.util.Set.of("CANCELLED", "FAILED", "SUCCEEDED").contains(statusOf(queued)) && System.nanoTime() < deadline) {
