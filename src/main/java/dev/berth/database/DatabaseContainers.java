@@ -40,15 +40,20 @@ final class DatabaseContainers {
         var withoutLabels = new ContainerSpec(database.containerName(), database.image(), Map.of(), engine.environment(credentials),
                 engine.command(credentials), ports, "UNLESS_STOPPED", database.cpuLimit(), database.memoryLimitMiB(), volumes, network,
                 "SIGTERM", STOP_GRACE_SECONDS);
-        var labels = Map.of(LABEL, database.id().toString(), TEAM_LABEL, database.teamId().toString(), SPEC_LABEL, digest(withoutLabels));
+        // the port, user and database's name are values of the environment for some engines: they count too
+        var labels = Map.of(LABEL, database.id().toString(), TEAM_LABEL, database.teamId().toString(), SPEC_LABEL,
+                digest(withoutLabels, "port=" + credentials.port() + " user=" + credentials.username() + " database=" + credentials.database()));
         return new ContainerSpec(withoutLabels.name(), withoutLabels.image(), labels, withoutLabels.env(), withoutLabels.command(),
                 withoutLabels.ports(), withoutLabels.restartPolicy(), withoutLabels.cpuLimit(), withoutLabels.memoryLimitMiB(),
                 withoutLabels.volumes(), withoutLabels.network(), withoutLabels.stopSignal(), withoutLabels.stopGraceSeconds());
     }
 
-    /** The spec's digest: its image, command, ports, limits, volumes, network and environment keys (never values). */
-    static String digest(ContainerSpec spec) {
-        var text = String.join("\n", spec.image(), String.valueOf(spec.command()), String.valueOf(spec.ports()),
+    /**
+     * The spec's digest: its image, command, ports, limits, volumes, network, environment keys (never values: the
+     * password is one) and {@code plain}, the environment's values that are not secret.
+     */
+    static String digest(ContainerSpec spec, String plain) {
+        var text = String.join("\n", plain, spec.image(), String.valueOf(spec.command()), String.valueOf(spec.ports()),
                 String.valueOf(spec.cpuLimit()), String.valueOf(spec.memoryLimitMiB()), String.valueOf(spec.volumes()), spec.network(),
                 String.valueOf(spec.env().keySet()), spec.restartPolicy(), spec.stopSignal(), Integer.toString(spec.stopGraceSeconds()));
         try {

@@ -26,7 +26,9 @@ import org.slf4j.LoggerFactory;
  * Makes a database's container what its row says (the one job per database, on the job engine): removed when the
  * database is deleted (its volume too when asked), stopped when it should be, else running the current spec (a
  * container made from another spec is replaced; its data stays in the volume) and answering its engine's probe run
- * inside it. What it saw is recorded as the status. A change made while it ran runs it again.
+ * inside it. What it saw is recorded as the status, only while no newer change came (each change increments the
+ * database's generation); a newer change runs it again, and {@link DatabaseSweep} re-queues one whose queueing was
+ * swallowed by a run still finishing. A removal that fails is tried again; a node that stops hands the job over.
  */
 @Singleton
 final class DatabaseJob implements Job {
@@ -53,63 +55,75 @@ final class DatabaseJob implements Job {
         this.changes = changes;
     }
 
+    /** How a pass ended: its generation was made so (or failed for good), a newer change came, or it must try again. */
+    enum Outcome { DONE, AGAIN, RETRY }
+
     @Override
     public Task<?> task() {
         return Tasks.custom(TASK, Void.class).execute((instance, context) -> {
             var system = Viewer.system(JobQueue.team(instance.getId()), TASK);
-            var id = JobQueue.subject(instance.getId());
-            var seen = transactions.read(system, () -> rows.anyById(system.teamId(), id)).map(r -> r.database().updatedAt()).orElse(null);
-            converge(system, id);
-            var now = transactions.read(system, () -> rows.anyById(system.teamId(), id)).map(r -> r.database().updatedAt()).orElse(null);
-            if (now != null && !now.equals(seen) && changedByUser(system, id)) {
-                return (complete, operations) -> operations.reschedule(complete, Instant.now());
+            Outcome outcome;
+            try {
+                outcome = converge(system, JobQueue.subject(instance.getId()));
+            } catch (Containers.Stopped stopped) {
+                outcome = Outcome.AGAIN; // this node stops: another takes it over at once
             }
-            return new CompletionHandler.OnCompleteRemove<>();
+            return switch (outcome) {
+                case DONE -> new CompletionHandler.OnCompleteRemove<>();
+                case AGAIN -> (complete, operations) -> operations.reschedule(complete, Instant.now());
+                case RETRY -> (complete, operations) -> operations.reschedule(complete, Instant.now().plus(RETRY_AFTER));
+            };
         });
     }
 
-    /** Whether what it should be doing changed since this run read it (a status this run wrote does not count). */
-    private boolean changedByUser(Viewer system, UUID id) {
-        return transactions.read(system, () -> rows.anyById(system.teamId(), id))
-                .map(r -> r.deleted() || r.database().status() == Database.Status.STARTING || r.database().status() == Database.Status.STOPPING)
-                .orElse(false);
-    }
+    /** A removal that failed (the server away) is tried again after this. */
+    static final Duration RETRY_AFTER = Duration.ofSeconds(30);
 
-    private void converge(Viewer system, UUID id) {
+    /** One pass over the database as its row says now. */
+    Outcome converge(Viewer system, UUID id) {
         var found = transactions.read(system, () -> rows.anyById(system.teamId(), id));
-        if (found.isEmpty()) return;
+        if (found.isEmpty()) return Outcome.DONE;
         var database = found.get().database();
+        long generation = found.get().generation();
+        if (found.get().deleted()) {
+            try {
+                var containers = commands.containers(system, database.serverId());
+                for (var container : containers.list(Map.of(DatabaseContainers.LABEL, id.toString()))) remove(containers, container.id());
+                if (found.get().removeVolume()) containers.removeVolume(database.volume());
+            } catch (Containers.Stopped stopped) {
+                throw stopped;
+            } catch (RuntimeException e) { // its container must go before its row: try again
+                LOG.warn("event=database-removal-failed database={} reason={}", id, Reasons.plain(e));
+                return Outcome.RETRY;
+            }
+            transactions.write(system, () -> {
+                rows.delete(system.teamId(), id);
+                return null;
+            });
+            LOG.info("event=database-removed database={} volumeRemoved={}", id, found.get().removeVolume());
+            return Outcome.DONE;
+        }
         try {
             var containers = commands.containers(system, database.serverId());
             var existing = containers.list(Map.of(DatabaseContainers.LABEL, id.toString()));
-            if (found.get().deleted()) {
-                for (var container : existing) remove(containers, container.id());
-                if (found.get().removeVolume()) containers.removeVolume(database.volume());
-                transactions.write(system, () -> {
-                    rows.delete(system.teamId(), id);
-                    return null;
-                });
-                LOG.info("event=database-removed database={} volumeRemoved={}", id, found.get().removeVolume());
-                return;
-            }
             if (database.desired() == Database.Desired.STOPPED) {
                 for (var container : existing) containers.stop(container.id(), Duration.ofSeconds(DatabaseContainers.STOP_GRACE_SECONDS));
-                record(system, database, Database.Status.STOPPED, null);
-                return;
+                return record(system, database, generation, Database.Status.STOPPED, null);
             }
-            run(system, database, containers, existing);
+            return run(system, database, generation, containers, existing);
         } catch (Containers.Stopped stopped) {
             throw stopped;
         } catch (RuntimeException e) {
             LOG.warn("event=database-failed database={} reason={}", id, Reasons.plain(e));
-            record(system, database, Database.Status.FAILED, Reasons.plain(e));
+            return record(system, database, generation, Database.Status.FAILED, Reasons.plain(e));
         }
     }
 
-    private void run(Viewer system, Database database, Containers containers, java.util.List<Containers.Container> existing) {
+    private Outcome run(Viewer system, Database database, long generation, Containers containers, java.util.List<Containers.Container> existing) {
         var server = servers.server(system, database.serverId());
         var password = box.open(database.passwordSealed(), database.sealContext());
         var spec = DatabaseContainers.spec(database, password, servers.network(server, null));
+        boolean restart = transactions.write(system, () -> rows.takeRestart(system.teamId(), database.id()));
         String current = null;
         for (var container : existing) {
             if (spec.labels().get(DatabaseContainers.SPEC_LABEL).equals(container.labels().get(DatabaseContainers.SPEC_LABEL))) {
@@ -124,30 +138,32 @@ final class DatabaseJob implements Job {
             }
             current = containers.create(spec);
             containers.start(current);
-        } else if (database.status() == Database.Status.STARTING && containers.running(current)) {
-            containers.stop(current, Duration.ofSeconds(DatabaseContainers.STOP_GRACE_SECONDS)); // a restart
-            containers.start(current);
         } else if (!containers.running(current)) {
+            containers.start(current);
+        } else if (restart) {
+            containers.stop(current, Duration.ofSeconds(DatabaseContainers.STOP_GRACE_SECONDS));
             containers.start(current);
         }
         var probe = database.engineSpec().probe(DatabaseContainers.credentials(database, password, "host".equals(spec.network())));
         var deadline = Instant.now().plus(READY_WITHIN);
         String last = "no answer yet";
         while (Instant.now().isBefore(deadline)) {
+            if (!newest(system, database.id(), generation)) return Outcome.AGAIN; // changed meanwhile: the next pass acts on it
             if (!containers.running(current)) {
-                record(system, database, Database.Status.FAILED, "its container stopped while starting (restarted " + containers.restarts(current) + " times)");
-                return;
+                return record(system, database, generation, Database.Status.FAILED,
+                        "its container stopped while starting (restarted " + containers.restarts(current) + " times)");
             }
             var answer = containers.exec(current, probe.argv(), probe.env(), PROBE_TIMEOUT, 4096);
-            if (answer.succeeded()) {
-                record(system, database, Database.Status.RUNNING, null);
-                return;
-            }
+            if (answer.succeeded()) return record(system, database, generation, Database.Status.RUNNING, null);
             last = answer.exitCode() == -1 ? "the probe did not answer within " + PROBE_TIMEOUT.toSeconds() + " s"
                     : "the probe exited " + answer.exitCode() + lastLine(answer.stderr().isBlank() ? answer.stdout() : answer.stderr());
             sleep(Duration.ofMillis(500));
         }
-        record(system, database, Database.Status.FAILED, "not ready within " + READY_WITHIN.toSeconds() + " s: " + last);
+        return record(system, database, generation, Database.Status.FAILED, "not ready within " + READY_WITHIN.toSeconds() + " s: " + last);
+    }
+
+    private boolean newest(Viewer system, UUID id, long generation) {
+        return transactions.read(system, () -> rows.generation(system.teamId(), id)).map(g -> g == generation).orElse(false);
     }
 
     private static String lastLine(String output) {
@@ -162,14 +178,12 @@ final class DatabaseJob implements Job {
         containers.remove(id);
     }
 
-    private void record(Viewer system, Database database, Database.Status status, @Nullable String detail) {
-        transactions.write(system, () -> {
-            var now = rows.byId(system.teamId(), database.id());
-            // a change made meanwhile (a stop while starting) is left for the next run, which it queued or will
-            if (now.isEmpty() || now.get().status() != database.status() || now.get().desired() != database.desired()) return null;
-            rows.status(system.teamId(), database.id(), status, detail);
+    /** Records what was seen as of {@code generation}; AGAIN (nothing recorded) when a newer change came meanwhile. */
+    private Outcome record(Viewer system, Database database, long generation, Database.Status status, @Nullable String detail) {
+        return transactions.write(system, () -> {
+            if (!rows.observed(system.teamId(), database.id(), generation, status, detail)) return Outcome.AGAIN;
             changes.publishEvent(new DatabaseChanged(DatabaseChanged.Kind.UPDATED, database.teamId(), database.projectId(), database.id(), status, Instant.now()));
-            return null;
+            return Outcome.DONE;
         });
     }
 

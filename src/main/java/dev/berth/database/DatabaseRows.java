@@ -53,7 +53,7 @@ class DatabaseRows {
     /** Writes what a user may change: name, image, public port, limits and what it should be doing. */
     void save(Database d) {
         Statements.update(jdbc, "UPDATE databases SET name = ?, image = ?, public_port = ?, cpu_limit = ?, memory_limit_mib = ?, desired = ?,"
-                + " status = ?, status_detail = ?, updated_at = now() WHERE team_id = ? AND id = ?", s -> {
+                + " status = ?, status_detail = ?, generation = generation + 1, updated_at = now() WHERE team_id = ? AND id = ?", s -> {
             s.setString(1, d.name());
             s.setString(2, d.image());
             s.setObject(3, d.publicPort(), Types.INTEGER);
@@ -67,19 +67,56 @@ class DatabaseRows {
         });
     }
 
-    /** Records what its container was seen doing. */
-    void status(UUID teamId, UUID id, Database.Status status, @Nullable String detail) {
-        Statements.update(jdbc, "UPDATE databases SET status = ?, status_detail = ?, updated_at = now() WHERE team_id = ? AND id = ?", s -> {
+    /**
+     * Records what its container was seen doing as of {@code generation}; false (nothing written) when a newer change
+     * came meanwhile or it was deleted.
+     */
+    boolean observed(UUID teamId, UUID id, long generation, Database.Status status, @Nullable String detail) {
+        return Statements.update(jdbc, "UPDATE databases SET status = ?, status_detail = ?, observed_generation = ?, updated_at = now()"
+                + " WHERE team_id = ? AND id = ? AND generation = ? AND deleted_at IS NULL", s -> {
             s.setString(1, status.name());
             s.setString(2, detail);
-            s.setObject(3, teamId);
-            s.setObject(4, id);
+            s.setLong(3, generation);
+            s.setObject(4, teamId);
+            s.setObject(5, id);
+            s.setLong(6, generation);
+        }) > 0;
+    }
+
+    /** The generation of what it should be, deleted or not; empty once its row is gone. */
+    Optional<Long> generation(UUID teamId, UUID id) {
+        return Statements.list(jdbc, "SELECT generation FROM databases WHERE team_id = ? AND id = ?", s -> {
+            s.setObject(1, teamId);
+            s.setObject(2, id);
+        }, r -> r.getLong(1)).stream().findFirst();
+    }
+
+    /** Asks for a restart (the next converge restarts a running container once). */
+    void requestRestart(UUID teamId, UUID id) {
+        Statements.update(jdbc, "UPDATE databases SET restart_requested = true WHERE team_id = ? AND id = ?", s -> {
+            s.setObject(1, teamId);
+            s.setObject(2, id);
         });
+    }
+
+    /** Takes a restart asked for: true once per request. */
+    boolean takeRestart(UUID teamId, UUID id) {
+        return Statements.update(jdbc, "UPDATE databases SET restart_requested = false WHERE team_id = ? AND id = ? AND restart_requested", s -> {
+            s.setObject(1, teamId);
+            s.setObject(2, id);
+        }) > 0;
+    }
+
+    /** Databases of the team whose latest change no converge has seen through (deleted ones included). */
+    List<UUID> unobserved(UUID teamId) {
+        return Statements.list(jdbc, "SELECT id FROM databases WHERE team_id = ? AND observed_generation < generation", s -> s.setObject(1, teamId),
+                r -> r.getObject(1, UUID.class));
     }
 
     /** Marks it deleted (its container goes by a job); whether its volume goes too. */
     void markDeleted(UUID teamId, UUID id, boolean removeVolume) {
-        Statements.update(jdbc, "UPDATE databases SET deleted_at = now(), status = 'DELETING', remove_volume = ? WHERE team_id = ? AND id = ?", s -> {
+        Statements.update(jdbc, "UPDATE databases SET deleted_at = now(), status = 'DELETING', remove_volume = ?, generation = generation + 1"
+                + " WHERE team_id = ? AND id = ?", s -> {
             s.setBoolean(1, removeVolume);
             s.setObject(2, teamId);
             s.setObject(3, id);
@@ -91,6 +128,14 @@ class DatabaseRows {
             s.setObject(1, teamId);
             s.setObject(2, id);
         });
+    }
+
+    /**
+     * Serialises the port choices of one server's databases until the transaction ends (two creations racing for one
+     * port on the host network, where no unique index holds the default port).
+     */
+    void lockPortsOf(UUID serverId) {
+        Statements.list(jdbc, "SELECT pg_advisory_xact_lock(hashtextextended('database-ports:' || ?::text, 0))", s -> s.setObject(1, serverId), r -> 1);
     }
 
     /** Takes the row's lock until the transaction ends (changes of one database one at a time). */
@@ -110,14 +155,14 @@ class DatabaseRows {
 
     /** The row whether deleted or not, with whether its volume goes. */
     Optional<Removal> anyById(UUID teamId, UUID id) {
-        return Statements.list(jdbc, "SELECT " + COLUMNS + ", deleted_at IS NOT NULL, remove_volume FROM databases WHERE team_id = ? AND id = ?", s -> {
+        return Statements.list(jdbc, "SELECT " + COLUMNS + ", deleted_at IS NOT NULL, remove_volume, generation FROM databases WHERE team_id = ? AND id = ?", s -> {
             s.setObject(1, teamId);
             s.setObject(2, id);
-        }, r -> new Removal(read(r), r.getBoolean(20), r.getBoolean(21))).stream().findFirst();
+        }, r -> new Removal(read(r), r.getBoolean(20), r.getBoolean(21), r.getLong(22))).stream().findFirst();
     }
 
-    /** A row as the job sees it: deleted or not, and whether its volume goes with it. */
-    record Removal(Database database, boolean deleted, boolean removeVolume) {}
+    /** A row as the job sees it: deleted or not, whether its volume goes with it, and the generation it is of. */
+    record Removal(Database database, boolean deleted, boolean removeVolume, long generation) {}
 
     List<Database> inEnvironment(UUID teamId, UUID environmentId) {
         return select("SELECT " + COLUMNS + " FROM databases WHERE team_id = ? AND environment_id = ? AND deleted_at IS NULL ORDER BY id", s -> {

@@ -77,7 +77,8 @@ public class DatabaseService {
                 input.engine(), input.image() == null ? engine.defaultImage() : input.image(), engine.defaultUsername(),
                 engine.namesDatabases() ? input.name().value().replace('-', '_') : null, box.seal(password, "databases:" + id),
                 input.publicPort(), input.cpuLimit(), input.memoryLimitMiB(), Database.Desired.RUNNING, Database.Status.STARTING, null, now, now);
-        portsFree(viewer, server, database);
+        rows.lockPortsOf(server.id());
+        portsFree(viewer, server, database, "input.publicPort");
         UniqueViolation.orConflict(() -> {
             rows.insert(database);
             return null;
@@ -115,7 +116,7 @@ public class DatabaseService {
                 current.desired(), recreate && current.desired() == Database.Desired.RUNNING ? Database.Status.STARTING : current.status(),
                 recreate ? null : current.statusDetail());
         save(changed);
-        if (recreate) converge(changed);
+        converge(changed);
         publish(DatabaseChanged.Kind.UPDATED, changed);
         return changed;
     }
@@ -131,12 +132,25 @@ public class DatabaseService {
         return id;
     }
 
-    /** Start, stop or restart: what it should be doing; the job makes it so. */
+    /** Start or stop: what it should be doing; the job makes it so (starting a running database changes nothing). */
     @InTeam
     public Database wish(Viewer viewer, UUID id, Database.Desired desired) {
         rows.lock(viewer.teamId(), id);
         var current = load(viewer, id);
-        var changed = current.withWish(desired, desired == Database.Desired.RUNNING ? Database.Status.STARTING : Database.Status.STOPPING);
+        if (current.desired() == desired && current.status() != Database.Status.FAILED) return current;
+        return changed(current.withWish(desired, desired == Database.Desired.RUNNING ? Database.Status.STARTING : Database.Status.STOPPING));
+    }
+
+    /** Restarts it (starts it when it is stopped). */
+    @InTeam
+    public Database restart(Viewer viewer, UUID id) {
+        rows.lock(viewer.teamId(), id);
+        var current = load(viewer, id);
+        rows.requestRestart(viewer.teamId(), id);
+        return changed(current.withWish(Database.Desired.RUNNING, Database.Status.STARTING));
+    }
+
+    private Database changed(Database changed) {
         save(changed);
         converge(changed);
         publish(DatabaseChanged.Kind.UPDATED, changed);
@@ -149,13 +163,12 @@ public class DatabaseService {
         rows.lock(viewer.teamId(), id);
         var current = load(viewer, id);
         var server = servers.server(viewer, current.serverId());
+        if (java.util.Objects.equals(hostPort, current.publicPort())) return current;
         var changed = current.with(current.name(), current.image(), hostPort, current.cpuLimit(), current.memoryLimitMiB(), current.desired(),
                 current.desired() == Database.Desired.RUNNING ? Database.Status.STARTING : current.status(), null);
-        portsFree(viewer, server, changed);
-        save(changed);
-        converge(changed);
-        publish(DatabaseChanged.Kind.UPDATED, changed);
-        return changed;
+        rows.lockPortsOf(server.id());
+        portsFree(viewer, server, changed, "input.hostPort");
+        return changed(changed);
     }
 
     /** The credentials, in the clear: the caller's policy allowed it and the mutation is audited. */
@@ -198,10 +211,10 @@ public class DatabaseService {
      * On the host network a database listens on the server's port: no other live database of the team on that server
      * may listen there, and an engine that cannot listen elsewhere than its default takes that one.
      */
-    private void portsFree(Viewer viewer, Server server, Database database) {
+    private void portsFree(Viewer viewer, Server server, Database database, String field) {
         boolean host = hostNetwork(server);
         if (host && database.publicPort() != null && !database.engineSpec().listensAnywhere() && database.publicPort() != database.engineSpec().port()) {
-            throw new InvalidInputException("input.publicPort", database.engine() + " listens on " + database.engineSpec().port()
+            throw new InvalidInputException(field, database.engine() + " listens on " + database.engineSpec().port()
                     + " only; on the host network its public port is that one");
         }
         int port = DatabaseContainers.credentials(database, new Secret(""), host).port();
@@ -210,7 +223,7 @@ public class DatabaseService {
             int taken = host ? DatabaseContainers.credentials(other, new Secret(""), true).port() : other.publicPort() == null ? -1 : other.publicPort();
             int wanted = host ? port : database.publicPort() == null ? -2 : database.publicPort();
             if (taken == wanted) {
-                throw new ConflictException(database.publicPort() != null ? "input.publicPort" : "input.engine",
+                throw new ConflictException(database.publicPort() != null ? field : "input.engine",
                         "The port " + wanted + " of the server is taken by the database '" + other.name() + "'.");
             }
         }

@@ -44,7 +44,7 @@ final class DatabaseWiring implements WiringContribution {
                 .dataFetcher("deleteDatabase", env -> Map.of("deletedDatabaseId", databases.delete(Viewer.from(env), id(env),
                         Boolean.TRUE.equals(Arguments.input(env).get("removeVolume")))))
                 .dataFetcher("startDatabase", env -> payload(databases.wish(Viewer.from(env), id(env), Database.Desired.RUNNING)))
-                .dataFetcher("restartDatabase", env -> payload(databases.wish(Viewer.from(env), id(env), Database.Desired.RUNNING)))
+                .dataFetcher("restartDatabase", env -> payload(databases.restart(Viewer.from(env), id(env))))
                 .dataFetcher("stopDatabase", env -> payload(databases.wish(Viewer.from(env), id(env), Database.Desired.STOPPED)))
                 .dataFetcher("exposeDatabase", env -> payload(databases.expose(Viewer.from(env), id(env),
                         DatabaseService.port("input.hostPort", Arguments.input(env).get("hostPort")))))
@@ -94,8 +94,9 @@ final class DatabaseWiring implements WiringContribution {
     private static dev.berth.secrets.@Nullable Secret password(@Nullable Object value) {
         if (value == null) return null;
         var password = value.toString();
-        if (password.length() < 12 || password.length() > 256 || password.indexOf('\0') >= 0) {
-            throw new InvalidInputException("input.password", "12 to 256 characters, any but NUL");
+        // control characters are refused: the official postgres image cuts a password at a newline, silently
+        if (password.length() < 12 || password.length() > 256 || password.chars().anyMatch(c -> c < 0x20 || c == 0x7f)) {
+            throw new InvalidInputException("input.password", "12 to 256 characters, without control characters (a newline, a tab)");
         }
         return new dev.berth.secrets.Secret(password);
     }

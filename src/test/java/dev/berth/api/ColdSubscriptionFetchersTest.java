@@ -51,7 +51,8 @@ class ColdSubscriptionFetchersTest extends BerthTestBase {
                 "applicationLogs", Map.of("applicationId", app, "tail", 10),
                 "deploymentUpdated", Map.of("applicationId", app),
                 "serverValidation", Map.of("id", validation),
-                "applicationEvents", Map.of(), "projectEvents", Map.of(), "serverEvents", Map.of(), "auditEvents", Map.of());
+                "applicationEvents", Map.of(), "projectEvents", Map.of(), "serverEvents", Map.of(), "auditEvents", Map.of(),
+                "databaseEvents", Map.of());
         var viewer = ManagedServers.ownerViewer(user());
         RedisChannels.awaitNone(team);
 

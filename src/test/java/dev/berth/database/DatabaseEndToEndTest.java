@@ -36,7 +36,8 @@ import org.junit.jupiter.api.TestInstance;
 @RealDaemons
 @TestInstance(TestInstance.Lifecycle.PER_CLASS)
 class DatabaseEndToEndTest extends BerthTestBase {
-    private static final String HOSTILE = "p'\"$(id)\n`!;&|\\x41%" + UUID.randomUUID().toString().substring(0, 8);
+    /** Shell, SQL and configuration syntax a password may hold: a backslash-n (two characters), never a newline. */
+    private static final String HOSTILE = "p'\"$(id)\\n`!;&|\\x41%" + UUID.randomUUID().toString().substring(0, 8);
     private static final String FIELDS = "id name engine status statusDetail username databaseName internalUrl publicUrl publicPort";
 
     private String serverId;
@@ -111,7 +112,7 @@ class DatabaseEndToEndTest extends BerthTestBase {
         var revealed = http().data("mutation($id: ID!) { revealDatabaseCredentials(input: {id: $id}) { credentials { username password databaseName internalUrlWithPassword } } }",
                 Map.of("id", id)).path("revealDatabaseCredentials").path("credentials");
         assertThat(revealed.path("password").asText()).isEqualTo(HOSTILE);
-        assertThat(revealed.path("internalUrlWithPassword").asText()).startsWith("postgresql://postgres:p%27%22%24%28id%29%0A%60");
+        assertThat(revealed.path("internalUrlWithPassword").asText()).startsWith("postgresql://postgres:p%27%22%24%28id%29%5Cn%60");
 
         var url = "jdbc:postgresql://127.0.0.1:" + port + "/" + dbName;
         try (var connection = DriverManager.getConnection(url, "postgres", revealed.path("password").asText()); var statement = connection.createStatement()) {
@@ -162,6 +163,103 @@ class DatabaseEndToEndTest extends BerthTestBase {
         }
         assertThat(docker("ps", "-aq", "--filter", "label=berth.database=" + id)).as("its container is gone").isEmpty();
         assertThat(docker("volume", "ls", "-q", "--filter", "name=berth-db-" + id)).as("its volume is gone").isEmpty();
+    }
+
+    private static final Path EXAMPLES = Path.of("client-examples").toAbsolutePath();
+    private final java.util.Set<String> ran = java.util.concurrent.ConcurrentHashMap.newKeySet();
+
+    private JsonNode script(String name, Map<String, String> env, String... args) throws Exception {
+        ran.add(name);
+        var command = new java.util.ArrayList<>(java.util.List.of("bash", "curl/databases/" + name));
+        command.addAll(java.util.List.of(args));
+        var builder = new ProcessBuilder(command).directory(EXAMPLES.toFile());
+        builder.environment().put("BERTH_URL", "http://127.0.0.1:" + server.getPort());
+        builder.environment().put("BERTH_TOKEN", user().accessToken());
+        builder.environment().putAll(env);
+        var out = Files.createTempFile("example", ".out");
+        var err = Files.createTempFile("example", ".err");
+        var process = builder.redirectOutput(out.toFile()).redirectError(err.toFile()).start();
+        if (!process.waitFor(60, java.util.concurrent.TimeUnit.SECONDS)) {
+            process.destroyForcibly();
+            throw new AssertionError(name + " did not finish");
+        }
+        assertThat(process.exitValue()).as(name + ": " + Files.readString(err) + Files.readString(out)).isZero();
+        return new com.fasterxml.jackson.databind.ObjectMapper().readTree(Files.readString(out)).path("data");
+    }
+
+    private String awaitScriptStatus(String id, String status) throws Exception {
+        var deadline = Instant.now().plus(Duration.ofSeconds(150));
+        String seen = "";
+        while (Instant.now().isBefore(deadline)) {
+            var database = script("get-database.sh", Map.of(), id).path("database");
+            seen = database.toString();
+            if (database.path("status").asText().equals(status)) return seen;
+            Thread.sleep(300);
+        }
+        throw new AssertionError("database " + id + " not " + status + ": " + seen);
+    }
+
+    private static String redisGetSet(int port, String password, @io.micronaut.core.annotation.Nullable String set) {
+        var uri = io.lettuce.core.RedisURI.builder().withHost("127.0.0.1").withPort(port).withPassword(password.toCharArray())
+                .withTimeout(Duration.ofSeconds(5)).build();
+        var client = io.lettuce.core.RedisClient.create(uri);
+        try (var connection = client.connect()) {
+            if (set != null) connection.sync().set("kept", set);
+            return connection.sync().get("kept");
+        } finally {
+            client.shutdown();
+        }
+    }
+
+    /**
+     * The curl examples in sequence, on a Redis database (Debian's Redis behind Berth's command, which hands the server
+     * its configuration on stdin): the hostile password from the environment works with a real client, the data
+     * outlives a stop, exposing it on another port moves it there.
+     */
+    @Test
+    void theDatabaseExamplesRunInSequenceOnRedis() throws Exception {
+        int port = freePort();
+        var created = script("create-database.sh", Map.of("BERTH_DATABASE_PASSWORD", HOSTILE), environmentId, serverId, uniqueName("cache"),
+                "REDIS", TestDocker.REDIS, Integer.toString(port)).path("createDatabase").path("database");
+        var id = created.path("id").asText();
+        assertThat(created.path("internalUrl").asText()).isEqualTo("redis://default@127.0.0.1:" + port);
+        awaitScriptStatus(id, "RUNNING");
+        assertThat(script("list-databases.sh", Map.of(), environmentId).toString()).contains(id);
+        var revealed = script("reveal-database-credentials.sh", Map.of(), id).path("revealDatabaseCredentials").path("credentials");
+        assertThat(revealed.path("password").asText()).isEqualTo(HOSTILE);
+        assertThat(redisGetSet(port, HOSTILE, "before the stop")).isEqualTo("before the stop");
+        try {
+            redisGetSet(port, "not the password", null);
+            throw new AssertionError("a wrong password was accepted");
+        } catch (io.lettuce.core.RedisException expected) {
+            // WRONGPASS
+        }
+        assertThat(processArguments()).doesNotContain(HOSTILE);
+        script("stop-database.sh", Map.of(), id);
+        awaitScriptStatus(id, "STOPPED");
+        script("start-database.sh", Map.of(), id);
+        awaitScriptStatus(id, "RUNNING");
+        assertThat(redisGetSet(port, HOSTILE, null)).as("the data outlives a stop").isEqualTo("before the stop");
+        script("restart-database.sh", Map.of(), id);
+        awaitScriptStatus(id, "RUNNING");
+        int moved = freePort();
+        var exposed = script("expose-database.sh", Map.of(), id, Integer.toString(moved)).path("exposeDatabase").path("database");
+        assertThat(exposed.path("publicUrl").asText()).isEqualTo("redis://default@127.0.0.1:" + moved);
+        awaitScriptStatus(id, "RUNNING");
+        assertThat(redisGetSet(moved, HOSTILE, null)).isEqualTo("before the stop");
+        var unexposed = script("unexpose-database.sh", Map.of(), id).path("unexposeDatabase").path("database");
+        assertThat(unexposed.path("publicPort").isNull()).isTrue();
+        script("delete-database.sh", Map.of(), id, "--remove-volume");
+        var deadline = Instant.now().plusSeconds(60);
+        while (Instant.now().isBefore(deadline) && docker("volume", "ls", "-q", "--filter", "name=berth-db-" + id).length() > 0) Thread.sleep(300);
+        assertThat(docker("volume", "ls", "-q", "--filter", "name=berth-db-" + id)).isEmpty();
+    }
+
+    @org.junit.jupiter.api.AfterAll
+    void everyDatabaseScriptRan() throws Exception {
+        try (var scripts = Files.list(EXAMPLES.resolve("curl/databases"))) {
+            assertThat(ran).as("database examples no test runs").containsAll(scripts.map(p -> p.getFileName().toString()).toList());
+        }
     }
 
     /** Every process's argv on this machine (the test server's containers run here). */
