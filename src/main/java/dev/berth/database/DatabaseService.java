@@ -182,6 +182,25 @@ public class DatabaseService {
         return new Revealed(database, database.username(), password, database.databaseName(), internalUrl(viewer, database));
     }
 
+    /** A running database's container and credentials, for work inside it (a dump, a restore). */
+    public record Inside(Database database, dev.berth.execution.Containers containers, String containerId, Engine.Credentials credentials) {}
+
+    /**
+     * The database's running container on its server and its credentials (system work: a backup or restore job).
+     *
+     * @throws ConflictException when it is not running
+     */
+    @InTeam(readOnly = true)
+    public Inside inside(Viewer viewer, UUID id, dev.berth.server.ServerCommands commands) {
+        var database = load(viewer, id);
+        var server = servers.server(viewer, database.serverId());
+        var containers = commands.containers(viewer, database.serverId());
+        var running = containers.list(Map.of(DatabaseContainers.LABEL, id.toString())).stream().filter(dev.berth.execution.Containers.Container::running)
+                .findFirst().orElseThrow(() -> new ConflictException("The database " + database.name() + " is not running."));
+        var password = box.open(database.passwordSealed(), database.sealContext());
+        return new Inside(database, containers, running.id(), DatabaseContainers.credentials(database, password, hostNetwork(server)));
+    }
+
     /** The address applications on the same server use: never the password. */
     @InTeam(readOnly = true)
     public String internalUrl(Viewer viewer, Database database) {

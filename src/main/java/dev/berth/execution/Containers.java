@@ -115,4 +115,15 @@ public interface Containers {
 
     /** Removes a named volume; a missing one is fine. */
     void removeVolume(String name);
+
+    /**
+     * As {@link #exec}, but its stdout goes to {@code stdout} as it comes (a slow {@code stdout} slows the command: nothing
+     * is held in Berth); the result's stdout is empty. A failure writing to {@code stdout} ends the command and is
+     * thrown.
+     */
+    ExecResult execTo(String id, List<String> argv, Map<String, dev.berth.secrets.Secret> env, java.io.OutputStream stdout, Duration timeout,
+                      int maxStderrBytes) throws java.io.IOException;
+
+    /** Writes {@code size} bytes of {@code content} to {@code directory/fileName} inside the container (streamed). */
+    void copyInto(String id, String directory, String fileName, long size, java.io.InputStream content);
 }

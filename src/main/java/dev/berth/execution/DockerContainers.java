@@ -257,6 +257,65 @@ public final class DockerContainers implements Containers {
         return new ExecResult(exit == null ? -1 : exit.intValue(), stdout.text(), stderr.text());
     }
 
+    @Override
+    public ExecResult execTo(String id, List<String> argv, Map<String, dev.berth.secrets.Secret> env, java.io.OutputStream stdout, Duration timeout,
+                             int maxStderrBytes) throws java.io.IOException {
+        var vars = new ArrayList<String>();
+        env.forEach((key, value) -> vars.add(key + "=" + value.value()));
+        var created = docker.execCreateCmd(id).withCmd(argv.toArray(String[]::new)).withEnv(vars)
+                .withAttachStdout(true).withAttachStderr(true).exec();
+        var stderr = new BoundedText(maxStderrBytes);
+        var failed = new java.util.concurrent.atomic.AtomicReference<java.io.IOException>();
+        var callback = docker.execStartCmd(created.getId()).exec(new ResultCallback.Adapter<Frame>() {
+            @Override
+            public void onNext(Frame frame) {
+                if (frame.getPayload() == null || failed.get() != null) return;
+                if (frame.getStreamType() == com.github.dockerjava.api.model.StreamType.STDERR) {
+                    stderr.add(frame.getPayload());
+                    return;
+                }
+                try {
+                    stdout.write(frame.getPayload()); // blocks while the destination is slow: the daemon waits
+                } catch (java.io.IOException e) {
+                    failed.set(e);
+                    closeQuietly(this);
+                }
+            }
+        });
+        try {
+            if (!callback.awaitCompletion(timeout.toMillis(), TimeUnit.MILLISECONDS)) {
+                closeQuietly(callback);
+                return new ExecResult(-1, "", stderr.text());
+            }
+        } catch (InterruptedException e) {
+            closeQuietly(callback);
+            Thread.currentThread().interrupt();
+            throw new Stopped();
+        }
+        if (failed.get() != null) throw failed.get();
+        Long exit = docker.inspectExecCmd(created.getId()).exec().getExitCodeLong();
+        return new ExecResult(exit == null ? -1 : exit.intValue(), "", stderr.text());
+    }
+
+    @Override
+    public void copyInto(String id, String directory, String fileName, long size, java.io.InputStream content) {
+        try {
+            var entry = new org.apache.commons.compress.archivers.tar.TarArchiveEntry(fileName);
+            entry.setSize(size);
+            entry.setMode(0600);
+            var header = new byte[512];
+            entry.writeEntryHeader(header);
+            long padding = (512 - size % 512) % 512;
+            var tar = new java.io.SequenceInputStream(java.util.Collections.enumeration(List.of(
+                    new java.io.ByteArrayInputStream(header), org.apache.commons.io.input.BoundedInputStream.builder()
+                            .setInputStream(content).setMaxCount(size).get(),
+                    new java.io.ByteArrayInputStream(new byte[(int) padding + 1024]))));
+            docker.copyArchiveToContainerCmd(id).withRemotePath(directory).withTarInputStream(tar).exec();
+        } catch (java.io.IOException e) {
+            throw new java.io.UncheckedIOException(e);
+        }
+    }
+
     /** Output kept up to a number of bytes; the rest is counted, not kept. */
     private static final class BoundedText {
         private final java.io.ByteArrayOutputStream kept = new java.io.ByteArrayOutputStream();

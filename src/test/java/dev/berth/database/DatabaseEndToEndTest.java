@@ -262,6 +262,94 @@ class DatabaseEndToEndTest extends BerthTestBase {
         }
     }
 
+    private JsonNode awaitBackup(String id, String field, String status) throws InterruptedException {
+        var deadline = Instant.now().plus(Duration.ofSeconds(120));
+        JsonNode seen = null;
+        while (Instant.now().isBefore(deadline)) {
+            seen = http().data("query($id: ID!) { backup(id: $id) { id status sizeBytes sha256 detail objectKey restoreStatus restoreDetail } }",
+                    Map.of("id", id)).path("backup");
+            if (seen.path(field).asText().equals(status)) return seen;
+            if (seen.path(field).asText().equals("FAILED") && !status.equals("FAILED")) break;
+            Thread.sleep(300);
+        }
+        throw new AssertionError("backup " + id + " " + field + " not " + status + ": " + seen);
+    }
+
+    private static int count(String url, String sql) throws SQLException {
+        try (var connection = DriverManager.getConnection(url, "postgres", HOSTILE); var statement = connection.createStatement();
+             var rows = statement.executeQuery(sql)) {
+            rows.next();
+            return rows.getInt(1);
+        }
+    }
+
+    /**
+     * A PostgreSQL database backed up to a real S3-compatible server (s3proxy, the AWS SDK v2 client), changed, restored
+     * to what it was; the stored object is the dump Berth hashed; a truncated object fails its restore, and a restore
+     * needs the database's name confirmed.
+     */
+    @Test
+    void aPostgresqlBackupGoesToS3AndARestoreBringsTheDataBack() throws Exception {
+        var s3 = dev.berth.testing.TestS3.get();
+        int port = freePort();
+        var input = new LinkedHashMap<String, Object>(Map.of("environmentId", environmentId, "serverId", serverId, "name", uniqueName("bk"),
+                "engine", "POSTGRESQL", "image", TestDocker.POSTGRES, "publicPort", port, "password", HOSTILE));
+        var id = http().data("mutation($i: CreateDatabaseInput!) { createDatabase(input: $i) { database { id } } }", Map.of("i", input))
+                .path("createDatabase").path("database").path("id").asText();
+        var dbName = awaitStatus(id, "RUNNING").path("databaseName").asText();
+        var url = "jdbc:postgresql://127.0.0.1:" + port + "/" + dbName;
+        try (var connection = DriverManager.getConnection(url, "postgres", HOSTILE); var statement = connection.createStatement()) {
+            statement.execute("CREATE TABLE orders (n int, note text)");
+            statement.execute("INSERT INTO orders SELECT i, repeat('x', 100) FROM generate_series(1, 5000) i");
+        }
+        var destination = http().data("mutation($i: CreateBackupDestinationInput!) { createBackupDestination(input: $i) { backupDestination { id accessKey } } }",
+                Map.of("i", Map.of("name", uniqueName("s3"), "endpoint", s3.endpoint(), "region", "us-east-1", "bucket", dev.berth.testing.TestS3.BUCKET,
+                        "pathPrefix", "team/backups", "pathStyle", true, "accessKey", dev.berth.testing.TestS3.ACCESS_KEY,
+                        "secretKey", dev.berth.testing.TestS3.SECRET_KEY))).path("createBackupDestination").path("backupDestination");
+        var destinationId = destination.path("id").asText();
+        var tested = http().data("mutation($id: ID!) { testBackupDestination(input: {id: $id}) { ok failedStep reason } }", Map.of("id", destinationId))
+                .path("testBackupDestination");
+        assertThat(tested.path("ok").asBoolean()).as(tested.toString()).isTrue();
+
+        var backupId = http().data("mutation($d: ID!, $t: ID!) { backupDatabase(input: {databaseId: $d, destinationId: $t}) { backup { id status } } }",
+                Map.of("d", id, "t", destinationId)).path("backupDatabase").path("backup").path("id").asText();
+        var done = awaitBackup(backupId, "status", "SUCCEEDED");
+        var stored = s3.objects().resolve(done.path("objectKey").asText());
+        assertThat(done.path("objectKey").asText()).startsWith("team/backups/berth/" + id + "/").endsWith(".pgdump");
+        assertThat(Files.size(stored)).isEqualTo(done.path("sizeBytes").asLong()).isGreaterThan(10_000);
+        var sha = java.util.HexFormat.of().formatHex(java.security.MessageDigest.getInstance("SHA-256").digest(Files.readAllBytes(stored)));
+        assertThat(done.path("sha256").asText()).isEqualTo(sha);
+        assertThat(new String(Files.readAllBytes(stored), 0, 5, StandardCharsets.US_ASCII)).isEqualTo("PGDMP"); // pg_dump's custom format
+
+        try (var connection = DriverManager.getConnection(url, "postgres", HOSTILE); var statement = connection.createStatement()) {
+            statement.execute("DELETE FROM orders WHERE n > 10");
+            statement.execute("CREATE TABLE later (n int)");
+        }
+        var unconfirmed = http().post("mutation($b: ID!) { restoreBackup(input: {backupId: $b, confirmDatabaseName: \"another\"}) { backup { id } } }",
+                Map.of("b", backupId)).json().path("errors").get(0);
+        assertThat(unconfirmed.path("extensions").path("field").asText()).isEqualTo("input.confirmDatabaseName");
+        http().data("mutation($b: ID!, $n: String!) { restoreBackup(input: {backupId: $b, confirmDatabaseName: $n}) { backup { restoreStatus } } }",
+                Map.of("b", backupId, "n", input.get("name")));
+        awaitBackup(backupId, "restoreStatus", "SUCCEEDED");
+        assertThat(count(url, "SELECT count(*) FROM orders")).as("the rows deleted after the backup are back").isEqualTo(5000);
+
+        // a damaged object: its restore fails, saying so, and the data stays as it was
+        Files.write(stored, java.util.Arrays.copyOf(Files.readAllBytes(stored), (int) (Files.size(stored) / 2)));
+        http().data("mutation($b: ID!, $n: String!) { restoreBackup(input: {backupId: $b, confirmDatabaseName: $n}) { backup { restoreStatus } } }",
+                Map.of("b", backupId, "n", input.get("name")));
+        var failed = awaitBackup(backupId, "restoreStatus", "FAILED");
+        assertThat(failed.path("restoreDetail").asText()).contains("the restore exited");
+        assertThat(failed.toString()).doesNotContain(HOSTILE);
+
+        // a stopped database cannot be backed up: the backup fails, saying why
+        mutate("stopDatabase", id);
+        awaitStatus(id, "STOPPED");
+        var refused = http().data("mutation($d: ID!, $t: ID!) { backupDatabase(input: {databaseId: $d, destinationId: $t}) { backup { id } } }",
+                Map.of("d", id, "t", destinationId)).path("backupDatabase").path("backup").path("id").asText();
+        assertThat(awaitBackup(refused, "status", "FAILED").path("detail").asText()).contains("not running");
+        http().data("mutation($id: ID!) { deleteDatabase(input: {id: $id, removeVolume: true}) { deletedDatabaseId } }", Map.of("id", id));
+    }
+
     /** Every process's argv on this machine (the test server's containers run here). */
     private static String processArguments() throws Exception {
         var all = new StringBuilder();

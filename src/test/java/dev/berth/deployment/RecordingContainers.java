@@ -173,4 +173,14 @@ final class RecordingContainers implements Containers {
     @Override public void removeVolume(String name) {
         calls.add("removeVolume " + name);
     }
+
+    @Override public dev.berth.execution.ExecResult execTo(String id, List<String> argv, Map<String, dev.berth.secrets.Secret> env,
+                                                            java.io.OutputStream stdout, java.time.Duration timeout, int maxStderrBytes) {
+        calls.add("execTo " + id + " " + argv);
+        return new dev.berth.execution.ExecResult(0, "", "");
+    }
+
+    @Override public void copyInto(String id, String directory, String fileName, long size, java.io.InputStream content) {
+        calls.add("copyInto " + id + " " + directory + "/" + fileName + " " + size);
+    }
 }

@@ -1,0 +1,13 @@
+package dev.berth.backup;
+
+import dev.berth.database.EngineKind;
+import io.micronaut.core.annotation.Nullable;
+import java.time.Instant;
+import java.util.UUID;
+
+/** One backup of a database: a dump streamed to a destination, and the restore of it asked for last. */
+public record Backup(UUID id, UUID teamId, UUID databaseId, @Nullable UUID destinationId, EngineKind engine, Status status, String objectKey,
+                     @Nullable Long sizeBytes, @Nullable String sha256, @Nullable String detail, @Nullable Status restoreStatus,
+                     @Nullable String restoreDetail, Instant createdAt, @Nullable Instant startedAt, @Nullable Instant finishedAt) {
+    public enum Status { QUEUED, RUNNING, SUCCEEDED, FAILED }
+}

@@ -1,0 +1,134 @@
+package dev.berth.backup;
+
+import static dev.berth.storage.Columns.instant;
+import static dev.berth.storage.Columns.uuid;
+
+import dev.berth.database.EngineKind;
+import dev.berth.storage.Statements;
+import io.micronaut.core.annotation.Nullable;
+import io.micronaut.data.jdbc.runtime.JdbcOperations;
+import jakarta.inject.Singleton;
+import java.sql.ResultSet;
+import java.sql.SQLException;
+import java.sql.Types;
+import java.util.List;
+import java.util.Optional;
+import java.util.UUID;
+
+/** Backup destinations and backups, read and written by hand in the caller's transaction and team. */
+@Singleton
+class BackupRows {
+    private static final String DESTINATION = "id, team_id, name, endpoint, region, bucket, path_prefix, path_style, access_key, secret_key_sealed, created_at";
+    private static final String BACKUP = "id, team_id, database_id, destination_id, engine, status, object_key, size_bytes, sha256, detail,"
+            + " restore_status, restore_detail, created_at, started_at, finished_at";
+
+    private final JdbcOperations jdbc;
+
+    BackupRows(JdbcOperations jdbc) {
+        this.jdbc = jdbc;
+    }
+
+    void insert(BackupDestination d) {
+        Statements.update(jdbc, "INSERT INTO backup_destinations (" + DESTINATION + ") VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)", s -> {
+            s.setObject(1, d.id());
+            s.setObject(2, d.teamId());
+            s.setString(3, d.name());
+            s.setString(4, d.endpoint());
+            s.setString(5, d.region());
+            s.setString(6, d.bucket());
+            s.setString(7, d.pathPrefix());
+            s.setBoolean(8, d.pathStyle());
+            s.setString(9, d.accessKey());
+            s.setString(10, d.secretKeySealed());
+            s.setObject(11, java.sql.Timestamp.from(d.createdAt()));
+        });
+    }
+
+    Optional<BackupDestination> destination(UUID teamId, UUID id) {
+        return Statements.list(jdbc, "SELECT " + DESTINATION + " FROM backup_destinations WHERE team_id = ? AND id = ?", s -> {
+            s.setObject(1, teamId);
+            s.setObject(2, id);
+        }, BackupRows::destination).stream().findFirst();
+    }
+
+    List<BackupDestination> destinations(UUID teamId) {
+        return Statements.list(jdbc, "SELECT " + DESTINATION + " FROM backup_destinations WHERE team_id = ? ORDER BY name", s -> s.setObject(1, teamId),
+                BackupRows::destination);
+    }
+
+    void deleteDestination(UUID teamId, UUID id) {
+        Statements.update(jdbc, "DELETE FROM backup_destinations WHERE team_id = ? AND id = ?", s -> {
+            s.setObject(1, teamId);
+            s.setObject(2, id);
+        });
+    }
+
+    void insert(Backup b) {
+        Statements.update(jdbc, "INSERT INTO backups (id, team_id, database_id, destination_id, engine, status, object_key) VALUES (?, ?, ?, ?, ?, ?, ?)", s -> {
+            s.setObject(1, b.id());
+            s.setObject(2, b.teamId());
+            s.setObject(3, b.databaseId());
+            s.setObject(4, b.destinationId());
+            s.setString(5, b.engine().name());
+            s.setString(6, b.status().name());
+            s.setString(7, b.objectKey());
+        });
+    }
+
+    Optional<Backup> backup(UUID teamId, UUID id) {
+        return Statements.list(jdbc, "SELECT " + BACKUP + " FROM backups WHERE team_id = ? AND id = ?", s -> {
+            s.setObject(1, teamId);
+            s.setObject(2, id);
+        }, BackupRows::backup).stream().findFirst();
+    }
+
+    /** The database's backups, newest first. */
+    List<Backup> backupsOf(UUID teamId, UUID databaseId, int limit) {
+        return Statements.list(jdbc, "SELECT " + BACKUP + " FROM backups WHERE team_id = ? AND database_id = ? ORDER BY id DESC LIMIT ?", s -> {
+            s.setObject(1, teamId);
+            s.setObject(2, databaseId);
+            s.setInt(3, limit);
+        }, BackupRows::backup);
+    }
+
+    /** Moves a backup from {@code from} to {@code to}; false when it was not in {@code from} (another node has it). */
+    boolean move(UUID teamId, UUID id, Backup.Status from, Backup.Status to) {
+        return Statements.update(jdbc, "UPDATE backups SET status = ?, started_at = COALESCE(started_at, now()) WHERE team_id = ? AND id = ? AND status = ?", s -> {
+            s.setString(1, to.name());
+            s.setObject(2, teamId);
+            s.setObject(3, id);
+            s.setString(4, from.name());
+        }) > 0;
+    }
+
+    void finish(UUID teamId, UUID id, Backup.Status status, @Nullable Long size, @Nullable String sha256, @Nullable String detail) {
+        Statements.update(jdbc, "UPDATE backups SET status = ?, size_bytes = ?, sha256 = ?, detail = ?, finished_at = now() WHERE team_id = ? AND id = ?", s -> {
+            s.setString(1, status.name());
+            s.setObject(2, size, Types.BIGINT);
+            s.setString(3, sha256);
+            s.setString(4, detail);
+            s.setObject(5, teamId);
+            s.setObject(6, id);
+        });
+    }
+
+    void restore(UUID teamId, UUID id, Backup.Status status, @Nullable String detail) {
+        Statements.update(jdbc, "UPDATE backups SET restore_status = ?, restore_detail = ? WHERE team_id = ? AND id = ?", s -> {
+            s.setString(1, status.name());
+            s.setString(2, detail);
+            s.setObject(3, teamId);
+            s.setObject(4, id);
+        });
+    }
+
+    private static BackupDestination destination(ResultSet r) throws SQLException {
+        return new BackupDestination(uuid(r, 1), uuid(r, 2), r.getString(3), r.getString(4), r.getString(5), r.getString(6), r.getString(7),
+                r.getBoolean(8), r.getString(9), r.getString(10), instant(r, 11));
+    }
+
+    private static Backup backup(ResultSet r) throws SQLException {
+        return new Backup(uuid(r, 1), uuid(r, 2), uuid(r, 3), uuid(r, 4), EngineKind.valueOf(r.getString(5)), Backup.Status.valueOf(r.getString(6)),
+                r.getString(7), (Long) r.getObject(8), r.getString(9), r.getString(10),
+                r.getString(11) == null ? null : Backup.Status.valueOf(r.getString(11)), r.getString(12), instant(r, 13), instant(r, 14), instant(r, 15));
+    }
+}

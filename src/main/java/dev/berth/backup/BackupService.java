@@ -1,0 +1,161 @@
+package dev.berth.backup;
+
+import dev.berth.api.Viewer;
+import dev.berth.database.DatabaseService;
+import dev.berth.database.EngineKind;
+import dev.berth.errors.ConflictException;
+import dev.berth.errors.InvalidInputException;
+import dev.berth.errors.NotFoundException;
+import dev.berth.jobs.JobQueue;
+import dev.berth.secrets.Secret;
+import dev.berth.secrets.SecretBox;
+import dev.berth.storage.Ids;
+import dev.berth.storage.InTeam;
+import dev.berth.storage.UniqueViolation;
+import io.micronaut.core.annotation.Nullable;
+import jakarta.inject.Singleton;
+import java.nio.charset.StandardCharsets;
+import java.time.Instant;
+import java.time.ZoneOffset;
+import java.time.format.DateTimeFormatter;
+import java.util.List;
+import java.util.UUID;
+
+/** Backup destinations and backups of the viewer's team: a backup or restore is a job; this records and queues it. */
+@Singleton
+public class BackupService {
+    private static final DateTimeFormatter STAMP = DateTimeFormatter.ofPattern("yyyyMMdd'T'HHmmss'Z'").withZone(ZoneOffset.UTC);
+
+    private final BackupRows rows;
+    private final SecretBox box;
+    private final JobQueue jobs;
+    private final DatabaseService databases;
+    private final dev.berth.storage.TeamTransactions transactions;
+
+    BackupService(BackupRows rows, SecretBox box, JobQueue jobs, DatabaseService databases, dev.berth.storage.TeamTransactions transactions) {
+        this.transactions = transactions;
+        this.rows = rows;
+        this.box = box;
+        this.jobs = jobs;
+        this.databases = databases;
+    }
+
+    /** createBackupDestination's input, validated at the edge. */
+    public record NewDestination(String name, String endpoint, String region, String bucket, String pathPrefix, boolean pathStyle,
+                                 String accessKey, Secret secretKey) {}
+
+    @InTeam
+    public BackupDestination create(Viewer viewer, NewDestination input) {
+        var id = Ids.next();
+        var destination = new BackupDestination(id, viewer.teamId(), input.name(), input.endpoint(), input.region(), input.bucket(),
+                input.pathPrefix(), input.pathStyle(), input.accessKey(), box.seal(input.secretKey(), "backup-destinations:" + id), Instant.now());
+        UniqueViolation.orConflict(() -> {
+            rows.insert(destination);
+            return null;
+        }, "A backup destination named '" + input.name() + "' already exists.");
+        return destination;
+    }
+
+    @InTeam(readOnly = true)
+    public List<BackupDestination> destinations(Viewer viewer) {
+        return rows.destinations(viewer.teamId());
+    }
+
+    @InTeam(readOnly = true)
+    public BackupDestination destination(Viewer viewer, UUID id) {
+        return rows.destination(viewer.teamId(), id).orElseThrow(() -> new NotFoundException("BackupDestination", id));
+    }
+
+    /** Deletes the destination (not what is stored there): its backups stay listed, without a way to restore them. */
+    @InTeam
+    public UUID deleteDestination(Viewer viewer, UUID id) {
+        destination(viewer, id);
+        rows.deleteDestination(viewer.teamId(), id);
+        return id;
+    }
+
+    /** Writes, reads back and deletes a small object (outside any transaction); the answer says which step failed and why. */
+    public TestResult test(Viewer viewer, UUID id) {
+        var destination = transactions.read(viewer, () -> rows.destination(viewer.teamId(), id)).orElseThrow(() -> new NotFoundException("BackupDestination", id));
+        var key = destination.key(".berth-test-" + UUID.randomUUID());
+        var probe = ("berth " + Instant.now()).getBytes(StandardCharsets.UTF_8);
+        String step = "connect";
+        try (var store = store(destination)) {
+            step = "write";
+            store.put(key, probe);
+            step = "read";
+            if (!java.util.Arrays.equals(store.get(key), probe)) return new TestResult(false, "read", "the object read back differs");
+            step = "delete";
+            store.delete(key);
+            return new TestResult(true, null, null);
+        } catch (RuntimeException e) {
+            return new TestResult(false, step, dev.berth.execution.Reasons.plain(e));
+        }
+    }
+
+    /** What testBackupDestination answers. */
+    public record TestResult(boolean ok, @Nullable String failedStep, @Nullable String reason) {}
+
+    S3Store store(BackupDestination destination) {
+        return new S3Store(destination, box.open(destination.secretKeySealed(), destination.sealContext()));
+    }
+
+    /** Queues a backup of the database to the destination. */
+    @InTeam
+    public Backup backup(Viewer viewer, UUID databaseId, UUID destinationId) {
+        var database = databases.get(viewer, databaseId);
+        var destination = destination(viewer, destinationId);
+        var id = Ids.next();
+        var key = destination.key("berth/" + database.id() + "/" + STAMP.format(Instant.now()) + "-" + id + "." + extension(database.engine()));
+        var backup = new Backup(id, viewer.teamId(), database.id(), destination.id(), database.engine(), Backup.Status.QUEUED, key,
+                null, null, null, null, null, Instant.now(), null, null);
+        rows.insert(backup);
+        jobs.enqueue(BackupJob.BACKUP, JobQueue.instance(viewer.teamId(), id), Instant.now());
+        return backup;
+    }
+
+    static String extension(EngineKind engine) {
+        return switch (engine) {
+            case POSTGRESQL -> "pgdump";
+            case MYSQL, MARIADB -> "sql";
+            case MONGODB -> "archive";
+            case REDIS, KEYDB, DRAGONFLY -> "rdb";
+            case CLICKHOUSE -> "zip";
+        };
+    }
+
+    @InTeam(readOnly = true)
+    public Backup get(Viewer viewer, UUID id) {
+        var backup = rows.backup(viewer.teamId(), id).orElseThrow(() -> new NotFoundException("Backup", id));
+        databases.get(viewer, backup.databaseId()); // a project-limited token sees the backups of its databases only
+        return backup;
+    }
+
+    @InTeam(readOnly = true)
+    public List<Backup> backupsOf(Viewer viewer, UUID databaseId, int first) {
+        if (first < 1 || first > 100) throw new InvalidInputException("first", "1 to 100");
+        databases.get(viewer, databaseId);
+        return rows.backupsOf(viewer.teamId(), databaseId, first);
+    }
+
+    /** Queues the restore of a backup into its own database, whose name the caller confirms. */
+    @InTeam
+    public Backup restore(Viewer viewer, UUID backupId, String confirmDatabaseName) {
+        var backup = get(viewer, backupId);
+        var database = databases.get(viewer, backup.databaseId());
+        if (!database.name().equals(confirmDatabaseName)) {
+            throw new InvalidInputException("input.confirmDatabaseName", "name the database the backup replaces the data of: " + database.name());
+        }
+        if (backup.status() != Backup.Status.SUCCEEDED) throw new ConflictException("Only a backup that succeeded can be restored.");
+        if (backup.destinationId() == null) throw new ConflictException("The backup's destination was deleted.");
+        if (!BackupJob.restores(backup.engine())) {
+            throw new ConflictException("Restoring " + backup.engine() + " backups through Berth is not there yet; see the README to do it by hand.");
+        }
+        if (backup.restoreStatus() == Backup.Status.QUEUED || backup.restoreStatus() == Backup.Status.RUNNING) {
+            throw new ConflictException("This backup is being restored already.");
+        }
+        rows.restore(viewer.teamId(), backupId, Backup.Status.QUEUED, null);
+        jobs.enqueue(BackupJob.RESTORE, JobQueue.instance(viewer.teamId(), backupId), Instant.now());
+        return rows.backup(viewer.teamId(), backupId).orElseThrow();
+    }
+}

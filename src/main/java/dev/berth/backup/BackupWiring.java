@@ -1,0 +1,102 @@
+package dev.berth.backup;
+
+import dev.berth.api.Arguments;
+import dev.berth.api.Viewer;
+import dev.berth.api.WiringContribution;
+import dev.berth.database.Database;
+import dev.berth.database.DatabaseService;
+import dev.berth.errors.InvalidInputException;
+import dev.berth.secrets.Secret;
+import graphql.schema.DataFetchingEnvironment;
+import graphql.schema.idl.RuntimeWiring;
+import jakarta.inject.Singleton;
+import java.net.URI;
+import java.util.HashMap;
+import java.util.Map;
+import java.util.regex.Pattern;
+
+/** Fetchers of {@code schema/backup.graphqls}. */
+@Singleton
+final class BackupWiring implements WiringContribution {
+    private static final Pattern NAME = Pattern.compile("[A-Za-z0-9][A-Za-z0-9 ._-]{0,62}");
+    private static final Pattern REGION = Pattern.compile("[a-z0-9-]{1,64}");
+    private static final Pattern BUCKET = Pattern.compile("[a-z0-9][a-z0-9.-]{1,61}[a-z0-9]");
+    private static final Pattern PREFIX = Pattern.compile("([A-Za-z0-9._-]+(/[A-Za-z0-9._-]+)*)?");
+    private static final Pattern ACCESS_KEY = Pattern.compile("[\\x21-\\x7e]{1,128}");
+
+    private final BackupService backups;
+    private final DatabaseService databases;
+
+    BackupWiring(BackupService backups, DatabaseService databases) {
+        this.backups = backups;
+        this.databases = databases;
+    }
+
+    @Override
+    public void contribute(RuntimeWiring.Builder wiring) {
+        wiring.type("Query", t -> t
+                .dataFetcher("backupDestinations", env -> backups.destinations(Viewer.from(env)))
+                .dataFetcher("backup", env -> backups.get(Viewer.from(env), Arguments.id("id", env.getArgument("id")))));
+        wiring.type("Mutation", t -> t
+                .dataFetcher("createBackupDestination", env -> Map.of("backupDestination", backups.create(Viewer.from(env), destination(Arguments.input(env)))))
+                .dataFetcher("deleteBackupDestination", env -> Map.of("deletedBackupDestinationId",
+                        backups.deleteDestination(Viewer.from(env), Arguments.id("input.id", Arguments.input(env).get("id")))))
+                .dataFetcher("testBackupDestination", env -> {
+                    var result = backups.test(Viewer.from(env), Arguments.id("input.id", Arguments.input(env).get("id")));
+                    var answer = new HashMap<String, Object>();
+                    answer.put("ok", result.ok());
+                    answer.put("failedStep", result.failedStep());
+                    answer.put("reason", result.reason());
+                    return answer;
+                })
+                .dataFetcher("backupDatabase", env -> Map.of("backup", backups.backup(Viewer.from(env),
+                        Arguments.id("input.databaseId", Arguments.input(env).get("databaseId")),
+                        Arguments.id("input.destinationId", Arguments.input(env).get("destinationId")))))
+                .dataFetcher("restoreBackup", env -> Map.of("backup", backups.restore(Viewer.from(env),
+                        Arguments.id("input.backupId", Arguments.input(env).get("backupId")),
+                        String.valueOf(Arguments.input(env).get("confirmDatabaseName"))))));
+        wiring.type("Database", t -> t.dataFetcher("backups", env -> backups.backupsOf(Viewer.from(env), env.<Database>getSource().id(),
+                env.<Integer>getArgumentOrDefault("first", 20))));
+        wiring.type("Backup", t -> t
+                .dataFetcher("database", env -> databases.get(Viewer.from(env), source(env).databaseId()))
+                .dataFetcher("destination", env -> source(env).destinationId() == null ? null
+                        : backups.destinations(Viewer.from(env)).stream().filter(d -> d.id().equals(source(env).destinationId())).findFirst().orElse(null))
+                .dataFetcher("sizeBytes", env -> source(env).sizeBytes() == null ? null : source(env).sizeBytes().doubleValue()));
+    }
+
+    private static Backup source(DataFetchingEnvironment env) {
+        return env.getSource();
+    }
+
+    static BackupService.NewDestination destination(Map<String, Object> input) {
+        var name = text(input, "name", NAME, "1 to 63 letters, digits, spaces, '.', '_' or '-'");
+        var endpoint = endpoint(input.get("endpoint"));
+        var region = text(input, "region", REGION, "lowercase letters, digits and '-'");
+        var bucket = text(input, "bucket", BUCKET, "3 to 63 lowercase letters, digits, '.' and '-'");
+        var prefix = input.get("pathPrefix") == null ? "" : text(input, "pathPrefix", PREFIX, "letters, digits, '._-' separated by '/'");
+        var accessKey = text(input, "accessKey", ACCESS_KEY, "1 to 128 printable characters without spaces");
+        var secret = input.get("secretKey") instanceof String s ? s : "";
+        if (secret.isEmpty() || secret.length() > 256) throw new InvalidInputException("input.secretKey", "1 to 256 characters");
+        return new BackupService.NewDestination(name, endpoint, region, bucket, prefix, Boolean.TRUE.equals(input.get("pathStyle")), accessKey, new Secret(secret));
+    }
+
+    private static String text(Map<String, Object> input, String field, Pattern pattern, String rule) {
+        if (!(input.get(field) instanceof String value) || !pattern.matcher(value).matches()) throw new InvalidInputException("input." + field, rule);
+        return value;
+    }
+
+    /** {@code http(s)://host[:port][/path]}: no credentials, query or fragment in it. */
+    static String endpoint(Object value) {
+        try {
+            if (!(value instanceof String text) || text.length() > 512) throw new IllegalArgumentException();
+            var uri = new URI(text);
+            if (!("https".equals(uri.getScheme()) || "http".equals(uri.getScheme())) || uri.getHost() == null || uri.getRawUserInfo() != null
+                    || uri.getRawQuery() != null || uri.getRawFragment() != null) {
+                throw new IllegalArgumentException();
+            }
+            return text.endsWith("/") ? text.substring(0, text.length() - 1) : text;
+        } catch (java.net.URISyntaxException | IllegalArgumentException e) {
+            throw new InvalidInputException("input.endpoint", "an http(s)://host[:port] URL without credentials, query or fragment");
+        }
+    }
+}

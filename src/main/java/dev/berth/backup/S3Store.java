@@ -1,0 +1,148 @@
+package dev.berth.backup;
+
+import dev.berth.secrets.Secret;
+import java.io.IOException;
+import java.io.InputStream;
+import java.io.OutputStream;
+import java.net.URI;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+import software.amazon.awssdk.auth.credentials.AwsBasicCredentials;
+import software.amazon.awssdk.auth.credentials.StaticCredentialsProvider;
+import software.amazon.awssdk.core.checksums.RequestChecksumCalculation;
+import software.amazon.awssdk.core.checksums.ResponseChecksumValidation;
+import software.amazon.awssdk.core.sync.RequestBody;
+import software.amazon.awssdk.http.urlconnection.UrlConnectionHttpClient;
+import software.amazon.awssdk.regions.Region;
+import software.amazon.awssdk.services.s3.S3Client;
+import software.amazon.awssdk.services.s3.S3Configuration;
+import software.amazon.awssdk.services.s3.model.CompletedMultipartUpload;
+import software.amazon.awssdk.services.s3.model.CompletedPart;
+
+/**
+ * One destination's bucket through the AWS SDK v2: its credentials go to its endpoint only. Uploads are multipart and
+ * streamed: at most one part ({@link #PART_BYTES}) is held in memory, whatever the size of the dump.
+ */
+final class S3Store implements AutoCloseable {
+    /** S3's smallest part but the last is 5 MiB; 8 MiB keeps a 1 GB dump under 130 parts. */
+    static final int PART_BYTES = 8 * 1024 * 1024;
+
+    private final S3Client s3;
+    private final String bucket;
+
+    S3Store(BackupDestination destination, Secret secretKey) {
+        this.bucket = destination.bucket();
+        this.s3 = S3Client.builder()
+                .endpointOverride(URI.create(destination.endpoint()))
+                .region(Region.of(destination.region()))
+                .credentialsProvider(StaticCredentialsProvider.create(AwsBasicCredentials.create(destination.accessKey(), secretKey.value())))
+                .serviceConfiguration(S3Configuration.builder().pathStyleAccessEnabled(destination.pathStyle()).build())
+                // S3-compatible stores (MinIO, s3proxy, Garage) do not all take the SDK's newer default checksums
+                .requestChecksumCalculation(RequestChecksumCalculation.WHEN_REQUIRED)
+                .responseChecksumValidation(ResponseChecksumValidation.WHEN_REQUIRED)
+                .httpClient(UrlConnectionHttpClient.builder().connectionTimeout(Duration.ofSeconds(10)).socketTimeout(Duration.ofSeconds(60)).build())
+                .overrideConfiguration(c -> c.apiCallTimeout(Duration.ofMinutes(5)))
+                .build();
+    }
+
+    /** A stream that uploads what is written to {@code key}; {@link Upload#close()} completes it, {@link Upload#abort()} drops it. */
+    Upload upload(String key) {
+        var id = s3.createMultipartUpload(b -> b.bucket(bucket).key(key)).uploadId();
+        return new Upload(key, id);
+    }
+
+    InputStream download(String key) {
+        return s3.getObject(b -> b.bucket(bucket).key(key));
+    }
+
+    long size(String key) {
+        return s3.headObject(b -> b.bucket(bucket).key(key)).contentLength();
+    }
+
+    void delete(String key) {
+        s3.deleteObject(b -> b.bucket(bucket).key(key));
+    }
+
+    void put(String key, byte[] bytes) {
+        s3.putObject(b -> b.bucket(bucket).key(key), RequestBody.fromBytes(bytes));
+    }
+
+    byte[] get(String key) {
+        return s3.getObjectAsBytes(b -> b.bucket(bucket).key(key)).asByteArray();
+    }
+
+    @Override
+    public void close() {
+        s3.close();
+    }
+
+    /** A multipart upload being written. */
+    final class Upload extends OutputStream {
+        private final String key;
+        private final String uploadId;
+        private final List<CompletedPart> parts = new ArrayList<>();
+        private final byte[] buffer = new byte[PART_BYTES];
+        private int filled;
+        private boolean done;
+
+        Upload(String key, String uploadId) {
+            this.key = key;
+            this.uploadId = uploadId;
+        }
+
+        @Override
+        public void write(int b) throws IOException {
+            write(new byte[] {(byte) b}, 0, 1);
+        }
+
+        @Override
+        public void write(byte[] bytes, int offset, int length) throws IOException {
+            while (length > 0) {
+                int n = Math.min(length, buffer.length - filled);
+                System.arraycopy(bytes, offset, buffer, filled, n);
+                filled += n;
+                offset += n;
+                length -= n;
+                if (filled == buffer.length) flushPart();
+            }
+        }
+
+        private void flushPart() throws IOException {
+            try {
+                int number = parts.size() + 1;
+                var etag = s3.uploadPart(b -> b.bucket(bucket).key(key).uploadId(uploadId).partNumber(number).contentLength((long) filled),
+                        RequestBody.fromBytes(java.util.Arrays.copyOf(buffer, filled))).eTag();
+                parts.add(CompletedPart.builder().partNumber(number).eTag(etag).build());
+                filled = 0;
+            } catch (RuntimeException e) {
+                throw new IOException("the upload of part " + (parts.size() + 1) + " failed: " + e.getMessage(), e);
+            }
+        }
+
+        /** Completes the upload with what was written. */
+        @Override
+        public void close() throws IOException {
+            if (done) return;
+            if (filled > 0 || parts.isEmpty()) flushPart();
+            try {
+                s3.completeMultipartUpload(b -> b.bucket(bucket).key(key).uploadId(uploadId)
+                        .multipartUpload(CompletedMultipartUpload.builder().parts(parts).build()));
+                done = true;
+            } catch (RuntimeException e) {
+                throw new IOException("completing the upload failed: " + e.getMessage(), e);
+            }
+        }
+
+        /** Drops what was uploaded. */
+        void abort() {
+            if (done) return;
+            done = true;
+            try {
+                s3.abortMultipartUpload(b -> b.bucket(bucket).key(key).uploadId(uploadId));
+            } catch (RuntimeException ignored) {
+                // the bucket's lifecycle rule (or a later retention pass) removes a leftover upload
+            }
+        }
+    }
+}
