@@ -52,7 +52,7 @@ class AuthorizationMatrixTest extends BerthTestBase {
 
     /** One team's resources. */
     record Team(String teamId, String projectId, String environmentId, String spareMemberId, String tokenId, String keyId, String serverId,
-                String applicationId, String deploymentId, String registryId, String databaseId) {}
+                String applicationId, String deploymentId, String registryId, String databaseId, String destinationId, String backupId) {}
 
     /** A caller: its client, the viewer the policy sees, and whether its credentials are broken. */
     record Principal(String name, GraphQLHttp http, String bearer, Viewer viewer, boolean brokenCredentials, boolean inOtherTeam) {}
@@ -219,6 +219,21 @@ class AuthorizationMatrixTest extends BerthTestBase {
         ops.add(new Op("Mutation", "revealDatabaseCredentials", "mutation($id: ID!) { revealDatabaseCredentials(input: {id: $id}) { credentials { password } } }", IDS,
                 (t, id) -> vars("id", id != null ? id : t.databaseId()), false));
         ops.add(new Op("Subscription", "databaseEvents", "subscription { databaseEvents { kind } }", NO_ID, (t, id) -> vars(), false));
+        // Backups
+        ops.add(new Op("Query", "backupDestinations", "{ backupDestinations { id accessKey } }", NO_ID, (t, id) -> vars(), false));
+        ops.add(new Op("Query", "backup", "query($id: ID!) { backup(id: $id) { id status } }", IDS,
+                (t, id) -> vars("id", id != null ? id : t.backupId()), false));
+        ops.add(new Op("Mutation", "createBackupDestination", "mutation($n: String!) { createBackupDestination(input: {name: $n, endpoint: \"http://127.0.0.1:9\", region: \"us-east-1\", bucket: \"backups\", accessKey: \"a\", secretKey: \"s\"}) { backupDestination { id } } }",
+                NO_ID, (t, id) -> vars("n", unique("b")), true));
+        ops.add(new Op("Mutation", "deleteBackupDestination", "mutation($id: ID!) { deleteBackupDestination(input: {id: $id}) { deletedBackupDestinationId } }", IDS,
+                (t, id) -> vars("id", id != null ? id : t.destinationId()), true));
+        ops.add(new Op("Mutation", "testBackupDestination", "mutation($id: ID!) { testBackupDestination(input: {id: $id}) { ok } }", IDS,
+                (t, id) -> vars("id", id != null ? id : t.destinationId()), false));
+        ops.add(new Op("Mutation", "backupDatabase", "mutation($id: ID!, $t: ID!) { backupDatabase(input: {databaseId: $id, destinationId: $t}) { backup { id } } }", IDS,
+                (t, id) -> vars("id", id != null ? id : t.databaseId(), "t", t.destinationId()), true));
+        // the own backup is QUEUED (no job engine) and the name is wrong: BAD_USER_INPUT, past the policy
+        ops.add(new Op("Mutation", "restoreBackup", "mutation($id: ID!) { restoreBackup(input: {backupId: $id, confirmDatabaseName: \"x\"}) { backup { id } } }", IDS,
+                (t, id) -> vars("id", id != null ? id : t.backupId()), true));
         ops.add(new Op("Subscription", "deploymentLogs", "subscription($id: ID!) { deploymentLogs(deploymentId: $id) { seq } }", NO_ID,
                 (t, id) -> vars("id", UUID.randomUUID().toString()), false));
         ops.add(new Op("Subscription", "applicationLogs", "subscription($id: ID!) { applicationLogs(applicationId: $id) { text } }", NO_ID,
@@ -417,7 +432,13 @@ class AuthorizationMatrixTest extends BerthTestBase {
         // the database is on the application's server too (no job engine here: it stays STARTING, no container is made)
         var database = owner.http().data("mutation($e: ID!, $s: ID!, $n: String!) { createDatabase(input: {environmentId: $e, serverId: $s, name: $n, engine: POSTGRESQL}) { database { id } } }",
                 Map.of("e", environment, "s", appServer, "n", unique("d"))).path("createDatabase").path("database").path("id").asText();
-        return new Team(owner.teamId(), project.path("id").asText(), environment, spare.id(), token, key, server, application, deployment, registry, database);
+        // a destination nothing listens at (no job engine here: the backup stays QUEUED; only its test connects, and is refused)
+        var destination = owner.http().data("mutation($n: String!) { createBackupDestination(input: {name: $n, endpoint: \"http://127.0.0.1:9\", region: \"us-east-1\", bucket: \"backups\", accessKey: \"a\", secretKey: \"s\"}) { backupDestination { id } } }",
+                Map.of("n", unique("b"))).path("createBackupDestination").path("backupDestination").path("id").asText();
+        var backup = owner.http().data("mutation($d: ID!, $t: ID!) { backupDatabase(input: {databaseId: $d, destinationId: $t}) { backup { id } } }",
+                Map.of("d", database, "t", destination)).path("backupDatabase").path("backup").path("id").asText();
+        return new Team(owner.teamId(), project.path("id").asText(), environment, spare.id(), token, key, server, application, deployment, registry, database,
+                destination, backup);
     }
 
     private World world() {

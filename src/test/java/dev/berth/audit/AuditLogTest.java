@@ -154,6 +154,16 @@ class AuditLogTest extends BerthTestBase {
         }
         h.data("mutation($id: ID!) { exposeDatabase(input: {id: $id, hostPort: 25432}) { database { id } } }", Map.of("id", database));
         h.data("mutation($id: ID!) { revealDatabaseCredentials(input: {id: $id}) { credentials { password } } }", Map.of("id", database));
+        var bucketSecret = "bucket-secret-" + java.util.UUID.randomUUID();
+        secrets.add(bucketSecret);
+        var destination = h.data("mutation($s: String!) { createBackupDestination(input: {name: \"audited\", endpoint: \"http://127.0.0.1:9\", region: \"us-east-1\", bucket: \"backups\", accessKey: \"ak\", secretKey: $s}) { backupDestination { id } } }",
+                Map.of("s", bucketSecret)).path("createBackupDestination").path("backupDestination").path("id").asText();
+        h.data("mutation($id: ID!) { testBackupDestination(input: {id: $id}) { ok } }", Map.of("id", destination)); // nothing listens there
+        var backup = h.data("mutation($d: ID!, $t: ID!) { backupDatabase(input: {databaseId: $d, destinationId: $t}) { backup { id } } }",
+                Map.of("d", database, "t", destination)).path("backupDatabase").path("backup").path("id").asText();
+        sql("UPDATE backups SET status = 'SUCCEEDED' WHERE id = CAST(? AS uuid)", backup); // no job engine here
+        h.data("mutation($b: ID!) { restoreBackup(input: {backupId: $b, confirmDatabaseName: \"audited\"}) { backup { id } } }", Map.of("b", backup));
+        h.data("mutation($id: ID!) { deleteBackupDestination(input: {id: $id}) { deletedBackupDestinationId } }", Map.of("id", destination));
         h.data("mutation($id: ID!) { deleteDatabase(input: {id: $id}) { deletedDatabaseId } }", Map.of("id", database));
         // cancelled at once when no node had picked it yet; told to stop (and CANCELLED within a second) when one had
         long deadline = System.nanoTime() + java.time.Duration.ofSeconds(30).toNanos();
@@ -189,6 +199,17 @@ class AuditLogTest extends BerthTestBase {
     }
 
     /** What a run that succeeded leaves behind, written past row-level security (no job engine runs here). */
+    private static void sql(String statement, String id) {
+        var props = TestServers.properties();
+        try (var c = DriverManager.getConnection(props.get("berth.database.url"), props.get("berth.database.username"), "");
+             var s = c.prepareStatement(statement)) {
+            s.setString(1, id);
+            s.executeUpdate();
+        } catch (java.sql.SQLException e) {
+            throw new IllegalStateException(e);
+        }
+    }
+
     private static void markSucceeded(String deploymentId) {
         var props = TestServers.properties();
         try (var c = DriverManager.getConnection(props.get("berth.database.url"), props.get("berth.database.username"), "");
