@@ -302,17 +302,16 @@ class DatabaseEndToEndTest extends BerthTestBase {
             statement.execute("CREATE TABLE orders (n int, note text)");
             statement.execute("INSERT INTO orders SELECT i, repeat('x', 100) FROM generate_series(1, 5000) i");
         }
-        var destination = http().data("mutation($i: CreateBackupDestinationInput!) { createBackupDestination(input: $i) { backupDestination { id accessKey } } }",
-                Map.of("i", Map.of("name", uniqueName("s3"), "endpoint", s3.endpoint(), "region", "us-east-1", "bucket", dev.berth.testing.TestS3.BUCKET,
-                        "pathPrefix", "team/backups", "pathStyle", true, "accessKey", dev.berth.testing.TestS3.ACCESS_KEY,
-                        "secretKey", dev.berth.testing.TestS3.SECRET_KEY))).path("createBackupDestination").path("backupDestination");
+        // the examples a user runs: keys from the environment, never argv
+        var destination = script("create-backup-destination.sh", Map.of("BERTH_S3_ACCESS_KEY", dev.berth.testing.TestS3.ACCESS_KEY,
+                        "BERTH_S3_SECRET_KEY", dev.berth.testing.TestS3.SECRET_KEY), uniqueName("s3"), s3.endpoint(), "us-east-1",
+                dev.berth.testing.TestS3.BUCKET, "team/backups", "--path-style").path("createBackupDestination").path("backupDestination");
         var destinationId = destination.path("id").asText();
-        var tested = http().data("mutation($id: ID!) { testBackupDestination(input: {id: $id}) { ok failedStep reason } }", Map.of("id", destinationId))
-                .path("testBackupDestination");
+        assertThat(destination.toString()).doesNotContain(dev.berth.testing.TestS3.SECRET_KEY);
+        var tested = script("test-backup-destination.sh", Map.of(), destinationId).path("testBackupDestination");
         assertThat(tested.path("ok").asBoolean()).as(tested.toString()).isTrue();
 
-        var backupId = http().data("mutation($d: ID!, $t: ID!) { backupDatabase(input: {databaseId: $d, destinationId: $t}) { backup { id status } } }",
-                Map.of("d", id, "t", destinationId)).path("backupDatabase").path("backup").path("id").asText();
+        var backupId = script("backup-database.sh", Map.of(), id, destinationId).path("backupDatabase").path("backup").path("id").asText();
         var done = awaitBackup(backupId, "status", "SUCCEEDED");
         var stored = s3.objects().resolve(done.path("objectKey").asText());
         assertThat(done.path("objectKey").asText()).startsWith("team/backups/berth/" + id + "/").endsWith(".pgdump");
@@ -320,6 +319,8 @@ class DatabaseEndToEndTest extends BerthTestBase {
         var sha = java.util.HexFormat.of().formatHex(java.security.MessageDigest.getInstance("SHA-256").digest(Files.readAllBytes(stored)));
         assertThat(done.path("sha256").asText()).isEqualTo(sha);
         assertThat(new String(Files.readAllBytes(stored), 0, 5, StandardCharsets.US_ASCII)).isEqualTo("PGDMP"); // pg_dump's custom format
+        assertThat(script("get-backup.sh", Map.of(), backupId).path("backup").path("sha256").asText()).isEqualTo(sha);
+        assertThat(script("list-backups.sh", Map.of(), id).toString()).contains(backupId);
 
         try (var connection = DriverManager.getConnection(url, "postgres", HOSTILE); var statement = connection.createStatement()) {
             statement.execute("DELETE FROM orders WHERE n > 10");
@@ -328,8 +329,7 @@ class DatabaseEndToEndTest extends BerthTestBase {
         var unconfirmed = http().post("mutation($b: ID!) { restoreBackup(input: {backupId: $b, confirmDatabaseName: \"another\"}) { backup { id } } }",
                 Map.of("b", backupId)).json().path("errors").get(0);
         assertThat(unconfirmed.path("extensions").path("field").asText()).isEqualTo("input.confirmDatabaseName");
-        http().data("mutation($b: ID!, $n: String!) { restoreBackup(input: {backupId: $b, confirmDatabaseName: $n}) { backup { restoreStatus } } }",
-                Map.of("b", backupId, "n", input.get("name")));
+        script("restore-backup.sh", Map.of(), backupId, input.get("name").toString());
         awaitBackup(backupId, "restoreStatus", "SUCCEEDED");
         assertThat(count(url, "SELECT count(*) FROM orders")).as("the rows deleted after the backup are back").isEqualTo(5000);
 
@@ -348,6 +348,8 @@ class DatabaseEndToEndTest extends BerthTestBase {
                 Map.of("d", id, "t", destinationId)).path("backupDatabase").path("backup").path("id").asText();
         assertThat(awaitBackup(refused, "status", "FAILED").path("detail").asText()).contains("not running");
         http().data("mutation($id: ID!) { deleteDatabase(input: {id: $id, removeVolume: true}) { deletedDatabaseId } }", Map.of("id", id));
+        script("delete-backup-destination.sh", Map.of(), destinationId);
+        assertThat(Files.exists(stored)).as("what is stored stays").isTrue();
     }
 
     /** Every process's argv on this machine (the test server's containers run here). */
