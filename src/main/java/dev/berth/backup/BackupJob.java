@@ -32,7 +32,10 @@ import org.slf4j.LoggerFactory;
  * into a multipart upload (one part in memory at a time), counting and hashing what goes; it SUCCEEDS only when the
  * dump exited 0, wrote something, and the stored object has every byte. Anything else aborts the upload and FAILS, with
  * why. A node that dies mid-backup leaves an upload never completed: the next attempt marks that backup FAILED. A
- * restore copies the object into the container (streamed) and runs the engine's restore reading it.
+ * restore copies the object into the container (streamed, pinned by its ETag), checks it is the backup byte for byte
+ * (size and SHA-256), and only then runs the engine's restore reading it. Whatever a backup or restore leaves running
+ * in the container when Berth gives up on it is killed (Docker does not end an exec whose client left), and its files
+ * removed. A node runs at most {@link #PER_NODE} of them at once, so they never hold every job thread.
  */
 @Factory
 class BackupJob {
@@ -64,43 +67,88 @@ class BackupJob {
         };
     }
 
+    /** Backups and restores a node runs at once: each holds a job thread for as long as it streams. */
+    static final int PER_NODE = 2;
+    private final java.util.concurrent.Semaphore running = new java.util.concurrent.Semaphore(PER_NODE);
+
     @Bean
     Job backupTask() {
-        return () -> Tasks.custom(BACKUP, Void.class).execute((instance, context) -> {
+        return () -> Tasks.custom(BACKUP, Void.class).execute((instance, context) -> limited(() -> {
             var system = Viewer.system(JobQueue.team(instance.getId()), BACKUP);
             backup(system, JobQueue.subject(instance.getId()));
-            return new CompletionHandler.OnCompleteRemove<>();
-        });
+        }));
     }
 
     @Bean
     Job restoreTask() {
-        return () -> Tasks.custom(RESTORE, Void.class).execute((instance, context) -> {
+        return () -> Tasks.custom(RESTORE, Void.class).execute((instance, context) -> limited(() -> {
             var system = Viewer.system(JobQueue.team(instance.getId()), RESTORE);
             restore(system, JobQueue.subject(instance.getId()));
-            return new CompletionHandler.OnCompleteRemove<>();
-        });
+        }));
+    }
+
+    /** Runs {@code work} when this node has room, else leaves the job for 15 s (the other jobs keep their threads). */
+    private CompletionHandler<Void> limited(Runnable work) {
+        if (!running.tryAcquire()) return (complete, operations) -> operations.reschedule(complete, java.time.Instant.now().plusSeconds(15));
+        try {
+            work.run();
+        } finally {
+            running.release();
+        }
+        return new CompletionHandler.OnCompleteRemove<>();
+    }
+
+    /** Where the command's process id is kept inside the container, so that it can be killed when Berth gives up on it. */
+    private static String pidFile(UUID id) {
+        return "/tmp/berth-" + id + ".pid";
+    }
+
+    /** {@code argv} run so that its process id is in {@link #pidFile} (the script is constant; the path and argv are arguments). */
+    private static List<String> killable(UUID id, List<String> argv) {
+        var wrapped = new java.util.ArrayList<>(List.of("sh", "-c", "echo $$ > \"$0\"; exec \"$@\"", pidFile(id)));
+        wrapped.addAll(argv);
+        return wrapped;
+    }
+
+    /** Ends what a backup or restore left running in the container (Docker does not end an exec whose client left), and its files. */
+    private static void cleanUp(DatabaseService.Inside inside, UUID id, @Nullable String file) {
+        try {
+            var argv = new java.util.ArrayList<>(List.of("sh", "-c", "if [ -s \"$0\" ]; then kill \"$(cat \"$0\")\" 2>/dev/null; fi; rm -f \"$0\" \"$1\"",
+                    pidFile(id), file == null ? "" : file));
+            inside.containers().exec(inside.containerId(), argv, java.util.Map.of(), Duration.ofSeconds(30), 1024);
+        } catch (RuntimeException e) {
+            LOG.warn("event=backup-cleanup-failed id={} reason={}", id, Reasons.plain(e));
+        }
     }
 
     void backup(Viewer system, UUID id) {
         var backup = transactions.read(system, () -> rows.backup(system.teamId(), id)).orElse(null);
         if (backup == null) return;
         if (!transactions.write(system, () -> rows.move(system.teamId(), id, Backup.Status.QUEUED, Backup.Status.RUNNING))) {
-            if (backup.status() == Backup.Status.RUNNING) finish(system, id, Backup.Status.FAILED, null, null, "interrupted: the node running it stopped");
+            if (backup.status() == Backup.Status.RUNNING) { // its node stopped or died: what it left is ended, the backup FAILED
+                try {
+                    cleanUp(databases.inside(system, backup.databaseId(), commands), id, null);
+                } catch (RuntimeException ignored) {
+                    // the database is not running: nothing of the dump is left
+                }
+                finish(system, id, Backup.Status.FAILED, null, null, "interrupted: the node running it stopped");
+            }
             return;
         }
         S3Store.Upload upload = null;
+        DatabaseService.Inside inside = null;
         try (var store = backups.store(transactions.read(system, () -> rows.destination(system.teamId(), backup.destinationId()))
                 .orElseThrow(() -> new IllegalStateException("its destination was deleted")))) {
-            var inside = databases.inside(system, backup.databaseId(), commands);
+            inside = databases.inside(system, backup.databaseId(), commands);
             var dump = inside.database().engineSpec().dump(inside.credentials());
             upload = store.upload(backup.objectKey());
             var counted = new Counted(upload);
-            var result = inside.containers().execTo(inside.containerId(), dump.argv(), dump.env(), counted, WITHIN, 16 * 1024);
+            var result = inside.containers().execTo(inside.containerId(), killable(id, dump.argv()), dump.env(), counted, WITHIN, 16 * 1024);
             if (result.exitCode() != 0) {
                 upload.abort();
-                finish(system, id, Backup.Status.FAILED, null, null, result.exitCode() == -1 ? "the dump did not end within " + WITHIN.toHours() + " h"
-                        : "the dump exited " + result.exitCode() + lastLine(result.stderr()));
+                cleanUp(inside, id, null);
+                finish(system, id, Backup.Status.FAILED, null, null, masked(inside, result.exitCode() == -1
+                        ? "the dump did not end within " + WITHIN.toHours() + " h" : "the dump exited " + result.exitCode() + lastLine(result.stderr())));
                 return;
             }
             if (counted.size == 0) {
@@ -111,54 +159,81 @@ class BackupJob {
             upload.close();
             long stored = store.size(backup.objectKey());
             if (stored != counted.size) {
+                store.delete(backup.objectKey());
                 finish(system, id, Backup.Status.FAILED, stored, null, "the stored object has " + stored + " bytes of " + counted.size);
                 return;
             }
             finish(system, id, Backup.Status.SUCCEEDED, counted.size, counted.sha256(), null);
+            cleanUp(inside, id, null);
             LOG.info("event=backup-succeeded backup={} bytes={}", id, counted.size);
         } catch (Containers.Stopped stopped) {
             if (upload != null) upload.abort();
+            if (inside != null) cleanUp(inside, id, null);
             finish(system, id, Backup.Status.FAILED, null, null, "interrupted: the node running it stopped");
         } catch (IOException | RuntimeException e) {
             if (upload != null) upload.abort();
+            if (inside != null) cleanUp(inside, id, null);
             LOG.warn("event=backup-failed backup={} reason={}", id, Reasons.plain(e));
-            finish(system, id, Backup.Status.FAILED, null, null, Reasons.plain(e));
+            finish(system, id, Backup.Status.FAILED, null, null, masked(inside, Reasons.plain(e)));
         }
+    }
+
+    /** {@code text} without the database's password. */
+    private static String masked(@Nullable DatabaseService.Inside inside, String text) {
+        if (inside == null || inside.credentials().password().value().isEmpty()) return text;
+        return text.replace(inside.credentials().password().value(), "***");
     }
 
     void restore(Viewer system, UUID id) {
         var backup = transactions.read(system, () -> rows.backup(system.teamId(), id)).orElse(null);
-        if (backup == null || backup.restoreStatus() != Backup.Status.QUEUED) return;
-        transactions.write(system, () -> {
-            rows.restore(system.teamId(), id, Backup.Status.RUNNING, null);
-            return null;
-        });
-        var file = "berth-restore-" + id;
+        if (backup == null) return;
+        var file = "/tmp/berth-restore-" + id;
+        if (!transactions.write(system, () -> rows.moveRestore(system.teamId(), id, Backup.Status.QUEUED, Backup.Status.RUNNING, null))) {
+            if (backup.restoreStatus() == Backup.Status.RUNNING) { // its node stopped or died
+                try {
+                    cleanUp(databases.inside(system, backup.databaseId(), commands), id, file);
+                } catch (RuntimeException ignored) {
+                    // the database is not running
+                }
+                transactions.write(system, () -> rows.moveRestore(system.teamId(), id, Backup.Status.RUNNING, Backup.Status.FAILED,
+                        "interrupted: the node running it stopped"));
+            }
+            return;
+        }
+        DatabaseService.Inside inside = null;
+        String detail;
+        Backup.Status status;
         try (var store = backups.store(transactions.read(system, () -> rows.destination(system.teamId(), backup.destinationId()))
                 .orElseThrow(() -> new IllegalStateException("its destination was deleted")))) {
-            var inside = databases.inside(system, backup.databaseId(), commands);
-            long size = store.size(backup.objectKey());
-            try (var content = store.download(backup.objectKey())) {
-                inside.containers().copyInto(inside.containerId(), "/tmp", file, size, content);
+            inside = databases.inside(system, backup.databaseId(), commands);
+            var head = store.head(backup.objectKey());
+            if (backup.sizeBytes() == null || head.size() != backup.sizeBytes()) {
+                throw new IllegalStateException("the stored object has " + head.size() + " bytes; the backup had " + backup.sizeBytes());
             }
+            var digest = java.security.MessageDigest.getInstance("SHA-256");
+            try (var content = new java.security.DigestInputStream(store.download(backup.objectKey(), head.etag()), digest)) {
+                inside.containers().copyInto(inside.containerId(), "/tmp", file.substring("/tmp/".length()), head.size(), content);
+            }
+            // the object must be the backup, byte for byte, before the restore replaces anything
+            var copied = HexFormat.of().formatHex(digest.digest());
+            if (!copied.equals(backup.sha256())) throw new IllegalStateException("the stored object differs from the backup (its SHA-256 is " + copied + ")");
             var restore = inside.database().engineSpec().restore(inside.credentials());
             // the engine's restore reads the file on its stdin; the script is constant, the file and argv are arguments
-            var argv = new java.util.ArrayList<>(List.of("sh", "-c", "f=$1; shift; \"$@\" < \"$f\"; s=$?; rm -f \"$f\"; exit $s", "berth-restore", "/tmp/" + file));
+            var argv = new java.util.ArrayList<>(List.of("sh", "-c", "f=$1; shift; exec \"$@\" < \"$f\"", "berth-restore", file));
             argv.addAll(restore.argv());
-            var result = inside.containers().exec(inside.containerId(), argv, restore.env(), WITHIN, 16 * 1024);
-            var status = result.succeeded() ? Backup.Status.SUCCEEDED : Backup.Status.FAILED;
-            var detail = result.succeeded() ? null : "the restore exited " + result.exitCode() + lastLine(result.stderr());
-            transactions.write(system, () -> {
-                rows.restore(system.teamId(), id, status, detail);
-                return null;
-            });
-        } catch (IOException | RuntimeException e) {
+            var result = inside.containers().exec(inside.containerId(), killable(id, argv), restore.env(), WITHIN, 16 * 1024);
+            status = result.succeeded() ? Backup.Status.SUCCEEDED : Backup.Status.FAILED;
+            detail = result.succeeded() ? null : masked(inside, "the restore exited " + result.exitCode() + lastLine(result.stderr()));
+        } catch (IOException | RuntimeException | java.security.NoSuchAlgorithmException e) {
             LOG.warn("event=restore-failed backup={} reason={}", id, Reasons.plain(e));
-            transactions.write(system, () -> {
-                rows.restore(system.teamId(), id, Backup.Status.FAILED, Reasons.plain(e));
-                return null;
-            });
+            status = Backup.Status.FAILED;
+            detail = masked(inside, Reasons.plain(e));
+        } finally {
+            if (inside != null) cleanUp(inside, id, file);
         }
+        var ended = status;
+        var why = detail;
+        transactions.write(system, () -> rows.moveRestore(system.teamId(), id, Backup.Status.RUNNING, ended, why));
     }
 
     private void finish(Viewer system, UUID id, Backup.Status status, @Nullable Long size, @Nullable String sha256, @Nullable String detail) {

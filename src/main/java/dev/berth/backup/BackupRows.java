@@ -102,7 +102,9 @@ class BackupRows {
     }
 
     void finish(UUID teamId, UUID id, Backup.Status status, @Nullable Long size, @Nullable String sha256, @Nullable String detail) {
-        Statements.update(jdbc, "UPDATE backups SET status = ?, size_bytes = ?, sha256 = ?, detail = ?, finished_at = now() WHERE team_id = ? AND id = ?", s -> {
+        // only a running backup ends: a node taken over meanwhile cannot overwrite what the one after it recorded
+        Statements.update(jdbc, "UPDATE backups SET status = ?, size_bytes = ?, sha256 = ?, detail = ?, finished_at = now()"
+                + " WHERE team_id = ? AND id = ? AND status = 'RUNNING'", s -> {
             s.setString(1, status.name());
             s.setObject(2, size, Types.BIGINT);
             s.setString(3, sha256);
@@ -110,6 +112,31 @@ class BackupRows {
             s.setObject(5, teamId);
             s.setObject(6, id);
         });
+    }
+
+    /** Moves the backup's restore from {@code from} to {@code to}; false when it was not in {@code from}. */
+    boolean moveRestore(UUID teamId, UUID id, Backup.Status from, Backup.Status to, @Nullable String detail) {
+        return Statements.update(jdbc, "UPDATE backups SET restore_status = ?, restore_detail = ? WHERE team_id = ? AND id = ? AND restore_status = ?", s -> {
+            s.setString(1, to.name());
+            s.setString(2, detail);
+            s.setObject(3, teamId);
+            s.setObject(4, id);
+            s.setString(5, from.name());
+        }) > 0;
+    }
+
+    /** Serialises the operations on one database's data until the transaction ends. */
+    void lockOperations(UUID databaseId) {
+        Statements.list(jdbc, "SELECT pg_advisory_xact_lock(hashtextextended('database-operations:' || ?::text, 0))", s -> s.setObject(1, databaseId), r -> 1);
+    }
+
+    /** Whether a backup ({@code restores} false) or a restore ({@code true}) of the database is queued or running. */
+    boolean busy(UUID teamId, UUID databaseId, boolean restores) {
+        var column = restores ? "restore_status" : "status";
+        return !Statements.list(jdbc, "SELECT 1 FROM backups WHERE team_id = ? AND database_id = ? AND " + column + " IN ('QUEUED', 'RUNNING') LIMIT 1", s -> {
+            s.setObject(1, teamId);
+            s.setObject(2, databaseId);
+        }, r -> 1).isEmpty();
     }
 
     void restore(UUID teamId, UUID id, Backup.Status status, @Nullable String detail) {

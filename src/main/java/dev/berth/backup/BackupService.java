@@ -105,6 +105,8 @@ public class BackupService {
     public Backup backup(Viewer viewer, UUID databaseId, UUID destinationId) {
         var database = databases.get(viewer, databaseId);
         var destination = destination(viewer, destinationId);
+        rows.lockOperations(database.id());
+        if (rows.busy(viewer.teamId(), database.id(), true)) throw new ConflictException("The database is being restored; back it up once that ended.");
         var id = Ids.next();
         var key = destination.key("berth/" + database.id() + "/" + STAMP.format(Instant.now()) + "-" + id + "." + extension(database.engine()));
         var backup = new Backup(id, viewer.teamId(), database.id(), destination.id(), database.engine(), Backup.Status.QUEUED, key,
@@ -151,9 +153,10 @@ public class BackupService {
         if (!BackupJob.restores(backup.engine())) {
             throw new ConflictException("Restoring " + backup.engine() + " backups through Berth is not there yet; see the README to do it by hand.");
         }
-        if (backup.restoreStatus() == Backup.Status.QUEUED || backup.restoreStatus() == Backup.Status.RUNNING) {
-            throw new ConflictException("This backup is being restored already.");
-        }
+        // one restore of a database at a time, and none while it is being backed up
+        rows.lockOperations(database.id());
+        if (rows.busy(viewer.teamId(), database.id(), true)) throw new ConflictException("The database is being restored already.");
+        if (rows.busy(viewer.teamId(), database.id(), false)) throw new ConflictException("The database is being backed up; restore once that ended.");
         rows.restore(viewer.teamId(), backupId, Backup.Status.QUEUED, null);
         jobs.enqueue(BackupJob.RESTORE, JobQueue.instance(viewer.teamId(), backupId), Instant.now());
         return rows.backup(viewer.teamId(), backupId).orElseThrow();

@@ -94,9 +94,25 @@ final class BackupWiring implements WiringContribution {
                     || uri.getRawQuery() != null || uri.getRawFragment() != null) {
                 throw new IllegalArgumentException();
             }
+            if (linkLocal(uri.getHost())) {
+                throw new InvalidInputException("input.endpoint", "a link-local or unspecified address (a cloud's metadata service) is not a backup destination");
+            }
             return text.endsWith("/") ? text.substring(0, text.length() - 1) : text;
         } catch (java.net.URISyntaxException | IllegalArgumentException e) {
             throw new InvalidInputException("input.endpoint", "an http(s)://host[:port] URL without credentials, query or fragment");
+        }
+    }
+
+    /** Whether the host is, or resolves to, a link-local (169.254.0.0/16, fe80::/10) or unspecified address. */
+    static boolean linkLocal(String host) {
+        try {
+            var bare = host.startsWith("[") ? host.substring(1, host.length() - 1) : host;
+            for (var address : java.net.InetAddress.getAllByName(bare)) {
+                if (address.isLinkLocalAddress() || address.isAnyLocalAddress()) return true;
+            }
+            return false;
+        } catch (java.net.UnknownHostException unknown) {
+            return false; // not resolvable here now: its test says so
         }
     }
 }

@@ -56,8 +56,21 @@ final class S3Store implements AutoCloseable {
         return s3.getObject(b -> b.bucket(bucket).key(key));
     }
 
+    /** The object's size and ETag (what a download pins). */
+    record Head(long size, String etag) {}
+
+    Head head(String key) {
+        var head = s3.headObject(b -> b.bucket(bucket).key(key));
+        return new Head(head.contentLength(), head.eTag());
+    }
+
+    /** The object, only as it was at {@link #head} (a replaced object fails the download). */
+    InputStream download(String key, String etag) {
+        return s3.getObject(b -> b.bucket(bucket).key(key).ifMatch(etag));
+    }
+
     long size(String key) {
-        return s3.headObject(b -> b.bucket(bucket).key(key)).contentLength();
+        return head(key).size();
     }
 
     void delete(String key) {
@@ -111,8 +124,10 @@ final class S3Store implements AutoCloseable {
         private void flushPart() throws IOException {
             try {
                 int number = parts.size() + 1;
-                var etag = s3.uploadPart(b -> b.bucket(bucket).key(key).uploadId(uploadId).partNumber(number).contentLength((long) filled),
-                        RequestBody.fromBytes(java.util.Arrays.copyOf(buffer, filled))).eTag();
+                int length = filled;
+                // read from the buffer itself: no copy of the part (it is not written again until this returns)
+                var etag = s3.uploadPart(b -> b.bucket(bucket).key(key).uploadId(uploadId).partNumber(number).contentLength((long) length),
+                        RequestBody.fromContentProvider(() -> new java.io.ByteArrayInputStream(buffer, 0, length), length, "application/octet-stream")).eTag();
                 parts.add(CompletedPart.builder().partNumber(number).eTag(etag).build());
                 filled = 0;
             } catch (RuntimeException e) {

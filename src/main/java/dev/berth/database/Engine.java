@@ -125,7 +125,7 @@ public sealed interface Engine permits Engine.Postgres, Engine.MySqlFamily, Engi
 
         @Override
         public Exec restore(Credentials c) {
-            return new Exec(List.of("pg_restore", "--clean", "--if-exists", "--no-owner", "--exit-on-error", "-h", "127.0.0.1",
+            return new Exec(List.of("pg_restore", "--clean", "--if-exists", "--no-owner", "--exit-on-error", "--single-transaction", "-h", "127.0.0.1",
                     "-p", Integer.toString(c.port()), "-U", c.username(), "-d", c.database()), Map.of("PGPASSWORD", c.password()));
         }
 

@@ -304,7 +304,8 @@ public final class DockerContainers implements Containers {
             entry.setSize(size);
             entry.setMode(0600);
             var header = new byte[512];
-            entry.writeEntryHeader(header);
+            // star mode writes sizes of 8 GiB and more in base-256 (the plain header would say 0); Docker reads it
+            entry.writeEntryHeader(header, org.apache.commons.compress.archivers.zip.ZipEncodingHelper.getZipEncoding("UTF-8"), true);
             long padding = (512 - size % 512) % 512;
             var tar = new java.io.SequenceInputStream(java.util.Collections.enumeration(List.of(
                     new java.io.ByteArrayInputStream(header), org.apache.commons.io.input.BoundedInputStream.builder()

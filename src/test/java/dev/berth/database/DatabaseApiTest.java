@@ -94,6 +94,17 @@ class DatabaseApiTest extends BerthTestBase {
     }
 
     @Test
+    void aBackupDestinationNeverPointsAtAMetadataServiceOrCarriesCredentialsInItsUrl() {
+        for (var endpoint : java.util.List.of("http://169.254.169.254", "http://[fe80::1]:9000", "http://0.0.0.0:9000", "ftp://127.0.0.1",
+                "http://user:pass@127.0.0.1:9000", "http://127.0.0.1:9000/?x=1", "not a url")) {
+            // validated before anything connects: nothing is sent to these addresses
+            var error = http().post("mutation($e: String!) { createBackupDestination(input: {name: \"x\", endpoint: $e, region: \"us-east-1\", bucket: \"backups\", accessKey: \"a\", secretKey: \"s\"}) { backupDestination { id } } }",
+                    Map.of("e", endpoint)).json().path("errors").get(0);
+            assertThat(error.path("extensions").path("field").asText()).as(endpoint).isEqualTo("input.endpoint");
+        }
+    }
+
+    @Test
     void startingARunningDatabaseChangesNothingAndEveryChangeMovesItsGeneration() throws Exception {
         var id = http().data(CREATE, Map.of("i", input(environment(), server(), "gen", "publicPort", 25002)))
                 .path("createDatabase").path("database").path("id").asText();

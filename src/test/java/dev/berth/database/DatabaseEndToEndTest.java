@@ -338,8 +338,19 @@ class DatabaseEndToEndTest extends BerthTestBase {
         http().data("mutation($b: ID!, $n: String!) { restoreBackup(input: {backupId: $b, confirmDatabaseName: $n}) { backup { restoreStatus } } }",
                 Map.of("b", backupId, "n", input.get("name")));
         var failed = awaitBackup(backupId, "restoreStatus", "FAILED");
-        assertThat(failed.path("restoreDetail").asText()).contains("the restore exited");
+        assertThat(failed.path("restoreDetail").asText()).contains("the stored object has");
         assertThat(failed.toString()).doesNotContain(HOSTILE);
+        assertThat(count(url, "SELECT count(*) FROM orders")).as("nothing was restored from a damaged object").isEqualTo(5000);
+        // the same size but other bytes: caught by the SHA-256 before the restore replaces anything
+        var bytes = java.util.Arrays.copyOf(Files.readAllBytes(stored), done.path("sizeBytes").asInt());
+        bytes[bytes.length / 2] ^= 0x55;
+        Files.write(stored, bytes);
+        try (var connection = DriverManager.getConnection(url, "postgres", HOSTILE); var statement = connection.createStatement()) {
+            statement.execute("DELETE FROM orders WHERE n > 4000");
+        }
+        script("restore-backup.sh", Map.of(), backupId, input.get("name").toString());
+        assertThat(awaitBackup(backupId, "restoreStatus", "FAILED").path("restoreDetail").asText()).contains("differs from the backup");
+        assertThat(count(url, "SELECT count(*) FROM orders")).isEqualTo(4000);
 
         // a stopped database cannot be backed up: the backup fails, saying why
         mutate("stopDatabase", id);

@@ -32,7 +32,7 @@ class EngineTest {
         assertThat(engine.probe(PG).argv()).containsExactly("pg_isready", "-q", "-h", "127.0.0.1", "-p", "5432", "-U", "postgres", "-d", "shop_db");
         assertThat(engine.dump(PG).argv()).containsExactly("pg_dump", "-Fc", "-h", "127.0.0.1", "-p", "5432", "-U", "postgres", "-d", "shop_db");
         assertThat(engine.dump(PG).env()).containsExactly(Map.entry("PGPASSWORD", HOSTILE));
-        assertThat(engine.restore(PG).argv()).containsExactly("pg_restore", "--clean", "--if-exists", "--no-owner", "--exit-on-error",
+        assertThat(engine.restore(PG).argv()).containsExactly("pg_restore", "--clean", "--if-exists", "--no-owner", "--exit-on-error", "--single-transaction",
                 "-h", "127.0.0.1", "-p", "5432", "-U", "postgres", "-d", "shop_db");
         assertThat(engine.url("berth-db-1", 5432, PG)).isEqualTo("postgresql://postgres@berth-db-1:5432/shop_db");
     }
