@@ -26,6 +26,7 @@ final class BackupAccessRules implements AccessRules {
                 Map.entry("Mutation.testBackupDestination", MANAGE_TEAM),
                 Map.entry("Mutation.backupDatabase", DEPLOY),
                 Map.entry("Mutation.restoreBackup", DEPLOY),
+                Map.entry("Mutation.verifyBackup", DEPLOY),
                 Map.entry("BackupDestination.*", READ),
                 Map.entry("Backup.*", READ),
                 Map.entry("BackupDestinationPayload.*", READ),

@@ -41,6 +41,7 @@ import org.slf4j.LoggerFactory;
 class BackupJob {
     static final String BACKUP = "database-backup";
     static final String RESTORE = "database-restore";
+    static final String VERIFY = "backup-verify";
     private static final Logger LOG = LoggerFactory.getLogger(BackupJob.class);
     /** How long a dump or a restore may run. */
     static final Duration WITHIN = Duration.ofHours(6);
@@ -50,8 +51,13 @@ class BackupJob {
     private final DatabaseService databases;
     private final ServerCommands commands;
     private final TeamTransactions transactions;
+    private final dev.berth.database.Throwaways throwaways;
+    private final JobQueue jobs;
 
-    BackupJob(BackupRows rows, BackupService backups, DatabaseService databases, ServerCommands commands, TeamTransactions transactions) {
+    BackupJob(BackupRows rows, BackupService backups, DatabaseService databases, ServerCommands commands, TeamTransactions transactions,
+              dev.berth.database.Throwaways throwaways, JobQueue jobs) {
+        this.throwaways = throwaways;
+        this.jobs = jobs;
         this.rows = rows;
         this.backups = backups;
         this.databases = databases;
@@ -84,6 +90,14 @@ class BackupJob {
         return () -> Tasks.custom(RESTORE, Void.class).execute((instance, context) -> limited(() -> {
             var system = Viewer.system(JobQueue.team(instance.getId()), RESTORE);
             restore(system, JobQueue.subject(instance.getId()));
+        }));
+    }
+
+    @Bean
+    Job verifyTask() {
+        return () -> Tasks.custom(VERIFY, Void.class).execute((instance, context) -> limited(() -> {
+            var system = Viewer.system(JobQueue.team(instance.getId()), VERIFY);
+            verify(system, JobQueue.subject(instance.getId()));
         }));
     }
 
@@ -165,6 +179,12 @@ class BackupJob {
             }
             finish(system, id, Backup.Status.SUCCEEDED, counted.size, counted.sha256(), null);
             cleanUp(inside, id, null);
+            if (backup.verifyRequested()) {
+                transactions.write(system, () -> {
+                    if (rows.moveVerify(system.teamId(), id, null, Backup.Status.QUEUED, null)) jobs.enqueue(VERIFY, JobQueue.instance(system.teamId(), id), java.time.Instant.now());
+                    return null;
+                });
+            }
             LOG.info("event=backup-succeeded backup={} bytes={}", id, counted.size);
         } catch (Containers.Stopped stopped) {
             if (upload != null) upload.abort();
@@ -176,6 +196,94 @@ class BackupJob {
             LOG.warn("event=backup-failed backup={} reason={}", id, Reasons.plain(e));
             finish(system, id, Backup.Status.FAILED, null, null, masked(inside, Reasons.plain(e)));
         }
+    }
+
+    /**
+     * Copies the backup's object into the container at {@code file}, pinned by its ETag, and checks it is the backup
+     * byte for byte (size and SHA-256) before anything reads it.
+     */
+    private static void copyChecked(S3Store store, Backup backup, DatabaseService.Inside inside, String file) throws IOException {
+        var head = store.head(backup.objectKey());
+        if (backup.sizeBytes() == null || head.size() != backup.sizeBytes()) {
+            throw new IllegalStateException("the stored object has " + head.size() + " bytes; the backup had " + backup.sizeBytes());
+        }
+        java.security.MessageDigest digest;
+        try {
+            digest = java.security.MessageDigest.getInstance("SHA-256");
+        } catch (NoSuchAlgorithmException e) {
+            throw new IllegalStateException(e);
+        }
+        try (var content = new java.security.DigestInputStream(store.download(backup.objectKey(), head.etag()), digest)) {
+            inside.containers().copyInto(inside.containerId(), "/tmp", file.substring("/tmp/".length()), head.size(), content);
+        }
+        var copied = HexFormat.of().formatHex(digest.digest());
+        if (!copied.equals(backup.sha256())) throw new IllegalStateException("the stored object differs from the backup (its SHA-256 is " + copied + ")");
+    }
+
+    /** The engine's restore of {@code file} inside the container, killable. */
+    private static dev.berth.execution.ExecResult restoreFrom(DatabaseService.Inside inside, UUID id, String file) {
+        var restore = inside.database().engineSpec().restore(inside.credentials());
+        // the engine's restore reads the file on its stdin; the script is constant, the file and argv are arguments
+        var argv = new java.util.ArrayList<>(List.of("sh", "-c", "f=$1; shift; exec \"$@\" < \"$f\"", "berth-restore", file));
+        argv.addAll(restore.argv());
+        return inside.containers().exec(inside.containerId(), killable(id, argv), restore.env(), WITHIN, 16 * 1024);
+    }
+
+    void verify(Viewer system, UUID id) {
+        var backup = transactions.read(system, () -> rows.backup(system.teamId(), id)).orElse(null);
+        if (backup == null) return;
+        if (!transactions.write(system, () -> rows.moveVerify(system.teamId(), id, Backup.Status.QUEUED, Backup.Status.RUNNING, null))) {
+            if (backup.verifyStatus() == Backup.Status.RUNNING) { // its node stopped or died: its throwaway goes, the verification FAILED
+                try {
+                    throwaways.forget(system, backup.databaseId(), id);
+                } catch (RuntimeException e) {
+                    LOG.warn("event=verify-cleanup-failed backup={} reason={}", id, Reasons.plain(e));
+                }
+                transactions.write(system, () -> rows.moveVerify(system.teamId(), id, Backup.Status.RUNNING, Backup.Status.FAILED,
+                        "interrupted: the node running it stopped"));
+            }
+            return;
+        }
+        var file = "/tmp/berth-verify-" + id;
+        Backup.Status status;
+        String verification;
+        try (var store = backups.store(transactions.read(system, () -> rows.destination(system.teamId(), backup.destinationId()))
+                .orElseThrow(() -> new IllegalStateException("its destination was deleted")));
+             var throwaway = throwaways.start(system, backup.databaseId(), id)) {
+            var inside = throwaway.inside();
+            copyChecked(store, backup, inside, file);
+            var restored = restoreFrom(inside, id, file);
+            if (!restored.succeeded()) {
+                status = Backup.Status.FAILED;
+                verification = "the restore exited " + restored.exitCode() + lastLine(restored.stderr());
+            } else {
+                var inspect = inside.database().engineSpec().inspect(inside.credentials());
+                if (inspect == null) {
+                    status = Backup.Status.SUCCEEDED;
+                    verification = "restored (this engine's content is not inspected)";
+                } else {
+                    var seen = inside.containers().exec(inside.containerId(), inspect.argv(), inspect.env(), Duration.ofMinutes(10), 4096);
+                    var counts = seen.stdout().strip().split("\\s+");
+                    if (!seen.succeeded() || counts.length != 2) {
+                        status = Backup.Status.FAILED;
+                        verification = "restored, but inspecting it failed" + lastLine(seen.stderr());
+                    } else if ("0".equals(counts[0]) || (inside.database().engineSpec().kind().name().contains("REDIS") && "0".equals(counts[1]))) {
+                        status = Backup.Status.FAILED;
+                        verification = "restored, but it holds nothing (no tables)";
+                    } else {
+                        status = Backup.Status.SUCCEEDED;
+                        verification = "restored: " + counts[0] + " tables, " + counts[1] + " rows";
+                    }
+                }
+            }
+        } catch (IOException | RuntimeException e) {
+            LOG.warn("event=verify-failed backup={} reason={}", id, Reasons.plain(e));
+            status = Backup.Status.FAILED;
+            verification = Reasons.plain(e);
+        }
+        var ended = status;
+        var found = verification;
+        transactions.write(system, () -> rows.moveVerify(system.teamId(), id, Backup.Status.RUNNING, ended, found));
     }
 
     /** {@code text} without the database's password. */
@@ -206,25 +314,11 @@ class BackupJob {
         try (var store = backups.store(transactions.read(system, () -> rows.destination(system.teamId(), backup.destinationId()))
                 .orElseThrow(() -> new IllegalStateException("its destination was deleted")))) {
             inside = databases.inside(system, backup.databaseId(), commands);
-            var head = store.head(backup.objectKey());
-            if (backup.sizeBytes() == null || head.size() != backup.sizeBytes()) {
-                throw new IllegalStateException("the stored object has " + head.size() + " bytes; the backup had " + backup.sizeBytes());
-            }
-            var digest = java.security.MessageDigest.getInstance("SHA-256");
-            try (var content = new java.security.DigestInputStream(store.download(backup.objectKey(), head.etag()), digest)) {
-                inside.containers().copyInto(inside.containerId(), "/tmp", file.substring("/tmp/".length()), head.size(), content);
-            }
-            // the object must be the backup, byte for byte, before the restore replaces anything
-            var copied = HexFormat.of().formatHex(digest.digest());
-            if (!copied.equals(backup.sha256())) throw new IllegalStateException("the stored object differs from the backup (its SHA-256 is " + copied + ")");
-            var restore = inside.database().engineSpec().restore(inside.credentials());
-            // the engine's restore reads the file on its stdin; the script is constant, the file and argv are arguments
-            var argv = new java.util.ArrayList<>(List.of("sh", "-c", "f=$1; shift; exec \"$@\" < \"$f\"", "berth-restore", file));
-            argv.addAll(restore.argv());
-            var result = inside.containers().exec(inside.containerId(), killable(id, argv), restore.env(), WITHIN, 16 * 1024);
+            copyChecked(store, backup, inside, file);
+            var result = restoreFrom(inside, id, file);
             status = result.succeeded() ? Backup.Status.SUCCEEDED : Backup.Status.FAILED;
             detail = result.succeeded() ? null : masked(inside, "the restore exited " + result.exitCode() + lastLine(result.stderr()));
-        } catch (IOException | RuntimeException | java.security.NoSuchAlgorithmException e) {
+        } catch (IOException | RuntimeException e) {
             LOG.warn("event=restore-failed backup={} reason={}", id, Reasons.plain(e));
             status = Backup.Status.FAILED;
             detail = masked(inside, Reasons.plain(e));

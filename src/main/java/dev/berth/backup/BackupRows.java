@@ -20,7 +20,7 @@ import java.util.UUID;
 class BackupRows {
     private static final String DESTINATION = "id, team_id, name, endpoint, region, bucket, path_prefix, path_style, access_key, secret_key_sealed, created_at";
     private static final String BACKUP = "id, team_id, database_id, destination_id, engine, status, object_key, size_bytes, sha256, detail,"
-            + " restore_status, restore_detail, created_at, started_at, finished_at";
+            + " restore_status, restore_detail, created_at, started_at, finished_at, verify_status, verification, verified_at, verify_requested";
 
     private final JdbcOperations jdbc;
 
@@ -64,7 +64,8 @@ class BackupRows {
     }
 
     void insert(Backup b) {
-        Statements.update(jdbc, "INSERT INTO backups (id, team_id, database_id, destination_id, engine, status, object_key) VALUES (?, ?, ?, ?, ?, ?, ?)", s -> {
+        Statements.update(jdbc, "INSERT INTO backups (id, team_id, database_id, destination_id, engine, status, object_key, verify_requested)"
+                + " VALUES (?, ?, ?, ?, ?, ?, ?, ?)", s -> {
             s.setObject(1, b.id());
             s.setObject(2, b.teamId());
             s.setObject(3, b.databaseId());
@@ -72,6 +73,7 @@ class BackupRows {
             s.setString(5, b.engine().name());
             s.setString(6, b.status().name());
             s.setString(7, b.objectKey());
+            s.setBoolean(8, b.verifyRequested());
         });
     }
 
@@ -125,6 +127,19 @@ class BackupRows {
         }) > 0;
     }
 
+    /** Moves the backup's verification from {@code from} (null: none yet, or one that ended) to {@code to}. */
+    boolean moveVerify(UUID teamId, UUID id, @Nullable Backup.Status from, Backup.Status to, @Nullable String verification) {
+        var condition = from == null ? "(verify_status IS NULL OR verify_status IN ('SUCCEEDED', 'FAILED'))" : "verify_status = '" + from.name() + "'";
+        return Statements.update(jdbc, "UPDATE backups SET verify_status = ?, verification = COALESCE(?, verification),"
+                + " verified_at = CASE WHEN ? IN ('SUCCEEDED', 'FAILED') THEN now() ELSE verified_at END WHERE team_id = ? AND id = ? AND " + condition, s -> {
+            s.setString(1, to.name());
+            s.setString(2, verification);
+            s.setString(3, to.name());
+            s.setObject(4, teamId);
+            s.setObject(5, id);
+        }) > 0;
+    }
+
     /** Serialises the operations on one database's data until the transaction ends. */
     void lockOperations(UUID databaseId) {
         Statements.list(jdbc, "SELECT pg_advisory_xact_lock(hashtextextended('database-operations:' || ?::text, 0))", s -> s.setObject(1, databaseId), r -> 1);
@@ -156,6 +171,7 @@ class BackupRows {
     private static Backup backup(ResultSet r) throws SQLException {
         return new Backup(uuid(r, 1), uuid(r, 2), uuid(r, 3), uuid(r, 4), EngineKind.valueOf(r.getString(5)), Backup.Status.valueOf(r.getString(6)),
                 r.getString(7), (Long) r.getObject(8), r.getString(9), r.getString(10),
-                r.getString(11) == null ? null : Backup.Status.valueOf(r.getString(11)), r.getString(12), instant(r, 13), instant(r, 14), instant(r, 15));
+                r.getString(11) == null ? null : Backup.Status.valueOf(r.getString(11)), r.getString(12), instant(r, 13), instant(r, 14), instant(r, 15),
+                r.getString(16) == null ? null : Backup.Status.valueOf(r.getString(16)), r.getString(17), instant(r, 18), r.getBoolean(19));
     }
 }

@@ -102,7 +102,7 @@ public class BackupService {
 
     /** Queues a backup of the database to the destination. */
     @InTeam
-    public Backup backup(Viewer viewer, UUID databaseId, UUID destinationId) {
+    public Backup backup(Viewer viewer, UUID databaseId, UUID destinationId, boolean verify) {
         var database = databases.get(viewer, databaseId);
         var destination = destination(viewer, destinationId);
         rows.lockOperations(database.id());
@@ -110,7 +110,7 @@ public class BackupService {
         var id = Ids.next();
         var key = destination.key("berth/" + database.id() + "/" + STAMP.format(Instant.now()) + "-" + id + "." + extension(database.engine()));
         var backup = new Backup(id, viewer.teamId(), database.id(), destination.id(), database.engine(), Backup.Status.QUEUED, key,
-                null, null, null, null, null, Instant.now(), null, null);
+                null, null, null, null, null, Instant.now(), null, null, null, null, null, verify);
         rows.insert(backup);
         jobs.enqueue(BackupJob.BACKUP, JobQueue.instance(viewer.teamId(), id), Instant.now());
         return backup;
@@ -138,6 +138,18 @@ public class BackupService {
         if (first < 1 || first > 100) throw new InvalidInputException("first", "1 to 100");
         databases.get(viewer, databaseId);
         return rows.backupsOf(viewer.teamId(), databaseId, first);
+    }
+
+    /** Queues the verification of a backup that succeeded: restored into a throwaway container, then inspected. */
+    @InTeam
+    public Backup verify(Viewer viewer, UUID backupId) {
+        var backup = get(viewer, backupId);
+        if (backup.status() != Backup.Status.SUCCEEDED) throw new ConflictException("Only a backup that succeeded can be verified.");
+        if (backup.destinationId() == null) throw new ConflictException("The backup's destination was deleted.");
+        if (!BackupJob.restores(backup.engine())) throw new ConflictException("Verifying " + backup.engine() + " backups is not there yet.");
+        if (!rows.moveVerify(viewer.teamId(), backupId, null, Backup.Status.QUEUED, null)) throw new ConflictException("This backup is being verified already.");
+        jobs.enqueue(BackupJob.VERIFY, JobQueue.instance(viewer.teamId(), backupId), Instant.now());
+        return rows.backup(viewer.teamId(), backupId).orElseThrow();
     }
 
     /** Queues the restore of a backup into its own database, whose name the caller confirms. */

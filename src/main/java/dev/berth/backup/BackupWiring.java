@@ -51,7 +51,9 @@ final class BackupWiring implements WiringContribution {
                 })
                 .dataFetcher("backupDatabase", env -> Map.of("backup", backups.backup(Viewer.from(env),
                         Arguments.id("input.databaseId", Arguments.input(env).get("databaseId")),
-                        Arguments.id("input.destinationId", Arguments.input(env).get("destinationId")))))
+                        Arguments.id("input.destinationId", Arguments.input(env).get("destinationId")),
+                        Boolean.TRUE.equals(Arguments.input(env).get("verify")))))
+                .dataFetcher("verifyBackup", env -> Map.of("backup", backups.verify(Viewer.from(env), Arguments.id("input.backupId", Arguments.input(env).get("backupId")))))
                 .dataFetcher("restoreBackup", env -> Map.of("backup", backups.restore(Viewer.from(env),
                         Arguments.id("input.backupId", Arguments.input(env).get("backupId")),
                         String.valueOf(Arguments.input(env).get("confirmDatabaseName"))))));

@@ -76,6 +76,15 @@ public sealed interface Engine permits Engine.Postgres, Engine.MySqlFamily, Engi
     /** How the dump is stored: its file extension and what makes it. */
     String dumpFormat();
 
+    /**
+     * Prints what the database holds as {@code <tables> <rows>} (rows exact where the engine counts them cheaply), or
+     * null when Berth cannot inspect this engine: a verification then only says the restore ran.
+     */
+    @Nullable
+    default Exec inspect(Credentials credentials) {
+        return null;
+    }
+
     /** The URL a client connects with: never the password. */
     String url(String host, int port, Credentials credentials);
 
@@ -132,6 +141,14 @@ public sealed interface Engine permits Engine.Postgres, Engine.MySqlFamily, Engi
         @Override public String dumpFormat() { return "pg_dump -Fc (custom format; pg_restore reads it)"; }
 
         @Override
+        public Exec inspect(Credentials c) {
+            var query = "SELECT count(*) || ' ' || coalesce(sum((xpath('/row/c/text()', query_to_xml(format('SELECT count(*) AS c FROM %I.%I',"
+                    + " schemaname, relname), false, true, '')))[1]::text::bigint), 0) FROM pg_stat_user_tables";
+            return new Exec(List.of("psql", "-X", "-At", "-h", "127.0.0.1", "-p", Integer.toString(c.port()), "-U", c.username(), "-d", c.database(),
+                    "-c", query), Map.of("PGPASSWORD", c.password()));
+        }
+
+        @Override
         public String url(String host, int port, Credentials c) {
             return "postgresql://" + c.username() + "@" + host + ":" + port + "/" + c.database();
         }
@@ -172,6 +189,14 @@ public sealed interface Engine permits Engine.Postgres, Engine.MySqlFamily, Engi
         }
 
         @Override public String dumpFormat() { return dumper + " --single-transaction (SQL text; " + client + " reads it)"; }
+
+        @Override
+        public Exec inspect(Credentials c) {
+            // the database's name is a checked identifier ([a-z0-9_]); TABLE_ROWS is InnoDB's estimate
+            return new Exec(List.of(client, "-N", "-B", "-h", "127.0.0.1", "-P", Integer.toString(c.port()), "-u", "root", "-e",
+                    "SELECT CONCAT(COUNT(*), ' ', COALESCE(SUM(TABLE_ROWS), 0)) FROM information_schema.TABLES WHERE TABLE_SCHEMA = '" + c.database() + "'"),
+                    Map.of("MYSQL_PWD", c.password()));
+        }
 
         @Override
         public String url(String host, int port, Credentials c) {
@@ -286,6 +311,13 @@ public sealed interface Engine permits Engine.Postgres, Engine.MySqlFamily, Engi
         }
 
         @Override public String dumpFormat() { return "RDB snapshot (" + cli + " --rdb)"; }
+
+        @Override
+        public Exec inspect(Credentials c) {
+            // keys stand for rows; a key space has no tables
+            return new Exec(List.of("sh", "-c", "n=$(\"$0\" -h 127.0.0.1 -p \"$1\" DBSIZE) && echo \"1 $n\"", cli, Integer.toString(c.port())),
+                    Map.of("REDISCLI_AUTH", c.password()));
+        }
 
         @Override
         public String url(String host, int port, Credentials c) {

@@ -231,6 +231,9 @@ class AuthorizationMatrixTest extends BerthTestBase {
                 (t, id) -> vars("id", id != null ? id : t.destinationId()), false));
         ops.add(new Op("Mutation", "backupDatabase", "mutation($id: ID!, $t: ID!) { backupDatabase(input: {databaseId: $id, destinationId: $t}) { backup { id } } }", IDS,
                 (t, id) -> vars("id", id != null ? id : t.databaseId(), "t", t.destinationId()), true));
+        // the own backup is QUEUED (no job engine): verifying it is a CONFLICT, past the policy
+        ops.add(new Op("Mutation", "verifyBackup", "mutation($id: ID!) { verifyBackup(input: {backupId: $id}) { backup { id } } }", IDS,
+                (t, id) -> vars("id", id != null ? id : t.backupId()), true));
         // the own backup is QUEUED (no job engine) and the name is wrong: BAD_USER_INPUT, past the policy
         ops.add(new Op("Mutation", "restoreBackup", "mutation($id: ID!) { restoreBackup(input: {backupId: $id, confirmDatabaseName: \"x\"}) { backup { id } } }", IDS,
                 (t, id) -> vars("id", id != null ? id : t.backupId()), true));

@@ -266,7 +266,7 @@ class DatabaseEndToEndTest extends BerthTestBase {
         var deadline = Instant.now().plus(Duration.ofSeconds(120));
         JsonNode seen = null;
         while (Instant.now().isBefore(deadline)) {
-            seen = http().data("query($id: ID!) { backup(id: $id) { id status sizeBytes sha256 detail objectKey restoreStatus restoreDetail } }",
+            seen = http().data("query($id: ID!) { backup(id: $id) { id status sizeBytes sha256 detail objectKey restoreStatus restoreDetail verifyStatus verification verifiedAt } }",
                     Map.of("id", id)).path("backup");
             if (seen.path(field).asText().equals(status)) return seen;
             if (seen.path(field).asText().equals("FAILED") && !status.equals("FAILED")) break;
@@ -311,7 +311,7 @@ class DatabaseEndToEndTest extends BerthTestBase {
         var tested = script("test-backup-destination.sh", Map.of(), destinationId).path("testBackupDestination");
         assertThat(tested.path("ok").asBoolean()).as(tested.toString()).isTrue();
 
-        var backupId = script("backup-database.sh", Map.of(), id, destinationId).path("backupDatabase").path("backup").path("id").asText();
+        var backupId = script("backup-database.sh", Map.of(), id, destinationId, "--verify").path("backupDatabase").path("backup").path("id").asText();
         var done = awaitBackup(backupId, "status", "SUCCEEDED");
         var stored = s3.objects().resolve(done.path("objectKey").asText());
         assertThat(done.path("objectKey").asText()).startsWith("team/backups/berth/" + id + "/").endsWith(".pgdump");
@@ -321,6 +321,12 @@ class DatabaseEndToEndTest extends BerthTestBase {
         assertThat(new String(Files.readAllBytes(stored), 0, 5, StandardCharsets.US_ASCII)).isEqualTo("PGDMP"); // pg_dump's custom format
         assertThat(script("get-backup.sh", Map.of(), backupId).path("backup").path("sha256").asText()).isEqualTo(sha);
         assertThat(script("list-backups.sh", Map.of(), id).toString()).contains(backupId);
+        // verified: restored into a throwaway container and counted, which is gone afterwards
+        var verified = awaitBackup(backupId, "verifyStatus", "SUCCEEDED");
+        assertThat(verified.path("verification").asText()).isEqualTo("restored: 1 tables, 5000 rows");
+        assertThat(verified.path("verifiedAt").isNull()).isFalse();
+        assertThat(docker("ps", "-aq", "--filter", "label=berth.verify=" + backupId)).isEmpty();
+        assertThat(docker("volume", "ls", "-q", "--filter", "name=berth-verify-" + backupId)).isEmpty();
 
         try (var connection = DriverManager.getConnection(url, "postgres", HOSTILE); var statement = connection.createStatement()) {
             statement.execute("DELETE FROM orders WHERE n > 10");
@@ -339,6 +345,8 @@ class DatabaseEndToEndTest extends BerthTestBase {
                 Map.of("b", backupId, "n", input.get("name")));
         var failed = awaitBackup(backupId, "restoreStatus", "FAILED");
         assertThat(failed.path("restoreDetail").asText()).contains("the stored object has");
+        script("verify-backup.sh", Map.of(), backupId);
+        assertThat(awaitBackup(backupId, "verifyStatus", "FAILED").path("verification").asText()).contains("the stored object has");
         assertThat(failed.toString()).doesNotContain(HOSTILE);
         assertThat(count(url, "SELECT count(*) FROM orders")).as("nothing was restored from a damaged object").isEqualTo(5000);
         // the same size but other bytes: caught by the SHA-256 before the restore replaces anything

@@ -35,6 +35,10 @@ class EngineTest {
         assertThat(engine.restore(PG).argv()).containsExactly("pg_restore", "--clean", "--if-exists", "--no-owner", "--exit-on-error", "--single-transaction",
                 "-h", "127.0.0.1", "-p", "5432", "-U", "postgres", "-d", "shop_db");
         assertThat(engine.url("berth-db-1", 5432, PG)).isEqualTo("postgresql://postgres@berth-db-1:5432/shop_db");
+        var inspect = engine.inspect(PG);
+        assertThat(inspect.argv().subList(0, 11)).containsExactly("psql", "-X", "-At", "-h", "127.0.0.1", "-p", "5432", "-U", "postgres", "-d", "shop_db");
+        assertThat(inspect.argv().getLast()).contains("pg_stat_user_tables").contains("format('SELECT count(*) AS c FROM %I.%I'");
+        assertThat(inspect.env()).containsExactly(Map.entry("PGPASSWORD", HOSTILE));
     }
 
     @Test
@@ -53,6 +57,8 @@ class EngineTest {
         assertThat(mariadb.environment(c)).containsKeys("MARIADB_USER", "MARIADB_DATABASE", "MARIADB_PASSWORD", "MARIADB_ROOT_PASSWORD");
         assertThat(mariadb.dump(c).argv().getFirst()).isEqualTo("mariadb-dump");
         assertThat(mariadb.restore(c).argv()).containsExactly("mariadb", "-h", "127.0.0.1", "-P", "3307", "-u", "root");
+        assertThat(mariadb.inspect(c).argv().getLast()).isEqualTo(
+                "SELECT CONCAT(COUNT(*), ' ', COALESCE(SUM(TABLE_ROWS), 0)) FROM information_schema.TABLES WHERE TABLE_SCHEMA = 'shop'");
     }
 
     @Test
@@ -85,6 +91,8 @@ class EngineTest {
         assertThat(dragonfly.command(c)).isNull();
         assertThat(dragonfly.environment(c)).containsEntry("DFLY_requirepass", HOSTILE).containsEntry("DFLY_port", new Secret("6380"));
         assertThat(Engine.of(EngineKind.REDIS).dump(c).argv()).containsExactly("redis-cli", "-h", "127.0.0.1", "-p", "6380", "--rdb", "-");
+        assertThat(Engine.of(EngineKind.REDIS).inspect(c).argv().subList(3, 5)).containsExactly("redis-cli", "6380");
+        assertThat(Engine.of(EngineKind.MONGODB).inspect(c)).isNull();
     }
 
     @Test
@@ -105,7 +113,9 @@ class EngineTest {
         var c = new Engine.Credentials(engine.defaultUsername(), HOSTILE, engine.namesDatabases() ? "db" : null, engine.port());
         var visible = new ArrayList<String>();
         if (engine.command(c) != null) visible.addAll(engine.command(c));
-        for (var exec : List.of(engine.probe(c), engine.dump(c), engine.restore(c))) {
+        var execs = new ArrayList<>(List.of(engine.probe(c), engine.dump(c), engine.restore(c)));
+        if (engine.inspect(c) != null) execs.add(engine.inspect(c));
+        for (var exec : execs) {
             visible.addAll(exec.argv());
             visible.addAll(exec.env().keySet()); // the password reaches the command as a value, under a name of its own
         }
