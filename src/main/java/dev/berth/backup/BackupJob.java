@@ -42,6 +42,7 @@ class BackupJob {
     static final String BACKUP = "database-backup";
     static final String RESTORE = "database-restore";
     static final String VERIFY = "backup-verify";
+    static final String SCHEDULE = "backup-schedule";
     private static final Logger LOG = LoggerFactory.getLogger(BackupJob.class);
     /** How long a dump or a restore may run. */
     static final Duration WITHIN = Duration.ofHours(6);
@@ -99,6 +100,60 @@ class BackupJob {
             var system = Viewer.system(JobQueue.team(instance.getId()), VERIFY);
             verify(system, JobQueue.subject(instance.getId()));
         }));
+    }
+
+    @Bean
+    Job scheduleTask() {
+        return () -> Tasks.custom(SCHEDULE, Void.class).execute((instance, context) -> {
+            var system = Viewer.system(JobQueue.team(instance.getId()), SCHEDULE);
+            var id = JobQueue.subject(instance.getId());
+            var schedule = transactions.read(system, () -> rows.schedule(system.teamId(), id)).orElse(null);
+            if (schedule == null) return new CompletionHandler.OnCompleteRemove<>(); // deleted meanwhile
+            try {
+                transactions.write(system, () -> backups.backup(system, schedule.databaseId(), schedule.destinationId(), schedule.verify(), id));
+            } catch (dev.berth.errors.NotFoundException gone) { // its database is gone: the schedule goes with it
+                transactions.write(system, () -> {
+                    rows.deleteSchedule(system.teamId(), id);
+                    return null;
+                });
+                return new CompletionHandler.OnCompleteRemove<>();
+            } catch (RuntimeException e) { // e.g. a restore under way: this run is skipped, the next comes
+                LOG.warn("event=scheduled-backup-skipped schedule={} reason={}", id, Reasons.plain(e));
+            }
+            // one run per firing, however long the node was down: the next is computed from now
+            var next = schedule.nextAfter(java.time.Instant.now());
+            return (complete, operations) -> operations.reschedule(complete, next);
+        });
+    }
+
+    /**
+     * After a scheduled backup succeeded: its schedule's older successful backups beyond {@code retainCount}, or older
+     * than {@code retainDays}, are deleted (object first, then row); the newest one never is.
+     */
+    private void prune(Viewer system, UUID backupId, S3Store store) {
+        var scheduleId = transactions.read(system, () -> rows.scheduleOf(system.teamId(), backupId)).orElse(null);
+        if (scheduleId == null) return;
+        var schedule = transactions.read(system, () -> rows.schedule(system.teamId(), scheduleId)).orElse(null);
+        if (schedule == null || (schedule.retainCount() == null && schedule.retainDays() == null)) return;
+        var kept = transactions.read(system, () -> rows.succeededOf(system.teamId(), scheduleId));
+        var oldest = schedule.retainDays() == null ? null : java.time.Instant.now().minus(Duration.ofDays(schedule.retainDays()));
+        for (int i = 1; i < kept.size(); i++) {
+            var backup = kept.get(i);
+            boolean beyond = schedule.retainCount() != null && i >= schedule.retainCount();
+            boolean old = oldest != null && backup.createdAt().isBefore(oldest);
+            if (!beyond && !old) continue;
+            if (!schedule.destinationId().equals(backup.destinationId())) continue; // stored elsewhere: left alone
+            try {
+                store.delete(backup.objectKey());
+                transactions.write(system, () -> {
+                    rows.deleteBackup(system.teamId(), backup.id());
+                    return null;
+                });
+                LOG.info("event=backup-pruned backup={} schedule={}", backup.id(), scheduleId);
+            } catch (RuntimeException e) {
+                LOG.warn("event=backup-prune-failed backup={} reason={}", backup.id(), Reasons.plain(e));
+            }
+        }
     }
 
     /** Runs {@code work} when this node has room, else leaves the job for 15 s (the other jobs keep their threads). */
@@ -179,6 +234,7 @@ class BackupJob {
             }
             finish(system, id, Backup.Status.SUCCEEDED, counted.size, counted.sha256(), null);
             cleanUp(inside, id, null);
+            prune(system, id, store);
             if (backup.verifyRequested()) {
                 transactions.write(system, () -> {
                     if (rows.moveVerify(system.teamId(), id, null, Backup.Status.QUEUED, null)) jobs.enqueue(VERIFY, JobQueue.instance(system.teamId(), id), java.time.Instant.now());

@@ -64,8 +64,13 @@ class BackupRows {
     }
 
     void insert(Backup b) {
-        Statements.update(jdbc, "INSERT INTO backups (id, team_id, database_id, destination_id, engine, status, object_key, verify_requested)"
-                + " VALUES (?, ?, ?, ?, ?, ?, ?, ?)", s -> {
+        insert(b, null);
+    }
+
+    /** A backup, made by {@code scheduleId} when not null. */
+    void insert(Backup b, @Nullable UUID scheduleId) {
+        Statements.update(jdbc, "INSERT INTO backups (id, team_id, database_id, destination_id, engine, status, object_key, verify_requested, schedule_id)"
+                + " VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)", s -> {
             s.setObject(1, b.id());
             s.setObject(2, b.teamId());
             s.setObject(3, b.databaseId());
@@ -74,7 +79,74 @@ class BackupRows {
             s.setString(6, b.status().name());
             s.setString(7, b.objectKey());
             s.setBoolean(8, b.verifyRequested());
+            s.setObject(9, scheduleId);
         });
+    }
+
+    private static final String SCHEDULE = "id, team_id, database_id, destination_id, cron, time_zone, retain_count, retain_days, verify, created_at";
+
+    void insert(BackupSchedule b) {
+        Statements.update(jdbc, "INSERT INTO backup_schedules (" + SCHEDULE + ") VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?)", s -> {
+            s.setObject(1, b.id());
+            s.setObject(2, b.teamId());
+            s.setObject(3, b.databaseId());
+            s.setObject(4, b.destinationId());
+            s.setString(5, b.cron());
+            s.setString(6, b.timeZone());
+            s.setObject(7, b.retainCount(), Types.INTEGER);
+            s.setObject(8, b.retainDays(), Types.INTEGER);
+            s.setBoolean(9, b.verify());
+            s.setObject(10, java.sql.Timestamp.from(b.createdAt()));
+        });
+    }
+
+    Optional<BackupSchedule> schedule(UUID teamId, UUID id) {
+        return Statements.list(jdbc, "SELECT " + SCHEDULE + " FROM backup_schedules WHERE team_id = ? AND id = ?", s -> {
+            s.setObject(1, teamId);
+            s.setObject(2, id);
+        }, BackupRows::schedule).stream().findFirst();
+    }
+
+    List<BackupSchedule> schedulesOf(UUID teamId, UUID databaseId) {
+        return Statements.list(jdbc, "SELECT " + SCHEDULE + " FROM backup_schedules WHERE team_id = ? AND database_id = ? ORDER BY id", s -> {
+            s.setObject(1, teamId);
+            s.setObject(2, databaseId);
+        }, BackupRows::schedule);
+    }
+
+    void deleteSchedule(UUID teamId, UUID id) {
+        Statements.update(jdbc, "DELETE FROM backup_schedules WHERE team_id = ? AND id = ?", s -> {
+            s.setObject(1, teamId);
+            s.setObject(2, id);
+        });
+    }
+
+    /** The schedule's successful backups, newest first (what retention looks at). */
+    List<Backup> succeededOf(UUID teamId, UUID scheduleId) {
+        return Statements.list(jdbc, "SELECT " + BACKUP + " FROM backups WHERE team_id = ? AND schedule_id = ? AND status = 'SUCCEEDED' ORDER BY id DESC", s -> {
+            s.setObject(1, teamId);
+            s.setObject(2, scheduleId);
+        }, BackupRows::backup);
+    }
+
+    /** The schedule that made the backup, if any. */
+    Optional<UUID> scheduleOf(UUID teamId, UUID backupId) {
+        return Statements.list(jdbc, "SELECT schedule_id FROM backups WHERE team_id = ? AND id = ? AND schedule_id IS NOT NULL", s -> {
+            s.setObject(1, teamId);
+            s.setObject(2, backupId);
+        }, r -> r.getObject(1, UUID.class)).stream().findFirst();
+    }
+
+    void deleteBackup(UUID teamId, UUID id) {
+        Statements.update(jdbc, "DELETE FROM backups WHERE team_id = ? AND id = ?", s -> {
+            s.setObject(1, teamId);
+            s.setObject(2, id);
+        });
+    }
+
+    private static BackupSchedule schedule(ResultSet r) throws SQLException {
+        return new BackupSchedule(uuid(r, 1), uuid(r, 2), uuid(r, 3), uuid(r, 4), r.getString(5), r.getString(6), (Integer) r.getObject(7),
+                (Integer) r.getObject(8), r.getBoolean(9), instant(r, 10));
     }
 
     Optional<Backup> backup(UUID teamId, UUID id) {

@@ -100,9 +100,52 @@ public class BackupService {
         return new S3Store(destination, box.open(destination.secretKeySealed(), destination.sealContext()));
     }
 
+    /** createBackupSchedule's input, validated at the edge (the cron and time zone here). */
+    public record NewSchedule(UUID databaseId, UUID destinationId, String cron, String timeZone, @Nullable Integer retainCount,
+                              @Nullable Integer retainDays, boolean verify) {}
+
+    @InTeam
+    public BackupSchedule schedule(Viewer viewer, NewSchedule input) {
+        var database = databases.get(viewer, input.databaseId());
+        var destination = destination(viewer, input.destinationId());
+        BackupSchedule.cronSchedule(input.cron(), input.timeZone());
+        var schedule = new BackupSchedule(Ids.next(), viewer.teamId(), database.id(), destination.id(), input.cron().trim(), input.timeZone(),
+                input.retainCount(), input.retainDays(), input.verify(), Instant.now());
+        rows.insert(schedule);
+        jobs.enqueue(BackupJob.SCHEDULE, JobQueue.instance(viewer.teamId(), schedule.id()), schedule.nextAfter(Instant.now()));
+        return schedule;
+    }
+
+    @InTeam(readOnly = true)
+    public BackupSchedule getSchedule(Viewer viewer, UUID id) {
+        var schedule = rows.schedule(viewer.teamId(), id).orElseThrow(() -> new NotFoundException("BackupSchedule", id));
+        databases.get(viewer, schedule.databaseId());
+        return schedule;
+    }
+
+    @InTeam(readOnly = true)
+    public List<BackupSchedule> schedulesOf(Viewer viewer, UUID databaseId) {
+        databases.get(viewer, databaseId);
+        return rows.schedulesOf(viewer.teamId(), databaseId);
+    }
+
+    /** Deletes a schedule: no run starts after it (a backup already queued goes on); its backups stay. */
+    @InTeam
+    public UUID deleteSchedule(Viewer viewer, UUID id) {
+        getSchedule(viewer, id);
+        rows.deleteSchedule(viewer.teamId(), id);
+        jobs.dequeue(BackupJob.SCHEDULE, JobQueue.instance(viewer.teamId(), id));
+        return id;
+    }
+
     /** Queues a backup of the database to the destination. */
     @InTeam
     public Backup backup(Viewer viewer, UUID databaseId, UUID destinationId, boolean verify) {
+        return backup(viewer, databaseId, destinationId, verify, null);
+    }
+
+    /** Queues a backup, made by {@code scheduleId} when not null (inside the caller's transaction). */
+    Backup backup(Viewer viewer, UUID databaseId, UUID destinationId, boolean verify, @Nullable UUID scheduleId) {
         var database = databases.get(viewer, databaseId);
         var destination = destination(viewer, destinationId);
         rows.lockOperations(database.id());
@@ -111,7 +154,7 @@ public class BackupService {
         var key = destination.key("berth/" + database.id() + "/" + STAMP.format(Instant.now()) + "-" + id + "." + extension(database.engine()));
         var backup = new Backup(id, viewer.teamId(), database.id(), destination.id(), database.engine(), Backup.Status.QUEUED, key,
                 null, null, null, null, null, Instant.now(), null, null, null, null, null, verify);
-        rows.insert(backup);
+        rows.insert(backup, scheduleId);
         jobs.enqueue(BackupJob.BACKUP, JobQueue.instance(viewer.teamId(), id), Instant.now());
         return backup;
     }

@@ -53,12 +53,26 @@ final class BackupWiring implements WiringContribution {
                         Arguments.id("input.databaseId", Arguments.input(env).get("databaseId")),
                         Arguments.id("input.destinationId", Arguments.input(env).get("destinationId")),
                         Boolean.TRUE.equals(Arguments.input(env).get("verify")))))
+                .dataFetcher("createBackupSchedule", env -> Map.of("backupSchedule", backups.schedule(Viewer.from(env), schedule(Arguments.input(env)))))
+                .dataFetcher("deleteBackupSchedule", env -> Map.of("deletedBackupScheduleId",
+                        backups.deleteSchedule(Viewer.from(env), Arguments.id("input.id", Arguments.input(env).get("id")))))
                 .dataFetcher("verifyBackup", env -> Map.of("backup", backups.verify(Viewer.from(env), Arguments.id("input.backupId", Arguments.input(env).get("backupId")))))
                 .dataFetcher("restoreBackup", env -> Map.of("backup", backups.restore(Viewer.from(env),
                         Arguments.id("input.backupId", Arguments.input(env).get("backupId")),
                         String.valueOf(Arguments.input(env).get("confirmDatabaseName"))))));
-        wiring.type("Database", t -> t.dataFetcher("backups", env -> backups.backupsOf(Viewer.from(env), env.<Database>getSource().id(),
-                env.<Integer>getArgumentOrDefault("first", 20))));
+        wiring.type("Database", t -> t
+                .dataFetcher("backups", env -> backups.backupsOf(Viewer.from(env), env.<Database>getSource().id(), env.<Integer>getArgumentOrDefault("first", 20)))
+                .dataFetcher("backupSchedules", env -> backups.schedulesOf(Viewer.from(env), env.<Database>getSource().id())));
+        wiring.type("BackupSchedule", t -> t
+                .dataFetcher("database", env -> databases.get(Viewer.from(env), env.<BackupSchedule>getSource().databaseId()))
+                .dataFetcher("destination", env -> backups.destination(Viewer.from(env), env.<BackupSchedule>getSource().destinationId()))
+                .dataFetcher("retention", env -> {
+                    var retention = new HashMap<String, Object>();
+                    retention.put("count", env.<BackupSchedule>getSource().retainCount());
+                    retention.put("maxAgeDays", env.<BackupSchedule>getSource().retainDays());
+                    return retention;
+                })
+                .dataFetcher("nextRunAt", env -> env.<BackupSchedule>getSource().nextAfter(java.time.Instant.now())));
         wiring.type("Backup", t -> t
                 .dataFetcher("database", env -> databases.get(Viewer.from(env), source(env).databaseId()))
                 .dataFetcher("destination", env -> source(env).destinationId() == null ? null
@@ -68,6 +82,25 @@ final class BackupWiring implements WiringContribution {
 
     private static Backup source(DataFetchingEnvironment env) {
         return env.getSource();
+    }
+
+    static BackupService.NewSchedule schedule(Map<String, Object> input) {
+        var cron = input.get("cron") instanceof String c ? c : "";
+        var zone = input.get("timeZone") instanceof String z ? z : "UTC";
+        Integer count = null;
+        Integer days = null;
+        if (input.get("retention") instanceof Map<?, ?> retention) {
+            count = bounded(retention.get("count"), "input.retention.count", 1, 1000);
+            days = bounded(retention.get("maxAgeDays"), "input.retention.maxAgeDays", 1, 3650);
+        }
+        return new BackupService.NewSchedule(Arguments.id("input.databaseId", input.get("databaseId")), Arguments.id("input.destinationId", input.get("destinationId")),
+                cron, zone, count, days, Boolean.TRUE.equals(input.get("verify")));
+    }
+
+    private static Integer bounded(Object value, String field, int min, int max) {
+        if (value == null) return null;
+        if (!(value instanceof Integer n) || n < min || n > max) throw new InvalidInputException(field, min + " to " + max);
+        return n;
     }
 
     static BackupService.NewDestination destination(Map<String, Object> input) {

@@ -52,7 +52,8 @@ class AuthorizationMatrixTest extends BerthTestBase {
 
     /** One team's resources. */
     record Team(String teamId, String projectId, String environmentId, String spareMemberId, String tokenId, String keyId, String serverId,
-                String applicationId, String deploymentId, String registryId, String databaseId, String destinationId, String backupId) {}
+                String applicationId, String deploymentId, String registryId, String databaseId, String destinationId, String backupId,
+                String scheduleId) {}
 
     /** A caller: its client, the viewer the policy sees, and whether its credentials are broken. */
     record Principal(String name, GraphQLHttp http, String bearer, Viewer viewer, boolean brokenCredentials, boolean inOtherTeam) {}
@@ -231,6 +232,10 @@ class AuthorizationMatrixTest extends BerthTestBase {
                 (t, id) -> vars("id", id != null ? id : t.destinationId()), false));
         ops.add(new Op("Mutation", "backupDatabase", "mutation($id: ID!, $t: ID!) { backupDatabase(input: {databaseId: $id, destinationId: $t}) { backup { id } } }", IDS,
                 (t, id) -> vars("id", id != null ? id : t.databaseId(), "t", t.destinationId()), true));
+        ops.add(new Op("Mutation", "createBackupSchedule", "mutation($id: ID!, $t: ID!) { createBackupSchedule(input: {databaseId: $id, destinationId: $t, cron: \"0 3 * * *\"}) { backupSchedule { id nextRunAt } } }", IDS,
+                (t, id) -> vars("id", id != null ? id : t.databaseId(), "t", t.destinationId()), true));
+        ops.add(new Op("Mutation", "deleteBackupSchedule", "mutation($id: ID!) { deleteBackupSchedule(input: {id: $id}) { deletedBackupScheduleId } }", IDS,
+                (t, id) -> vars("id", id != null ? id : t.scheduleId()), true));
         // the own backup is QUEUED (no job engine): verifying it is a CONFLICT, past the policy
         ops.add(new Op("Mutation", "verifyBackup", "mutation($id: ID!) { verifyBackup(input: {backupId: $id}) { backup { id } } }", IDS,
                 (t, id) -> vars("id", id != null ? id : t.backupId()), true));
@@ -440,8 +445,10 @@ class AuthorizationMatrixTest extends BerthTestBase {
                 Map.of("n", unique("b"))).path("createBackupDestination").path("backupDestination").path("id").asText();
         var backup = owner.http().data("mutation($d: ID!, $t: ID!) { backupDatabase(input: {databaseId: $d, destinationId: $t}) { backup { id } } }",
                 Map.of("d", database, "t", destination)).path("backupDatabase").path("backup").path("id").asText();
+        var schedule = owner.http().data("mutation($d: ID!, $t: ID!) { createBackupSchedule(input: {databaseId: $d, destinationId: $t, cron: \"0 3 * * *\"}) { backupSchedule { id } } }",
+                Map.of("d", database, "t", destination)).path("createBackupSchedule").path("backupSchedule").path("id").asText();
         return new Team(owner.teamId(), project.path("id").asText(), environment, spare.id(), token, key, server, application, deployment, registry, database,
-                destination, backup);
+                destination, backup, schedule);
     }
 
     private World world() {

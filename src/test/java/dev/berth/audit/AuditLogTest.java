@@ -164,6 +164,9 @@ class AuditLogTest extends BerthTestBase {
         sql("UPDATE backups SET status = 'SUCCEEDED' WHERE id = CAST(? AS uuid)", backup); // no job engine here
         h.data("mutation($b: ID!) { restoreBackup(input: {backupId: $b, confirmDatabaseName: \"audited\"}) { backup { id } } }", Map.of("b", backup));
         h.data("mutation($b: ID!) { verifyBackup(input: {backupId: $b}) { backup { id } } }", Map.of("b", backup));
+        var schedule = h.data("mutation($d: ID!, $t: ID!) { createBackupSchedule(input: {databaseId: $d, destinationId: $t, cron: \"0 3 * * *\", retention: {count: 7}}) { backupSchedule { id } } }",
+                Map.of("d", database, "t", destination)).path("createBackupSchedule").path("backupSchedule").path("id").asText();
+        h.data("mutation($id: ID!) { deleteBackupSchedule(input: {id: $id}) { deletedBackupScheduleId } }", Map.of("id", schedule));
         h.data("mutation($id: ID!) { deleteBackupDestination(input: {id: $id}) { deletedBackupDestinationId } }", Map.of("id", destination));
         h.data("mutation($id: ID!) { deleteDatabase(input: {id: $id}) { deletedDatabaseId } }", Map.of("id", database));
         // cancelled at once when no node had picked it yet; told to stop (and CANCELLED within a second) when one had

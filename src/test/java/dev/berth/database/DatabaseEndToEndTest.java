@@ -360,6 +360,34 @@ class DatabaseEndToEndTest extends BerthTestBase {
         assertThat(awaitBackup(backupId, "restoreStatus", "FAILED").path("restoreDetail").asText()).contains("differs from the backup");
         assertThat(count(url, "SELECT count(*) FROM orders")).isEqualTo(4000);
 
+        // a schedule every 2 s keeping 2: it fires, and its older backups go (objects first); the manual one stays
+        var badCron = http().post("mutation($d: ID!, $t: ID!) { createBackupSchedule(input: {databaseId: $d, destinationId: $t, cron: \"every day\"}) { backupSchedule { id } } }",
+                Map.of("d", id, "t", destinationId)).json().path("errors").get(0);
+        assertThat(badCron.path("extensions").path("field").asText()).isEqualTo("input.cron");
+        var schedule = script("create-backup-schedule.sh", Map.of(), id, destinationId, "*/2 * * * * *", "Europe/Berlin", "2")
+                .path("createBackupSchedule").path("backupSchedule");
+        assertThat(schedule.path("retention").path("count").asInt()).isEqualTo(2);
+        var made = new java.util.HashSet<String>();
+        var scheduleDeadline = Instant.now().plusSeconds(60);
+        while (made.size() < 3 && Instant.now().isBefore(scheduleDeadline)) {
+            for (var b : http().data("query($id: ID!) { database(id: $id) { backups(first: 50) { id status } } }", Map.of("id", id))
+                    .path("database").path("backups")) {
+                if (b.path("status").asText().equals("SUCCEEDED") && !b.path("id").asText().equals(backupId)) made.add(b.path("id").asText());
+            }
+            Thread.sleep(300);
+        }
+        assertThat(made).as("scheduled backups made").hasSizeGreaterThanOrEqualTo(3);
+        script("delete-backup-schedule.sh", Map.of(), schedule.path("id").asText());
+        Thread.sleep(3000); // a run under way ends (and prunes)
+        var listed = http().data("query($id: ID!) { database(id: $id) { backups(first: 50) { id status } backupSchedules { id } } }", Map.of("id", id)).path("database");
+        assertThat(listed.path("backupSchedules")).isEmpty();
+        var succeeded = new java.util.ArrayList<String>();
+        for (var b : listed.path("backups")) if (b.path("status").asText().equals("SUCCEEDED")) succeeded.add(b.path("id").asText());
+        assertThat(succeeded).as("the manual backup and at most the two newest scheduled ones").contains(backupId).hasSizeLessThanOrEqualTo(3);
+        try (var objects = Files.list(stored.getParent())) {
+            assertThat(objects.count()).as("pruned objects are gone from the bucket").isLessThanOrEqualTo(3);
+        }
+
         // a stopped database cannot be backed up: the backup fails, saying why
         mutate("stopDatabase", id);
         awaitStatus(id, "STOPPED");
