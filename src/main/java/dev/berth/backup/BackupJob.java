@@ -88,18 +88,32 @@ class BackupJob {
 
     @Bean
     Job restoreTask() {
-        return () -> Tasks.custom(RESTORE, Void.class).execute((instance, context) -> limited(() -> {
+        return () -> Tasks.custom(RESTORE, Void.class).execute((instance, context) -> {
             var system = Viewer.system(JobQueue.team(instance.getId()), RESTORE);
-            restore(system, JobQueue.subject(instance.getId()));
-        }));
+            var id = JobQueue.subject(instance.getId());
+            return againIfQueued(limited(() -> restore(system, id)), system, id, Backup::restoreStatus);
+        });
+    }
+
+    /**
+     * {@code handler}, unless the status was asked for again while this run was ending (the new queueing found this
+     * job's row and was dropped): then the job runs again at once.
+     */
+    private CompletionHandler<Void> againIfQueued(CompletionHandler<Void> handler, Viewer system, UUID id,
+                                                  java.util.function.Function<Backup, Backup.Status> status) {
+        if (!(handler instanceof CompletionHandler.OnCompleteRemove<Void>)) return handler;
+        var now = transactions.read(system, () -> rows.backup(system.teamId(), id)).map(status).orElse(null);
+        if (now == Backup.Status.QUEUED) return (complete, operations) -> operations.reschedule(complete, java.time.Instant.now());
+        return handler;
     }
 
     @Bean
     Job verifyTask() {
-        return () -> Tasks.custom(VERIFY, Void.class).execute((instance, context) -> limited(() -> {
+        return () -> Tasks.custom(VERIFY, Void.class).execute((instance, context) -> {
             var system = Viewer.system(JobQueue.team(instance.getId()), VERIFY);
-            verify(system, JobQueue.subject(instance.getId()));
-        }));
+            var id = JobQueue.subject(instance.getId());
+            return againIfQueued(limited(() -> verify(system, id)), system, id, Backup::verifyStatus);
+        });
     }
 
     @Bean
@@ -209,6 +223,11 @@ class BackupJob {
         try (var store = backups.store(transactions.read(system, () -> rows.destination(system.teamId(), backup.destinationId()))
                 .orElseThrow(() -> new IllegalStateException("its destination was deleted")))) {
             inside = databases.inside(system, backup.databaseId(), commands);
+            var before = counts(inside);
+            if (before != null) transactions.write(system, () -> {
+                rows.source(system.teamId(), id, before[0], before[1]);
+                return null;
+            });
             var dump = inside.database().engineSpec().dump(inside.credentials());
             upload = store.upload(backup.objectKey());
             var counted = new Counted(upload);
@@ -234,7 +253,7 @@ class BackupJob {
             }
             finish(system, id, Backup.Status.SUCCEEDED, counted.size, counted.sha256(), null);
             cleanUp(inside, id, null);
-            prune(system, id, store);
+            if (!backup.verifyRequested()) prune(system, id, store); // else once it is verified: a bad one never pushes out a good one
             if (backup.verifyRequested()) {
                 transactions.write(system, () -> {
                     if (rows.moveVerify(system.teamId(), id, null, Backup.Status.QUEUED, null)) jobs.enqueue(VERIFY, JobQueue.instance(system.teamId(), id), java.time.Instant.now());
@@ -313,23 +332,23 @@ class BackupJob {
                 status = Backup.Status.FAILED;
                 verification = "the restore exited " + restored.exitCode() + lastLine(restored.stderr());
             } else {
-                var inspect = inside.database().engineSpec().inspect(inside.credentials());
-                if (inspect == null) {
+                var restoredCounts = counts(inside);
+                var held = transactions.read(system, () -> rows.sourceTables(system.teamId(), id)).orElse(null);
+                if (inside.database().engineSpec().inspect(inside.credentials()) == null) {
                     status = Backup.Status.SUCCEEDED;
                     verification = "restored (this engine's content is not inspected)";
+                } else if (restoredCounts == null) {
+                    status = Backup.Status.FAILED;
+                    verification = "restored, but inspecting it failed";
+                } else if (held != null && restoredCounts[0] != held) {
+                    status = Backup.Status.FAILED;
+                    verification = "restored " + restoredCounts[0] + " tables of the " + held + " the database held";
+                } else if (held == null && restoredCounts[0] == 0) {
+                    status = Backup.Status.FAILED;
+                    verification = "restored, but it holds nothing (no tables)";
                 } else {
-                    var seen = inside.containers().exec(inside.containerId(), inspect.argv(), inspect.env(), Duration.ofMinutes(10), 4096);
-                    var counts = seen.stdout().strip().split("\\s+");
-                    if (!seen.succeeded() || counts.length != 2) {
-                        status = Backup.Status.FAILED;
-                        verification = "restored, but inspecting it failed" + lastLine(seen.stderr());
-                    } else if ("0".equals(counts[0]) || (inside.database().engineSpec().kind().name().contains("REDIS") && "0".equals(counts[1]))) {
-                        status = Backup.Status.FAILED;
-                        verification = "restored, but it holds nothing (no tables)";
-                    } else {
-                        status = Backup.Status.SUCCEEDED;
-                        verification = "restored: " + counts[0] + " tables, " + counts[1] + " rows";
-                    }
+                    status = Backup.Status.SUCCEEDED;
+                    verification = "restored: " + restoredCounts[0] + " tables, " + restoredCounts[1] + " rows";
                 }
             }
         } catch (IOException | RuntimeException e) {
@@ -340,6 +359,27 @@ class BackupJob {
         var ended = status;
         var found = verification;
         transactions.write(system, () -> rows.moveVerify(system.teamId(), id, Backup.Status.RUNNING, ended, found));
+        if (ended == Backup.Status.SUCCEEDED && backup.verifyRequested()) {
+            try (var store = backups.store(transactions.read(system, () -> rows.destination(system.teamId(), backup.destinationId())).orElseThrow())) {
+                prune(system, id, store);
+            } catch (RuntimeException e) {
+                LOG.warn("event=backup-prune-failed backup={} reason={}", id, Reasons.plain(e));
+            }
+        }
+    }
+
+    /** What the database in the container holds: {tables, rows} (keys for the Redis family), or null when not inspected. */
+    private static long @Nullable [] counts(DatabaseService.Inside inside) {
+        var inspect = inside.database().engineSpec().inspect(inside.credentials());
+        if (inspect == null) return null;
+        var seen = inside.containers().exec(inside.containerId(), inspect.argv(), inspect.env(), Duration.ofMinutes(10), 4096);
+        var fields = seen.stdout().strip().split("\\s+");
+        if (!seen.succeeded() || fields.length != 2) return null;
+        try {
+            return new long[] {Long.parseLong(fields[0]), Long.parseLong(fields[1])};
+        } catch (NumberFormatException e) {
+            return null;
+        }
     }
 
     /** {@code text} without the database's password. */

@@ -121,6 +121,32 @@ class BackupRows {
         });
     }
 
+    /** Whether a backup the schedule made is queued or running. */
+    boolean scheduleBusy(UUID teamId, UUID scheduleId) {
+        return !Statements.list(jdbc, "SELECT 1 FROM backups WHERE team_id = ? AND schedule_id = ? AND status IN ('QUEUED', 'RUNNING') LIMIT 1", s -> {
+            s.setObject(1, teamId);
+            s.setObject(2, scheduleId);
+        }, r -> 1).isEmpty();
+    }
+
+    /** Records what the database held when the backup began. */
+    void source(UUID teamId, UUID id, long tables, long rows) {
+        Statements.update(jdbc, "UPDATE backups SET source_tables = ?, source_rows = ? WHERE team_id = ? AND id = ?", s -> {
+            s.setLong(1, tables);
+            s.setLong(2, rows);
+            s.setObject(3, teamId);
+            s.setObject(4, id);
+        });
+    }
+
+    /** The tables the database held when the backup began, when known. */
+    Optional<Long> sourceTables(UUID teamId, UUID id) {
+        return Statements.list(jdbc, "SELECT source_tables FROM backups WHERE team_id = ? AND id = ? AND source_tables IS NOT NULL", s -> {
+            s.setObject(1, teamId);
+            s.setObject(2, id);
+        }, r -> r.getLong(1)).stream().findFirst();
+    }
+
     /** The schedule's successful backups, newest first (what retention looks at). */
     List<Backup> succeededOf(UUID teamId, UUID scheduleId) {
         return Statements.list(jdbc, "SELECT " + BACKUP + " FROM backups WHERE team_id = ? AND schedule_id = ? AND status = 'SUCCEEDED' ORDER BY id DESC", s -> {

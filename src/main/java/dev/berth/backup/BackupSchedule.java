@@ -36,11 +36,31 @@ public record BackupSchedule(UUID id, UUID teamId, UUID databaseId, UUID destina
         }
         try {
             var schedule = new CronSchedule(cron.trim(), zone, fields.length == 5 ? CronStyle.UNIX : CronStyle.SPRING53);
-            schedule.getNextExecutionTime(ExecutionComplete.simulatedSuccess(Instant.now())); // parses it
+            var first = schedule.getNextExecutionTime(ExecutionComplete.simulatedSuccess(Instant.now()));
             if (schedule.isDisabled()) throw new IllegalArgumentException("disabled");
+            if (first.isAfter(Instant.now().plus(java.time.Duration.ofDays(366)))) {
+                throw new InvalidInputException("input.cron", "it never runs within a year");
+            }
             return schedule;
+        } catch (InvalidInputException e) {
+            throw e;
         } catch (RuntimeException e) {
             throw new InvalidInputException("input.cron", "not a cron expression: five fields (minute hour day month weekday), or six with seconds first");
+        }
+    }
+
+    /**
+     * @throws InvalidInputException when two of its next firings are closer than {@code minimum} (a backup every second
+     *                               would flood the job engine and the bucket)
+     */
+    static void atMostEvery(CronSchedule schedule, java.time.Duration minimum) {
+        var at = Instant.now();
+        for (int i = 0; i < 48; i++) {
+            var next = schedule.getNextExecutionTime(ExecutionComplete.simulatedSuccess(at));
+            if (i > 0 && java.time.Duration.between(at, next).compareTo(minimum) < 0) {
+                throw new InvalidInputException("input.cron", "it runs more often than every " + minimum.toSeconds() + " s (BERTH_BACKUPS_MIN_INTERVAL)");
+            }
+            at = next;
         }
     }
 }

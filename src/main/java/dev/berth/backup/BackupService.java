@@ -31,8 +31,11 @@ public class BackupService {
     private final JobQueue jobs;
     private final DatabaseService databases;
     private final dev.berth.storage.TeamTransactions transactions;
+    private final BackupProperties properties;
 
-    BackupService(BackupRows rows, SecretBox box, JobQueue jobs, DatabaseService databases, dev.berth.storage.TeamTransactions transactions) {
+    BackupService(BackupRows rows, SecretBox box, JobQueue jobs, DatabaseService databases, dev.berth.storage.TeamTransactions transactions,
+                  BackupProperties properties) {
+        this.properties = properties;
         this.transactions = transactions;
         this.rows = rows;
         this.box = box;
@@ -108,7 +111,10 @@ public class BackupService {
     public BackupSchedule schedule(Viewer viewer, NewSchedule input) {
         var database = databases.get(viewer, input.databaseId());
         var destination = destination(viewer, input.destinationId());
-        BackupSchedule.cronSchedule(input.cron(), input.timeZone());
+        BackupSchedule.atMostEvery(BackupSchedule.cronSchedule(input.cron(), input.timeZone()), properties.minInterval());
+        if (input.verify() && !BackupJob.restores(database.engine())) {
+            throw new InvalidInputException("input.verify", "verifying " + database.engine() + " backups is not there yet");
+        }
         var schedule = new BackupSchedule(Ids.next(), viewer.teamId(), database.id(), destination.id(), input.cron().trim(), input.timeZone(),
                 input.retainCount(), input.retainDays(), input.verify(), Instant.now());
         rows.insert(schedule);
@@ -141,6 +147,9 @@ public class BackupService {
     /** Queues a backup of the database to the destination. */
     @InTeam
     public Backup backup(Viewer viewer, UUID databaseId, UUID destinationId, boolean verify) {
+        if (verify && !BackupJob.restores(databases.get(viewer, databaseId).engine())) {
+            throw new InvalidInputException("input.verify", "verifying " + databases.get(viewer, databaseId).engine() + " backups is not there yet");
+        }
         return backup(viewer, databaseId, destinationId, verify, null);
     }
 
@@ -150,6 +159,9 @@ public class BackupService {
         var destination = destination(viewer, destinationId);
         rows.lockOperations(database.id());
         if (rows.busy(viewer.teamId(), database.id(), true)) throw new ConflictException("The database is being restored; back it up once that ended.");
+        if (scheduleId != null && rows.scheduleBusy(viewer.teamId(), scheduleId)) {
+            throw new ConflictException("The schedule's previous backup has not ended: this firing is skipped.");
+        }
         var id = Ids.next();
         var key = destination.key("berth/" + database.id() + "/" + STAMP.format(Instant.now()) + "-" + id + "." + extension(database.engine()));
         var backup = new Backup(id, viewer.teamId(), database.id(), destination.id(), database.engine(), Backup.Status.QUEUED, key,

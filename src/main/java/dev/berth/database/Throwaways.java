@@ -41,14 +41,12 @@ public class Throwaways {
     public Throwaway start(Viewer system, UUID databaseId, UUID id) {
         var database = transactions.read(system, () -> rows.byId(system.teamId(), databaseId))
                 .orElseThrow(() -> new IllegalStateException("its database was deleted"));
-        var server = transactions.read(system, () -> servers.server(system, database.serverId()));
-        var network = servers.network(server, null);
-        boolean host = "host".equals(network);
         var engine = database.engineSpec();
-        if (host && !engine.listensAnywhere()) throw new IllegalStateException(database.engine() + " cannot be verified on a host-network server (one port only)");
-        int port = host ? 40000 + random.nextInt(20000) : engine.port();
+        // no network at all: every step runs inside it through exec, and nothing else can answer on its port (a random
+        // port on the host network could be another database's, which a restore would then replace)
+        var network = "none";
         var password = new Secret(Long.toString(random.nextLong() & Long.MAX_VALUE, 36) + Long.toString(random.nextLong() & Long.MAX_VALUE, 36));
-        var copy = database.with(database.name(), database.image(), host ? port : null, database.cpuLimit(), database.memoryLimitMiB(),
+        var copy = database.with(database.name(), database.image(), null, database.cpuLimit(), database.memoryLimitMiB(),
                 Database.Desired.RUNNING, Database.Status.STARTING, null);
         var spec = DatabaseContainers.spec(copy, password, network);
         var name = "berth-verify-" + id;
@@ -56,7 +54,7 @@ public class Throwaways {
                 spec.env(), spec.command(), List.of(), "NO", spec.cpuLimit(), spec.memoryLimitMiB(),
                 List.of(new ContainerSpec.Mount(name, engine.dataPath())), network, spec.stopSignal(), 5);
         var containers = commands.containers(system, database.serverId());
-        var credentials = DatabaseContainers.credentials(copy, password, host);
+        var credentials = DatabaseContainers.credentials(copy, password, false);
         var started = new Throwaway(new DatabaseService.Inside(database, containers, null, credentials), name);
         try {
             var containerId = containers.create(throwaway);
@@ -90,14 +88,23 @@ public class Throwaways {
 
     /** A throwaway copy running; {@link #close()} removes it and its volume. */
     public record Throwaway(DatabaseService.Inside inside, String volume) implements AutoCloseable {
+        /** Removes it and its volume, each step on its own (a failing one does not keep the others from running). */
         @Override
         public void close() {
             var containers = inside.containers();
-            for (var container : containers.list(Map.of(LABEL, volume.substring("berth-verify-".length())))) {
-                containers.stop(container.id(), Duration.ofSeconds(5));
-                containers.remove(container.id());
+            try {
+                for (var container : containers.list(Map.of(LABEL, volume.substring("berth-verify-".length())))) {
+                    try {
+                        containers.remove(container.id());
+                    } catch (RuntimeException e) {
+                        org.slf4j.LoggerFactory.getLogger(Throwaways.class).warn("event=throwaway-remove-failed container={}", container.id());
+                    }
+                }
+                containers.removeVolume(volume);
+            } catch (RuntimeException e) {
+                org.slf4j.LoggerFactory.getLogger(Throwaways.class).warn("event=throwaway-cleanup-failed volume={} reason={}", volume,
+                        dev.berth.execution.Reasons.plain(e));
             }
-            containers.removeVolume(volume);
         }
     }
 }

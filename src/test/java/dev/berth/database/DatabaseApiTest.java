@@ -105,6 +105,28 @@ class DatabaseApiTest extends BerthTestBase {
     }
 
     @Test
+    void aScheduleRunsAtMostEvery15MinutesAndARedisBackupCannotBeVerifiedYet() {
+        var environment = environment();
+        var serverId = server();
+        var postgres = http().data(CREATE, Map.of("i", input(environment, serverId, "sched", "publicPort", 25003))).path("createDatabase").path("database").path("id").asText();
+        var redis = http().data(CREATE, Map.of("i", Map.of("environmentId", environment, "serverId", serverId, "name", "cache", "engine", "REDIS",
+                "publicPort", 25004))).path("createDatabase").path("database").path("id").asText();
+        var destination = http().data("mutation { createBackupDestination(input: {name: \"sched\", endpoint: \"http://127.0.0.1:9\", region: \"us-east-1\", bucket: \"backups\", accessKey: \"a\", secretKey: \"s\"}) { backupDestination { id } } }",
+                Map.of()).path("createBackupDestination").path("backupDestination").path("id").asText();
+        var schedule = "mutation($d: ID!, $t: ID!, $c: String!, $v: Boolean!) { createBackupSchedule(input: {databaseId: $d, destinationId: $t, cron: $c, verify: $v}) { backupSchedule { id nextRunAt } } }";
+        var tooOften = http().post(schedule, Map.of("d", postgres, "t", destination, "c", "*/5 * * * *", "v", false)).json().path("errors").get(0);
+        assertThat(tooOften.path("extensions").path("field").asText()).isEqualTo("input.cron");
+        assertThat(tooOften.path("message").asText()).contains("more often");
+        var daily = http().data(schedule, Map.of("d", postgres, "t", destination, "c", "30 3 * * *", "v", true)).path("createBackupSchedule").path("backupSchedule");
+        assertThat(daily.path("nextRunAt").asText()).endsWith(":30:00Z");
+        var unverifiable = http().post(schedule, Map.of("d", redis, "t", destination, "c", "30 3 * * *", "v", true)).json().path("errors").get(0);
+        assertThat(unverifiable.path("extensions").path("field").asText()).isEqualTo("input.verify");
+        var now = http().post("mutation($d: ID!, $t: ID!) { backupDatabase(input: {databaseId: $d, destinationId: $t, verify: true}) { backup { id } } }",
+                Map.of("d", redis, "t", destination)).json().path("errors").get(0);
+        assertThat(now.path("extensions").path("field").asText()).isEqualTo("input.verify");
+    }
+
+    @Test
     void startingARunningDatabaseChangesNothingAndEveryChangeMovesItsGeneration() throws Exception {
         var id = http().data(CREATE, Map.of("i", input(environment(), server(), "gen", "publicPort", 25002)))
                 .path("createDatabase").path("database").path("id").asText();

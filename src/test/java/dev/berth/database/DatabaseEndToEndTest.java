@@ -45,7 +45,7 @@ class DatabaseEndToEndTest extends BerthTestBase {
 
     @Override
     protected Map<String, String> overrides() {
-        return Map.of("berth.deployments.network", "host");
+        return Map.of("berth.deployments.network", "host", "berth.backups.min-interval", "1s");
     }
 
     @BeforeAll
@@ -302,6 +302,21 @@ class DatabaseEndToEndTest extends BerthTestBase {
             statement.execute("CREATE TABLE orders (n int, note text)");
             statement.execute("INSERT INTO orders SELECT i, repeat('x', 100) FROM generate_series(1, 5000) i");
         }
+        // while backups, restores and verifications run, no process on the server ever has the password or the bucket's
+        // secret key in its argv (sampled every 20 ms until the end of the test)
+        var leaked = new java.util.concurrent.atomic.AtomicReference<String>();
+        var sampling = new java.util.concurrent.atomic.AtomicBoolean(true);
+        var sampler = Thread.ofPlatform().daemon().start(() -> {
+            while (sampling.get()) {
+                try {
+                    var argv = processArguments();
+                    if (argv.contains(HOSTILE) || argv.contains(dev.berth.testing.TestS3.SECRET_KEY)) leaked.set(argv);
+                    Thread.sleep(20);
+                } catch (Exception e) {
+                    return;
+                }
+            }
+        });
         // the examples a user runs: keys from the environment, never argv
         var destination = script("create-backup-destination.sh", Map.of("BERTH_S3_ACCESS_KEY", dev.berth.testing.TestS3.ACCESS_KEY,
                         "BERTH_S3_SECRET_KEY", dev.berth.testing.TestS3.SECRET_KEY), uniqueName("s3"), s3.endpoint(), "us-east-1",
@@ -360,10 +375,26 @@ class DatabaseEndToEndTest extends BerthTestBase {
         assertThat(awaitBackup(backupId, "restoreStatus", "FAILED").path("restoreDetail").asText()).contains("differs from the backup");
         assertThat(count(url, "SELECT count(*) FROM orders")).isEqualTo(4000);
 
+        // the Node example: a database created, followed until it runs, backed up and verified
+        var nodeDatabase = uniqueName("node");
+        var example = new ProcessBuilder("node", "database-backup.mjs", environmentId, serverId, nodeDatabase, "POSTGRESQL", destinationId,
+                "--image", TestDocker.POSTGRES, "--port", Integer.toString(freePort()), "--verify").directory(EXAMPLES.getParent().resolve("client-examples").toFile())
+                .redirectErrorStream(true);
+        example.environment().put("BERTH_URL", "http://127.0.0.1:" + server.getPort());
+        example.environment().put("BERTH_TOKEN", user().accessToken());
+        var run = example.start();
+        assertThat(run.waitFor(180, java.util.concurrent.TimeUnit.SECONDS)).as("database-backup.mjs ended").isTrue();
+        var printed = new String(run.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
+        assertThat(run.exitValue()).as(printed).isZero();
+        assertThat(printed).contains("database " + nodeDatabase + " RUNNING").contains(" SUCCEEDED ").contains("verify SUCCEEDED: restored: 0 tables");
+
         // a schedule every 2 s keeping 2: it fires, and its older backups go (objects first); the manual one stays
         var badCron = http().post("mutation($d: ID!, $t: ID!) { createBackupSchedule(input: {databaseId: $d, destinationId: $t, cron: \"every day\"}) { backupSchedule { id } } }",
                 Map.of("d", id, "t", destinationId)).json().path("errors").get(0);
         assertThat(badCron.path("extensions").path("field").asText()).isEqualTo("input.cron");
+        var never = http().post("mutation($d: ID!, $t: ID!) { createBackupSchedule(input: {databaseId: $d, destinationId: $t, cron: \"0 0 30 2 *\"}) { backupSchedule { id } } }",
+                Map.of("d", id, "t", destinationId)).json().path("errors").get(0);
+        assertThat(never.path("message").asText()).contains("never runs");
         var schedule = script("create-backup-schedule.sh", Map.of(), id, destinationId, "*/2 * * * * *", "Europe/Berlin", "2")
                 .path("createBackupSchedule").path("backupSchedule");
         assertThat(schedule.path("retention").path("count").asInt()).isEqualTo(2);
@@ -397,6 +428,9 @@ class DatabaseEndToEndTest extends BerthTestBase {
         http().data("mutation($id: ID!) { deleteDatabase(input: {id: $id, removeVolume: true}) { deletedDatabaseId } }", Map.of("id", id));
         script("delete-backup-destination.sh", Map.of(), destinationId);
         assertThat(Files.exists(stored)).as("what is stored stays").isTrue();
+        sampling.set(false);
+        sampler.join(5000);
+        assertThat(leaked.get()).as("a process's argv with a secret in it").isNull();
     }
 
     /** Every process's argv on this machine (the test server's containers run here). */

@@ -1,0 +1,10 @@
+package dev.berth.backup;
+
+import io.micronaut.context.annotation.ConfigurationProperties;
+import io.micronaut.core.bind.annotation.Bindable;
+import jakarta.validation.constraints.NotNull;
+import java.time.Duration;
+
+/** Backups ({@code berth.backups.*}): a schedule may fire at most every {@code minInterval}. */
+@ConfigurationProperties("berth.backups")
+public record BackupProperties(@Bindable(defaultValue = "15m") @NotNull Duration minInterval) {}
