@@ -44,18 +44,20 @@ mariadbd|mysqld)
   if [ ! -d "$datadir/mysql" ]; then
     mariadb-install-db --user=mysql --datadir="$datadir" --skip-test-db --auth-root-authentication-method=normal >/dev/null
     ident() { printf '%s' "$1" | sed 's/`/``/g'; }
+    # a string literal's content: backslashes and quotes escaped (passwords hold no control characters); printf, as
+    # echo would read the backslashes itself
+    lit() { printf '%s' "$1" | sed -e 's/\\/\\\\/g' -e "s/'/\\\\'/g"; }
     {
-      echo "FLUSH PRIVILEGES;"
-      echo "SET PASSWORD FOR 'root'@'localhost' = PASSWORD(UNHEX('$(hex "$root")'));"
-      echo "CREATE USER 'root'@'%'; SET PASSWORD FOR 'root'@'%' = PASSWORD(UNHEX('$(hex "$root")'));"
-      echo "GRANT ALL ON *.* TO 'root'@'%' WITH GRANT OPTION;"
-      if [ -n "$db" ]; then echo "CREATE DATABASE IF NOT EXISTS \`$(ident "$db")\`;"; fi
+      printf '%s\n' "FLUSH PRIVILEGES;"
+      printf '%s\n' "ALTER USER 'root'@'localhost' IDENTIFIED BY '$(lit "$root")';"
+      printf '%s\n' "CREATE USER 'root'@'%' IDENTIFIED BY '$(lit "$root")';"
+      printf '%s\n' "GRANT ALL ON *.* TO 'root'@'%' WITH GRANT OPTION;"
+      if [ -n "$db" ]; then printf '%s\n' "CREATE DATABASE IF NOT EXISTS \`$(ident "$db")\`;"; fi
       if [ -n "$user" ]; then
-        echo "CREATE USER '$(printf '%s' "$user" | sed "s/'/''/g")'@'%';"
-        echo "SET PASSWORD FOR '$(printf '%s' "$user" | sed "s/'/''/g")'@'%' = PASSWORD(UNHEX('$(hex "$password")'));"
-        if [ -n "$db" ]; then echo "GRANT ALL ON \`$(ident "$db")\`.* TO '$(printf '%s' "$user" | sed "s/'/''/g")'@'%';"; fi
+        printf '%s\n' "CREATE USER '$(lit "$user")'@'%' IDENTIFIED BY '$(lit "$password")';"
+        if [ -n "$db" ]; then printf '%s\n' "GRANT ALL ON \`$(ident "$db")\`.* TO '$(lit "$user")'@'%';"; fi
       fi
-    } | mariadbd --user=mysql --datadir="$datadir" --bootstrap --skip-networking >/dev/null 2>&1
+    } | mariadbd --user=mysql --datadir="$datadir" --bootstrap --skip-networking >/dev/null
   fi
   unset MARIADB_ROOT_PASSWORD MYSQL_ROOT_PASSWORD MARIADB_PASSWORD MYSQL_PASSWORD
   exec mariadbd --user=mysql --datadir="$datadir" --bind-address=0.0.0.0 --port="$port"

@@ -433,6 +433,68 @@ class DatabaseEndToEndTest extends BerthTestBase {
         assertThat(leaked.get()).as("a process's argv with a secret in it").isNull();
     }
 
+    /** Runs SQL in a MariaDB database's container, its root password passed through the docker CLI's environment. */
+    private static String mariadb(String id, String sql) throws Exception {
+        var command = new java.util.ArrayList<>(java.util.List.of("docker", "-H", "unix://" + TestDocker.get().socket(), "exec", "-e", "MYSQL_PWD",
+                "berth-db-" + id, "mariadb", "-N", "-B", "-h", "127.0.0.1", "-P", "3306", "-u", "root", "-e", sql));
+        var builder = new ProcessBuilder(command).redirectErrorStream(true);
+        builder.environment().put("MYSQL_PWD", HOSTILE);
+        var process = builder.start();
+        var output = new String(process.getInputStream().readAllBytes(), StandardCharsets.UTF_8).strip();
+        assertThat(process.waitFor()).as(output).isZero();
+        return output;
+    }
+
+    /**
+     * MariaDB (Debian's, behind the official image's MARIADB_* contract) and Redis through the same backup path: a
+     * MariaDB database backed up with mariadb-dump to S3, verified in a throwaway, changed and restored; a Redis database's
+     * RDB snapshot backed up.
+     */
+    @Test
+    void mariadbBacksUpVerifiesAndRestoresAndRedisBacksUpItsSnapshot() throws Exception {
+        var s3 = dev.berth.testing.TestS3.get();
+        var destinationId = http().data("mutation($i: CreateBackupDestinationInput!) { createBackupDestination(input: $i) { backupDestination { id } } }",
+                Map.of("i", Map.of("name", uniqueName("s3"), "endpoint", s3.endpoint(), "region", "us-east-1", "bucket", dev.berth.testing.TestS3.BUCKET,
+                        "pathStyle", true, "accessKey", dev.berth.testing.TestS3.ACCESS_KEY, "secretKey", dev.berth.testing.TestS3.SECRET_KEY)))
+                .path("createBackupDestination").path("backupDestination").path("id").asText();
+        // MariaDB listens on 3306 (a port of its own on the host network: the test machine runs no other MariaDB)
+        var name = uniqueName("maria");
+        var maria = http().data("mutation($i: CreateDatabaseInput!) { createDatabase(input: $i) { database { id databaseName internalUrl } } }",
+                Map.of("i", Map.of("environmentId", environmentId, "serverId", serverId, "name", name, "engine", "MARIADB",
+                        "image", TestDocker.MARIADB, "password", HOSTILE))).path("createDatabase").path("database");
+        var id = maria.path("id").asText();
+        var db = maria.path("databaseName").asText();
+        assertThat(maria.path("internalUrl").asText()).isEqualTo("mysql://app@127.0.0.1:3306/" + db);
+        awaitStatus(id, "RUNNING");
+        mariadb(id, "USE `" + db + "`; CREATE TABLE items (n INT PRIMARY KEY) ENGINE=InnoDB; INSERT INTO items SELECT seq FROM seq_1_to_300");
+        var backupId = http().data("mutation($d: ID!, $t: ID!) { backupDatabase(input: {databaseId: $d, destinationId: $t, verify: true}) { backup { id } } }",
+                Map.of("d", id, "t", destinationId)).path("backupDatabase").path("backup").path("id").asText();
+        var done = awaitBackup(backupId, "status", "SUCCEEDED");
+        assertThat(done.path("objectKey").asText()).endsWith(".sql");
+        assertThat(Files.readString(s3.objects().resolve(done.path("objectKey").asText()))).contains("CREATE TABLE `items`").contains("INSERT INTO `items`");
+        assertThat(awaitBackup(backupId, "verifyStatus", "SUCCEEDED").path("verification").asText()).startsWith("restored: 1 tables,");
+        mariadb(id, "DELETE FROM `" + db + "`.items WHERE n > 10");
+        http().data("mutation($b: ID!, $n: String!) { restoreBackup(input: {backupId: $b, confirmDatabaseName: $n}) { backup { id } } }",
+                Map.of("b", backupId, "n", name));
+        awaitBackup(backupId, "restoreStatus", "SUCCEEDED");
+        assertThat(mariadb(id, "SELECT COUNT(*) FROM `" + db + "`.items")).isEqualTo("300");
+        http().data("mutation($id: ID!) { deleteDatabase(input: {id: $id, removeVolume: true}) { deletedDatabaseId } }", Map.of("id", id));
+
+        int port = freePort();
+        var redis = http().data("mutation($i: CreateDatabaseInput!) { createDatabase(input: $i) { database { id } } }",
+                Map.of("i", Map.of("environmentId", environmentId, "serverId", serverId, "name", uniqueName("rdb"), "engine", "REDIS",
+                        "image", TestDocker.REDIS, "publicPort", port, "password", HOSTILE))).path("createDatabase").path("database").path("id").asText();
+        awaitStatus(redis, "RUNNING");
+        redisGetSet(port, HOSTILE, "in the snapshot");
+        var snapshot = http().data("mutation($d: ID!, $t: ID!) { backupDatabase(input: {databaseId: $d, destinationId: $t}) { backup { id } } }",
+                Map.of("d", redis, "t", destinationId)).path("backupDatabase").path("backup").path("id").asText();
+        var rdb = awaitBackup(snapshot, "status", "SUCCEEDED");
+        var bytes = Files.readAllBytes(s3.objects().resolve(rdb.path("objectKey").asText()));
+        assertThat(new String(bytes, 0, 5, StandardCharsets.US_ASCII)).isEqualTo("REDIS"); // an RDB file
+        assertThat(new String(bytes, StandardCharsets.ISO_8859_1)).contains("in the snapshot");
+        http().data("mutation($id: ID!) { deleteDatabase(input: {id: $id, removeVolume: true}) { deletedDatabaseId } }", Map.of("id", redis));
+    }
+
     /** Every process's argv on this machine (the test server's containers run here). */
     private static String processArguments() throws Exception {
         var all = new StringBuilder();
