@@ -6,7 +6,7 @@
 //
 // Exit 0 when the backup SUCCEEDED (and, with --verify, its verification did), 1 when the database or the backup
 // FAILED, 2 for usage or connection errors. A password of your own comes from BERTH_DATABASE_PASSWORD (never argv).
-import { describe, errorsOf, follow, graphql, token, wsClient } from './berth-client.mjs';
+import { describe, follow, graphql, token, wsClient } from './berth-client.mjs';
 
 const args = process.argv.slice(2);
 const option = (name) => {
@@ -28,7 +28,8 @@ const ask = async (query, variables) => {
     return await graphql(query, variables);
   } catch (error) {
     console.error(`database-backup: ${describe(error)}`);
-    process.exit(errorsOf(error).length ? 1 : 2);
+    // Berth answered with errors (graphql() throws them as one Error), or Berth could not be reached at all
+    process.exit(error instanceof TypeError ? 2 : 1);
   }
 };
 const sleep = (ms) => new Promise((resolve) => setTimeout(resolve, ms));

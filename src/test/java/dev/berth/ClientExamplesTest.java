@@ -197,12 +197,18 @@ class ClientExamplesTest extends BerthTestBase {
         try (var files = Files.list(EXAMPLES)) {
             for (var file : files.filter(f -> f.toString().endsWith(".mjs")).toList()) {
                 if (file.getFileName().toString().equals("berth-client.mjs") || !Files.readString(file).contains("wsClient(")) continue;
-                var builder = new ProcessBuilder("node", file.getFileName().toString(), java.util.UUID.randomUUID().toString()).directory(EXAMPLES.toFile());
+                var id = java.util.UUID.randomUUID().toString();
+                // each with the arguments it needs (most take one id)
+                var command = file.getFileName().toString().equals("database-backup.mjs")
+                        ? List.of("node", "database-backup.mjs", id, id, "db", "POSTGRESQL", id)
+                        : List.of("node", file.getFileName().toString(), id);
+                var builder = new ProcessBuilder(command).directory(EXAMPLES.toFile());
                 builder.environment().putAll(Map.of("BERTH_URL", "http://127.0.0.1:" + closed, "BERTH_TOKEN", "berth_pat_nothing"));
                 followers.put(file.getFileName().toString(), builder.redirectOutput(ProcessBuilder.Redirect.DISCARD).start());
             }
         }
-        assertThat(followers.keySet()).contains("berth-logs.mjs", "application-logs.mjs", "deployment-updates.mjs", "validate-server.mjs");
+        assertThat(followers.keySet()).contains("berth-logs.mjs", "application-logs.mjs", "deployment-updates.mjs", "validate-server.mjs",
+                "database-backup.mjs");
         for (var follower : followers.entrySet()) {
             var process = follower.getValue();
             if (!process.waitFor(60, TimeUnit.SECONDS)) {

@@ -236,7 +236,9 @@ public sealed interface Engine permits Engine.Postgres, Engine.MySqlFamily, Engi
 
         private static Exec withConfig(String tool, Credentials c, String... args) {
             // the configuration file holds the password; its path and the tool's arguments hold none
-            var script = "umask 077; f=$(mktemp); trap 'rm -f \"$f\"' EXIT; printf 'password: \"%s\"\\n' \"$BERTH_PASSWORD\" > \"$f\"; "
+            // YAML's single-quoted scalar: only a quote is special (doubled); a password holds no control characters
+            var script = "umask 077; f=$(mktemp); trap 'rm -f \"$f\"' EXIT; p=$(printf '%s' \"$BERTH_PASSWORD\" | sed \"s/'/''/g\"); "
+                    + "printf \"password: '%s'\\n\" \"$p\" > \"$f\"; "
                     + tool + " --config \"$f\" \"$@\"";
             var argv = new java.util.ArrayList<>(List.of("sh", "-c", script, tool, "--port", Integer.toString(c.port()), "--username", c.username(),
                     "--authenticationDatabase", "admin"));

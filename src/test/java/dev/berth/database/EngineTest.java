@@ -76,6 +76,29 @@ class EngineTest {
         assertThat(engine.url("db", 27017, c)).isEqualTo("mongodb://root@db:27017/?authSource=admin");
     }
 
+    /** The configuration file MongoDB's tools read the password from holds it exactly (run with a fake mongodump). */
+    @Test
+    void mongoToolsReadTheHostilePasswordBackFromTheirYamlConfiguration() throws Exception {
+        var password = new Secret("p'\"$(id)\\n`!;&|\\x41%: #{}[]'' end");
+        var dir = java.nio.file.Files.createTempDirectory("fake-mongo");
+        var fake = dir.resolve("mongodump");
+        // the fake tool prints the file given after --config
+        java.nio.file.Files.writeString(fake, "#!/bin/sh\nwhile [ \"$1\" != --config ]; do shift; done\ncat \"$2\"\n");
+        fake.toFile().setExecutable(true);
+        var dump = Engine.of(EngineKind.MONGODB).dump(new Engine.Credentials("root", password, null, 27017));
+        var builder = new ProcessBuilder(dump.argv()).redirectErrorStream(true);
+        builder.environment().put("PATH", dir + ":" + System.getenv("PATH"));
+        dump.env().forEach((k, v) -> builder.environment().put(k, v.value()));
+        var process = builder.start();
+        var written = new String(process.getInputStream().readAllBytes(), java.nio.charset.StandardCharsets.UTF_8);
+        assertThat(process.waitFor()).isZero();
+        // a YAML single-quoted scalar: everything literal, a quote doubled
+        assertThat(written).startsWith("password: '").endsWith("'\n");
+        var scalar = written.substring("password: '".length(), written.length() - 2);
+        assertThat(scalar.replace("''", "'")).isEqualTo(password.value());
+        assertThat(scalar.replace("''", "")).doesNotContain("'");
+    }
+
     @Test
     void redisFamily() {
         var c = new Engine.Credentials("default", HOSTILE, null, 6380);
