@@ -395,7 +395,8 @@ class BackupJob {
         if (!transactions.write(system, () -> rows.moveRestore(system.teamId(), id, Backup.Status.QUEUED, Backup.Status.RUNNING, null))) {
             if (backup.restoreStatus() == Backup.Status.RUNNING) { // its node stopped or died
                 try {
-                    cleanUp(databases.inside(system, backup.databaseId(), commands), id, file);
+                    var target = transactions.read(system, () -> rows.restoreTarget(system.teamId(), id)).orElse(backup.databaseId());
+                    cleanUp(databases.inside(system, target, commands), id, file);
                 } catch (RuntimeException ignored) {
                     // the database is not running
                 }
@@ -409,7 +410,8 @@ class BackupJob {
         Backup.Status status;
         try (var store = backups.store(transactions.read(system, () -> rows.destination(system.teamId(), backup.destinationId()))
                 .orElseThrow(() -> new IllegalStateException("its destination was deleted")))) {
-            inside = databases.inside(system, backup.databaseId(), commands);
+            var target = transactions.read(system, () -> rows.restoreTarget(system.teamId(), id)).orElse(backup.databaseId());
+            inside = databases.inside(system, target, commands);
             copyChecked(store, backup, inside, file);
             var result = restoreFrom(inside, id, file);
             status = result.succeeded() ? Backup.Status.SUCCEEDED : Backup.Status.FAILED;

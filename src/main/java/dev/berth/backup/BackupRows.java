@@ -261,6 +261,32 @@ class BackupRows {
         });
     }
 
+    /** Queues a restore of the backup into {@code target}. */
+    void queueRestore(UUID teamId, UUID id, UUID target) {
+        Statements.update(jdbc, "UPDATE backups SET restore_status = 'QUEUED', restore_detail = NULL, restore_target_id = ? WHERE team_id = ? AND id = ?", s -> {
+            s.setObject(1, target);
+            s.setObject(2, teamId);
+            s.setObject(3, id);
+        });
+    }
+
+    /** The database the backup's last restore goes into. */
+    Optional<UUID> restoreTarget(UUID teamId, UUID id) {
+        return Statements.list(jdbc, "SELECT COALESCE(restore_target_id, database_id) FROM backups WHERE team_id = ? AND id = ?", s -> {
+            s.setObject(1, teamId);
+            s.setObject(2, id);
+        }, r -> r.getObject(1, UUID.class)).stream().findFirst();
+    }
+
+    /** Whether a restore into the database (of any backup) is queued or running. */
+    boolean restoringInto(UUID teamId, UUID databaseId) {
+        return !Statements.list(jdbc, "SELECT 1 FROM backups WHERE team_id = ? AND COALESCE(restore_target_id, database_id) = ?"
+                + " AND restore_status IN ('QUEUED', 'RUNNING') LIMIT 1", s -> {
+            s.setObject(1, teamId);
+            s.setObject(2, databaseId);
+        }, r -> 1).isEmpty();
+    }
+
     private static BackupDestination destination(ResultSet r) throws SQLException {
         return new BackupDestination(uuid(r, 1), uuid(r, 2), r.getString(3), r.getString(4), r.getString(5), r.getString(6), r.getString(7),
                 r.getBoolean(8), r.getString(9), r.getString(10), instant(r, 11));

@@ -158,7 +158,7 @@ public class BackupService {
         var database = databases.get(viewer, databaseId);
         var destination = destination(viewer, destinationId);
         rows.lockOperations(database.id());
-        if (rows.busy(viewer.teamId(), database.id(), true)) throw new ConflictException("The database is being restored; back it up once that ended.");
+        if (rows.restoringInto(viewer.teamId(), database.id())) throw new ConflictException("The database is being restored; back it up once that ended.");
         if (scheduleId != null && rows.scheduleBusy(viewer.teamId(), scheduleId)) {
             throw new ConflictException("The schedule's previous backup has not ended: this firing is skipped.");
         }
@@ -207,24 +207,33 @@ public class BackupService {
         return rows.backup(viewer.teamId(), backupId).orElseThrow();
     }
 
-    /** Queues the restore of a backup into its own database, whose name the caller confirms. */
+    /**
+     * Queues the restore of a backup into its own database, or into {@code targetId} (another database of the team, of
+     * the same engine), whose name the caller confirms: the restore replaces its data.
+     */
     @InTeam
-    public Backup restore(Viewer viewer, UUID backupId, String confirmDatabaseName) {
+    public Backup restore(Viewer viewer, UUID backupId, @Nullable UUID targetId, String confirmDatabaseName) {
         var backup = get(viewer, backupId);
-        var database = databases.get(viewer, backup.databaseId());
-        if (!database.name().equals(confirmDatabaseName)) {
-            throw new InvalidInputException("input.confirmDatabaseName", "name the database the backup replaces the data of: " + database.name());
+        var target = databases.get(viewer, targetId == null ? backup.databaseId() : targetId);
+        if (target.engine() != backup.engine()) {
+            throw new InvalidInputException("input.targetDatabaseId", "the backup is of " + backup.engine() + "; this database runs " + target.engine());
+        }
+        if (!target.name().equals(confirmDatabaseName)) {
+            throw new InvalidInputException("input.confirmDatabaseName", "name the database the backup replaces the data of: " + target.name());
         }
         if (backup.status() != Backup.Status.SUCCEEDED) throw new ConflictException("Only a backup that succeeded can be restored.");
         if (backup.destinationId() == null) throw new ConflictException("The backup's destination was deleted.");
         if (!BackupJob.restores(backup.engine())) {
             throw new ConflictException("Restoring " + backup.engine() + " backups through Berth is not there yet; see the README to do it by hand.");
         }
-        // one restore of a database at a time, and none while it is being backed up
-        rows.lockOperations(database.id());
-        if (rows.busy(viewer.teamId(), database.id(), true)) throw new ConflictException("The database is being restored already.");
-        if (rows.busy(viewer.teamId(), database.id(), false)) throw new ConflictException("The database is being backed up; restore once that ended.");
-        rows.restore(viewer.teamId(), backupId, Backup.Status.QUEUED, null);
+        // one restore into a database at a time, none while it is backed up, and one restore of a backup at a time
+        rows.lockOperations(target.id());
+        if (rows.restoringInto(viewer.teamId(), target.id())) throw new ConflictException("The database is being restored already.");
+        if (rows.busy(viewer.teamId(), target.id(), false)) throw new ConflictException("The database is being backed up; restore once that ended.");
+        if (backup.restoreStatus() == Backup.Status.QUEUED || backup.restoreStatus() == Backup.Status.RUNNING) {
+            throw new ConflictException("This backup is being restored already.");
+        }
+        rows.queueRestore(viewer.teamId(), backupId, target.id());
         jobs.enqueue(BackupJob.RESTORE, JobQueue.instance(viewer.teamId(), backupId), Instant.now());
         return rows.backup(viewer.teamId(), backupId).orElseThrow();
     }

@@ -59,6 +59,7 @@ final class BackupWiring implements WiringContribution {
                 .dataFetcher("verifyBackup", env -> Map.of("backup", backups.verify(Viewer.from(env), Arguments.id("input.backupId", Arguments.input(env).get("backupId")))))
                 .dataFetcher("restoreBackup", env -> Map.of("backup", backups.restore(Viewer.from(env),
                         Arguments.id("input.backupId", Arguments.input(env).get("backupId")),
+                        Arguments.input(env).get("targetDatabaseId") == null ? null : Arguments.id("input.targetDatabaseId", Arguments.input(env).get("targetDatabaseId")),
                         String.valueOf(Arguments.input(env).get("confirmDatabaseName"))))));
         wiring.type("Database", t -> t
                 .dataFetcher("backups", env -> backups.backupsOf(Viewer.from(env), env.<Database>getSource().id(), env.<Integer>getArgumentOrDefault("first", 20)))

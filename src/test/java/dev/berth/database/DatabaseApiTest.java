@@ -124,6 +124,12 @@ class DatabaseApiTest extends BerthTestBase {
         var now = http().post("mutation($d: ID!, $t: ID!) { backupDatabase(input: {databaseId: $d, destinationId: $t, verify: true}) { backup { id } } }",
                 Map.of("d", redis, "t", destination)).json().path("errors").get(0);
         assertThat(now.path("extensions").path("field").asText()).isEqualTo("input.verify");
+        // a backup restores only into a database of its engine
+        var backup = http().data("mutation($d: ID!, $t: ID!) { backupDatabase(input: {databaseId: $d, destinationId: $t}) { backup { id } } }",
+                Map.of("d", postgres, "t", destination)).path("backupDatabase").path("backup").path("id").asText();
+        var wrongEngine = http().post("mutation($b: ID!, $t: ID!) { restoreBackup(input: {backupId: $b, targetDatabaseId: $t, confirmDatabaseName: \"cache\"}) { backup { id } } }",
+                Map.of("b", backup, "t", redis)).json().path("errors").get(0);
+        assertThat(wrongEngine.path("extensions").path("field").asText()).isEqualTo("input.targetDatabaseId");
     }
 
     @Test

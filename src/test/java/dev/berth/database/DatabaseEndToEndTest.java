@@ -353,6 +353,18 @@ class DatabaseEndToEndTest extends BerthTestBase {
         script("restore-backup.sh", Map.of(), backupId, input.get("name").toString());
         awaitBackup(backupId, "restoreStatus", "SUCCEEDED");
         assertThat(count(url, "SELECT count(*) FROM orders")).as("the rows deleted after the backup are back").isEqualTo(5000);
+        // into another database of the same engine: a copy
+        int copyPort = freePort();
+        var copyName = uniqueName("copy");
+        var copy = http().data("mutation($i: CreateDatabaseInput!) { createDatabase(input: $i) { database { id databaseName } } }",
+                Map.of("i", Map.of("environmentId", environmentId, "serverId", serverId, "name", copyName, "engine", "POSTGRESQL",
+                        "image", TestDocker.POSTGRES, "publicPort", copyPort, "password", HOSTILE))).path("createDatabase").path("database");
+        awaitStatus(copy.path("id").asText(), "RUNNING");
+        script("restore-backup.sh", Map.of(), backupId, copyName, copy.path("id").asText());
+        awaitBackup(backupId, "restoreStatus", "SUCCEEDED");
+        var copyUrl = "jdbc:postgresql://127.0.0.1:" + copyPort + "/" + copy.path("databaseName").asText();
+        assertThat(count(copyUrl, "SELECT count(*) FROM orders")).isEqualTo(5000);
+        http().data("mutation($id: ID!) { deleteDatabase(input: {id: $id, removeVolume: true}) { deletedDatabaseId } }", Map.of("id", copy.path("id").asText()));
 
         // a damaged object: its restore fails, saying so, and the data stays as it was
         Files.write(stored, java.util.Arrays.copyOf(Files.readAllBytes(stored), (int) (Files.size(stored) / 2)));
