@@ -261,30 +261,24 @@ final class GraphQLWsEndpoint {
                     return;
                 }
                 Flux<String> payloads;
-                if (result.getData() instanceof Publisher<?> stream && result.getErrors().isEmpty() && replays
-                        && positions.tracked()) {
-                    // a start of its own, then the group's frames from where they meet
-                    var key = new SubscriptionGroups.Key(ready.request().query(), ready.request().operationName(),
-                            ready.request().variables(), credentialOf(viewer));
-                    payloads = groups.joinReplaying(key, () -> Flux.from(stream).cast(ExecutionResult.class).map(next -> {
-                                executions.increment();
-                                return new SubscriptionGroups.Frame(positions.next(), write(ErrorMapping.specification(next, requestId)));
-                            }), properties.subscriberBuffer(), properties.subscriberBufferBytes(),
-                            () -> new SubscriberTooSlowException("operation " + id));
-                } else if (result.getData() instanceof Publisher<?> stream && result.getErrors().isEmpty() && replays) {
-                    // a start of its own (stored lines, a current state) without positions: never another's stream
-                    payloads = Flux.from(stream).cast(ExecutionResult.class).map(next -> {
+                if (result.getData() instanceof Publisher<?> stream && result.getErrors().isEmpty()) {
+                    var events = Flux.from(stream).cast(ExecutionResult.class);
+                    java.util.function.Function<ExecutionResult, String> executed = next -> {
                         executions.increment();
                         return write(ErrorMapping.specification(next, requestId));
-                    });
-                } else if (result.getData() instanceof Publisher<?> stream && result.getErrors().isEmpty()) {
+                    };
                     var key = new SubscriptionGroups.Key(ready.request().query(), ready.request().operationName(),
                             ready.request().variables(), credentialOf(viewer));
-                    payloads = groups.join(key, () -> Flux.from(stream).cast(ExecutionResult.class)
-                            .map(next -> {
-                                executions.increment();
-                                return write(ErrorMapping.specification(next, requestId));
-                            }));
+                    if (replays && positions.tracked()) {
+                        // a start of its own, then the group's frames from where they meet
+                        payloads = groups.joinReplaying(key, () -> events.map(next -> new SubscriptionGroups.Frame(positions.next(), executed.apply(next))),
+                                properties.subscriberBuffer(), properties.subscriberBufferBytes(), () -> new SubscriberTooSlowException("operation " + id));
+                    } else if (replays) {
+                        // a start of its own (stored lines, a current state) without positions: never another's stream
+                        payloads = events.map(executed);
+                    } else {
+                        payloads = groups.join(key, () -> events.map(executed));
+                    }
                 } else {
                     payloads = Flux.just(write(ErrorMapping.specification(result, requestId)));
                 }

@@ -436,10 +436,7 @@ class BackupJob {
     }
 
     private static String lastLine(String output) {
-        var lines = output.strip().lines().toList();
-        if (lines.isEmpty()) return "";
-        var line = lines.getLast();
-        return ": " + (line.length() > 300 ? line.substring(0, 300) : line);
+        return Reasons.lastLine(output, 300);
     }
 
     /** Counts and hashes what passes to the upload. */

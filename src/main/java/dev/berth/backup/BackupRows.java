@@ -243,22 +243,12 @@ class BackupRows {
         Statements.list(jdbc, "SELECT pg_advisory_xact_lock(hashtextextended('database-operations:' || ?::text, 0))", s -> s.setObject(1, databaseId), r -> 1);
     }
 
-    /** Whether a backup ({@code restores} false) or a restore ({@code true}) of the database is queued or running. */
-    boolean busy(UUID teamId, UUID databaseId, boolean restores) {
-        var column = restores ? "restore_status" : "status";
-        return !Statements.list(jdbc, "SELECT 1 FROM backups WHERE team_id = ? AND database_id = ? AND " + column + " IN ('QUEUED', 'RUNNING') LIMIT 1", s -> {
+    /** Whether a backup of the database is queued or running. */
+    boolean backingUp(UUID teamId, UUID databaseId) {
+        return !Statements.list(jdbc, "SELECT 1 FROM backups WHERE team_id = ? AND database_id = ? AND status IN ('QUEUED', 'RUNNING') LIMIT 1", s -> {
             s.setObject(1, teamId);
             s.setObject(2, databaseId);
         }, r -> 1).isEmpty();
-    }
-
-    void restore(UUID teamId, UUID id, Backup.Status status, @Nullable String detail) {
-        Statements.update(jdbc, "UPDATE backups SET restore_status = ?, restore_detail = ? WHERE team_id = ? AND id = ?", s -> {
-            s.setString(1, status.name());
-            s.setString(2, detail);
-            s.setObject(3, teamId);
-            s.setObject(4, id);
-        });
     }
 
     /** Queues a restore of the backup into {@code target}. */

@@ -64,6 +64,12 @@ public class BackupService {
         return rows.destinations(viewer.teamId());
     }
 
+    /** The destination, or empty when it was deleted (a backup keeps its id until then). */
+    @InTeam(readOnly = true)
+    public java.util.Optional<BackupDestination> findDestination(Viewer viewer, UUID id) {
+        return rows.destination(viewer.teamId(), id);
+    }
+
     @InTeam(readOnly = true)
     public BackupDestination destination(Viewer viewer, UUID id) {
         return rows.destination(viewer.teamId(), id).orElseThrow(() -> new NotFoundException("BackupDestination", id));
@@ -147,9 +153,8 @@ public class BackupService {
     /** Queues a backup of the database to the destination. */
     @InTeam
     public Backup backup(Viewer viewer, UUID databaseId, UUID destinationId, boolean verify) {
-        if (verify && !BackupJob.restores(databases.get(viewer, databaseId).engine())) {
-            throw new InvalidInputException("input.verify", "verifying " + databases.get(viewer, databaseId).engine() + " backups is not there yet");
-        }
+        var engine = databases.get(viewer, databaseId).engine();
+        if (verify && !BackupJob.restores(engine)) throw new InvalidInputException("input.verify", "verifying " + engine + " backups is not there yet");
         return backup(viewer, databaseId, destinationId, verify, null);
     }
 
@@ -229,7 +234,7 @@ public class BackupService {
         // one restore into a database at a time, none while it is backed up, and one restore of a backup at a time
         rows.lockOperations(target.id());
         if (rows.restoringInto(viewer.teamId(), target.id())) throw new ConflictException("The database is being restored already.");
-        if (rows.busy(viewer.teamId(), target.id(), false)) throw new ConflictException("The database is being backed up; restore once that ended.");
+        if (rows.backingUp(viewer.teamId(), target.id())) throw new ConflictException("The database is being backed up; restore once that ended.");
         if (backup.restoreStatus() == Backup.Status.QUEUED || backup.restoreStatus() == Backup.Status.RUNNING) {
             throw new ConflictException("This backup is being restored already.");
         }

@@ -77,7 +77,7 @@ final class BackupWiring implements WiringContribution {
         wiring.type("Backup", t -> t
                 .dataFetcher("database", env -> databases.get(Viewer.from(env), source(env).databaseId()))
                 .dataFetcher("destination", env -> source(env).destinationId() == null ? null
-                        : backups.destinations(Viewer.from(env)).stream().filter(d -> d.id().equals(source(env).destinationId())).findFirst().orElse(null))
+                        : backups.findDestination(Viewer.from(env), source(env).destinationId()).orElse(null))
                 .dataFetcher("sizeBytes", env -> source(env).sizeBytes() == null ? null : source(env).sizeBytes().doubleValue()));
     }
 

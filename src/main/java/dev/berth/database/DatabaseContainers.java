@@ -43,9 +43,7 @@ final class DatabaseContainers {
         // the port, user and database's name are values of the environment for some engines: they count too
         var labels = Map.of(LABEL, database.id().toString(), TEAM_LABEL, database.teamId().toString(), SPEC_LABEL,
                 digest(withoutLabels, "port=" + credentials.port() + " user=" + credentials.username() + " database=" + credentials.database()));
-        return new ContainerSpec(withoutLabels.name(), withoutLabels.image(), labels, withoutLabels.env(), withoutLabels.command(),
-                withoutLabels.ports(), withoutLabels.restartPolicy(), withoutLabels.cpuLimit(), withoutLabels.memoryLimitMiB(),
-                withoutLabels.volumes(), withoutLabels.network(), withoutLabels.stopSignal(), withoutLabels.stopGraceSeconds());
+        return withoutLabels.withLabels(labels);
     }
 
     /**

@@ -167,10 +167,7 @@ final class DatabaseJob implements Job {
     }
 
     private static String lastLine(String output) {
-        var lines = output.strip().lines().toList();
-        if (lines.isEmpty()) return "";
-        var line = lines.getLast();
-        return ": " + (line.length() > 200 ? line.substring(0, 200) : line);
+        return Reasons.lastLine(output, 200);
     }
 
     private static void remove(Containers containers, String id) {

@@ -23,6 +23,12 @@ public record ContainerSpec(String name, String image, Map<String, String> label
         volumes = List.copyOf(volumes);
     }
 
+    /** The same container with these labels. */
+    public ContainerSpec withLabels(Map<String, String> labels) {
+        return new ContainerSpec(name, image, labels, env, command, ports, restartPolicy, cpuLimit, memoryLimitMiB, volumes, network, stopSignal,
+                stopGraceSeconds);
+    }
+
     /** A container port and the fixed host port it is published on, or null. */
     public record PortBinding(int containerPort, @Nullable Integer hostPort) {}
 

@@ -31,6 +31,14 @@ public final class Reasons {
         return text.isEmpty() ? "no detail was given" : text;
     }
 
+    /** {@code ": <the last line of output>"}, cut to {@code max} characters; empty when there is no output. */
+    public static String lastLine(String output, int max) {
+        var lines = output.strip().lines().toList();
+        if (lines.isEmpty()) return "";
+        var line = lines.getLast();
+        return ": " + (line.length() > max ? line.substring(0, max) : line);
+    }
+
     private static String unescape(String json) {
         var out = new StringBuilder(json.length());
         for (int i = 0; i < json.length(); i++) {
