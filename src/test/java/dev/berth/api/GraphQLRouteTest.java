@@ -188,10 +188,18 @@ class GraphQLRouteTest extends BerthTestBase {
 
     @Test
     void aClientGoneBeforeItsAnswerLeavesNothingInFlight() throws Exception {
+        // answers begun so far: a start adds one in flight, a finish moves it to answered (read apart, a lower bound)
+        java.util.function.LongSupplier begun = () -> route.answered() + route.reportActiveTasks().orElse(0);
+        long before = begun.getAsLong();
         for (int i = 0; i < 20; i++) {
             try (var socket = connect()) {
                 send(socket, post("{ projects(first: 50) { edges { node { id environments { id } } } } }"));
-            } // closed at once, the answer still being made
+                // closed as soon as the route has taken it, the answer still being made (closed before it was read, the
+                // request would never start, and nothing in flight would prove nothing)
+                long taken = System.nanoTime() + 10_000_000_000L;
+                while (begun.getAsLong() < before + i + 1 && System.nanoTime() < taken) Thread.onSpinWait();
+                assertThat(begun.getAsLong()).as("request %d taken", i).isGreaterThanOrEqualTo(before + i + 1);
+            }
         }
         long deadline = System.nanoTime() + 20_000_000_000L;
         while (route.reportActiveTasks().orElse(0) > 0 && System.nanoTime() < deadline) Thread.sleep(20);
