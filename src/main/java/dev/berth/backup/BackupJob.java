@@ -144,7 +144,7 @@ class BackupJob {
      * After a scheduled backup succeeded: its schedule's older successful backups beyond {@code retainCount}, or older
      * than {@code retainDays}, are deleted (object first, then row); the newest one never is.
      */
-    private void prune(Viewer system, UUID backupId, S3Store store) {
+    private void prune(Viewer system, UUID backupId, BackupStore store) {
         var scheduleId = transactions.read(system, () -> rows.scheduleOf(system.teamId(), backupId)).orElse(null);
         if (scheduleId == null) return;
         var schedule = transactions.read(system, () -> rows.schedule(system.teamId(), scheduleId)).orElse(null);
@@ -218,9 +218,9 @@ class BackupJob {
             }
             return;
         }
-        S3Store.Upload upload = null;
+        BackupStore.Upload upload = null;
         DatabaseService.Inside inside = null;
-        try (var store = backups.store(transactions.read(system, () -> rows.destination(system.teamId(), backup.destinationId()))
+        try (var store = backups.store(system, transactions.read(system, () -> rows.destination(system.teamId(), backup.destinationId()))
                 .orElseThrow(() -> new IllegalStateException("its destination was deleted")))) {
             inside = databases.inside(system, backup.databaseId(), commands);
             var before = counts(inside);
@@ -277,7 +277,7 @@ class BackupJob {
      * Copies the backup's object into the container at {@code file}, pinned by its ETag, and checks it is the backup
      * byte for byte (size and SHA-256) before anything reads it.
      */
-    private static void copyChecked(S3Store store, Backup backup, DatabaseService.Inside inside, String file) throws IOException {
+    private static void copyChecked(BackupStore store, Backup backup, DatabaseService.Inside inside, String file) throws IOException {
         var head = store.head(backup.objectKey());
         if (backup.sizeBytes() == null || head.size() != backup.sizeBytes()) {
             throw new IllegalStateException("the stored object has " + head.size() + " bytes; the backup had " + backup.sizeBytes());
@@ -322,7 +322,7 @@ class BackupJob {
         var file = "/tmp/berth-verify-" + id;
         Backup.Status status;
         String verification;
-        try (var store = backups.store(transactions.read(system, () -> rows.destination(system.teamId(), backup.destinationId()))
+        try (var store = backups.store(system, transactions.read(system, () -> rows.destination(system.teamId(), backup.destinationId()))
                 .orElseThrow(() -> new IllegalStateException("its destination was deleted")));
              var throwaway = throwaways.start(system, backup.databaseId(), id)) {
             var inside = throwaway.inside();
@@ -360,7 +360,7 @@ class BackupJob {
         var found = verification;
         transactions.write(system, () -> rows.moveVerify(system.teamId(), id, Backup.Status.RUNNING, ended, found));
         if (ended == Backup.Status.SUCCEEDED && backup.verifyRequested()) {
-            try (var store = backups.store(transactions.read(system, () -> rows.destination(system.teamId(), backup.destinationId())).orElseThrow())) {
+            try (var store = backups.store(system, transactions.read(system, () -> rows.destination(system.teamId(), backup.destinationId())).orElseThrow())) {
                 prune(system, id, store);
             } catch (RuntimeException e) {
                 LOG.warn("event=backup-prune-failed backup={} reason={}", id, Reasons.plain(e));
@@ -408,7 +408,7 @@ class BackupJob {
         DatabaseService.Inside inside = null;
         String detail;
         Backup.Status status;
-        try (var store = backups.store(transactions.read(system, () -> rows.destination(system.teamId(), backup.destinationId()))
+        try (var store = backups.store(system, transactions.read(system, () -> rows.destination(system.teamId(), backup.destinationId()))
                 .orElseThrow(() -> new IllegalStateException("its destination was deleted")))) {
             var target = transactions.read(system, () -> rows.restoreTarget(system.teamId(), id)).orElse(backup.databaseId());
             inside = databases.inside(system, target, commands);

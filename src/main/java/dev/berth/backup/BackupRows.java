@@ -18,7 +18,8 @@ import java.util.UUID;
 /** Backup destinations and backups, read and written by hand in the caller's transaction and team. */
 @Singleton
 class BackupRows {
-    private static final String DESTINATION = "id, team_id, name, endpoint, region, bucket, path_prefix, path_style, access_key, secret_key_sealed, created_at";
+    private static final String DESTINATION = "id, team_id, name, kind, endpoint, region, bucket, path_prefix, path_style, access_key, secret_key_sealed, server_id, directory,"
+            + " created_at";
     private static final String BACKUP = "id, team_id, database_id, destination_id, engine, status, object_key, size_bytes, sha256, detail,"
             + " restore_status, restore_detail, created_at, started_at, finished_at, verify_status, verification, verified_at, verify_requested";
 
@@ -29,18 +30,21 @@ class BackupRows {
     }
 
     void insert(BackupDestination d) {
-        Statements.update(jdbc, "INSERT INTO backup_destinations (" + DESTINATION + ") VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)", s -> {
+        Statements.update(jdbc, "INSERT INTO backup_destinations (" + DESTINATION + ") VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)", s -> {
             s.setObject(1, d.id());
             s.setObject(2, d.teamId());
             s.setString(3, d.name());
-            s.setString(4, d.endpoint());
-            s.setString(5, d.region());
-            s.setString(6, d.bucket());
-            s.setString(7, d.pathPrefix());
-            s.setBoolean(8, d.pathStyle());
-            s.setString(9, d.accessKey());
-            s.setString(10, d.secretKeySealed());
-            s.setObject(11, java.sql.Timestamp.from(d.createdAt()));
+            s.setString(4, d.kind().name());
+            s.setString(5, d.endpoint());
+            s.setString(6, d.region());
+            s.setString(7, d.bucket());
+            s.setString(8, d.pathPrefix());
+            s.setBoolean(9, d.pathStyle());
+            s.setString(10, d.accessKey());
+            s.setString(11, d.secretKeySealed());
+            s.setObject(12, d.serverId());
+            s.setString(13, d.directory());
+            s.setObject(14, java.sql.Timestamp.from(d.createdAt()));
         });
     }
 
@@ -278,8 +282,9 @@ class BackupRows {
     }
 
     private static BackupDestination destination(ResultSet r) throws SQLException {
-        return new BackupDestination(uuid(r, 1), uuid(r, 2), r.getString(3), r.getString(4), r.getString(5), r.getString(6), r.getString(7),
-                r.getBoolean(8), r.getString(9), r.getString(10), instant(r, 11));
+        return new BackupDestination(uuid(r, 1), uuid(r, 2), r.getString(3), BackupDestination.Kind.valueOf(r.getString(4)), r.getString(5),
+                r.getString(6), r.getString(7), r.getString(8), r.getBoolean(9), r.getString(10), r.getString(11), uuid(r, 12), r.getString(13),
+                instant(r, 14));
     }
 
     private static Backup backup(ResultSet r) throws SQLException {

@@ -32,9 +32,13 @@ public class BackupService {
     private final DatabaseService databases;
     private final dev.berth.storage.TeamTransactions transactions;
     private final BackupProperties properties;
+    private final dev.berth.server.ServerService servers;
+    private final dev.berth.server.ServerCommands commands;
 
     BackupService(BackupRows rows, SecretBox box, JobQueue jobs, DatabaseService databases, dev.berth.storage.TeamTransactions transactions,
-                  BackupProperties properties) {
+                  BackupProperties properties, dev.berth.server.ServerService servers, dev.berth.server.ServerCommands commands) {
+        this.servers = servers;
+        this.commands = commands;
         this.properties = properties;
         this.transactions = transactions;
         this.rows = rows;
@@ -43,15 +47,33 @@ public class BackupService {
         this.databases = databases;
     }
 
-    /** createBackupDestination's input, validated at the edge. */
-    public record NewDestination(String name, String endpoint, String region, String bucket, String pathPrefix, boolean pathStyle,
-                                 String accessKey, Secret secretKey) {}
+    /** createBackupDestination's input, validated at the edge: an S3 bucket or a server's directory. */
+    public sealed interface NewDestination {
+        String name();
+    }
+
+    /** An S3-compatible bucket. */
+    public record NewS3(String name, String endpoint, String region, String bucket, String pathPrefix, boolean pathStyle,
+                        String accessKey, Secret secretKey) implements NewDestination {}
+
+    /** A directory on one of the team's servers (an absolute, normalised path). */
+    public record NewServerDirectory(String name, UUID serverId, String directory) implements NewDestination {}
 
     @InTeam
     public BackupDestination create(Viewer viewer, NewDestination input) {
         var id = Ids.next();
-        var destination = new BackupDestination(id, viewer.teamId(), input.name(), input.endpoint(), input.region(), input.bucket(),
-                input.pathPrefix(), input.pathStyle(), input.accessKey(), box.seal(input.secretKey(), "backup-destinations:" + id), Instant.now());
+        var destination = switch (input) {
+            case NewS3 s3 -> new BackupDestination(id, viewer.teamId(), s3.name(), BackupDestination.Kind.S3, s3.endpoint(), s3.region(), s3.bucket(),
+                    s3.pathPrefix(), s3.pathStyle(), s3.accessKey(), box.seal(s3.secretKey(), "backup-destinations:" + id), null, null, Instant.now());
+            case NewServerDirectory directory -> {
+                var server = servers.server(viewer, directory.serverId());
+                if (server.local()) {
+                    throw new InvalidInputException("input.serverId", "the Berth host's own Docker runs no commands: use an S3 destination, or a server reached over SSH");
+                }
+                yield new BackupDestination(id, viewer.teamId(), directory.name(), BackupDestination.Kind.SERVER_DIRECTORY, null, null, null, "", false,
+                        null, null, server.id(), directory.directory(), Instant.now());
+            }
+        };
         UniqueViolation.orConflict(() -> {
             rows.insert(destination);
             return null;
@@ -89,15 +111,15 @@ public class BackupService {
         var key = destination.key(".berth-test-" + UUID.randomUUID());
         var probe = ("berth " + Instant.now()).getBytes(StandardCharsets.UTF_8);
         String step = "connect";
-        try (var store = store(destination)) {
+        try (var store = store(viewer, destination)) {
             step = "write";
             store.put(key, probe);
             step = "read";
-            if (!java.util.Arrays.equals(store.get(key), probe)) return new TestResult(false, "read", "the object read back differs");
+            if (!java.util.Arrays.equals(store.get(key, probe.length + 1), probe)) return new TestResult(false, "read", "the object read back differs");
             step = "delete";
             store.delete(key);
             return new TestResult(true, null, null);
-        } catch (RuntimeException e) {
+        } catch (RuntimeException | java.io.IOException e) {
             return new TestResult(false, step, dev.berth.execution.Reasons.plain(e));
         }
     }
@@ -105,8 +127,12 @@ public class BackupService {
     /** What testBackupDestination answers. */
     public record TestResult(boolean ok, @Nullable String failedStep, @Nullable String reason) {}
 
-    S3Store store(BackupDestination destination) {
-        return new S3Store(destination, box.open(destination.secretKeySealed(), destination.sealContext()));
+    /** The destination's store, acting as {@code viewer} (a server directory is reached through the team's server). */
+    BackupStore store(Viewer viewer, BackupDestination destination) {
+        return switch (destination.kind()) {
+            case S3 -> new S3Store(destination, box.open(destination.secretKeySealed(), destination.sealContext()));
+            case SERVER_DIRECTORY -> new ServerDirectoryStore(commands, viewer, destination.serverId(), destination.directory());
+        };
     }
 
     /** createBackupSchedule's input, validated at the edge (the cron and time zone here). */

@@ -26,8 +26,10 @@ final class BackupWiring implements WiringContribution {
 
     private final BackupService backups;
     private final DatabaseService databases;
+    private final dev.berth.server.ServerService servers;
 
-    BackupWiring(BackupService backups, DatabaseService databases) {
+    BackupWiring(BackupService backups, DatabaseService databases, dev.berth.server.ServerService servers) {
+        this.servers = servers;
         this.backups = backups;
         this.databases = databases;
     }
@@ -79,6 +81,9 @@ final class BackupWiring implements WiringContribution {
                 .dataFetcher("destination", env -> source(env).destinationId() == null ? null
                         : backups.findDestination(Viewer.from(env), source(env).destinationId()).orElse(null))
                 .dataFetcher("sizeBytes", env -> source(env).sizeBytes() == null ? null : source(env).sizeBytes().doubleValue()));
+        wiring.type("BackupDestination", t -> t
+                .dataFetcher("server", env -> env.<BackupDestination>getSource().serverId() == null ? null
+                        : servers.server(Viewer.from(env), env.<BackupDestination>getSource().serverId())));
     }
 
     private static Backup source(DataFetchingEnvironment env) {
@@ -104,8 +109,22 @@ final class BackupWiring implements WiringContribution {
         return n;
     }
 
+    /** An absolute, normalised directory of letters, digits and {@code ._-}, not the root nor under /proc, /sys or /dev. */
+    private static final Pattern DIRECTORY = Pattern.compile("(/[A-Za-z0-9._-]+)+");
+    private static final java.util.List<String> S3_FIELDS = java.util.List.of("endpoint", "region", "bucket", "accessKey", "secretKey", "pathPrefix", "pathStyle");
+
     static BackupService.NewDestination destination(Map<String, Object> input) {
         var name = text(input, "name", NAME, "1 to 63 letters, digits, spaces, '.', '_' or '-'");
+        if (input.get("serverId") != null || input.get("directory") != null) {
+            for (var field : S3_FIELDS) {
+                if (input.get(field) != null && !(field.equals("pathPrefix") && "".equals(input.get(field)))
+                        && !(field.equals("pathStyle") && Boolean.FALSE.equals(input.get(field)))) {
+                    throw new InvalidInputException("input." + field, "a server directory takes serverId and directory only");
+                }
+            }
+            var serverId = Arguments.id("input.serverId", input.get("serverId"));
+            return new BackupService.NewServerDirectory(name, serverId, directory(input.get("directory")));
+        }
         var endpoint = endpoint(input.get("endpoint"));
         var region = text(input, "region", REGION, "lowercase letters, digits and '-'");
         var bucket = text(input, "bucket", BUCKET, "3 to 63 lowercase letters, digits, '.' and '-'");
@@ -113,7 +132,18 @@ final class BackupWiring implements WiringContribution {
         var accessKey = text(input, "accessKey", ACCESS_KEY, "1 to 128 printable characters without spaces");
         var secret = input.get("secretKey") instanceof String s ? s : "";
         if (secret.isEmpty() || secret.length() > 256) throw new InvalidInputException("input.secretKey", "1 to 256 characters");
-        return new BackupService.NewDestination(name, endpoint, region, bucket, prefix, Boolean.TRUE.equals(input.get("pathStyle")), accessKey, new Secret(secret));
+        return new BackupService.NewS3(name, endpoint, region, bucket, prefix, Boolean.TRUE.equals(input.get("pathStyle")), accessKey, new Secret(secret));
+    }
+
+    static String directory(Object value) {
+        var rule = "an absolute directory of letters, digits and '._-' (no '.' or '..' segment, no trailing '/'), not under /proc, /sys or /dev";
+        if (!(value instanceof String path) || path.length() > 255 || !DIRECTORY.matcher(path).matches()) throw new InvalidInputException("input.directory", rule);
+        for (var segment : path.substring(1).split("/")) {
+            if (segment.equals(".") || segment.equals("..")) throw new InvalidInputException("input.directory", rule);
+        }
+        var top = path.split("/")[1];
+        if (top.equals("proc") || top.equals("sys") || top.equals("dev")) throw new InvalidInputException("input.directory", rule);
+        return path;
     }
 
     private static String text(Map<String, Object> input, String field, Pattern pattern, String rule) {

@@ -3,7 +3,6 @@ package dev.berth.backup;
 import dev.berth.secrets.Secret;
 import java.io.IOException;
 import java.io.InputStream;
-import java.io.OutputStream;
 import java.net.URI;
 import java.time.Duration;
 import java.util.ArrayList;
@@ -24,7 +23,7 @@ import software.amazon.awssdk.services.s3.model.CompletedPart;
  * One destination's bucket through the AWS SDK v2: its credentials go to its endpoint only. Uploads are multipart and
  * streamed: at most one part ({@link #PART_BYTES}) is held in memory, whatever the size of the dump.
  */
-final class S3Store implements AutoCloseable {
+final class S3Store implements BackupStore {
     /** S3's smallest part but the last is 5 MiB; 8 MiB keeps a 1 GB dump under 130 parts. */
     static final int PART_BYTES = 8 * 1024 * 1024;
 
@@ -46,43 +45,39 @@ final class S3Store implements AutoCloseable {
                 .build();
     }
 
-    /** A stream that uploads what is written to {@code key}; {@link Upload#close()} completes it, {@link Upload#abort()} drops it. */
-    Upload upload(String key) {
+    @Override
+    public Upload upload(String key) {
         var id = s3.createMultipartUpload(b -> b.bucket(bucket).key(key)).uploadId();
-        return new Upload(key, id);
+        return new MultipartUpload(key, id);
     }
 
-    InputStream download(String key) {
-        return s3.getObject(b -> b.bucket(bucket).key(key));
-    }
-
-    /** The object's size and ETag (what a download pins). */
-    record Head(long size, String etag) {}
-
-    Head head(String key) {
+    @Override
+    public Head head(String key) {
         var head = s3.headObject(b -> b.bucket(bucket).key(key));
         return new Head(head.contentLength(), head.eTag());
     }
 
     /** The object, only as it was at {@link #head} (a replaced object fails the download). */
-    InputStream download(String key, String etag) {
+    @Override
+    public InputStream download(String key, String etag) {
         return s3.getObject(b -> b.bucket(bucket).key(key).ifMatch(etag));
     }
 
-    long size(String key) {
-        return head(key).size();
-    }
-
-    void delete(String key) {
+    @Override
+    public void delete(String key) {
         s3.deleteObject(b -> b.bucket(bucket).key(key));
     }
 
-    void put(String key, byte[] bytes) {
+    @Override
+    public void put(String key, byte[] bytes) {
         s3.putObject(b -> b.bucket(bucket).key(key), RequestBody.fromBytes(bytes));
     }
 
-    byte[] get(String key) {
-        return s3.getObjectAsBytes(b -> b.bucket(bucket).key(key)).asByteArray();
+    @Override
+    public byte[] get(String key, int max) throws IOException {
+        try (var in = s3.getObject(b -> b.bucket(bucket).key(key))) {
+            return in.readNBytes(max);
+        }
     }
 
     @Override
@@ -91,7 +86,7 @@ final class S3Store implements AutoCloseable {
     }
 
     /** A multipart upload being written. */
-    final class Upload extends OutputStream {
+    final class MultipartUpload extends Upload {
         private final String key;
         private final String uploadId;
         private final List<CompletedPart> parts = new ArrayList<>();
@@ -99,7 +94,7 @@ final class S3Store implements AutoCloseable {
         private int filled;
         private boolean done;
 
-        Upload(String key, String uploadId) {
+        MultipartUpload(String key, String uploadId) {
             this.key = key;
             this.uploadId = uploadId;
         }
@@ -150,6 +145,7 @@ final class S3Store implements AutoCloseable {
         }
 
         /** Drops what was uploaded. */
+        @Override
         void abort() {
             if (done) return;
             done = true;

@@ -158,7 +158,7 @@ public class ServerService {
         try {
             servers.delete(load(viewer, id));
         } catch (RuntimeException e) {
-            if (UniqueViolation.stillReferenced(e)) throw new ConflictException("Applications or databases still run on the server; move or delete them first.");
+            if (UniqueViolation.stillReferenced(e)) throw new ConflictException("Applications or databases still run on the server, or backups go to it; move or delete them first.");
             throw e;
         }
         forgetConnections(id);

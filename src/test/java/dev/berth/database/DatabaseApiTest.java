@@ -104,6 +104,40 @@ class DatabaseApiTest extends BerthTestBase {
         }
     }
 
+    /**
+     * A server directory is an absolute, normalised path of plain characters on one of the team's own servers, with
+     * nothing of S3 beside it; the rest of the path (a key Berth makes) is appended by Berth alone.
+     */
+    @Test
+    void aServerDirectoryIsAPlainAbsolutePathOnOneOfTheTeamsServers() {
+        var serverId = server();
+        var create = "mutation($i: CreateBackupDestinationInput!) { createBackupDestination(input: $i) { backupDestination { id kind directory endpoint server { id } } } }";
+        for (var directory : java.util.List.of("backups", "/", "/var/backups/", "/var/../etc", "/var/./x", "/a b", "/a\nb", "/a;b", "/$(id)", "/a'b",
+                "/proc/self", "/sys/x", "/dev/sda", "//x", "/x/" + "a".repeat(260), "/a/%2e%2e/b", "/a\u0000")) {
+            var error = http().post(create, Map.of("i", Map.of("name", "d", "serverId", serverId, "directory", directory))).json().path("errors").get(0);
+            assertThat(error.path("extensions").path("field").asText()).as(directory).isEqualTo("input.directory");
+            assertThat(error.path("extensions").path("code").asText()).isEqualTo("BAD_USER_INPUT");
+        }
+        var mixed = http().post(create, Map.of("i", Map.of("name", "d", "serverId", serverId, "directory", "/srv/backups", "endpoint", "http://127.0.0.1:9")))
+                .json().path("errors").get(0);
+        assertThat(mixed.path("extensions").path("field").asText()).isEqualTo("input.endpoint");
+        var noServer = http().post(create, Map.of("i", Map.of("name", "d", "directory", "/srv/backups"))).json().path("errors").get(0);
+        assertThat(noServer.path("extensions").path("field").asText()).isEqualTo("input.serverId");
+        var made = http().data(create, Map.of("i", Map.of("name", uniqueName("dir"), "serverId", serverId, "directory", "/srv/berth-backups")))
+                .path("createBackupDestination").path("backupDestination");
+        assertThat(made.path("kind").asText()).isEqualTo("SERVER_DIRECTORY");
+        assertThat(made.path("directory").asText()).isEqualTo("/srv/berth-backups");
+        assertThat(made.path("endpoint").isNull()).isTrue();
+        assertThat(made.path("server").path("id").asText()).isEqualTo(serverId);
+        // a server with backups going to it is not deleted from under them
+        var deleted = http().post("mutation($id: ID!) { deleteServer(input: {id: $id}) { deletedServerId } }", Map.of("id", serverId));
+        assertThat(deleted.firstErrorCode()).isEqualTo("CONFLICT");
+        // another team's server is not found
+        var stranger = TestUsers.signUp(server.getURI());
+        var theirs = stranger.http().post(create, Map.of("i", Map.of("name", "d", "serverId", serverId, "directory", "/srv/x")));
+        assertThat(theirs.firstErrorCode()).isEqualTo("NOT_FOUND");
+    }
+
     @Test
     void aScheduleRunsAtMostEvery15MinutesAndARedisBackupCannotBeVerifiedYet() {
         var environment = environment();

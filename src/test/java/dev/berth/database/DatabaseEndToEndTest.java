@@ -490,6 +490,36 @@ class DatabaseEndToEndTest extends BerthTestBase {
                 Map.of("b", backupId, "n", name));
         awaitBackup(backupId, "restoreStatus", "SUCCEEDED");
         assertThat(mariadb(id, "SELECT COUNT(*) FROM `" + db + "`.items")).isEqualTo("300");
+
+        // the same database to a directory on its server (written over SSH): verified, restored, and a damaged file caught
+        var directory = Files.createTempDirectory("berth-dir-backups").resolve("team backups".replace(' ', '-'));
+        var onServer = script("create-directory-destination.sh", Map.of(), uniqueName("dir"), serverId, directory.toString())
+                .path("createBackupDestination").path("backupDestination");
+        assertThat(onServer.path("kind").asText()).isEqualTo("SERVER_DIRECTORY");
+        var tried = script("test-backup-destination.sh", Map.of(), onServer.path("id").asText()).path("testBackupDestination");
+        assertThat(tried.path("ok").asBoolean()).as(tried.toString()).isTrue();
+        try (var left = Files.list(directory)) {
+            assertThat(left.toList()).as("the test's probe file is deleted").isEmpty();
+        }
+        var toDirectory = script("backup-database.sh", Map.of(), id, onServer.path("id").asText(), "--verify").path("backupDatabase").path("backup").path("id").asText();
+        var inDirectory = awaitBackup(toDirectory, "status", "SUCCEEDED");
+        var file = directory.resolve(inDirectory.path("objectKey").asText());
+        assertThat(file.getParent()).isEqualTo(directory.resolve("berth").resolve(id));
+        assertThat(Files.size(file)).isEqualTo(inDirectory.path("sizeBytes").asLong());
+        assertThat(java.util.HexFormat.of().formatHex(java.security.MessageDigest.getInstance("SHA-256").digest(Files.readAllBytes(file))))
+                .isEqualTo(inDirectory.path("sha256").asText());
+        try (var beside = Files.list(file.getParent())) {
+            assertThat(beside.map(Path::toString).toList()).as("no .part file left").noneMatch(p -> p.endsWith(".part"));
+        }
+        assertThat(awaitBackup(toDirectory, "verifyStatus", "SUCCEEDED").path("verification").asText()).startsWith("restored: 1 tables,");
+        mariadb(id, "DELETE FROM `" + db + "`.items WHERE n > 20");
+        http().data("mutation($b: ID!, $n: String!) { restoreBackup(input: {backupId: $b, confirmDatabaseName: $n}) { backup { id } } }",
+                Map.of("b", toDirectory, "n", name));
+        awaitBackup(toDirectory, "restoreStatus", "SUCCEEDED");
+        assertThat(mariadb(id, "SELECT COUNT(*) FROM `" + db + "`.items")).isEqualTo("300");
+        Files.write(file, java.util.Arrays.copyOf(Files.readAllBytes(file), (int) Files.size(file) / 3));
+        script("verify-backup.sh", Map.of(), toDirectory);
+        assertThat(awaitBackup(toDirectory, "verifyStatus", "FAILED").path("verification").asText()).contains("the stored object has");
         http().data("mutation($id: ID!) { deleteDatabase(input: {id: $id, removeVolume: true}) { deletedDatabaseId } }", Map.of("id", id));
 
         int port = freePort();

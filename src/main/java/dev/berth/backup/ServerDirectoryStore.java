@@ -1,0 +1,165 @@
+package dev.berth.backup;
+
+import dev.berth.api.Viewer;
+import dev.berth.execution.Argv;
+import dev.berth.execution.Duplex;
+import dev.berth.execution.ExecResult;
+import dev.berth.execution.Reasons;
+import dev.berth.server.ServerCommands;
+import java.io.FilterInputStream;
+import java.io.IOException;
+import java.io.InputStream;
+import java.io.OutputStream;
+import java.util.UUID;
+import java.util.regex.Pattern;
+
+/**
+ * A directory on one of the team's servers, reached over its SSH connection as the server's SSH user. Every command
+ * is an argv (never a shell line) of coreutils ({@code mkdir}, {@code dd}, {@code stat}, {@code cat}, {@code mv},
+ * {@code rm}) on a path made of the destination's validated directory and a key Berth made. An upload streams
+ * through {@code dd} into {@code <key>.part}; once its size on disk is what was sent, it is renamed to its key, so a
+ * file under its key is always whole.
+ */
+final class ServerDirectoryStore implements BackupStore {
+    /** What a key may hold: Berth makes them (a prefix, {@code berth/<database>/<stamp>-<id>.<ext>}). */
+    private static final Pattern KEY = Pattern.compile("[A-Za-z0-9._-]+(/[A-Za-z0-9._-]+)*");
+
+    private final ServerCommands commands;
+    private final Viewer viewer;
+    private final UUID serverId;
+    private final String directory;
+
+    ServerDirectoryStore(ServerCommands commands, Viewer viewer, UUID serverId, String directory) {
+        this.commands = commands;
+        this.viewer = viewer;
+        this.serverId = serverId;
+        this.directory = directory;
+    }
+
+    /** The file of {@code key}: confined to the directory (no {@code ..} segment, nothing but the key's characters). */
+    String path(String key) {
+        if (!KEY.matcher(key).matches()) throw new IllegalArgumentException("not a key Berth makes");
+        for (var segment : key.split("/")) {
+            if (segment.equals("..") || segment.equals(".")) throw new IllegalArgumentException("not a key Berth makes");
+        }
+        return directory + "/" + key;
+    }
+
+    private ExecResult run(String step, String... argv) {
+        var result = commands.run(viewer, serverId, Argv.of(argv));
+        if (!result.succeeded()) throw new IllegalStateException(step + " failed on the server: " + Reasons.lastLine(result.stderr(), 300));
+        return result;
+    }
+
+    @Override
+    public Upload upload(String key) throws IOException {
+        var file = path(key);
+        var part = file + ".part";
+        run("creating the directory", "mkdir", "-p", "--", file.substring(0, file.lastIndexOf('/')));
+        var dd = commands.start(viewer, serverId, Argv.of("dd", "of=" + part, "bs=1048576"));
+        return new FileUpload(dd, part, file);
+    }
+
+    @Override
+    public Head head(String key) {
+        var seen = run("reading the file's size", "stat", "-c", "%s %Y %i", "--", path(key)).stdout().strip();
+        try {
+            return new Head(Long.parseLong(seen.substring(0, seen.indexOf(' '))), seen);
+        } catch (RuntimeException e) {
+            throw new IllegalStateException("the server answered an unexpected size: " + Reasons.lastLine(seen, 100));
+        }
+    }
+
+    @Override
+    public InputStream download(String key, String etag) throws IOException {
+        var cat = commands.start(viewer, serverId, Argv.of("cat", "--", path(key)));
+        return new FilterInputStream(cat.in()) {
+            @Override
+            public void close() throws IOException {
+                cat.close();
+            }
+        };
+    }
+
+    @Override
+    public void delete(String key) {
+        run("deleting the file", "rm", "-f", "--", path(key));
+    }
+
+    @Override
+    public void put(String key, byte[] bytes) throws IOException {
+        try (var upload = upload(key)) {
+            upload.write(bytes);
+        }
+    }
+
+    @Override
+    public byte[] get(String key, int max) throws IOException {
+        try (var in = download(key, "")) {
+            return in.readNBytes(max);
+        }
+    }
+
+    @Override
+    public void close() {
+        // each command used its own channel of the server's pooled connection
+    }
+
+    /** A file being written through {@code dd}; closing it checks its size on disk and renames it to its key. */
+    private final class FileUpload extends Upload {
+        private final Duplex dd;
+        private final OutputStream out;
+        private final String part;
+        private final String file;
+        private long written;
+        private boolean done;
+
+        FileUpload(Duplex dd, String part, String file) throws IOException {
+            this.dd = dd;
+            this.out = dd.out();
+            this.part = part;
+            this.file = file;
+        }
+
+        @Override
+        public void write(int b) throws IOException {
+            write(new byte[] {(byte) b}, 0, 1);
+        }
+
+        @Override
+        public void write(byte[] bytes, int offset, int length) throws IOException {
+            out.write(bytes, offset, length);
+            written += length;
+        }
+
+        @Override
+        public void close() throws IOException {
+            if (done) return;
+            done = true;
+            try {
+                out.close(); // EOF: dd writes what is left and ends, which ends its stdout
+                dd.in().transferTo(OutputStream.nullOutputStream());
+            } finally {
+                dd.close();
+            }
+            var seen = run("reading the file's size", "stat", "-c", "%s", "--", part).stdout().strip();
+            if (!seen.equals(Long.toString(written))) {
+                run("removing the partial file", "rm", "-f", "--", part);
+                throw new IOException("the file on the server has " + Reasons.lastLine(seen, 40) + " bytes of " + written);
+            }
+            run("naming the file", "mv", "-f", "--", part, file);
+        }
+
+        @Override
+        void abort() {
+            if (done) return;
+            done = true;
+            try {
+                dd.close(); // ends dd: what it wrote stays as the .part file, removed next
+                run("removing the partial file", "rm", "-f", "--", part);
+            } catch (IOException | RuntimeException ignored) {
+                // a later backup's retention does not see it; the .part name says what it is
+            }
+        }
+    }
+}
