@@ -1,5 +1,6 @@
-// Creates a database, waits until it runs (databaseEvents over graphql-ws), backs it up and follows the backup (and its
-// verification with --verify) to its end, one line per change: `database NAME STATUS`, `backup ID STATUS ...`.
+// Creates a database, waits until it runs (databaseEvents over graphql-ws), backs it up and follows the backup's log
+// (backupLogs over graphql-ws: the dump, then the verification with --verify) to its end: `database NAME STATUS`, then
+// `log SEQ TEXT` per line, then `backup ID STATUS ...`. A dropped connection resumes after the last line printed.
 //
 //   BERTH_URL=http://127.0.0.1:8080 BERTH_TOKEN=... [BERTH_TEAM=...] node database-backup.mjs \
 //     ENVIRONMENT_ID SERVER_ID NAME ENGINE DESTINATION_ID [--image IMAGE] [--port PUBLIC_PORT] [--verify]
@@ -71,15 +72,25 @@ if (running !== true) {
 const { backupDatabase: { backup } } = await ask(
   'mutation($d: ID!, $t: ID!, $v: Boolean!) { backupDatabase(input: {databaseId: $d, destinationId: $t, verify: $v}) { backup { id status } } }',
   { d: database.id, t: destinationId, v: verify });
-let shown = '';
-for (;;) {
-  const { backup: now } = await ask(
-    'query($id: ID!) { backup(id: $id) { status sizeBytes sha256 detail verifyStatus verification } }', { id: backup.id });
-  const line = `backup ${backup.id} ${now.status}${now.sizeBytes != null ? ` ${now.sizeBytes} bytes sha256:${now.sha256}` : ''}`
-    + `${now.detail ? ` ${now.detail}` : ''}${verify && now.verifyStatus ? ` verify ${now.verifyStatus}${now.verification ? `: ${now.verification}` : ''}` : ''}`;
-  if (line !== shown) console.log((shown = line));
-  if (now.status === 'FAILED') process.exit(1);
-  if (now.status === 'SUCCEEDED' && (!verify || now.verifyStatus === 'SUCCEEDED')) process.exit(0);
-  if (verify && now.verifyStatus === 'FAILED') process.exit(1);
-  await sleep(500);
-}
+// the backup's log until nothing of it is queued or running; graphql-ws sends this payload again on every reconnect,
+// and keeping afterSeq current makes Berth resume exactly after the last line printed
+let lastSeq = 0;
+const payload = {
+  query: 'subscription($b: ID!, $a: Int) { backupLogs(backupId: $b, afterSeq: $a) { seq text } }',
+  variables: { b: backup.id, a: 0 },
+};
+const logClient = wsClient({ closed: () => { payload.variables.a = lastSeq; } });
+const ended = await follow('database-backup', logClient, payload, ({ backupLogs: line }) => {
+  if (line.seq <= lastSeq) return;
+  lastSeq = line.seq;
+  payload.variables.a = lastSeq;
+  console.log(`log ${line.seq} ${line.text}`);
+});
+await logClient.dispose();
+if (!ended) process.exit(2);
+const { backup: now } = await ask(
+  'query($id: ID!) { backup(id: $id) { status sizeBytes sha256 detail verifyStatus verification } }', { id: backup.id });
+console.log(`backup ${backup.id} ${now.status}${now.sizeBytes != null ? ` ${now.sizeBytes} bytes sha256:${now.sha256}` : ''}`
+  + `${now.detail ? ` ${now.detail}` : ''}${verify && now.verifyStatus ? ` verify ${now.verifyStatus}${now.verification ? `: ${now.verification}` : ''}` : ''}`);
+if (now.status !== 'SUCCEEDED') process.exit(1);
+process.exit(!verify || now.verifyStatus === 'SUCCEEDED' ? 0 : 1);

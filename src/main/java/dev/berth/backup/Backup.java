@@ -10,5 +10,16 @@ public record Backup(UUID id, UUID teamId, UUID databaseId, @Nullable UUID desti
                      @Nullable Long sizeBytes, @Nullable String sha256, @Nullable String detail, @Nullable Status restoreStatus,
                      @Nullable String restoreDetail, Instant createdAt, @Nullable Instant startedAt, @Nullable Instant finishedAt,
                      @Nullable Status verifyStatus, @Nullable String verification, @Nullable Instant verifiedAt, boolean verifyRequested) {
-    public enum Status { QUEUED, RUNNING, SUCCEEDED, FAILED }
+    public enum Status {
+        QUEUED, RUNNING, SUCCEEDED, FAILED;
+
+        boolean busy() {
+            return this == QUEUED || this == RUNNING;
+        }
+    }
+
+    /** Whether nothing of it (the backup, a verification, a restore) is queued or running. */
+    boolean idle() {
+        return !status.busy() && (verifyStatus == null || !verifyStatus.busy()) && (restoreStatus == null || !restoreStatus.busy());
+    }
 }

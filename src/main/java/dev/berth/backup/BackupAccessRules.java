@@ -39,6 +39,8 @@ final class BackupAccessRules implements AccessRules {
                 Map.entry("BackupDestinationPayload.*", READ),
                 Map.entry("DeleteBackupDestinationPayload.*", READ),
                 Map.entry("TestBackupDestinationPayload.*", READ),
-                Map.entry("BackupPayload.*", READ));
+                Map.entry("BackupPayload.*", READ),
+                Map.entry("BackupLogLine.*", READ),
+                Map.entry("Subscription.backupLogs", READ));
     }
 }

@@ -54,9 +54,11 @@ class BackupJob {
     private final TeamTransactions transactions;
     private final dev.berth.database.Throwaways throwaways;
     private final JobQueue jobs;
+    private final BackupLogs logs;
 
     BackupJob(BackupRows rows, BackupService backups, DatabaseService databases, ServerCommands commands, TeamTransactions transactions,
-              dev.berth.database.Throwaways throwaways, JobQueue jobs) {
+              dev.berth.database.Throwaways throwaways, JobQueue jobs, BackupLogs logs) {
+        this.logs = logs;
         this.throwaways = throwaways;
         this.jobs = jobs;
         this.rows = rows;
@@ -214,44 +216,62 @@ class BackupJob {
                 } catch (RuntimeException ignored) {
                     // the database is not running: nothing of the dump is left
                 }
-                finish(system, id, Backup.Status.FAILED, null, null, "interrupted: the node running it stopped");
+                try (var log = logs.open(system, id)) {
+                    finish(system, log, id, Backup.Status.FAILED, null, null, "interrupted: the node running it stopped");
+                }
+                logs.endIfIdle(system, id);
             }
             return;
         }
+        try (var log = logs.open(system, id)) {
+            backup(system, backup, log);
+        }
+        logs.endIfIdle(system, id);
+    }
+
+    private void backup(Viewer system, Backup backup, BackupLogs.Run log) {
+        var id = backup.id();
         BackupStore.Upload upload = null;
         DatabaseService.Inside inside = null;
         try (var store = backups.store(system, transactions.read(system, () -> rows.destination(system.teamId(), backup.destinationId()))
                 .orElseThrow(() -> new IllegalStateException("its destination was deleted")))) {
             inside = databases.inside(system, backup.databaseId(), commands);
+            log.hide(List.of(inside.credentials().password().value()));
+            log.step("Backing up " + inside.database().name() + " (" + backup.engine() + ") with " + inside.database().engineSpec().dumpFormat());
             var before = counts(inside);
-            if (before != null) transactions.write(system, () -> {
-                rows.source(system.teamId(), id, before[0], before[1]);
-                return null;
-            });
+            if (before != null) {
+                log.step("It holds " + before[0] + " tables, " + before[1] + " rows");
+                transactions.write(system, () -> {
+                    rows.source(system.teamId(), id, before[0], before[1]);
+                    return null;
+                });
+            }
             var dump = inside.database().engineSpec().dump(inside.credentials());
             upload = store.upload(backup.objectKey());
-            var counted = new Counted(upload);
+            log.step("Streaming the dump to " + backup.objectKey());
+            var counted = new Counted(upload, log);
             var result = inside.containers().execTo(inside.containerId(), killable(id, dump.argv()), dump.env(), counted, WITHIN, 16 * 1024);
             if (result.exitCode() != 0) {
                 upload.abort();
                 cleanUp(inside, id, null);
-                finish(system, id, Backup.Status.FAILED, null, null, masked(inside, result.exitCode() == -1
+                finish(system, log, id, Backup.Status.FAILED, null, null, masked(inside, result.exitCode() == -1
                         ? "the dump did not end within " + WITHIN.toHours() + " h" : "the dump exited " + result.exitCode() + lastLine(result.stderr())));
                 return;
             }
             if (counted.size == 0) {
                 upload.abort();
-                finish(system, id, Backup.Status.FAILED, 0L, null, "the dump was empty");
+                finish(system, log, id, Backup.Status.FAILED, 0L, null, "the dump was empty");
                 return;
             }
             upload.close();
             long stored = store.size(backup.objectKey());
             if (stored != counted.size) {
                 store.delete(backup.objectKey());
-                finish(system, id, Backup.Status.FAILED, stored, null, "the stored object has " + stored + " bytes of " + counted.size);
+                finish(system, log, id, Backup.Status.FAILED, stored, null, "the stored object has " + stored + " bytes of " + counted.size);
                 return;
             }
-            finish(system, id, Backup.Status.SUCCEEDED, counted.size, counted.sha256(), null);
+            log.step("Stored " + counted.size + " bytes, SHA-256 " + counted.sha256());
+            finish(system, log, id, Backup.Status.SUCCEEDED, counted.size, counted.sha256(), null);
             cleanUp(inside, id, null);
             if (!backup.verifyRequested()) prune(system, id, store); // else once it is verified: a bad one never pushes out a good one
             if (backup.verifyRequested()) {
@@ -264,12 +284,12 @@ class BackupJob {
         } catch (Containers.Stopped stopped) {
             if (upload != null) upload.abort();
             if (inside != null) cleanUp(inside, id, null);
-            finish(system, id, Backup.Status.FAILED, null, null, "interrupted: the node running it stopped");
+            finish(system, log, id, Backup.Status.FAILED, null, null, "interrupted: the node running it stopped");
         } catch (IOException | RuntimeException e) {
             if (upload != null) upload.abort();
             if (inside != null) cleanUp(inside, id, null);
             LOG.warn("event=backup-failed backup={} reason={}", id, Reasons.plain(e));
-            finish(system, id, Backup.Status.FAILED, null, null, masked(inside, Reasons.plain(e)));
+            finish(system, log, id, Backup.Status.FAILED, null, null, masked(inside, Reasons.plain(e)));
         }
     }
 
@@ -314,19 +334,27 @@ class BackupJob {
                 } catch (RuntimeException e) {
                     LOG.warn("event=verify-cleanup-failed backup={} reason={}", id, Reasons.plain(e));
                 }
+                try (var log = logs.open(system, id)) {
+                    log.step("Verification failed: interrupted: the node running it stopped");
+                }
                 transactions.write(system, () -> rows.moveVerify(system.teamId(), id, Backup.Status.RUNNING, Backup.Status.FAILED,
                         "interrupted: the node running it stopped"));
+                logs.endIfIdle(system, id);
             }
             return;
         }
         var file = "/tmp/berth-verify-" + id;
         Backup.Status status;
         String verification;
+        var log = logs.open(system, id);
+        log.step("Verifying: restoring into a throwaway container of the same engine on the database's server");
         try (var store = backups.store(system, transactions.read(system, () -> rows.destination(system.teamId(), backup.destinationId()))
                 .orElseThrow(() -> new IllegalStateException("its destination was deleted")));
              var throwaway = throwaways.start(system, backup.databaseId(), id)) {
             var inside = throwaway.inside();
+            log.step("The throwaway container is ready; copying the backup into it");
             copyChecked(store, backup, inside, file);
+            log.step("Copied " + backup.sizeBytes() + " bytes, SHA-256 checked; restoring");
             var restored = restoreFrom(inside, id, file);
             if (!restored.succeeded()) {
                 status = Backup.Status.FAILED;
@@ -358,7 +386,10 @@ class BackupJob {
         }
         var ended = status;
         var found = verification;
+        log.step((ended == Backup.Status.SUCCEEDED ? "Verified: " : "Verification failed: ") + found);
+        log.close();
         transactions.write(system, () -> rows.moveVerify(system.teamId(), id, Backup.Status.RUNNING, ended, found));
+        logs.endIfIdle(system, id);
         if (ended == Backup.Status.SUCCEEDED && backup.verifyRequested()) {
             try (var store = backups.store(system, transactions.read(system, () -> rows.destination(system.teamId(), backup.destinationId())).orElseThrow())) {
                 prune(system, id, store);
@@ -400,19 +431,27 @@ class BackupJob {
                 } catch (RuntimeException ignored) {
                     // the database is not running
                 }
+                try (var log = logs.open(system, id)) {
+                    log.step("Restore failed: interrupted: the node running it stopped");
+                }
                 transactions.write(system, () -> rows.moveRestore(system.teamId(), id, Backup.Status.RUNNING, Backup.Status.FAILED,
                         "interrupted: the node running it stopped"));
+                logs.endIfIdle(system, id);
             }
             return;
         }
         DatabaseService.Inside inside = null;
         String detail;
         Backup.Status status;
+        var log = logs.open(system, id);
         try (var store = backups.store(system, transactions.read(system, () -> rows.destination(system.teamId(), backup.destinationId()))
                 .orElseThrow(() -> new IllegalStateException("its destination was deleted")))) {
             var target = transactions.read(system, () -> rows.restoreTarget(system.teamId(), id)).orElse(backup.databaseId());
             inside = databases.inside(system, target, commands);
+            log.hide(List.of(inside.credentials().password().value()));
+            log.step("Restoring into " + inside.database().name() + ": copying the backup into its container");
             copyChecked(store, backup, inside, file);
+            log.step("Copied " + backup.sizeBytes() + " bytes, SHA-256 checked; restoring (the database's data is replaced)");
             var result = restoreFrom(inside, id, file);
             status = result.succeeded() ? Backup.Status.SUCCEEDED : Backup.Status.FAILED;
             detail = result.succeeded() ? null : masked(inside, "the restore exited " + result.exitCode() + lastLine(result.stderr()));
@@ -425,10 +464,17 @@ class BackupJob {
         }
         var ended = status;
         var why = detail;
+        log.step(ended == Backup.Status.SUCCEEDED ? "Restored" : "Restore failed: " + why);
+        log.close();
         transactions.write(system, () -> rows.moveRestore(system.teamId(), id, Backup.Status.RUNNING, ended, why));
+        logs.endIfIdle(system, id);
     }
 
-    private void finish(Viewer system, UUID id, Backup.Status status, @Nullable Long size, @Nullable String sha256, @Nullable String detail) {
+    /** Records how the backup ended, its log's last line first: a follower that finds it ended finds every line stored. */
+    private void finish(Viewer system, BackupLogs.Run log, UUID id, Backup.Status status, @Nullable Long size, @Nullable String sha256,
+                        @Nullable String detail) {
+        log.step(status == Backup.Status.SUCCEEDED ? "Backup succeeded" : "Backup failed: " + detail);
+        log.close();
         transactions.write(system, () -> {
             rows.finish(system.teamId(), id, status, size, sha256, detail);
             return null;
@@ -439,13 +485,17 @@ class BackupJob {
         return Reasons.lastLine(output, 300);
     }
 
-    /** Counts and hashes what passes to the upload. */
+    /** Counts and hashes what passes to the upload, with a line in the log every {@link #PROGRESS_BYTES}. */
     private static final class Counted extends FilterOutputStream {
+        static final long PROGRESS_BYTES = 64L << 20;
         private final MessageDigest digest;
+        private final BackupLogs.Run log;
+        private String sha256;
         long size;
 
-        Counted(OutputStream out) {
+        Counted(OutputStream out, BackupLogs.Run log) {
             super(out);
+            this.log = log;
             try {
                 digest = MessageDigest.getInstance("SHA-256");
             } catch (NoSuchAlgorithmException e) {
@@ -457,6 +507,7 @@ class BackupJob {
         public void write(byte[] bytes, int offset, int length) throws IOException {
             out.write(bytes, offset, length);
             digest.update(bytes, offset, length);
+            if ((size + length) / PROGRESS_BYTES > size / PROGRESS_BYTES) log.step("Streamed " + ((size + length) >> 20) + " MiB");
             size += length;
         }
 
@@ -470,8 +521,10 @@ class BackupJob {
             // the upload is completed by the job, not by whoever closes this
         }
 
+        /** The hash of everything written (once asked, nothing more may be written). */
         String sha256() {
-            return HexFormat.of().formatHex(digest.digest());
+            if (sha256 == null) sha256 = HexFormat.of().formatHex(digest.digest());
+            return sha256;
         }
     }
 }

@@ -17,7 +17,7 @@ import java.util.UUID;
 
 /** Backup destinations and backups, read and written by hand in the caller's transaction and team. */
 @Singleton
-class BackupRows {
+class BackupRows implements dev.berth.deployment.LogStore {
     private static final String DESTINATION = "id, team_id, name, kind, endpoint, region, bucket, path_prefix, path_style, access_key, secret_key_sealed, server_id, directory,"
             + " created_at";
     private static final String BACKUP = "id, team_id, database_id, destination_id, engine, status, object_key, size_bytes, sha256, detail,"
@@ -279,6 +279,45 @@ class BackupRows {
             s.setObject(1, teamId);
             s.setObject(2, databaseId);
         }, r -> 1).isEmpty();
+    }
+
+    @Override
+    public void append(UUID teamId, UUID backupId, List<dev.berth.deployment.LogLine> lines) {
+        // a batch stored again (its commit's answer lost, then retried) changes nothing
+        jdbc.prepareStatement("INSERT INTO backup_logs (backup_id, seq, team_id, at, stream, text) VALUES (?, ?, ?, ?, ?, ?) ON CONFLICT DO NOTHING", s -> {
+            for (var line : lines) {
+                s.setObject(1, backupId);
+                s.setLong(2, line.seq());
+                s.setObject(3, teamId);
+                s.setTimestamp(4, java.sql.Timestamp.from(line.at()));
+                s.setString(5, line.stream());
+                s.setString(6, line.text());
+                s.addBatch();
+            }
+            return s.executeBatch();
+        });
+    }
+
+    @Override
+    public List<dev.berth.deployment.LogLine> after(UUID teamId, UUID backupId, long afterSeq, int limit) {
+        return Statements.list(jdbc, "SELECT seq, at, stream, text FROM backup_logs WHERE team_id = ? AND backup_id = ? AND seq > ? ORDER BY seq LIMIT ?", s -> {
+            s.setObject(1, teamId);
+            s.setObject(2, backupId);
+            s.setLong(3, afterSeq);
+            s.setInt(4, limit);
+        }, r -> new dev.berth.deployment.LogLine(r.getLong(1), instant(r, 2), r.getString(3), r.getString(4)));
+    }
+
+    @Override
+    public String channel(UUID teamId, UUID backupId) {
+        return dev.berth.events.RedisKeys.tenant(teamId, "backup-logs", backupId);
+    }
+
+    long lastSeq(UUID teamId, UUID backupId) {
+        return Statements.one(jdbc, "SELECT coalesce(max(seq), 0) FROM backup_logs WHERE team_id = ? AND backup_id = ?", s -> {
+            s.setObject(1, teamId);
+            s.setObject(2, backupId);
+        }, r -> r.getLong(1));
     }
 
     private static BackupDestination destination(ResultSet r) throws SQLException {

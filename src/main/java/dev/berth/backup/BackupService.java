@@ -34,9 +34,11 @@ public class BackupService {
     private final BackupProperties properties;
     private final dev.berth.server.ServerService servers;
     private final dev.berth.server.ServerCommands commands;
+    private final BackupLogs logs;
 
     BackupService(BackupRows rows, SecretBox box, JobQueue jobs, DatabaseService databases, dev.berth.storage.TeamTransactions transactions,
-                  BackupProperties properties, dev.berth.server.ServerService servers, dev.berth.server.ServerCommands commands) {
+                  BackupProperties properties, dev.berth.server.ServerService servers, dev.berth.server.ServerCommands commands, BackupLogs logs) {
+        this.logs = logs;
         this.servers = servers;
         this.commands = commands;
         this.properties = properties;
@@ -217,6 +219,19 @@ public class BackupService {
         var backup = rows.backup(viewer.teamId(), id).orElseThrow(() -> new NotFoundException("Backup", id));
         databases.get(viewer, backup.databaseId()); // a project-limited token sees the backups of its databases only
         return backup;
+    }
+
+    /** Lines of the backup's log after {@code afterSeq}. */
+    @InTeam(readOnly = true)
+    public List<dev.berth.deployment.LogLine> logs(Viewer viewer, UUID backupId, long afterSeq, int limit) {
+        get(viewer, backupId);
+        return rows.after(viewer.teamId(), backupId, afterSeq, limit);
+    }
+
+    /** Follows the log of a backup the viewer may see (NOT_FOUND otherwise, before anything is subscribed). */
+    public reactor.core.publisher.Flux<dev.berth.deployment.LogLine> follow(Viewer viewer, UUID backupId, long afterSeq) {
+        transactions.read(viewer, () -> get(viewer, backupId));
+        return logs.follow(viewer, backupId, afterSeq);
     }
 
     @InTeam(readOnly = true)

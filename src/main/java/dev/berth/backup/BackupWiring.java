@@ -80,7 +80,20 @@ final class BackupWiring implements WiringContribution {
                 .dataFetcher("database", env -> databases.get(Viewer.from(env), source(env).databaseId()))
                 .dataFetcher("destination", env -> source(env).destinationId() == null ? null
                         : backups.findDestination(Viewer.from(env), source(env).destinationId()).orElse(null))
-                .dataFetcher("sizeBytes", env -> source(env).sizeBytes() == null ? null : source(env).sizeBytes().doubleValue()));
+                .dataFetcher("sizeBytes", env -> source(env).sizeBytes() == null ? null : source(env).sizeBytes().doubleValue())
+                .dataFetcher("logs", env -> {
+                    int first = env.getArgumentOrDefault("first", 100);
+                    int after = env.getArgumentOrDefault("after", 0);
+                    if (first < 1 || first > 1000) throw new InvalidInputException("first", "must be between 1 and 1000");
+                    return backups.logs(Viewer.from(env), source(env).id(), Math.max(0, after), first);
+                }));
+        wiring.type("Subscription", t -> t
+                .dataFetcher("backupLogs", env -> {
+                    int after = env.getArgumentOrDefault("afterSeq", 0);
+                    if (after < 0) throw new InvalidInputException("afterSeq", "must be 0 or more");
+                    return dev.berth.api.EventPositions.track(env, backups.follow(Viewer.from(env), Arguments.id("backupId", env.getArgument("backupId")), after),
+                            dev.berth.deployment.LogLine::seq);
+                }));
         wiring.type("BackupDestination", t -> t
                 .dataFetcher("server", env -> env.<BackupDestination>getSource().serverId() == null ? null
                         : servers.server(Viewer.from(env), env.<BackupDestination>getSource().serverId())));

@@ -146,8 +146,8 @@ final class DeployJob implements Job {
     private boolean runStarted(Viewer system, Deployment deployment, int attempt, Snapshot.Environment environment, LogMask mask, long lastSeq,
                                AtomicBoolean cancelled, java.util.concurrent.ScheduledExecutorService timer, AtomicBoolean decided) {
         var id = deployment.id();
-        try (var log = new DeploymentLogWriter(system, id, lastSeq, rows, transactions, bus, mask, properties.maxLogLines())) {
-            timer.scheduleAtFixedRate(log::flush, DeploymentLogWriter.FLUSH_MILLIS, DeploymentLogWriter.FLUSH_MILLIS, java.util.concurrent.TimeUnit.MILLISECONDS);
+        try (var log = new LogWriter(system, id, lastSeq, rows, transactions, bus, mask, properties.maxLogLines())) {
+            timer.scheduleAtFixedRate(log::flush, LogWriter.FLUSH_MILLIS, LogWriter.FLUSH_MILLIS, java.util.concurrent.TimeUnit.MILLISECONDS);
             Deployer.Outcome outcome;
             if (attempt > properties.maxAttempts()) {
                 leaveNothingBehind(system, deployment, log);
@@ -208,7 +208,7 @@ final class DeployJob implements Job {
         }
     }
 
-    private Deployer.Outcome execute(Viewer system, Deployment deployment, int attempt, Snapshot.Environment environment, DeploymentLogWriter log,
+    private Deployer.Outcome execute(Viewer system, Deployment deployment, int attempt, Snapshot.Environment environment, LogWriter log,
                                      AtomicBoolean cancelled) {
         try {
             var containers = servers.containers(system, deployment.serverId());

@@ -3,6 +3,6 @@ package dev.berth.deployment;
 import dev.berth.execution.Containers;
 
 /** Where a run writes: output lines from the server, and Berth's own step messages. */
-interface DeploymentLog extends Containers.Lines {
+public interface DeploymentLog extends Containers.Lines {
     void step(String text);
 }

@@ -15,9 +15,9 @@ import reactor.core.publisher.Flux;
 import reactor.core.scheduler.Schedulers;
 
 /**
- * Follows a deployment's log: subscribes to its channel first, then replays stored lines after {@code afterSeq} from
+ * Follows a log (a deployment's, a backup's): subscribes to its channel first, then replays stored lines after {@code afterSeq} from
  * PostgreSQL, then continues live, dropping what was already delivered and filling any gap from PostgreSQL, so every
- * seq arrives exactly once and in order, whichever node writes. Ends after the deployment's last line.
+ * seq arrives exactly once and in order, whichever node writes. Ends after the last line (a batch with {@code endSeq}).
  */
 @Singleton
 public class DeploymentLogs {
@@ -41,19 +41,28 @@ public class DeploymentLogs {
 
     /** The caller checked the viewer may see the deployment. */
     Flux<LogLine> follow(Viewer viewer, Deployment deployment, long afterSeq) {
+        return follow(viewer, rows, deployment.id(),
+                () -> transactions.read(viewer, () -> rows.byId(viewer.teamId(), deployment.id()).orElseThrow().status().terminal()), afterSeq);
+    }
+
+    /**
+     * Follows the log of {@code subjectId} in {@code store} (the caller checked the viewer may see it). {@code finished}
+     * says whether every line is stored already, the end published: it is asked once subscribed to the channel and
+     * before the stored lines are read, so an end published meanwhile is either seen as finished or received live.
+     */
+    public Flux<LogLine> follow(Viewer viewer, LogStore store, UUID subjectId, java.util.function.BooleanSupplier finished, long afterSeq) {
         return Flux.defer(() -> {
             // subscribed now: while the stored lines replay, live batches are held (bounded in count and bytes; past
             // that the follower ends and resumes with afterSeq), and nothing is kept once delivered
-            var held = Held.from(bus.subscribe(channel(viewer.teamId(), deployment.id()), LogBatch.class),
+            var held = Held.from(bus.subscribe(store.channel(viewer.teamId(), subjectId), LogBatch.class),
                     events.subscriberBuffer(), events.subscriberBufferBytes(), LogBatch::bytes,
-                    () -> new SubscriberTooSlowException("deployment log " + deployment.id()));
+                    () -> new SubscriberTooSlowException("log " + subjectId));
             var live = held.flux();
             var connection = held.connection();
             var delivered = new AtomicLong(afterSeq);
-            // read the status before the lines: a deployment terminal now has stored all its lines already
-            boolean finished = transactions.read(viewer, () -> rows.byId(viewer.teamId(), deployment.id()).orElseThrow().status().terminal());
-            var past = stored(viewer, deployment.id(), delivered);
-            if (finished) {
+            boolean done = finished.getAsBoolean();
+            var past = stored(viewer, store, subjectId, delivered);
+            if (done) {
                 connection.dispose();
                 return past;
             }
@@ -66,10 +75,10 @@ public class DeploymentLogs {
                         delivered.set(line.seq());
                         return Flux.just(line);
                     }
-                    return gapFill(viewer, deployment.id(), delivered); // a gap: whatever was missed is stored
+                    return gapFill(viewer, store, subjectId, delivered); // a gap: whatever was missed is stored
                 });
                 if (batch.endSeq() == null) return fresh;
-                return fresh.concatWith(Flux.defer(() -> delivered.get() < batch.endSeq() ? gapFill(viewer, deployment.id(), delivered) : Flux.empty()))
+                return fresh.concatWith(Flux.defer(() -> delivered.get() < batch.endSeq() ? gapFill(viewer, store, subjectId, delivered) : Flux.empty()))
                         .concatWith(Flux.error(new EndOfLog()));
             }).onErrorResume(EndOfLog.class, end -> Flux.empty());
             return past.concatWith(following).doFinally(signal -> connection.dispose());
@@ -77,17 +86,17 @@ public class DeploymentLogs {
     }
 
     /** {@link #stored}, read off the calling (broker's) thread. */
-    private Flux<LogLine> gapFill(Viewer viewer, UUID deploymentId, AtomicLong delivered) {
-        return stored(viewer, deploymentId, delivered).subscribeOn(Schedulers.boundedElastic());
+    private Flux<LogLine> gapFill(Viewer viewer, LogStore store, UUID subjectId, AtomicLong delivered) {
+        return stored(viewer, store, subjectId, delivered).subscribeOn(Schedulers.boundedElastic());
     }
 
     /** Stored lines after what was delivered, page by page, advancing {@code delivered}. */
-    private Flux<LogLine> stored(Viewer viewer, UUID deploymentId, AtomicLong delivered) {
+    private Flux<LogLine> stored(Viewer viewer, LogStore store, UUID subjectId, AtomicLong delivered) {
         return Flux.defer(() -> {
-            List<LogLine> page = transactions.read(viewer, () -> rows.logs(viewer.teamId(), deploymentId, delivered.get(), PAGE));
+            List<LogLine> page = transactions.read(viewer, () -> store.after(viewer.teamId(), subjectId, delivered.get(), PAGE));
             if (page.isEmpty()) return Flux.empty();
             delivered.set(page.getLast().seq());
-            var rest = page.size() < PAGE ? Flux.<LogLine>empty() : stored(viewer, deploymentId, delivered);
+            var rest = page.size() < PAGE ? Flux.<LogLine>empty() : stored(viewer, store, subjectId, delivered);
             return Flux.fromIterable(page).concatWith(rest);
         });
     }

@@ -21,7 +21,7 @@ import java.util.UUID;
 
 /** Deployment and log rows, by hand, in the caller's transaction and team. */
 @Singleton
-class DeploymentRows {
+class DeploymentRows implements LogStore {
     private static final String COLUMNS = "id, team_id, project_id, application_id, server_id, number, status, reason, commit_ref, image, "
             + "snapshot, diff, rollback_of, cancel_requested, attempts, container_id, created_at, started_at, finished_at";
     /**
@@ -244,6 +244,21 @@ class DeploymentRows {
             s.setObject(1, teamId);
             s.setObject(2, serverId);
         }, r -> (UUID) r.getObject(1));
+    }
+
+    @Override
+    public void append(UUID teamId, UUID subjectId, List<LogLine> lines) {
+        appendLogs(teamId, subjectId, lines);
+    }
+
+    @Override
+    public List<LogLine> after(UUID teamId, UUID subjectId, long afterSeq, int limit) {
+        return logs(teamId, subjectId, afterSeq, limit);
+    }
+
+    @Override
+    public String channel(UUID teamId, UUID subjectId) {
+        return DeploymentLogs.channel(teamId, subjectId);
     }
 
     void appendLogs(UUID teamId, UUID deploymentId, List<LogLine> lines) {

@@ -244,6 +244,8 @@ class AuthorizationMatrixTest extends BerthTestBase {
                 (t, id) -> vars("id", id != null ? id : t.backupId()), true));
         ops.add(new Op("Subscription", "deploymentLogs", "subscription($id: ID!) { deploymentLogs(deploymentId: $id) { seq } }", NO_ID,
                 (t, id) -> vars("id", UUID.randomUUID().toString()), false));
+        ops.add(new Op("Subscription", "backupLogs", "subscription($id: ID!) { backupLogs(backupId: $id) { seq } }", NO_ID,
+                (t, id) -> vars("id", UUID.randomUUID().toString()), false));
         ops.add(new Op("Subscription", "applicationLogs", "subscription($id: ID!) { applicationLogs(applicationId: $id) { text } }", NO_ID,
                 (t, id) -> vars("id", UUID.randomUUID().toString()), false));
         ops.add(new Op("Subscription", "deploymentUpdated", "subscription($id: ID!) { deploymentUpdated(applicationId: $id) { id } }", NO_ID,

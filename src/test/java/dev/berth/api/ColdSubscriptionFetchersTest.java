@@ -46,8 +46,17 @@ class ColdSubscriptionFetchersTest extends BerthTestBase {
                 .path("application").path("server").path("id").asText();
         var validation = http().data("mutation($id: ID!) { validateServer(input: {id: $id}) { validationId } }", Map.of("id", server))
                 .path("validateServer").path("validationId").asText();
+        var environment = http().data("query($id: ID!) { application(id: $id) { environment { id } } }", Map.of("id", app))
+                .path("application").path("environment").path("id").asText();
+        var database = http().data("mutation($e: ID!, $s: ID!) { createDatabase(input: {environmentId: $e, serverId: $s, name: \"cold\", engine: REDIS, publicPort: 25009}) { database { id } } }",
+                Map.of("e", environment, "s", server)).path("createDatabase").path("database").path("id").asText();
+        var destination = http().data("mutation { createBackupDestination(input: {name: \"cold\", endpoint: \"http://127.0.0.1:9\", region: \"us-east-1\", bucket: \"backups\", accessKey: \"a\", secretKey: \"s\"}) { backupDestination { id } } }",
+                Map.of()).path("createBackupDestination").path("backupDestination").path("id").asText();
+        var backup = http().data("mutation($d: ID!, $t: ID!) { backupDatabase(input: {databaseId: $d, destinationId: $t}) { backup { id } } }",
+                Map.of("d", database, "t", destination)).path("backupDatabase").path("backup").path("id").asText();
         Map<String, Map<String, Object>> arguments = Map.of(
                 "deploymentLogs", Map.of("deploymentId", deployment, "afterSeq", 0),
+                "backupLogs", Map.of("backupId", backup, "afterSeq", 0),
                 "applicationLogs", Map.of("applicationId", app, "tail", 10),
                 "deploymentUpdated", Map.of("applicationId", app),
                 "serverValidation", Map.of("id", validation),
@@ -83,7 +92,7 @@ class ColdSubscriptionFetchersTest extends BerthTestBase {
         live.dispose();
         RedisChannels.awaitUnsubscribed(team, "projects");
         assertThat(publishers).as("streams answered").containsKeys("projectEvents", "serverEvents", "auditEvents", "applicationEvents",
-                "deploymentUpdated", "deploymentLogs");
+                "deploymentUpdated", "deploymentLogs", "backupLogs");
         RedisChannels.awaitNone(team);
     }
 }

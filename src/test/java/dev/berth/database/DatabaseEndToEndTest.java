@@ -399,6 +399,23 @@ class DatabaseEndToEndTest extends BerthTestBase {
         var printed = new String(run.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
         assertThat(run.exitValue()).as(printed).isZero();
         assertThat(printed).contains("database " + nodeDatabase + " RUNNING").contains(" SUCCEEDED ").contains("verify SUCCEEDED: restored: 0 tables");
+        // followed over graphql-ws: the dump's lines, then the verification's, in order, then the final state
+        assertThat(printed).containsSubsequence("log 1 Backing up " + nodeDatabase, "Backup succeeded", "Verifying:", "Verified: restored: 0 tables",
+                "backup ");
+
+        // the whole log of the first backup: its run, its verification, its restores and failures, none with the password
+        var logLines = script("backup-logs.sh", Map.of(), backupId).path("backup").path("logs");
+        var texts = new java.util.ArrayList<String>();
+        for (int i = 0; i < logLines.size(); i++) {
+            assertThat(logLines.get(i).path("seq").asInt()).as("seq without gaps").isEqualTo(i + 1);
+            texts.add(logLines.get(i).path("text").asText());
+        }
+        assertThat(texts).anyMatch(t -> t.equals("Stored " + done.path("sizeBytes").asLong() + " bytes, SHA-256 " + sha))
+                .contains("Verified: restored: 1 tables, 5000 rows", "Restored").anyMatch(t -> t.startsWith("Restore failed: the stored object has"))
+                .anyMatch(t -> t.startsWith("Restore failed: the stored object differs"));
+        assertThat(logLines.toString()).doesNotContain(HOSTILE);
+        var afterTen = script("backup-logs.sh", Map.of(), backupId, "10").path("backup").path("logs");
+        assertThat(afterTen.get(0).path("seq").asInt()).isEqualTo(11);
 
         // a schedule every 2 s keeping 2: it fires, and its older backups go (objects first); the manual one stays
         var badCron = http().post("mutation($d: ID!, $t: ID!) { createBackupSchedule(input: {databaseId: $d, destinationId: $t, cron: \"every day\"}) { backupSchedule { id } } }",

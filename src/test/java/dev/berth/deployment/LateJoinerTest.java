@@ -68,7 +68,7 @@ class LateJoinerTest extends BerthTestBase {
     void aSecondViewerJoiningLateGetsTheWholeLogOnce() {
         var team = UUID.fromString(user().teamId());
         var deployment = deploy(dev.berth.testing.TestApplications.unreachable(http()));
-        var writer = new DeploymentLogWriter(Viewer.system(team, "test"), deployment, 0, rows, transactions, bus, new LogMask(List.of()), 1000);
+        var writer = new LogWriter(Viewer.system(team, "test"), deployment, 0, rows, transactions, bus, new LogMask(List.of()), 1000);
         try (var first = WsClient.connectAndInit(server.getURI(), user().accessToken());
              var second = WsClient.connectAndInit(server.getURI(), user().accessToken())) {
             first.send(Map.of("id", "a", "type", "subscribe", "payload", Map.of("query", LOGS, "variables", Map.of("d", deployment.toString()))));

@@ -39,9 +39,9 @@ class LogLimitsEndToEndTest extends DeploymentTestBase {
         // past the limit the output is counted, not kept; Berth's own lines (how it ended) still are
         var beyond = lines.subList(150, lines.size());
         assertThat(beyond).isNotEmpty().allMatch(l -> l.path("stream").asText().equals("BERTH"));
-        assertThat(beyond.size()).isLessThanOrEqualTo(DeploymentLogWriter.BERTH_RESERVE + 1);
+        assertThat(beyond.size()).isLessThanOrEqualTo(LogWriter.BERTH_RESERVE + 1);
         assertThat(texts).contains("deployment succeeded");
-        assertThat(texts.getLast()).matches("\\d+ more lines were not kept \\(at most 150 per deployment\\)");
+        assertThat(texts.getLast()).matches("\\d+ more lines were not kept \\(at most 150 per log\\)");
     }
 
     /**

@@ -43,13 +43,15 @@ class TenantDataTest extends BerthTestBase {
             "serverValidation", this::startValidation,
             "deploymentLogs", owner -> deployment(owner).path("id").asText(),
             "deploymentUpdated", owner -> deployment(owner).path("application").path("id").asText(),
-            "applicationLogs", owner -> deployment(owner).path("application").path("id").asText());
+            "applicationLogs", owner -> deployment(owner).path("application").path("id").asText(),
+            "backupLogs", this::backup);
 
     private static final Map<String, String> DOCUMENTS = Map.of(
             "serverValidation", "subscription($id: ID!) { serverValidation(id: $id) { step ok detail } }",
             "deploymentLogs", "subscription($id: ID!) { deploymentLogs(deploymentId: $id) { seq text } }",
             "deploymentUpdated", "subscription($id: ID!) { deploymentUpdated(applicationId: $id) { id status } }",
-            "applicationLogs", "subscription($id: ID!) { applicationLogs(applicationId: $id) { text } }");
+            "applicationLogs", "subscription($id: ID!) { applicationLogs(applicationId: $id) { text } }",
+            "backupLogs", "subscription($id: ID!) { backupLogs(backupId: $id) { seq text } }");
 
     /** Subscriptions whose own-team case answers with an error of its own rather than data (here: never deployed). */
     private static final Map<String, String> OWN_ERRORS = Map.of("applicationLogs", "CONFLICT");
@@ -131,6 +133,19 @@ class TenantDataTest extends BerthTestBase {
                 Map.of("e", environment, "s", serverId)).path("createApplication").path("application").path("id").asText();
         return owner.http().data("mutation($a: ID!) { deployApplication(input: {applicationId: $a}) { deployment { id application { id } } } }",
                 Map.of("a", application)).path("deployApplication").path("deployment");
+    }
+
+    /** A backup of a database on a server at a closed loopback port: it fails fast (a line in its log), and is the team's. */
+    private String backup(TestUsers.TestUser owner) {
+        var serverId = serverOnAClosedPort(owner);
+        var environment = owner.http().data("mutation($n: String!) { createProject(input: {name: $n}) { project { environments { id } } } }",
+                Map.of("n", "p-" + UUID.randomUUID().toString().substring(0, 8))).path("createProject").path("project").path("environments").get(0).path("id").asText();
+        var database = owner.http().data("mutation($e: ID!, $s: ID!) { createDatabase(input: {environmentId: $e, serverId: $s, name: \"db\", engine: REDIS}) { database { id } } }",
+                Map.of("e", environment, "s", serverId)).path("createDatabase").path("database").path("id").asText();
+        var destination = owner.http().data("mutation { createBackupDestination(input: {name: \"d\", endpoint: \"http://127.0.0.1:9\", region: \"us-east-1\", bucket: \"backups\", accessKey: \"a\", secretKey: \"s\"}) { backupDestination { id } } }",
+                Map.of()).path("createBackupDestination").path("backupDestination").path("id").asText();
+        return owner.http().data("mutation($d: ID!, $t: ID!) { backupDatabase(input: {databaseId: $d, destinationId: $t}) { backup { id } } }",
+                Map.of("d", database, "t", destination)).path("backupDatabase").path("backup").path("id").asText();
     }
 
     /** A validation of a server on a closed loopback port: it fails fast, but its steps are the team's data. */

@@ -10,18 +10,18 @@ import java.util.List;
 import java.util.UUID;
 
 /**
- * Numbers, masks, caps and stores one deployment's lines in batches (at most every {@code FLUSH_MILLIS} or
+ * Numbers, masks, caps and stores one log's lines (a deployment's, a backup's: its {@link LogStore}) in batches (at most every {@code FLUSH_MILLIS} or
  * {@code BATCH} lines), and publishes each batch after it is stored. Thread-safe: build output and Berth's own
  * messages may come from different threads.
  */
-final class DeploymentLogWriter implements DeploymentLog, AutoCloseable {
-    private static final org.slf4j.Logger LOG = org.slf4j.LoggerFactory.getLogger(DeploymentLogWriter.class);
+public final class LogWriter implements DeploymentLog, AutoCloseable {
+    private static final org.slf4j.Logger LOG = org.slf4j.LoggerFactory.getLogger(LogWriter.class);
     static final int BATCH = 500;
-    static final long FLUSH_MILLIS = 20;
+    public static final long FLUSH_MILLIS = 20;
 
     private final Viewer system;
     private final UUID deploymentId;
-    private final DeploymentRows rows;
+    private final LogStore rows;
     private final TeamTransactions transactions;
     private final EventBus bus;
     private final LogMask mask;
@@ -35,8 +35,8 @@ final class DeploymentLogWriter implements DeploymentLog, AutoCloseable {
     private volatile long retryAfter;
     private boolean closed;
 
-    DeploymentLogWriter(Viewer system, UUID deploymentId, long lastSeq, DeploymentRows rows, TeamTransactions transactions,
-                        EventBus bus, LogMask mask, long maxLines) {
+    public LogWriter(Viewer system, UUID deploymentId, long lastSeq, LogStore rows, TeamTransactions transactions,
+                     EventBus bus, LogMask mask, long maxLines) {
         this.system = system;
         this.deploymentId = deploymentId;
         this.seq = lastSeq;
@@ -78,7 +78,7 @@ final class DeploymentLogWriter implements DeploymentLog, AutoCloseable {
      * and stored one at a time, in seq order: two threads storing at once could publish and commit lines 82 before 81,
      * and a follower filling its gap from PostgreSQL would then skip 81 for good. Lines keep arriving meanwhile.
      */
-    void flush() {
+    public void flush() {
         flush(false);
     }
 
@@ -116,11 +116,11 @@ final class DeploymentLogWriter implements DeploymentLog, AutoCloseable {
 
     private void store(List<LogLine> batch) {
         transactions.write(system, () -> {
-            rows.appendLogs(system.teamId(), deploymentId, batch);
+            rows.append(system.teamId(), deploymentId, batch);
             return null;
         });
         try {
-            bus.publish(DeploymentLogs.channel(system.teamId(), deploymentId), new LogBatch(deploymentId, batch, null));
+            bus.publish(rows.channel(system.teamId(), deploymentId), new LogBatch(deploymentId, batch, null));
         } catch (RuntimeException e) {
             // stored: followers find the lines in PostgreSQL when the next batch shows them a gap
             LOG.debug("event=log-publish-failed deployment={} error={}", deploymentId, e.getClass().getSimpleName());
@@ -143,7 +143,7 @@ final class DeploymentLogWriter implements DeploymentLog, AutoCloseable {
         }
         if (dropped > 0) {
             synchronized (this) {
-                pending.add(new LogLine(++seq, Instant.now(), "BERTH", dropped + " more lines were not kept (at most " + maxLines + " per deployment)"));
+                pending.add(new LogLine(++seq, Instant.now(), "BERTH", dropped + " more lines were not kept (at most " + maxLines + " per log)"));
             }
         }
         for (int attempt = 0; attempt < 5; attempt++) {

@@ -27,7 +27,7 @@ import org.junit.jupiter.api.Test;
  * mid-batch; and every way a deployment ends ends its followers. Real PostgreSQL and pub/sub; no job runs.
  */
 @MicronautTest(transactional = false)
-class DeploymentLogWriterTest extends BerthTestBase {
+class LogWriterTest extends BerthTestBase {
     @Inject
     JdbcOperations jdbc;
     @Inject
@@ -86,8 +86,8 @@ class DeploymentLogWriterTest extends BerthTestBase {
         return transactions.read(Viewer.system(team(), "test"), () -> rows.logs(team(), deployment, 0, 100_000)).stream().map(LogLine::seq).toList();
     }
 
-    private DeploymentLogWriter writer(Rows rows, UUID deployment) {
-        return new DeploymentLogWriter(Viewer.system(team(), "test"), deployment, 0, rows, transactions, bus, new LogMask(List.of()), 100_000);
+    private LogWriter writer(Rows rows, UUID deployment) {
+        return new LogWriter(Viewer.system(team(), "test"), deployment, 0, rows, transactions, bus, new LogMask(List.of()), 100_000);
     }
 
     private static List<Long> oneTo(int n) {
