@@ -26,6 +26,8 @@ final class BackupAccessRules implements AccessRules {
                 Map.entry("Mutation.testBackupDestination", MANAGE_TEAM),
                 Map.entry("Mutation.backupDatabase", DEPLOY),
                 Map.entry("Mutation.restoreBackup", DEPLOY),
+                Map.entry("Mutation.importBackup", DEPLOY),
+                Map.entry("ImportBackupPayload.*", READ),
                 Map.entry("Mutation.verifyBackup", DEPLOY),
                 Map.entry("Mutation.createBackupSchedule", DEPLOY),
                 Map.entry("Mutation.deleteBackupSchedule", DEPLOY),

@@ -55,9 +55,11 @@ class BackupJob {
     private final dev.berth.database.Throwaways throwaways;
     private final JobQueue jobs;
     private final BackupLogs logs;
+    private final BackupImports imports;
 
     BackupJob(BackupRows rows, BackupService backups, DatabaseService databases, ServerCommands commands, TeamTransactions transactions,
-              dev.berth.database.Throwaways throwaways, JobQueue jobs, BackupLogs logs) {
+              dev.berth.database.Throwaways throwaways, JobQueue jobs, BackupLogs logs, BackupImports imports) {
+        this.imports = imports;
         this.logs = logs;
         this.throwaways = throwaways;
         this.jobs = jobs;
@@ -82,10 +84,17 @@ class BackupJob {
 
     @Bean
     Job backupTask() {
-        return () -> Tasks.custom(BACKUP, Void.class).execute((instance, context) -> limited(() -> {
+        return () -> Tasks.custom(BACKUP, Void.class).execute((instance, context) -> {
             var system = Viewer.system(JobQueue.team(instance.getId()), BACKUP);
-            backup(system, JobQueue.subject(instance.getId()));
-        }));
+            var id = JobQueue.subject(instance.getId());
+            var imported = transactions.read(system, () -> rows.backup(system.teamId(), id)).filter(Backup::imported).orElse(null);
+            if (imported != null) { // its job is the upload's expiry: the upload itself comes over HTTP
+                var again = imports.expire(system, imported);
+                if (again == null) return new CompletionHandler.OnCompleteRemove<>();
+                return (complete, operations) -> operations.reschedule(complete, again);
+            }
+            return limited(() -> backup(system, id));
+        });
     }
 
     @Bean
@@ -486,7 +495,7 @@ class BackupJob {
     }
 
     /** Counts and hashes what passes to the upload, with a line in the log every {@link #PROGRESS_BYTES}. */
-    private static final class Counted extends FilterOutputStream {
+    static final class Counted extends FilterOutputStream {
         static final long PROGRESS_BYTES = 64L << 20;
         private final MessageDigest digest;
         private final BackupLogs.Run log;

@@ -21,7 +21,7 @@ class BackupRows implements dev.berth.deployment.LogStore {
     private static final String DESTINATION = "id, team_id, name, kind, endpoint, region, bucket, path_prefix, path_style, access_key, secret_key_sealed, server_id, directory,"
             + " created_at";
     private static final String BACKUP = "id, team_id, database_id, destination_id, engine, status, object_key, size_bytes, sha256, detail,"
-            + " restore_status, restore_detail, created_at, started_at, finished_at, verify_status, verification, verified_at, verify_requested";
+            + " restore_status, restore_detail, created_at, started_at, finished_at, verify_status, verification, verified_at, verify_requested, imported";
 
     private final JdbcOperations jdbc;
 
@@ -69,6 +69,37 @@ class BackupRows implements dev.berth.deployment.LogStore {
 
     void insert(Backup b) {
         insert(b, null);
+    }
+
+    /** An imported backup waiting for its upload: the SHA-256 of its one-time token and the size announced. */
+    void insertImport(Backup b, String tokenHash, long size) {
+        insert(b, null);
+        Statements.update(jdbc, "UPDATE backups SET imported = true, upload_token_hash = ?, upload_size = ? WHERE team_id = ? AND id = ?", s -> {
+            s.setString(1, tokenHash);
+            s.setLong(2, size);
+            s.setObject(3, b.teamId());
+            s.setObject(4, b.id());
+        });
+    }
+
+    /** The upload token's hash and the announced size of an import still waiting for its upload. */
+    record Waiting(String tokenHash, long size) {}
+
+    Optional<Waiting> waiting(UUID teamId, UUID id) {
+        return Statements.list(jdbc, "SELECT upload_token_hash, upload_size FROM backups WHERE team_id = ? AND id = ? AND imported AND status = 'QUEUED'"
+                + " AND upload_token_hash IS NOT NULL", s -> {
+            s.setObject(1, teamId);
+            s.setObject(2, id);
+        }, r -> new Waiting(r.getString(1), r.getLong(2))).stream().findFirst();
+    }
+
+    /** Takes the import's upload: QUEUED to RUNNING, its token spent; false when another took it (or it expired). */
+    boolean takeUpload(UUID teamId, UUID id) {
+        return Statements.update(jdbc, "UPDATE backups SET status = 'RUNNING', started_at = now(), upload_token_hash = NULL"
+                + " WHERE team_id = ? AND id = ? AND imported AND status = 'QUEUED' AND upload_token_hash IS NOT NULL", s -> {
+            s.setObject(1, teamId);
+            s.setObject(2, id);
+        }) > 0;
     }
 
     /** A backup, made by {@code scheduleId} when not null. */
@@ -330,6 +361,7 @@ class BackupRows implements dev.berth.deployment.LogStore {
         return new Backup(uuid(r, 1), uuid(r, 2), uuid(r, 3), uuid(r, 4), EngineKind.valueOf(r.getString(5)), Backup.Status.valueOf(r.getString(6)),
                 r.getString(7), (Long) r.getObject(8), r.getString(9), r.getString(10),
                 r.getString(11) == null ? null : Backup.Status.valueOf(r.getString(11)), r.getString(12), instant(r, 13), instant(r, 14), instant(r, 15),
-                r.getString(16) == null ? null : Backup.Status.valueOf(r.getString(16)), r.getString(17), instant(r, 18), r.getBoolean(19));
+                r.getString(16) == null ? null : Backup.Status.valueOf(r.getString(16)), r.getString(17), instant(r, 18), r.getBoolean(19),
+                r.getBoolean(20));
     }
 }

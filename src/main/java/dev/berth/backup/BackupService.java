@@ -24,7 +24,7 @@ import java.util.UUID;
 /** Backup destinations and backups of the viewer's team: a backup or restore is a job; this records and queues it. */
 @Singleton
 public class BackupService {
-    private static final DateTimeFormatter STAMP = DateTimeFormatter.ofPattern("yyyyMMdd'T'HHmmss'Z'").withZone(ZoneOffset.UTC);
+    static final DateTimeFormatter STAMP = DateTimeFormatter.ofPattern("yyyyMMdd'T'HHmmss'Z'").withZone(ZoneOffset.UTC);
 
     private final BackupRows rows;
     private final SecretBox box;
@@ -198,7 +198,7 @@ public class BackupService {
         var id = Ids.next();
         var key = destination.key("berth/" + database.id() + "/" + STAMP.format(Instant.now()) + "-" + id + "." + extension(database.engine()));
         var backup = new Backup(id, viewer.teamId(), database.id(), destination.id(), database.engine(), Backup.Status.QUEUED, key,
-                null, null, null, null, null, Instant.now(), null, null, null, null, null, verify);
+                null, null, null, null, null, Instant.now(), null, null, null, null, null, verify, false);
         rows.insert(backup, scheduleId);
         jobs.enqueue(BackupJob.BACKUP, JobQueue.instance(viewer.teamId(), id), Instant.now());
         return backup;

@@ -27,8 +27,10 @@ final class BackupWiring implements WiringContribution {
     private final BackupService backups;
     private final DatabaseService databases;
     private final dev.berth.server.ServerService servers;
+    private final BackupImports imports;
 
-    BackupWiring(BackupService backups, DatabaseService databases, dev.berth.server.ServerService servers) {
+    BackupWiring(BackupService backups, DatabaseService databases, dev.berth.server.ServerService servers, BackupImports imports) {
+        this.imports = imports;
         this.servers = servers;
         this.backups = backups;
         this.databases = databases;
@@ -55,6 +57,15 @@ final class BackupWiring implements WiringContribution {
                         Arguments.id("input.databaseId", Arguments.input(env).get("databaseId")),
                         Arguments.id("input.destinationId", Arguments.input(env).get("destinationId")),
                         Boolean.TRUE.equals(Arguments.input(env).get("verify")))))
+                .dataFetcher("importBackup", env -> {
+                    var input = Arguments.input(env);
+                    if (!(input.get("sizeBytes") instanceof Number size) || size.doubleValue() != Math.rint(size.doubleValue())) {
+                        throw new InvalidInputException("input.sizeBytes", "a whole number of bytes");
+                    }
+                    var started = imports.create(Viewer.from(env), Arguments.id("input.databaseId", input.get("databaseId")),
+                            Arguments.id("input.destinationId", input.get("destinationId")), size.longValue(), Boolean.TRUE.equals(input.get("verify")));
+                    return Map.of("backup", started.backup(), "uploadPath", started.uploadPath(), "uploadToken", started.uploadToken());
+                })
                 .dataFetcher("createBackupSchedule", env -> Map.of("backupSchedule", backups.schedule(Viewer.from(env), schedule(Arguments.input(env)))))
                 .dataFetcher("deleteBackupSchedule", env -> Map.of("deletedBackupScheduleId",
                         backups.deleteSchedule(Viewer.from(env), Arguments.id("input.id", Arguments.input(env).get("id")))))

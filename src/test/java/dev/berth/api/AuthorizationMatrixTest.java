@@ -242,6 +242,8 @@ class AuthorizationMatrixTest extends BerthTestBase {
         // the own backup is QUEUED (no job engine) and the name is wrong: BAD_USER_INPUT, past the policy
         ops.add(new Op("Mutation", "restoreBackup", "mutation($id: ID!) { restoreBackup(input: {backupId: $id, confirmDatabaseName: \"x\"}) { backup { id } } }", IDS,
                 (t, id) -> vars("id", id != null ? id : t.backupId()), true));
+        ops.add(new Op("Mutation", "importBackup", "mutation($id: ID!, $t: ID!) { importBackup(input: {databaseId: $id, destinationId: $t, sizeBytes: 10}) { backup { id } uploadPath } }", IDS,
+                (t, id) -> vars("id", id != null ? id : t.databaseId(), "t", t.destinationId()), true));
         ops.add(new Op("Subscription", "deploymentLogs", "subscription($id: ID!) { deploymentLogs(deploymentId: $id) { seq } }", NO_ID,
                 (t, id) -> vars("id", UUID.randomUUID().toString()), false));
         ops.add(new Op("Subscription", "backupLogs", "subscription($id: ID!) { backupLogs(backupId: $id) { seq } }", NO_ID,

@@ -164,6 +164,9 @@ class AuditLogTest extends BerthTestBase {
         sql("UPDATE backups SET status = 'SUCCEEDED' WHERE id = CAST(? AS uuid)", backup); // no job engine here
         h.data("mutation($b: ID!) { restoreBackup(input: {backupId: $b, confirmDatabaseName: \"audited\"}) { backup { id } } }", Map.of("b", backup));
         h.data("mutation($b: ID!) { verifyBackup(input: {backupId: $b}) { backup { id } } }", Map.of("b", backup));
+        // the one-time upload token is an answer, never recorded
+        secrets.add(h.data("mutation($d: ID!, $t: ID!) { importBackup(input: {databaseId: $d, destinationId: $t, sizeBytes: 100}) { uploadToken } }",
+                Map.of("d", database, "t", destination)).path("importBackup").path("uploadToken").asText());
         var schedule = h.data("mutation($d: ID!, $t: ID!) { createBackupSchedule(input: {databaseId: $d, destinationId: $t, cron: \"0 3 * * *\", retention: {count: 7}}) { backupSchedule { id } } }",
                 Map.of("d", database, "t", destination)).path("createBackupSchedule").path("backupSchedule").path("id").asText();
         h.data("mutation($id: ID!) { deleteBackupSchedule(input: {id: $id}) { deletedBackupScheduleId } }", Map.of("id", schedule));

@@ -45,7 +45,7 @@ class DatabaseEndToEndTest extends BerthTestBase {
 
     @Override
     protected Map<String, String> overrides() {
-        return Map.of("berth.deployments.network", "host", "berth.backups.min-interval", "1s");
+        return Map.of("berth.deployments.network", "host", "berth.backups.min-interval", "1s", "berth.backups.upload-within", "20s");
     }
 
     @BeforeAll
@@ -184,7 +184,8 @@ class DatabaseEndToEndTest extends BerthTestBase {
             throw new AssertionError(name + " did not finish");
         }
         assertThat(process.exitValue()).as(name + ": " + Files.readString(err) + Files.readString(out)).isZero();
-        return new com.fasterxml.jackson.databind.ObjectMapper().readTree(Files.readString(out)).path("data");
+        var printed = new com.fasterxml.jackson.databind.ObjectMapper().readTree(Files.readString(out));
+        return printed.has("data") ? printed.path("data") : printed; // a GraphQL answer's data, or another JSON answer (an upload's)
     }
 
     private String awaitScriptStatus(String id, String status) throws Exception {
@@ -552,6 +553,109 @@ class DatabaseEndToEndTest extends BerthTestBase {
         assertThat(new String(bytes, 0, 5, StandardCharsets.US_ASCII)).isEqualTo("REDIS"); // an RDB file
         assertThat(new String(bytes, StandardCharsets.ISO_8859_1)).contains("in the snapshot");
         http().data("mutation($id: ID!) { deleteDatabase(input: {id: $id, removeVolume: true}) { deletedDatabaseId } }", Map.of("id", redis));
+    }
+
+    /** A PUT sent by hand over a socket (the hostile cases a real client would not send): the status line and body. */
+    private String rawPut(String path, String headers, byte[] body, boolean leaveEarly) throws Exception {
+        try (var socket = new java.net.Socket(InetAddress.getLoopbackAddress(), server.getPort())) {
+            socket.setSoTimeout(30_000);
+            var out = socket.getOutputStream();
+            out.write(("PUT " + path + " HTTP/1.1\r\nHost: 127.0.0.1\r\n" + headers + "\r\n").getBytes(StandardCharsets.US_ASCII));
+            out.write(body);
+            out.flush();
+            if (leaveEarly) return "";
+            return new String(socket.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
+        }
+    }
+
+    /**
+     * A dump of the user's own imported (Dokploy's ask): announced with importBackup, streamed up with curl -T, stored,
+     * verified and restored; and every way an upload can go wrong fails it with the reason, or is refused before a byte
+     * is stored: another token, a size that is not the one announced, no length, a file that is not pg_dump's, a client
+     * that leaves midway, a token used twice, an upload that never comes.
+     */
+    @Test
+    void anImportedDumpIsStoredVerifiedAndRestoredAndEveryBadUploadFails() throws Exception {
+        var s3 = dev.berth.testing.TestS3.get();
+        var destinationId = http().data("mutation($i: CreateBackupDestinationInput!) { createBackupDestination(input: $i) { backupDestination { id } } }",
+                Map.of("i", Map.of("name", uniqueName("s3"), "endpoint", s3.endpoint(), "region", "us-east-1", "bucket", dev.berth.testing.TestS3.BUCKET,
+                        "pathStyle", true, "accessKey", dev.berth.testing.TestS3.ACCESS_KEY, "secretKey", dev.berth.testing.TestS3.SECRET_KEY)))
+                .path("createBackupDestination").path("backupDestination").path("id").asText();
+        int port = freePort();
+        var name = uniqueName("imp");
+        var created = http().data("mutation($i: CreateDatabaseInput!) { createDatabase(input: $i) { database { id databaseName } } }",
+                Map.of("i", Map.of("environmentId", environmentId, "serverId", serverId, "name", name, "engine", "POSTGRESQL",
+                        "image", TestDocker.POSTGRES, "publicPort", port, "password", HOSTILE))).path("createDatabase").path("database");
+        var id = created.path("id").asText();
+        awaitStatus(id, "RUNNING");
+        var url = "jdbc:postgresql://127.0.0.1:" + port + "/" + created.path("databaseName").asText();
+        try (var connection = DriverManager.getConnection(url, "postgres", HOSTILE); var statement = connection.createStatement()) {
+            statement.execute("CREATE TABLE imported (n int)");
+            statement.execute("INSERT INTO imported SELECT generate_series(1, 700)");
+        }
+        // the user's own dump: here one Berth made, taken out of the bucket as a user would have it on disk
+        var made = http().data("mutation($d: ID!, $t: ID!) { backupDatabase(input: {databaseId: $d, destinationId: $t}) { backup { id } } }",
+                Map.of("d", id, "t", destinationId)).path("backupDatabase").path("backup").path("id").asText();
+        var dump = Files.createTempFile("own", ".pgdump");
+        Files.copy(s3.objects().resolve(awaitBackup(made, "status", "SUCCEEDED").path("objectKey").asText()), dump,
+                java.nio.file.StandardCopyOption.REPLACE_EXISTING);
+        try (var connection = DriverManager.getConnection(url, "postgres", HOSTILE); var statement = connection.createStatement()) {
+            statement.execute("DROP TABLE imported");
+        }
+
+        var answer = script("import-backup.sh", Map.of(), id, destinationId, dump.toString(), "--verify");
+        var imported = awaitBackup(answer.path("backupId").asText(), "status", "SUCCEEDED");
+        assertThat(imported.path("sizeBytes").asLong()).isEqualTo(Files.size(dump));
+        assertThat(imported.path("sha256").asText()).isEqualTo(answer.path("sha256").asText())
+                .isEqualTo(java.util.HexFormat.of().formatHex(java.security.MessageDigest.getInstance("SHA-256").digest(Files.readAllBytes(dump))));
+        assertThat(awaitBackup(imported.path("id").asText(), "verifyStatus", "SUCCEEDED").path("verification").asText()).isEqualTo("restored: 1 tables, 700 rows");
+        http().data("mutation($b: ID!, $n: String!) { restoreBackup(input: {backupId: $b, confirmDatabaseName: $n}) { backup { id } } }",
+                Map.of("b", imported.path("id").asText(), "n", name));
+        awaitBackup(imported.path("id").asText(), "restoreStatus", "SUCCEEDED");
+        assertThat(count(url, "SELECT count(*) FROM imported")).isEqualTo(700);
+
+        var bytes = Files.readAllBytes(dump);
+        var importOne = "mutation($d: ID!, $t: ID!, $s: Float!) { importBackup(input: {databaseId: $d, destinationId: $t, sizeBytes: $s}) { backup { id } uploadPath uploadToken } }";
+        java.util.function.Supplier<JsonNode> start = () -> http().data(importOne, Map.of("d", id, "t", destinationId, "s", bytes.length)).path("importBackup");
+        var length = "Content-Length: " + bytes.length + "\r\n";
+        // another token, no token, a size other than announced, no length: refused before a byte is stored; the import still waits
+        var waiting = start.get();
+        var path = waiting.path("uploadPath").asText();
+        var token = "X-Berth-Upload-Token: " + waiting.path("uploadToken").asText() + "\r\n";
+        assertThat(rawPut(path, "X-Berth-Upload-Token: not-it\r\n" + length, bytes, false)).startsWith("HTTP/1.1 403").contains("FORBIDDEN");
+        assertThat(rawPut(path, length, bytes, false)).startsWith("HTTP/1.1 401");
+        assertThat(rawPut(path, token + "Content-Length: " + (bytes.length - 1) + "\r\n", java.util.Arrays.copyOf(bytes, bytes.length - 1), false))
+                .startsWith("HTTP/1.1 400").contains("announced");
+        assertThat(rawPut(path, token + "Transfer-Encoding: chunked\r\n", "0\r\n\r\n".getBytes(StandardCharsets.US_ASCII), false)).startsWith("HTTP/1.1 411");
+        assertThat(awaitBackup(waiting.path("backup").path("id").asText(), "status", "QUEUED").path("objectKey").asText()).contains("-imported.");
+        // the client leaves midway: FAILED, nothing stored
+        rawPut(path, token + length, java.util.Arrays.copyOf(bytes, bytes.length / 2), true);
+        var left = awaitBackup(waiting.path("backup").path("id").asText(), "status", "FAILED");
+        assertThat(left.path("detail").asText()).startsWith("the client left after");
+        assertThat(Files.exists(s3.objects().resolve(left.path("objectKey").asText()))).isFalse();
+        // the token worked once
+        assertThat(rawPut(path, token + length, bytes, false)).startsWith("HTTP/1.1 404");
+        // not pg_dump's format
+        var other = start.get();
+        var junk = new byte[bytes.length];
+        java.util.Arrays.fill(junk, (byte) 'x');
+        assertThat(rawPut(other.path("uploadPath").asText(), "X-Berth-Upload-Token: " + other.path("uploadToken").asText() + "\r\n" + length, junk, false))
+                .startsWith("HTTP/1.1 422").contains("not a pg_dump custom-format file");
+        // and an upload that never comes: FAILED once its time is up (20 s here)
+        var never = start.get().path("backup").path("id").asText();
+        var expired = http().data("query($id: ID!) { backup(id: $id) { status } }", Map.of("id", never)).path("backup");
+        assertThat(expired.path("status").asText()).isEqualTo("QUEUED");
+        var deadline = Instant.now().plusSeconds(60);
+        JsonNode seen;
+        do {
+            Thread.sleep(500);
+            seen = http().data("query($id: ID!) { backup(id: $id) { status detail logs { text } } }", Map.of("id", never)).path("backup");
+        } while (seen.path("status").asText().equals("QUEUED") && Instant.now().isBefore(deadline));
+        assertThat(seen.path("status").asText()).isEqualTo("FAILED");
+        assertThat(seen.path("detail").asText()).startsWith("no upload arrived within");
+        var bad = http().post(importOne, Map.of("d", id, "t", destinationId, "s", 0)).json().path("errors").get(0);
+        assertThat(bad.path("extensions").path("field").asText()).isEqualTo("input.sizeBytes");
+        http().data("mutation($id: ID!) { deleteDatabase(input: {id: $id, removeVolume: true}) { deletedDatabaseId } }", Map.of("id", id));
     }
 
     /** Every process's argv on this machine (the test server's containers run here). */
