@@ -1,6 +1,9 @@
 #!/usr/bin/env bash
 # Berth's benchmark, in one command: Berth against the physical limit of the same PostgreSQL, in one run.
 #   bench/run.sh [q1] [q2] [m1] [l1] [s1] [n1] [p1] [w1] [f1]     (default: q1 q2 m1 l1 s1)
+#   bench/run.sh backup      (on its own: Berth's backup and restore of a PostgreSQL database of BACKUP_GB GB, 1 by
+#                             default, against a bare pg_dump -Fc | pg_restore on the same server, BACKUP_ROUNDS=2
+#                             rounds interleaved, Berth's heap sampled; runs on the test daemons, see BackupBenchmark)
 # Starts a private PostgreSQL and Redis on loopback (ports below), builds and starts Berth against them with the
 # production JVM options, seeds the dataset (50 projects x 3 environments through the API, then 1,500 applications,
 # 30,000 deployments, 7,500 variables and 200,000 log lines by SQL), and for each HTTP workload runs a correctness
@@ -26,6 +29,15 @@ WARMUP=${WARMUP:-20}; DURATION=${DURATION:-20}; IDLE=${IDLE:-10}; PROCS=${FANOUT
 WORKLOADS=${*:-q1 q2 m1 l1 s1}
 STAMP=$(date -u +%Y-%m-%dT%H%M%SZ); mkdir -p "$B/results"; OUT="$B/results/$STAMP"
 export BENCH_URL="http://127.0.0.1:$PORT/graphql" BENCH_RUN="$WORK/run" OUR_CMD_MARK="$B"; mkdir -p "$BENCH_RUN"
+
+if [ "$WORKLOADS" = backup ]; then
+  # the real parts a backup needs (dockerd, sshd, the engines' image, s3proxy), as the tests start them
+  (cd "$ROOT" && BERTH_REQUIRE_DOCKER=1 ./mvnw -B -q test -Dtest=BackupBenchmark -Dsurefire.failIfNoSpecifiedTests=false \
+    -Dberth.bench.gb="${BACKUP_GB:-1}" -Dberth.bench.rounds="${BACKUP_ROUNDS:-2}" >&2) || status=$?
+  { echo "# backup ($(date -u +%FT%TZ), $(nproc) cores, $(cd "$ROOT" && git rev-parse --short HEAD))"
+    sed -n 's/^BENCH //p' "$ROOT/target/surefire-reports/dev.berth.bench.BackupBenchmark-output.txt"; } | tee "$OUT-backup.md"
+  exit "${status:-0}"
+fi
 
 need() { command -v "$1" >/dev/null 2>&1 || { echo "bench: $1 is missing ($2)" >&2; exit 1; }; }
 need wrk "apt-get install wrk"; need pgbench "apt-get install postgresql"; need psql "apt-get install postgresql"

@@ -53,9 +53,20 @@ public class BackupImports {
     /** What importBackup answers: the backup waiting, where to upload it, and the one-time token (shown once). */
     public record Started(Backup backup, String uploadPath, String uploadToken) {}
 
+    /** Imports of a team that may wait for their upload at once. */
+    static final int WAITING_PER_TEAM = 10;
+    /** Uploads a node streams at once (each holds a part's buffer or an SSH channel); more are answered 503. */
+    static final int UPLOADS_PER_NODE = 4;
+    /** An upload that has not moved for this long is taken for dead (its node stopped) by its expiry. */
+    static final java.time.Duration STALLED = java.time.Duration.ofMinutes(5);
+    private final java.util.concurrent.Semaphore uploads = new java.util.concurrent.Semaphore(UPLOADS_PER_NODE);
+
     @InTeam
     public Started create(Viewer viewer, UUID databaseId, UUID destinationId, long size, boolean verify) {
         if (size < 1 || size > properties.maxImportBytes()) throw new InvalidInputException("input.sizeBytes", "1 to " + properties.maxImportBytes() + " bytes");
+        if (rows.waitingImports(viewer.teamId()) >= WAITING_PER_TEAM) {
+            throw new dev.berth.errors.ConflictException("The team has " + WAITING_PER_TEAM + " imports waiting for their upload already.");
+        }
         var database = databases.get(viewer, databaseId);
         var destination = backups.destination(viewer, destinationId);
         if (verify && !BackupJob.restores(database.engine())) throw new InvalidInputException("input.verify", "verifying " + database.engine() + " backups is not there yet");
@@ -99,7 +110,14 @@ public class BackupImports {
         if (contentLength != waiting.size()) {
             throw new Refused(400, "BAD_USER_INPUT", "The body must be the " + waiting.size() + " bytes importBackup announced, not " + contentLength + ".");
         }
-        if (!transactions.write(system, () -> rows.takeUpload(teamId, backupId))) throw new Refused(409, "CONFLICT", "The upload was taken already.");
+        if (!uploads.tryAcquire()) throw new Refused(503, "BUSY", "This Berth node streams " + UPLOADS_PER_NODE + " uploads already; try again shortly.");
+        boolean taken = false;
+        try {
+            taken = transactions.write(system, () -> rows.takeUpload(teamId, backupId));
+        } finally {
+            if (!taken) uploads.release();
+        }
+        if (!taken) throw new Refused(409, "CONFLICT", "The upload was taken already.");
         var backup = transactions.read(system, () -> rows.backup(teamId, backupId)).orElseThrow();
         var log = logs.open(system, backupId);
         log.step("Importing " + contentLength + " bytes uploaded by the client to " + backup.objectKey());
@@ -111,6 +129,7 @@ public class BackupImports {
             return new Upload(system, backup, store, store.upload(backup.objectKey()), contentLength, log);
         } catch (IOException | RuntimeException e) {
             if (store != null) store.close();
+            uploads.release();
             var upload = new Upload(system, backup, null, null, contentLength, log);
             upload.fail(Reasons.plain(e));
             throw new Refused(502, "UPSTREAM", "The destination did not take the upload: " + Reasons.plain(e));
@@ -123,26 +142,24 @@ public class BackupImports {
      */
     @Nullable
     Instant expire(Viewer system, Backup backup) {
-        if (backup.status() == Backup.Status.QUEUED && transactions.write(system, () -> rows.move(system.teamId(), backup.id(), Backup.Status.QUEUED, Backup.Status.RUNNING))) {
+        // taken from QUEUED by the expiry itself (then no upload can take it), or looked at again as it is now
+        if (transactions.write(system, () -> rows.move(system.teamId(), backup.id(), Backup.Status.QUEUED, Backup.Status.RUNNING))) {
             end(system, backup.id(), "no upload arrived within " + properties.uploadWithin().toMinutes() + " min of importBackup");
             return null;
         }
-        if (backup.status() == Backup.Status.RUNNING && backup.startedAt() != null) {
-            var due = backup.startedAt().plus(BackupJob.WITHIN);
-            if (Instant.now().isBefore(due)) return due;
-            end(system, backup.id(), "interrupted: the upload did not end within " + BackupJob.WITHIN.toHours() + " h (its node stopped?)");
-        }
+        var seen = transactions.read(system, () -> rows.uploadSeenAt(system.teamId(), backup.id())).orElse(null);
+        if (seen == null) return null; // ended
+        var stalled = seen.plus(STALLED);
+        if (Instant.now().isBefore(stalled)) return stalled.plusSeconds(1);
+        end(system, backup.id(), "interrupted: the upload stopped moving for " + STALLED.toMinutes() + " min (its node stopped?)");
         return null;
     }
 
     private void end(Viewer system, UUID id, String why) {
         try (var log = logs.open(system, id)) {
-            log.step("Import failed: " + why);
+            log.step("Backup failed: " + why);
         }
-        transactions.write(system, () -> {
-            rows.finish(system.teamId(), id, Backup.Status.FAILED, null, null, why);
-            return null;
-        });
+        transactions.write(system, () -> rows.finish(system.teamId(), id, Backup.Status.FAILED, null, null, why));
         logs.endIfIdle(system, id);
     }
 
@@ -154,7 +171,10 @@ public class BackupImports {
         }
     }
 
-    /** An upload under way: written by one thread at a time (the route's), ended once by {@link #finish} or {@link #fail}. */
+    /**
+     * An upload under way: written by the route's workers one piece at a time, ended once by {@link #finish} or
+     * {@link #fail} (which may come from another thread, a client leaving: the methods hold the upload's lock).
+     */
     final class Upload {
         private final Viewer system;
         private final Backup backup;
@@ -166,6 +186,7 @@ public class BackupImports {
         private final byte[] head = new byte[5];
         private long written;
         private boolean ended;
+        private long touched = System.nanoTime();
 
         Upload(Viewer system, Backup backup, @Nullable BackupStore store, BackupStore.@Nullable Upload out, long size, BackupLogs.Run log) {
             this.system = system;
@@ -185,23 +206,31 @@ public class BackupImports {
             return backup.id();
         }
 
-        long written() {
+        synchronized long written() {
             return written;
         }
 
         /** Writes a piece of the body; more than announced is refused (and fails the import). */
-        void write(byte[] bytes, int offset, int length) throws IOException {
+        synchronized void write(byte[] bytes, int offset, int length) throws IOException {
+            if (ended) throw new IOException("the upload ended");
             if (written + length > size) throw new IOException("the body is longer than the " + size + " bytes announced");
             for (int i = 0; i < length && written + i < head.length; i++) head[(int) written + i] = bytes[offset + i];
             out.write(bytes, offset, length);
             digest.update(bytes, offset, length);
             if ((written + length) / BackupJob.Counted.PROGRESS_BYTES > written / BackupJob.Counted.PROGRESS_BYTES) log.step("Received " + ((written + length) >> 20) + " MiB");
             written += length;
+            if (System.nanoTime() - touched > java.util.concurrent.TimeUnit.SECONDS.toNanos(30)) { // alive, for its expiry
+                touched = System.nanoTime();
+                transactions.write(system, () -> {
+                    rows.uploadSeen(system.teamId(), backup.id());
+                    return null;
+                });
+            }
         }
 
         /** The body ended: SUCCEEDED with every byte announced stored whole, else FAILED. Answers the backup as it ended. */
-        Backup finish() {
-            if (ended) throw new IllegalStateException("ended already");
+        synchronized Backup finish() {
+            if (ended) return transactions.read(system, () -> rows.backup(system.teamId(), backup.id())).orElseThrow();
             try {
                 if (written != size) throw new IOException("the body ended after " + written + " of the " + size + " bytes announced");
                 if (backup.engine() == EngineKind.POSTGRESQL && !new String(head, StandardCharsets.US_ASCII).equals("PGDMP")) {
@@ -215,16 +244,18 @@ public class BackupImports {
                 }
                 var sha = HexFormat.of().formatHex(digest.digest());
                 ended = true;
+                uploads.release();
                 log.step("Stored " + written + " bytes, SHA-256 " + sha);
                 log.step("Backup succeeded");
                 log.close();
-                transactions.write(system, () -> {
-                    rows.finish(system.teamId(), backup.id(), Backup.Status.SUCCEEDED, written, sha, null);
+                boolean recorded = transactions.write(system, () -> {
+                    if (!rows.finish(system.teamId(), backup.id(), Backup.Status.SUCCEEDED, written, sha, null)) return false;
                     if (backup.verifyRequested() && rows.moveVerify(system.teamId(), backup.id(), null, Backup.Status.QUEUED, null)) {
                         jobs.enqueue(BackupJob.VERIFY, JobQueue.instance(system.teamId(), backup.id()), Instant.now());
                     }
-                    return null;
+                    return true;
                 });
+                if (!recorded) store.delete(backup.objectKey()); // its expiry ended it meanwhile (FAILED): nothing stays stored
                 store.close();
                 jobs.dequeue(BackupJob.BACKUP, JobQueue.instance(system.teamId(), backup.id()));
                 logs.endIfIdle(system, backup.id());
@@ -235,9 +266,10 @@ public class BackupImports {
         }
 
         /** Drops what was uploaded; the backup FAILED with {@code why}. */
-        void fail(String why) {
+        synchronized void fail(String why) {
             if (ended) return;
             ended = true;
+            if (out != null) uploads.release(); // an upload that began holds one
             if (out != null) out.abort();
             if (store != null) store.close();
             log.step("Backup failed: " + why);

@@ -280,15 +280,10 @@ class BackupJob {
                 return;
             }
             log.step("Stored " + counted.size + " bytes, SHA-256 " + counted.sha256());
-            finish(system, log, id, Backup.Status.SUCCEEDED, counted.size, counted.sha256(), null);
+            // SUCCEEDED and its verification queued at once: nobody sees the backup idle between the two
+            finish(system, log, id, Backup.Status.SUCCEEDED, counted.size, counted.sha256(), null, backup.verifyRequested());
             cleanUp(inside, id, null);
             if (!backup.verifyRequested()) prune(system, id, store); // else once it is verified: a bad one never pushes out a good one
-            if (backup.verifyRequested()) {
-                transactions.write(system, () -> {
-                    if (rows.moveVerify(system.teamId(), id, null, Backup.Status.QUEUED, null)) jobs.enqueue(VERIFY, JobQueue.instance(system.teamId(), id), java.time.Instant.now());
-                    return null;
-                });
-            }
             LOG.info("event=backup-succeeded backup={} bytes={}", id, counted.size);
         } catch (Containers.Stopped stopped) {
             if (upload != null) upload.abort();
@@ -482,10 +477,19 @@ class BackupJob {
     /** Records how the backup ended, its log's last line first: a follower that finds it ended finds every line stored. */
     private void finish(Viewer system, BackupLogs.Run log, UUID id, Backup.Status status, @Nullable Long size, @Nullable String sha256,
                         @Nullable String detail) {
+        finish(system, log, id, status, size, sha256, detail, false);
+    }
+
+    /** The same, queueing its verification in the same transaction when {@code verify}. */
+    private void finish(Viewer system, BackupLogs.Run log, UUID id, Backup.Status status, @Nullable Long size, @Nullable String sha256,
+                        @Nullable String detail, boolean verify) {
         log.step(status == Backup.Status.SUCCEEDED ? "Backup succeeded" : "Backup failed: " + detail);
         log.close();
         transactions.write(system, () -> {
-            rows.finish(system.teamId(), id, status, size, sha256, detail);
+            if (rows.finish(system.teamId(), id, status, size, sha256, detail) && verify
+                    && rows.moveVerify(system.teamId(), id, null, Backup.Status.QUEUED, null)) {
+                jobs.enqueue(VERIFY, JobQueue.instance(system.teamId(), id), java.time.Instant.now());
+            }
             return null;
         });
     }

@@ -95,11 +95,41 @@ class BackupRows implements dev.berth.deployment.LogStore {
 
     /** Takes the import's upload: QUEUED to RUNNING, its token spent; false when another took it (or it expired). */
     boolean takeUpload(UUID teamId, UUID id) {
-        return Statements.update(jdbc, "UPDATE backups SET status = 'RUNNING', started_at = now(), upload_token_hash = NULL"
+        return Statements.update(jdbc, "UPDATE backups SET status = 'RUNNING', started_at = now(), upload_seen_at = now(), upload_token_hash = NULL"
                 + " WHERE team_id = ? AND id = ? AND imported AND status = 'QUEUED' AND upload_token_hash IS NOT NULL", s -> {
             s.setObject(1, teamId);
             s.setObject(2, id);
         }) > 0;
+    }
+
+    /** An upload under way is alive. */
+    void uploadSeen(UUID teamId, UUID id) {
+        Statements.update(jdbc, "UPDATE backups SET upload_seen_at = now() WHERE team_id = ? AND id = ? AND status = 'RUNNING'", s -> {
+            s.setObject(1, teamId);
+            s.setObject(2, id);
+        });
+    }
+
+    /** When a RUNNING import's upload last moved. */
+    Optional<java.time.Instant> uploadSeenAt(UUID teamId, UUID id) {
+        return Statements.list(jdbc, "SELECT upload_seen_at FROM backups WHERE team_id = ? AND id = ? AND imported AND status = 'RUNNING'", s -> {
+            s.setObject(1, teamId);
+            s.setObject(2, id);
+        }, r -> instant(r, 1)).stream().filter(java.util.Objects::nonNull).findFirst();
+    }
+
+    /** Imports of the team still waiting for their upload. */
+    int waitingImports(UUID teamId) {
+        return Statements.one(jdbc, "SELECT count(*) FROM backups WHERE team_id = ? AND imported AND status = 'QUEUED'", s -> s.setObject(1, teamId),
+                r -> r.getInt(1));
+    }
+
+    /** Locks the backup's row until the transaction ends: one verification or restore is decided at a time. */
+    void lockBackup(UUID teamId, UUID id) {
+        Statements.list(jdbc, "SELECT 1 FROM backups WHERE team_id = ? AND id = ? FOR UPDATE", s -> {
+            s.setObject(1, teamId);
+            s.setObject(2, id);
+        }, r -> 1);
     }
 
     /** A backup, made by {@code scheduleId} when not null. */
@@ -236,9 +266,10 @@ class BackupRows implements dev.berth.deployment.LogStore {
         }) > 0;
     }
 
-    void finish(UUID teamId, UUID id, Backup.Status status, @Nullable Long size, @Nullable String sha256, @Nullable String detail) {
+    /** Ends a RUNNING backup; false when it was not RUNNING (another node, or an import's expiry, ended it). */
+    boolean finish(UUID teamId, UUID id, Backup.Status status, @Nullable Long size, @Nullable String sha256, @Nullable String detail) {
         // only a running backup ends: a node taken over meanwhile cannot overwrite what the one after it recorded
-        Statements.update(jdbc, "UPDATE backups SET status = ?, size_bytes = ?, sha256 = ?, detail = ?, finished_at = now()"
+        return Statements.update(jdbc, "UPDATE backups SET status = ?, size_bytes = ?, sha256 = ?, detail = ?, finished_at = now()"
                 + " WHERE team_id = ? AND id = ? AND status = 'RUNNING'", s -> {
             s.setString(1, status.name());
             s.setObject(2, size, Types.BIGINT);
@@ -246,7 +277,7 @@ class BackupRows implements dev.berth.deployment.LogStore {
             s.setString(4, detail);
             s.setObject(5, teamId);
             s.setObject(6, id);
-        });
+        }) > 0;
     }
 
     /** Moves the backup's restore from {@code from} to {@code to}; false when it was not in {@code from}. */
@@ -280,7 +311,8 @@ class BackupRows implements dev.berth.deployment.LogStore {
 
     /** Whether a backup of the database is queued or running. */
     boolean backingUp(UUID teamId, UUID databaseId) {
-        return !Statements.list(jdbc, "SELECT 1 FROM backups WHERE team_id = ? AND database_id = ? AND status IN ('QUEUED', 'RUNNING') LIMIT 1", s -> {
+        // an import only writes to its destination: it never holds up a restore into its database
+        return !Statements.list(jdbc, "SELECT 1 FROM backups WHERE team_id = ? AND database_id = ? AND status IN ('QUEUED', 'RUNNING') AND NOT imported LIMIT 1", s -> {
             s.setObject(1, teamId);
             s.setObject(2, databaseId);
         }, r -> 1).isEmpty();

@@ -244,7 +244,10 @@ public class BackupService {
     /** Queues the verification of a backup that succeeded: restored into a throwaway container, then inspected. */
     @InTeam
     public Backup verify(Viewer viewer, UUID backupId) {
+        rows.lockBackup(viewer.teamId(), backupId);
         var backup = get(viewer, backupId);
+        // one run of a backup at a time writes its log: not while it is restored
+        if (backup.restoreStatus() != null && backup.restoreStatus().busy()) throw new ConflictException("This backup is being restored; verify it once that ended.");
         if (backup.status() != Backup.Status.SUCCEEDED) throw new ConflictException("Only a backup that succeeded can be verified.");
         if (backup.destinationId() == null) throw new ConflictException("The backup's destination was deleted.");
         if (!BackupJob.restores(backup.engine())) throw new ConflictException("Verifying " + backup.engine() + " backups is not there yet.");
@@ -259,6 +262,7 @@ public class BackupService {
      */
     @InTeam
     public Backup restore(Viewer viewer, UUID backupId, @Nullable UUID targetId, String confirmDatabaseName) {
+        rows.lockBackup(viewer.teamId(), backupId);
         var backup = get(viewer, backupId);
         var target = databases.get(viewer, targetId == null ? backup.databaseId() : targetId);
         if (target.engine() != backup.engine()) {
@@ -279,6 +283,7 @@ public class BackupService {
         if (backup.restoreStatus() == Backup.Status.QUEUED || backup.restoreStatus() == Backup.Status.RUNNING) {
             throw new ConflictException("This backup is being restored already.");
         }
+        if (backup.verifyStatus() != null && backup.verifyStatus().busy()) throw new ConflictException("This backup is being verified; restore it once that ended.");
         rows.queueRestore(viewer.teamId(), backupId, target.id());
         jobs.enqueue(BackupJob.RESTORE, JobQueue.instance(viewer.teamId(), backupId), Instant.now());
         return rows.backup(viewer.teamId(), backupId).orElseThrow();

@@ -50,6 +50,9 @@ final class BackupUploadRoute extends ChannelDuplexHandler {
         this.workers = workers;
     }
 
+    /** Requests handed on whose answers have not all been written yet (an upload waits for them: answers keep their order). */
+    private int outstanding;
+
     @Override
     public void channelRead(ChannelHandlerContext ctx, Object msg) {
         if (session != null) {
@@ -60,12 +63,22 @@ final class BackupUploadRoute extends ChannelDuplexHandler {
         if (msg instanceof HttpRequest request && request.method().equals(HttpMethod.PUT) && PATH.matcher(path(request)).matches()) {
             ctx.channel().config().setAutoRead(false); // from now on, a read happens only when the upload asks for one
             session = new Session(ctx, request);
-            ReferenceCountUtil.release(msg); // a request head (or a whole request's, whose content is offered below)
-            if (msg instanceof HttpContent content) session.offer(content.retain());
-            session.start();
+            if (msg instanceof HttpContent content) session.offer(content); // a whole request: its content is the upload's
+            if (outstanding == 0) session.start(); // else once the answers before it are written
             return;
         }
+        if (msg instanceof HttpRequest) outstanding++;
         ctx.fireChannelRead(msg);
+    }
+
+    @Override
+    public void write(ChannelHandlerContext ctx, Object msg, io.netty.channel.ChannelPromise promise) {
+        // the answers of the requests handed on pass here on their way out; an interim one (100 Continue) is not an end
+        boolean interim = msg instanceof io.netty.handler.codec.http.HttpResponse response && response.status().codeClass()
+                == io.netty.handler.codec.http.HttpStatusClass.INFORMATIONAL;
+        boolean ends = !interim && msg instanceof LastHttpContent && outstanding > 0;
+        ctx.write(msg, promise);
+        if (ends && --outstanding == 0 && session != null && !session.started) session.start();
     }
 
     @Override
@@ -96,8 +109,10 @@ final class BackupUploadRoute extends ChannelDuplexHandler {
         private volatile boolean left;
         private volatile boolean answered;
         private volatile long lastPiece = System.nanoTime();
+        private volatile boolean complete;
         private java.util.concurrent.ScheduledFuture<?> idle;
-        private byte[] chunk = new byte[64 * 1024];
+        private byte[] chunk;
+        boolean started;
 
         Session(ChannelHandlerContext ctx, HttpRequest request) {
             this.ctx = ctx;
@@ -106,12 +121,13 @@ final class BackupUploadRoute extends ChannelDuplexHandler {
 
         /** Checks the request on a worker (the database is asked), then reads the body or answers why not. */
         void start() {
+            started = true;
             var matcher = PATH.matcher(path(request));
             matcher.matches();
             var token = request.headers().get(TOKEN_HEADER);
             long length = HttpUtil.getContentLength(request, -1L);
             idle = ctx.executor().scheduleAtFixedRate(this::checkIdle, IDLE_SECONDS, 5, TimeUnit.SECONDS);
-            workers.execute(() -> {
+            run(() -> {
                 try {
                     if (HttpUtil.isTransferEncodingChunked(request) || length < 0) {
                         answer(HttpResponseStatus.LENGTH_REQUIRED, error("BAD_USER_INPUT", "Send the body with a Content-Length (curl -T does)."));
@@ -121,7 +137,9 @@ final class BackupUploadRoute extends ChannelDuplexHandler {
                         answer(HttpResponseStatus.UNAUTHORIZED, error("UNAUTHENTICATED", "Send importBackup's uploadToken in " + TOKEN_HEADER + "."));
                         return;
                     }
-                    upload = imports.open(UUID.fromString(matcher.group(1)), UUID.fromString(matcher.group(2)), token, length);
+                    var opened = imports.open(UUID.fromString(matcher.group(1)), UUID.fromString(matcher.group(2)), token, length);
+                    chunk = new byte[64 * 1024];
+                    upload = opened;
                     if (left) {
                         upload.fail("the client left before sending anything");
                         return;
@@ -143,8 +161,18 @@ final class BackupUploadRoute extends ChannelDuplexHandler {
         /** On the event loop: a piece of the body came. */
         void offer(HttpContent content) {
             lastPiece = System.nanoTime();
+            if (content instanceof LastHttpContent) complete = true; // the client sent everything: what is left is Berth's
             pieces.add(content);
-            if (upload != null) workers.execute(this::drain);
+            if (upload != null) run(this::drain);
+        }
+
+        /** On a worker; a node shutting down (no more workers) closes the connection, which fails the upload. */
+        private void run(Runnable task) {
+            try {
+                workers.execute(task);
+            } catch (java.util.concurrent.RejectedExecutionException stopping) {
+                ctx.close();
+            }
         }
 
         /** Writes what came, in order, on one worker at a time; asks for the next read when all is written. */
@@ -179,14 +207,17 @@ final class BackupUploadRoute extends ChannelDuplexHandler {
                 drain(); // a piece came between the last poll and the flag
                 return;
             }
-            if (!answered && !left) ctx.executor().execute(ctx::read);
+            if (!answered && !left) {
+                lastPiece = System.nanoTime(); // the idle clock is the client's: it starts when Berth asks for more
+                ctx.executor().execute(ctx::read);
+            }
         }
 
         /** The connection closed: an upload under way fails (what was written is dropped). */
         void gone() {
             left = true;
             if (idle != null) idle.cancel(false);
-            workers.execute(() -> {
+            run(() -> {
                 var current = upload;
                 if (current != null && !answered) {
                     answered = true;
@@ -198,7 +229,7 @@ final class BackupUploadRoute extends ChannelDuplexHandler {
         }
 
         private void checkIdle() {
-            if (answered || left) return;
+            if (answered || left || complete) return;
             if (System.nanoTime() - lastPiece > TimeUnit.SECONDS.toNanos(IDLE_SECONDS)) ctx.close(); // gone() fails it
         }
 

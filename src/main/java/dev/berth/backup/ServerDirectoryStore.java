@@ -15,10 +15,11 @@ import java.util.regex.Pattern;
 
 /**
  * A directory on one of the team's servers, reached over its SSH connection as the server's SSH user. Every command
- * is an argv (never a shell line) of coreutils ({@code mkdir}, {@code dd}, {@code stat}, {@code cat}, {@code mv},
- * {@code rm}) on a path made of the destination's validated directory and a key Berth made. An upload streams
- * through {@code dd} into {@code <key>.part}; once its size on disk is what was sent, it is renamed to its key, so a
- * file under its key is always whole.
+ * is an argv of coreutils ({@code mkdir}, {@code dd}, {@code stat}, {@code cat}, {@code mv}, {@code rm}), or a constant
+ * {@code sh -c} script taking the path as its argument (for the umask), on a path made of the destination's validated
+ * directory and a key Berth made. Files and directories Berth makes are its user's alone (umask 077); a directory
+ * every user may write is refused. An upload streams through {@code dd} into {@code <key>.part}, synced; once its
+ * size on disk is what was sent, it is renamed to its key, so a file under its key is always whole.
  */
 final class ServerDirectoryStore implements BackupStore {
     /** What a key may hold: Berth makes them (a prefix, {@code berth/<database>/<stamp>-<id>.<ext>}). */
@@ -55,8 +56,15 @@ final class ServerDirectoryStore implements BackupStore {
     public Upload upload(String key) throws IOException {
         var file = path(key);
         var part = file + ".part";
-        run("creating the directory", "mkdir", "-p", "--", file.substring(0, file.lastIndexOf('/')));
-        var dd = commands.start(viewer, serverId, Argv.of("dd", "of=" + part, "bs=1048576"));
+        // made readable by the SSH user alone (a dump holds the whole database), in a directory no other user may write
+        run("creating the directory", "sh", "-c", "umask 077 && exec mkdir -p -- \"$0\"", file.substring(0, file.lastIndexOf('/')));
+        var mode = run("reading the directory's mode", "stat", "-c", "%a", "--", directory).stdout().strip();
+        if (!mode.matches("[0-7]{3,4}")) throw new IllegalStateException("the server answered an unexpected mode for " + directory);
+        if ((Integer.parseInt(mode, 8) & 0002) != 0) {
+            throw new IllegalStateException(directory + " is writable by every user of the server (mode " + mode + "): choose a directory of its own");
+        }
+        // the script is constant; the file is its argument. conv=fsync: on disk before it is renamed and called whole
+        var dd = commands.start(viewer, serverId, Argv.of("sh", "-c", "umask 077 && exec dd of=\"$0\" bs=1048576 conv=fsync 2>/dev/null", part));
         return new FileUpload(dd, part, file);
     }
 
@@ -147,7 +155,7 @@ final class ServerDirectoryStore implements BackupStore {
                 run("removing the partial file", "rm", "-f", "--", part);
                 throw new IOException("the file on the server has " + Reasons.lastLine(seen, 40) + " bytes of " + written);
             }
-            run("naming the file", "mv", "-f", "--", part, file);
+            run("naming the file", "mv", "-f", "-T", "--", part, file);
         }
 
         @Override

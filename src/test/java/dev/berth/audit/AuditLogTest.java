@@ -163,6 +163,7 @@ class AuditLogTest extends BerthTestBase {
                 Map.of("d", database, "t", destination)).path("backupDatabase").path("backup").path("id").asText();
         sql("UPDATE backups SET status = 'SUCCEEDED' WHERE id = CAST(? AS uuid)", backup); // no job engine here
         h.data("mutation($b: ID!) { restoreBackup(input: {backupId: $b, confirmDatabaseName: \"audited\"}) { backup { id } } }", Map.of("b", backup));
+        sql("UPDATE backups SET restore_status = 'SUCCEEDED' WHERE id = CAST(? AS uuid)", backup); // restored (one run of a backup at a time)
         h.data("mutation($b: ID!) { verifyBackup(input: {backupId: $b}) { backup { id } } }", Map.of("b", backup));
         // the one-time upload token is an answer, never recorded
         secrets.add(h.data("mutation($d: ID!, $t: ID!) { importBackup(input: {databaseId: $d, destinationId: $t, sizeBytes: 100}) { uploadToken } }",

@@ -529,6 +529,21 @@ class DatabaseEndToEndTest extends BerthTestBase {
         try (var beside = Files.list(file.getParent())) {
             assertThat(beside.map(Path::toString).toList()).as("no .part file left").noneMatch(p -> p.endsWith(".part"));
         }
+        // the SSH user's alone: a dump holds the whole database
+        assertThat(java.nio.file.attribute.PosixFilePermissions.toString(Files.getPosixFilePermissions(file))).isEqualTo("rw-------");
+        assertThat(java.nio.file.attribute.PosixFilePermissions.toString(Files.getPosixFilePermissions(file.getParent()))).isEqualTo("rwx------");
+        // a directory every user of the server may write is refused
+        var open = Files.createTempDirectory("berth-open");
+        Files.setPosixFilePermissions(open, java.nio.file.attribute.PosixFilePermissions.fromString("rwxrwxrwx"));
+        var openDestination = http().data("mutation($s: ID!, $d: String!) { createBackupDestination(input: {name: \"open\", serverId: $s, directory: $d}) { backupDestination { id } } }",
+                Map.of("s", serverId, "d", open.toString())).path("createBackupDestination").path("backupDestination").path("id").asText();
+        var refused = http().data("mutation($id: ID!) { testBackupDestination(input: {id: $id}) { ok failedStep reason } }", Map.of("id", openDestination))
+                .path("testBackupDestination");
+        assertThat(refused.path("ok").asBoolean()).isFalse();
+        assertThat(refused.path("reason").asText()).contains("writable by every user");
+        try (var left = Files.list(open)) {
+            assertThat(left.toList()).isEmpty();
+        }
         assertThat(awaitBackup(toDirectory, "verifyStatus", "SUCCEEDED").path("verification").asText()).startsWith("restored: 1 tables,");
         mariadb(id, "DELETE FROM `" + db + "`.items WHERE n > 20");
         http().data("mutation($b: ID!, $n: String!) { restoreBackup(input: {backupId: $b, confirmDatabaseName: $n}) { backup { id } } }",
@@ -608,6 +623,10 @@ class DatabaseEndToEndTest extends BerthTestBase {
         assertThat(imported.path("sizeBytes").asLong()).isEqualTo(Files.size(dump));
         assertThat(imported.path("sha256").asText()).isEqualTo(answer.path("sha256").asText())
                 .isEqualTo(java.util.HexFormat.of().formatHex(java.security.MessageDigest.getInstance("SHA-256").digest(Files.readAllBytes(dump))));
+        // its verification, queued with SUCCEEDED, runs (a throwaway container takes seconds to start): one run of a backup at a time
+        var meanwhile = http().post("mutation($b: ID!, $n: String!) { restoreBackup(input: {backupId: $b, confirmDatabaseName: $n}) { backup { id } } }",
+                Map.of("b", imported.path("id").asText(), "n", name));
+        assertThat(meanwhile.firstErrorCode()).isEqualTo("CONFLICT");
         assertThat(awaitBackup(imported.path("id").asText(), "verifyStatus", "SUCCEEDED").path("verification").asText()).isEqualTo("restored: 1 tables, 700 rows");
         http().data("mutation($b: ID!, $n: String!) { restoreBackup(input: {backupId: $b, confirmDatabaseName: $n}) { backup { id } } }",
                 Map.of("b", imported.path("id").asText(), "n", name));
