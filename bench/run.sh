@@ -3,7 +3,8 @@
 #   bench/run.sh [q1] [q2] [m1] [l1] [s1] [n1] [p1] [w1] [f1]     (default: q1 q2 m1 l1 s1)
 #   bench/run.sh backup      (on its own: Berth's backup and restore of a PostgreSQL database of BACKUP_GB GB, 1 by
 #                             default, against a bare pg_dump -Fc | pg_restore on the same server, BACKUP_ROUNDS=2
-#                             rounds interleaved, Berth's heap sampled; runs on the test daemons, see BackupBenchmark)
+#                             rounds interleaved, Berth's heap sampled; runs on the test daemons, see BackupBenchmark;
+#                             the flight recording is BENCH_WORK/backup.jfr)
 # Starts a private PostgreSQL and Redis on loopback (ports below), builds and starts Berth against them with the
 # production JVM options, seeds the dataset (50 projects x 3 environments through the API, then 1,500 applications,
 # 30,000 deployments, 7,500 variables and 200,000 log lines by SQL), and for each HTTP workload runs a correctness
@@ -32,7 +33,9 @@ export BENCH_URL="http://127.0.0.1:$PORT/graphql" BENCH_RUN="$WORK/run" OUR_CMD_
 
 if [ "$WORKLOADS" = backup ]; then
   # the real parts a backup needs (dockerd, sshd, the engines' image, s3proxy), as the tests start them
+  # Berth's JVM as production runs it (all compilers, the image's heap cap), with a flight recording of the run
   (cd "$ROOT" && BERTH_REQUIRE_DOCKER=1 ./mvnw -B -q test -Dtest=BackupBenchmark -Dsurefire.failIfNoSpecifiedTests=false \
+    -Dtest.jvm.flags="-Xmx384m -XX:StartFlightRecording=filename=$WORK/backup.jfr,settings=profile" \
     -Dberth.bench.gb="${BACKUP_GB:-1}" -Dberth.bench.rounds="${BACKUP_ROUNDS:-2}" >&2) || status=$?
   { echo "# backup ($(date -u +%FT%TZ), $(nproc) cores, $(cd "$ROOT" && git rev-parse --short HEAD))"
     sed -n 's/^BENCH //p' "$ROOT/target/surefire-reports/dev.berth.bench.BackupBenchmark-output.txt"; } | tee "$OUT-backup.md"

@@ -13,7 +13,7 @@ import java.util.concurrent.ExecutorService;
 
 /**
  * Puts the thin {@code /graphql} route ({@link GraphQLRoute}) in front of Micronaut's handler on every HTTP/1.1
- * connection. The exchange behind it is built on a worker once the server listens (or by the first request, if that
+ * connection, and the features' own {@link ConnectionRoute}s in front of it. The exchange behind it is built on a worker once the server listens (or by the first request, if that
  * comes first), never at start-up and never on an event loop.
  */
 @Singleton
@@ -26,12 +26,15 @@ final class GraphQLRouteInstaller implements BeanCreatedEventListener<NettyServe
     private final BeanProvider<ExecutorService> workers;
     private final BeanProvider<HttpServerConfiguration> server;
     private final BeanProvider<GraphQLProperties> properties;
+    private final java.util.List<ConnectionRoute> routes;
     private volatile ExecutorService fastWorkers;
     private volatile GraphQLRoute.Shared shared;
 
     GraphQLRouteInstaller(BeanProvider<GraphQLExchange> exchange, BeanProvider<GraphQLRouteInFlight> inFlight,
                           @Named(TaskExecutors.BLOCKING) BeanProvider<ExecutorService> workers,
-                          BeanProvider<HttpServerConfiguration> server, BeanProvider<GraphQLProperties> properties) {
+                          BeanProvider<HttpServerConfiguration> server, BeanProvider<GraphQLProperties> properties,
+                          java.util.List<ConnectionRoute> routes) {
+        this.routes = routes;
         this.properties = properties;
         this.exchange = exchange;
         this.inFlight = inFlight;
@@ -108,6 +111,7 @@ final class GraphQLRouteInstaller implements BeanCreatedEventListener<NettyServe
             var pipeline = channel.pipeline();
             if (pipeline.get(MICRONAUT_HANDLER) != null && pipeline.get(GraphQLRoute.NAME) == null) {
                 pipeline.addBefore(MICRONAUT_HANDLER, GraphQLRoute.NAME, new GraphQLRoute(shared()));
+                for (var route : routes) pipeline.addBefore(GraphQLRoute.NAME, route.name(), route.newHandler());
             }
         }
     }

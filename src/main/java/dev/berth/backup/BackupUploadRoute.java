@@ -41,11 +41,11 @@ final class BackupUploadRoute extends ChannelDuplexHandler {
     static final int IDLE_SECONDS = 60;
     private static final ObjectMapper JSON = new ObjectMapper();
 
-    private final BackupImports imports;
+    private final java.util.function.Supplier<BackupImports> imports;
     private final Executor workers;
     private Session session;
 
-    BackupUploadRoute(BackupImports imports, Executor workers) {
+    BackupUploadRoute(java.util.function.Supplier<BackupImports> imports, Executor workers) {
         this.imports = imports;
         this.workers = workers;
     }
@@ -137,7 +137,7 @@ final class BackupUploadRoute extends ChannelDuplexHandler {
                         answer(HttpResponseStatus.UNAUTHORIZED, error("UNAUTHENTICATED", "Send importBackup's uploadToken in " + TOKEN_HEADER + "."));
                         return;
                     }
-                    var opened = imports.open(UUID.fromString(matcher.group(1)), UUID.fromString(matcher.group(2)), token, length);
+                    var opened = imports.get().open(UUID.fromString(matcher.group(1)), UUID.fromString(matcher.group(2)), token, length);
                     chunk = new byte[64 * 1024];
                     upload = opened;
                     if (left) {

@@ -327,11 +327,31 @@ public final class SshjRemoteShell implements RemoteShell {
         return pooled != null && pooled.client.isConnected() && pooled.client.isAuthenticated() && pooled.openedFor.equals(server);
     }
 
+    /**
+     * AES-GCM on the JDK's provider first ({@link JdkAesGcm}), then AES-CTR, then the rest (ChaCha20-Poly1305): sshj's
+     * ciphers run on BouncyCastle's plain Java. With ChaCha20 first, decrypting a database dump streamed over the
+     * server's connection took most of Berth's CPU (JFR, bench/run.sh backup).
+     */
+    static List<net.schmizz.sshj.common.Factory.Named<net.schmizz.sshj.transport.cipher.Cipher>> preferred(
+            List<net.schmizz.sshj.common.Factory.Named<net.schmizz.sshj.transport.cipher.Cipher>> ciphers) {
+        var ordered = new java.util.ArrayList<>(JdkAesGcm.factories()); // sshj's own GCM ciphers give way to these
+        var ours = ordered.stream().map(net.schmizz.sshj.common.Factory.Named::getName).toList();
+        ciphers.stream().filter(cipher -> !ours.contains(cipher.getName())).forEach(ordered::add);
+        ordered.sort(java.util.Comparator.comparingInt(cipher -> {
+            var name = cipher.getName();
+            if (name.contains("-gcm")) return 0;
+            if (name.endsWith("-ctr")) return 1;
+            return 2;
+        }));
+        return ordered;
+    }
+
     private Pooled connect(ServerRef server) {
         // the resolved address is checked and connected to as is: a name cannot re-resolve elsewhere in between
         var address = HostPolicy.resolveAllowed(server.host(), HostPolicy.DNS);
         var config = new DefaultConfig();
         config.setKeepAliveProvider(KeepAliveProvider.KEEP_ALIVE);
+        config.setCipherFactories(preferred(config.getCipherFactories()));
         var client = new SSHClient(config);
         var presented = new String[1];
         client.addHostKeyVerifier(new HostKeyVerifier() {

@@ -103,15 +103,26 @@ class BackupBenchmark extends BerthTestBase {
         var inside = databases.inside(viewer, UUID.fromString(id), commands);
 
         var results = new ArrayList<String>();
-        double bareSum = 0, berthSum = 0;
+        double bareSum = 0, berthSum = 0, bareDumpSum = 0, bareRestoreSum = 0, berthBackupSum = 0, berthRestoreSum = 0;
         for (int round = 1; round <= rounds; round++) {
             // the bare pipeline, inside the database's container: the same dump into a copy, with Berth's restore flags
             var load0 = Files.readString(Path.of("/proc/loadavg")).split(" ")[0];
+            var env = Map.of("PGPASSWORD", new dev.berth.secrets.Secret(PASSWORD));
+            var restoreFlags = "pg_restore --clean --if-exists --no-owner --exit-on-error --single-transaction -h 127.0.0.1 -U postgres -d bench_copy";
+            // each stage alone (the dump to a file in the container, the restore from it), then the two piped
+            long d0 = System.nanoTime();
+            var bareDump = inside.containers().exec(inside.containerId(), List.of("sh", "-c",
+                    "pg_dump -Fc -h 127.0.0.1 -U postgres -d \"$0\" > /tmp/bare.dump", db), env, Duration.ofHours(2), 4096);
+            double bareDumpS = (System.nanoTime() - d0) / 1e9;
+            assertThat(bareDump.succeeded()).as(bareDump.stderr()).isTrue();
+            long r0 = System.nanoTime();
+            var bareRestore = inside.containers().exec(inside.containerId(), List.of("sh", "-c", restoreFlags + " /tmp/bare.dump; rc=$?; rm -f /tmp/bare.dump; exit $rc"),
+                    env, Duration.ofHours(2), 4096);
+            double bareRestoreS = (System.nanoTime() - r0) / 1e9;
+            assertThat(bareRestore.succeeded()).as(bareRestore.stderr()).isTrue();
             long t0 = System.nanoTime();
             var bare = inside.containers().exec(inside.containerId(), List.of("sh", "-c",
-                    "pg_dump -Fc -h 127.0.0.1 -U postgres -d \"$0\" | pg_restore --clean --if-exists --no-owner --exit-on-error --single-transaction"
-                            + " -h 127.0.0.1 -U postgres -d bench_copy", db),
-                    Map.of("PGPASSWORD", new dev.berth.secrets.Secret(PASSWORD)), Duration.ofHours(2), 4096);
+                    "pg_dump -Fc -h 127.0.0.1 -U postgres -d \"$0\" | " + restoreFlags, db), env, Duration.ofHours(2), 4096);
             double bareS = (System.nanoTime() - t0) / 1e9;
             assertThat(bare.succeeded()).as(bare.stderr()).isTrue();
 
@@ -129,21 +140,39 @@ class BackupBenchmark extends BerthTestBase {
             double restoreS = (System.nanoTime() - t2) / 1e9;
             heap.stop();
             long dump = backup(backupId).path("sizeBytes").asLong();
+            // where the time went: the backup's own log, line by line (Berth's steps, timed by Berth)
+            var steps = new StringBuilder();
+            Instant previous = null;
+            for (var line : http().data("query($id: ID!) { backup(id: $id) { logs(first: 100) { at text } } }", Map.of("id", backupId)).path("backup").path("logs")) {
+                var at = Instant.parse(line.path("at").asText());
+                if (previous != null) steps.append(String.format(" +%.1fs", Duration.between(previous, at).toMillis() / 1e3));
+                var text = line.path("text").asText();
+                steps.append(" ").append(text, 0, Math.min(24, text.length())).append("…");
+                previous = at;
+            }
+            System.out.println("BENCH   steps:" + steps);
             var load1 = Files.readString(Path.of("/proc/loadavg")).split(" ")[0];
             double berthS = backupS + restoreS;
             bareSum += bareS;
             berthSum += berthS;
-            var line = String.format("round %d: bare pg_dump|pg_restore %.1f s (%.1f MB/s of database) | Berth backup %.1f s (%.1f MB/s of database,"
-                            + " %.1f MB/s of dump, %d MB dump) + restore %.1f s (%.1f MB/s of database) = %.1f s | bare/Berth %.2f"
-                            + " | Berth heap: %d MB before, %d MB max while streaming (+%d MB), RSS %d MB | load %s -> %s",
-                    round, bareS, size / 1e6 / bareS, backupS, size / 1e6 / backupS, dump / 1e6 / backupS, dump >> 20, restoreS, size / 1e6 / restoreS,
-                    berthS, bareS / berthS, heap.before >> 20, heap.max.get() >> 20, (heap.max.get() - heap.before) >> 20, rssMb(), load0, load1);
+            bareDumpSum += bareDumpS;
+            bareRestoreSum += bareRestoreS;
+            berthBackupSum += backupS;
+            berthRestoreSum += restoreS;
+            var line = String.format("round %d: backup: Berth %.1f s (%.1f MB/s of database, %.1f MB/s of dump, %d MB) vs bare pg_dump -Fc > file %.1f s: %.2fx"
+                            + " | restore: Berth %.1f s (%.1f MB/s of database) vs bare pg_restore < file %.1f s: %.2fx"
+                            + " | round trip: Berth %.1f s vs bare pg_dump|pg_restore %.1f s: %.2fx"
+                            + " | Berth heap: %d MB before, %d MB max while streaming (+%d MB; old gen after GC %d -> max %d MB), RSS %d MB | load %s -> %s",
+                    round, backupS, size / 1e6 / backupS, dump / 1e6 / backupS, dump >> 20, bareDumpS, bareDumpS / backupS,
+                    restoreS, size / 1e6 / restoreS, bareRestoreS, bareRestoreS / restoreS, berthS, bareS, bareS / berthS,
+                    heap.before >> 20, heap.max.get() >> 20, (heap.max.get() - heap.before) >> 20, heap.liveBefore >> 20, heap.liveMax.get() >> 20,
+                    rssMb(), load0, load1);
             results.add(line);
             System.out.println("BENCH " + line);
         }
-        System.out.printf("BENCH summary: %.2f GB database; bare pg_dump|pg_restore %.1f s, Berth backup+restore %.1f s (sums of %d rounds):"
-                + " Berth at %.2fx the bare pipeline's rate; %d cores%n", size / 1e9, bareSum, berthSum, rounds, bareSum / berthSum,
-                Runtime.getRuntime().availableProcessors());
+        System.out.printf("BENCH summary (%.2f GB database, sums of %d rounds, %d cores): backup %.2fx the bare dump's rate, restore %.2fx the bare"
+                + " restore's, round trip %.2fx the bare pipeline's (Berth runs backup then restore; the pipe runs both at once)%n",
+                size / 1e9, rounds, Runtime.getRuntime().availableProcessors(), bareDumpSum / berthBackupSum, bareRestoreSum / berthRestoreSum, bareSum / berthSum);
         http().data("mutation($id: ID!) { deleteDatabase(input: {id: $id, removeVolume: true}) { deletedDatabaseId } }", Map.of("id", id));
     }
 
@@ -170,10 +199,18 @@ class BackupBenchmark extends BerthTestBase {
         return -1;
     }
 
-    /** Heap in use, sampled every 100 ms on a thread of its own. */
+    /** Heap in use, and the old generation's live data after each collection, sampled every 100 ms on a thread of its own. */
     private static final class HeapSampler {
         final long before = used();
         final AtomicLong max = new AtomicLong(before);
+        final long liveBefore = live();
+        final AtomicLong liveMax = new AtomicLong(liveBefore);
+
+        /** What the old generation held after its last collection (live data, not garbage waiting for a GC). */
+        static long live() {
+            return ManagementFactory.getMemoryPoolMXBeans().stream().filter(pool -> pool.getName().contains("Old Gen") && pool.getCollectionUsage() != null)
+                    .mapToLong(pool -> pool.getCollectionUsage().getUsed()).sum();
+        }
         final AtomicBoolean running = new AtomicBoolean(true);
         private Thread thread;
 
@@ -185,6 +222,7 @@ class BackupBenchmark extends BerthTestBase {
             thread = Thread.ofPlatform().daemon().start(() -> {
                 while (running.get()) {
                     max.accumulateAndGet(used(), Math::max);
+                    liveMax.accumulateAndGet(live(), Math::max);
                     try {
                         Thread.sleep(100);
                     } catch (InterruptedException e) {

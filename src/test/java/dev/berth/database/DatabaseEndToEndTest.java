@@ -483,10 +483,7 @@ class DatabaseEndToEndTest extends BerthTestBase {
     @Test
     void mariadbBacksUpVerifiesAndRestoresAndRedisBacksUpItsSnapshot() throws Exception {
         var s3 = dev.berth.testing.TestS3.get();
-        var destinationId = http().data("mutation($i: CreateBackupDestinationInput!) { createBackupDestination(input: $i) { backupDestination { id } } }",
-                Map.of("i", Map.of("name", uniqueName("s3"), "endpoint", s3.endpoint(), "region", "us-east-1", "bucket", dev.berth.testing.TestS3.BUCKET,
-                        "pathStyle", true, "accessKey", dev.berth.testing.TestS3.ACCESS_KEY, "secretKey", dev.berth.testing.TestS3.SECRET_KEY)))
-                .path("createBackupDestination").path("backupDestination").path("id").asText();
+        var destinationId = s3Destination(s3);
         // MariaDB listens on 3306 (a port of its own on the host network: the test machine runs no other MariaDB)
         var name = uniqueName("maria");
         var maria = http().data("mutation($i: CreateDatabaseInput!) { createDatabase(input: $i) { database { id databaseName internalUrl } } }",
@@ -570,6 +567,14 @@ class DatabaseEndToEndTest extends BerthTestBase {
         http().data("mutation($id: ID!) { deleteDatabase(input: {id: $id, removeVolume: true}) { deletedDatabaseId } }", Map.of("id", redis));
     }
 
+    /** A destination in the test S3 server's bucket. */
+    private String s3Destination(dev.berth.testing.TestS3 s3) {
+        return http().data("mutation($i: CreateBackupDestinationInput!) { createBackupDestination(input: $i) { backupDestination { id } } }",
+                Map.of("i", Map.of("name", uniqueName("s3"), "endpoint", s3.endpoint(), "region", "us-east-1", "bucket", dev.berth.testing.TestS3.BUCKET,
+                        "pathStyle", true, "accessKey", dev.berth.testing.TestS3.ACCESS_KEY, "secretKey", dev.berth.testing.TestS3.SECRET_KEY)))
+                .path("createBackupDestination").path("backupDestination").path("id").asText();
+    }
+
     /** A PUT sent by hand over a socket (the hostile cases a real client would not send): the status line and body. */
     private String rawPut(String path, String headers, byte[] body, boolean leaveEarly) throws Exception {
         try (var socket = new java.net.Socket(InetAddress.getLoopbackAddress(), server.getPort())) {
@@ -592,10 +597,7 @@ class DatabaseEndToEndTest extends BerthTestBase {
     @Test
     void anImportedDumpIsStoredVerifiedAndRestoredAndEveryBadUploadFails() throws Exception {
         var s3 = dev.berth.testing.TestS3.get();
-        var destinationId = http().data("mutation($i: CreateBackupDestinationInput!) { createBackupDestination(input: $i) { backupDestination { id } } }",
-                Map.of("i", Map.of("name", uniqueName("s3"), "endpoint", s3.endpoint(), "region", "us-east-1", "bucket", dev.berth.testing.TestS3.BUCKET,
-                        "pathStyle", true, "accessKey", dev.berth.testing.TestS3.ACCESS_KEY, "secretKey", dev.berth.testing.TestS3.SECRET_KEY)))
-                .path("createBackupDestination").path("backupDestination").path("id").asText();
+        var destinationId = s3Destination(s3);
         int port = freePort();
         var name = uniqueName("imp");
         var created = http().data("mutation($i: CreateDatabaseInput!) { createDatabase(input: $i) { database { id databaseName } } }",
