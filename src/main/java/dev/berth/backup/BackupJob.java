@@ -5,6 +5,7 @@ import com.github.kagkarlsson.scheduler.task.Task;
 import com.github.kagkarlsson.scheduler.task.helper.Tasks;
 import dev.berth.api.Viewer;
 import dev.berth.database.DatabaseService;
+import dev.berth.database.Engine;
 import dev.berth.database.EngineKind;
 import dev.berth.execution.Containers;
 import dev.berth.execution.Reasons;
@@ -73,8 +74,8 @@ class BackupJob {
     /** Whether Berth restores this engine's backups (the Redis family needs its server stopped around the file). */
     static boolean restores(EngineKind engine) {
         return switch (engine) {
-            case POSTGRESQL, MYSQL, MARIADB, MONGODB, CLICKHOUSE -> true;
-            case REDIS, KEYDB, DRAGONFLY -> false;
+            case POSTGRESQL, MYSQL, MARIADB, MONGODB, CLICKHOUSE, REDIS -> true;
+            case KEYDB, DRAGONFLY -> false; // their append-only files differ from Redis 7's: by hand (README)
         };
     }
 
@@ -249,7 +250,7 @@ class BackupJob {
             log.step("Backing up " + inside.database().name() + " (" + backup.engine() + ") with " + inside.database().engineSpec().dumpFormat());
             var before = counts(inside);
             if (before != null) {
-                log.step("It holds " + before[0] + " tables, " + before[1] + " rows");
+                log.step("It holds " + holding(backup.engine(), before));
                 transactions.write(system, () -> {
                     rows.source(system.teamId(), id, before[0], before[1]);
                     return null;
@@ -321,11 +322,48 @@ class BackupJob {
 
     /** The engine's restore of {@code file} inside the container, killable. */
     private static dev.berth.execution.ExecResult restoreFrom(DatabaseService.Inside inside, UUID id, String file) {
-        var restore = inside.database().engineSpec().restore(inside.credentials());
+        var engine = inside.database().engineSpec();
+        var restore = engine.restore(inside.credentials());
         // the engine's restore reads the file on its stdin; the script is constant, the file and argv are arguments
         var argv = new java.util.ArrayList<>(List.of("sh", "-c", "f=$1; shift; exec \"$@\" < \"$f\"", "berth-restore", file));
         argv.addAll(restore.argv());
-        return inside.containers().exec(inside.containerId(), killable(id, argv), restore.env(), WITHIN, 16 * 1024);
+        var result = inside.containers().exec(inside.containerId(), killable(id, argv), restore.env(), WITHIN, 16 * 1024);
+        if (!engine.restartsToLoad()) return result;
+        // the data in place, the server loads it when it starts again: stopped (it saves nothing now) and started
+        if (!result.succeeded() || !result.stdout().contains(Engine.IN_PLACE)) {
+            return result.succeeded() ? new dev.berth.execution.ExecResult(1, result.stdout(), "the restore did not put the data in place") : result;
+        }
+        inside.containers().stop(inside.containerId(), Duration.ofSeconds(30));
+        return started(inside) ? new dev.berth.execution.ExecResult(0, "", "")
+                : new dev.berth.execution.ExecResult(1, "", "the server did not answer its probe within " + RELOAD_WITHIN.toSeconds() + " s of loading the backup");
+    }
+
+    /** How long a server that restarts to load a restore may take to answer its probe again. */
+    private static final Duration RELOAD_WITHIN = Duration.ofSeconds(180);
+
+    /** Starts the stopped container again (unless something else did meanwhile) and waits until its server answers its probe. */
+    private static boolean started(DatabaseService.Inside inside) {
+        var containers = inside.containers();
+        var probe = inside.database().engineSpec().probe(inside.credentials());
+        long deadline = System.nanoTime() + RELOAD_WITHIN.toNanos();
+        try {
+            while (System.nanoTime() < deadline) {
+                if (!containers.running(inside.containerId())) {
+                    try {
+                        containers.start(inside.containerId());
+                    } catch (RuntimeException e) {
+                        // started meanwhile (the database's own converge job): looked at again
+                    }
+                } else if (containers.exec(inside.containerId(), probe.argv(), probe.env(), Duration.ofSeconds(10), 1024).succeeded()) {
+                    return true;
+                }
+                Thread.sleep(500);
+            }
+            return false;
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            throw new Containers.Stopped();
+        }
     }
 
     void verify(Viewer system, UUID id) {
@@ -380,7 +418,7 @@ class BackupJob {
                     verification = "restored, but it holds nothing (no tables)";
                 } else {
                     status = Backup.Status.SUCCEEDED;
-                    verification = "restored: " + restoredCounts[0] + " tables, " + restoredCounts[1] + " rows";
+                    verification = "restored: " + holding(backup.engine(), restoredCounts);
                 }
             }
         } catch (IOException | RuntimeException e) {
@@ -401,6 +439,14 @@ class BackupJob {
                 LOG.warn("event=backup-prune-failed backup={} reason={}", id, Reasons.plain(e));
             }
         }
+    }
+
+    /** {tables, rows} as words: "3 tables, 5000 rows", or "42 keys" for the Redis family (a key space has no tables). */
+    static String holding(EngineKind engine, long[] counts) {
+        return switch (engine) {
+            case REDIS, KEYDB, DRAGONFLY -> counts[1] + " keys";
+            default -> counts[0] + " tables, " + counts[1] + " rows";
+        };
     }
 
     /** What the database in the container holds: {tables, rows} (keys for the Redis family), or null when not inspected. */

@@ -28,6 +28,13 @@ final class DatabaseAccessRules implements AccessRules {
                 Map.entry("Mutation.unexposeDatabase", WRITE),
                 Map.entry("Mutation.revealDatabaseCredentials", Access.team(Role.ADMIN, Scope.ADMIN)), // and secrets:read (the service)
                 Map.entry("Subscription.databaseEvents", READ),
+                // a link hands the database's credentials to the application's code: as revealing them does
+                Map.entry("Mutation.linkDatabase", Access.team(Role.ADMIN, Scope.ADMIN)),
+                Map.entry("Mutation.unlinkDatabase", WRITE),
+                Map.entry("Application.databaseLinks", READ),
+                Map.entry("DatabaseLink.*", READ),
+                Map.entry("LinkDatabasePayload.*", READ),
+                Map.entry("UnlinkDatabasePayload.*", READ),
                 Map.entry("Database.*", READ),
                 Map.entry("DatabasePayload.*", READ),
                 Map.entry("DeleteDatabasePayload.*", READ),

@@ -212,6 +212,27 @@ public class DatabaseService {
                 : engine.url(database.containerName(), credentials.port(), credentials);
     }
 
+    /**
+     * The URL an application on {@code fromServerId} connects with, its password included (percent-encoded): the
+     * internal URL on the database's own server, the public one from another server when it is published.
+     *
+     * @throws ConflictException when it runs on another server and is not published
+     */
+    @InTeam(readOnly = true)
+    public Secret connectionUrl(Viewer viewer, Database database, UUID fromServerId) {
+        String url;
+        if (database.serverId().equals(fromServerId)) {
+            url = internalUrl(viewer, database);
+        } else {
+            url = publicUrl(viewer, database);
+            if (url == null) {
+                throw new ConflictException("The database " + database.name() + " runs on another server than the application and is not published:"
+                        + " expose it (exposeDatabase) or move the application to its server.");
+            }
+        }
+        return new Secret(Engine.withPassword(url, box.open(database.passwordSealed(), database.sealContext()).value()));
+    }
+
     /** The address from outside its server when it is published: never the password. */
     @InTeam(readOnly = true)
     public @Nullable String publicUrl(Viewer viewer, Database database) {

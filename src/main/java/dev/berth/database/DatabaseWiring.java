@@ -14,8 +14,6 @@ import graphql.schema.DataFetchingEnvironment;
 import graphql.schema.idl.RuntimeWiring;
 import io.micronaut.core.annotation.Nullable;
 import jakarta.inject.Singleton;
-import java.net.URLEncoder;
-import java.nio.charset.StandardCharsets;
 import java.util.LinkedHashMap;
 import java.util.Map;
 
@@ -26,8 +24,10 @@ final class DatabaseWiring implements WiringContribution {
     private final ProjectService projects;
     private final ServerService servers;
     private final EventBus events;
+    private final DatabaseLinks links;
 
-    DatabaseWiring(DatabaseService databases, ProjectService projects, ServerService servers, EventBus events) {
+    DatabaseWiring(DatabaseService databases, ProjectService projects, ServerService servers, EventBus events, DatabaseLinks links) {
+        this.links = links;
         this.databases = databases;
         this.projects = projects;
         this.servers = servers;
@@ -37,8 +37,20 @@ final class DatabaseWiring implements WiringContribution {
     @Override
     public void contribute(RuntimeWiring.Builder wiring) {
         wiring.type("Query", t -> t.dataFetcher("database", env -> databases.get(Viewer.from(env), Arguments.id("id", env.getArgument("id")))));
+        wiring.type("Application", t -> t.dataFetcher("databaseLinks", env -> links.of(Viewer.from(env), env.<dev.berth.application.Application>getSource().id())));
+        wiring.type("DatabaseLink", t -> t.dataFetcher("database", env -> databases.get(Viewer.from(env), env.<DatabaseLink>getSource().databaseId())));
         wiring.type("Environment", t -> t.dataFetcher("databases", env -> databases.inEnvironment(Viewer.from(env), env.<Environment>getSource().id())));
         wiring.type("Mutation", t -> t
+                .dataFetcher("linkDatabase", env -> {
+                    var input = Arguments.input(env);
+                    return Map.of("databaseLink", links.link(Viewer.from(env), Arguments.id("input.applicationId", input.get("applicationId")),
+                            Arguments.id("input.databaseId", input.get("databaseId")), input.get("key") instanceof String key ? key : ""));
+                })
+                .dataFetcher("unlinkDatabase", env -> {
+                    var input = Arguments.input(env);
+                    return Map.of("unlinkedKey", links.unlink(Viewer.from(env), Arguments.id("input.applicationId", input.get("applicationId")),
+                            input.get("key") instanceof String key ? key : ""));
+                })
                 .dataFetcher("createDatabase", env -> payload(databases.create(Viewer.from(env), newDatabase(Arguments.input(env)))))
                 .dataFetcher("updateDatabase", env -> payload(databases.update(Viewer.from(env), change(Arguments.input(env)))))
                 .dataFetcher("deleteDatabase", env -> Map.of("deletedDatabaseId", databases.delete(Viewer.from(env), id(env),
@@ -76,10 +88,8 @@ final class DatabaseWiring implements WiringContribution {
         credentials.put("username", revealed.username());
         credentials.put("password", revealed.password().value());
         credentials.put("databaseName", revealed.databaseName());
-        var url = revealed.internalUrl();
-        int at = url.indexOf('@');
-        credentials.put("internalUrlWithPassword", url.substring(0, at) + ":" + URLEncoder.encode(revealed.password().value(), StandardCharsets.UTF_8)
-                .replace("+", "%20") + url.substring(at));
+        // a URL without a user (the Redis family's) gets one of its own: an empty user before the password
+        credentials.put("internalUrlWithPassword", Engine.withPassword(revealed.internalUrl(), revealed.password().value()));
         return Map.of("database", revealed.database(), "credentials", credentials);
     }
 

@@ -73,6 +73,17 @@ public sealed interface Engine permits Engine.Postgres, Engine.MySqlFamily, Engi
     /** Reads a dump made by {@link #dump} from stdin into the database (run inside the container). */
     Exec restore(Credentials credentials);
 
+    /**
+     * Whether the server loads what {@link #restore} put in place only when it starts again: once the restore wrote
+     * {@link #IN_PLACE} on stdout, Berth stops the container and starts it again.
+     */
+    default boolean restartsToLoad() {
+        return false;
+    }
+
+    /** What a restore that restarts its server prints once the data is in place. */
+    String IN_PLACE = "berth: restored data in place";
+
     /** How the dump is stored: its file extension and what makes it. */
     String dumpFormat();
 
@@ -87,6 +98,28 @@ public sealed interface Engine permits Engine.Postgres, Engine.MySqlFamily, Engi
 
     /** The URL a client connects with: never the password. */
     String url(String host, int port, Credentials credentials);
+
+    /**
+     * {@code url} (as {@link #url} makes it: {@code scheme://[user@]host...}) with the password in its user info,
+     * percent-encoded (every byte but RFC 3986's unreserved characters), so any password survives a URL parser.
+     */
+    static String withPassword(String url, String password) {
+        int authority = url.indexOf("://") + 3;
+        int end = url.indexOf('/', authority);
+        int at = url.lastIndexOf('@', end < 0 ? url.length() : end);
+        var encoded = new StringBuilder();
+        for (byte b : password.getBytes(java.nio.charset.StandardCharsets.UTF_8)) {
+            char c = (char) (b & 0xff);
+            if ((c >= 'A' && c <= 'Z') || (c >= 'a' && c <= 'z') || (c >= '0' && c <= '9') || c == '-' || c == '.' || c == '_' || c == '~') {
+                encoded.append(c);
+            } else {
+                encoded.append('%').append(String.format("%02X", b & 0xff));
+            }
+        }
+        return at >= authority
+                ? url.substring(0, at) + ":" + encoded + url.substring(at)
+                : url.substring(0, authority) + ":" + encoded + "@" + url.substring(authority);
+    }
 
     static Engine of(EngineKind kind) {
         return switch (kind) {
@@ -303,13 +336,31 @@ public sealed interface Engine permits Engine.Postgres, Engine.MySqlFamily, Engi
 
         @Override
         public Exec dump(Credentials c) {
-            return new Exec(List.of(cli, "-h", "127.0.0.1", "-p", Integer.toString(c.port()), "--rdb", "-"), Map.of("REDISCLI_AUTH", c.password()));
+            // to a file first: with diskless replication the server ends the snapshot with a 40-byte end mark, which the
+            // CLI cuts off a file but cannot cut off a pipe (a snapshot with it loads as dump.rdb, never as the base of
+            // append-only files); the script is constant, the CLI and port are its arguments
+            var script = "f=/tmp/berth-snapshot-$$.rdb; \"$0\" -h 127.0.0.1 -p \"$1\" --rdb \"$f\" >&2 || { rm -f \"$f\"; exit 1; }; "
+                    + "cat \"$f\"; rc=$?; rm -f \"$f\"; exit $rc";
+            return new Exec(List.of("sh", "-c", script, cli, Integer.toString(c.port())), Map.of("REDISCLI_AUTH", c.password()));
         }
 
         @Override
         public Exec restore(Credentials c) {
-            // the snapshot replaces the data file; the server loads it when it starts again (Berth restarts it)
-            return new Exec(List.of("sh", "-c", "cat > /data/dump.rdb.berth && rm -f /data/appendonly.aof && rm -rf /data/appendonlydir && mv /data/dump.rdb.berth /data/dump.rdb"), Map.of());
+            // The server runs with appendonly yes, so it loads its append-only files, not dump.rdb: the snapshot becomes
+            // the base of a new append-only directory (Redis 7's manifest: an RDB base loads as is). Persistence is
+            // switched off first so that nothing overwrites it when Berth then stops the container; the server loads
+            // the snapshot when Berth starts it again.
+            var script = "set -e; r=/data/appendonlydir.berth; rm -rf \"$r\"; mkdir \"$r\"; cat > \"$r/appendonly.aof.1.base.rdb\"; "
+                    + "printf 'file appendonly.aof.1.base.rdb seq 1 type b\\n' > \"$r/appendonly.aof.manifest\"; "
+                    + "\"$0\" -h 127.0.0.1 -p \"$1\" CONFIG SET appendonly no > /dev/null; \"$0\" -h 127.0.0.1 -p \"$1\" CONFIG SET save '' > /dev/null; "
+                    + "rm -rf /data/appendonlydir /data/appendonly.aof /data/dump.rdb; mv \"$r\" /data/appendonlydir; "
+                    + "echo '" + IN_PLACE + "'";
+            return new Exec(List.of("sh", "-c", script, cli, Integer.toString(c.port())), Map.of("REDISCLI_AUTH", c.password()));
+        }
+
+        @Override
+        public boolean restartsToLoad() {
+            return true;
         }
 
         @Override public String dumpFormat() { return "RDB snapshot (" + cli + " --rdb)"; }

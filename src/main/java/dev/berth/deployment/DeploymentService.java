@@ -23,6 +23,7 @@ import java.util.HashSet;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.Set;
 import java.util.UUID;
 import java.util.stream.Collectors;
 import reactor.core.publisher.Flux;
@@ -44,10 +45,13 @@ public class DeploymentService {
     private final ApplicationEventPublisher<LogEnded> ended;
 
     private final dev.berth.server.ServerService servers;
+    private final dev.berth.database.DatabaseLinks links;
 
     DeploymentService(DeploymentsProperties properties, DeploymentRows rows, ApplicationService applications, VariableService variables, JobQueue queue, SealedEnvironments environments,
                       ObjectMapper json, EventBus bus, DeploymentLogs logs, ApplicationEventPublisher<DeploymentChanged> changes,
-                      DeploymentQueue deploymentQueue, ApplicationEventPublisher<LogEnded> ended, dev.berth.server.ServerService servers) {
+                      DeploymentQueue deploymentQueue, ApplicationEventPublisher<LogEnded> ended, dev.berth.server.ServerService servers,
+                      dev.berth.database.DatabaseLinks links) {
+        this.links = links;
         this.servers = servers;
         this.deploymentQueue = deploymentQueue;
         this.ended = ended;
@@ -70,10 +74,15 @@ public class DeploymentService {
         var effective = variables.effective(viewer, application);
         var values = new LinkedHashMap<String, String>();
         effective.forEach(v -> values.put(v.key(), v.plain()));
-        var environment = new Snapshot.Environment(values,
-                effective.stream().filter(EnvironmentVariable::secret).map(EnvironmentVariable::key).collect(Collectors.toSet()),
-                effective.stream().filter(EnvironmentVariable::buildTime).map(EnvironmentVariable::key).collect(Collectors.toSet()),
-                effective.stream().filter(v -> v.scope() == EnvironmentVariable.Scope.TEAM).map(EnvironmentVariable::key).collect(Collectors.toSet()));
+        // linked databases' URLs, resolved now (password included): secrets, never build arguments, over a variable of the same key
+        var linked = links.environment(viewer, application);
+        linked.forEach((key, url) -> values.put(key, url.value()));
+        var secret = effective.stream().filter(EnvironmentVariable::secret).map(EnvironmentVariable::key).collect(Collectors.toCollection(java.util.HashSet::new));
+        secret.addAll(linked.keySet());
+        var environment = new Snapshot.Environment(values, Set.copyOf(secret),
+                effective.stream().filter(v -> v.buildTime() && !linked.containsKey(v.key())).map(EnvironmentVariable::key).collect(Collectors.toSet()),
+                effective.stream().filter(v -> v.scope() == EnvironmentVariable.Scope.TEAM && !linked.containsKey(v.key())).map(EnvironmentVariable::key)
+                        .collect(Collectors.toSet()));
         var snapshot = new Snapshot(application.name(), application.source(), application.settings(), List.copyOf(values.keySet()),
                 environment.secret(), null);
         var previous = rows.latestSucceeded(viewer.teamId(), application.id()).orElse(null);

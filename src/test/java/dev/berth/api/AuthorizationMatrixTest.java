@@ -215,6 +215,11 @@ class AuthorizationMatrixTest extends BerthTestBase {
             ops.add(new Op("Mutation", field, "mutation($id: ID!) { " + field + "(input: {id: $id}) { database { status } } }", IDS,
                     (t, id) -> vars("id", id != null ? id : t.databaseId()), true));
         }
+        ops.add(new Op("Mutation", "linkDatabase", "mutation($id: ID!, $d: ID!) { linkDatabase(input: {applicationId: $id, databaseId: $d, key: \"MATRIX_URL\"}) { databaseLink { key } } }", IDS,
+                (t, id) -> vars("id", id != null ? id : t.applicationId(), "d", t.databaseId()), true));
+        // the own application has no link under that key: NOT_FOUND, past the policy (a viewer is FORBIDDEN before it)
+        ops.add(new Op("Mutation", "unlinkDatabase", "mutation($id: ID!) { unlinkDatabase(input: {applicationId: $id, key: \"MATRIX_URL\"}) { unlinkedKey } }", IDS,
+                (t, id) -> vars("id", id != null ? id : t.applicationId()), true));
         ops.add(new Op("Mutation", "exposeDatabase", "mutation($id: ID!, $p: Int!) { exposeDatabase(input: {id: $id, hostPort: $p}) { database { publicPort } } }", IDS,
                 (t, id) -> vars("id", id != null ? id : t.databaseId(), "p", 20000 + (int) (Math.random() * 20000)), true));
         ops.add(new Op("Mutation", "revealDatabaseCredentials", "mutation($id: ID!) { revealDatabaseCredentials(input: {id: $id}) { credentials { password } } }", IDS,

@@ -154,6 +154,10 @@ class AuditLogTest extends BerthTestBase {
         }
         h.data("mutation($id: ID!) { exposeDatabase(input: {id: $id, hostPort: 25432}) { database { id } } }", Map.of("id", database));
         h.data("mutation($id: ID!) { revealDatabaseCredentials(input: {id: $id}) { credentials { password } } }", Map.of("id", database));
+        var linkedApp = h.data("mutation($e: ID!, $s: ID!) { createApplication(input: {environmentId: $e, serverId: $s, name: \"linked\", source: {image: {image: \"busybox\"}}}) { application { id } } }",
+                Map.of("e", environment, "s", host)).path("createApplication").path("application").path("id").asText();
+        h.data("mutation($a: ID!, $d: ID!) { linkDatabase(input: {applicationId: $a, databaseId: $d}) { databaseLink { key } } }", Map.of("a", linkedApp, "d", database));
+        h.data("mutation($a: ID!) { unlinkDatabase(input: {applicationId: $a}) { unlinkedKey } }", Map.of("a", linkedApp));
         var bucketSecret = "bucket-secret-" + java.util.UUID.randomUUID();
         secrets.add(bucketSecret);
         var destination = h.data("mutation($s: String!) { createBackupDestination(input: {name: \"audited\", endpoint: \"http://127.0.0.1:9\", region: \"us-east-1\", bucket: \"backups\", accessKey: \"ak\", secretKey: $s}) { backupDestination { id } } }",

@@ -139,11 +139,11 @@ class DatabaseApiTest extends BerthTestBase {
     }
 
     @Test
-    void aScheduleRunsAtMostEvery15MinutesAndARedisBackupCannotBeVerifiedYet() {
+    void aScheduleRunsAtMostEvery15MinutesAndAKeyDbBackupCannotBeVerifiedYet() {
         var environment = environment();
         var serverId = server();
         var postgres = http().data(CREATE, Map.of("i", input(environment, serverId, "sched", "publicPort", 25003))).path("createDatabase").path("database").path("id").asText();
-        var redis = http().data(CREATE, Map.of("i", Map.of("environmentId", environment, "serverId", serverId, "name", "cache", "engine", "REDIS",
+        var redis = http().data(CREATE, Map.of("i", Map.of("environmentId", environment, "serverId", serverId, "name", "cache", "engine", "KEYDB",
                 "publicPort", 25004))).path("createDatabase").path("database").path("id").asText();
         var destination = http().data("mutation { createBackupDestination(input: {name: \"sched\", endpoint: \"http://127.0.0.1:9\", region: \"us-east-1\", bucket: \"backups\", accessKey: \"a\", secretKey: \"s\"}) { backupDestination { id } } }",
                 Map.of()).path("createBackupDestination").path("backupDestination").path("id").asText();

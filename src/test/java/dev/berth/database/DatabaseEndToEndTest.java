@@ -213,6 +213,72 @@ class DatabaseEndToEndTest extends BerthTestBase {
     }
 
     /**
+     * A web app and its database deploy together: the database linked to the application reaches its container as
+     * DATABASE_URL, the hostile password percent-encoded so that the URL parses back to it, and a client connects with
+     * what the container got; the deployment's log masks it; another environment's database does not link.
+     */
+    @Test
+    void aLinkedDatabaseReachesTheApplicationAsDatabaseUrl() throws Exception {
+        int port = freePort();
+        var name = uniqueName("linked");
+        var database = http().data("mutation($i: CreateDatabaseInput!) { createDatabase(input: $i) { database { id databaseName } } }",
+                Map.of("i", Map.of("environmentId", environmentId, "serverId", serverId, "name", name, "engine", "POSTGRESQL",
+                        "image", TestDocker.POSTGRES, "publicPort", port, "password", HOSTILE))).path("createDatabase").path("database");
+        var databaseId = database.path("id").asText();
+        awaitStatus(databaseId, "RUNNING");
+        var app = http().data("mutation($i: CreateApplicationInput!) { createApplication(input: $i) { application { id } } }",
+                Map.of("i", Map.of("environmentId", environmentId, "serverId", serverId, "name", uniqueName("web"), "stopGracePeriodSeconds", 1,
+                        "source", Map.of("image", Map.of("image", TestDocker.IMAGE)),
+                        "command", java.util.List.of("/bin/sh", "-c", "echo connecting to $DATABASE_URL; exec sleep 3600"))))
+                .path("createApplication").path("application").path("id").asText();
+        var linked = script("link-database.sh", Map.of(), app, databaseId).path("linkDatabase").path("databaseLink");
+        assertThat(linked.path("key").asText()).isEqualTo("DATABASE_URL");
+        assertThat(http().data("query($id: ID!) { application(id: $id) { databaseLinks { key database { id } } } }", Map.of("id", app))
+                .path("application").path("databaseLinks").get(0).path("database").path("id").asText()).isEqualTo(databaseId);
+        var twice = http().post("mutation($a: ID!, $d: ID!) { linkDatabase(input: {applicationId: $a, databaseId: $d}) { databaseLink { key } } }",
+                Map.of("a", app, "d", databaseId));
+        assertThat(twice.firstErrorCode()).isEqualTo("CONFLICT");
+        var elsewhere = http().data("mutation($n: String!) { createProject(input: {name: $n}) { project { environments { id } } } }",
+                Map.of("n", uniqueName("other"))).path("createProject").path("project").path("environments").get(0).path("id").asText();
+        var foreign = http().data("mutation($i: CreateDatabaseInput!) { createDatabase(input: $i) { database { id } } }",
+                Map.of("i", Map.of("environmentId", elsewhere, "serverId", serverId, "name", uniqueName("far"), "engine", "REDIS", "publicPort", freePort())))
+                .path("createDatabase").path("database").path("id").asText();
+        var wrongEnvironment = http().post("mutation($a: ID!, $d: ID!) { linkDatabase(input: {applicationId: $a, databaseId: $d, key: \"CACHE_URL\"}) { databaseLink { key } } }",
+                Map.of("a", app, "d", foreign)).json().path("errors").get(0);
+        assertThat(wrongEnvironment.path("extensions").path("field").asText()).isEqualTo("input.databaseId");
+
+        var deployment = http().data("mutation($a: ID!) { deployApplication(input: {applicationId: $a}) { deployment { id } } }", Map.of("a", app))
+                .path("deployApplication").path("deployment").path("id").asText();
+        var deadline = Instant.now().plusSeconds(120);
+        String status;
+        do {
+            Thread.sleep(300);
+            status = http().data("query($id: ID!) { deployment(id: $id) { status } }", Map.of("id", deployment)).path("deployment").path("status").asText();
+        } while (!java.util.Set.of("SUCCEEDED", "FAILED", "CANCELLED").contains(status) && Instant.now().isBefore(deadline));
+        assertThat(status).isEqualTo("SUCCEEDED");
+        var container = docker("ps", "-q", "--filter", "label=berth.app=" + app);
+        var env = docker("inspect", "--format", "{{range .Config.Env}}{{println .}}{{end}}", container);
+        var url = env.lines().filter(line -> line.startsWith("DATABASE_URL=")).findFirst().orElseThrow().substring("DATABASE_URL=".length());
+        var uri = java.net.URI.create(url);
+        var password = java.net.URLDecoder.decode(uri.getRawUserInfo().substring("postgres:".length()).replace("+", "%2B"), StandardCharsets.UTF_8);
+        assertThat(password).isEqualTo(HOSTILE);
+        assertThat(uri.getPort()).isEqualTo(port);
+        try (var connection = DriverManager.getConnection("jdbc:postgresql://" + uri.getHost() + ":" + uri.getPort() + uri.getPath(), "postgres", password);
+             var statement = connection.createStatement()) {
+            assertThat(statement.executeQuery("SELECT current_database()").next()).isTrue();
+        }
+        var log = http().data("query($id: ID!) { deployment(id: $id) { logs(first: 1000) { text } configurationDiff { path after } } }", Map.of("id", deployment))
+                .path("deployment").toString();
+        assertThat(log).doesNotContain(HOSTILE).doesNotContain(uri.getRawUserInfo());
+        script("unlink-database.sh", Map.of(), app);
+        assertThat(http().data("query($id: ID!) { application(id: $id) { databaseLinks { key } } }", Map.of("id", app)).path("application").path("databaseLinks"))
+                .isEmpty();
+        http().data("mutation($id: ID!) { deleteApplication(input: {id: $id}) { deletedApplicationId } }", Map.of("id", app));
+        http().data("mutation($id: ID!) { deleteDatabase(input: {id: $id, removeVolume: true}) { deletedDatabaseId } }", Map.of("id", databaseId));
+        http().data("mutation($id: ID!) { deleteDatabase(input: {id: $id, removeVolume: true}) { deletedDatabaseId } }", Map.of("id", foreign));
+    }
+
+    /**
      * The curl examples in sequence, on a Redis database (Debian's Redis behind Berth's command, which hands the server
      * its configuration on stdin): the hostile password from the environment works with a real client, the data
      * outlives a stop, exposing it on another port moves it there.
@@ -273,7 +339,8 @@ class DatabaseEndToEndTest extends BerthTestBase {
             if (seen.path(field).asText().equals("FAILED") && !status.equals("FAILED")) break;
             Thread.sleep(300);
         }
-        throw new AssertionError("backup " + id + " " + field + " not " + status + ": " + seen);
+        var log = http().data("query($id: ID!) { backup(id: $id) { logs(first: 1000) { at text } } }", Map.of("id", id)).path("backup").path("logs");
+        throw new AssertionError("backup " + id + " " + field + " not " + status + ": " + seen + "\nits log: " + log);
     }
 
     private static int count(String url, String sql) throws SQLException {
@@ -553,8 +620,9 @@ class DatabaseEndToEndTest extends BerthTestBase {
         http().data("mutation($id: ID!) { deleteDatabase(input: {id: $id, removeVolume: true}) { deletedDatabaseId } }", Map.of("id", id));
 
         int port = freePort();
+        var redisName = uniqueName("rdb");
         var redis = http().data("mutation($i: CreateDatabaseInput!) { createDatabase(input: $i) { database { id } } }",
-                Map.of("i", Map.of("environmentId", environmentId, "serverId", serverId, "name", uniqueName("rdb"), "engine", "REDIS",
+                Map.of("i", Map.of("environmentId", environmentId, "serverId", serverId, "name", redisName, "engine", "REDIS",
                         "image", TestDocker.REDIS, "publicPort", port, "password", HOSTILE))).path("createDatabase").path("database").path("id").asText();
         awaitStatus(redis, "RUNNING");
         redisGetSet(port, HOSTILE, "in the snapshot");
@@ -564,6 +632,27 @@ class DatabaseEndToEndTest extends BerthTestBase {
         var bytes = Files.readAllBytes(s3.objects().resolve(rdb.path("objectKey").asText()));
         assertThat(new String(bytes, 0, 5, StandardCharsets.US_ASCII)).isEqualTo("REDIS"); // an RDB file
         assertThat(new String(bytes, StandardCharsets.ISO_8859_1)).contains("in the snapshot");
+        // verified in a throwaway Redis that loads it, and restored: the server stops, loads the snapshot, comes back
+        script("verify-backup.sh", Map.of(), snapshot);
+        assertThat(awaitBackup(snapshot, "verifyStatus", "SUCCEEDED").path("verification").asText()).isEqualTo("restored: 1 keys");
+        redisGetSet(port, HOSTILE, "changed after the snapshot");
+        script("restore-backup.sh", Map.of(), snapshot, redisName);
+        awaitBackup(snapshot, "restoreStatus", "SUCCEEDED");
+        assertThat(redisGetSet(port, HOSTILE, null)).isEqualTo("in the snapshot");
+        // and what it restored persists: the append-only files it runs on now are the snapshot's
+        http().data("mutation($id: ID!) { restartDatabase(input: {id: $id}) { database { id } } }", Map.of("id", redis));
+        var back = Instant.now().plusSeconds(60);
+        String kept = null;
+        while (Instant.now().isBefore(back)) {
+            try {
+                kept = redisGetSet(port, HOSTILE, null);
+                if (kept != null) break;
+            } catch (RuntimeException notYet) {
+                // restarting
+            }
+            Thread.sleep(300);
+        }
+        assertThat(kept).isEqualTo("in the snapshot");
         http().data("mutation($id: ID!) { deleteDatabase(input: {id: $id, removeVolume: true}) { deletedDatabaseId } }", Map.of("id", redis));
     }
 

@@ -21,6 +21,25 @@ class EngineTest {
     private static final Secret HOSTILE = new Secret("'\"$(id)\n`!;&|\\x41%");
     private static final Engine.Credentials PG = new Engine.Credentials("postgres", HOSTILE, "shop_db", 5432);
 
+    /** A linked application's URL: any password, percent-encoded in the user info, reads back whole through a URI parser. */
+    @Test
+    void aPasswordInAConnectionUrlSurvivesAnyUrlParser() {
+        for (var password : java.util.List.of(HOSTILE.value(), "p@ss:w/rd?#[]", "ünï cødé 🔑", "plain")) {
+            for (var url : java.util.List.of("postgresql://postgres@127.0.0.1:5432/shop_db", "mongodb://root@db:27017/?authSource=admin",
+                    "redis://127.0.0.1:6379", "mysql://app@10.0.0.1:3306/app")) {
+                var withPassword = Engine.withPassword(url, password);
+                var uri = java.net.URI.create(withPassword);
+                var userInfo = uri.getRawUserInfo();
+                var decoded = java.net.URLDecoder.decode(userInfo.substring(userInfo.indexOf(':') + 1).replace("+", "%2B"), java.nio.charset.StandardCharsets.UTF_8);
+                assertThat(decoded).as(withPassword).isEqualTo(password);
+                assertThat(uri.getHost()).isEqualTo(java.net.URI.create(url).getHost());
+                assertThat(withPassword).doesNotContain("\n").doesNotContain(" ");
+            }
+        }
+        assertThat(Engine.withPassword("postgresql://postgres@h:5432/db", "a b")).isEqualTo("postgresql://postgres:a%20b@h:5432/db");
+        assertThat(Engine.withPassword("redis://h:6379", "x")).isEqualTo("redis://:x@h:6379");
+    }
+
     @Test
     void postgresql() {
         var engine = Engine.of(EngineKind.POSTGRESQL);
@@ -113,8 +132,20 @@ class EngineTest {
         var dragonfly = Engine.of(EngineKind.DRAGONFLY);
         assertThat(dragonfly.command(c)).isNull();
         assertThat(dragonfly.environment(c)).containsEntry("DFLY_requirepass", HOSTILE).containsEntry("DFLY_port", new Secret("6380"));
-        assertThat(Engine.of(EngineKind.REDIS).dump(c).argv()).containsExactly("redis-cli", "-h", "127.0.0.1", "-p", "6380", "--rdb", "-");
+        var dump = Engine.of(EngineKind.REDIS).dump(c);
+        assertThat(dump.argv().subList(3, 5)).containsExactly("redis-cli", "6380");
+        assertThat(dump.argv().get(2)).contains("--rdb \"$f\"").contains("cat \"$f\"").doesNotContain(HOSTILE.value());
+        assertThat(dump.env()).containsExactly(Map.entry("REDISCLI_AUTH", HOSTILE));
         assertThat(Engine.of(EngineKind.REDIS).inspect(c).argv().subList(3, 5)).containsExactly("redis-cli", "6380");
+        // a restore puts the snapshot as the base of a new append-only directory and switches persistence off (Berth
+        // then stops and starts the container, and the server loads it); the password only in the CLI's environment
+        var restore = Engine.of(EngineKind.REDIS).restore(c);
+        assertThat(restore.argv().subList(3, 5)).containsExactly("redis-cli", "6380");
+        assertThat(restore.argv().get(2)).contains("appendonly.aof.1.base.rdb").contains("type b").contains("CONFIG SET appendonly no")
+                .contains(Engine.IN_PLACE).doesNotContain(HOSTILE.value());
+        assertThat(restore.env()).containsExactly(Map.entry("REDISCLI_AUTH", HOSTILE));
+        assertThat(Engine.of(EngineKind.REDIS).restartsToLoad()).isTrue();
+        assertThat(Engine.of(EngineKind.POSTGRESQL).restartsToLoad()).isFalse();
         assertThat(Engine.of(EngineKind.MONGODB).inspect(c)).isNull();
     }
 
