@@ -334,12 +334,17 @@ class BackupJob {
             return result.succeeded() ? new dev.berth.execution.ExecResult(1, result.stdout(), "the restore did not put the data in place") : result;
         }
         inside.containers().stop(inside.containerId(), Duration.ofSeconds(30));
-        return started(inside) ? new dev.berth.execution.ExecResult(0, "", "")
-                : new dev.berth.execution.ExecResult(1, "", "the server did not answer its probe within " + RELOAD_WITHIN.toSeconds() + " s of loading the backup");
+        if (!started(inside)) {
+            return new dev.berth.execution.ExecResult(1, "", "the server did not answer its probe within " + RELOAD_WITHIN.toMinutes()
+                    + " min of loading the backup (the data it replaced is kept beside it, in appendonlydir.berth-old)");
+        }
+        // loaded and answering: what it replaced goes
+        inside.containers().exec(inside.containerId(), List.of("rm", "-rf", "/data/appendonlydir.berth-old"), java.util.Map.of(), Duration.ofMinutes(5), 1024);
+        return new dev.berth.execution.ExecResult(0, "", "");
     }
 
     /** How long a server that restarts to load a restore may take to answer its probe again. */
-    private static final Duration RELOAD_WITHIN = Duration.ofSeconds(180);
+    private static final Duration RELOAD_WITHIN = Duration.ofMinutes(10);
 
     /** Starts the stopped container again (unless something else did meanwhile) and waits until its server answers its probe. */
     private static boolean started(DatabaseService.Inside inside) {
@@ -404,6 +409,7 @@ class BackupJob {
             } else {
                 var restoredCounts = counts(inside);
                 var held = transactions.read(system, () -> rows.sourceTables(system.teamId(), id)).orElse(null);
+                var heldRows = transactions.read(system, () -> rows.sourceRows(system.teamId(), id)).orElse(null);
                 if (inside.database().engineSpec().inspect(inside.credentials()) == null) {
                     status = Backup.Status.SUCCEEDED;
                     verification = "restored (this engine's content is not inspected)";
@@ -413,6 +419,9 @@ class BackupJob {
                 } else if (held != null && restoredCounts[0] != held) {
                     status = Backup.Status.FAILED;
                     verification = "restored " + restoredCounts[0] + " tables of the " + held + " the database held";
+                } else if (heldRows != null && heldRows > 0 && restoredCounts[1] == 0 && isKeySpace(backup.engine())) {
+                    status = Backup.Status.FAILED;
+                    verification = "restored, but it holds no keys of the " + heldRows + " the database held";
                 } else if (held == null && restoredCounts[0] == 0) {
                     status = Backup.Status.FAILED;
                     verification = "restored, but it holds nothing (no tables)";
@@ -439,6 +448,11 @@ class BackupJob {
                 LOG.warn("event=backup-prune-failed backup={} reason={}", id, Reasons.plain(e));
             }
         }
+    }
+
+    /** Whether the engine holds keys rather than tables (the Redis family). */
+    static boolean isKeySpace(EngineKind engine) {
+        return engine == EngineKind.REDIS || engine == EngineKind.KEYDB || engine == EngineKind.DRAGONFLY;
     }
 
     /** {tables, rows} as words: "3 tables, 5000 rows", or "42 keys" for the Redis family (a key space has no tables). */

@@ -212,6 +212,14 @@ class BackupRows implements dev.berth.deployment.LogStore {
         }, r -> r.getLong(1)).stream().findFirst();
     }
 
+    /** The rows (keys for the Redis family) the database held when the backup began, if counted. */
+    Optional<Long> sourceRows(UUID teamId, UUID id) {
+        return Statements.list(jdbc, "SELECT source_rows FROM backups WHERE team_id = ? AND id = ? AND source_rows IS NOT NULL", s -> {
+            s.setObject(1, teamId);
+            s.setObject(2, id);
+        }, r -> r.getLong(1)).stream().findFirst();
+    }
+
     /** The schedule's successful backups, newest first (what retention looks at). */
     List<Backup> succeededOf(UUID teamId, UUID scheduleId) {
         return Statements.list(jdbc, "SELECT " + BACKUP + " FROM backups WHERE team_id = ? AND schedule_id = ? AND status = 'SUCCEEDED' ORDER BY id DESC", s -> {

@@ -45,6 +45,9 @@ public class DatabaseLinks {
 
     @InTeam
     public DatabaseLink link(Viewer viewer, UUID applicationId, UUID databaseId, String key) {
+        if (!viewer.scopes().contains(dev.berth.api.Scope.SECRETS_READ)) { // it hands the credentials over, as revealing them does
+            throw new dev.berth.errors.ForbiddenException("Linking a database needs the secrets:read scope.");
+        }
         if (!KEY.matcher(key).matches()) throw new InvalidInputException("input.key", "use [A-Za-z_][A-Za-z0-9_]*, at most 256 characters");
         var application = applications.get(viewer, applicationId);
         var database = databases.get(viewer, databaseId);

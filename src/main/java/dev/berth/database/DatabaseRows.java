@@ -114,7 +114,12 @@ class DatabaseRows {
     }
 
     /** Marks it deleted (its container goes by a job); whether its volume goes too. */
+    /** Marks it deleted (its container and row go through the converge job) and ends its links to applications now. */
     void markDeleted(UUID teamId, UUID id, boolean removeVolume) {
+        Statements.update(jdbc, "DELETE FROM database_links WHERE team_id = ? AND database_id = ?", s -> {
+            s.setObject(1, teamId);
+            s.setObject(2, id);
+        });
         Statements.update(jdbc, "UPDATE databases SET deleted_at = now(), status = 'DELETING', remove_volume = ?, generation = generation + 1"
                 + " WHERE team_id = ? AND id = ?", s -> {
             s.setBoolean(1, removeVolume);

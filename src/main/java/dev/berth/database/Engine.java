@@ -339,23 +339,34 @@ public sealed interface Engine permits Engine.Postgres, Engine.MySqlFamily, Engi
             // to a file first: with diskless replication the server ends the snapshot with a 40-byte end mark, which the
             // CLI cuts off a file but cannot cut off a pipe (a snapshot with it loads as dump.rdb, never as the base of
             // append-only files); the script is constant, the CLI and port are its arguments
-            var script = "f=/tmp/berth-snapshot-$$.rdb; \"$0\" -h 127.0.0.1 -p \"$1\" --rdb \"$f\" >&2 || { rm -f \"$f\"; exit 1; }; "
-                    + "cat \"$f\"; rc=$?; rm -f \"$f\"; exit $rc";
+            var script = "f=/tmp/berth-snapshot-$$.rdb; trap 'rm -f \"$f\"' EXIT; trap 'exit 143' TERM INT; "
+                    + "\"$0\" -h 127.0.0.1 -p \"$1\" --rdb \"$f\" >&2 || exit 1; cat \"$f\"";
             return new Exec(List.of("sh", "-c", script, cli, Integer.toString(c.port())), Map.of("REDISCLI_AUTH", c.password()));
         }
 
         @Override
         public Exec restore(Credentials c) {
+            var checker = checker();
             // The server runs with appendonly yes, so it loads its append-only files, not dump.rdb: the snapshot becomes
             // the base of a new append-only directory (Redis 7's manifest: an RDB base loads as is). Persistence is
             // switched off first so that nothing overwrites it when Berth then stops the container; the server loads
             // the snapshot when Berth starts it again.
             var script = "set -e; r=/data/appendonlydir.berth; rm -rf \"$r\"; mkdir \"$r\"; cat > \"$r/appendonly.aof.1.base.rdb\"; "
+                    // nothing is touched unless this server reads append-only directories and the snapshot loads
+                    + "v=$(\"$0\" -h 127.0.0.1 -p \"$1\" INFO server | tr -d '\\r' | sed -n 's/^redis_version:\\([0-9]*\\).*/\\1/p'); "
+                    + "if [ \"${v:-0}\" -lt 7 ]; then rm -rf \"$r\"; echo \"the server is Redis ${v:-?}: a restore needs Redis 7 or later\" >&2; exit 3; fi; "
+                    + "if ! \"$2\" \"$r/appendonly.aof.1.base.rdb\" > /dev/null 2>&1; then rm -rf \"$r\"; echo 'the snapshot does not load (" + checker + ")' >&2; exit 4; fi; "
                     + "printf 'file appendonly.aof.1.base.rdb seq 1 type b\\n' > \"$r/appendonly.aof.manifest\"; "
                     + "\"$0\" -h 127.0.0.1 -p \"$1\" CONFIG SET appendonly no > /dev/null; \"$0\" -h 127.0.0.1 -p \"$1\" CONFIG SET save '' > /dev/null; "
-                    + "rm -rf /data/appendonlydir /data/appendonly.aof /data/dump.rdb; mv \"$r\" /data/appendonlydir; "
-                    + "echo '" + IN_PLACE + "'";
-            return new Exec(List.of("sh", "-c", script, cli, Integer.toString(c.port())), Map.of("REDISCLI_AUTH", c.password()));
+                    // the data it replaces stays beside it until the server answers with the snapshot loaded
+                    + "rm -rf /data/appendonlydir.berth-old; if [ -e /data/appendonlydir ]; then mv /data/appendonlydir /data/appendonlydir.berth-old; fi; "
+                    + "mv \"$r\" /data/appendonlydir; echo '" + IN_PLACE + "'";
+            return new Exec(List.of("sh", "-c", script, cli, Integer.toString(c.port()), checker), Map.of("REDISCLI_AUTH", c.password()));
+        }
+
+        /** The snapshot checker shipped with the server. */
+        private String checker() {
+            return server.replace("-server", "-check-rdb");
         }
 
         @Override

@@ -35,9 +35,33 @@ public record Snapshot(String name, ApplicationSource source, ApplicationSetting
             this(values, secret, buildTime, Set.of());
         }
 
-        /** The values that must never appear in a log line. */
+        /**
+         * The values that must never appear in a log line; for a URL with a password in it (a linked database's), the
+         * password as well, decoded (a framework printing its parsed configuration shows it bare).
+         */
         public List<String> secretValues() {
-            return secret.stream().map(values::get).filter(v -> v != null && !v.isEmpty()).toList();
+            var all = new java.util.ArrayList<String>();
+            for (var value : secret.stream().map(values::get).filter(v -> v != null && !v.isEmpty()).toList()) {
+                all.add(value);
+                var password = urlPassword(value);
+                if (password != null) all.add(password);
+            }
+            return List.copyOf(all);
+        }
+
+        /** The decoded password of {@code scheme://user:password@...}, or null. */
+        static String urlPassword(String value) {
+            int scheme = value.indexOf("://");
+            if (scheme < 0) return null;
+            int end = value.indexOf('/', scheme + 3);
+            int at = value.lastIndexOf('@', end < 0 ? value.length() : end);
+            int colon = at < 0 ? -1 : value.indexOf(':', scheme + 3);
+            if (at < 0 || colon < 0 || colon > at) return null;
+            try {
+                return java.net.URLDecoder.decode(value.substring(colon + 1, at).replace("+", "%2B"), java.nio.charset.StandardCharsets.UTF_8);
+            } catch (IllegalArgumentException notEncoded) {
+                return value.substring(colon + 1, at);
+            }
         }
     }
 }

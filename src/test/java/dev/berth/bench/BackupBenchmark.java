@@ -170,9 +170,12 @@ class BackupBenchmark extends BerthTestBase {
             results.add(line);
             System.out.println("BENCH " + line);
         }
-        System.out.printf("BENCH summary (%.2f GB database, sums of %d rounds, %d cores): backup %.2fx the bare dump's rate, restore %.2fx the bare"
-                + " restore's, round trip %.2fx the bare pipeline's (Berth runs backup then restore; the pipe runs both at once)%n",
-                size / 1e9, rounds, Runtime.getRuntime().availableProcessors(), bareDumpSum / berthBackupSum, bareRestoreSum / berthRestoreSum, bareSum / berthSum);
+        System.out.printf("BENCH summary (%.2f GB database, sums of %d rounds, %d cores): against the bare pg_dump -Fc | pg_restore's rate (%.1f MB/s"
+                + " of database), Berth's backup runs at %.2fx (%.1f MB/s) and its restore at %.2fx (%.1f MB/s); stage by stage, backup %.2fx the bare"
+                + " dump's rate, restore %.2fx the bare restore's; round trip %.2fx the pipe's (Berth backs up, then restores; the pipe does both at once)%n",
+                size / 1e9, rounds, Runtime.getRuntime().availableProcessors(), size * rounds / 1e6 / bareSum,
+                bareSum / berthBackupSum, size * rounds / 1e6 / berthBackupSum, bareSum / berthRestoreSum, size * rounds / 1e6 / berthRestoreSum,
+                bareDumpSum / berthBackupSum, bareRestoreSum / berthRestoreSum, bareSum / berthSum);
         http().data("mutation($id: ID!) { deleteDatabase(input: {id: $id, removeVolume: true}) { deletedDatabaseId } }", Map.of("id", id));
     }
 

@@ -231,6 +231,11 @@ class DatabaseEndToEndTest extends BerthTestBase {
                         "source", Map.of("image", Map.of("image", TestDocker.IMAGE)),
                         "command", java.util.List.of("/bin/sh", "-c", "echo connecting to $DATABASE_URL; exec sleep 3600"))))
                 .path("createApplication").path("application").path("id").asText();
+        // a token with every write scope but not secrets:read cannot link it (it would hand the credentials over)
+        var noSecrets = http().data("mutation { createApiToken(input: {name: \"no-secrets-link\", scopes: [\"read\", \"write\", \"admin\"]}) { token } }", Map.of())
+                .path("createApiToken").path("token").asText();
+        assertThat(http().as(noSecrets).post("mutation($a: ID!, $d: ID!) { linkDatabase(input: {applicationId: $a, databaseId: $d}) { databaseLink { key } } }",
+                Map.of("a", app, "d", databaseId)).firstErrorCode()).isEqualTo("FORBIDDEN");
         var linked = script("link-database.sh", Map.of(), app, databaseId).path("linkDatabase").path("databaseLink");
         assertThat(linked.path("key").asText()).isEqualTo("DATABASE_URL");
         assertThat(http().data("query($id: ID!) { application(id: $id) { databaseLinks { key database { id } } } }", Map.of("id", app))

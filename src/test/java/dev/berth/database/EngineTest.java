@@ -140,7 +140,8 @@ class EngineTest {
         // a restore puts the snapshot as the base of a new append-only directory and switches persistence off (Berth
         // then stops and starts the container, and the server loads it); the password only in the CLI's environment
         var restore = Engine.of(EngineKind.REDIS).restore(c);
-        assertThat(restore.argv().subList(3, 5)).containsExactly("redis-cli", "6380");
+        assertThat(restore.argv().subList(3, 6)).containsExactly("redis-cli", "6380", "redis-check-rdb");
+        assertThat(restore.argv().get(2)).contains("a restore needs Redis 7").contains("appendonlydir.berth-old");
         assertThat(restore.argv().get(2)).contains("appendonly.aof.1.base.rdb").contains("type b").contains("CONFIG SET appendonly no")
                 .contains(Engine.IN_PLACE).doesNotContain(HOSTILE.value());
         assertThat(restore.env()).containsExactly(Map.entry("REDISCLI_AUTH", HOSTILE));
