@@ -248,13 +248,8 @@ public class BackupImports {
                 log.step("Stored " + written + " bytes, SHA-256 " + sha);
                 log.step("Backup succeeded");
                 log.close();
-                boolean recorded = transactions.write(system, () -> {
-                    if (!rows.finish(system.teamId(), backup.id(), Backup.Status.SUCCEEDED, written, sha, null)) return false;
-                    if (backup.verifyRequested() && rows.moveVerify(system.teamId(), backup.id(), null, Backup.Status.QUEUED, null)) {
-                        jobs.enqueue(BackupJob.VERIFY, JobQueue.instance(system.teamId(), backup.id()), Instant.now());
-                    }
-                    return true;
-                });
+                boolean recorded = transactions.write(system, () -> rows.finish(system.teamId(), backup.id(), Backup.Status.SUCCEEDED, written, sha, null,
+                        backup.verifyRequested(), jobs));
                 if (!recorded) store.delete(backup.objectKey()); // its expiry ended it meanwhile (FAILED): nothing stays stored
                 store.close();
                 jobs.dequeue(BackupJob.BACKUP, JobQueue.instance(system.teamId(), backup.id()));

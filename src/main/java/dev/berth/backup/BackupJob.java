@@ -408,8 +408,9 @@ class BackupJob {
                 verification = "the restore exited " + restored.exitCode() + lastLine(restored.stderr());
             } else {
                 var restoredCounts = counts(inside);
-                var held = transactions.read(system, () -> rows.sourceTables(system.teamId(), id)).orElse(null);
-                var heldRows = transactions.read(system, () -> rows.sourceRows(system.teamId(), id)).orElse(null);
+                var source = transactions.read(system, () -> rows.source(system.teamId(), id)).orElse(null);
+                Long held = source == null ? null : source.tables();
+                Long heldRows = source == null ? null : source.rows();
                 if (inside.database().engineSpec().inspect(inside.credentials()) == null) {
                     status = Backup.Status.SUCCEEDED;
                     verification = "restored (this engine's content is not inspected)";
@@ -545,13 +546,7 @@ class BackupJob {
                         @Nullable String detail, boolean verify) {
         log.step(status == Backup.Status.SUCCEEDED ? "Backup succeeded" : "Backup failed: " + detail);
         log.close();
-        transactions.write(system, () -> {
-            if (rows.finish(system.teamId(), id, status, size, sha256, detail) && verify
-                    && rows.moveVerify(system.teamId(), id, null, Backup.Status.QUEUED, null)) {
-                jobs.enqueue(VERIFY, JobQueue.instance(system.teamId(), id), java.time.Instant.now());
-            }
-            return null;
-        });
+        transactions.write(system, () -> rows.finish(system.teamId(), id, status, size, sha256, detail, verify, jobs));
     }
 
     private static String lastLine(String output) {

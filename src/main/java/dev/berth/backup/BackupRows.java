@@ -204,20 +204,27 @@ class BackupRows implements dev.berth.deployment.LogStore {
         });
     }
 
-    /** The tables the database held when the backup began, when known. */
-    Optional<Long> sourceTables(UUID teamId, UUID id) {
-        return Statements.list(jdbc, "SELECT source_tables FROM backups WHERE team_id = ? AND id = ? AND source_tables IS NOT NULL", s -> {
+    /** What the database held when the backup began (tables; rows, or keys for the Redis family), when counted. */
+    record Held(long tables, long rows) {}
+
+    Optional<Held> source(UUID teamId, UUID id) {
+        return Statements.list(jdbc, "SELECT source_tables, source_rows FROM backups WHERE team_id = ? AND id = ? AND source_tables IS NOT NULL", s -> {
             s.setObject(1, teamId);
             s.setObject(2, id);
-        }, r -> r.getLong(1)).stream().findFirst();
+        }, r -> new Held(r.getLong(1), r.getLong(2))).stream().findFirst();
     }
 
-    /** The rows (keys for the Redis family) the database held when the backup began, if counted. */
-    Optional<Long> sourceRows(UUID teamId, UUID id) {
-        return Statements.list(jdbc, "SELECT source_rows FROM backups WHERE team_id = ? AND id = ? AND source_rows IS NOT NULL", s -> {
-            s.setObject(1, teamId);
-            s.setObject(2, id);
-        }, r -> r.getLong(1)).stream().findFirst();
+    /**
+     * Ends a RUNNING backup and, when it SUCCEEDED with {@code verify}, queues its verification in the same
+     * transaction (nobody sees it idle between the two). False when it was not RUNNING (ended elsewhere meanwhile).
+     */
+    boolean finish(UUID teamId, UUID id, Backup.Status status, @Nullable Long size, @Nullable String sha256, @Nullable String detail,
+                   boolean verify, dev.berth.jobs.JobQueue jobs) {
+        if (!finish(teamId, id, status, size, sha256, detail)) return false;
+        if (verify && status == Backup.Status.SUCCEEDED && moveVerify(teamId, id, null, Backup.Status.QUEUED, null)) {
+            jobs.enqueue(BackupJob.VERIFY, dev.berth.jobs.JobQueue.instance(teamId, id), java.time.Instant.now());
+        }
+        return true;
     }
 
     /** The schedule's successful backups, newest first (what retention looks at). */
