@@ -47,7 +47,9 @@ final class DeployJob implements Job {
     DeployJob(DeploymentRows rows, TeamTransactions transactions, ServerCommands servers, ApplicationService applications, EventBus bus,
               ApplicationEventPublisher<DeploymentChanged> changes, SealedEnvironments environments,
               DeploymentsProperties properties, dev.berth.registry.RegistryService registries, DeploymentQueue deploymentQueue,
-              ApplicationEventPublisher<LogEnded> ended, dev.berth.jobs.NodeStopping stopping, dev.berth.server.ServerService serverService) {
+              ApplicationEventPublisher<LogEnded> ended, dev.berth.jobs.NodeStopping stopping, dev.berth.server.ServerService serverService,
+              dev.berth.proxy.ProxyService proxies) {
+        this.proxies = proxies;
         this.serverService = serverService;
         this.stopping = stopping;
         this.deploymentQueue = deploymentQueue;
@@ -65,6 +67,7 @@ final class DeployJob implements Job {
 
     private final dev.berth.jobs.NodeStopping stopping;
     private final dev.berth.server.ServerService serverService;
+    private final dev.berth.proxy.ProxyService proxies;
 
     /** How often a running deployment reads whether it was cancelled. */
     static final java.time.Duration CANCEL_CHECK = java.time.Duration.ofMillis(500);
@@ -214,10 +217,15 @@ final class DeployJob implements Job {
             var containers = servers.containers(system, deployment.serverId());
             removeOwnContainers(containers, deployment); // a revived run first removes what the stopped node had made
             var previous = Deployer.previous(containers, deployment.applicationId().toString(), deployment.id().toString());
+            var network = serverService.network(serverService.server(system, deployment.serverId()), deployment.snapshot().settings().networkMode());
+            DeploymentPlanner.Proxied proxied = null;
+            if (proxies.routed(system, deployment.applicationId())) {
+                proxied = new DeploymentPlanner.Proxied("host".equals(network) ? proxies.port(system, deployment.serverId(), deployment.id()) : null,
+                        proxies.drain());
+            }
             var plan = DeploymentPlanner.plan(new DeploymentPlanner.Input(system.teamId(), deployment.applicationId(), deployment.id(),
-                    deployment.number(), deployment.snapshot(), environment, previous,
-                    serverService.network(serverService.server(system, deployment.serverId()), deployment.snapshot().settings().networkMode()), deployment.commit(),
-                    properties.keepImages(), properties.settle()));
+                    deployment.number(), deployment.snapshot(), environment, previous, network, deployment.commit(),
+                    properties.keepImages(), properties.settle(), proxied));
             Deployer.Progress progress = new Deployer.Progress() {
                 public void status(Deployment.Status status) { move(system, deployment, attempt, status); }
                 public boolean cancelled() { return cancelled.get(); }
@@ -252,6 +260,7 @@ final class DeployJob implements Job {
             return new Deployer(containers, new GitWorkspace(system, deployment.serverId(), servers, hostKeys, cancelled::get), buildArgs,
                     (host, port) -> servers.connectTcp(system, deployment.serverId(), host, port), log, progress,
                     duration -> Thread.sleep(duration.toMillis()))
+                    .withSwitcher((address, port) -> proxies.switchTo(system, deployment.applicationId(), deployment.serverId(), deployment.id(), address, port))
                     .withRegistry(deployment.snapshot().source() instanceof dev.berth.application.ApplicationSource.Image image
                             ? registries.auth(system, image.registryId()) : null)
                     .execute(plan);

@@ -48,6 +48,21 @@ final class Deployer {
         Duplex dial(String host, int port) throws IOException;
     }
 
+    /** How the proxy is told to send the application's domains to the new container (its address as the server sees it). */
+    interface Switcher {
+        void switchTo(String address, @Nullable Integer port);
+    }
+
+    private Switcher switcher = (address, port) -> {
+        throw new Failure("the application has domains but no proxy switch is wired");
+    };
+
+    /** The proxy switch for a plan with {@link DeploymentPlan.SwitchProxy}. */
+    Deployer withSwitcher(Switcher switcher) {
+        this.switcher = switcher;
+        return this;
+    }
+
     /** How a run ended. */
     record Outcome(Deployment.Status status, @Nullable String reason) {}
 
@@ -152,6 +167,19 @@ final class Deployer {
                         if (!containers.running(created)) throw exited(created);
                         output(created, "the container's output during start-up:");
                     }
+                    case DeploymentPlan.SwitchProxy p -> {
+                        try {
+                            switcher.switchTo(containers.address(created), p.port());
+                        } catch (Failure | Cancelled | Stopping e) {
+                            throw e;
+                        } catch (RuntimeException e) {
+                            if (progress.stopping()) throw new Stopping();
+                            throw new Failure("the proxy could not be switched to the new container: " + Reasons.plain(e));
+                        }
+                        switched = true; // the new version serves: from here nothing undoes it
+                        log.step("the proxy sends the domains' requests to the new container");
+                    }
+                    case DeploymentPlan.Drain d -> sleeper.sleep(d.period());
                     case Retire r -> housekeeping("retire the previous container(s)", () -> r.containers().forEach(c -> {
                         containers.stop(c.id(), r.stop().grace());
                         containers.remove(c.id());

@@ -84,12 +84,30 @@ public record DeploymentPlan(List<Step> steps) {
 
     /** Wait for the HTTP health check to pass. */
     public record AwaitHealthy(HealthCheck check) implements Step {
-        public String describe() { return "wait until GET " + check.path() + " on port " + check.port() + " answers " + check.expectedStatus(); }
+        public String describe() {
+            return "wait until GET " + check.path() + " on port " + (check.port() == 0 ? "$PORT" : check.port()) + " answers " + check.expectedStatus();
+        }
     }
 
     /** No health check: the container must still be running after a short while. */
     public record AwaitRunning(Duration settle) implements Step {
         public String describe() { return "check the container is still running after " + settle.toSeconds() + " s"; }
+    }
+
+    /**
+     * Send the application's domains to the new container through the server's proxy: on the host network to its
+     * {@code $PORT} ({@code port}), on a bridge to its address and each domain's port ({@code port} null).
+     */
+    public record SwitchProxy(@io.micronaut.core.annotation.Nullable Integer port) implements Step {
+        public String describe() {
+            return "switch the proxy's upstream for the application's domains to the new container"
+                    + (port == null ? " (each domain's port)" : port == 0 ? " (its $PORT)" : " (port " + port + ")");
+        }
+    }
+
+    /** Let the previous containers finish the requests they were sent before the switch. */
+    public record Drain(Duration period) implements Step {
+        public String describe() { return "let the previous container(s) finish their requests for " + period.toSeconds() + " s"; }
     }
 
     /** Stop and remove the previous containers: the new one serves. */

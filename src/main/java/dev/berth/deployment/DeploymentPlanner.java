@@ -31,12 +31,25 @@ public final class DeploymentPlanner {
      */
     public record Input(UUID teamId, UUID applicationId, UUID deploymentId, int number, Snapshot snapshot,
                         Snapshot.Environment environment, List<Containers.Container> previous, String network,
-                        @io.micronaut.core.annotation.Nullable String commit, int keepImages, Duration settle) {
+                        @io.micronaut.core.annotation.Nullable String commit, int keepImages, Duration settle,
+                        @io.micronaut.core.annotation.Nullable Proxied proxied) {
+        public Input(UUID teamId, UUID applicationId, UUID deploymentId, int number, Snapshot snapshot, Snapshot.Environment environment,
+                     List<Containers.Container> previous, String network, @io.micronaut.core.annotation.Nullable String commit, int keepImages,
+                     Duration settle) {
+            this(teamId, applicationId, deploymentId, number, snapshot, environment, previous, network, commit, keepImages, settle, null);
+        }
+
         /** The same run, replacing these containers. */
         Input withPrevious(List<Containers.Container> containers) {
-            return new Input(teamId, applicationId, deploymentId, number, snapshot, environment, containers, network, commit, keepImages, settle);
+            return new Input(teamId, applicationId, deploymentId, number, snapshot, environment, containers, network, commit, keepImages, settle, proxied);
         }
     }
+
+    /**
+     * The application has domains, served by its server's proxy: on the host network the container listens on
+     * {@code port} (given as {@code $PORT}; null on a bridge), and the old one drains for {@code drain} after the switch.
+     */
+    public record Proxied(@io.micronaut.core.annotation.Nullable Integer port, Duration drain) {}
 
     /** Where a git deployment's work directory lies on its server, relative to the SSH user's home: ids only. */
     public static String workDir(UUID deploymentId) {
@@ -68,13 +81,21 @@ public final class DeploymentPlanner {
         var previous = in.previous().stream().map(c -> new DeploymentPlan.Previous(c.id(), c.name())).toList();
         var settings = snapshot.settings();
         var stop = new DeploymentPlan.Stop(settings.stopSignal().name(), settings.stopGrace());
-        boolean exclusive = snapshot.settings().fixedHostPort() || "host".equals(in.network());
+        // behind the proxy on the host network each deployment listens on a port of its own: the two run side by side
+        boolean ownPort = in.proxied() != null && in.proxied().port() != null;
+        boolean exclusive = snapshot.settings().fixedHostPort() || ("host".equals(in.network()) && !ownPort);
         if (exclusive && !previous.isEmpty()) steps.add(new StopPrevious(previous, stop));
         var spec = spec(in, image);
         steps.add(new Create(spec));
         steps.add(new Start(spec.name()));
         var health = snapshot.settings().healthCheck();
+        if (health != null && ownPort) health = new dev.berth.application.ApplicationSettings.HealthCheck(health.path(), in.proxied().port(),
+                health.expectedStatus(), health.intervalSeconds(), health.timeoutSeconds(), health.retries(), health.startPeriodSeconds());
         steps.add(health == null ? new AwaitRunning(in.settle()) : new AwaitHealthy(health));
+        if (in.proxied() != null) {
+            steps.add(new DeploymentPlan.SwitchProxy(in.proxied().port()));
+            if (!previous.isEmpty() && !exclusive && !in.proxied().drain().isZero()) steps.add(new DeploymentPlan.Drain(in.proxied().drain()));
+        }
         if (!previous.isEmpty()) steps.add(new Retire(previous, stop));
         steps.add(new DeploymentPlan.KeepImages(repository(in.applicationId()), "d" + in.number(), in.keepImages()));
         return new DeploymentPlan(steps);
@@ -89,6 +110,7 @@ public final class DeploymentPlanner {
         labels.put(Labels.DEPLOYMENT, in.deploymentId().toString());
         var env = new LinkedHashMap<String, Secret>();
         in.environment().values().forEach((key, value) -> env.put(key, new Secret(value)));
+        if (in.proxied() != null && in.proxied().port() != null) env.put("PORT", new Secret(Integer.toString(in.proxied().port())));
         var name = containerName(in.snapshot().name(), in.number(), in.deploymentId());
         return new ContainerSpec(name, image, labels, env, settings.command(),
                 settings.ports().stream().map(p -> new ContainerSpec.PortBinding(p.containerPort(), p.hostPort())).toList(),

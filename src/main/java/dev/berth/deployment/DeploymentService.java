@@ -47,10 +47,13 @@ public class DeploymentService {
     private final dev.berth.server.ServerService servers;
     private final dev.berth.database.DatabaseLinks links;
 
+    private final dev.berth.proxy.ProxyService proxies;
+
     DeploymentService(DeploymentsProperties properties, DeploymentRows rows, ApplicationService applications, VariableService variables, JobQueue queue, SealedEnvironments environments,
                       ObjectMapper json, EventBus bus, DeploymentLogs logs, ApplicationEventPublisher<DeploymentChanged> changes,
                       DeploymentQueue deploymentQueue, ApplicationEventPublisher<LogEnded> ended, dev.berth.server.ServerService servers,
-                      dev.berth.database.DatabaseLinks links) {
+                      dev.berth.database.DatabaseLinks links, dev.berth.proxy.ProxyService proxies) {
+        this.proxies = proxies;
         this.links = links;
         this.servers = servers;
         this.deploymentQueue = deploymentQueue;
@@ -192,10 +195,11 @@ public class DeploymentService {
                 .map(d -> List.of(new dev.berth.execution.Containers.Container(d.containerId(),
                         DeploymentPlanner.containerName(d.snapshot().name(), d.number(), d.id()), Map.of(), true, d.image() == null ? "" : d.image())))
                 .orElse(List.of());
+        var network = servers.network(servers.server(viewer, application.serverId()), next.snapshot().settings().networkMode());
+        // the port a run behind the proxy listens on is allocated when it runs: the plan says $PORT (0 here)
+        var proxied = proxies.routed(viewer, applicationId) ? new DeploymentPlanner.Proxied("host".equals(network) ? 0 : null, proxies.drain()) : null;
         var input = new DeploymentPlanner.Input(viewer.teamId(), applicationId, PLANNED, rows.peekNextNumber(viewer.teamId(), applicationId),
-                next.snapshot(), next.environment(), List.of(),
-                servers.network(servers.server(viewer, application.serverId()), next.snapshot().settings().networkMode()),
-                null, properties.keepImages(), properties.settle());
+                next.snapshot(), next.environment(), List.of(), network, null, properties.keepImages(), properties.settle(), proxied);
         return new PlanInputs(input, application.serverId(), recorded, next.diff().stream().map(change -> change.shownTo(viewer)).toList());
     }
 

@@ -126,4 +126,12 @@ public interface Containers {
 
     /** Writes {@code size} bytes of {@code content} to {@code directory/fileName} inside the container (streamed). */
     void copyInto(String id, String directory, String fileName, long size, java.io.InputStream content);
+
+    /**
+     * The regular files under {@code path} inside the container (a directory, read through the Engine API's archive),
+     * by their path in the archive; at most {@code maxBytes} in all: beyond that the rest is left unread.
+     */
+    default Map<String, byte[]> readFiles(String id, String path, int maxBytes) {
+        throw new UnsupportedOperationException("readFiles");
+    }
 }

@@ -317,6 +317,27 @@ public final class DockerContainers implements Containers {
         }
     }
 
+    @Override
+    public Map<String, byte[]> readFiles(String id, String path, int maxBytes) {
+        var files = new java.util.LinkedHashMap<String, byte[]>();
+        try (var archive = docker.copyArchiveFromContainerCmd(id, path).exec();
+             var tar = new org.apache.commons.compress.archivers.tar.TarArchiveInputStream(archive)) {
+            long total = 0;
+            org.apache.commons.compress.archivers.tar.TarArchiveEntry entry;
+            while ((entry = tar.getNextEntry()) != null) {
+                if (!entry.isFile()) continue;
+                total += entry.getSize();
+                if (entry.getSize() > maxBytes || total > maxBytes) break;
+                files.put(entry.getName(), tar.readNBytes((int) entry.getSize()));
+            }
+        } catch (com.github.dockerjava.api.exception.NotFoundException e) {
+            return Map.of();
+        } catch (java.io.IOException e) {
+            throw new java.io.UncheckedIOException(e);
+        }
+        return files;
+    }
+
     /** Output kept up to a number of bytes; the rest is counted, not kept. */
     private static final class BoundedText {
         private final java.io.ByteArrayOutputStream kept = new java.io.ByteArrayOutputStream();

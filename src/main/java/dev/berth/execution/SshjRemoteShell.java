@@ -217,7 +217,8 @@ public final class SshjRemoteShell implements RemoteShell {
     }
 
     /** Opens a channel to a Unix socket on the server, over the pooled (pinned, authenticated) connection. */
-    Duplex openStreamLocal(ServerRef server, String socketPath) throws IOException {
+    /** A stream to a Unix socket on the server (OpenSSH's stream-local forwarding): its Docker socket, its proxy's admin socket. */
+    public Duplex openStreamLocal(ServerRef server, String socketPath) throws IOException {
         var connection = connection(server);
         var release = connection.acquire();
         var channel = new StreamLocalChannel(connection.client.getConnection(), socketPath);

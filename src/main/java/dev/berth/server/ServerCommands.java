@@ -73,6 +73,25 @@ public class ServerCommands {
         return tcp.openTcp(target.ref(), host, port);
     }
 
+    /**
+     * A stream to the Unix socket {@code path} on the server (the Berth host itself for a local server, else an SSH
+     * stream-local channel on the server's pinned connection): how its proxy's admin API is reached, never over TCP.
+     */
+    public dev.berth.execution.Duplex connectUnix(Viewer viewer, UUID serverId, String path) throws java.io.IOException {
+        var target = target(viewer, serverId);
+        if (target.server().local()) {
+            var channel = java.nio.channels.SocketChannel.open(java.net.UnixDomainSocketAddress.of(path));
+            return new dev.berth.execution.Duplex() {
+                public java.io.InputStream in() { return java.nio.channels.Channels.newInputStream(channel); }
+                public java.io.OutputStream out() { return java.nio.channels.Channels.newOutputStream(channel); }
+                public void close() throws java.io.IOException { channel.close(); }
+            };
+        }
+        var ref = target.ref();
+        if (ref.pinnedHostKey() == null) ref = firstContact(viewer, serverId, first -> shell.run(first, Argv.of("true")));
+        return tcp.openStreamLocal(ref, path);
+    }
+
     /** The container seam for the server's Docker daemon. */
     public dev.berth.execution.Containers containers(Viewer viewer, UUID serverId) {
         return new dev.berth.execution.DockerContainers(docker(viewer, serverId));

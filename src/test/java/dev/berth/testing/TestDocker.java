@@ -126,6 +126,45 @@ public final class TestDocker {
         }
     }
 
+    /** Debian's Caddy in a small image: its binary and the libraries it links (libc, libzstd), nothing else. */
+    public static final String CADDY = "berth-test/caddy:2.6";
+    private boolean caddy;
+
+    /** Makes {@link #CADDY} in this daemon (once per test JVM) from the host's /usr/bin/caddy (Debian's caddy package). */
+    public synchronized void caddy() {
+        if (caddy) return;
+        try {
+            var binary = Path.of("/usr/bin/caddy");
+            if (!Files.isExecutable(binary)) throw new IllegalStateException("caddy is required (apt-get install caddy)");
+            var root = Files.createDirectories(dir.resolve("caddy/root"));
+            var files = new java.util.ArrayList<>(List.of(binary));
+            var ldd = new ProcessBuilder("ldd", binary.toString()).redirectErrorStream(true).start();
+            var linked = new String(ldd.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
+            ldd.waitFor(30, TimeUnit.SECONDS);
+            for (var line : linked.lines().toList()) {
+                var matcher = java.util.regex.Pattern.compile("(/\\S+)").matcher(line.contains("=>") ? line.substring(line.indexOf("=>")) : line);
+                if (matcher.find()) files.add(Path.of(matcher.group(1)));
+            }
+            for (var file : files) {
+                var target = root.resolve(file.toString().substring(1));
+                Files.createDirectories(target.getParent());
+                Files.copy(file.toRealPath(), target, java.nio.file.StandardCopyOption.REPLACE_EXISTING);
+                target.toFile().setExecutable(true);
+            }
+            for (var empty : List.of("tmp", "data", "config", "etc/caddy")) Files.createDirectories(root.resolve(empty));
+            Files.writeString(dir.resolve("caddy/Dockerfile"), "FROM scratch\nCOPY root /\nENV XDG_DATA_HOME=/data XDG_CONFIG_HOME=/config\n"
+                    + "CMD [\"caddy\", \"version\"]\n");
+            var built = docker(List.of("build", "-q", "-t", CADDY, dir.resolve("caddy").toString()), 120);
+            if (built.exit != 0) throw new IllegalStateException("caddy image build failed: " + built.output);
+            caddy = true;
+        } catch (IOException e) {
+            throw new UncheckedIOException(e);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            throw new IllegalStateException(e);
+        }
+    }
+
     private record Run(int exit, String output) {}
 
     private Run docker(List<String> args, int timeoutSeconds) {

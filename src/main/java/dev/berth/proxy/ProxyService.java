@@ -1,0 +1,150 @@
+package dev.berth.proxy;
+
+import dev.berth.api.Viewer;
+import dev.berth.application.ApplicationChanged;
+import dev.berth.application.ApplicationService;
+import dev.berth.application.ImageRef;
+import dev.berth.errors.ConflictException;
+import dev.berth.errors.InvalidInputException;
+import dev.berth.errors.NotFoundException;
+import dev.berth.jobs.JobQueue;
+import dev.berth.server.ServerService;
+import dev.berth.storage.InTeam;
+import io.micronaut.core.annotation.Nullable;
+import io.micronaut.runtime.event.annotation.EventListener;
+import jakarta.inject.Singleton;
+import java.time.Instant;
+import java.util.List;
+import java.util.Optional;
+import java.util.UUID;
+
+/**
+ * Proxies and domains as the API sees them. Every change only writes rows and wakes the server's proxy job
+ * ({@link ProxyJob}), which builds the whole configuration from the rows and loads it: a mutation never talks to a
+ * server inside its transaction.
+ */
+@Singleton
+public class ProxyService {
+    private final ProxyRows rows;
+    private final ServerService servers;
+    private final ApplicationService applications;
+    private final JobQueue jobs;
+    private final ProxyProperties properties;
+
+    private final ProxyRuntime runtime;
+
+    ProxyService(ProxyRows rows, ServerService servers, ApplicationService applications, JobQueue jobs, ProxyProperties properties,
+                 ProxyRuntime runtime) {
+        this.runtime = runtime;
+        this.rows = rows;
+        this.servers = servers;
+        this.applications = applications;
+        this.jobs = jobs;
+        this.properties = properties;
+    }
+
+    /** What installProxy was given. */
+    public record Install(UUID serverId, @Nullable String image, @Nullable Integer httpPort, @Nullable Integer httpsPort) {}
+
+    /** Installs (or changes) the server's proxy: its job creates the container and loads the configuration. */
+    @InTeam
+    public Proxy install(Viewer viewer, Install input) {
+        var server = servers.server(viewer, input.serverId());
+        var image = input.image() == null ? properties.image() : ImageRef.parse("input.image", input.image()).reference();
+        int http = port("input.httpPort", input.httpPort(), 80);
+        int https = port("input.httpsPort", input.httpsPort(), 443);
+        if (http == https) throw new InvalidInputException("input.httpsPort", "the HTTP and HTTPS ports must differ");
+        var proxy = rows.install(viewer.teamId(), server.id(), image, http, https);
+        wake(viewer.teamId(), server.id());
+        return proxy;
+    }
+
+    private static int port(String field, @Nullable Integer value, int otherwise) {
+        if (value == null) return otherwise;
+        if (value < 1 || value > 65535) throw new InvalidInputException(field, "a port from 1 to 65535");
+        return value;
+    }
+
+    @InTeam(readOnly = true)
+    public Optional<Proxy> proxy(Viewer viewer, UUID serverId) {
+        return rows.proxy(viewer.teamId(), serverId);
+    }
+
+    /** What addDomain was given, validated. */
+    public record NewDomain(UUID applicationId, HostName host, @Nullable String pathPrefix, @Nullable Integer port, boolean https, boolean redirectWww) {}
+
+    /**
+     * Routes a host to an application. A name routed already, by any application of any team, is CONFLICT (naming
+     * neither); so is {@code www.<host>} when the domain redirects www.
+     */
+    @InTeam
+    public Domain add(Viewer viewer, NewDomain input) {
+        var application = applications.get(viewer, input.applicationId());
+        var domain = rows.insertDomain(new Domain(UUID.randomUUID(), viewer.teamId(), application.id(), input.host().value(), input.pathPrefix(),
+                input.port(), input.https(), input.redirectWww(), Instant.now()));
+        claim(viewer, domain.id(), input.host(), "input.host");
+        if (input.redirectWww()) claim(viewer, domain.id(), input.host().www(), "input.redirectWww");
+        wake(viewer.teamId(), application.serverId());
+        return domain;
+    }
+
+    private void claim(Viewer viewer, UUID domainId, HostName host, String field) {
+        if (!rows.claim(viewer.teamId(), domainId, host.value())) {
+            throw new ConflictException(field, "the host " + host.value() + " is routed already (host names are unique across this Berth)");
+        }
+    }
+
+    @InTeam
+    public UUID remove(Viewer viewer, UUID id) {
+        var domain = rows.domain(viewer.teamId(), id).orElseThrow(() -> new NotFoundException("Domain", id));
+        var application = applications.get(viewer, domain.applicationId());
+        rows.deleteDomain(viewer.teamId(), id);
+        wake(viewer.teamId(), application.serverId());
+        return id;
+    }
+
+    @InTeam(readOnly = true)
+    public List<Domain> domains(Viewer viewer, UUID applicationId) {
+        return rows.domainsOf(viewer.teamId(), applicationId);
+    }
+
+    /** True when the application has domains: its deployments run behind the proxy (and switch it). */
+    @InTeam(readOnly = true)
+    public boolean routed(Viewer viewer, UUID applicationId) {
+        return rows.hasDomains(viewer.teamId(), applicationId);
+    }
+
+    /** The $PORT of a deployment behind the proxy on the host network (allocated once; a revived run keeps it). */
+    @InTeam
+    public int port(Viewer viewer, UUID serverId, UUID deploymentId) {
+        return rows.proxyPort(viewer.teamId(), serverId, deploymentId, properties.portsFrom(), properties.portsTo());
+    }
+
+    /** How long an old deployment keeps running after the switch, finishing what it was sent. */
+    public java.time.Duration drain() {
+        return properties.drain();
+    }
+
+    /**
+     * Sends the application's domains to a deployment's container ({@code address}; {@code port} its $PORT, or null for
+     * each domain's port) and loads the proxy's configuration; throws when the proxy did not take it (nothing recorded).
+     */
+    public void switchTo(Viewer system, UUID applicationId, UUID serverId, UUID deploymentId, String address, @Nullable Integer port) {
+        runtime.switchTo(system, applicationId, serverId, deploymentId, address, port);
+    }
+
+    /** A deleted application's domains go (their names are free again), and its server's proxy stops routing them. */
+    @EventListener
+    void onApplicationChanged(ApplicationChanged changed) {
+        if (changed.kind() != ApplicationChanged.Kind.DELETED) return;
+        for (var server : rows.deleteDomainsOf(changed.teamId(), changed.applicationId())) wake(changed.teamId(), server);
+    }
+
+    /** Runs the server's proxy job now (when it has a proxy): it loads the configuration the rows describe. */
+    private void wake(UUID teamId, UUID serverId) {
+        if (rows.proxy(teamId, serverId).isEmpty()) return;
+        var instance = JobQueue.instance(teamId, serverId);
+        jobs.enqueue(ProxyJob.TASK, instance, Instant.now());
+        jobs.runSoon(ProxyJob.TASK, List.of(instance));
+    }
+}

@@ -1,0 +1,478 @@
+package dev.berth.deployment;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import dev.berth.testing.TestDocker;
+import dev.berth.testing.TestPebble;
+import io.micronaut.test.extensions.junit5.annotation.MicronautTest;
+import java.io.ByteArrayOutputStream;
+import java.io.IOException;
+import java.io.InputStream;
+import java.net.InetSocketAddress;
+import java.net.Socket;
+import java.net.StandardProtocolFamily;
+import java.net.UnixDomainSocketAddress;
+import java.nio.ByteBuffer;
+import java.nio.channels.SocketChannel;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.atomic.AtomicBoolean;
+import java.util.concurrent.atomic.AtomicInteger;
+import javax.net.ssl.SNIHostName;
+import javax.net.ssl.SSLContext;
+import javax.net.ssl.SSLSocket;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.MethodOrderer;
+import org.junit.jupiter.api.Order;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.TestMethodOrder;
+
+/**
+ * Domains through a managed Caddy, for real: Debian's Caddy in the test dockerd (host network), configured by Berth
+ * over the test sshd's stream-local forward to its admin socket; a certificate from Pebble (Let's Encrypt's test CA)
+ * over ACME, verified against Pebble's root with SNI; redeploys under a bounded load loop through the domain that fail
+ * no request (a failing version included); drift and restarts reconciled; hostile names refused before anything
+ * reaches Caddy, checked by reading its configuration back.
+ */
+@dev.berth.testing.RealDaemons
+@MicronautTest(transactional = false)
+@TestMethodOrder(MethodOrderer.OrderAnnotation.class)
+class ProxyEndToEndTest extends DeploymentTestBase {
+    private static final String HOST = "app.test";
+    private static final ObjectMapper JSON = new ObjectMapper();
+    private static Path hostDir;
+    private static int httpPort;
+    private static int httpsPort;
+
+    private String app;
+    private String domainId;
+
+    @Override
+    protected Map<String, String> overrides() {
+        try {
+            if (hostDir == null) {
+                hostDir = Files.createTempDirectory("berth-proxy-");
+                httpPort = freePort();
+                httpsPort = freePort();
+            }
+        } catch (Exception e) {
+            throw new IllegalStateException(e);
+        }
+        var pebble = TestPebble.get();
+        var settings = new LinkedHashMap<>(super.overrides());
+        settings.put("berth.proxy.host-dir", hostDir.toString());
+        settings.put("berth.proxy.reconcile-interval", "2s");
+        settings.put("berth.proxy.drain", "1s");
+        settings.put("berth.proxy.ports-from", "31100");
+        settings.put("berth.proxy.ports-to", "31199");
+        settings.put("berth.proxy.acme-directory", pebble.directory());
+        settings.put("berth.proxy.acme-email", "ops@berth.test");
+        settings.put("berth.proxy.acme-trusted-roots-file", pebble.directoryRoots().toString());
+        return settings;
+    }
+
+    @BeforeAll
+    void images() {
+        TestDocker.get().caddy();
+    }
+
+    private JsonNode proxy() {
+        return http().data("query($s: ID!) { server(id: $s) { proxy { image httpPort httpsPort status statusDetail version configuredAt } } }",
+                Map.of("s", serverId)).path("server").path("proxy");
+    }
+
+    private String adminSocket() {
+        return hostDir.resolve(serverId).resolve("admin.sock").toString();
+    }
+
+    @Test
+    @Order(1)
+    void installProxyRunsCaddyConfiguredOnlyThroughItsUnixSocket() throws Exception {
+        var installed = http().data("mutation($i: InstallProxyInput!) { installProxy(input: $i) { server { proxy { status image httpPort httpsPort } } } }",
+                Map.of("i", Map.of("serverId", serverId, "image", TestDocker.CADDY, "httpPort", httpPort, "httpsPort", httpsPort)))
+                .path("installProxy").path("server").path("proxy");
+        assertThat(installed.path("status").asText()).isIn("INSTALLING", "RUNNING");
+        assertThat(installed.path("httpsPort").asInt()).isEqualTo(httpsPort);
+        var proxy = awaitProxy("RUNNING");
+        assertThat(proxy.path("version").asText()).as(proxy.toString()).startsWith("2.6");
+        assertThat(proxy.path("configuredAt").isNull()).isFalse();
+        // the admin API is on the socket in the mounted directory, and not on Caddy's default TCP port
+        assertThat(Files.exists(Path.of(adminSocket()))).isTrue();
+        assertThat(admin("GET", "/config/", null).path("admin").path("listen").asText()).isEqualTo("unix//run/berth-proxy/admin.sock");
+        try (var socket = new Socket()) {
+            socket.connect(new InetSocketAddress("127.0.0.1", 2019), 1000);
+            throw new AssertionError("something listens on 127.0.0.1:2019");
+        } catch (IOException refused) {
+            // as it should be
+        }
+    }
+
+    private JsonNode awaitProxy(String status) throws InterruptedException {
+        long deadline = System.nanoTime() + Duration.ofSeconds(90).toNanos();
+        JsonNode proxy = null;
+        while (System.nanoTime() < deadline) {
+            proxy = proxy();
+            if (proxy.path("status").asText().equals(status)) return proxy;
+            Thread.sleep(250);
+        }
+        throw new AssertionError("the proxy is not " + status + ": " + proxy);
+    }
+
+    /** A web application answering its $VERSION on $PORT (busybox httpd), health-checked on $PORT. */
+    private String webApp(String healthPath) {
+        var input = application("site", Map.of("image", Map.of("image", TestDocker.IMAGE)));
+        input.put("command", List.of("/bin/sh", "-c",
+                "/bin/busybox mkdir -p /tmp/www && /bin/busybox echo \"$VERSION\" > /tmp/www/index.html && exec /bin/busybox httpd -f -p 127.0.0.1:$PORT -h /tmp/www"));
+        // the check goes to $PORT behind the proxy; the port named here is only held (each application its own)
+        input.put("healthCheck", Map.of("path", healthPath, "port", checkPort(), "intervalSeconds", 1, "retries", 2, "startPeriodSeconds", 0));
+        return create(input);
+    }
+
+    private static int checkPort() {
+        try {
+            return freePort();
+        } catch (Exception e) {
+            throw new IllegalStateException(e);
+        }
+    }
+
+    private String deployAndWait(String application) throws InterruptedException {
+        var id = deploy(application);
+        long deadline = System.nanoTime() + Duration.ofSeconds(180).toNanos();
+        while (System.nanoTime() < deadline) {
+            var status = deployment(id).path("status").asText();
+            if (List.of("SUCCEEDED", "FAILED", "CANCELLED").contains(status)) return status;
+            Thread.sleep(200);
+        }
+        throw new AssertionError("deployment " + id + " did not end");
+    }
+
+    @Test
+    @Order(2)
+    void aDomainGetsARealCertificateOverAcmeAndReachesTheApplication() throws Exception {
+        app = webApp("/index.html");
+        setVariables(app, List.of(Map.of("key", "VERSION", "value", "v1")));
+        var domain = http().data("mutation($i: AddDomainInput!) { addDomain(input: $i) { domain { id host https pathPrefix redirectWww } } }",
+                Map.of("i", Map.of("applicationId", app, "host", HOST))).path("addDomain").path("domain");
+        domainId = domain.path("id").asText();
+        assertThat(domain.path("https").asBoolean()).isTrue();
+        assertThat(deployAndWait(app)).isEqualTo("SUCCEEDED");
+        var answer = awaitHttps(HOST, "/", Duration.ofSeconds(90));
+        assertThat(answer.status()).isEqualTo(200);
+        assertThat(answer.body().strip()).isEqualTo("v1");
+        // plain HTTP redirects to HTTPS
+        assertThat(plainGet(HOST, "/")).startsWith("HTTP/1.1 308");
+        var certificate = awaitCertificate();
+        assertThat(certificate.path("issuer").asText()).containsIgnoringCase("pebble");
+        assertThat(certificate.path("notAfter").asText()).isNotBlank();
+    }
+
+    private JsonNode awaitCertificate() throws InterruptedException {
+        long deadline = System.nanoTime() + Duration.ofSeconds(30).toNanos();
+        JsonNode certificate = null;
+        while (System.nanoTime() < deadline) {
+            certificate = http().data("query($a: ID!) { application(id: $a) { domains { host certificate { issuer notBefore notAfter status } } } }",
+                    Map.of("a", app)).path("application").path("domains").get(0).path("certificate");
+            if (certificate.path("status").asText().equals("VALID")) return certificate;
+            Thread.sleep(1000);
+        }
+        throw new AssertionError("no valid certificate: " + certificate);
+    }
+
+    @Test
+    @Order(3)
+    void aRedeployUnderLoadFailsNoRequestAndAFailingVersionNeverTakesOver() throws Exception {
+        setVariables(app, List.of(Map.of("key", "VERSION", "value", "v2")));
+        var load = new Load(HOST, 4, 50);
+        load.start();
+        String status;
+        try {
+            status = deployAndWait(app);
+            Thread.sleep(2000); // requests after the old container retired
+        } finally {
+            load.stop();
+        }
+        System.out.println("redeploy under load: " + load);
+        assertThat(status).isEqualTo("SUCCEEDED");
+        assertThat(load.failures()).as(load.toString()).isEmpty();
+        assertThat(load.answers()).as(load.toString()).containsKeys("v1", "v2");
+        assertThat(awaitHttps(HOST, "/", Duration.ofSeconds(10)).body().strip()).isEqualTo("v2");
+
+        // a new version whose health check fails: it never receives a request, the old one keeps serving
+        http().data("mutation($i: UpdateApplicationInput!) { updateApplication(input: $i) { application { id } } }",
+                Map.of("i", Map.of("id", app, "healthCheck", Map.of("path", "/missing", "port", checkPort(), "intervalSeconds", 1, "retries", 2, "startPeriodSeconds", 0))));
+        setVariables(app, List.of(Map.of("key", "VERSION", "value", "v3")));
+        var failing = new Load(HOST, 4, 50);
+        failing.start();
+        try {
+            status = deployAndWait(app);
+        } finally {
+            failing.stop();
+        }
+        System.out.println("failing redeploy under load: " + failing);
+        assertThat(status).isEqualTo("FAILED");
+        assertThat(failing.failures()).as(failing.toString()).isEmpty();
+        assertThat(failing.answers()).as(failing.toString()).containsOnlyKeys("v2");
+        assertThat(failing.total()).isGreaterThan(100);
+    }
+
+    @Test
+    @Order(4)
+    void berthLoadsItsConfigurationAgainAfterADriftOrARestart() throws Exception {
+        // by hand: a configuration without any route (the admin section kept, or the socket would move)
+        admin("POST", "/load", "{\"admin\": {\"listen\": \"unix//run/berth-proxy/admin.sock\", \"origins\": [\"berth\"]}}");
+        assertThat(admin("GET", "/config/", null).path("apps").isMissingNode()).isTrue();
+        long deadline = System.nanoTime() + Duration.ofSeconds(30).toNanos();
+        while (System.nanoTime() < deadline && admin("GET", "/config/", null).path("apps").isMissingNode()) Thread.sleep(250);
+        assertThat(admin("GET", "/config/", null).toString()).contains(HOST);
+        assertThat(awaitHttps(HOST, "/", Duration.ofSeconds(30)).body().strip()).isEqualTo("v2");
+
+        // the container restarted by hand: it comes back with the configuration it had (and Berth checks it)
+        var containers = docker().listContainersCmd().withLabelFilter(Map.of("berth.proxy", serverId)).exec();
+        assertThat(containers).hasSize(1);
+        docker().restartContainerCmd(containers.getFirst().getId()).withTimeout(5).exec();
+        assertThat(awaitHttps(HOST, "/", Duration.ofSeconds(30)).body().strip()).isEqualTo("v2");
+    }
+
+    @Test
+    @Order(5)
+    void hostileNamesAndPathsAreRefusedAndNeverReachCaddy() throws Exception {
+        var hosts = List.of("evil.com\n}", "a.test:443/x", "*.other.team", "xn--zz.test", "xn--pple-43d.com", "a".repeat(64) + ".test",
+                "x.".repeat(127) + "test", "localhost", "app.localhost", "127.0.0.1", "[::1]", "app.test.", "bad host.test", "quote\".test",
+                "{brace}.test", "back\\slash.test", "-lead.test", "tab\t.test", "", "single", "http://app.test");
+        for (var host : hosts) {
+            var refused = http().post("mutation($i: AddDomainInput!) { addDomain(input: $i) { domain { id } } }",
+                    Map.of("i", Map.of("applicationId", app, "host", host)));
+            assertThat(refused.json().path("errors").get(0).path("extensions").path("code").asText()).as(host).isEqualTo("BAD_USER_INPUT");
+            assertThat(refused.json().path("errors").get(0).path("extensions").path("field").asText()).as(host).isEqualTo("input.host");
+        }
+        var paths = List.of("/../x", "/a/..", "/%2e%2e/x", "/a b", "/a\"b", "/{x}", "/a/", "api", "/a\n}", "/" + "a".repeat(300), "/a//b");
+        for (var path : paths) {
+            var refused = http().post("mutation($i: AddDomainInput!) { addDomain(input: $i) { domain { id } } }",
+                    Map.of("i", Map.of("applicationId", app, "host", "paths.test", "pathPrefix", path)));
+            assertThat(refused.json().path("errors").get(0).path("extensions").path("code").asText()).as(path).isEqualTo("BAD_USER_INPUT");
+            assertThat(refused.json().path("errors").get(0).path("extensions").path("field").asText()).as(path).isEqualTo("input.pathPrefix");
+        }
+        // an internationalised name is stored in its ASCII form; the same name again (any application) is CONFLICT
+        var idn = http().data("mutation($i: AddDomainInput!) { addDomain(input: $i) { domain { id host } } }",
+                Map.of("i", Map.of("applicationId", app, "host", "bücher.test", "https", false))).path("addDomain").path("domain");
+        assertThat(idn.path("host").asText()).isEqualTo("xn--bcher-kva.test");
+        var other = webApp("/index.html");
+        var taken = http().post("mutation($i: AddDomainInput!) { addDomain(input: $i) { domain { id } } }",
+                Map.of("i", Map.of("applicationId", other, "host", "XN--BCHER-KVA.test")));
+        assertThat(taken.json().path("errors").get(0).path("extensions").path("code").asText()).isEqualTo("CONFLICT");
+        // what Caddy runs holds the two names Berth accepted and nothing of the refused ones
+        long deadline = System.nanoTime() + Duration.ofSeconds(30).toNanos();
+        while (System.nanoTime() < deadline && !admin("GET", "/config/", null).toString().contains("xn--bcher-kva.test")) Thread.sleep(250);
+        var config = admin("GET", "/config/", null);
+        var hostsInConfig = new ArrayList<String>();
+        config.findValues("host").forEach(list -> list.forEach(h -> hostsInConfig.add(h.asText())));
+        assertThat(hostsInConfig).containsExactlyInAnyOrder(HOST, "xn--bcher-kva.test");
+        assertThat(config.toString()).doesNotContain("evil").doesNotContain("other.team").doesNotContain("paths.test").doesNotContain("..");
+        // removed: no longer routed
+        http().data("mutation($i: RemoveDomainInput!) { removeDomain(input: $i) { removedDomainId } }", Map.of("i", Map.of("id", idn.path("id").asText())));
+        deadline = System.nanoTime() + Duration.ofSeconds(30).toNanos();
+        while (System.nanoTime() < deadline && admin("GET", "/config/", null).toString().contains("xn--bcher-kva.test")) Thread.sleep(250);
+        assertThat(admin("GET", "/config/", null).toString()).doesNotContain("xn--bcher-kva.test").contains(HOST);
+        assertThat(domainId).isNotBlank();
+    }
+
+    /** One request to the proxy's admin API through its socket (the test runs on the server: the socket is a local file). */
+    private JsonNode admin(String method, String path, String body) throws IOException {
+        try (var channel = SocketChannel.open(StandardProtocolFamily.UNIX)) {
+            channel.connect(UnixDomainSocketAddress.of(adminSocket()));
+            var bytes = body == null ? new byte[0] : body.getBytes(StandardCharsets.UTF_8);
+            var head = method + " " + path + " HTTP/1.0\r\nHost: berth\r\nContent-Type: application/json\r\nContent-Length: " + bytes.length + "\r\n\r\n";
+            channel.write(ByteBuffer.wrap(head.getBytes(StandardCharsets.US_ASCII)));
+            channel.write(ByteBuffer.wrap(bytes));
+            var answer = new String(java.nio.channels.Channels.newInputStream(channel).readAllBytes(), StandardCharsets.UTF_8);
+            assertThat(answer).as(answer).startsWith("HTTP/1.0 200");
+            var json = answer.substring(answer.indexOf("\r\n\r\n") + 4).strip();
+            return json.isEmpty() ? JSON.nullNode() : JSON.readTree(json);
+        }
+    }
+
+    record Answer(int status, String body) {}
+
+    /** The connection was closed before any byte of the answer. */
+    static final class Stale extends IOException {
+        Stale() {
+            super("closed before the answer");
+        }
+    }
+
+    /** Retries (the certificate comes within seconds) until an HTTPS GET with SNI {@code host} verifies and answers. */
+    private Answer awaitHttps(String host, String path, Duration within) throws Exception {
+        long deadline = System.nanoTime() + within.toNanos();
+        Exception last = null;
+        while (System.nanoTime() < deadline) {
+            try (var connection = new Tls(host, TestPebble.get().issuingRoots())) {
+                var answer = connection.get(path);
+                if (answer.status() == 200) return answer;
+                last = new IOException("HTTP " + answer.status());
+            } catch (IOException e) {
+                last = e;
+            }
+            Thread.sleep(500);
+        }
+        throw new AssertionError("no HTTPS answer for " + host, last);
+    }
+
+    private String plainGet(String host, String path) throws IOException {
+        try (var socket = new Socket("127.0.0.1", httpPort)) {
+            socket.setSoTimeout(5000);
+            socket.getOutputStream().write(("GET " + path + " HTTP/1.1\r\nHost: " + host + "\r\nConnection: close\r\n\r\n").getBytes(StandardCharsets.US_ASCII));
+            return new String(socket.getInputStream().readAllBytes(), StandardCharsets.ISO_8859_1);
+        }
+    }
+
+    /** A kept-alive HTTPS connection to the proxy, SNI and name checked against {@code host}, verified against Pebble's root. */
+    private static final class Tls implements AutoCloseable {
+        private final SSLSocket socket;
+        private final InputStream in;
+        private final String host;
+
+        Tls(String host, SSLContext trust) throws IOException {
+            this.host = host;
+            var plain = new Socket();
+            plain.connect(new InetSocketAddress("127.0.0.1", httpsPort), 3000);
+            plain.setSoTimeout(10_000);
+            socket = (SSLSocket) trust.getSocketFactory().createSocket(plain, host, httpsPort, true);
+            var parameters = socket.getSSLParameters();
+            parameters.setServerNames(List.of(new SNIHostName(host)));
+            parameters.setEndpointIdentificationAlgorithm("HTTPS");
+            socket.setSSLParameters(parameters);
+            socket.startHandshake();
+            in = new java.io.BufferedInputStream(socket.getInputStream());
+        }
+
+        Answer get(String path) throws IOException {
+            socket.getOutputStream().write(("GET " + path + " HTTP/1.1\r\nHost: " + host + "\r\n\r\n").getBytes(StandardCharsets.US_ASCII));
+            socket.getOutputStream().flush();
+            var head = new ByteArrayOutputStream();
+            while (!head.toString(StandardCharsets.ISO_8859_1).endsWith("\r\n\r\n")) {
+                int b = in.read();
+                if (b < 0) throw head.size() == 0 ? new Stale() : new IOException("closed after " + head.size() + " bytes");
+                head.write(b);
+                if (head.size() > 16384) throw new IOException("head too long");
+            }
+            var text = head.toString(StandardCharsets.ISO_8859_1);
+            int status = Integer.parseInt(text.substring(9, 12));
+            int length = text.lines().filter(l -> l.toLowerCase().startsWith("content-length:")).map(l -> Integer.parseInt(l.substring(15).trim()))
+                    .findFirst().orElseThrow(() -> new IOException("no Content-Length: " + text));
+            return new Answer(status, new String(in.readNBytes(length), StandardCharsets.UTF_8));
+        }
+
+        @Override
+        public void close() throws IOException {
+            socket.close();
+        }
+    }
+
+    /**
+     * A bounded load loop through the domain: {@code workers} kept-alive HTTPS connections, each paced to {@code perSecond}
+     * requests a second, at most two minutes. A failed request (an error, a status but 200) is recorded, and its
+     * connection opened again.
+     */
+    private static final class Load {
+        private final String host;
+        private final int workers;
+        private final int perSecond;
+        private final AtomicBoolean running = new AtomicBoolean(true);
+        private final List<Thread> threads = new ArrayList<>();
+        private final List<String> failures = java.util.Collections.synchronizedList(new ArrayList<>());
+        private final Map<String, AtomicInteger> answers = new ConcurrentHashMap<>();
+        private final AtomicInteger total = new AtomicInteger();
+        private final AtomicInteger reconnects = new AtomicInteger();
+
+        Load(String host, int workers, int perSecond) {
+            this.host = host;
+            this.workers = workers;
+            this.perSecond = perSecond;
+        }
+
+        void start() {
+            var trust = TestPebble.get().issuingRoots();
+            long until = System.nanoTime() + Duration.ofMinutes(2).toNanos();
+            for (int i = 0; i < workers; i++) {
+                threads.add(Thread.ofPlatform().name("load-" + i).start(() -> {
+                    Tls connection = null;
+                    long next = System.nanoTime();
+                    while (running.get() && System.nanoTime() < until) {
+                        try {
+                            Answer answer;
+                            if (connection == null) {
+                                connection = new Tls(host, trust);
+                                answer = connection.get("/");
+                            } else {
+                                try {
+                                    answer = connection.get("/");
+                                } catch (Stale stale) {
+                                    // a kept-alive connection the proxy closed while idle (at a reload), before any answer: sent
+                                    // again on a new one, as HTTP clients do with an idempotent request (RFC 9112, 9.3.1)
+                                    reconnects.incrementAndGet();
+                                    connection.close();
+                                    connection = new Tls(host, trust);
+                                    answer = connection.get("/");
+                                }
+                            }
+                            total.incrementAndGet();
+                            if (answer.status() != 200) failures.add("HTTP " + answer.status() + ": " + answer.body());
+                            else answers.computeIfAbsent(answer.body().strip(), k -> new AtomicInteger()).incrementAndGet();
+                        } catch (IOException | RuntimeException e) {
+                            total.incrementAndGet();
+                            failures.add(e.toString());
+                            try {
+                                if (connection != null) connection.close();
+                            } catch (IOException ignored) {
+                                // reopened below
+                            }
+                            connection = null;
+                        }
+                        next += 1_000_000_000L / perSecond;
+                        long wait = next - System.nanoTime();
+                        if (wait > 0) java.util.concurrent.locks.LockSupport.parkNanos(wait);
+                    }
+                    try {
+                        if (connection != null) connection.close();
+                    } catch (IOException ignored) {
+                        // done
+                    }
+                }));
+            }
+        }
+
+        void stop() throws InterruptedException {
+            running.set(false);
+            for (var thread : threads) thread.join(30_000);
+        }
+
+        List<String> failures() {
+            return List.copyOf(failures);
+        }
+
+        Map<String, Integer> answers() {
+            var out = new LinkedHashMap<String, Integer>();
+            answers.forEach((k, v) -> out.put(k, v.get()));
+            return out;
+        }
+
+        int total() {
+            return total.get();
+        }
+
+        @Override
+        public String toString() {
+            return "total " + total + ", answers " + answers() + ", stale connections reopened " + reconnects + ", failures " + failures.size() + " " + failures.stream().limit(5).toList();
+        }
+    }
+}
