@@ -53,7 +53,7 @@ class AuthorizationMatrixTest extends BerthTestBase {
     /** One team's resources. */
     record Team(String teamId, String projectId, String environmentId, String spareMemberId, String tokenId, String keyId, String serverId,
                 String applicationId, String deploymentId, String registryId, String databaseId, String destinationId, String backupId,
-                String scheduleId) {}
+                String scheduleId, String domainId) {}
 
     /** A caller: its client, the viewer the policy sees, and whether its credentials are broken. */
     record Principal(String name, GraphQLHttp http, String bearer, Viewer viewer, boolean brokenCredentials, boolean inOtherTeam) {}
@@ -225,6 +225,13 @@ class AuthorizationMatrixTest extends BerthTestBase {
         ops.add(new Op("Mutation", "revealDatabaseCredentials", "mutation($id: ID!) { revealDatabaseCredentials(input: {id: $id}) { credentials { password } } }", IDS,
                 (t, id) -> vars("id", id != null ? id : t.databaseId()), false));
         ops.add(new Op("Subscription", "databaseEvents", "subscription { databaseEvents { kind } }", NO_ID, (t, id) -> vars(), false));
+        // Proxies and domains (no job engine here: the proxy stays INSTALLING, nothing reaches a server)
+        ops.add(new Op("Mutation", "installProxy", "mutation($id: ID!) { installProxy(input: {serverId: $id, httpPort: 1, httpsPort: 2}) { server { proxy { status } } } }", IDS,
+                (t, id) -> vars("id", id != null ? id : t.serverId()), true));
+        ops.add(new Op("Mutation", "addDomain", "mutation($id: ID!, $h: String!) { addDomain(input: {applicationId: $id, host: $h}) { domain { id } } }", IDS,
+                (t, id) -> vars("id", id != null ? id : t.applicationId(), "h", unique("h") + ".matrix.test"), true));
+        ops.add(new Op("Mutation", "removeDomain", "mutation($id: ID!) { removeDomain(input: {id: $id}) { removedDomainId } }", IDS,
+                (t, id) -> vars("id", id != null ? id : t.domainId()), true));
         // Backups
         ops.add(new Op("Query", "backupDestinations", "{ backupDestinations { id accessKey } }", NO_ID, (t, id) -> vars(), false));
         ops.add(new Op("Query", "backup", "query($id: ID!) { backup(id: $id) { id status } }", IDS,
@@ -456,8 +463,10 @@ class AuthorizationMatrixTest extends BerthTestBase {
                 Map.of("d", database, "t", destination)).path("backupDatabase").path("backup").path("id").asText();
         var schedule = owner.http().data("mutation($d: ID!, $t: ID!) { createBackupSchedule(input: {databaseId: $d, destinationId: $t, cron: \"0 3 * * *\"}) { backupSchedule { id } } }",
                 Map.of("d", database, "t", destination)).path("createBackupSchedule").path("backupSchedule").path("id").asText();
+        var domain = owner.http().data("mutation($a: ID!, $h: String!) { addDomain(input: {applicationId: $a, host: $h}) { domain { id } } }",
+                Map.of("a", application, "h", unique("h") + ".matrix.test")).path("addDomain").path("domain").path("id").asText();
         return new Team(owner.teamId(), project.path("id").asText(), environment, spare.id(), token, key, server, application, deployment, registry, database,
-                destination, backup, schedule);
+                destination, backup, schedule, domain);
     }
 
     private World world() {

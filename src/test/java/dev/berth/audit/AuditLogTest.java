@@ -158,6 +158,10 @@ class AuditLogTest extends BerthTestBase {
                 Map.of("e", environment, "s", host)).path("createApplication").path("application").path("id").asText();
         h.data("mutation($a: ID!, $d: ID!) { linkDatabase(input: {applicationId: $a, databaseId: $d}) { databaseLink { key } } }", Map.of("a", linkedApp, "d", database));
         h.data("mutation($a: ID!) { unlinkDatabase(input: {applicationId: $a}) { unlinkedKey } }", Map.of("a", linkedApp));
+        h.data("mutation($s: ID!) { installProxy(input: {serverId: $s, httpPort: 1, httpsPort: 2}) { server { id } } }", Map.of("s", host)); // no job engine here
+        var domain = h.data("mutation($a: ID!) { addDomain(input: {applicationId: $a, host: \"audited.example.test\"}) { domain { id } } }", Map.of("a", linkedApp))
+                .path("addDomain").path("domain").path("id").asText();
+        h.data("mutation($id: ID!) { removeDomain(input: {id: $id}) { removedDomainId } }", Map.of("id", domain));
         var bucketSecret = "bucket-secret-" + java.util.UUID.randomUUID();
         secrets.add(bucketSecret);
         var destination = h.data("mutation($s: String!) { createBackupDestination(input: {name: \"audited\", endpoint: \"http://127.0.0.1:9\", region: \"us-east-1\", bucket: \"backups\", accessKey: \"ak\", secretKey: $s}) { backupDestination { id } } }",
