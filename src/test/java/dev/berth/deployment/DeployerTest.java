@@ -104,6 +104,59 @@ class DeployerTest {
     }
 
     @Test
+    void behindTheProxyOnTheHostNetworkTheNewVersionListensOnItsOwnPortAndTakesOverOnlyAfterItsCheck() {
+        var containers = new RecordingContainers().withRunning("old1", Map.of(Labels.APP, APP.toString(), Labels.DEPLOYMENT, "earlier"));
+        containers.images.add("nginx:1.27");
+        var health = new ApplicationSettings.HealthCheck("/up", 8080, 200, 1, 1, 2, 0);
+        var in = input(snapshot(new ApplicationSource.Image("nginx:1.27", null), settings(null, health)),
+                containers.list(Map.of(Labels.APP, APP.toString())), "host");
+        var proxied = new DeploymentPlanner.Input(in.teamId(), in.applicationId(), in.deploymentId(), in.number(), in.snapshot(), in.environment(),
+                in.previous(), in.network(), null, 2, Duration.ofSeconds(1), new DeploymentPlanner.Proxied(31007, Duration.ofSeconds(3)));
+        var plan = DeploymentPlanner.plan(proxied);
+        assertThat(DeploymentPlanner.describe(plan)).containsExactly(
+                "use image nginx:1.27 (pulled if the server lacks it)",
+                "create container web-7-0000000000d7 from nginx:1.27",
+                "start web-7-0000000000d7",
+                "wait until GET /up on port 31007 answers 200",
+                "switch the proxy's upstream for the application's domains to the new container (port 31007)",
+                "let the previous container(s) finish their requests for 3 s",
+                "retire the previous container old1: stop it, sending SIGTERM and waiting up to 10 s before it is killed, and remove it",
+                "keep the image as berth/" + APP + ":d7 (the last 2 stay for rollbacks)");
+        var switched = new ArrayList<String>();
+        var dialed = new ArrayList<Integer>();
+        Deployer.Dialer dialer = (host, port) -> {
+            dialed.add(port);
+            return answering(200).dial(host, port);
+        };
+        var outcome = deployer(containers, dialer).withSwitcher((address, port) -> switched.add(address + ":" + port)).execute(plan);
+        assertThat(outcome.status()).isEqualTo(Deployment.Status.SUCCEEDED);
+        assertThat(dialed).containsOnly(31007);
+        assertThat(switched).containsExactly("127.0.0.1:31007");
+        assertThat(containers.specs.get("c1").env().get("PORT").value()).isEqualTo("31007");
+        assertThat(containers.calls).containsSubsequence("start c1", "stop old1", "remove old1").doesNotContain("stop old1 first");
+        assertThat(containers.calls.indexOf("stop old1")).isGreaterThan(containers.calls.indexOf("start c1"));
+
+        // the proxy refusing the switch: the new container goes, the old one was never touched and keeps serving
+        var again = new RecordingContainers().withRunning("old1", Map.of(Labels.APP, APP.toString(), Labels.DEPLOYMENT, "earlier"));
+        again.images.add("nginx:1.27");
+        var refused = deployer(again, answering(200)).withSwitcher((address, port) -> {
+            throw new IllegalStateException("the proxy refused the configuration");
+        }).execute(plan);
+        assertThat(refused.status()).isEqualTo(Deployment.Status.FAILED);
+        assertThat(refused.reason()).contains("the proxy could not be switched");
+        assertThat(again.calls).contains("remove c1").doesNotContain("stop old1", "remove old1");
+
+        // a failing health check never switches
+        var failing = new RecordingContainers().withRunning("old1", Map.of(Labels.APP, APP.toString(), Labels.DEPLOYMENT, "earlier"));
+        failing.images.add("nginx:1.27");
+        var unswitched = new ArrayList<String>();
+        var failed = deployer(failing, answering(500)).withSwitcher((address, port) -> unswitched.add(address)).execute(plan);
+        assertThat(failed.status()).isEqualTo(Deployment.Status.FAILED);
+        assertThat(unswitched).isEmpty();
+        assertThat(failing.calls).doesNotContain("stop old1");
+    }
+
+    @Test
     void theApplicationsStopSignalAndGracePeriodGoToTheContainerAndEveryStopOfThePreviousOne() {
         var containers = new RecordingContainers().withRunning("old1", Map.of(Labels.APP, APP.toString(), Labels.DEPLOYMENT, "earlier"));
         containers.images.add("nginx:1.27");

@@ -85,9 +85,40 @@ class ProxyEndToEndTest extends DeploymentTestBase {
         TestDocker.get().caddy();
     }
 
-    private JsonNode proxy() {
-        return http().data("query($s: ID!) { server(id: $s) { proxy { image httpPort httpsPort status statusDetail version configuredAt } } }",
-                Map.of("s", serverId)).path("server").path("proxy");
+    private JsonNode proxy() throws Exception {
+        return script("get-proxy.sh", serverId).path("server").path("proxy");
+    }
+
+    private static final Path EXAMPLES = Path.of("client-examples").toAbsolutePath();
+    /** The curl examples of client-examples/curl/proxy this class ran: every one of them must be. */
+    private final java.util.Set<String> ran = ConcurrentHashMap.newKeySet();
+
+    /** Runs a curl example of client-examples/curl/proxy as the class's user; its answer's data. */
+    private JsonNode script(String name, String... args) throws Exception {
+        ran.add(name);
+        var command = new ArrayList<>(List.of("bash", "curl/proxy/" + name));
+        command.addAll(List.of(args));
+        var builder = new ProcessBuilder(command).directory(EXAMPLES.toFile());
+        builder.environment().put("BERTH_URL", "http://127.0.0.1:" + server.getPort());
+        builder.environment().put("BERTH_TOKEN", user().accessToken());
+        var out = Files.createTempFile("example", ".out");
+        var err = Files.createTempFile("example", ".err");
+        var process = builder.redirectOutput(out.toFile()).redirectError(err.toFile()).start();
+        if (!process.waitFor(60, java.util.concurrent.TimeUnit.SECONDS)) {
+            process.destroyForcibly();
+            throw new AssertionError(name + " did not finish");
+        }
+        assertThat(process.exitValue()).as(name + ": " + Files.readString(err) + Files.readString(out)).isZero();
+        var printed = JSON.readTree(Files.readString(out));
+        assertThat(printed.has("errors")).as(name + ": " + printed).isFalse();
+        return printed.path("data");
+    }
+
+    @org.junit.jupiter.api.AfterAll
+    void everyProxyScriptRan() throws Exception {
+        try (var scripts = Files.list(EXAMPLES.resolve("curl/proxy"))) {
+            assertThat(ran).as("proxy examples no test runs").containsAll(scripts.map(p -> p.getFileName().toString()).toList());
+        }
     }
 
     private String adminSocket() {
@@ -97,8 +128,7 @@ class ProxyEndToEndTest extends DeploymentTestBase {
     @Test
     @Order(1)
     void installProxyRunsCaddyConfiguredOnlyThroughItsUnixSocket() throws Exception {
-        var installed = http().data("mutation($i: InstallProxyInput!) { installProxy(input: $i) { server { proxy { status image httpPort httpsPort } } } }",
-                Map.of("i", Map.of("serverId", serverId, "image", TestDocker.CADDY, "httpPort", httpPort, "httpsPort", httpsPort)))
+        var installed = script("install-proxy.sh", serverId, TestDocker.CADDY, Integer.toString(httpPort), Integer.toString(httpsPort))
                 .path("installProxy").path("server").path("proxy");
         assertThat(installed.path("status").asText()).isIn("INSTALLING", "RUNNING");
         assertThat(installed.path("httpsPort").asInt()).isEqualTo(httpsPort);
@@ -116,7 +146,7 @@ class ProxyEndToEndTest extends DeploymentTestBase {
         }
     }
 
-    private JsonNode awaitProxy(String status) throws InterruptedException {
+    private JsonNode awaitProxy(String status) throws Exception {
         long deadline = System.nanoTime() + Duration.ofSeconds(90).toNanos();
         JsonNode proxy = null;
         while (System.nanoTime() < deadline) {
@@ -161,8 +191,7 @@ class ProxyEndToEndTest extends DeploymentTestBase {
     void aDomainGetsARealCertificateOverAcmeAndReachesTheApplication() throws Exception {
         app = webApp("/index.html");
         setVariables(app, List.of(Map.of("key", "VERSION", "value", "v1")));
-        var domain = http().data("mutation($i: AddDomainInput!) { addDomain(input: $i) { domain { id host https pathPrefix redirectWww } } }",
-                Map.of("i", Map.of("applicationId", app, "host", HOST))).path("addDomain").path("domain");
+        var domain = script("add-domain.sh", app, HOST).path("addDomain").path("domain");
         domainId = domain.path("id").asText();
         assertThat(domain.path("https").asBoolean()).isTrue();
         assertThat(deployAndWait(app)).isEqualTo("SUCCEEDED");
@@ -176,12 +205,11 @@ class ProxyEndToEndTest extends DeploymentTestBase {
         assertThat(certificate.path("notAfter").asText()).isNotBlank();
     }
 
-    private JsonNode awaitCertificate() throws InterruptedException {
+    private JsonNode awaitCertificate() throws Exception {
         long deadline = System.nanoTime() + Duration.ofSeconds(30).toNanos();
         JsonNode certificate = null;
         while (System.nanoTime() < deadline) {
-            certificate = http().data("query($a: ID!) { application(id: $a) { domains { host certificate { issuer notBefore notAfter status } } } }",
-                    Map.of("a", app)).path("application").path("domains").get(0).path("certificate");
+            certificate = script("list-domains.sh", app).path("application").path("domains").get(0).path("certificate");
             if (certificate.path("status").asText().equals("VALID")) return certificate;
             Thread.sleep(1000);
         }
@@ -263,8 +291,9 @@ class ProxyEndToEndTest extends DeploymentTestBase {
             assertThat(refused.json().path("errors").get(0).path("extensions").path("field").asText()).as(path).isEqualTo("input.pathPrefix");
         }
         // an internationalised name is stored in its ASCII form; the same name again (any application) is CONFLICT
-        var idn = http().data("mutation($i: AddDomainInput!) { addDomain(input: $i) { domain { id host } } }",
-                Map.of("i", Map.of("applicationId", app, "host", "bücher.test", "https", false))).path("addDomain").path("domain");
+        var idn = script("add-domain.sh", app, "bücher.test", "/shop", "--http").path("addDomain").path("domain");
+        assertThat(idn.path("pathPrefix").asText()).isEqualTo("/shop");
+        assertThat(idn.path("https").asBoolean()).isFalse();
         assertThat(idn.path("host").asText()).isEqualTo("xn--bcher-kva.test");
         var other = webApp("/index.html");
         var taken = http().post("mutation($i: AddDomainInput!) { addDomain(input: $i) { domain { id } } }",
@@ -277,9 +306,10 @@ class ProxyEndToEndTest extends DeploymentTestBase {
         var hostsInConfig = new ArrayList<String>();
         config.findValues("host").forEach(list -> list.forEach(h -> hostsInConfig.add(h.asText())));
         assertThat(hostsInConfig).containsExactlyInAnyOrder(HOST, "xn--bcher-kva.test");
+        assertThat(config.findValues("path").toString()).contains("[\"/shop\",\"/shop/*\"]");
         assertThat(config.toString()).doesNotContain("evil").doesNotContain("other.team").doesNotContain("paths.test").doesNotContain("..");
         // removed: no longer routed
-        http().data("mutation($i: RemoveDomainInput!) { removeDomain(input: $i) { removedDomainId } }", Map.of("i", Map.of("id", idn.path("id").asText())));
+        assertThat(script("remove-domain.sh", idn.path("id").asText()).path("removeDomain").path("removedDomainId").asText()).isEqualTo(idn.path("id").asText());
         deadline = System.nanoTime() + Duration.ofSeconds(30).toNanos();
         while (System.nanoTime() < deadline && admin("GET", "/config/", null).toString().contains("xn--bcher-kva.test")) Thread.sleep(250);
         assertThat(admin("GET", "/config/", null).toString()).doesNotContain("xn--bcher-kva.test").contains(HOST);
