@@ -5,6 +5,9 @@
 #                             default, against a bare pg_dump -Fc | pg_restore on the same server, BACKUP_ROUNDS=2
 #                             rounds interleaved, Berth's heap sampled; runs on the test daemons, see BackupBenchmark;
 #                             the flight recording is BENCH_WORK/backup.jfr)
+#   bench/run.sh proxy       (on its own: the same paced load, PROXY_RATE=200 requests/s, straight to an application's
+#                             container, through its server's Caddy over HTTPS, and through Caddy during a redeploy,
+#                             PROXY_ROUNDS=2 rounds interleaved; requests/s, p50, p99, failures; see ProxyBenchmark)
 # Starts a private PostgreSQL and Redis on loopback (ports below), builds and starts Berth against them with the
 # production JVM options, seeds the dataset (50 projects x 3 environments through the API, then 1,500 applications,
 # 30,000 deployments, 7,500 variables and 200,000 log lines by SQL), and for each HTTP workload runs a correctness
@@ -39,6 +42,15 @@ if [ "$WORKLOADS" = backup ]; then
     -Dberth.bench.gb="${BACKUP_GB:-1}" -Dberth.bench.rounds="${BACKUP_ROUNDS:-2}" >&2) || status=$?
   { echo "# backup ($(date -u +%FT%TZ), $(nproc) cores, $(cd "$ROOT" && git rev-parse --short HEAD))"
     sed -n 's/^BENCH //p' "$ROOT/target/surefire-reports/dev.berth.bench.BackupBenchmark-output.txt"; } | tee "$OUT-backup.md"
+  exit "${status:-0}"
+fi
+
+if [ "$WORKLOADS" = proxy ]; then
+  # the real parts (dockerd, sshd, Caddy's test image, Pebble), as the tests start them
+  (cd "$ROOT" && BERTH_REQUIRE_DOCKER=1 ./mvnw -B -q test -Dtest=ProxyBenchmark -Dsurefire.failIfNoSpecifiedTests=false \
+    -Dtest.jvm.flags="-Xmx384m" -Dberth.bench.rate="${PROXY_RATE:-200}" -Dberth.bench.rounds="${PROXY_ROUNDS:-2}" >&2) || status=$?
+  { echo "# proxy ($(date -u +%FT%TZ), $(nproc) cores, $(cd "$ROOT" && git rev-parse --short HEAD))"
+    sed -n 's/^BENCH //p' "$ROOT/target/surefire-reports/dev.berth.deployment.ProxyBenchmark-output.txt"; } | tee "$OUT-proxy.md"
   exit "${status:-0}"
 fi
 

@@ -50,7 +50,8 @@ final class Deployer {
 
     /** How the proxy is told to send the application's domains to the new container (its address as the server sees it). */
     interface Switcher {
-        void switchTo(String address, @Nullable Integer port);
+        /** False when no proxy serves yet (none installed, or not configured yet): the upstream waits for it. */
+        boolean switchTo(String address, @Nullable Integer port);
     }
 
     private Switcher switcher = (address, port) -> {
@@ -168,8 +169,9 @@ final class Deployer {
                         output(created, "the container's output during start-up:");
                     }
                     case DeploymentPlan.SwitchProxy p -> {
+                        boolean served;
                         try {
-                            switcher.switchTo(containers.address(created), p.port());
+                            served = switcher.switchTo(containers.address(created), p.port());
                         } catch (Failure | Cancelled | Stopping e) {
                             throw e;
                         } catch (RuntimeException e) {
@@ -177,7 +179,8 @@ final class Deployer {
                             throw new Failure("the proxy could not be switched to the new container: " + Reasons.plain(e));
                         }
                         switched = true; // the new version serves: from here nothing undoes it
-                        log.step("the proxy sends the domains' requests to the new container");
+                        log.step(served ? "the proxy sends the domains' requests to the new container"
+                                : "the server's proxy serves nothing yet (installProxy, or its first configuration is under way): it will send the domains' requests to the new container");
                     }
                     case DeploymentPlan.Drain d -> sleeper.sleep(d.period());
                     case Retire r -> housekeeping("retire the previous container(s)", () -> r.containers().forEach(c -> {

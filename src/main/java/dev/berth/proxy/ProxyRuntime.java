@@ -172,15 +172,18 @@ class ProxyRuntime {
     /**
      * Sends the application's domains to a deployment's address, then loads the configuration: the switch of a
      * redeploy. Written and loaded in one transaction: when the load fails nothing is recorded and the proxy keeps (or is
-     * given back) the previous upstream.
+     * given back) the previous upstream. False when no proxy serves yet (none, or one whose configuration was never
+     * loaded): only the upstream is recorded, for the proxy's job to load.
      */
-    void switchTo(Viewer system, UUID applicationId, UUID serverId, UUID deploymentId, String host, @Nullable Integer port) {
-        transactions.write(system, () -> {
+    boolean switchTo(Viewer system, UUID applicationId, UUID serverId, UUID deploymentId, String host, @Nullable Integer port) {
+        return transactions.write(system, () -> {
             rows.lockServer(serverId);
             rows.upstream(system.teamId(), applicationId, serverId, deploymentId, host, port);
-            var desired = desired(system, serverId);
-            if (desired != null) admin(system, serverId).load(desired);
-            return null;
+            var proxy = rows.proxy(system.teamId(), serverId).orElse(null);
+            // a proxy not installed, or not configured yet, serves nothing: its job loads the new upstream with the rest
+            if (proxy == null || proxy.configuredAt() == null) return false;
+            admin(system, serverId).load(desired(system, serverId));
+            return true;
         });
     }
 

@@ -33,8 +33,11 @@ public class ProxyService {
 
     private final ProxyRuntime runtime;
 
+    private final dev.berth.storage.TeamTransactions transactions;
+
     ProxyService(ProxyRows rows, ServerService servers, ApplicationService applications, JobQueue jobs, ProxyProperties properties,
-                 ProxyRuntime runtime) {
+                 ProxyRuntime runtime, dev.berth.storage.TeamTransactions transactions) {
+        this.transactions = transactions;
         this.runtime = runtime;
         this.rows = rows;
         this.servers = servers;
@@ -128,9 +131,15 @@ public class ProxyService {
     /**
      * Sends the application's domains to a deployment's container ({@code address}; {@code port} its $PORT, or null for
      * each domain's port) and loads the proxy's configuration; throws when the proxy did not take it (nothing recorded).
+     * False when the server's proxy serves nothing yet (not installed, or never configured): its job loads it.
      */
-    public void switchTo(Viewer system, UUID applicationId, UUID serverId, UUID deploymentId, String address, @Nullable Integer port) {
-        runtime.switchTo(system, applicationId, serverId, deploymentId, address, port);
+    public boolean switchTo(Viewer system, UUID applicationId, UUID serverId, UUID deploymentId, String address, @Nullable Integer port) {
+        boolean loaded = runtime.switchTo(system, applicationId, serverId, deploymentId, address, port);
+        if (!loaded) transactions.write(system, () -> {
+            wake(system.teamId(), serverId);
+            return null;
+        });
+        return loaded;
     }
 
     /** A deleted application's domains go (their names are free again), and its server's proxy stops routing them. */

@@ -4,6 +4,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
+import dev.berth.testing.HttpsLoad;
 import dev.berth.testing.TestDocker;
 import dev.berth.testing.TestPebble;
 import io.micronaut.test.extensions.junit5.annotation.MicronautTest;
@@ -220,8 +221,7 @@ class ProxyEndToEndTest extends DeploymentTestBase {
     @Order(3)
     void aRedeployUnderLoadFailsNoRequestAndAFailingVersionNeverTakesOver() throws Exception {
         setVariables(app, List.of(Map.of("key", "VERSION", "value", "v2")));
-        var load = new Load(HOST, 4, 50);
-        load.start();
+        var load = new HttpsLoad(HOST, httpsPort, TestPebble.get().issuingRoots(), 4, 50).start();
         String status;
         try {
             status = deployAndWait(app);
@@ -239,8 +239,7 @@ class ProxyEndToEndTest extends DeploymentTestBase {
         http().data("mutation($i: UpdateApplicationInput!) { updateApplication(input: $i) { application { id } } }",
                 Map.of("i", Map.of("id", app, "healthCheck", Map.of("path", "/missing", "port", checkPort(), "intervalSeconds", 1, "retries", 2, "startPeriodSeconds", 0))));
         setVariables(app, List.of(Map.of("key", "VERSION", "value", "v3")));
-        var failing = new Load(HOST, 4, 50);
-        failing.start();
+        var failing = new HttpsLoad(HOST, httpsPort, TestPebble.get().issuingRoots(), 4, 50).start();
         try {
             status = deployAndWait(app);
         } finally {
@@ -331,22 +330,13 @@ class ProxyEndToEndTest extends DeploymentTestBase {
         }
     }
 
-    record Answer(int status, String body) {}
-
-    /** The connection was closed before any byte of the answer. */
-    static final class Stale extends IOException {
-        Stale() {
-            super("closed before the answer");
-        }
-    }
-
     /** Retries (the certificate comes within seconds) until an HTTPS GET with SNI {@code host} verifies and answers. */
-    private Answer awaitHttps(String host, String path, Duration within) throws Exception {
+    private HttpsLoad.Answer awaitHttps(String host, String path, Duration within) throws Exception {
         long deadline = System.nanoTime() + within.toNanos();
         Exception last = null;
         while (System.nanoTime() < deadline) {
-            try (var connection = new Tls(host, TestPebble.get().issuingRoots())) {
-                var answer = connection.get(path);
+            try (var connection = new HttpsLoad.Connection(host, httpsPort, TestPebble.get().issuingRoots(), path)) {
+                var answer = connection.get();
                 if (answer.status() == 200) return answer;
                 last = new IOException("HTTP " + answer.status());
             } catch (IOException e) {
@@ -362,147 +352,6 @@ class ProxyEndToEndTest extends DeploymentTestBase {
             socket.setSoTimeout(5000);
             socket.getOutputStream().write(("GET " + path + " HTTP/1.1\r\nHost: " + host + "\r\nConnection: close\r\n\r\n").getBytes(StandardCharsets.US_ASCII));
             return new String(socket.getInputStream().readAllBytes(), StandardCharsets.ISO_8859_1);
-        }
-    }
-
-    /** A kept-alive HTTPS connection to the proxy, SNI and name checked against {@code host}, verified against Pebble's root. */
-    private static final class Tls implements AutoCloseable {
-        private final SSLSocket socket;
-        private final InputStream in;
-        private final String host;
-
-        Tls(String host, SSLContext trust) throws IOException {
-            this.host = host;
-            var plain = new Socket();
-            plain.connect(new InetSocketAddress("127.0.0.1", httpsPort), 3000);
-            plain.setSoTimeout(10_000);
-            socket = (SSLSocket) trust.getSocketFactory().createSocket(plain, host, httpsPort, true);
-            var parameters = socket.getSSLParameters();
-            parameters.setServerNames(List.of(new SNIHostName(host)));
-            parameters.setEndpointIdentificationAlgorithm("HTTPS");
-            socket.setSSLParameters(parameters);
-            socket.startHandshake();
-            in = new java.io.BufferedInputStream(socket.getInputStream());
-        }
-
-        Answer get(String path) throws IOException {
-            socket.getOutputStream().write(("GET " + path + " HTTP/1.1\r\nHost: " + host + "\r\n\r\n").getBytes(StandardCharsets.US_ASCII));
-            socket.getOutputStream().flush();
-            var head = new ByteArrayOutputStream();
-            while (!head.toString(StandardCharsets.ISO_8859_1).endsWith("\r\n\r\n")) {
-                int b = in.read();
-                if (b < 0) throw head.size() == 0 ? new Stale() : new IOException("closed after " + head.size() + " bytes");
-                head.write(b);
-                if (head.size() > 16384) throw new IOException("head too long");
-            }
-            var text = head.toString(StandardCharsets.ISO_8859_1);
-            int status = Integer.parseInt(text.substring(9, 12));
-            int length = text.lines().filter(l -> l.toLowerCase().startsWith("content-length:")).map(l -> Integer.parseInt(l.substring(15).trim()))
-                    .findFirst().orElseThrow(() -> new IOException("no Content-Length: " + text));
-            return new Answer(status, new String(in.readNBytes(length), StandardCharsets.UTF_8));
-        }
-
-        @Override
-        public void close() throws IOException {
-            socket.close();
-        }
-    }
-
-    /**
-     * A bounded load loop through the domain: {@code workers} kept-alive HTTPS connections, each paced to {@code perSecond}
-     * requests a second, at most two minutes. A failed request (an error, a status but 200) is recorded, and its
-     * connection opened again.
-     */
-    private static final class Load {
-        private final String host;
-        private final int workers;
-        private final int perSecond;
-        private final AtomicBoolean running = new AtomicBoolean(true);
-        private final List<Thread> threads = new ArrayList<>();
-        private final List<String> failures = java.util.Collections.synchronizedList(new ArrayList<>());
-        private final Map<String, AtomicInteger> answers = new ConcurrentHashMap<>();
-        private final AtomicInteger total = new AtomicInteger();
-        private final AtomicInteger reconnects = new AtomicInteger();
-
-        Load(String host, int workers, int perSecond) {
-            this.host = host;
-            this.workers = workers;
-            this.perSecond = perSecond;
-        }
-
-        void start() {
-            var trust = TestPebble.get().issuingRoots();
-            long until = System.nanoTime() + Duration.ofMinutes(2).toNanos();
-            for (int i = 0; i < workers; i++) {
-                threads.add(Thread.ofPlatform().name("load-" + i).start(() -> {
-                    Tls connection = null;
-                    long next = System.nanoTime();
-                    while (running.get() && System.nanoTime() < until) {
-                        try {
-                            Answer answer;
-                            if (connection == null) {
-                                connection = new Tls(host, trust);
-                                answer = connection.get("/");
-                            } else {
-                                try {
-                                    answer = connection.get("/");
-                                } catch (Stale stale) {
-                                    // a kept-alive connection the proxy closed while idle (at a reload), before any answer: sent
-                                    // again on a new one, as HTTP clients do with an idempotent request (RFC 9112, 9.3.1)
-                                    reconnects.incrementAndGet();
-                                    connection.close();
-                                    connection = new Tls(host, trust);
-                                    answer = connection.get("/");
-                                }
-                            }
-                            total.incrementAndGet();
-                            if (answer.status() != 200) failures.add("HTTP " + answer.status() + ": " + answer.body());
-                            else answers.computeIfAbsent(answer.body().strip(), k -> new AtomicInteger()).incrementAndGet();
-                        } catch (IOException | RuntimeException e) {
-                            total.incrementAndGet();
-                            failures.add(e.toString());
-                            try {
-                                if (connection != null) connection.close();
-                            } catch (IOException ignored) {
-                                // reopened below
-                            }
-                            connection = null;
-                        }
-                        next += 1_000_000_000L / perSecond;
-                        long wait = next - System.nanoTime();
-                        if (wait > 0) java.util.concurrent.locks.LockSupport.parkNanos(wait);
-                    }
-                    try {
-                        if (connection != null) connection.close();
-                    } catch (IOException ignored) {
-                        // done
-                    }
-                }));
-            }
-        }
-
-        void stop() throws InterruptedException {
-            running.set(false);
-            for (var thread : threads) thread.join(30_000);
-        }
-
-        List<String> failures() {
-            return List.copyOf(failures);
-        }
-
-        Map<String, Integer> answers() {
-            var out = new LinkedHashMap<String, Integer>();
-            answers.forEach((k, v) -> out.put(k, v.get()));
-            return out;
-        }
-
-        int total() {
-            return total.get();
-        }
-
-        @Override
-        public String toString() {
-            return "total " + total + ", answers " + answers() + ", stale connections reopened " + reconnects + ", failures " + failures.size() + " " + failures.stream().limit(5).toList();
         }
     }
 }
