@@ -11,6 +11,9 @@ CREATE TABLE server_proxies (
     version         text,
     -- when Berth last loaded its configuration into the proxy (a reconcile that found it drifted loads it again)
     configured_at   timestamptz,
+    -- increased by every change of what the proxy should run (a domain, an upstream): a load that raced a newer change
+    -- sees the generation moved and loads again
+    generation      bigint NOT NULL DEFAULT 0,
     created_at      timestamptz NOT NULL DEFAULT now(),
     updated_at      timestamptz NOT NULL DEFAULT now()
 );
@@ -26,7 +29,12 @@ CREATE TABLE domains (
     port            integer CHECK (port BETWEEN 1 AND 65535),
     https           boolean NOT NULL,
     redirect_www    boolean NOT NULL DEFAULT false,
-    created_at      timestamptz NOT NULL DEFAULT now()
+    created_at      timestamptz NOT NULL DEFAULT now(),
+    -- the certificate the proxy holds for the host, as its job last read it from the proxy's storage
+    cert_issuer     text,
+    cert_not_before timestamptz,
+    cert_not_after  timestamptz,
+    cert_checked_at timestamptz
 );
 CREATE INDEX domains_application_id ON domains (application_id);
 CREATE INDEX domains_team_id ON domains (team_id);
@@ -46,6 +54,8 @@ CREATE TABLE proxy_upstreams (
     team_id         uuid NOT NULL REFERENCES teams (id),
     server_id       uuid NOT NULL,
     deployment_id   uuid NOT NULL,
+    -- the deployment's number: an older run never takes the upstream back from a newer one
+    deployment_number integer NOT NULL,
     host            text NOT NULL,
     port            integer CHECK (port BETWEEN 1 AND 65535),
     switched_at     timestamptz NOT NULL DEFAULT now()

@@ -215,11 +215,26 @@ final class DeployJob implements Job {
                                      AtomicBoolean cancelled) {
         try {
             var containers = servers.containers(system, deployment.serverId());
-            removeOwnContainers(containers, deployment); // a revived run first removes what the stopped node had made
             var previous = Deployer.previous(containers, deployment.applicationId().toString(), deployment.id().toString());
+            if (attempt > 1 && proxies.serves(system, deployment.applicationId(), deployment.id())) {
+                // the stopped node had switched the proxy to this deployment's container: it serves, so it stays, and what
+                // is left is retiring the previous ones
+                log.step("the proxy sends the domains' requests to this deployment's container already: it stays");
+                var settings = deployment.snapshot().settings();
+                var stop = new DeploymentPlan.Stop(settings.stopSignal().name(), settings.stopGrace());
+                var retire = previous.isEmpty() ? java.util.List.<DeploymentPlan.Step>of()
+                        : java.util.List.<DeploymentPlan.Step>of(new DeploymentPlan.Retire(previous.stream().map(c -> new DeploymentPlan.Previous(c.id(), c.name())).toList(), stop));
+                return new Deployer(containers, null, java.util.Map.of(), (host, port) -> { throw new java.io.IOException("no check"); }, log,
+                        new Deployer.Progress() {
+                            public void status(Deployment.Status status) { move(system, deployment, attempt, status); }
+                            public boolean cancelled() { return false; }
+                            public void created(String imageId, String containerId) { }
+                        }, duration -> Thread.sleep(duration.toMillis())).execute(new DeploymentPlan(retire));
+            }
+            removeOwnContainers(containers, deployment); // a revived run first removes what the stopped node had made
             var network = serverService.network(serverService.server(system, deployment.serverId()), deployment.snapshot().settings().networkMode());
             DeploymentPlanner.Proxied proxied = null;
-            if (proxies.routed(system, deployment.applicationId())) {
+            if (proxies.routed(system, deployment.applicationId(), deployment.serverId())) {
                 proxied = new DeploymentPlanner.Proxied("host".equals(network) ? proxies.port(system, deployment.serverId(), deployment.id()) : null,
                         proxies.drain());
             }
@@ -260,7 +275,8 @@ final class DeployJob implements Job {
             return new Deployer(containers, new GitWorkspace(system, deployment.serverId(), servers, hostKeys, cancelled::get), buildArgs,
                     (host, port) -> servers.connectTcp(system, deployment.serverId(), host, port), log, progress,
                     duration -> Thread.sleep(duration.toMillis()))
-                    .withSwitcher((address, port) -> proxies.switchTo(system, deployment.applicationId(), deployment.serverId(), deployment.id(), address, port))
+                    .withSwitcher((address, port) -> proxies.switchTo(system, deployment.applicationId(), deployment.serverId(), deployment.id(),
+                            deployment.number(), address, port))
                     .withRegistry(deployment.snapshot().source() instanceof dev.berth.application.ApplicationSource.Image image
                             ? registries.auth(system, image.registryId()) : null)
                     .execute(plan);

@@ -168,6 +168,7 @@ final class Deployer {
                         if (!containers.running(created)) throw exited(created);
                         output(created, "the container's output during start-up:");
                     }
+                    case DeploymentPlan.AwaitListening l -> awaitListening(created, l);
                     case DeploymentPlan.SwitchProxy p -> {
                         boolean served;
                         try {
@@ -352,6 +353,24 @@ final class Deployer {
             log.step("health check: " + last + (starting ? " (start period)" : " (" + failures + "/" + check.retries() + ")"));
             pause(Duration.ofSeconds(check.intervalSeconds()));
         }
+    }
+
+    /** Waits until a connection to the container's port is accepted, seeing a cancel and an exit within {@link #POLL}. */
+    private void awaitListening(String container, DeploymentPlan.AwaitListening step) throws InterruptedException {
+        var address = containers.address(container);
+        long deadline = System.nanoTime() + step.within().toNanos();
+        while (System.nanoTime() < deadline) {
+            if (progress.cancelled()) throw new Cancelled();
+            if (!containers.running(container)) throw exited(container);
+            try (var ignored = dialer.dial(address, step.port())) {
+                log.step("the container accepts connections on port " + step.port());
+                return;
+            } catch (IOException | RuntimeException notYet) {
+                pause(POLL);
+            }
+        }
+        output(container, "the container's last output:");
+        throw new Failure("the container did not accept connections on port " + step.port() + " ($PORT) within " + step.within().toSeconds() + " s");
     }
 
     /** The address of a container on the host network: the server's own ports. */

@@ -110,6 +110,13 @@ public record DeploymentPlan(List<Step> steps) {
         public String describe() { return "let the previous container(s) finish their requests for " + period.toSeconds() + " s"; }
     }
 
+    /** No health check, behind the proxy: the container must accept connections on its $PORT before the switch. */
+    public record AwaitListening(int port, Duration within) implements Step {
+        public String describe() {
+            return "wait until the container accepts connections on " + (port == 0 ? "$PORT" : "port " + port) + " (within " + within.toSeconds() + " s)";
+        }
+    }
+
     /** Stop and remove the previous containers: the new one serves. */
     public record Retire(List<Previous> containers, Stop stop) implements Step {
         public Retire { containers = List.copyOf(containers); }

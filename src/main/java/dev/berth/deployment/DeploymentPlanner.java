@@ -61,6 +61,9 @@ public final class DeploymentPlanner {
         return Labels.imageRepository(applicationId);
     }
 
+    /** How long a container behind the proxy without a health check may take to accept connections on its $PORT. */
+    static final Duration LISTENING_WITHIN = Duration.ofSeconds(60);
+
     public static DeploymentPlan plan(Input in) {
         var steps = new ArrayList<Step>();
         if (!"host".equals(in.network())) steps.add(new DeploymentPlan.CheckNetwork(in.network()));
@@ -92,6 +95,7 @@ public final class DeploymentPlanner {
         if (health != null && ownPort) health = new dev.berth.application.ApplicationSettings.HealthCheck(health.path(), in.proxied().port(),
                 health.expectedStatus(), health.intervalSeconds(), health.timeoutSeconds(), health.retries(), health.startPeriodSeconds());
         steps.add(health == null ? new AwaitRunning(in.settle()) : new AwaitHealthy(health));
+        if (health == null && ownPort) steps.add(new DeploymentPlan.AwaitListening(in.proxied().port(), LISTENING_WITHIN));
         if (in.proxied() != null) {
             steps.add(new DeploymentPlan.SwitchProxy(in.proxied().port()));
             if (!previous.isEmpty() && !exclusive && !in.proxied().drain().isZero()) steps.add(new DeploymentPlan.Drain(in.proxied().drain()));

@@ -197,7 +197,7 @@ public class DeploymentService {
                 .orElse(List.of());
         var network = servers.network(servers.server(viewer, application.serverId()), next.snapshot().settings().networkMode());
         // the port a run behind the proxy listens on is allocated when it runs: the plan says $PORT (0 here)
-        var proxied = proxies.routed(viewer, applicationId) ? new DeploymentPlanner.Proxied("host".equals(network) ? 0 : null, proxies.drain()) : null;
+        var proxied = proxies.routed(viewer, applicationId, application.serverId()) ? new DeploymentPlanner.Proxied("host".equals(network) ? 0 : null, proxies.drain()) : null;
         var input = new DeploymentPlanner.Input(viewer.teamId(), applicationId, PLANNED, rows.peekNextNumber(viewer.teamId(), applicationId),
                 next.snapshot(), next.environment(), List.of(), network, null, properties.keepImages(), properties.settle(), proxied);
         return new PlanInputs(input, application.serverId(), recorded, next.diff().stream().map(change -> change.shownTo(viewer)).toList());

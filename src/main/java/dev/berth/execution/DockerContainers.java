@@ -323,9 +323,12 @@ public final class DockerContainers implements Containers {
         try (var archive = docker.copyArchiveFromContainerCmd(id, path).exec();
              var tar = new org.apache.commons.compress.archivers.tar.TarArchiveInputStream(archive)) {
             long total = 0;
+            int entries = 0;
             org.apache.commons.compress.archivers.tar.TarArchiveEntry entry;
             while ((entry = tar.getNextEntry()) != null) {
+                if (++entries > 10_000) break; // directories and names count too
                 if (!entry.isFile()) continue;
+                if (entry.getSize() < 0) break;
                 total += entry.getSize();
                 if (entry.getSize() > maxBytes || total > maxBytes) break;
                 files.put(entry.getName(), tar.readNBytes((int) entry.getSize()));

@@ -133,31 +133,9 @@ final class CaddyAdmin {
         var head = new String(bytes, 0, end, StandardCharsets.ISO_8859_1);
         var status = head.lines().findFirst().orElse("").split(" ");
         if (status.length < 2 || !status[0].startsWith("HTTP/") || !status[1].matches("\\d{3}")) throw new AdminException("the proxy's answer is not HTTP");
-        var body = java.util.Arrays.copyOfRange(bytes, end + 4, bytes.length);
-        if (head.toLowerCase(java.util.Locale.ROOT).contains("transfer-encoding: chunked")) body = unchunk(body);
-        return new Answer(Integer.parseInt(status[1]), body);
-    }
-
-    private static byte[] unchunk(byte[] chunked) {
-        var out = new ByteArrayOutputStream();
-        int at = 0;
-        while (at < chunked.length) {
-            int lineEnd = indexOf(java.util.Arrays.copyOfRange(chunked, at, chunked.length), "\r\n".getBytes(StandardCharsets.US_ASCII));
-            if (lineEnd < 0) throw new AdminException("the proxy's answer is cut");
-            var size = new String(chunked, at, lineEnd, StandardCharsets.US_ASCII).split(";")[0].trim();
-            int length;
-            try {
-                length = Integer.parseInt(size, 16);
-            } catch (NumberFormatException e) {
-                throw new AdminException("the proxy's answer is not HTTP");
-            }
-            at += lineEnd + 2;
-            if (length == 0) break;
-            if (length < 0 || at + length > chunked.length) throw new AdminException("the proxy's answer is cut");
-            out.write(chunked, at, length);
-            at += length + 2;
-        }
-        return out.toByteArray();
+        // Berth asks in HTTP/1.0: an answer in chunks (or with another transfer coding) is not one Caddy gives it
+        if (head.toLowerCase(java.util.Locale.ROOT).contains("transfer-encoding:")) throw new AdminException("the proxy's answer is not HTTP/1.0");
+        return new Answer(Integer.parseInt(status[1]), java.util.Arrays.copyOfRange(bytes, end + 4, bytes.length));
     }
 
     private static int indexOf(byte[] bytes, byte[] needle) {

@@ -17,9 +17,14 @@ import java.util.regex.Pattern;
 public record HostName(String value) {
     private static final Pattern LABEL = Pattern.compile("[a-z0-9]([a-z0-9-]{0,61}[a-z0-9])?");
     private static final Set<Character.UnicodeScript> NEUTRAL = EnumSet.of(Character.UnicodeScript.COMMON, Character.UnicodeScript.INHERITED);
-    /** Scripts written together in one Japanese word: a label may mix these (and Latin) without being a homograph. */
+    /** Scripts written together in one Japanese word: a label may mix these without being a homograph (not with Latin). */
     private static final Set<Character.UnicodeScript> JAPANESE = EnumSet.of(Character.UnicodeScript.HAN, Character.UnicodeScript.HIRAGANA,
-            Character.UnicodeScript.KATAKANA, Character.UnicodeScript.LATIN);
+            Character.UnicodeScript.KATAKANA);
+    /**
+     * Characters IDNA2003 (Java's {@link IDN}) maps to others where today's IDNA keeps them ({@code faß.de} would become
+     * another's {@code fass.de}): refused rather than routed as a different name.
+     */
+    private static final String DEVIATIONS = "\u00df\u03c2\u200c\u200d";
 
     /** @throws InvalidInputException naming {@code field} when {@code raw} is not a host name Berth routes */
     public static HostName of(String field, Object raw) {
@@ -29,6 +34,9 @@ public record HostName(String value) {
         if (text.contains("*")) throw new InvalidInputException(field, "wildcard host names are not routed; add each host");
         if (text.chars().anyMatch(c -> c <= 0x20 || c == 0x7f || "/:@[]{}\"'\\%?#,;<>`|^".indexOf(c) >= 0)) {
             throw new InvalidInputException(field, "a host name only, without a scheme, port, path, spaces or punctuation");
+        }
+        if (text.chars().anyMatch(c -> DEVIATIONS.indexOf(c) >= 0)) {
+            throw new InvalidInputException(field, "ß, final sigma and zero-width joiners are written differently by different IDNA versions: use the punycode form");
         }
         String ascii;
         try {
@@ -50,7 +58,7 @@ public record HostName(String value) {
             }
         }
         var top = labels[labels.length - 1];
-        if (top.chars().allMatch(Character::isDigit)) throw new InvalidInputException(field, "an IP address is not a host name");
+        if (top.matches("[0-9]+|0x[0-9a-f]*")) throw new InvalidInputException(field, "an IP address is not a host name");
         if (top.equals("localhost")) throw new InvalidInputException(field, "localhost is not routed");
         return new HostName(ascii);
     }
@@ -79,6 +87,12 @@ public record HostName(String value) {
     /** {@code www.} and this name, the host a www redirect answers for. */
     public HostName www() {
         return new HostName("www." + value);
+    }
+
+    /** As {@link #www()}, refused (naming {@code field}) when it is longer than a host name may be. */
+    public HostName www(String field) {
+        if (value.length() + 4 > 253) throw new InvalidInputException(field, "www." + "<host> would be longer than 253 characters");
+        return www();
     }
 
     @Override

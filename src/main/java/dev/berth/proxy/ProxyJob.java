@@ -31,7 +31,10 @@ final class ProxyJob implements Job {
     private final TeamTransactions transactions;
     private final ProxyProperties properties;
 
-    ProxyJob(ProxyRows rows, ProxyRuntime runtime, TeamTransactions transactions, ProxyProperties properties) {
+    private final Certificates certificates;
+
+    ProxyJob(ProxyRows rows, ProxyRuntime runtime, TeamTransactions transactions, ProxyProperties properties, Certificates certificates) {
+        this.certificates = certificates;
         this.rows = rows;
         this.runtime = runtime;
         this.transactions = transactions;
@@ -60,7 +63,12 @@ final class ProxyJob implements Job {
         try {
             var container = runtime.ensure(system, proxy);
             runtime.awaitAdmin(system, proxy, container);
-            boolean loaded = runtime.configure(system, proxy, true);
+            boolean loaded = runtime.configure(system, serverId, true);
+            try {
+                certificates.refresh(system, serverId, container);
+            } catch (RuntimeException e) {
+                LOG.debug("event=certificates-unread server={} reason={}", serverId, Reasons.plain(e));
+            }
             var version = proxy.version() == null || proxy.status() != Proxy.Status.RUNNING ? runtime.version(system, serverId, container) : null;
             if (loaded) LOG.info("event=proxy-configured server={} reason={}", serverId, proxy.configuredAt() == null ? "installed" : "drifted or changed");
             record(system, serverId, Proxy.Status.RUNNING, null, version, loaded);

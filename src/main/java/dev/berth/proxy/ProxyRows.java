@@ -61,11 +61,6 @@ class ProxyRows {
         });
     }
 
-    /** Serialises the proxy's configuration loads across nodes: one read-then-load at a time per server. */
-    void lockServer(UUID serverId) {
-        Statements.list(jdbc, "SELECT pg_advisory_xact_lock(hashtextextended('proxy-config:' || ?::text, 0))", s -> s.setObject(1, serverId), r -> 1);
-    }
-
     Domain insertDomain(Domain domain) {
         Statements.update(jdbc, "INSERT INTO domains (" + DOMAIN + ") VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)", s -> {
             s.setObject(1, domain.id());
@@ -149,19 +144,96 @@ class ProxyRows {
         }, r -> new Routed(domain(r), r.getString(10), (Integer) r.getObject(11)));
     }
 
-    /** Records that the application's domains now send requests to this deployment's address. */
-    void upstream(UUID teamId, UUID applicationId, UUID serverId, UUID deploymentId, String host, @Nullable Integer port) {
-        Statements.update(jdbc, """
-                INSERT INTO proxy_upstreams (application_id, team_id, server_id, deployment_id, host, port) VALUES (?, ?, ?, ?, ?, ?)
+    /** Where an application's domains send their requests: a deployment's address. */
+    record Upstream(UUID serverId, UUID deploymentId, int deploymentNumber, String host, @Nullable Integer port) {}
+
+    /**
+     * Records that the application's domains now send requests to this deployment's address, unless a newer deployment
+     * already took them (an older run never takes them back); false then.
+     */
+    boolean upstream(UUID teamId, UUID applicationId, Upstream upstream) {
+        return Statements.update(jdbc, """
+                INSERT INTO proxy_upstreams (application_id, team_id, server_id, deployment_id, deployment_number, host, port) VALUES (?, ?, ?, ?, ?, ?, ?)
                 ON CONFLICT (application_id) DO UPDATE SET server_id = excluded.server_id, deployment_id = excluded.deployment_id,
-                    host = excluded.host, port = excluded.port, switched_at = now()""", s -> {
+                    deployment_number = excluded.deployment_number, host = excluded.host, port = excluded.port, switched_at = now()
+                WHERE proxy_upstreams.deployment_number <= excluded.deployment_number""", s -> {
             s.setObject(1, applicationId);
             s.setObject(2, teamId);
-            s.setObject(3, serverId);
-            s.setObject(4, deploymentId);
-            s.setString(5, host);
-            s.setObject(6, port);
+            s.setObject(3, upstream.serverId());
+            s.setObject(4, upstream.deploymentId());
+            s.setInt(5, upstream.deploymentNumber());
+            s.setString(6, upstream.host());
+            s.setObject(7, upstream.port());
+        }) == 1;
+    }
+
+    Optional<Upstream> upstreamOf(UUID teamId, UUID applicationId) {
+        return Statements.list(jdbc, "SELECT server_id, deployment_id, deployment_number, host, port FROM proxy_upstreams WHERE team_id = ? AND application_id = ?",
+                s -> {
+                    s.setObject(1, teamId);
+                    s.setObject(2, applicationId);
+                }, r -> new Upstream(uuid(r, 1), uuid(r, 2), r.getInt(3), r.getString(4), (Integer) r.getObject(5))).stream().findFirst();
+    }
+
+    /** Puts an upstream back as it was before a switch that failed (none: removed). */
+    void restoreUpstream(UUID teamId, UUID applicationId, UUID deploymentId, @Nullable Upstream previous) {
+        Statements.update(jdbc, "DELETE FROM proxy_upstreams WHERE team_id = ? AND application_id = ? AND deployment_id = ?", s -> {
+            s.setObject(1, teamId);
+            s.setObject(2, applicationId);
+            s.setObject(3, deploymentId);
         });
+        if (previous != null) upstream(teamId, applicationId, previous);
+    }
+
+    /** Forgets where an application's domains went (its last domain was removed): a domain added later waits for a deployment. */
+    void dropUpstreamUnlessRouted(UUID teamId, UUID applicationId) {
+        Statements.update(jdbc, "DELETE FROM proxy_upstreams u WHERE u.team_id = ? AND u.application_id = ?"
+                + " AND NOT EXISTS (SELECT 1 FROM domains d WHERE d.application_id = u.application_id)", s -> {
+            s.setObject(1, teamId);
+            s.setObject(2, applicationId);
+        });
+    }
+
+    /** What the server's proxy should run changed: its generation moves on. */
+    void changed(UUID teamId, UUID serverId) {
+        Statements.update(jdbc, "UPDATE server_proxies SET generation = generation + 1 WHERE team_id = ? AND server_id = ?", s -> {
+            s.setObject(1, teamId);
+            s.setObject(2, serverId);
+        });
+    }
+
+    long generation(UUID teamId, UUID serverId) {
+        return Statements.list(jdbc, "SELECT generation FROM server_proxies WHERE team_id = ? AND server_id = ?", s -> {
+            s.setObject(1, teamId);
+            s.setObject(2, serverId);
+        }, r -> r.getLong(1)).stream().findFirst().orElse(-1L);
+    }
+
+    /** A certificate the proxy holds, as read from its storage. */
+    record HeldCertificate(String issuer, Instant notBefore, Instant notAfter) {}
+
+    /** Records the certificates the proxy of the server holds for its domains' hosts (null: none yet). */
+    void certificates(UUID teamId, UUID serverId, java.util.Map<String, HeldCertificate> byHost) {
+        for (var routed : routes(teamId, serverId)) {
+            var held = byHost.get(routed.domain().host());
+            Statements.update(jdbc, "UPDATE domains SET cert_issuer = ?, cert_not_before = ?, cert_not_after = ?, cert_checked_at = now()"
+                    + " WHERE team_id = ? AND id = ?", s -> {
+                s.setString(1, held == null ? null : held.issuer());
+                s.setTimestamp(2, held == null ? null : Timestamp.from(held.notBefore()));
+                s.setTimestamp(3, held == null ? null : Timestamp.from(held.notAfter()));
+                s.setObject(4, teamId);
+                s.setObject(5, routed.domain().id());
+            });
+        }
+    }
+
+    /** The certificate recorded for a domain, or null when none was seen. */
+    @Nullable HeldCertificate certificate(UUID teamId, UUID domainId) {
+        return Statements.list(jdbc, "SELECT cert_issuer, cert_not_before, cert_not_after FROM domains WHERE team_id = ? AND id = ? AND cert_not_after IS NOT NULL",
+                s -> {
+                    s.setObject(1, teamId);
+                    s.setObject(2, domainId);
+                }, r -> new HeldCertificate(r.getString(1), instant(r, 2), instant(r, 3))).stream().findFirst().orElse(null);
     }
 
     /** The deployment the application's domains serve now, if any. */
@@ -183,11 +255,18 @@ class ProxyRows {
             s.setObject(2, deploymentId);
         }, r -> r.getInt(1));
         if (!own.isEmpty()) return own.getFirst();
-        // held: the ports of deployments not ended, and of those whose container serves behind the proxy now
+        // held: the ports of deployments not ended, of those whose container serves behind the proxy now, and of those
+        // ended within the last hour (a container draining, or one whose retirement failed and waits for the next
+        // deployment's clean-up, may still listen); and the proxy's own ports
         var held = new java.util.HashSet<>(Statements.list(jdbc, """
                 SELECT d.proxy_port FROM deployments d WHERE d.server_id = ? AND d.proxy_port IS NOT NULL
-                  AND (d.status NOT IN ('SUCCEEDED', 'FAILED', 'CANCELLED')
-                       OR EXISTS (SELECT 1 FROM proxy_upstreams u WHERE u.deployment_id = d.id))""", s -> s.setObject(1, serverId), r -> r.getInt(1)));
+                  AND (d.status NOT IN ('SUCCEEDED', 'FAILED', 'CANCELLED') OR d.finished_at IS NULL OR d.finished_at > now() - interval '1 hour'
+                       OR EXISTS (SELECT 1 FROM proxy_upstreams u WHERE u.deployment_id = d.id))
+                UNION SELECT http_port FROM server_proxies WHERE server_id = ? UNION SELECT https_port FROM server_proxies WHERE server_id = ?""", s -> {
+            s.setObject(1, serverId);
+            s.setObject(2, serverId);
+            s.setObject(3, serverId);
+        }, r -> r.getInt(1)));
         for (int port = from; port <= to; port++) {
             if (held.contains(port)) continue;
             int chosen = port;

@@ -22,8 +22,7 @@ import java.util.UUID;
 
 /**
  * The proxy on a server, by its Docker and its admin socket: its container made as the row says, and its
- * configuration, built from the rows, loaded. A load happens under the server's lock in PostgreSQL, read and load in one
- * transaction, so two nodes never load an older picture over a newer one.
+ * configuration, built from the rows, loaded. No call to the proxy happens inside a transaction.
  */
 @Singleton
 class ProxyRuntime {
@@ -84,6 +83,10 @@ class ProxyRuntime {
     String ensure(Viewer system, Proxy proxy) {
         var containers = commands.containers(system, proxy.serverId());
         var spec = spec(proxy);
+        // a new image is pulled while the old proxy still serves: its domains are down only for the swap itself
+        if (!containers.imagePresent(spec.image())) {
+            containers.pull(spec.image(), null, (stream, text) -> { }, () -> Thread.currentThread().isInterrupted());
+        }
         String current = null;
         for (var container : containers.list(Map.of(LABEL, proxy.serverId().toString()))) {
             if (current == null && spec.labels().get(SPEC_LABEL).equals(container.labels().get(SPEC_LABEL))) {
@@ -94,9 +97,6 @@ class ProxyRuntime {
             }
         }
         if (current == null) {
-            if (!containers.imagePresent(spec.image())) {
-                containers.pull(spec.image(), null, (stream, text) -> { }, () -> Thread.currentThread().isInterrupted());
-            }
             current = containers.create(spec);
             copy(containers, current, "caddy.json", bytes(CaddyConfig.initial()));
             if (properties.acmeTrustedRootsFile() != null) {
@@ -153,48 +153,86 @@ class ProxyRuntime {
         return result.stdout().strip().split("\\s+")[0];
     }
 
+    /** One lock per server on this node: its loads go one at a time (across nodes, the generation says when to load again). */
+    private final java.util.concurrent.ConcurrentHashMap<UUID, java.util.concurrent.locks.ReentrantLock> locks = new java.util.concurrent.ConcurrentHashMap<>();
+
+    /** What the rows say the proxy should run now, and as of which generation. */
+    private record Picture(long generation, com.fasterxml.jackson.databind.node.ObjectNode config) {}
+
     /**
      * Loads the configuration the rows describe now, unless Caddy runs exactly that already (when {@code onlyIfDrifted});
-     * true when it loaded. The read and the load happen under the server's lock, in one transaction.
+     * true when it loaded. The picture is read in a short transaction and the proxy is called outside any (a slow
+     * server holds no connection of the pool); when the generation moved meanwhile (a change, or another node's load of
+     * an older picture), it is read and loaded again, up to three times.
      */
-    boolean configure(Viewer system, Proxy proxy, boolean onlyIfDrifted) {
-        return transactions.write(system, () -> {
-            rows.lockServer(proxy.serverId());
-            var desired = desired(system, proxy.serverId());
-            if (desired == null) return false; // the proxy was removed meanwhile
-            var admin = admin(system, proxy.serverId());
-            if (onlyIfDrifted && CaddyConfig.same(admin.config(), desired)) return false;
-            admin.load(desired);
+    boolean configure(Viewer system, UUID serverId, boolean onlyIfDrifted) {
+        var lock = locks.computeIfAbsent(serverId, id -> new java.util.concurrent.locks.ReentrantLock());
+        lock.lock();
+        try {
+            var admin = admin(system, serverId);
+            boolean loaded = false;
+            for (int attempt = 0; attempt < 3; attempt++) {
+                var picture = picture(system, serverId);
+                if (picture == null) return loaded; // the proxy was removed meanwhile
+                if (!loaded && onlyIfDrifted && CaddyConfig.same(admin.config(), picture.config())) return false;
+                admin.load(picture.config());
+                loaded = true;
+                if (transactions.read(system, () -> rows.generation(system.teamId(), serverId)) == picture.generation()) return true;
+            }
             return true;
-        });
+        } finally {
+            lock.unlock();
+        }
     }
 
     /**
      * Sends the application's domains to a deployment's address, then loads the configuration: the switch of a
-     * redeploy. Written and loaded in one transaction: when the load fails nothing is recorded and the proxy keeps (or is
-     * given back) the previous upstream. False when no proxy serves yet (none, or one whose configuration was never
-     * loaded): only the upstream is recorded, for the proxy's job to load.
+     * redeploy. When the load fails, the previous upstream is written back and loaded (best effort) before the error
+     * goes up, so the proxy keeps sending requests to the previous container, which the failed deployment leaves running.
+     * False when no proxy serves yet (none, or one whose configuration was never loaded): only the upstream is recorded,
+     * for the proxy's job to load.
      */
-    boolean switchTo(Viewer system, UUID applicationId, UUID serverId, UUID deploymentId, String host, @Nullable Integer port) {
-        return transactions.write(system, () -> {
-            rows.lockServer(serverId);
-            rows.upstream(system.teamId(), applicationId, serverId, deploymentId, host, port);
-            var proxy = rows.proxy(system.teamId(), serverId).orElse(null);
-            // a proxy not installed, or not configured yet, serves nothing: its job loads the new upstream with the rest
-            if (proxy == null || proxy.configuredAt() == null) return false;
-            admin(system, serverId).load(desired(system, serverId));
-            return true;
+    boolean switchTo(Viewer system, UUID applicationId, ProxyRows.Upstream upstream) {
+        record Before(boolean configured, ProxyRows.@Nullable Upstream previous) {}
+        var before = transactions.write(system, () -> {
+            var previous = rows.upstreamOf(system.teamId(), applicationId).orElse(null);
+            if (!rows.upstream(system.teamId(), applicationId, upstream)) {
+                throw new CaddyAdmin.AdminException("a newer deployment serves the application's domains already");
+            }
+            rows.changed(system.teamId(), upstream.serverId());
+            var proxy = rows.proxy(system.teamId(), upstream.serverId()).orElse(null);
+            return new Before(proxy != null && proxy.configuredAt() != null, previous);
         });
+        if (!before.configured()) return false; // a proxy not configured yet serves nothing: its job loads the new upstream
+        try {
+            configure(system, upstream.serverId(), false);
+            return true;
+        } catch (RuntimeException e) {
+            try {
+                transactions.write(system, () -> {
+                    rows.restoreUpstream(system.teamId(), applicationId, upstream.deploymentId(), before.previous());
+                    rows.changed(system.teamId(), upstream.serverId());
+                    return null;
+                });
+                configure(system, upstream.serverId(), false);
+            } catch (RuntimeException again) {
+                e.addSuppressed(again); // the reconcile job loads the rows (the previous upstream) at its next pass
+            }
+            throw e;
+        }
     }
 
-    /** The configuration for the server's proxy from the rows (in the caller's transaction); null when it has none. */
-    private com.fasterxml.jackson.databind.node.@Nullable ObjectNode desired(Viewer system, UUID serverId) {
-        var proxy = rows.proxy(system.teamId(), serverId).orElse(null);
-        if (proxy == null) return null;
-        var routes = rows.routes(system.teamId(), serverId).stream().map(r -> new CaddyConfig.Route(r.domain().id(), new HostName(r.domain().host()),
-                r.domain().pathPrefix(), r.domain().https(), r.domain().redirectWww(), r.upstreamHost(),
-                r.upstreamHost() == null ? null : r.upstreamPort() != null ? r.upstreamPort() : r.domain().port() != null ? r.domain().port() : 80)).toList();
-        return CaddyConfig.of(new CaddyConfig.Settings(proxy.httpPort(), proxy.httpsPort(), properties.acmeDirectory(), properties.acmeEmail(),
-                properties.acmeTrustedRootsFile() != null), routes);
+    /** The configuration for the server's proxy from the rows, in a read transaction; null when it has none. */
+    private @Nullable Picture picture(Viewer system, UUID serverId) {
+        return transactions.read(system, () -> {
+            var proxy = rows.proxy(system.teamId(), serverId).orElse(null);
+            if (proxy == null) return null;
+            long generation = rows.generation(system.teamId(), serverId);
+            var routes = rows.routes(system.teamId(), serverId).stream().map(r -> new CaddyConfig.Route(r.domain().id(), new HostName(r.domain().host()),
+                    r.domain().pathPrefix(), r.domain().https(), r.domain().redirectWww(), r.upstreamHost(),
+                    r.upstreamHost() == null ? null : r.upstreamPort() != null ? r.upstreamPort() : r.domain().port() != null ? r.domain().port() : 80)).toList();
+            return new Picture(generation, CaddyConfig.of(new CaddyConfig.Settings(proxy.httpPort(), proxy.httpsPort(), properties.acmeDirectory(),
+                    properties.acmeEmail(), properties.acmeTrustedRootsFile() != null), routes));
+        });
     }
 }

@@ -34,9 +34,11 @@ public class ProxyService {
     private final ProxyRuntime runtime;
 
     private final dev.berth.storage.TeamTransactions transactions;
+    private final Certificates certificates;
 
     ProxyService(ProxyRows rows, ServerService servers, ApplicationService applications, JobQueue jobs, ProxyProperties properties,
-                 ProxyRuntime runtime, dev.berth.storage.TeamTransactions transactions) {
+                 ProxyRuntime runtime, dev.berth.storage.TeamTransactions transactions, Certificates certificates) {
+        this.certificates = certificates;
         this.transactions = transactions;
         this.runtime = runtime;
         this.rows = rows;
@@ -53,11 +55,17 @@ public class ProxyService {
     @InTeam
     public Proxy install(Viewer viewer, Install input) {
         var server = servers.server(viewer, input.serverId());
+        if (server.local()) {
+            // the proxy runs on the host network with a team's choice of image: on the Berth host itself that would sit
+            // beside Berth's own loopback services
+            throw new dev.berth.errors.PolicyViolationException("The Berth host runs no managed proxy; install one on a server Berth reaches over SSH.");
+        }
         var image = input.image() == null ? properties.image() : ImageRef.parse("input.image", input.image()).reference();
         int http = port("input.httpPort", input.httpPort(), 80);
         int https = port("input.httpsPort", input.httpsPort(), 443);
         if (http == https) throw new InvalidInputException("input.httpsPort", "the HTTP and HTTPS ports must differ");
         var proxy = rows.install(viewer.teamId(), server.id(), image, http, https);
+        rows.changed(viewer.teamId(), server.id());
         wake(viewer.teamId(), server.id());
         return proxy;
     }
@@ -86,7 +94,8 @@ public class ProxyService {
         var domain = rows.insertDomain(new Domain(UUID.randomUUID(), viewer.teamId(), application.id(), input.host().value(), input.pathPrefix(),
                 input.port(), input.https(), input.redirectWww(), Instant.now()));
         claim(viewer, domain.id(), input.host(), "input.host");
-        if (input.redirectWww()) claim(viewer, domain.id(), input.host().www(), "input.redirectWww");
+        if (input.redirectWww()) claim(viewer, domain.id(), input.host().www("input.redirectWww"), "input.redirectWww");
+        rows.changed(viewer.teamId(), application.serverId());
         wake(viewer.teamId(), application.serverId());
         return domain;
     }
@@ -102,8 +111,16 @@ public class ProxyService {
         var domain = rows.domain(viewer.teamId(), id).orElseThrow(() -> new NotFoundException("Domain", id));
         var application = applications.get(viewer, domain.applicationId());
         rows.deleteDomain(viewer.teamId(), id);
+        rows.changed(viewer.teamId(), application.serverId());
+        rows.dropUpstreamUnlessRouted(viewer.teamId(), application.id());
         wake(viewer.teamId(), application.serverId());
         return id;
+    }
+
+    /** The domain's certificate, as its proxy's job last read it (rows only: no call to the server). */
+    @InTeam(readOnly = true)
+    public Certificates.Certificate certificate(Viewer viewer, Domain domain) {
+        return certificates.of(viewer, domain);
     }
 
     @InTeam(readOnly = true)
@@ -111,10 +128,20 @@ public class ProxyService {
         return rows.domainsOf(viewer.teamId(), applicationId);
     }
 
-    /** True when the application has domains: its deployments run behind the proxy (and switch it). */
+    /**
+     * True when the application has domains and its server a proxy that was configured: its deployments run behind the
+     * proxy (and switch it). Without a proxy an application keeps deploying as before (its own ports).
+     */
     @InTeam(readOnly = true)
-    public boolean routed(Viewer viewer, UUID applicationId) {
-        return rows.hasDomains(viewer.teamId(), applicationId);
+    public boolean routed(Viewer viewer, UUID applicationId, UUID serverId) {
+        return rows.hasDomains(viewer.teamId(), applicationId)
+                && rows.proxy(viewer.teamId(), serverId).map(p -> p.configuredAt() != null).orElse(false);
+    }
+
+    /** True when the application's domains send their requests to this deployment already (it switched, then its node stopped). */
+    @InTeam(readOnly = true)
+    public boolean serves(Viewer viewer, UUID applicationId, UUID deploymentId) {
+        return rows.upstreamOf(viewer.teamId(), applicationId).map(u -> u.deploymentId().equals(deploymentId)).orElse(false);
     }
 
     /** The $PORT of a deployment behind the proxy on the host network (allocated once; a revived run keeps it). */
@@ -133,8 +160,9 @@ public class ProxyService {
      * each domain's port) and loads the proxy's configuration; throws when the proxy did not take it (nothing recorded).
      * False when the server's proxy serves nothing yet (not installed, or never configured): its job loads it.
      */
-    public boolean switchTo(Viewer system, UUID applicationId, UUID serverId, UUID deploymentId, String address, @Nullable Integer port) {
-        boolean loaded = runtime.switchTo(system, applicationId, serverId, deploymentId, address, port);
+    public boolean switchTo(Viewer system, UUID applicationId, UUID serverId, UUID deploymentId, int number, String address, @Nullable Integer port) {
+        upstreamAddress(address, port);
+        boolean loaded = runtime.switchTo(system, applicationId, new ProxyRows.Upstream(serverId, deploymentId, number, address, port));
         if (!loaded) transactions.write(system, () -> {
             wake(system.teamId(), serverId);
             return null;
@@ -142,11 +170,37 @@ public class ProxyService {
         return loaded;
     }
 
+    /**
+     * Where the proxy may send requests: on the host network (a $PORT) only the server's loopback; else only an IP
+     * literal that is not a loopback or unspecified address (the Docker daemon's answer is not trusted to be one: text
+     * there would reach Caddy's configuration, and a container without an address must not send a domain to the
+     * server's own loopback services).
+     */
+    static void upstreamAddress(String address, @Nullable Integer port) {
+        if (port != null) {
+            if (!"127.0.0.1".equals(address)) throw new IllegalStateException("the container is not on the host network (its address is not 127.0.0.1)");
+            return;
+        }
+        boolean literal = address.matches("(\\d{1,3}\\.){3}\\d{1,3}") || address.matches("[0-9a-fA-F:]+") && address.contains(":");
+        java.net.InetAddress parsed;
+        try {
+            parsed = literal ? java.net.InetAddress.getByName(address) : null; // a literal: parsed, never looked up
+        } catch (java.net.UnknownHostException e) {
+            parsed = null;
+        }
+        if (parsed == null || parsed.isLoopbackAddress() || parsed.isAnyLocalAddress()) {
+            throw new IllegalStateException("the container has no address on its network the proxy can send requests to");
+        }
+    }
+
     /** A deleted application's domains go (their names are free again), and its server's proxy stops routing them. */
     @EventListener
     void onApplicationChanged(ApplicationChanged changed) {
         if (changed.kind() != ApplicationChanged.Kind.DELETED) return;
-        for (var server : rows.deleteDomainsOf(changed.teamId(), changed.applicationId())) wake(changed.teamId(), server);
+        for (var server : rows.deleteDomainsOf(changed.teamId(), changed.applicationId())) {
+            rows.changed(changed.teamId(), server);
+            wake(changed.teamId(), server);
+        }
     }
 
     /** Runs the server's proxy job now (when it has a proxy): it loads the configuration the rows describe. */

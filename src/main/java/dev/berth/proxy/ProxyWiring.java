@@ -17,19 +17,16 @@ import java.util.Map;
 final class ProxyWiring implements WiringContribution {
     private final ProxyService proxies;
     private final ServerService servers;
-    private final Certificates certificates;
-
-    ProxyWiring(ProxyService proxies, ServerService servers, Certificates certificates) {
+    ProxyWiring(ProxyService proxies, ServerService servers) {
         this.proxies = proxies;
         this.servers = servers;
-        this.certificates = certificates;
     }
 
     @Override
     public void contribute(RuntimeWiring.Builder wiring) {
         wiring.type("Server", t -> t.dataFetcher("proxy", env -> proxies.proxy(Viewer.from(env), env.<Server>getSource().id()).orElse(null)));
         wiring.type("Application", t -> t.dataFetcher("domains", env -> proxies.domains(Viewer.from(env), env.<Application>getSource().id())));
-        wiring.type("Domain", t -> t.dataFetcher("certificate", env -> certificates.of(Viewer.from(env), env.getSource())));
+        wiring.type("Domain", t -> t.dataFetcher("certificate", env -> proxies.certificate(Viewer.from(env), env.getSource())));
         wiring.type("Mutation", t -> t
                 .dataFetcher("installProxy", env -> {
                     var input = Arguments.input(env);

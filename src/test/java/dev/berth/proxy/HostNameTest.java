@@ -18,6 +18,9 @@ class HostNameTest {
         assertThat(HostName.of("f", "a-b.c-d.example").value()).isEqualTo("a-b.c-d.example");
         assertThat(HostName.of("f", "a".repeat(63) + ".test").value()).hasSize(68);
         assertThat(HostName.of("f", "app.test").www().value()).isEqualTo("www.app.test");
+        var longest = HostName.of("f", ("a".repeat(61) + ".").repeat(4) + "test"); // 252 characters
+        assertThatThrownBy(() -> longest.www("input.redirectWww")).isInstanceOfSatisfying(InvalidInputException.class,
+                e -> assertThat(e.field()).isEqualTo("input.redirectWww"));
     }
 
     @Test
@@ -26,7 +29,8 @@ class HostNameTest {
                 "\u0430pple.com", "a".repeat(64) + ".test", "x.".repeat(127) + "test", "localhost", "app.localhost", "127.0.0.1",
                 "10.0.0.1", "[::1]", "::1", "app.test.", "bad host.test", "quote\".test", "{brace}.test", "back\\slash.test",
                 "-lead.test", "trail-.test", "tab\t.test", "", "single", "http://app.test", "user@app.test", "app.test?x", "app.test#x",
-                "app..test", ".app.test", "ab--cd.test", "app.test%0a", "app_under.test", "nul\0.test", "app.test;rm");
+                "app..test", ".app.test", "ab--cd.test", "app.test%0a", "app_under.test", "nul\0.test", "app.test;rm", "fa\u00df.de",
+                "g\u3007\u3007gle.test", "app.0x7f", "app.123", "a\u200db.test", "{http.request.host}.test");
         for (var name : refused) {
             assertThatThrownBy(() -> HostName.of("input.host", name)).as(name.replace("\n", "\\n"))
                     .isInstanceOfSatisfying(InvalidInputException.class, e -> assertThat(e.field()).isEqualTo("input.host"));
