@@ -157,6 +157,39 @@ class DeployerTest {
     }
 
     @Test
+    void behindTheProxyWithoutAHealthCheckTheSwitchWaitsUntilThePortAcceptsConnections() {
+        var containers = new RecordingContainers();
+        containers.images.add("nginx:1.27");
+        var in = input(snapshot(new ApplicationSource.Image("nginx:1.27", null), settings(null, null)), List.of(), "host");
+        var plan = DeploymentPlanner.plan(new DeploymentPlanner.Input(in.teamId(), in.applicationId(), in.deploymentId(), in.number(), in.snapshot(),
+                in.environment(), List.of(), "host", null, 2, Duration.ofSeconds(1), new DeploymentPlanner.Proxied(31008, Duration.ofSeconds(3))));
+        assertThat(DeploymentPlanner.describe(plan)).containsSubsequence("check the container is still running after 1 s",
+                "wait until the container accepts connections on port 31008 (within 60 s)",
+                "switch the proxy's upstream for the application's domains to the new container (port 31008)");
+        var attempts = new java.util.concurrent.atomic.AtomicInteger();
+        var switched = new ArrayList<String>();
+        Deployer.Dialer slowToListen = (host, port) -> {
+            if (attempts.incrementAndGet() < 3) throw new java.io.IOException("refused");
+            return answering(200).dial(host, port);
+        };
+        var outcome = deployer(containers, slowToListen).withSwitcher((address, port) -> switched.add(address + ":" + port)).execute(plan);
+        assertThat(outcome.status()).isEqualTo(Deployment.Status.SUCCEEDED);
+        assertThat(attempts.get()).isEqualTo(3);
+        assertThat(switched).containsExactly("127.0.0.1:31008");
+        // never listening: no switch, the deployment fails
+        var never = new RecordingContainers();
+        never.images.add("nginx:1.27");
+        var unswitched = new ArrayList<String>();
+        var quick = new DeploymentPlan(plan.steps().stream().map(step -> step instanceof DeploymentPlan.AwaitListening l
+                ? new DeploymentPlan.AwaitListening(l.port(), Duration.ofMillis(600)) : step).toList());
+        var failed = deployer(never, (host, port) -> { throw new java.io.IOException("refused"); })
+                .withSwitcher((address, port) -> unswitched.add(address)).execute(quick);
+        assertThat(failed.status()).isEqualTo(Deployment.Status.FAILED);
+        assertThat(failed.reason()).contains("did not accept connections on port 31008");
+        assertThat(unswitched).isEmpty();
+    }
+
+    @Test
     void theApplicationsStopSignalAndGracePeriodGoToTheContainerAndEveryStopOfThePreviousOne() {
         var containers = new RecordingContainers().withRunning("old1", Map.of(Labels.APP, APP.toString(), Labels.DEPLOYMENT, "earlier"));
         containers.images.add("nginx:1.27");

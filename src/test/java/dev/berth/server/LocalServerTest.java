@@ -15,6 +15,7 @@ import io.micronaut.test.extensions.junit5.annotation.MicronautTest;
 import jakarta.inject.Inject;
 import java.sql.DriverManager;
 import java.time.Duration;
+import java.util.List;
 import java.util.Map;
 import java.util.UUID;
 import org.junit.jupiter.api.Test;
@@ -64,6 +65,12 @@ class LocalServerTest extends BerthTestBase {
         joiner.http().data("mutation($t: String!) { acceptInvitation(input: {token: $t}) { role } }", Map.of("t", invitation));
         var teamAdmin = joiner.http().inTeam(instanceAdmin.teamId());
 
+        // a managed proxy runs on the host network with an image the team chooses: never on the Berth host, for anyone
+        for (var caller : List.of(teamAdmin, instanceAdmin.http())) {
+            var proxy = caller.post("mutation($s: ID!) { installProxy(input: {serverId: $s}) { server { id } } }", Map.of("s", local));
+            assertThat(proxy.firstErrorCode()).isEqualTo("POLICY_VIOLATION");
+            assertThat(proxy.body()).contains("The Berth host runs no managed proxy");
+        }
         var updateServer = "mutation($i: UpdateServerInput!) { updateServer(input: $i) { server { networkMode } } }";
         assertThat(teamAdmin.post(updateServer, Map.of("i", Map.of("id", local, "networkMode", "HOST"))).firstErrorCode()).isEqualTo("FORBIDDEN");
         assertThat(teamAdmin.post(updateServer, Map.of("i", Map.of("id", local, "name", "renamed"))).firstErrorCode())
