@@ -34,7 +34,15 @@ CREATE TABLE domains (
     cert_issuer     text,
     cert_not_before timestamptz,
     cert_not_after  timestamptz,
-    cert_checked_at timestamptz
+    cert_checked_at timestamptz,
+    -- the certificate status last announced (domainEvents): an event goes out when it changes
+    cert_status     text,
+    -- a certificate the team uploaded instead of ACME's: its chain (PEM) and its private key, sealed
+    uploaded_chain_pem   text,
+    uploaded_key_sealed  text,
+    uploaded_not_before  timestamptz,
+    uploaded_not_after   timestamptz,
+    uploaded_issuer      text
 );
 CREATE INDEX domains_application_id ON domains (application_id);
 CREATE INDEX domains_team_id ON domains (team_id);

@@ -72,7 +72,8 @@ final class CaddyAdmin {
     }
 
     private static String text(Answer answer) {
-        var text = new String(answer.body(), StandardCharsets.UTF_8).strip();
+        // never a key of the configuration in an error, should the proxy quote what it was sent
+        var text = new String(answer.body(), StandardCharsets.UTF_8).strip().replaceAll("(?s)-----BEGIN[^-]*-----.*?(-----END[^-]*-----|$)", "[PEM]");
         return text.length() > 500 ? text.substring(0, 500) + "…" : text;
     }
 

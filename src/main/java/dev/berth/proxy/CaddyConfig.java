@@ -31,7 +31,15 @@ public final class CaddyConfig {
 
     /** One domain's route: where its application's requests go now (null: no deployment switched to yet). */
     public record Route(UUID domainId, HostName host, @Nullable String pathPrefix, boolean https, boolean redirectWww,
-                        @Nullable String upstreamHost, @Nullable Integer upstreamPort) {}
+                        @Nullable String upstreamHost, @Nullable Integer upstreamPort, @Nullable Loaded certificate) {
+        public Route(UUID domainId, HostName host, @Nullable String pathPrefix, boolean https, boolean redirectWww, @Nullable String upstreamHost,
+                     @Nullable Integer upstreamPort) {
+            this(domainId, host, pathPrefix, https, redirectWww, upstreamHost, upstreamPort, null);
+        }
+    }
+
+    /** A certificate the team uploaded for a domain: its chain and its key, in the clear only inside the loaded configuration. */
+    public record Loaded(String chainPem, dev.berth.secrets.Secret keyPem) {}
 
     /** The configuration Caddy starts from before Berth loads its own: the admin endpoint on its socket, nothing else. */
     public static ObjectNode initial() {
@@ -56,21 +64,35 @@ public final class CaddyConfig {
         plain.putArray("protocols").add("h1").add("h2");
         var plainRoutes = plain.putArray("routes");
         var subjects = JSON.arrayNode();
+        var loaded = JSON.arrayNode();
+        var skipped = JSON.arrayNode();
         for (var route : routes) {
             var target = route.https() ? secureRoutes : plainRoutes;
             target.add(route(route));
-            if (route.https()) subjects.add(route.host().value());
+            if (route.https() && route.certificate() != null) {
+                // its own certificate: loaded as given, and never asked of the ACME CA
+                var pem = loaded.addObject();
+                pem.put("certificate", route.certificate().chainPem());
+                pem.put("key", route.certificate().keyPem().value());
+                pem.putArray("tags").add(routeId(route.domainId()));
+                skipped.add(route.host().value());
+            } else if (route.https()) {
+                subjects.add(route.host().value());
+            }
             if (route.redirectWww()) {
                 target.add(redirect(route));
                 if (route.https()) subjects.add(route.host().www().value());
             }
         }
+        if (!skipped.isEmpty()) secure.putObject("automatic_https").set("skip_certificates", skipped);
         secureRoutes.add(notFound());
         plainRoutes.add(notFound());
         var apps = config.putObject("apps");
         apps.set("http", http);
+        if (!loaded.isEmpty()) apps.putObject("tls").putObject("certificates").set("load_pem", loaded);
         if (!subjects.isEmpty()) {
-            var policies = apps.putObject("tls").putObject("automation").putArray("policies");
+            var tls = apps.has("tls") ? (ObjectNode) apps.get("tls") : apps.putObject("tls");
+            var policies = tls.putObject("automation").putArray("policies");
             policy(policies.addObject(), settings).set("subjects", subjects);
             // every other name Caddy may meet goes to the same CA: never to its default public ones
             policy(policies.addObject(), settings);

@@ -28,33 +28,49 @@ class Certificates {
     private static final int MAX_BYTES = 8 * 1024 * 1024;
 
     /** A certificate as the API shows it. */
-    record Certificate(@Nullable String issuer, @Nullable Instant notBefore, @Nullable Instant notAfter, String status) {}
+    record Certificate(@Nullable String issuer, @Nullable Instant notBefore, @Nullable Instant notAfter, String status, boolean uploaded) {}
 
     private final ServerCommands commands;
     private final ProxyRows rows;
     private final TeamTransactions transactions;
 
-    Certificates(ServerCommands commands, ProxyRows rows, TeamTransactions transactions) {
+    private final io.micronaut.context.event.ApplicationEventPublisher<DomainChanged> changes;
+
+    Certificates(ServerCommands commands, ProxyRows rows, TeamTransactions transactions,
+                 io.micronaut.context.event.ApplicationEventPublisher<DomainChanged> changes) {
+        this.changes = changes;
         this.commands = commands;
         this.rows = rows;
         this.transactions = transactions;
     }
 
+    /** A domain still without a certificate this long after it was added: the CA could not check the name (DNS?). */
+    static final Duration OVERDUE = Duration.ofMinutes(10);
+
     /** The domain's certificate as last read from its proxy. */
     Certificate of(Viewer viewer, Domain domain) {
-        if (!domain.https()) return new Certificate(null, null, null, "NONE");
+        if (!domain.https()) return new Certificate(null, null, null, "NONE", false);
         var held = rows.certificate(viewer.teamId(), domain.id());
-        if (held == null) return new Certificate(null, null, null, "PENDING");
-        var now = Instant.now();
-        var status = held.notAfter().isBefore(now) ? "EXPIRED" : held.notAfter().isBefore(now.plus(EXPIRING)) ? "EXPIRING" : "VALID";
-        return new Certificate(held.issuer(), held.notBefore(), held.notAfter(), status);
+        var status = status(held, domain.createdAt(), Instant.now());
+        return held == null ? new Certificate(null, null, null, status, false)
+                : new Certificate(held.issuer(), held.notBefore(), held.notAfter(), status, held.uploaded());
     }
 
-    /** Reads what the proxy of the server holds for its domains' hosts, and records it (the proxy job, each pass). */
+    /** Pure: a certificate's status at {@code now}, for a domain added at {@code added}. */
+    static String status(ProxyRows.@Nullable HeldCertificate held, Instant added, Instant now) {
+        if (held == null) return added.plus(OVERDUE).isBefore(now) ? "OVERDUE" : "PENDING";
+        return held.notAfter().isBefore(now) ? "EXPIRED" : held.notAfter().isBefore(now.plus(EXPIRING)) ? "EXPIRING" : "VALID";
+    }
+
+    /**
+     * Reads what the proxy of the server holds for its HTTPS domains' hosts and records it (the proxy job, each pass);
+     * a status that changed is announced on the team's domains channel (issued, expiring, expired, overdue).
+     */
     void refresh(Viewer system, UUID serverId, String container) {
+        var watched = transactions.read(system, () -> rows.watched(system.teamId(), serverId));
+        if (watched.isEmpty()) return;
         var routed = new java.util.HashSet<String>();
-        transactions.read(system, () -> rows.routes(system.teamId(), serverId)).forEach(r -> routed.add(r.domain().host()));
-        if (routed.isEmpty()) return;
+        watched.forEach(w -> routed.add(w.host()));
         var files = commands.containers(system, serverId).readFiles(container, "/data/caddy/certificates", MAX_BYTES);
         var byHost = new HashMap<String, ProxyRows.HeldCertificate>();
         for (var file : files.entrySet()) {
@@ -66,23 +82,28 @@ class Certificates {
                 var certificate = (X509Certificate) CertificateFactory.getInstance("X.509").generateCertificate(new ByteArrayInputStream(file.getValue()));
                 var known = byHost.get(host);
                 if (known == null || known.notAfter().isBefore(certificate.getNotAfter().toInstant())) {
-                    byHost.put(host, new ProxyRows.HeldCertificate(issuer(certificate), certificate.getNotBefore().toInstant(),
+                    byHost.put(host, new ProxyRows.HeldCertificate(UploadedCertificate.issuer(certificate), certificate.getNotBefore().toInstant(),
                             certificate.getNotAfter().toInstant()));
                 }
             } catch (CertificateException | ClassCastException e) {
                 LOG.debug("event=certificate-unparsed server={}", serverId);
             }
         }
+        var now = Instant.now();
         transactions.write(system, () -> {
-            rows.certificates(system.teamId(), serverId, byHost);
+            for (var domain : watched) {
+                var held = domain.uploaded() != null ? null : byHost.get(domain.host()); // an uploaded one is its own
+                var shown = domain.uploaded() != null ? domain.uploaded() : held;
+                var status = status(shown, domain.createdAt(), now);
+                rows.certificate(system.teamId(), domain.domainId(), held, status);
+                // the first PENDING of a new domain is not news; every later change is
+                if (!status.equals(domain.announced()) && !(domain.announced() == null && status.equals("PENDING"))) {
+                    changes.publishEvent(new DomainChanged(system.teamId(), domain.projectId(), domain.applicationId(), domain.domainId(), domain.host(),
+                            status, now));
+                }
+            }
             return null;
         });
     }
 
-    /** The issuer's common name (its whole name when it has none), at most 200 characters. */
-    private static String issuer(X509Certificate certificate) {
-        var name = certificate.getIssuerX500Principal().getName();
-        var cn = java.util.Arrays.stream(name.split(",")).filter(part -> part.startsWith("CN=")).map(part -> part.substring(3)).findFirst().orElse(name);
-        return cn.length() > 200 ? cn.substring(0, 200) : cn;
-    }
 }

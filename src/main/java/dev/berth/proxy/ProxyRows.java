@@ -130,18 +130,47 @@ class ProxyRows {
         }, r -> uuid(r, 1)).stream().findFirst().orElse(null);
     }
 
+    /** Stores (or, with null, removes) a domain's uploaded certificate; its key arrives sealed. */
+    void upload(UUID teamId, UUID domainId, @Nullable UploadedCertificate certificate, @Nullable String keySealed) {
+        Statements.update(jdbc, "UPDATE domains SET uploaded_chain_pem = ?, uploaded_key_sealed = ?, uploaded_not_before = ?, uploaded_not_after = ?,"
+                + " uploaded_issuer = ? WHERE team_id = ? AND id = ?", s -> {
+            s.setString(1, certificate == null ? null : certificate.chainPem());
+            s.setString(2, keySealed);
+            s.setTimestamp(3, certificate == null ? null : Timestamp.from(certificate.notBefore()));
+            s.setTimestamp(4, certificate == null ? null : Timestamp.from(certificate.notAfter()));
+            s.setString(5, certificate == null ? null : certificate.issuer());
+            s.setObject(6, teamId);
+            s.setObject(7, domainId);
+        });
+    }
+
+    /** A domain's uploaded certificate: its chain and sealed key (for the proxy's configuration). */
+    record Uploaded(UUID domainId, String host, String chainPem, String keySealed) {}
+
+    List<Uploaded> uploaded(UUID teamId, UUID serverId) {
+        return Statements.list(jdbc, "SELECT d.id, d.host, d.uploaded_chain_pem, d.uploaded_key_sealed FROM domains d"
+                + " JOIN applications a ON a.id = d.application_id AND a.deleted_at IS NULL"
+                + " WHERE d.team_id = ? AND a.server_id = ? AND d.https AND d.uploaded_chain_pem IS NOT NULL ORDER BY d.host", s -> {
+            s.setObject(1, teamId);
+            s.setObject(2, serverId);
+        }, r -> new Uploaded(uuid(r, 1), r.getString(2), r.getString(3), r.getString(4)));
+    }
+
     /** A domain routed on a server, with where its application's requests go now (null: no deployment switched yet). */
-    record Routed(Domain domain, @Nullable String upstreamHost, @Nullable Integer upstreamPort) {}
+    record Routed(Domain domain, @Nullable String upstreamHost, @Nullable Integer upstreamPort, int applicationPort) {}
 
     /** Every domain of the server's applications (not deleted), with their current upstreams on that server. */
     List<Routed> routes(UUID teamId, UUID serverId) {
         return Statements.list(jdbc, "SELECT d.id, d.team_id, d.application_id, d.host, d.path_prefix, d.port, d.https, d.redirect_www, d.created_at,"
-                + " u.host, u.port FROM domains d JOIN applications a ON a.id = d.application_id AND a.deleted_at IS NULL"
+                + " u.host, u.port,"
+                // on a bridge network, a domain without a port goes to the application's health-checked port, else its first
+                + " COALESCE((a.settings->'healthCheck'->>'port')::int, (a.settings->'ports'->0->>'containerPort')::int, 80)"
+                + " FROM domains d JOIN applications a ON a.id = d.application_id AND a.deleted_at IS NULL"
                 + " LEFT JOIN proxy_upstreams u ON u.application_id = a.id AND u.server_id = a.server_id"
                 + " WHERE d.team_id = ? AND a.server_id = ? ORDER BY d.host", s -> {
             s.setObject(1, teamId);
             s.setObject(2, serverId);
-        }, r -> new Routed(domain(r), r.getString(10), (Integer) r.getObject(11)));
+        }, r -> new Routed(domain(r), r.getString(10), (Integer) r.getObject(11), r.getInt(12)));
     }
 
     /** Where an application's domains send their requests: a deployment's address. */
@@ -210,30 +239,49 @@ class ProxyRows {
     }
 
     /** A certificate the proxy holds, as read from its storage. */
-    record HeldCertificate(String issuer, Instant notBefore, Instant notAfter) {}
-
-    /** Records the certificates the proxy of the server holds for its domains' hosts (null: none yet). */
-    void certificates(UUID teamId, UUID serverId, java.util.Map<String, HeldCertificate> byHost) {
-        for (var routed : routes(teamId, serverId)) {
-            var held = byHost.get(routed.domain().host());
-            Statements.update(jdbc, "UPDATE domains SET cert_issuer = ?, cert_not_before = ?, cert_not_after = ?, cert_checked_at = now()"
-                    + " WHERE team_id = ? AND id = ?", s -> {
-                s.setString(1, held == null ? null : held.issuer());
-                s.setTimestamp(2, held == null ? null : Timestamp.from(held.notBefore()));
-                s.setTimestamp(3, held == null ? null : Timestamp.from(held.notAfter()));
-                s.setObject(4, teamId);
-                s.setObject(5, routed.domain().id());
-            });
+    record HeldCertificate(String issuer, Instant notBefore, Instant notAfter, boolean uploaded) {
+        HeldCertificate(String issuer, Instant notBefore, Instant notAfter) {
+            this(issuer, notBefore, notAfter, false);
         }
+    }
+
+    /** An HTTPS domain routed on a server, with the certificate status last announced for it. */
+    record Watched(UUID domainId, UUID applicationId, UUID projectId, String host, Instant createdAt, @Nullable String announced,
+                   @Nullable HeldCertificate uploaded) {}
+
+    List<Watched> watched(UUID teamId, UUID serverId) {
+        return Statements.list(jdbc, "SELECT d.id, d.application_id, a.project_id, d.host, d.created_at, d.cert_status, d.uploaded_issuer,"
+                + " d.uploaded_not_before, d.uploaded_not_after FROM domains d"
+                + " JOIN applications a ON a.id = d.application_id AND a.deleted_at IS NULL WHERE d.team_id = ? AND a.server_id = ? AND d.https", s -> {
+            s.setObject(1, teamId);
+            s.setObject(2, serverId);
+        }, r -> new Watched(uuid(r, 1), uuid(r, 2), uuid(r, 3), r.getString(4), instant(r, 5), r.getString(6),
+                r.getTimestamp(9) == null ? null : new HeldCertificate(r.getString(7), instant(r, 8), instant(r, 9), true)));
+    }
+
+    /** Records the certificate the proxy holds for a domain (null: none yet) and the status announced for it. */
+    void certificate(UUID teamId, UUID domainId, @Nullable HeldCertificate held, String status) {
+        Statements.update(jdbc, "UPDATE domains SET cert_issuer = ?, cert_not_before = ?, cert_not_after = ?, cert_checked_at = now(), cert_status = ?"
+                + " WHERE team_id = ? AND id = ?", s -> {
+            s.setString(1, held == null ? null : held.issuer());
+            s.setTimestamp(2, held == null ? null : Timestamp.from(held.notBefore()));
+            s.setTimestamp(3, held == null ? null : Timestamp.from(held.notAfter()));
+            s.setString(4, status);
+            s.setObject(5, teamId);
+            s.setObject(6, domainId);
+        });
     }
 
     /** The certificate recorded for a domain, or null when none was seen. */
     @Nullable HeldCertificate certificate(UUID teamId, UUID domainId) {
-        return Statements.list(jdbc, "SELECT cert_issuer, cert_not_before, cert_not_after FROM domains WHERE team_id = ? AND id = ? AND cert_not_after IS NOT NULL",
+        return Statements.list(jdbc, """
+                SELECT COALESCE(uploaded_issuer, cert_issuer), COALESCE(uploaded_not_before, cert_not_before), COALESCE(uploaded_not_after, cert_not_after),
+                       uploaded_chain_pem IS NOT NULL
+                FROM domains WHERE team_id = ? AND id = ? AND COALESCE(uploaded_not_after, cert_not_after) IS NOT NULL""",
                 s -> {
                     s.setObject(1, teamId);
                     s.setObject(2, domainId);
-                }, r -> new HeldCertificate(r.getString(1), instant(r, 2), instant(r, 3))).stream().findFirst().orElse(null);
+                }, r -> new HeldCertificate(r.getString(1), instant(r, 2), instant(r, 3), r.getBoolean(4))).stream().findFirst().orElse(null);
     }
 
     /** The deployment the application's domains serve now, if any. */

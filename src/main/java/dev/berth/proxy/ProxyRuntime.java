@@ -37,7 +37,11 @@ class ProxyRuntime {
     private final ProxyProperties properties;
     private final ObjectMapper json;
 
-    ProxyRuntime(ProxyRows rows, ServerCommands commands, TeamTransactions transactions, ProxyProperties properties, ObjectMapper json) {
+    private final dev.berth.secrets.SecretBox box;
+
+    ProxyRuntime(ProxyRows rows, ServerCommands commands, TeamTransactions transactions, ProxyProperties properties, ObjectMapper json,
+                 dev.berth.secrets.SecretBox box) {
+        this.box = box;
         this.rows = rows;
         this.commands = commands;
         this.transactions = transactions;
@@ -228,9 +232,15 @@ class ProxyRuntime {
             var proxy = rows.proxy(system.teamId(), serverId).orElse(null);
             if (proxy == null) return null;
             long generation = rows.generation(system.teamId(), serverId);
+            var uploaded = new java.util.HashMap<UUID, CaddyConfig.Loaded>();
+            for (var certificate : rows.uploaded(system.teamId(), serverId)) {
+                uploaded.put(certificate.domainId(), new CaddyConfig.Loaded(certificate.chainPem(),
+                        box.open(certificate.keySealed(), UploadedCertificates.sealContext(certificate.domainId()))));
+            }
             var routes = rows.routes(system.teamId(), serverId).stream().map(r -> new CaddyConfig.Route(r.domain().id(), new HostName(r.domain().host()),
                     r.domain().pathPrefix(), r.domain().https(), r.domain().redirectWww(), r.upstreamHost(),
-                    r.upstreamHost() == null ? null : r.upstreamPort() != null ? r.upstreamPort() : r.domain().port() != null ? r.domain().port() : 80)).toList();
+                    r.upstreamHost() == null ? null : r.upstreamPort() != null ? r.upstreamPort() : r.domain().port() != null ? r.domain().port() : r.applicationPort(),
+                    uploaded.get(r.domain().id()))).toList();
             return new Picture(generation, CaddyConfig.of(new CaddyConfig.Settings(proxy.httpPort(), proxy.httpsPort(), properties.acmeDirectory(),
                     properties.acmeEmail(), properties.acmeTrustedRootsFile() != null), routes));
         });

@@ -203,6 +203,13 @@ public class ProxyService {
         }
     }
 
+    /** What the proxy of the application's server should run changed: its generation moves on, and its job runs now. */
+    void changed(Viewer viewer, UUID applicationId) {
+        var application = applications.get(viewer, applicationId);
+        rows.changed(viewer.teamId(), application.serverId());
+        wake(viewer.teamId(), application.serverId());
+    }
+
     /** Runs the server's proxy job now (when it has a proxy): it loads the configuration the rows describe. */
     private void wake(UUID teamId, UUID serverId) {
         if (rows.proxy(teamId, serverId).isEmpty()) return;

@@ -17,7 +17,13 @@ import java.util.Map;
 final class ProxyWiring implements WiringContribution {
     private final ProxyService proxies;
     private final ServerService servers;
-    ProxyWiring(ProxyService proxies, ServerService servers) {
+    private final dev.berth.events.EventBus events;
+
+    private final UploadedCertificates uploaded;
+
+    ProxyWiring(ProxyService proxies, ServerService servers, dev.berth.events.EventBus events, UploadedCertificates uploaded) {
+        this.uploaded = uploaded;
+        this.events = events;
         this.proxies = proxies;
         this.servers = servers;
     }
@@ -27,6 +33,8 @@ final class ProxyWiring implements WiringContribution {
         wiring.type("Server", t -> t.dataFetcher("proxy", env -> proxies.proxy(Viewer.from(env), env.<Server>getSource().id()).orElse(null)));
         wiring.type("Application", t -> t.dataFetcher("domains", env -> proxies.domains(Viewer.from(env), env.<Application>getSource().id())));
         wiring.type("Domain", t -> t.dataFetcher("certificate", env -> proxies.certificate(Viewer.from(env), env.getSource())));
+        wiring.type("Subscription", t -> t.dataFetcher("domainEvents",
+                env -> events.subscribe(DomainChanged.channel(Viewer.from(env).teamId()), DomainChanged.class)));
         wiring.type("Mutation", t -> t
                 .dataFetcher("installProxy", env -> {
                     var input = Arguments.input(env);
@@ -43,6 +51,13 @@ final class ProxyWiring implements WiringContribution {
                             HostName.of("input.host", input.get("host")), PathPrefix.of("input.pathPrefix", input.get("pathPrefix")), port,
                             !Boolean.FALSE.equals(input.get("https")), Boolean.TRUE.equals(input.get("redirectWww")))));
                 })
+                .dataFetcher("setDomainCertificate", env -> {
+                    var input = Arguments.input(env);
+                    return Map.of("domain", uploaded.set(Viewer.from(env), Arguments.id("input.domainId", input.get("domainId")),
+                            input.get("certificatePem"), input.get("privateKeyPem")));
+                })
+                .dataFetcher("removeDomainCertificate", env -> Map.of("domain",
+                        uploaded.set(Viewer.from(env), Arguments.id("input.domainId", Arguments.input(env).get("domainId")), null, null)))
                 .dataFetcher("removeDomain", env -> Map.of("removedDomainId",
                         proxies.remove(Viewer.from(env), Arguments.id("input.id", Arguments.input(env).get("id"))))));
     }

@@ -226,10 +226,16 @@ class AuthorizationMatrixTest extends BerthTestBase {
                 (t, id) -> vars("id", id != null ? id : t.databaseId()), false));
         ops.add(new Op("Subscription", "databaseEvents", "subscription { databaseEvents { kind } }", NO_ID, (t, id) -> vars(), false));
         // Proxies and domains (no job engine here: the proxy stays INSTALLING, nothing reaches a server)
+        ops.add(new Op("Subscription", "domainEvents", "subscription { domainEvents { host certificateStatus } }", NO_ID, (t, id) -> vars(), false));
         ops.add(new Op("Mutation", "installProxy", "mutation($id: ID!) { installProxy(input: {serverId: $id, httpPort: 1, httpsPort: 2}) { server { proxy { status } } } }", IDS,
                 (t, id) -> vars("id", id != null ? id : t.serverId()), true));
         ops.add(new Op("Mutation", "addDomain", "mutation($id: ID!, $h: String!) { addDomain(input: {applicationId: $id, host: $h}) { domain { id } } }", IDS,
                 (t, id) -> vars("id", id != null ? id : t.applicationId(), "h", unique("h") + ".matrix.test"), true));
+        var wildcard = dev.berth.testing.TestCertificates.selfSigned("*.matrix.test", 2); // names every matrix domain
+        ops.add(new Op("Mutation", "setDomainCertificate", "mutation($id: ID!, $c: String!, $k: String!) { setDomainCertificate(input: {domainId: $id, certificatePem: $c, privateKeyPem: $k}) { domain { id } } }", IDS,
+                (t, id) -> vars("id", id != null ? id : t.domainId(), "c", wildcard.certificatePem(), "k", wildcard.keyPem()), true));
+        ops.add(new Op("Mutation", "removeDomainCertificate", "mutation($id: ID!) { removeDomainCertificate(input: {domainId: $id}) { domain { id } } }", IDS,
+                (t, id) -> vars("id", id != null ? id : t.domainId()), true));
         ops.add(new Op("Mutation", "removeDomain", "mutation($id: ID!) { removeDomain(input: {id: $id}) { removedDomainId } }", IDS,
                 (t, id) -> vars("id", id != null ? id : t.domainId()), true));
         // Backups
@@ -310,6 +316,7 @@ class AuthorizationMatrixTest extends BerthTestBase {
             case "auditEvents" -> "audit";
             case "applicationEvents" -> "applications";
             case "databaseEvents" -> "databases";
+            case "domainEvents" -> "domains";
             default -> null;
         };
     }

@@ -54,14 +54,15 @@ class ColdSubscriptionFetchersTest extends BerthTestBase {
                 Map.of()).path("createBackupDestination").path("backupDestination").path("id").asText();
         var backup = http().data("mutation($d: ID!, $t: ID!) { backupDatabase(input: {databaseId: $d, destinationId: $t}) { backup { id } } }",
                 Map.of("d", database, "t", destination)).path("backupDatabase").path("backup").path("id").asText();
-        Map<String, Map<String, Object>> arguments = Map.of(
+        var arguments = new HashMap<String, Map<String, Object>>(Map.of(
                 "deploymentLogs", Map.of("deploymentId", deployment, "afterSeq", 0),
                 "backupLogs", Map.of("backupId", backup, "afterSeq", 0),
                 "applicationLogs", Map.of("applicationId", app, "tail", 10),
                 "deploymentUpdated", Map.of("applicationId", app),
                 "serverValidation", Map.of("id", validation),
                 "applicationEvents", Map.of(), "projectEvents", Map.of(), "serverEvents", Map.of(), "auditEvents", Map.of(),
-                "databaseEvents", Map.of());
+                "databaseEvents", Map.of()));
+        arguments.put("domainEvents", Map.of());
         var viewer = ManagedServers.ownerViewer(user());
         RedisChannels.awaitNone(team);
 

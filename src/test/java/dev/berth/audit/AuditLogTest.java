@@ -161,6 +161,11 @@ class AuditLogTest extends BerthTestBase {
         h.data("mutation($s: ID!) { installProxy(input: {serverId: $s, httpPort: 1, httpsPort: 2}) { server { id } } }", Map.of("s", host)); // no job engine here
         var domain = h.data("mutation($a: ID!) { addDomain(input: {applicationId: $a, host: \"audited.example.test\"}) { domain { id } } }", Map.of("a", linkedApp))
                 .path("addDomain").path("domain").path("id").asText();
+        var own = dev.berth.testing.TestCertificates.selfSigned("audited.example.test", 2);
+        own.keyPem().lines().filter(l -> !l.startsWith("-----")).forEach(secrets::add); // the key is @sensitive: never recorded
+        h.data("mutation($d: ID!, $c: String!, $k: String!) { setDomainCertificate(input: {domainId: $d, certificatePem: $c, privateKeyPem: $k}) { domain { id } } }",
+                Map.of("d", domain, "c", own.certificatePem(), "k", own.keyPem()));
+        h.data("mutation($d: ID!) { removeDomainCertificate(input: {domainId: $d}) { domain { id } } }", Map.of("d", domain));
         h.data("mutation($id: ID!) { removeDomain(input: {id: $id}) { removedDomainId } }", Map.of("id", domain));
         var bucketSecret = "bucket-secret-" + java.util.UUID.randomUUID();
         secrets.add(bucketSecret);

@@ -8,7 +8,6 @@ import dev.berth.testing.HttpsLoad;
 import dev.berth.testing.TestDocker;
 import dev.berth.testing.TestPebble;
 import io.micronaut.test.extensions.junit5.annotation.MicronautTest;
-import java.io.ByteArrayOutputStream;
 import java.io.IOException;
 import java.io.InputStream;
 import java.net.InetSocketAddress;
@@ -26,11 +25,7 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.ConcurrentHashMap;
-import java.util.concurrent.atomic.AtomicBoolean;
-import java.util.concurrent.atomic.AtomicInteger;
-import javax.net.ssl.SNIHostName;
 import javax.net.ssl.SSLContext;
-import javax.net.ssl.SSLSocket;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.MethodOrderer;
 import org.junit.jupiter.api.Order;
@@ -190,6 +185,9 @@ class ProxyEndToEndTest extends DeploymentTestBase {
     @Test
     @Order(2)
     void aDomainGetsARealCertificateOverAcmeAndReachesTheApplication() throws Exception {
+        var events = dev.berth.testing.WsClient.connectAndInit(server.getURI(), user().accessToken());
+        events.subscribe("d", "subscription { domainEvents { host certificateStatus applicationId } }");
+        dev.berth.testing.RedisChannels.awaitSubscribed(user().teamId(), "domains");
         app = webApp("/index.html");
         setVariables(app, List.of(Map.of("key", "VERSION", "value", "v1")));
         var domain = script("add-domain.sh", app, HOST).path("addDomain").path("domain");
@@ -204,6 +202,13 @@ class ProxyEndToEndTest extends DeploymentTestBase {
         var certificate = awaitCertificate();
         assertThat(certificate.path("issuer").asText()).containsIgnoringCase("pebble");
         assertThat(certificate.path("notAfter").asText()).isNotBlank();
+        // the issue was announced once, to the team's domainEvents
+        try (events) {
+            var event = events.next(Duration.ofSeconds(10)).path("payload").path("data").path("domainEvents");
+            assertThat(event.path("host").asText()).isEqualTo(HOST);
+            assertThat(event.path("certificateStatus").asText()).isEqualTo("VALID");
+            assertThat(event.path("applicationId").asText()).isEqualTo(app);
+        }
     }
 
     private JsonNode awaitCertificate() throws Exception {
@@ -221,11 +226,14 @@ class ProxyEndToEndTest extends DeploymentTestBase {
     @Order(3)
     void aRedeployUnderLoadFailsNoRequestAndAFailingVersionNeverTakesOver() throws Exception {
         setVariables(app, List.of(Map.of("key", "VERSION", "value", "v2")));
+        // 200 requests a second for 30 s at least: before the redeploy, through it, and after the old container retired
+        long started = System.nanoTime();
         var load = new HttpsLoad(HOST, httpsPort, TestPebble.get().issuingRoots(), 4, 50).start();
         String status;
         try {
+            Thread.sleep(5000);
             status = deployAndWait(app);
-            Thread.sleep(2000); // requests after the old container retired
+            Thread.sleep(Math.max(2000, Duration.ofSeconds(30).toMillis() - Duration.ofNanos(System.nanoTime() - started).toMillis()));
         } finally {
             load.stop();
         }
@@ -313,6 +321,76 @@ class ProxyEndToEndTest extends DeploymentTestBase {
         while (System.nanoTime() < deadline && admin("GET", "/config/", null).toString().contains("xn--bcher-kva.test")) Thread.sleep(250);
         assertThat(admin("GET", "/config/", null).toString()).doesNotContain("xn--bcher-kva.test").contains(HOST);
         assertThat(domainId).isNotBlank();
+    }
+
+    @Test
+    @Order(6)
+    void aCertificateOfTheTeamsOwnIsCheckedSealedAndServedInsteadOfAcme() throws Exception {
+        var host = "own.test";
+        var domain = script("add-domain.sh", app, host).path("addDomain").path("domain").path("id").asText();
+        var own = dev.berth.testing.TestCertificates.selfSigned(host, 90); // more than 14 days: VALID, not EXPIRING
+        var set = "mutation($i: SetDomainCertificateInput!) { setDomainCertificate(input: $i) { domain { certificate { uploaded status issuer } } } }";
+        // refused before anything is stored, naming the field; no error quotes the key
+        var other = dev.berth.testing.TestCertificates.selfSigned(host, 2);
+        var expired = dev.berth.testing.TestCertificates.selfSigned(host, -1);
+        var elsewhere = dev.berth.testing.TestCertificates.selfSigned("elsewhere.test", 2);
+        var refusals = List.of(
+                List.of(own.certificatePem(), other.keyPem(), "input.privateKeyPem"),
+                List.of(expired.certificatePem(), expired.keyPem(), "input.certificatePem"),
+                List.of(elsewhere.certificatePem(), elsewhere.keyPem(), "input.certificatePem"),
+                List.of(own.certificatePem() + other.certificatePem(), own.keyPem(), "input.certificatePem"), // a chain out of order
+                List.of("-----BEGIN CERTIFICATE-----\ngarbage\n-----END CERTIFICATE-----\n", own.keyPem(), "input.certificatePem"),
+                List.of(own.certificatePem(), "not a key", "input.privateKeyPem"),
+                List.of(own.keyPem(), own.keyPem(), "input.certificatePem"));
+        for (var refusal : refusals) {
+            var answer = http().post(set, Map.of("i", Map.of("domainId", domain, "certificatePem", refusal.get(0), "privateKeyPem", refusal.get(1))));
+            assertThat(answer.json().path("errors").get(0).path("extensions").path("code").asText()).as(refusal.get(2)).isEqualTo("BAD_USER_INPUT");
+            assertThat(answer.json().path("errors").get(0).path("extensions").path("field").asText()).isEqualTo(refusal.get(2));
+            var keyLine = refusal.get(1).lines().filter(l -> !l.startsWith("-----")).findFirst().orElse("");
+            if (keyLine.length() > 20) assertThat(answer.body()).doesNotContain(keyLine);
+        }
+        var files = Files.createTempDirectory("berth-own-");
+        Files.writeString(files.resolve("cert.pem"), own.certificatePem());
+        Files.writeString(files.resolve("key.pem"), own.keyPem());
+        var certificate = script("set-domain-certificate.sh", domain, files.resolve("cert.pem").toString(), files.resolve("key.pem").toString())
+                .path("setDomainCertificate").path("domain").path("certificate");
+        dev.berth.testing.TempDirs.delete(files);
+        assertThat(certificate.path("uploaded").asBoolean()).isTrue();
+        assertThat(certificate.path("status").asText()).isEqualTo("VALID");
+        // the proxy serves exactly the uploaded certificate for the name: trusted as its own root, it verifies
+        var trust = trusting(own.certificatePem());
+        long deadline = System.nanoTime() + Duration.ofSeconds(30).toNanos();
+        HttpsLoad.Answer answer = null;
+        while (System.nanoTime() < deadline && answer == null) {
+            try (var connection = new HttpsLoad.Connection(host, httpsPort, trust, "/")) {
+                answer = connection.get();
+            } catch (IOException notYet) {
+                Thread.sleep(250);
+            }
+        }
+        assertThat(answer).as("the uploaded certificate is served").isNotNull();
+        assertThat(answer.body().strip()).isEqualTo("v2");
+        // the key is sealed in PostgreSQL, in no column in the clear
+        var keyLine = own.keyPem().lines().skip(1).findFirst().orElseThrow();
+        assertThat(http().data("query($a: ID!) { application(id: $a) { domains { host certificate { issuer } } } }", Map.of("a", app)).toString())
+                .doesNotContain(keyLine);
+        // back to ACME
+        var removed = script("remove-domain-certificate.sh", domain).path("removeDomainCertificate").path("domain").path("certificate");
+        assertThat(removed.path("uploaded").asBoolean()).isFalse();
+        assertThat(awaitHttps(host, "/", Duration.ofSeconds(60)).body().strip()).isEqualTo("v2"); // now verified against Pebble's root
+    }
+
+    private static SSLContext trusting(String pem) throws Exception {
+        var certificate = java.security.cert.CertificateFactory.getInstance("X.509").generateCertificate(
+                new java.io.ByteArrayInputStream(pem.getBytes(StandardCharsets.US_ASCII)));
+        var store = java.security.KeyStore.getInstance(java.security.KeyStore.getDefaultType());
+        store.load(null, null);
+        store.setCertificateEntry("own", certificate);
+        var factory = javax.net.ssl.TrustManagerFactory.getInstance(javax.net.ssl.TrustManagerFactory.getDefaultAlgorithm());
+        factory.init(store);
+        var context = SSLContext.getInstance("TLS");
+        context.init(null, factory.getTrustManagers(), null);
+        return context;
     }
 
     /** One request to the proxy's admin API through its socket (the test runs on the server: the socket is a local file). */
