@@ -165,27 +165,11 @@ class DatabaseEndToEndTest extends BerthTestBase {
         assertThat(docker("volume", "ls", "-q", "--filter", "name=berth-db-" + id)).as("its volume is gone").isEmpty();
     }
 
-    private static final Path EXAMPLES = Path.of("client-examples").toAbsolutePath();
-    private final java.util.Set<String> ran = java.util.concurrent.ConcurrentHashMap.newKeySet();
+    private final dev.berth.testing.CurlExamples examples = new dev.berth.testing.CurlExamples("databases");
 
+    /** A curl example of client-examples/curl/databases: a GraphQL answer's data, or another JSON answer (an upload's). */
     private JsonNode script(String name, Map<String, String> env, String... args) throws Exception {
-        ran.add(name);
-        var command = new java.util.ArrayList<>(java.util.List.of("bash", "curl/databases/" + name));
-        command.addAll(java.util.List.of(args));
-        var builder = new ProcessBuilder(command).directory(EXAMPLES.toFile());
-        builder.environment().put("BERTH_URL", "http://127.0.0.1:" + server.getPort());
-        builder.environment().put("BERTH_TOKEN", user().accessToken());
-        builder.environment().putAll(env);
-        var out = Files.createTempFile("example", ".out");
-        var err = Files.createTempFile("example", ".err");
-        var process = builder.redirectOutput(out.toFile()).redirectError(err.toFile()).start();
-        if (!process.waitFor(60, java.util.concurrent.TimeUnit.SECONDS)) {
-            process.destroyForcibly();
-            throw new AssertionError(name + " did not finish");
-        }
-        assertThat(process.exitValue()).as(name + ": " + Files.readString(err) + Files.readString(out)).isZero();
-        var printed = new com.fasterxml.jackson.databind.ObjectMapper().readTree(Files.readString(out));
-        return printed.has("data") ? printed.path("data") : printed; // a GraphQL answer's data, or another JSON answer (an upload's)
+        return examples.run(server.getPort(), user().accessToken(), env, name, args);
     }
 
     private String awaitScriptStatus(String id, String status) throws Exception {
@@ -329,9 +313,7 @@ class DatabaseEndToEndTest extends BerthTestBase {
 
     @org.junit.jupiter.api.AfterAll
     void everyDatabaseScriptRan() throws Exception {
-        try (var scripts = Files.list(EXAMPLES.resolve("curl/databases"))) {
-            assertThat(ran).as("database examples no test runs").containsAll(scripts.map(p -> p.getFileName().toString()).toList());
-        }
+        examples.assertEveryOneRan();
     }
 
     private JsonNode awaitBackup(String id, String field, String status) throws InterruptedException {
@@ -463,7 +445,7 @@ class DatabaseEndToEndTest extends BerthTestBase {
         // the Node example: a database created, followed until it runs, backed up and verified
         var nodeDatabase = uniqueName("node");
         var example = new ProcessBuilder("node", "database-backup.mjs", environmentId, serverId, nodeDatabase, "POSTGRESQL", destinationId,
-                "--image", TestDocker.POSTGRES, "--port", Integer.toString(freePort()), "--verify").directory(EXAMPLES.getParent().resolve("client-examples").toFile())
+                "--image", TestDocker.POSTGRES, "--port", Integer.toString(freePort()), "--verify").directory(Path.of("client-examples").toAbsolutePath().toFile())
                 .redirectErrorStream(true);
         example.environment().put("BERTH_URL", "http://127.0.0.1:" + server.getPort());
         example.environment().put("BERTH_TOKEN", user().accessToken());

@@ -10,7 +10,6 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
-import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import org.junit.jupiter.api.Test;
@@ -25,47 +24,21 @@ import org.junit.jupiter.api.Test;
  */
 @dev.berth.testing.RealDaemons
 @MicronautTest(transactional = false)
-class ProxyBenchmark extends DeploymentTestBase {
+class ProxyBenchmark extends ProxyTestBase {
     private static final String HOST = "bench.test";
-    private static Path hostDir;
-    private static int httpPort;
-    private static int httpsPort;
 
     @Override
-    protected Map<String, String> overrides() {
-        try {
-            if (hostDir == null) {
-                hostDir = Files.createTempDirectory("berth-proxy-");
-                httpPort = freePort();
-                httpsPort = freePort();
-            }
-        } catch (Exception e) {
-            throw new IllegalStateException(e);
-        }
-        var pebble = TestPebble.get();
-        var settings = new LinkedHashMap<>(super.overrides());
-        settings.put("berth.proxy.host-dir", hostDir.toString());
-        settings.put("berth.proxy.drain", "2s");
-        settings.put("berth.proxy.ports-from", "31200");
-        settings.put("berth.proxy.ports-to", "31299");
-        settings.put("berth.proxy.acme-directory", pebble.directory());
-        settings.put("berth.proxy.acme-trusted-roots-file", pebble.directoryRoots().toString());
-        return settings;
+    int portsFrom() {
+        return 31200;
+    }
+
+    @Override
+    Map<String, String> proxySettings() {
+        return Map.of("berth.proxy.drain", "2s");
     }
 
     private static void bench(String line) {
         System.out.println("BENCH " + line);
-    }
-
-    private String deployAndWait(String application) throws InterruptedException {
-        var id = deploy(application);
-        long deadline = System.nanoTime() + Duration.ofSeconds(180).toNanos();
-        while (System.nanoTime() < deadline) {
-            var status = deployment(id).path("status").asText();
-            if (List.of("SUCCEEDED", "FAILED", "CANCELLED").contains(status)) return status;
-            Thread.sleep(200);
-        }
-        throw new AssertionError("deployment " + id + " did not end");
     }
 
     private static String loadAverage() throws Exception {
@@ -74,17 +47,12 @@ class ProxyBenchmark extends DeploymentTestBase {
 
     @Test
     void proxy() throws Exception {
-        TestDocker.get().caddy();
         int rate = Integer.getInteger("berth.bench.rate", 200);
         int rounds = Integer.getInteger("berth.bench.rounds", 2);
         long steadyMillis = Duration.ofSeconds(Integer.getInteger("berth.bench.seconds", 15)).toMillis();
         http().data("mutation($i: InstallProxyInput!) { installProxy(input: $i) { server { id } } }",
                 Map.of("i", Map.of("serverId", serverId, "image", TestDocker.CADDY, "httpPort", httpPort, "httpsPort", httpsPort)));
-        var input = application("bench", Map.of("image", Map.of("image", TestDocker.IMAGE)));
-        input.put("command", List.of("/bin/sh", "-c",
-                "/bin/busybox mkdir -p /tmp/www && /bin/busybox echo \"$VERSION\" > /tmp/www/index.html && exec /bin/busybox httpd -f -p 127.0.0.1:$PORT -h /tmp/www"));
-        input.put("healthCheck", Map.of("path", "/index.html", "port", freePort(), "intervalSeconds", 1, "retries", 2, "startPeriodSeconds", 0));
-        var app = create(input);
+        var app = webApp("bench", "/index.html");
         http().data("mutation($a: ID!) { addDomain(input: {applicationId: $a, host: \"bench.test\"}) { domain { id } } }", Map.of("a", app));
         setVariables(app, List.of(Map.of("key", "VERSION", "value", "v0")));
         assertThat(deployAndWait(app)).isEqualTo("SUCCEEDED");

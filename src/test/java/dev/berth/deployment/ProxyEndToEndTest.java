@@ -21,12 +21,9 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
-import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
-import java.util.concurrent.ConcurrentHashMap;
 import javax.net.ssl.SSLContext;
-import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.MethodOrderer;
 import org.junit.jupiter.api.Order;
 import org.junit.jupiter.api.Test;
@@ -42,79 +39,36 @@ import org.junit.jupiter.api.TestMethodOrder;
 @dev.berth.testing.RealDaemons
 @MicronautTest(transactional = false)
 @TestMethodOrder(MethodOrderer.OrderAnnotation.class)
-class ProxyEndToEndTest extends DeploymentTestBase {
+class ProxyEndToEndTest extends ProxyTestBase {
     private static final String HOST = "app.test";
     private static final ObjectMapper JSON = new ObjectMapper();
-    private static Path hostDir;
-    private static int httpPort;
-    private static int httpsPort;
 
     private String app;
     private String domainId;
+    private final dev.berth.testing.CurlExamples examples = new dev.berth.testing.CurlExamples("proxy");
 
     @Override
-    protected Map<String, String> overrides() {
-        try {
-            if (hostDir == null) {
-                hostDir = Files.createTempDirectory("berth-proxy-");
-                httpPort = freePort();
-                httpsPort = freePort();
-            }
-        } catch (Exception e) {
-            throw new IllegalStateException(e);
-        }
-        var pebble = TestPebble.get();
-        var settings = new LinkedHashMap<>(super.overrides());
-        settings.put("berth.proxy.host-dir", hostDir.toString());
-        settings.put("berth.proxy.reconcile-interval", "2s");
-        settings.put("berth.proxy.drain", "1s");
-        settings.put("berth.proxy.ports-from", "31100");
-        settings.put("berth.proxy.ports-to", "31199");
-        settings.put("berth.proxy.acme-directory", pebble.directory());
-        settings.put("berth.proxy.acme-email", "ops@berth.test");
-        settings.put("berth.proxy.acme-trusted-roots-file", pebble.directoryRoots().toString());
-        return settings;
+    int portsFrom() {
+        return 31100;
     }
 
-    @BeforeAll
-    void images() {
-        TestDocker.get().caddy();
+    @Override
+    Map<String, String> proxySettings() {
+        return Map.of("berth.proxy.reconcile-interval", "2s", "berth.proxy.drain", "1s");
     }
 
     private JsonNode proxy() throws Exception {
         return script("get-proxy.sh", serverId).path("server").path("proxy");
     }
 
-    private static final Path EXAMPLES = Path.of("client-examples").toAbsolutePath();
-    /** The curl examples of client-examples/curl/proxy this class ran: every one of them must be. */
-    private final java.util.Set<String> ran = ConcurrentHashMap.newKeySet();
-
     /** Runs a curl example of client-examples/curl/proxy as the class's user; its answer's data. */
     private JsonNode script(String name, String... args) throws Exception {
-        ran.add(name);
-        var command = new ArrayList<>(List.of("bash", "curl/proxy/" + name));
-        command.addAll(List.of(args));
-        var builder = new ProcessBuilder(command).directory(EXAMPLES.toFile());
-        builder.environment().put("BERTH_URL", "http://127.0.0.1:" + server.getPort());
-        builder.environment().put("BERTH_TOKEN", user().accessToken());
-        var out = Files.createTempFile("example", ".out");
-        var err = Files.createTempFile("example", ".err");
-        var process = builder.redirectOutput(out.toFile()).redirectError(err.toFile()).start();
-        if (!process.waitFor(60, java.util.concurrent.TimeUnit.SECONDS)) {
-            process.destroyForcibly();
-            throw new AssertionError(name + " did not finish");
-        }
-        assertThat(process.exitValue()).as(name + ": " + Files.readString(err) + Files.readString(out)).isZero();
-        var printed = JSON.readTree(Files.readString(out));
-        assertThat(printed.has("errors")).as(name + ": " + printed).isFalse();
-        return printed.path("data");
+        return examples.run(server.getPort(), user().accessToken(), Map.of(), name, args);
     }
 
     @org.junit.jupiter.api.AfterAll
     void everyProxyScriptRan() throws Exception {
-        try (var scripts = Files.list(EXAMPLES.resolve("curl/proxy"))) {
-            assertThat(ran).as("proxy examples no test runs").containsAll(scripts.map(p -> p.getFileName().toString()).toList());
-        }
+        examples.assertEveryOneRan();
     }
 
     private String adminSocket() {
@@ -153,42 +107,13 @@ class ProxyEndToEndTest extends DeploymentTestBase {
         throw new AssertionError("the proxy is not " + status + ": " + proxy);
     }
 
-    /** A web application answering its $VERSION on $PORT (busybox httpd), health-checked on $PORT. */
-    private String webApp(String healthPath) {
-        var input = application("site", Map.of("image", Map.of("image", TestDocker.IMAGE)));
-        input.put("command", List.of("/bin/sh", "-c",
-                "/bin/busybox mkdir -p /tmp/www && /bin/busybox echo \"$VERSION\" > /tmp/www/index.html && exec /bin/busybox httpd -f -p 127.0.0.1:$PORT -h /tmp/www"));
-        // the check goes to $PORT behind the proxy; the port named here is only held (each application its own)
-        input.put("healthCheck", Map.of("path", healthPath, "port", checkPort(), "intervalSeconds", 1, "retries", 2, "startPeriodSeconds", 0));
-        return create(input);
-    }
-
-    private static int checkPort() {
-        try {
-            return freePort();
-        } catch (Exception e) {
-            throw new IllegalStateException(e);
-        }
-    }
-
-    private String deployAndWait(String application) throws InterruptedException {
-        var id = deploy(application);
-        long deadline = System.nanoTime() + Duration.ofSeconds(180).toNanos();
-        while (System.nanoTime() < deadline) {
-            var status = deployment(id).path("status").asText();
-            if (List.of("SUCCEEDED", "FAILED", "CANCELLED").contains(status)) return status;
-            Thread.sleep(200);
-        }
-        throw new AssertionError("deployment " + id + " did not end");
-    }
-
     @Test
     @Order(2)
     void aDomainGetsARealCertificateOverAcmeAndReachesTheApplication() throws Exception {
         var events = dev.berth.testing.WsClient.connectAndInit(server.getURI(), user().accessToken());
         events.subscribe("d", "subscription { domainEvents { host certificateStatus applicationId } }");
         dev.berth.testing.RedisChannels.awaitSubscribed(user().teamId(), "domains");
-        app = webApp("/index.html");
+        app = webApp("site", "/index.html");
         setVariables(app, List.of(Map.of("key", "VERSION", "value", "v1")));
         var domain = script("add-domain.sh", app, HOST).path("addDomain").path("domain");
         domainId = domain.path("id").asText();
@@ -302,7 +227,7 @@ class ProxyEndToEndTest extends DeploymentTestBase {
         assertThat(idn.path("pathPrefix").asText()).isEqualTo("/shop");
         assertThat(idn.path("https").asBoolean()).isFalse();
         assertThat(idn.path("host").asText()).isEqualTo("xn--bcher-kva.test");
-        var other = webApp("/index.html");
+        var other = webApp("site", "/index.html");
         var taken = http().post("mutation($i: AddDomainInput!) { addDomain(input: $i) { domain { id } } }",
                 Map.of("i", Map.of("applicationId", other, "host", "XN--BCHER-KVA.test")));
         assertThat(taken.json().path("errors").get(0).path("extensions").path("code").asText()).isEqualTo("CONFLICT");

@@ -32,7 +32,8 @@ public final class TestCertificates {
         }
     }
 
-    private static void openssl(Path dir, String... args) throws IOException {
+    /** Runs openssl in {@code dir}; fails with its output when it fails. */
+    static void openssl(Path dir, String... args) throws IOException {
         var command = new ArrayList<>(List.of("openssl"));
         command.addAll(List.of(args));
         var process = new ProcessBuilder(command).directory(dir.toFile()).redirectErrorStream(true).start();

@@ -43,11 +43,11 @@ public final class TestPebble {
         if (!Files.isExecutable(pebble)) throw new IllegalStateException("pebble is required (apt-get install pebble)");
         try {
             var dir = Files.createTempDirectory("berth-pebble-");
-            openssl(dir, "req", "-x509", "-newkey", "rsa:2048", "-nodes", "-days", "2", "-subj", "/CN=berth test directory CA",
+            TestCertificates.openssl(dir, "req", "-x509", "-newkey", "rsa:2048", "-nodes", "-days", "2", "-subj", "/CN=berth test directory CA",
                     "-keyout", "ca.key", "-out", "ca.pem");
-            openssl(dir, "req", "-newkey", "rsa:2048", "-nodes", "-subj", "/CN=127.0.0.1", "-keyout", "pebble.key", "-out", "pebble.csr");
+            TestCertificates.openssl(dir, "req", "-newkey", "rsa:2048", "-nodes", "-subj", "/CN=127.0.0.1", "-keyout", "pebble.key", "-out", "pebble.csr");
             Files.writeString(dir.resolve("san.ext"), "subjectAltName=IP:127.0.0.1,DNS:localhost\n");
-            openssl(dir, "x509", "-req", "-in", "pebble.csr", "-CA", "ca.pem", "-CAkey", "ca.key", "-CAcreateserial", "-days", "2",
+            TestCertificates.openssl(dir, "x509", "-req", "-in", "pebble.csr", "-CA", "ca.pem", "-CAkey", "ca.key", "-CAcreateserial", "-days", "2",
                     "-extfile", "san.ext", "-out", "pebble.pem");
             int port = freePort();
             int management = freePort();
@@ -105,19 +105,6 @@ public final class TestPebble {
         var context = SSLContext.getInstance("TLS");
         context.init(null, trust.getTrustManagers(), null);
         return context;
-    }
-
-    private static void openssl(Path dir, String... args) throws IOException {
-        var command = new java.util.ArrayList<>(List.of("openssl"));
-        command.addAll(List.of(args));
-        var process = new ProcessBuilder(command).directory(dir.toFile()).redirectErrorStream(true).start();
-        var output = new String(process.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
-        try {
-            if (!process.waitFor(60, TimeUnit.SECONDS) || process.exitValue() != 0) throw new IllegalStateException("openssl failed: " + output);
-        } catch (InterruptedException e) {
-            Thread.currentThread().interrupt();
-            throw new IllegalStateException(e);
-        }
     }
 
     private static int freePort() throws IOException {
