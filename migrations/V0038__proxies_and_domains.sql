@@ -37,6 +37,8 @@ CREATE TABLE domains (
     cert_checked_at timestamptz,
     -- the certificate status last announced (domainEvents): an event goes out when it changes
     cert_status     text,
+    -- since when ACME is asked for the host's certificate (the domain's creation, or its uploaded certificate's removal)
+    acme_since      timestamptz NOT NULL DEFAULT now(),
     -- a certificate the team uploaded instead of ACME's: its chain (PEM) and its private key, sealed
     uploaded_chain_pem   text,
     uploaded_key_sealed  text,

@@ -216,9 +216,16 @@ final class DeployJob implements Job {
         try {
             var containers = servers.containers(system, deployment.serverId());
             var previous = Deployer.previous(containers, deployment.applicationId().toString(), deployment.id().toString());
-            if (attempt > 1 && proxies.serves(system, deployment.applicationId(), deployment.id())) {
-                // the stopped node had switched the proxy to this deployment's container: it serves, so it stays, and what
-                // is left is retiring the previous ones
+            var own = containers.list(java.util.Map.of(dev.berth.application.Labels.DEPLOYMENT, deployment.id().toString()));
+            if (attempt > 1 && proxies.serves(system, deployment.applicationId(), deployment.id()) && own.size() == 1 && own.getFirst().running()) {
+                // the stopped node had switched the proxy to this deployment's container: it serves, so it stays. The proxy is
+                // given the configuration again (the node may have stopped before loading it), then the previous ones retire
+                try {
+                    proxies.reload(system, deployment.serverId());
+                } catch (RuntimeException e) {
+                    log.step("the proxy could not be given its configuration (" + dev.berth.execution.Reasons.plain(e) + "): the previous containers keep running");
+                    return new Deployer.Outcome(Deployment.Status.FAILED, "the proxy could not be reached after a node stopped during the switch");
+                }
                 log.step("the proxy sends the domains' requests to this deployment's container already: it stays");
                 var settings = deployment.snapshot().settings();
                 var stop = new DeploymentPlan.Stop(settings.stopSignal().name(), settings.stopGrace());

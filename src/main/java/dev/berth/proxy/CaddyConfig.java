@@ -84,7 +84,11 @@ public final class CaddyConfig {
                 if (route.https()) subjects.add(route.host().www().value());
             }
         }
-        if (!skipped.isEmpty()) secure.putObject("automatic_https").set("skip_certificates", skipped);
+        if (!skipped.isEmpty()) {
+            var automatic = secure.putObject("automatic_https");
+            automatic.set("skip_certificates", skipped);
+            automatic.put("ignore_loaded_certificates", true); // an uploaded certificate never stops ACME for another name
+        }
         secureRoutes.add(notFound());
         plainRoutes.add(notFound());
         var apps = config.putObject("apps");

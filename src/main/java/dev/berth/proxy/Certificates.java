@@ -44,14 +44,14 @@ class Certificates {
         this.transactions = transactions;
     }
 
-    /** A domain still without a certificate this long after it was added: the CA could not check the name (DNS?). */
+    /** A domain still without a certificate this long after ACME was asked for it: the CA could not check the name (DNS?). */
     static final Duration OVERDUE = Duration.ofMinutes(10);
 
     /** The domain's certificate as last read from its proxy. */
     Certificate of(Viewer viewer, Domain domain) {
         if (!domain.https()) return new Certificate(null, null, null, "NONE", false);
         var held = rows.certificate(viewer.teamId(), domain.id());
-        var status = status(held, domain.createdAt(), Instant.now());
+        var status = status(held, held == null ? rows.acmeSince(viewer.teamId(), domain.id()) : domain.createdAt(), Instant.now());
         return held == null ? new Certificate(null, null, null, status, false)
                 : new Certificate(held.issuer(), held.notBefore(), held.notAfter(), status, held.uploaded());
     }
@@ -94,7 +94,7 @@ class Certificates {
             for (var domain : watched) {
                 var held = domain.uploaded() != null ? null : byHost.get(domain.host()); // an uploaded one is its own
                 var shown = domain.uploaded() != null ? domain.uploaded() : held;
-                var status = status(shown, domain.createdAt(), now);
+                var status = status(shown, domain.acmeSince(), now);
                 rows.certificate(system.teamId(), domain.domainId(), held, status);
                 // the first PENDING of a new domain is not news; every later change is
                 if (!status.equals(domain.announced()) && !(domain.announced() == null && status.equals("PENDING"))) {

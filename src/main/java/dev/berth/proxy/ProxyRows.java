@@ -133,14 +133,16 @@ class ProxyRows {
     /** Stores (or, with null, removes) a domain's uploaded certificate; its key arrives sealed. */
     void upload(UUID teamId, UUID domainId, @Nullable UploadedCertificate certificate, @Nullable String keySealed) {
         Statements.update(jdbc, "UPDATE domains SET uploaded_chain_pem = ?, uploaded_key_sealed = ?, uploaded_not_before = ?, uploaded_not_after = ?,"
-                + " uploaded_issuer = ? WHERE team_id = ? AND id = ?", s -> {
+                + " uploaded_issuer = ?, acme_since = CASE WHEN uploaded_chain_pem IS NOT NULL AND ?::text IS NULL THEN now() ELSE acme_since END,"
+                + " cert_issuer = NULL, cert_not_before = NULL, cert_not_after = NULL WHERE team_id = ? AND id = ?", s -> {
             s.setString(1, certificate == null ? null : certificate.chainPem());
             s.setString(2, keySealed);
             s.setTimestamp(3, certificate == null ? null : Timestamp.from(certificate.notBefore()));
             s.setTimestamp(4, certificate == null ? null : Timestamp.from(certificate.notAfter()));
             s.setString(5, certificate == null ? null : certificate.issuer());
-            s.setObject(6, teamId);
-            s.setObject(7, domainId);
+            s.setString(6, certificate == null ? null : "uploaded");
+            s.setObject(7, teamId);
+            s.setObject(8, domainId);
         });
     }
 
@@ -246,11 +248,11 @@ class ProxyRows {
     }
 
     /** An HTTPS domain routed on a server, with the certificate status last announced for it. */
-    record Watched(UUID domainId, UUID applicationId, UUID projectId, String host, Instant createdAt, @Nullable String announced,
+    record Watched(UUID domainId, UUID applicationId, UUID projectId, String host, Instant acmeSince, @Nullable String announced,
                    @Nullable HeldCertificate uploaded) {}
 
     List<Watched> watched(UUID teamId, UUID serverId) {
-        return Statements.list(jdbc, "SELECT d.id, d.application_id, a.project_id, d.host, d.created_at, d.cert_status, d.uploaded_issuer,"
+        return Statements.list(jdbc, "SELECT d.id, d.application_id, a.project_id, d.host, d.acme_since, d.cert_status, d.uploaded_issuer,"
                 + " d.uploaded_not_before, d.uploaded_not_after FROM domains d"
                 + " JOIN applications a ON a.id = d.application_id AND a.deleted_at IS NULL WHERE d.team_id = ? AND a.server_id = ? AND d.https", s -> {
             s.setObject(1, teamId);
@@ -270,6 +272,14 @@ class ProxyRows {
             s.setObject(5, teamId);
             s.setObject(6, domainId);
         });
+    }
+
+    /** Since when ACME is asked for the domain's certificate. */
+    Instant acmeSince(UUID teamId, UUID domainId) {
+        return Statements.list(jdbc, "SELECT acme_since FROM domains WHERE team_id = ? AND id = ?", s -> {
+            s.setObject(1, teamId);
+            s.setObject(2, domainId);
+        }, r -> instant(r, 1)).stream().findFirst().orElse(Instant.now());
     }
 
     /** The certificate recorded for a domain, or null when none was seen. */

@@ -144,6 +144,11 @@ public class ProxyService {
         return rows.upstreamOf(viewer.teamId(), applicationId).map(u -> u.deploymentId().equals(deploymentId)).orElse(false);
     }
 
+    /** Loads the configuration the rows describe into the server's proxy now (throws when it does not take it). */
+    public void reload(Viewer system, UUID serverId) {
+        runtime.configure(system, serverId, false);
+    }
+
     /** The $PORT of a deployment behind the proxy on the host network (allocated once; a revived run keeps it). */
     @InTeam
     public int port(Viewer viewer, UUID serverId, UUID deploymentId) {
@@ -201,6 +206,11 @@ public class ProxyService {
             rows.changed(changed.teamId(), server);
             wake(changed.teamId(), server);
         }
+    }
+
+    /** The application, as the caller may see it (NOT_FOUND outside the caller's team or projects). */
+    dev.berth.application.Application application(Viewer viewer, UUID applicationId) {
+        return applications.get(viewer, applicationId);
     }
 
     /** What the proxy of the application's server should run changed: its generation moves on, and its job runs now. */

@@ -26,7 +26,8 @@ import java.util.regex.Pattern;
  * A certificate a team uploads for a domain, checked before anything is stored: PEM certificates (the domain's first,
  * then its chain) that are valid now, name the host (exactly, or by a one-label wildcard), chain each to the next and
  * end at a self-signed root or one the JDK trusts; and a private key (PKCS#8, or PKCS#1 RSA) that matches the first
- * certificate (it signs a challenge the certificate's key verifies). The key is kept only sealed; no error quotes it.
+ * certificate. Only the host (and {@code www.<host>}) may be named, and only keys of bounded cost (see {@link #acceptable}).
+ * The key is stored as read (PKCS#8) and only sealed; no error quotes it.
  */
 public record UploadedCertificate(String chainPem, Secret keyPem, String issuer, Instant notBefore, Instant notAfter) {
     static final int MAX_PEM_CHARS = 64 * 1024;
@@ -43,17 +44,23 @@ public record UploadedCertificate(String chainPem, Secret keyPem, String issuer,
         var chain = certificates(chainText);
         var leaf = chain.getFirst();
         for (var certificate : chain) {
+            if (!acceptable(certificate.getPublicKey())) {
+                throw new InvalidInputException("input.certificatePem", "a certificate's key is not RSA (2048 to 8192 bits, exponent 65537), EC (P-256, P-384, P-521) or Ed25519");
+            }
+            if (certificate.getSerialNumber().signum() <= 0) throw new InvalidInputException("input.certificatePem", "a certificate's serial number is not positive");
             if (certificate.getNotAfter().toInstant().isBefore(now)) throw new InvalidInputException("input.certificatePem", "a certificate of the chain has expired");
             if (certificate.getNotBefore().toInstant().isAfter(now)) throw new InvalidInputException("input.certificatePem", "a certificate of the chain is not valid yet");
         }
         if (!names(leaf, host.value())) throw new InvalidInputException("input.certificatePem", "the certificate does not name " + host.value());
         complete(chain);
         var key = privateKey(keyText);
-        if (!matches(key, leaf.getPublicKey())) throw new InvalidInputException("input.privateKeyPem", "the private key is not the certificate's");
+        if (!acceptable(key) || !matches(key, leaf.getPublicKey())) throw new InvalidInputException("input.privateKeyPem", "the private key is not the certificate's");
         var pem = new StringBuilder();
         for (var certificate : chain) pem.append(pem(certificate));
-        return new UploadedCertificate(pem.toString(), new Secret(keyText.strip() + "\n"), issuer(leaf), leaf.getNotBefore().toInstant(),
-                leaf.getNotAfter().toInstant());
+        // stored as Berth read it (PKCS#8, one block): what was checked is exactly what the proxy gets
+        var canonical = "-----BEGIN PRIVATE KEY-----\n" + Base64.getMimeEncoder(64, "\n".getBytes(StandardCharsets.US_ASCII)).encodeToString(key.getEncoded())
+                + "\n-----END PRIVATE KEY-----\n";
+        return new UploadedCertificate(pem.toString(), new Secret(canonical), issuer(leaf), leaf.getNotBefore().toInstant(), leaf.getNotAfter().toInstant());
     }
 
     private static List<X509Certificate> certificates(String text) {
@@ -74,21 +81,38 @@ public record UploadedCertificate(String chainPem, Secret keyPem, String issuer,
         return chain;
     }
 
-    /** True when the certificate's DNS names hold the host, exactly or by a wildcard for its first label. */
+    /**
+     * True when the certificate names the host and nothing else but {@code www.<host>}: a certificate covering more names
+     * (another domain of the server, a wildcard) would have the proxy serve it for them too, so it is refused.
+     */
     static boolean names(X509Certificate certificate, String host) {
         try {
             var names = certificate.getSubjectAlternativeNames();
             if (names == null) return false;
+            boolean named = false;
             for (var name : names) {
-                if (!Integer.valueOf(2).equals(name.get(0))) continue; // dNSName
+                if (!Integer.valueOf(2).equals(name.get(0))) return false; // only DNS names
                 var dns = name.get(1).toString().toLowerCase(Locale.ROOT);
-                if (dns.equals(host)) return true;
-                if (dns.startsWith("*.") && host.indexOf('.') > 0 && host.substring(host.indexOf('.')).equals(dns.substring(1))) return true;
+                if (dns.equals(host)) named = true;
+                else if (!dns.equals("www." + host)) return false;
             }
-            return false;
+            return named;
         } catch (java.security.cert.CertificateParsingException e) {
             return false;
         }
+    }
+
+    /**
+     * Only keys whose use costs a bounded time, and that Caddy (Go) takes: RSA of 2048 to 8192 bits with a usual public
+     * exponent, EC on P-256, P-384 or P-521, Ed25519. Anything else is refused before any signature is checked.
+     */
+    static boolean acceptable(java.security.Key key) {
+        return switch (key) {
+            case java.security.interfaces.RSAKey rsa -> rsa.getModulus().bitLength() >= 2048 && rsa.getModulus().bitLength() <= 8192
+                    && (!(key instanceof java.security.interfaces.RSAPublicKey pub) || pub.getPublicExponent().equals(java.math.BigInteger.valueOf(65537)));
+            case java.security.interfaces.ECKey ec -> java.util.Set.of(256, 384, 521).contains(ec.getParams().getCurve().getField().getFieldSize());
+            default -> "Ed25519".equals(key.getAlgorithm()) || "EdDSA".equals(key.getAlgorithm());
+        };
     }
 
     /** Each certificate is signed by the next, and the last is a self-signed root or signed by a root the JDK trusts. */
@@ -160,8 +184,13 @@ public record UploadedCertificate(String chainPem, Secret keyPem, String issuer,
         throw new InvalidInputException("input.privateKeyPem", "the private key could not be read (RSA, EC or Ed25519 in PKCS#8)");
     }
 
-    /** The key signs a random challenge that the certificate's public key verifies. */
+    /** The key is the certificate's: an RSA key has its modulus and exponent; another signs a challenge its public key verifies. */
     private static boolean matches(PrivateKey key, PublicKey certificateKey) {
+        if (key instanceof java.security.interfaces.RSAPrivateCrtKey rsa) {
+            return certificateKey instanceof java.security.interfaces.RSAPublicKey pub && pub.getModulus().equals(rsa.getModulus())
+                    && pub.getPublicExponent().equals(rsa.getPublicExponent());
+        }
+        if (key.getAlgorithm().equals("RSA")) return false; // an RSA key without its public part: not one Berth takes
         var algorithm = switch (key.getAlgorithm()) {
             case "RSA" -> "SHA256withRSA";
             case "EC" -> "SHA256withECDSA";

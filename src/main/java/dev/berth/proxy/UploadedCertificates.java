@@ -34,6 +34,7 @@ public class UploadedCertificates {
     @InTeam
     public Domain set(Viewer viewer, UUID domainId, @Nullable Object certificatePem, @Nullable Object privateKeyPem) {
         var domain = rows.domain(viewer.teamId(), domainId).orElseThrow(() -> new NotFoundException("Domain", domainId));
+        proxies.application(viewer, domain.applicationId()); // the caller's projects first: another project's domain is NOT_FOUND
         if (certificatePem == null && privateKeyPem == null) {
             rows.upload(viewer.teamId(), domainId, null, null);
         } else {

@@ -17,11 +17,20 @@ public final class TestCertificates {
     public record Pair(String certificatePem, String keyPem) {}
 
     public static Pair selfSigned(String host, int days) {
+        return selfSigned(host, days, "rsa:2048", "DNS:" + host);
+    }
+
+    /** {@code key}: openssl's -newkey (rsa:1024, ec -pkeyopt ec_paramgen_curve:P-256 as "ec:P-256"); {@code names}: the subjectAltName. */
+    public static Pair selfSigned(String host, int days, String key, String names) {
         try {
             var dir = Files.createTempDirectory("berth-cert-");
             try {
-                openssl(dir, "req", "-new", "-newkey", "rsa:2048", "-nodes", "-subj", "/CN=" + host, "-keyout", "key.pem", "-out", "req.csr");
-                Files.writeString(dir.resolve("san.ext"), "subjectAltName=DNS:" + host + "\n");
+                var newKey = key.startsWith("ec:") ? List.of("-newkey", "ec", "-pkeyopt", "ec_paramgen_curve:" + key.substring(3)) : List.of("-newkey", key);
+                var request = new ArrayList<>(List.of("req", "-new"));
+                request.addAll(newKey);
+                request.addAll(List.of("-nodes", "-subj", "/CN=" + host, "-keyout", "key.pem", "-out", "req.csr"));
+                openssl(dir, request.toArray(String[]::new));
+                Files.writeString(dir.resolve("san.ext"), "subjectAltName=" + names + "\n");
                 openssl(dir, "x509", "-req", "-in", "req.csr", "-signkey", "key.pem", "-days", Integer.toString(days), "-extfile", "san.ext", "-out", "cert.pem");
                 return new Pair(Files.readString(dir.resolve("cert.pem")), Files.readString(dir.resolve("key.pem")));
             } finally {
