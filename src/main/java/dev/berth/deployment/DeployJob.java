@@ -282,8 +282,13 @@ final class DeployJob implements Job {
             return new Deployer(containers, new GitWorkspace(system, deployment.serverId(), servers, hostKeys, cancelled::get), buildArgs,
                     (host, port) -> servers.connectTcp(system, deployment.serverId(), host, port), log, progress,
                     duration -> Thread.sleep(duration.toMillis()))
-                    .withSwitcher((address, port) -> proxies.switchTo(system, deployment.applicationId(), deployment.serverId(), deployment.id(),
-                            deployment.number(), address, port))
+                    .withSwitcher((address, port) -> {
+                        try {
+                            return proxies.switchTo(system, deployment.applicationId(), deployment.serverId(), deployment.id(), deployment.number(), address, port);
+                        } catch (dev.berth.proxy.ProxyService.SwitchUncertain uncertain) {
+                            throw new Deployer.Uncertain(uncertain.getMessage());
+                        }
+                    })
                     .withRegistry(deployment.snapshot().source() instanceof dev.berth.application.ApplicationSource.Image image
                             ? registries.auth(system, image.registryId()) : null)
                     .execute(plan);

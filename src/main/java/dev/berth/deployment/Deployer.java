@@ -50,8 +50,19 @@ final class Deployer {
 
     /** How the proxy is told to send the application's domains to the new container (its address as the server sees it). */
     interface Switcher {
-        /** False when no proxy serves yet (none installed, or not configured yet): the upstream waits for it. */
+        /**
+         * False when no proxy serves yet (none installed, or not configured yet): the upstream waits for it.
+         *
+         * @throws Uncertain when the proxy may be sending requests to the new container although the switch failed
+         */
         boolean switchTo(String address, @Nullable Integer port);
+    }
+
+    /** A switch failed and could not be undone for certain: the new container may receive requests, so it is kept. */
+    static final class Uncertain extends RuntimeException {
+        Uncertain(String reason) {
+            super(reason, null, false, false);
+        }
     }
 
     private Switcher switcher = (address, port) -> {
@@ -173,6 +184,11 @@ final class Deployer {
                         boolean served;
                         try {
                             served = switcher.switchTo(containers.address(created), p.port());
+                        } catch (Uncertain e) {
+                            // neither version is removed: the previous keeps running, the next deployment retires both
+                            log.step("the new container is kept running: the proxy may send it requests (" + e.getMessage() + ")");
+                            created = null;
+                            throw new Failure("the proxy could not be switched for certain: " + e.getMessage());
                         } catch (Failure | Cancelled | Stopping e) {
                             throw e;
                         } catch (RuntimeException e) {

@@ -4,6 +4,7 @@ import com.fasterxml.jackson.databind.ObjectMapper;
 import dev.berth.api.Viewer;
 import dev.berth.execution.ContainerSpec;
 import dev.berth.execution.Containers;
+import dev.berth.execution.Reasons;
 import dev.berth.server.ServerCommands;
 import dev.berth.storage.TeamTransactions;
 import io.micronaut.core.annotation.Nullable;
@@ -26,6 +27,15 @@ import java.util.UUID;
  */
 @Singleton
 class ProxyRuntime {
+    private static final org.slf4j.Logger LOG = org.slf4j.LoggerFactory.getLogger(ProxyRuntime.class);
+
+    /** A switch failed and the previous upstream could not be given back: either container may receive requests. */
+    static final class Uncertain extends RuntimeException {
+        Uncertain(String reason) {
+            super(reason, null, false, false);
+        }
+    }
+
     static final String LABEL = "berth.proxy";
     static final String SPEC_LABEL = "berth.proxy.spec";
     /** How long a started proxy may take to answer on its admin socket. */
@@ -183,6 +193,7 @@ class ProxyRuntime {
                 loaded = true;
                 if (transactions.read(system, () -> rows.generation(system.teamId(), serverId)) == picture.generation()) return true;
             }
+            LOG.info("event=proxy-configuration-racing server={}", serverId); // changes kept coming: the next pass loads the newest
             return true;
         } finally {
             lock.unlock();
@@ -220,7 +231,9 @@ class ProxyRuntime {
                 });
                 configure(system, upstream.serverId(), false);
             } catch (RuntimeException again) {
-                e.addSuppressed(again); // the reconcile job loads the rows (the previous upstream) at its next pass
+                // the first load may have been taken (an answer lost), and the previous could not be given back: the proxy
+                // may send requests to either container; the reconcile job loads the rows (the previous upstream) soon
+                throw new Uncertain(Reasons.plain(e));
             }
             throw e;
         }

@@ -144,6 +144,13 @@ public class ProxyService {
         return rows.upstreamOf(viewer.teamId(), applicationId).map(u -> u.deploymentId().equals(deploymentId)).orElse(false);
     }
 
+    /** A switch failed and the previous upstream could not be given back for certain: keep both containers. */
+    public static final class SwitchUncertain extends RuntimeException {
+        SwitchUncertain(String reason) {
+            super(reason, null, false, false);
+        }
+    }
+
     /** Loads the configuration the rows describe into the server's proxy now (throws when it does not take it). */
     public void reload(Viewer system, UUID serverId) {
         runtime.configure(system, serverId, false);
@@ -167,7 +174,16 @@ public class ProxyService {
      */
     public boolean switchTo(Viewer system, UUID applicationId, UUID serverId, UUID deploymentId, int number, String address, @Nullable Integer port) {
         upstreamAddress(address, port);
-        boolean loaded = runtime.switchTo(system, applicationId, new ProxyRows.Upstream(serverId, deploymentId, number, address, port));
+        boolean loaded;
+        try {
+            loaded = runtime.switchTo(system, applicationId, new ProxyRows.Upstream(serverId, deploymentId, number, address, port));
+        } catch (ProxyRuntime.Uncertain uncertain) {
+            transactions.write(system, () -> {
+                wake(system.teamId(), serverId); // its job loads the rows again at once
+                return null;
+            });
+            throw new SwitchUncertain(uncertain.getMessage());
+        }
         if (!loaded) transactions.write(system, () -> {
             wake(system.teamId(), serverId);
             return null;

@@ -53,7 +53,7 @@ class AuthorizationMatrixTest extends BerthTestBase {
     /** One team's resources. */
     record Team(String teamId, String projectId, String environmentId, String spareMemberId, String tokenId, String keyId, String serverId,
                 String applicationId, String deploymentId, String registryId, String databaseId, String destinationId, String backupId,
-                String scheduleId, String domainId) {}
+                String scheduleId, String domainId, String domainHost) {}
 
     /** A caller: its client, the viewer the policy sees, and whether its credentials are broken. */
     record Principal(String name, GraphQLHttp http, String bearer, Viewer viewer, boolean brokenCredentials, boolean inOtherTeam) {}
@@ -231,9 +231,12 @@ class AuthorizationMatrixTest extends BerthTestBase {
                 (t, id) -> vars("id", id != null ? id : t.serverId()), true));
         ops.add(new Op("Mutation", "addDomain", "mutation($id: ID!, $h: String!) { addDomain(input: {applicationId: $id, host: $h}) { domain { id } } }", IDS,
                 (t, id) -> vars("id", id != null ? id : t.applicationId(), "h", unique("h") + ".matrix.test"), true));
-        var wildcard = dev.berth.testing.TestCertificates.selfSigned("*.matrix.test", 2); // names every matrix domain
+        // a certificate for the target team's own domain (one naming only its host): whoever may set it gets OK
         ops.add(new Op("Mutation", "setDomainCertificate", "mutation($id: ID!, $c: String!, $k: String!) { setDomainCertificate(input: {domainId: $id, certificatePem: $c, privateKeyPem: $k}) { domain { id } } }", IDS,
-                (t, id) -> vars("id", id != null ? id : t.domainId(), "c", wildcard.certificatePem(), "k", wildcard.keyPem()), true));
+                (t, id) -> {
+                    var own = dev.berth.testing.TestCertificates.selfSigned(t.domainHost(), 30);
+                    return vars("id", id != null ? id : t.domainId(), "c", own.certificatePem(), "k", own.keyPem());
+                }, true));
         ops.add(new Op("Mutation", "removeDomainCertificate", "mutation($id: ID!) { removeDomainCertificate(input: {domainId: $id}) { domain { id } } }", IDS,
                 (t, id) -> vars("id", id != null ? id : t.domainId()), true));
         ops.add(new Op("Mutation", "removeDomain", "mutation($id: ID!) { removeDomain(input: {id: $id}) { removedDomainId } }", IDS,
@@ -470,10 +473,11 @@ class AuthorizationMatrixTest extends BerthTestBase {
                 Map.of("d", database, "t", destination)).path("backupDatabase").path("backup").path("id").asText();
         var schedule = owner.http().data("mutation($d: ID!, $t: ID!) { createBackupSchedule(input: {databaseId: $d, destinationId: $t, cron: \"0 3 * * *\"}) { backupSchedule { id } } }",
                 Map.of("d", database, "t", destination)).path("createBackupSchedule").path("backupSchedule").path("id").asText();
+        var domainHost = unique("h") + ".matrix.test";
         var domain = owner.http().data("mutation($a: ID!, $h: String!) { addDomain(input: {applicationId: $a, host: $h}) { domain { id } } }",
-                Map.of("a", application, "h", unique("h") + ".matrix.test")).path("addDomain").path("domain").path("id").asText();
+                Map.of("a", application, "h", domainHost)).path("addDomain").path("domain").path("id").asText();
         return new Team(owner.teamId(), project.path("id").asText(), environment, spare.id(), token, key, server, application, deployment, registry, database,
-                destination, backup, schedule, domain);
+                destination, backup, schedule, domain, domainHost);
     }
 
     private World world() {

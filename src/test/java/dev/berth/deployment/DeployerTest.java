@@ -146,6 +146,15 @@ class DeployerTest {
         assertThat(refused.reason()).contains("the proxy could not be switched");
         assertThat(again.calls).contains("remove c1").doesNotContain("stop old1", "remove old1");
 
+        // a switch that may have been taken although it failed: the new container is kept (and so is the old one)
+        var uncertain = new RecordingContainers().withRunning("old1", Map.of(Labels.APP, APP.toString(), Labels.DEPLOYMENT, "earlier"));
+        uncertain.images.add("nginx:1.27");
+        var unsure = deployer(uncertain, answering(200)).withSwitcher((address, port) -> {
+            throw new Deployer.Uncertain("no answer within 10 s");
+        }).execute(plan);
+        assertThat(unsure.status()).isEqualTo(Deployment.Status.FAILED);
+        assertThat(uncertain.calls).doesNotContain("remove c1", "stop old1", "remove old1");
+
         // a failing health check never switches
         var failing = new RecordingContainers().withRunning("old1", Map.of(Labels.APP, APP.toString(), Labels.DEPLOYMENT, "earlier"));
         failing.images.add("nginx:1.27");
