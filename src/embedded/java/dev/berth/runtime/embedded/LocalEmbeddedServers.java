@@ -108,9 +108,34 @@ final class LocalEmbeddedServers implements EmbeddedServers {
         }
     }
 
+    /** True once a Lettuce client was made for the embedded Redis and not shut down yet: Redis stops after it. */
+    private boolean redisInUse;
+
+    /** The Lettuce client is shut down (every connection of it closed): Redis may stop now, and does if the context stopped. */
+    synchronized void redisReleased() {
+        redisInUse = false;
+        if (stopped && redis != null) {
+            redis.close();
+            redis = null;
+        }
+    }
+
+    /** The client of Redis is about to be made. */
+    synchronized void redisInUse() {
+        redisInUse = true;
+    }
+
+    private boolean stopped;
+
+    /**
+     * Stops the servers. Redis waits for its client's shutdown when that has not happened yet: the order in which the
+     * context destroys its beans does not see that the client needs Redis (it is an optional dependency), and a client
+     * still connected when Redis stops would try to reconnect to it.
+     */
     @PreDestroy
     synchronized void stop() throws IOException {
-        if (redis != null) {
+        stopped = true;
+        if (redis != null && !redisInUse) {
             redis.close();
             redis = null;
         }
