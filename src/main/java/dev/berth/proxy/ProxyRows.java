@@ -122,14 +122,6 @@ class ProxyRows {
         }, r -> 1).isEmpty();
     }
 
-    /** The server an application runs on, or null when it is gone. */
-    @Nullable UUID serverOf(UUID teamId, UUID applicationId) {
-        return Statements.list(jdbc, "SELECT server_id FROM applications WHERE team_id = ? AND id = ?", s -> {
-            s.setObject(1, teamId);
-            s.setObject(2, applicationId);
-        }, r -> uuid(r, 1)).stream().findFirst().orElse(null);
-    }
-
     /** Stores (or, with null, removes) a domain's uploaded certificate; its key arrives sealed. */
     void upload(UUID teamId, UUID domainId, @Nullable UploadedCertificate certificate, @Nullable String keySealed) {
         Statements.update(jdbc, "UPDATE domains SET uploaded_chain_pem = ?, uploaded_key_sealed = ?, uploaded_not_before = ?, uploaded_not_after = ?,"
@@ -292,14 +284,6 @@ class ProxyRows {
                     s.setObject(1, teamId);
                     s.setObject(2, domainId);
                 }, r -> new HeldCertificate(r.getString(1), instant(r, 2), instant(r, 3), r.getBoolean(4))).stream().findFirst().orElse(null);
-    }
-
-    /** The deployment the application's domains serve now, if any. */
-    Optional<UUID> upstreamDeployment(UUID teamId, UUID applicationId) {
-        return Statements.list(jdbc, "SELECT deployment_id FROM proxy_upstreams WHERE team_id = ? AND application_id = ?", s -> {
-            s.setObject(1, teamId);
-            s.setObject(2, applicationId);
-        }, r -> uuid(r, 1)).stream().findFirst();
     }
 
     /**
