@@ -129,13 +129,13 @@ public class ProxyService {
     }
 
     /**
-     * True when the application has domains and its server a proxy that was configured: its deployments run behind the
-     * proxy (and switch it). Without a proxy an application keeps deploying as before (its own ports).
+     * True when the application has domains and its server a proxy (installed, or being installed: the switch then
+     * records the upstream for the proxy's job to load): its deployments run behind the proxy. Without a proxy an
+     * application keeps deploying as before (its own ports): nothing would reach a deployment on a $PORT.
      */
     @InTeam(readOnly = true)
     public boolean routed(Viewer viewer, UUID applicationId, UUID serverId) {
-        return rows.hasDomains(viewer.teamId(), applicationId)
-                && rows.proxy(viewer.teamId(), serverId).map(p -> p.configuredAt() != null).orElse(false);
+        return rows.hasDomains(viewer.teamId(), applicationId) && rows.proxy(viewer.teamId(), serverId).isPresent();
     }
 
     /** True when the application's domains send their requests to this deployment already (it switched, then its node stopped). */

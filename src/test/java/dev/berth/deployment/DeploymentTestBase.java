@@ -89,7 +89,7 @@ abstract class DeploymentTestBase extends BerthTestBase {
     List<JsonNode> follow(String deploymentId, int afterSeq) {
         try (var ws = WsClient.connectAndInit(server.getURI(), user().accessToken())) {
             ws.send(Map.of("id", "l", "type", "subscribe", "payload", Map.of(
-                    "query", "subscription($d: ID!, $a: Int) { deploymentLogs(deploymentId: $d, afterSeq: $a) { seq stream text } }",
+                    "query", "subscription($d: ID!, $a: Int) { deploymentLogs(deploymentId: $d, afterSeq: $a) { seq at stream text } }",
                     "variables", Map.of("d", deploymentId, "a", afterSeq))));
             var lines = new ArrayList<JsonNode>();
             long deadline = System.nanoTime() + Duration.ofSeconds(180).toNanos();

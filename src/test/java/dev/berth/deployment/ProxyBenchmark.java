@@ -41,6 +41,29 @@ class ProxyBenchmark extends ProxyTestBase {
         System.out.println("BENCH " + line);
     }
 
+    private String awaitEnd(String id) throws InterruptedException {
+        long deadline = System.nanoTime() + Duration.ofSeconds(180).toNanos();
+        while (System.nanoTime() < deadline) {
+            var status = deployment(id).path("status").asText();
+            if (List.of("SUCCEEDED", "FAILED", "CANCELLED").contains(status)) return status;
+            Thread.sleep(200);
+        }
+        throw new AssertionError("deployment " + id + " did not end");
+    }
+
+    /** When the deployment's log says the proxy switched, in ms after {@code started} (the wall clock of its log line). */
+    private long switchedAt(String deploymentId, long started) {
+        var lines = follow(deploymentId, 0);
+        for (var line : lines) {
+            if (line.path("text").asText().contains("the proxy sends the domains' requests")) {
+                var at = java.time.Instant.parse(line.path("at").asText());
+                long startedWall = System.currentTimeMillis() - Duration.ofNanos(System.nanoTime() - started).toMillis();
+                return at.toEpochMilli() - startedWall;
+            }
+        }
+        return -1;
+    }
+
     private static String loadAverage() throws Exception {
         return Files.readString(Path.of("/proc/loadavg")).strip();
     }
@@ -77,14 +100,19 @@ class ProxyBenchmark extends ProxyTestBase {
             var steady = run(new HttpsLoad(HOST, httpsPort, trust, 4, rate / 4), steadyMillis);
             setVariables(app, List.of(Map.of("key", "VERSION", "value", "v" + round)));
             var redeploy = new HttpsLoad(HOST, httpsPort, trust, 4, rate / 4).start();
+            long redeployStarted = System.nanoTime();
             String status;
+            String deploymentId;
             try {
-                status = deployAndWait(app);
+                deploymentId = deploy(app);
+                status = awaitEnd(deploymentId);
                 Thread.sleep(3000); // past the drain and the old container's retirement
             } finally {
                 redeploy.stop();
             }
             assertThat(status).isEqualTo("SUCCEEDED");
+            bench("round " + round + ", slowest during the redeploy (ms into it: ms taken): " + redeploy.slowest(8) + "; the switch at "
+                    + switchedAt(deploymentId, redeployStarted) + " ms");
             for (var phase : List.of(Map.entry("straight to the container (HTTP)", direct), Map.entry("through Caddy, steady (HTTPS)", steady),
                     Map.entry("through Caddy, during a redeploy (HTTPS)", redeploy))) {
                 var load = phase.getValue();

@@ -26,7 +26,7 @@ import java.util.Locale;
  * second, for at most two minutes. A request is failed when it ends in an error or a status other than 200; a request
  * sent on a kept-alive connection that the server closed while idle (before any byte of the answer) is sent again on
  * a new one, as HTTP clients do with an idempotent request (RFC 9112, 9.3.1), and counted apart. Latencies are kept
- * per request (microseconds) for percentiles.
+ * per request (microseconds) for percentiles; each connection is opened and answers once before the run, unmeasured.
  */
 public final class HttpsLoad {
     /** One answer: its status and body. */
@@ -101,6 +101,8 @@ public final class HttpsLoad {
     private final AtomicInteger total = new AtomicInteger();
     private final AtomicInteger reconnects = new AtomicInteger();
     private final List<Long> micros = Collections.synchronizedList(new ArrayList<>());
+    /** Each request's start (ms into the run) and latency (µs), for where the slow ones fall. */
+    private final List<long[]> timeline = Collections.synchronizedList(new ArrayList<>());
     private long startedAt;
     private long stoppedAt;
 
@@ -119,6 +121,13 @@ public final class HttpsLoad {
         for (int i = 0; i < workers; i++) {
             threads.add(Thread.ofPlatform().name("load-" + i).start(() -> {
                 Connection connection = null;
+                try { // each connection's handshake and first answer before the measured run: every phase starts warm
+                    connection = new Connection(host, port, trust, "/");
+                    connection.get();
+                } catch (IOException | RuntimeException e) {
+                    close(connection);
+                    connection = null;
+                }
                 long next = System.nanoTime();
                 while (running.get() && System.nanoTime() < until) {
                     long sent = System.nanoTime();
@@ -139,6 +148,7 @@ public final class HttpsLoad {
                         }
                         total.incrementAndGet();
                         micros.add((System.nanoTime() - sent) / 1000);
+                        timeline.add(new long[] {(sent - startedAt) / 1_000_000, (System.nanoTime() - sent) / 1000});
                         if (answer.status() != 200) failures.add("HTTP " + answer.status() + ": " + answer.body());
                         else answers.computeIfAbsent(answer.body().strip(), k -> new AtomicInteger()).incrementAndGet();
                     } catch (IOException | RuntimeException e) {
@@ -200,6 +210,13 @@ public final class HttpsLoad {
         if (sorted.isEmpty()) return Double.NaN;
         Collections.sort(sorted);
         return sorted.get(Math.min(sorted.size() - 1, (int) Math.ceil(p / 100 * sorted.size()) - 1)) / 1000.0;
+    }
+
+    /** The {@code n} slowest requests: when each started (ms into the run) and how long it took (ms), slowest first. */
+    public List<String> slowest(int n) {
+        var all = new ArrayList<>(timeline);
+        all.sort((a, b) -> Long.compare(b[1], a[1]));
+        return all.stream().limit(n).map(r -> r[0] + " ms: " + String.format("%.1f", r[1] / 1000.0)).toList();
     }
 
     @Override
