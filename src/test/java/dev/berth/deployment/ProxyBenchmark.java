@@ -41,16 +41,6 @@ class ProxyBenchmark extends ProxyTestBase {
         System.out.println("BENCH " + line);
     }
 
-    private String awaitEnd(String id) throws InterruptedException {
-        long deadline = System.nanoTime() + Duration.ofSeconds(180).toNanos();
-        while (System.nanoTime() < deadline) {
-            var status = deployment(id).path("status").asText();
-            if (List.of("SUCCEEDED", "FAILED", "CANCELLED").contains(status)) return status;
-            Thread.sleep(200);
-        }
-        throw new AssertionError("deployment " + id + " did not end");
-    }
-
     /** When the deployment's log says the proxy switched, in ms after {@code started} (the wall clock of its log line). */
     private long switchedAt(String deploymentId, long started) {
         var lines = follow(deploymentId, 0);

@@ -76,7 +76,11 @@ abstract class ProxyTestBase extends DeploymentTestBase {
 
     /** Deploys and waits (up to three minutes) until the deployment ended; its status. */
     String deployAndWait(String application) throws InterruptedException {
-        var id = deploy(application);
+        return awaitEnd(deploy(application));
+    }
+
+    /** Waits (up to three minutes) until the deployment ended; its status. */
+    String awaitEnd(String id) throws InterruptedException {
         long deadline = System.nanoTime() + Duration.ofSeconds(180).toNanos();
         while (System.nanoTime() < deadline) {
             var status = deployment(id).path("status").asText();
