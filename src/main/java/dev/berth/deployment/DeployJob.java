@@ -194,6 +194,13 @@ final class DeployJob implements Job {
         }
     }
 
+    /** True when the application's domains reach this deployment already and its one container runs (a taken-over run after its switch). */
+    private boolean servesAlready(Viewer system, Deployment deployment, dev.berth.execution.Containers containers) {
+        if (!proxies.serves(system, deployment.applicationId(), deployment.id())) return false;
+        var own = containers.list(java.util.Map.of(dev.berth.application.Labels.DEPLOYMENT, deployment.id().toString()));
+        return own.size() == 1 && own.getFirst().running();
+    }
+
     /** Removes the containers an earlier attempt made for this deployment (found by its label). */
     private static void removeOwnContainers(dev.berth.execution.Containers containers, Deployment deployment) {
         for (var own : containers.list(java.util.Map.of(dev.berth.application.Labels.DEPLOYMENT, deployment.id().toString()))) {
@@ -216,38 +223,6 @@ final class DeployJob implements Job {
         try {
             var containers = servers.containers(system, deployment.serverId());
             var previous = Deployer.previous(containers, deployment.applicationId().toString(), deployment.id().toString());
-            var own = containers.list(java.util.Map.of(dev.berth.application.Labels.DEPLOYMENT, deployment.id().toString()));
-            if (attempt > 1 && proxies.serves(system, deployment.applicationId(), deployment.id()) && own.size() == 1 && own.getFirst().running()) {
-                // the stopped node had switched the proxy to this deployment's container: it serves, so it stays. The proxy is
-                // given the configuration again (the node may have stopped before loading it), then the previous ones retire
-                try {
-                    proxies.reload(system, deployment.serverId());
-                } catch (RuntimeException e) {
-                    log.step("the proxy could not be given its configuration (" + dev.berth.execution.Reasons.plain(e) + "): the previous containers keep running");
-                    return new Deployer.Outcome(Deployment.Status.FAILED, "the proxy could not be reached after a node stopped during the switch");
-                }
-                log.step("the proxy sends the domains' requests to this deployment's container already: it stays");
-                var settings = deployment.snapshot().settings();
-                var stop = new DeploymentPlan.Stop(settings.stopSignal().name(), settings.stopGrace());
-                var retire = previous.isEmpty() ? java.util.List.<DeploymentPlan.Step>of()
-                        : java.util.List.<DeploymentPlan.Step>of(new DeploymentPlan.Retire(previous.stream().map(c -> new DeploymentPlan.Previous(c.id(), c.name())).toList(), stop));
-                return new Deployer(containers, null, java.util.Map.of(), (host, port) -> { throw new java.io.IOException("no check"); }, log,
-                        new Deployer.Progress() {
-                            public void status(Deployment.Status status) { move(system, deployment, attempt, status); }
-                            public boolean cancelled() { return false; }
-                            public void created(String imageId, String containerId) { }
-                        }, duration -> Thread.sleep(duration.toMillis())).execute(new DeploymentPlan(retire));
-            }
-            removeOwnContainers(containers, deployment); // a revived run first removes what the stopped node had made
-            var network = serverService.network(serverService.server(system, deployment.serverId()), deployment.snapshot().settings().networkMode());
-            DeploymentPlanner.Proxied proxied = null;
-            if (proxies.routed(system, deployment.applicationId(), deployment.serverId())) {
-                proxied = new DeploymentPlanner.Proxied("host".equals(network) ? proxies.port(system, deployment.serverId(), deployment.id()) : null,
-                        proxies.drain());
-            }
-            var plan = DeploymentPlanner.plan(new DeploymentPlanner.Input(system.teamId(), deployment.applicationId(), deployment.id(),
-                    deployment.number(), deployment.snapshot(), environment, previous, network, deployment.commit(),
-                    properties.keepImages(), properties.settle(), proxied));
             Deployer.Progress progress = new Deployer.Progress() {
                 public void status(Deployment.Status status) { move(system, deployment, attempt, status); }
                 public boolean cancelled() { return cancelled.get(); }
@@ -265,6 +240,29 @@ final class DeployJob implements Job {
                     });
                 }
             };
+            if (attempt > 1 && servesAlready(system, deployment, containers)) {
+                // the stopped node had switched the proxy to this deployment's container: it serves, so it stays. The proxy is
+                // given the configuration again (the node may have stopped before loading it), then the previous ones retire
+                try {
+                    proxies.reload(system, deployment.serverId());
+                } catch (RuntimeException e) {
+                    log.step("the proxy could not be given its configuration (" + dev.berth.execution.Reasons.plain(e) + "): the previous containers keep running");
+                    return new Deployer.Outcome(Deployment.Status.FAILED, "the proxy could not be reached after a node stopped during the switch");
+                }
+                log.step("the proxy sends the domains' requests to this deployment's container already: it stays");
+                return new Deployer(containers, null, java.util.Map.of(), (host, port) -> { throw new java.io.IOException("no check"); }, log, progress,
+                        duration -> Thread.sleep(duration.toMillis())).execute(DeploymentPlanner.retireOnly(deployment.snapshot(), previous));
+            }
+            removeOwnContainers(containers, deployment); // a revived run first removes what the stopped node had made
+            var network = serverService.network(serverService.server(system, deployment.serverId()), deployment.snapshot().settings().networkMode());
+            DeploymentPlanner.Proxied proxied = null;
+            if (proxies.routed(system, deployment.applicationId(), deployment.serverId())) {
+                proxied = new DeploymentPlanner.Proxied("host".equals(network) ? proxies.port(system, deployment.serverId(), deployment.id()) : null,
+                        proxies.drain());
+            }
+            var plan = DeploymentPlanner.plan(new DeploymentPlanner.Input(system.teamId(), deployment.applicationId(), deployment.id(),
+                    deployment.number(), deployment.snapshot(), environment, previous, network, deployment.commit(),
+                    properties.keepImages(), properties.settle(), proxied));
             var secretBuildArgs = environment.buildTime().stream().filter(environment.secret()::contains).sorted().toList();
             if (!secretBuildArgs.isEmpty() && plan.steps().stream().anyMatch(DeploymentPlan.Build.class::isInstance)) {
                 // stored before secrets were refused as build arguments: never built into an image's history

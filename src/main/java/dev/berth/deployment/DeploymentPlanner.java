@@ -81,9 +81,9 @@ public final class DeploymentPlanner {
             steps.add(new Build(git.repository(), git.ref(), in.commit(), git.dockerfile(), git.context(), image, git.deployKeyId(),
                     workDir(in.deploymentId())));
         }
-        var previous = in.previous().stream().map(c -> new DeploymentPlan.Previous(c.id(), c.name())).toList();
+        var previous = previous(in.previous());
         var settings = snapshot.settings();
-        var stop = new DeploymentPlan.Stop(settings.stopSignal().name(), settings.stopGrace());
+        var stop = stop(settings);
         // behind the proxy on the host network each deployment listens on a port of its own: the two run side by side
         boolean ownPort = in.proxied() != null && in.proxied().port() != null;
         boolean exclusive = snapshot.settings().fixedHostPort() || ("host".equals(in.network()) && !ownPort);
@@ -103,6 +103,22 @@ public final class DeploymentPlanner {
         if (!previous.isEmpty()) steps.add(new Retire(previous, stop));
         steps.add(new DeploymentPlan.KeepImages(repository(in.applicationId()), "d" + in.number(), in.keepImages()));
         return new DeploymentPlan(steps);
+    }
+
+    /**
+     * A run taken over after its node had switched the proxy to this deployment's container: that container serves and
+     * stays; what is left is retiring the previous ones, stopped as the application says.
+     */
+    public static DeploymentPlan retireOnly(Snapshot snapshot, List<Containers.Container> previous) {
+        return new DeploymentPlan(previous.isEmpty() ? List.of() : List.of(new Retire(previous(previous), stop(snapshot.settings()))));
+    }
+
+    private static List<DeploymentPlan.Previous> previous(List<Containers.Container> containers) {
+        return containers.stream().map(c -> new DeploymentPlan.Previous(c.id(), c.name())).toList();
+    }
+
+    private static DeploymentPlan.Stop stop(dev.berth.application.ApplicationSettings settings) {
+        return new DeploymentPlan.Stop(settings.stopSignal().name(), settings.stopGrace());
     }
 
     static ContainerSpec spec(Input in, String image) {

@@ -71,7 +71,8 @@ class ProxyRuntime {
 
     /** The proxy's container, as data: Caddy on the host network, started from Berth's initial configuration. */
     ContainerSpec spec(Proxy proxy) {
-        var labels = Map.of("berth.managed", "true", "berth.team", proxy.teamId().toString(), LABEL, proxy.serverId().toString(),
+        var labels = Map.of(dev.berth.application.Labels.MANAGED, "true", dev.berth.application.Labels.TEAM, proxy.teamId().toString(),
+                LABEL, proxy.serverId().toString(),
                 SPEC_LABEL, digest(proxy.image() + " " + proxy.httpPort() + " " + proxy.httpsPort() + " " + hostDir(proxy.serverId())));
         var env = new java.util.LinkedHashMap<String, dev.berth.secrets.Secret>();
         env.put("XDG_DATA_HOME", new dev.berth.secrets.Secret("/data"));

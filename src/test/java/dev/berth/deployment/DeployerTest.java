@@ -166,6 +166,18 @@ class DeployerTest {
     }
 
     @Test
+    void aRunTakenOverAfterItsSwitchOnlyRetiresThePreviousContainersAsTheApplicationStopsThem() {
+        var previous = List.of(new dev.berth.execution.Containers.Container("old1", "web-6-x", Map.of(), true, "nginx:1.27"));
+        var base = settings(null, null);
+        var settings = new ApplicationSettings(base.ports(), null, null, base.restartPolicy(), null, null, Map.of(), List.of(),
+                ApplicationSettings.StopSignal.SIGQUIT, 3, null);
+        var snapshot = snapshot(new ApplicationSource.Image("nginx:1.27", null), settings);
+        assertThat(DeploymentPlanner.describe(DeploymentPlanner.retireOnly(snapshot, previous))).containsExactly(
+                "retire the previous container web-6-x: stop it, sending SIGQUIT and waiting up to 3 s before it is killed, and remove it");
+        assertThat(DeploymentPlanner.retireOnly(snapshot, List.of()).steps()).isEmpty();
+    }
+
+    @Test
     void behindTheProxyWithoutAHealthCheckTheSwitchWaitsUntilThePortAcceptsConnections() {
         var containers = new RecordingContainers();
         containers.images.add("nginx:1.27");
