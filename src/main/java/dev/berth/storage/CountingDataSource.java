@@ -2,8 +2,6 @@ package dev.berth.storage;
 
 import io.micrometer.core.instrument.Counter;
 import java.io.PrintWriter;
-import java.lang.reflect.InvocationTargetException;
-import java.lang.reflect.Proxy;
 import java.sql.Connection;
 import java.sql.SQLException;
 import java.sql.SQLFeatureNotSupportedException;
@@ -13,7 +11,8 @@ import javax.sql.DataSource;
 /**
  * Counts the statements Berth prepares ({@code berth.sql.statements}: one per round trip we make, a batch being
  * one) by watching the connection alone. It replaced a proxy of every statement and result set, which cost about
- * a twentieth of a small query's CPU in reflection; a connection sees a handful of calls per request.
+ * a twentieth of a small query's CPU in reflection; a connection sees a handful of calls per request. Each connection
+ * also carries the team {@link Tenancy} enters with its statements ({@link TeamConnection}).
  */
 final class CountingDataSource implements DataSource {
     private final DataSource pool;
@@ -35,16 +34,7 @@ final class CountingDataSource implements DataSource {
     }
 
     private Connection counted(Connection connection) {
-        return (Connection) Proxy.newProxyInstance(Connection.class.getClassLoader(), new Class<?>[] {Connection.class}, (proxy, method, args) -> {
-            var name = method.getName();
-            if (name.startsWith("prepare") || name.equals("createStatement")) statements.increment();
-            if (name.equals("unwrap") && ((Class<?>) args[0]).isInstance(proxy)) return proxy;
-            try {
-                return method.invoke(connection, args);
-            } catch (InvocationTargetException e) {
-                throw e.getCause();
-            }
-        });
+        return TeamConnection.of(connection, statements);
     }
 
     @Override

@@ -15,7 +15,11 @@ import io.micronaut.context.annotation.Primary;
 import io.micronaut.core.annotation.Nullable;
 import jakarta.inject.Named;
 import jakarta.inject.Singleton;
+import java.sql.SQLException;
+import java.util.Properties;
 import javax.sql.DataSource;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
 
 /**
  * The one PostgreSQL pool: from {@code BERTH_DATABASE_URL} when set, else from the embedded default. Every
@@ -23,13 +27,15 @@ import javax.sql.DataSource;
  */
 @Factory
 final class DataSourceFactory {
+    private static final Logger LOG = LoggerFactory.getLogger(DataSourceFactory.class);
     /** The role runtime connections act as (created by migration V0010). */
     static final String RUNTIME_ROLE = "berth_runtime";
 
 
     /**
      * The connection pool; closed when the context stops. Not a DataSource bean itself, so nothing wraps it.
-     * Migrations run first, as the configured user, on a pool of their own; then every runtime connection
+     * Migrations run first, as the configured user, on a pool of their own (not even opened when the database already
+     * has exactly this build's migrations: {@link MigrationHistory}); then every runtime connection
      * becomes {@code berth_runtime}, so row-level security applies even when the configured user owns the
      * tables or is a superuser.
      */
@@ -38,9 +44,13 @@ final class DataSourceFactory {
     DatabasePool pool(DatabaseProperties properties, @Nullable EmbeddedServers embedded,
                       FlywayMigrator migrator, @Named("default") FlywayConfigurationProperties flyway) {
         var target = target(properties, embedded);
-        try (var owner = new HikariDataSource(config(target, 2, "berth-migrations"))) {
-            // Concurrent starts are safe: Flyway locks its history table.
-            migrator.run(flyway, owner);
+        if (upToDate(target)) {
+            LOG.info("event=migrations-current detail=\"every bundled migration is applied with its checksum; Flyway not needed\"");
+        } else {
+            try (var owner = new HikariDataSource(config(target, 2, "berth-migrations"))) {
+                // Concurrent starts are safe: Flyway locks its history table.
+                migrator.run(flyway, owner);
+            }
         }
         var config = config(target, properties.maxPoolSize(), "berth");
         config.setConnectionTimeout(properties.connectionTimeout().toMillis());
@@ -53,6 +63,21 @@ final class DataSourceFactory {
     @Named("default")
     DataSource dataSource(DatabasePool pool, MeterRegistry meters) {
         return new CountingDataSource(pool.hikari(), meters.counter("berth.sql.statements"));
+    }
+
+    /** Whether the database already has exactly this build's migrations: one plain connection as the configured user. */
+    private static boolean upToDate(JdbcTarget target) {
+        var login = new Properties();
+        if (target.username() != null) login.setProperty("user", target.username());
+        if (target.password() != null && !target.password().isEmpty()) login.setProperty("password", target.password());
+        login.setProperty("ApplicationName", "berth");
+        login.setProperty("connectTimeout", "10");
+        login.setProperty("socketTimeout", "30");
+        try (var owner = new org.postgresql.Driver().connect(target.url(), login)) {
+            return owner != null && MigrationHistory.upToDate(owner, DataSourceFactory.class.getClassLoader());
+        } catch (SQLException e) {
+            return false; // Flyway's pool reports what is wrong with the database
+        }
     }
 
     private static HikariConfig config(JdbcTarget target, int size, String name) {

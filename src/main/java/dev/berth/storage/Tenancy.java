@@ -1,7 +1,9 @@
 package dev.berth.storage;
 
 import io.micronaut.core.annotation.Nullable;
+import io.micronaut.data.exceptions.DataAccessException;
 import io.micronaut.data.jdbc.runtime.JdbcOperations;
+import java.sql.SQLException;
 import jakarta.inject.Singleton;
 import java.util.UUID;
 
@@ -17,10 +19,25 @@ public final class Tenancy {
         this.jdbc = jdbc;
     }
 
-    /** @param teamId the team whose rows this transaction may see; null for none */
+    /**
+     * @param teamId the team whose rows this transaction may see; null for none. On Berth's pool the setting goes to
+     *               PostgreSQL with the transaction's next statement, in its round trip ({@link TeamSetting}); a
+     *               statement must therefore be prepared after the team is entered, as every caller does (prepared
+     *               and run in one callback).
+     */
     public void enter(@Nullable UUID teamId) {
-        jdbc.prepareStatement("SELECT set_config('berth.team_id', ?, true)", statement -> {
-            statement.setString(1, teamId == null ? "" : teamId.toString());
+        var team = teamId == null ? "" : teamId.toString();
+        var connection = jdbc.getConnection();
+        try {
+            if (connection.isWrapperFor(TeamSetting.class)) {
+                connection.unwrap(TeamSetting.class).enterWithNextStatement(team);
+                return;
+            }
+        } catch (SQLException e) {
+            throw new DataAccessException("Could not enter the team: " + e.getMessage(), e);
+        }
+        jdbc.prepareStatement(TeamStatement.SET_TEAM, statement -> {
+            statement.setString(1, team);
             statement.execute();
             return null;
         });
