@@ -101,8 +101,8 @@ final class TeamConnection implements InvocationHandler, TeamSetting {
             case "setTransactionIsolation" -> isolation = (int) args[0];
             case "commit", "rollback" -> {
                 if (args == null || args.length == 0) {
-                    if (mode == Mode.TRANSACTION) team = null;
-                    if (mode != Mode.TRANSACTION) return null; // a read opened nothing; autocommit has nothing to end
+                    team = null;
+                    if (mode == null || mode == Mode.READ) return null; // nothing was opened: nothing to end
                 } else {
                     team = null; // back to a savepoint: what was entered after it goes too
                 }

@@ -58,6 +58,8 @@ final class TeamStatement implements InvocationHandler {
             switch (name) {
                 case "close" -> { closed = true; return null; }
                 case "isClosed" -> { return closed; }
+                // what a statement's own binder asks for (an array's type): the pool's connection, as the driver answers
+                case "getConnection" -> { return connection; }
                 case "unwrap", "isWrapperFor" -> {
                     if (((Class<?>) args[0]).isInstance(proxy)) return name.equals("unwrap") ? proxy : true;
                 }

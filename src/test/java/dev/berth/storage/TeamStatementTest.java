@@ -311,4 +311,40 @@ class TeamStatementTest extends BerthTestBase {
             }
         }
     }
+
+    /** Whether the statement runs in a transaction opened before it (in a read, each statement is its own). */
+    private static boolean inEarlierTransaction(Connection connection) throws SQLException {
+        try (var statement = connection.prepareStatement("SELECT statement_timestamp() - now() > interval '3 milliseconds'"); var rows = statement.executeQuery()) {
+            rows.next();
+            return rows.getBoolean(1);
+        }
+    }
+
+    @Test
+    void aBinderAskingItsStatementsConnectionForAnArrayKeepsTheReadAsItIs() {
+        var counter = meters.counter("berth.sql.statements");
+        double before = counter.count();
+        var seen = transactions.executeRead(status -> {
+            tenancy.enter(a);
+            var connection = status.getConnection();
+            long count;
+            try (var statement = connection.prepareStatement("SELECT count(*) FROM projects WHERE id = ANY (?)")) {
+                statement.setArray(1, statement.getConnection().createArrayOf("uuid", projectsOfA.toArray()));
+                count = count(statement);
+            }
+            Thread.sleep(5);
+            return count + ":" + inEarlierTransaction(connection);
+        });
+        assertThat(seen).isEqualTo("2:false");
+        assertThat(counter.count() - before).isEqualTo(2.0);
+        var inWrite = transactions.executeWrite(status -> {
+            tenancy.enter(a);
+            try (var statement = status.getConnection().prepareStatement("SELECT 1")) {
+                statement.executeQuery().close();
+            }
+            Thread.sleep(5);
+            return inEarlierTransaction(status.getConnection());
+        });
+        assertThat(inWrite).as("a write is one transaction").isTrue();
+    }
 }
