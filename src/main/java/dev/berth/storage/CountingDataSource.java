@@ -17,6 +17,7 @@ import javax.sql.DataSource;
 final class CountingDataSource implements DataSource {
     private final DataSource pool;
     private final Counter statements;
+    private volatile Integer defaultIsolation;
 
     CountingDataSource(DataSource pool, Counter statements) {
         this.pool = pool;
@@ -33,8 +34,17 @@ final class CountingDataSource implements DataSource {
         return counted(pool.getConnection(username, password));
     }
 
-    private Connection counted(Connection connection) {
-        return TeamConnection.of(connection, statements);
+    private Connection counted(Connection connection) throws SQLException {
+        var isolation = defaultIsolation;
+        if (isolation == null) {
+            try {
+                defaultIsolation = isolation = connection.getTransactionIsolation(); // once: a round trip
+            } catch (SQLException | RuntimeException e) {
+                connection.close();
+                throw e;
+            }
+        }
+        return TeamConnection.of(connection, statements, isolation);
     }
 
     @Override

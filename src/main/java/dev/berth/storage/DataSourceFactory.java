@@ -44,7 +44,7 @@ final class DataSourceFactory {
     DatabasePool pool(DatabaseProperties properties, @Nullable EmbeddedServers embedded,
                       FlywayMigrator migrator, @Named("default") FlywayConfigurationProperties flyway) {
         var target = target(properties, embedded);
-        if (upToDate(target)) {
+        if (standard(flyway) && upToDate(target)) {
             LOG.info("event=migrations-current detail=\"every bundled migration is applied with its checksum; Flyway not needed\"");
         } else {
             try (var owner = new HikariDataSource(config(target, 2, "berth-migrations"))) {
@@ -63,6 +63,20 @@ final class DataSourceFactory {
     @Named("default")
     DataSource dataSource(DatabasePool pool, MeterRegistry meters) {
         return new CountingDataSource(pool.hikari(), meters.counter("berth.sql.statements"));
+    }
+
+    /**
+     * Whether Flyway is configured as {@link MigrationHistory} models it: its default table and schema, Berth's one
+     * location, every migration wanted, nothing else run around it. Any setting beyond that lets Flyway decide.
+     */
+    private static boolean standard(FlywayConfigurationProperties flyway) {
+        var config = flyway.getFluentConfiguration();
+        var locations = config.getLocations();
+        return flyway.isEnabled() && !flyway.isCleanSchema() && !flyway.hasAlternativeDatabaseConfiguration()
+                && locations.length == 1 && locations[0].getDescriptor().equals("classpath:" + MigrationHistory.LOCATION)
+                && "flyway_schema_history".equals(config.getTable()) && config.getSchemas().length == 0
+                && config.getDefaultSchema() == null && org.flywaydb.core.api.MigrationVersion.LATEST.equals(config.getTarget())
+                && config.getCallbacks().length == 0 && config.getJavaMigrations().length == 0;
     }
 
     /** Whether the database already has exactly this build's migrations: one plain connection as the configured user. */

@@ -32,7 +32,9 @@ import java.util.zip.CRC32;
 final class MigrationHistory {
     static final String LOCATION = "db/migration";
     private static final Pattern VERSIONED = Pattern.compile("V([0-9][0-9._]*)__.+\\.sql");
+    /** A history no bundle equals (no bundled version is empty), and a bundle no history equals (no version is "?"). */
     private static final Map<String, Migration> UNMATCHABLE = Map.of("", new Migration("", "", 0));
+    private static final Map<String, Migration> UNMATCHABLE_BUNDLE = Map.of("?", new Migration("?", "", 0));
 
     /** A versioned migration as Flyway records it: version, file name, checksum. */
     record Migration(String version, String script, int checksum) {}
@@ -58,10 +60,8 @@ final class MigrationHistory {
         var migrations = new ArrayList<Migration>();
         for (var name : names.get()) {
             var matcher = VERSIONED.matcher(name);
-            if (!matcher.matches()) {
-                if (name.endsWith(".sql")) return Optional.empty(); // a repeatable or misnamed migration: Flyway's business
-                continue;
-            }
+            // anything else (a repeatable or Java migration, a folder, another file) is Flyway's business
+            if (!matcher.matches()) return Optional.empty();
             try (var in = loader.getResourceAsStream(LOCATION + "/" + name)) {
                 if (in == null) return Optional.empty();
                 migrations.add(new Migration(matcher.group(1).replace('_', '.'), name, checksum(in)));
@@ -86,7 +86,7 @@ final class MigrationHistory {
             return switch (location.getProtocol()) {
                 case "file" -> {
                     try (var files = Files.list(Path.of(location.toURI()))) {
-                        yield Optional.of(files.map(file -> file.getFileName().toString()).sorted().toList());
+                        yield Optional.of(files.map(file -> file.getFileName().toString() + (Files.isDirectory(file) ? "/" : "")).sorted().toList());
                     }
                 }
                 case "jar" -> {
@@ -95,8 +95,9 @@ final class MigrationHistory {
                     if (bang < 0 || !spec.substring(bang + 2).equals(LOCATION)) yield Optional.empty();
                     var prefix = LOCATION + "/";
                     try (var jar = new JarFile(Path.of(new URL(spec.substring(0, bang)).toURI()).toFile())) {
+                        // everything under the location, folders and what they hold included
                         yield Optional.of(jar.stream().map(entry -> entry.getName())
-                                .filter(name -> name.startsWith(prefix) && name.length() > prefix.length() && name.indexOf('/', prefix.length()) < 0)
+                                .filter(name -> name.startsWith(prefix) && name.length() > prefix.length())
                                 .map(name -> name.substring(prefix.length())).sorted().toList());
                     }
                 }
@@ -110,7 +111,7 @@ final class MigrationHistory {
     private static Map<String, Migration> asMap(List<Migration> migrations) {
         var byVersion = new HashMap<String, Migration>();
         for (var migration : migrations) {
-            if (byVersion.put(migration.version(), migration) != null) return Map.of(); // a duplicate: Flyway refuses it
+            if (byVersion.put(migration.version(), migration) != null) return UNMATCHABLE_BUNDLE; // a duplicate: Flyway refuses it
         }
         return byVersion;
     }

@@ -9,49 +9,69 @@ import java.lang.reflect.Method;
 import java.lang.reflect.Proxy;
 import java.sql.Connection;
 import java.sql.SQLException;
+import java.sql.Savepoint;
+import java.util.HashMap;
+import java.util.Map;
+import java.util.regex.Pattern;
 
 /**
  * One of Berth's connections: counts what it prepares ({@code berth.sql.statements}) and spares PostgreSQL the round
  * trips that carry no work.
  * <ul>
- * <li><b>A transaction that writes</b> (or asks for more than read committed): the team it enters goes with its next
- *     statement ({@link TeamStatement}), not as a {@code set_config} of its own.</li>
+ * <li><b>A transaction that writes</b> (or asks for more than read committed): the first team it enters, before it
+ *     prepares anything, goes with its next statement ({@link TeamStatement}), not as a {@code set_config} of its
+ *     own. Once it has prepared a statement, a team it enters is sent at once, as it always was (a statement prepared
+ *     earlier and run later must run in it).</li>
  * <li><b>A read-only transaction at read committed</b> (every GraphQL query): no transaction is opened at all. Each
  *     statement runs on its own, in autocommit, carrying in its round trip the team entered so far and
  *     {@code transaction_read_only}; both hold until PostgreSQL's Sync, which pgjdbc sends after the statement. At read
  *     committed each statement of a transaction takes its own snapshot anyway, so the answers are the same; what goes
  *     is {@code BEGIN}'s piggyback and the {@code COMMIT} round trip. Whatever cannot carry the team that way (a
- *     statement prepared with options, a plain {@code Statement}, a batch, a fetch size, a savepoint, an
- *     advisory lock held to the end of the transaction, an unwrap) first turns the read into the real read-only
- *     transaction it stood for, entered in its team, exactly as before.</li>
+ *     statement prepared with options, a plain {@code Statement}, a batch, a fetch size, a savepoint, something that
+ *     lasts to the end of a transaction, an unwrap, a parameter pgjdbc sends untyped: see {@link TeamStatement})
+ *     first turns the read into the real read-only transaction it stood for, entered in its team, as before.</li>
  * </ul>
- * Micronaut's transaction manager asks for autocommit off and read-only through this connection; both are answered
- * as asked and reach pgjdbc only when the transaction turns real, so a read leaves nothing for the pool to reset.
+ * Micronaut's transaction manager asks for read-only, then autocommit off, through this connection; both are answered
+ * as asked, and autocommit reaches pgjdbc only when the transaction turns real (read-only does at once, where pgjdbc
+ * ignores it in autocommit), so a read leaves nothing for the pool to reset.
  */
 final class TeamConnection implements InvocationHandler, TeamSetting {
-    /** Carried by every statement of a read: its team and read-only, until the statement's Sync. */
-    static final String READ_PREFIX = "SELECT set_config('berth.team_id', ?, true), set_config('transaction_read_only', 'on', true)";
+    /** Carried by every statement of a read: its team and read-only, until the statement's Sync (a fixed-width answer). */
+    static final String READ_PREFIX = "SELECT num_nulls(set_config('berth.team_id', ?, true), set_config('transaction_read_only', 'on', true)) = 0";
+
+    /** What lasts to the end of a transaction: a read holding it must be a real transaction. */
+    private static final Pattern HOLDS_TO_THE_END = Pattern.compile(
+            "(?i)advisory_xact_lock|set_config|\\bset\\s+local\\b|\\bdeclare\\b|\\bnotify\\b|pg_notify|\\btemp(orary)?\\b");
 
     private enum Mode { AUTOCOMMIT, READ, TRANSACTION }
 
     private final Connection connection;
     private final Counter statements;
+    private Connection self;
     private boolean autoCommit = true;
     private boolean readOnly;
     private boolean realReadOnly;
     private int isolation = Connection.TRANSACTION_READ_COMMITTED;
     private @Nullable Mode mode = Mode.AUTOCOMMIT;
-    /** A transaction's team not yet sent; a read's team ("" for none), carried by each statement. */
-    private @Nullable String team;
+    /** The team the transaction is in (null: none entered); in a transaction, whether it is yet to be sent. */
+    private @Nullable String current;
+    private boolean pending;
+    /** Whether the transaction has prepared a statement: from then on a team entered is sent at once. */
+    private boolean prepared;
+    private final Map<Savepoint, String> teamAt = new HashMap<>();
 
     private TeamConnection(Connection connection, Counter statements) {
         this.connection = connection;
         this.statements = statements;
     }
 
-    static Connection of(Connection connection, Counter statements) {
-        return (Connection) Proxy.newProxyInstance(TeamSetting.class.getClassLoader(), new Class<?>[] {Connection.class, TeamSetting.class},
-                new TeamConnection(connection, statements));
+    /** @param isolation the level a transaction gets when it asks for none (the database's default) */
+    static Connection of(Connection connection, Counter statements, int isolation) throws SQLException {
+        var handler = new TeamConnection(connection, statements);
+        handler.isolation = isolation;
+        handler.realReadOnly = connection.isReadOnly();
+        handler.self = (Connection) Proxy.newProxyInstance(TeamSetting.class.getClassLoader(), new Class<?>[] {Connection.class, TeamSetting.class}, handler);
+        return handler.self;
     }
 
     @Override
@@ -62,14 +82,17 @@ final class TeamConnection implements InvocationHandler, TeamSetting {
             case "prepareStatement" -> {
                 statements.increment();
                 var sql = (String) args[0];
-                if (args.length == 1 && carry() != null && !(mode() == Mode.READ && holdsToTheEnd(sql))) {
-                    return TeamStatement.of(connection, sql, this);
+                if (args.length == 1 && !(mode() == Mode.READ && HOLDS_TO_THE_END.matcher(sql).find()) && carry() != null) {
+                    prepared = true;
+                    return TeamStatement.of(connection, self, sql, this);
                 }
                 enterNow();
+                prepared = true;
             }
             case "createStatement", "prepareCall" -> {
                 statements.increment();
                 enterNow();
+                prepared = true;
             }
             case "setAutoCommit" -> {
                 boolean on = (boolean) args[0];
@@ -77,14 +100,14 @@ final class TeamConnection implements InvocationHandler, TeamSetting {
                     if (autoCommit) {
                         autoCommit = false;
                         mode = null; // decided by the first statement, once read-only and isolation are known
-                        team = null;
+                        endTransaction();
                     }
                     return null;
                 }
                 var was = mode;
                 autoCommit = true;
                 mode = Mode.AUTOCOMMIT;
-                team = null;
+                endTransaction();
                 if (was != Mode.TRANSACTION) return null;
             }
             case "getAutoCommit" -> {
@@ -101,24 +124,41 @@ final class TeamConnection implements InvocationHandler, TeamSetting {
             case "setTransactionIsolation" -> isolation = (int) args[0];
             case "commit", "rollback" -> {
                 if (args == null || args.length == 0) {
-                    team = null;
-                    if (mode == null || mode == Mode.READ) return null; // nothing was opened: nothing to end
+                    var was = mode;
+                    endTransaction();
+                    if (was == null || was == Mode.READ) return null; // nothing was opened: nothing to end
                 } else {
-                    team = null; // back to a savepoint: what was entered after it goes too
+                    // back to a savepoint: PostgreSQL undoes a team entered after it
+                    current = teamAt.getOrDefault((Savepoint) args[0], current);
+                    pending = false;
                 }
             }
-            case "setSavepoint", "unwrap", "isWrapperFor" -> {
-                if (name.startsWith("unwrap") || name.startsWith("isWrapper")) {
-                    if (((Class<?>) args[0]).isInstance(proxy)) return name.equals("unwrap") ? proxy : true;
-                }
+            case "setSavepoint" -> {
                 enterNow();
+                var savepoint = (Savepoint) call(method, args);
+                teamAt.put(savepoint, current);
+                return savepoint;
+            }
+            case "unwrap", "isWrapperFor" -> {
+                if (((Class<?>) args[0]).isInstance(proxy)) return name.equals("unwrap") ? proxy : true;
+                enterNow(); // the driver's own connection may run statements this class never sees
             }
             case "close" -> {
                 mode = Mode.AUTOCOMMIT;
-                team = null;
+                endTransaction();
+            }
+            case "equals" -> {
+                return proxy == args[0];
+            }
+            case "hashCode" -> {
+                return System.identityHashCode(proxy);
             }
             default -> {}
         }
+        return call(method, args);
+    }
+
+    private Object call(Method method, Object[] args) throws Throwable {
         try {
             return method.invoke(connection, args);
         } catch (InvocationTargetException e) {
@@ -126,12 +166,18 @@ final class TeamConnection implements InvocationHandler, TeamSetting {
         }
     }
 
+    private void endTransaction() {
+        current = null;
+        pending = false;
+        prepared = false;
+        teamAt.clear();
+    }
+
     /** What this connection is doing, decided at its first statement after autocommit went off. */
     private Mode mode() {
         if (mode == null) {
             mode = readOnly && isolation == Connection.TRANSACTION_READ_COMMITTED ? Mode.READ : Mode.TRANSACTION;
             if (mode == Mode.TRANSACTION) begin();
-            else team = "";
         }
         return mode;
     }
@@ -149,45 +195,41 @@ final class TeamConnection implements InvocationHandler, TeamSetting {
         }
     }
 
-    /** A statement whose effect lasts until its transaction ends: a read must be a real transaction for it. */
-    private static boolean holdsToTheEnd(String sql) {
-        return sql.contains("pg_advisory_xact_lock");
-    }
-
     @Override
     public void enterWithNextStatement(String team) {
-        var current = mode();
-        this.team = team;
-        if (current == Mode.AUTOCOMMIT) enterNow(); // outside a transaction: as it always was (it holds for nothing)
+        var now = mode();
+        current = team;
+        pending = now != Mode.READ;
+        if (now == Mode.AUTOCOMMIT || now == Mode.TRANSACTION && prepared) enterNow();
     }
 
     @Override
     public @Nullable Carry carry() {
-        var current = mode();
-        if (team == null) return null;
-        return new Carry(current == Mode.READ ? READ_PREFIX : TeamStatement.SET_TEAM, team);
+        return switch (mode()) {
+            case READ -> new Carry(READ_PREFIX);
+            case TRANSACTION -> pending ? new Carry(TeamStatement.SET_TEAM) : null;
+            case AUTOCOMMIT -> null;
+        };
     }
 
     @Override
     public void carried() {
-        if (mode == Mode.TRANSACTION) team = null;
+        pending = false;
+    }
+
+    @Override
+    public String current() {
+        return current == null ? "" : current;
     }
 
     @Override
     public void enterNow() {
-        var current = mode();
-        if (current == Mode.AUTOCOMMIT) {
-            if (team == null) return;
-        } else if (current == Mode.READ) {
-            mode = Mode.TRANSACTION;
-            begin();
-        }
-        if (team == null) return;
-        var entering = team;
-        team = null;
+        if (mode() == Mode.READ) keepInOneTransaction();
+        if (!pending) return;
+        pending = false;
         statements.increment();
         try (var statement = connection.prepareStatement(TeamStatement.SET_TEAM)) {
-            statement.setString(1, entering);
+            statement.setString(1, current());
             statement.execute();
         } catch (SQLException e) {
             throw new DataAccessException("Could not enter the team: " + e.getMessage(), e);
@@ -195,7 +237,15 @@ final class TeamConnection implements InvocationHandler, TeamSetting {
     }
 
     @Override
+    public void keepInOneTransaction() {
+        if (mode() != Mode.READ) return;
+        mode = Mode.TRANSACTION;
+        begin();
+        pending = true;
+    }
+
+    @Override
     public @Nullable String pendingTeam() {
-        return team;
+        return mode == Mode.READ || pending ? current() : null;
     }
 }

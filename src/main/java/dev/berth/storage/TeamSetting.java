@@ -4,21 +4,23 @@ import io.micronaut.core.annotation.Nullable;
 
 /**
  * What a connection of Berth's pool ({@link TeamConnection}) offers {@link Tenancy} and {@link TeamStatement}: the
- * team entered is remembered and goes to PostgreSQL with the next statement, in its round trip, instead of as a
- * statement of its own.
+ * team entered goes to PostgreSQL in the round trip of a statement instead of as a statement of its own.
  */
 interface TeamSetting {
-    /** What a statement must run behind: {@code prefix} (one parameter) with {@code team} as its value. */
-    record Carry(String prefix, String team) {}
+    /** What a statement must run behind: {@code prefix} (one parameter, the team's id as text) before it. */
+    record Carry(String prefix) {}
 
     /** @param team the team's id as text; "" for none */
     void enterWithNextStatement(String team);
 
-    /** What the next plain execution must carry, if anything. */
+    /** What a statement opening now must carry in front, if anything. */
     @Nullable Carry carry();
 
-    /** A statement carried it. */
+    /** A statement carried the team. */
     void carried();
+
+    /** The team in force now ("" for none): what a statement carrying it sends, again at each execution. */
+    String current();
 
     /**
      * Before a statement that cannot carry it: the team is sent on its own (a read becomes the real read-only
@@ -26,6 +28,12 @@ interface TeamSetting {
      */
     void enterNow();
 
-    /** The team remembered and not yet sent in a transaction, or a read's (tests). */
+    /**
+     * A read's statement whose answer pgjdbc may have to read before sending it (see {@link TeamStatement}): the read
+     * becomes the real read-only transaction it stood for, and the team goes with that statement.
+     */
+    void keepInOneTransaction();
+
+    /** The team entered and not yet sent in a transaction, or a read's (tests). */
     @Nullable String pendingTeam();
 }

@@ -4,62 +4,87 @@ import java.lang.reflect.InvocationHandler;
 import java.lang.reflect.InvocationTargetException;
 import java.lang.reflect.Method;
 import java.lang.reflect.Proxy;
+import java.math.BigDecimal;
 import java.sql.Connection;
 import java.sql.PreparedStatement;
+
 import java.sql.SQLException;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Set;
+import java.util.UUID;
 
 /**
- * The first statement of a transaction that has entered a team: a prepared statement that becomes
- * {@code SELECT set_config('berth.team_id', ?, true); <statement>} when executed, so PostgreSQL gets the team and the
- * statement in one round trip (pgjdbc sends both before one Sync; they run in order, in the transaction). The caller
- * sees the statement it prepared: its parameters are shifted by one, and an execution answers with the second
- * result, never the {@code set_config} row.
+ * A statement prepared while a team is to travel with it: a prepared statement that becomes
+ * {@code <prefix>; <statement>} when executed (the prefix a {@code set_config} with the team as its one parameter), so
+ * PostgreSQL gets the team and the statement in one round trip: pgjdbc sends both before one Sync, and they run in
+ * order in one transaction (the explicit one, or, for a read in autocommit, the implicit one that lasts until the
+ * Sync). The caller sees the statement it prepared: its parameters are shifted by one, an execution answers with the
+ * second result, never the prefix's, and each execution carries the team in force then.
+ * <p>
+ * pgjdbc sends a Sync between the two (and reads the first answer) before a statement it has described whose rows have
+ * no fixed width (its guard against filling both sockets' buffers); it describes a server-prepared statement that had
+ * a parameter of no known type (with {@code stringtype=unspecified}: strings, nulls, timestamps). The prefixes answer
+ * a boolean (fixed width). In a read, that Sync would end the implicit transaction and with it the team: a read's
+ * statement with such a parameter is run in the real read-only transaction instead
+ * ({@link TeamSetting#keepInOneTransaction}), where a Sync ends nothing.
  * <p>
  * Until it executes, what is asked of it is recorded and replayed on the real statement. Anything but a plain
- * execution (a batch, metadata, an unwrap...) sends the team on its own first and runs the statement as prepared.
+ * execution (a batch, metadata, a fetch size, an unwrap...) sends the team on its own first and runs the statement as
+ * prepared.
  */
 final class TeamStatement implements InvocationHandler {
-    static final String SET_TEAM = "SELECT set_config('berth.team_id', ?, true)";
+    static final String SET_TEAM = "SELECT set_config('berth.team_id', ?, true) IS NOT NULL";
 
     private record Call(Method method, Object[] args) {}
 
+    private static final Set<Class<?>> TYPED_VALUES = Set.of(UUID.class, Integer.class, Long.class, Short.class, Byte.class,
+            Boolean.class, Double.class, Float.class, BigDecimal.class, byte[].class);
+
     private final Connection connection;
+    private final Connection owner;
     private final String sql;
     private final TeamSetting setting;
     private final List<Call> recorded = new ArrayList<>();
     private PreparedStatement real;
-    private String team;
+    private boolean carrying;
+    private boolean untyped;
     private boolean closed;
 
-    private TeamStatement(Connection connection, String sql, TeamSetting setting) {
+    private TeamStatement(Connection connection, Connection owner, String sql, TeamSetting setting) {
         this.connection = connection;
+        this.owner = owner;
         this.sql = sql;
         this.setting = setting;
     }
 
     /**
-     * @param connection the pool's connection
-     * @param setting its team setting: the team remembered when this statement executes goes with it (or on its own
-     *                first, for anything but a plain execution)
+     * @param connection the pool's connection, where the real statement is prepared
+     * @param owner      the connection the caller prepared it on (what {@code getConnection} answers)
+     * @param setting    its team setting: what it carries when this statement executes goes in front
      */
-    static PreparedStatement of(Connection connection, String sql, TeamSetting setting) {
-        return (PreparedStatement) Proxy.newProxyInstance(PreparedStatement.class.getClassLoader(), new Class<?>[] {PreparedStatement.class},
-                new TeamStatement(connection, sql, setting));
+    static PreparedStatement of(Connection connection, Connection owner, String sql, TeamSetting setting) {
+        return (PreparedStatement) Proxy.newProxyInstance(TeamStatement.class.getClassLoader(), new Class<?>[] {PreparedStatement.class},
+                new TeamStatement(connection, owner, sql, setting));
     }
 
     @Override
     public Object invoke(Object proxy, Method method, Object[] args) throws Throwable {
         var name = method.getName();
+        switch (name) {
+            case "getConnection" -> { return owner; }
+            case "equals" -> { return proxy == args[0]; }
+            case "hashCode" -> { return System.identityHashCode(proxy); }
+            case "toString" -> { return "TeamStatement[" + sql + "]"; }
+            default -> {}
+        }
         boolean plainExecution = args == null && (name.equals("executeQuery") || name.equals("executeUpdate")
                 || name.equals("execute") || name.equals("executeLargeUpdate"));
+        if (isParameter(method) && !typed(method, args)) untyped = true;
         if (real == null) {
             switch (name) {
                 case "close" -> { closed = true; return null; }
                 case "isClosed" -> { return closed; }
-                // what a statement's own binder asks for (an array's type): the pool's connection, as the driver answers
-                case "getConnection" -> { return connection; }
                 case "unwrap", "isWrapperFor" -> {
                     if (((Class<?>) args[0]).isInstance(proxy)) return name.equals("unwrap") ? proxy : true;
                 }
@@ -72,18 +97,17 @@ final class TeamStatement implements InvocationHandler {
             }
             open(plainExecution);
         }
-        if (team != null && plainExecution) return executeAfterTeam(name);
+        if (carrying && plainExecution) return executeAfterTeam(name);
         return apply(method, args);
     }
 
     /** The real statement: with the team in front for a plain execution, else after sending the team on its own. */
     private void open(boolean withTeam) throws Throwable {
+        if (withTeam && untyped) setting.keepInOneTransaction();
         var carry = withTeam ? setting.carry() : null;
         if (carry != null) {
             real = connection.prepareStatement(carry.prefix() + ";\n" + sql);
-            team = carry.team();
-            real.setString(1, team);
-            setting.carried();
+            carrying = true;
         } else {
             setting.enterNow();
             real = connection.prepareStatement(sql);
@@ -92,20 +116,21 @@ final class TeamStatement implements InvocationHandler {
         recorded.clear();
     }
 
-    /** A call on the real statement; with the team in front, parameters move up by one and the team's stays. */
+    /** A call on the real statement; with the team in front, parameters move up by one. */
     private Object apply(Method method, Object[] args) throws Throwable {
-        if (team != null && isParameter(method)) {
+        if (carrying && isParameter(method)) {
             args = args.clone();
             args[0] = (int) args[0] + 1;
         }
-        var result = call(method, args);
-        if (team != null && method.getName().equals("clearParameters")) real.setString(1, team);
-        return result;
+        return call(method, args);
     }
 
-    /** The statement's own answer, past the {@code set_config} row, with the meaning the execution method has. */
+    /** The statement's own answer, past the prefix's row, with the meaning the execution method has. */
     private Object executeAfterTeam(String name) throws SQLException {
+        if (untyped) setting.keepInOneTransaction();
+        real.setString(1, setting.current());
         real.execute();
+        setting.carried();
         boolean resultSet = real.getMoreResults();
         return switch (name) {
             case "executeQuery" -> {
@@ -130,6 +155,15 @@ final class TeamStatement implements InvocationHandler {
         } catch (InvocationTargetException e) {
             throw e.getCause();
         }
+    }
+
+    /** Whether pgjdbc sends this parameter with its type (with stringtype=unspecified, strings and nulls go untyped). */
+    private static boolean typed(Method method, Object[] args) {
+        return switch (method.getName()) {
+            case "setInt", "setLong", "setShort", "setByte", "setBoolean", "setFloat", "setDouble", "setBigDecimal", "setBytes", "setArray" -> true;
+            case "setObject" -> args.length == 2 && args[1] != null && (TYPED_VALUES.contains(args[1].getClass()) || args[1] instanceof java.sql.Array);
+            default -> false;
+        };
     }
 
     /** A fetch size: rows in parts need a transaction's open portal (pgjdbc fetches all at once in autocommit). */

@@ -347,4 +347,84 @@ class TeamStatementTest extends BerthTestBase {
         });
         assertThat(inWrite).as("a write is one transaction").isTrue();
     }
+
+    /**
+     * pgjdbc describes a statement it server-prepares (from its fifth use on a connection) when a parameter went
+     * without a type (strings, with stringtype=unspecified), then sends a Sync before it when it follows another: in a
+     * read that Sync would end the implicit transaction holding the team. Such a statement runs in the real read-only
+     * transaction; one with typed parameters stays a read however often it runs.
+     */
+    @Test
+    void statementsRunOftenKeepTheirTeamWhateverTheirParameters() {
+        var seen = transactions.executeRead(status -> {
+            tenancy.enter(a);
+            var connection = status.getConnection();
+            var answers = new ArrayList<String>();
+            for (int i = 0; i < 8; i++) {
+                try (var statement = connection.prepareStatement("SELECT name, current_setting('transaction_read_only') FROM projects WHERE id <> ?")) {
+                    statement.setObject(1, UUID.randomUUID());
+                    try (var rows = statement.executeQuery()) {
+                        int n = 0;
+                        String readOnly = null;
+                        while (rows.next()) {
+                            n++;
+                            readOnly = rows.getString(2);
+                        }
+                        answers.add(n + readOnly);
+                    }
+                }
+            }
+            Thread.sleep(5);
+            answers.add("typed:" + inEarlierTransaction(connection));
+            for (int i = 0; i < 8; i++) {
+                try (var statement = connection.prepareStatement("SELECT name, current_setting('transaction_read_only') FROM projects WHERE name <> ?")) {
+                    statement.setString(1, "nothing is called this " + i);
+                    try (var rows = statement.executeQuery()) {
+                        int n = 0;
+                        String readOnly = null;
+                        while (rows.next()) {
+                            n++;
+                            readOnly = rows.getString(2);
+                        }
+                        answers.add(n + readOnly);
+                    }
+                }
+            }
+            Thread.sleep(5);
+            answers.add("untyped:" + inEarlierTransaction(connection));
+            return answers;
+        });
+        var expected = new ArrayList<String>();
+        for (int i = 0; i < 8; i++) expected.add("2on");
+        expected.add("typed:false");
+        for (int i = 0; i < 8; i++) expected.add("2on");
+        expected.add("untyped:true");
+        assertThat(seen).isEqualTo(expected);
+    }
+
+    @Test
+    void aStatementRunAgainAfterTheTeamChangedRunsInTheNewTeam() {
+        var counts = transactions.executeWrite(status -> {
+            tenancy.enter(a);
+            var connection = status.getConnection();
+            try (var statement = connection.prepareStatement("SELECT count(*) FROM projects")) {
+                assertThat(statement.getConnection()).isSameAs(connection);
+                long first = count(statement);
+                tenancy.enter(b);
+                long second = count(statement);
+                tenancy.enter(a);
+                long third = count(statement);
+                return first + "," + second + "," + third;
+            }
+        });
+        assertThat(counts).isEqualTo("2,1,2");
+        var plain = transactions.executeWrite(status -> {
+            var connection = status.getConnection();
+            try (var statement = connection.prepareStatement("SELECT count(*) FROM projects")) {
+                tenancy.enter(a);
+                return count(statement);
+            }
+        });
+        assertThat(plain).as("prepared before the team was entered, run after").isEqualTo(2);
+    }
 }
