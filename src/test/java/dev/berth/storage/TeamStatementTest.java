@@ -60,11 +60,20 @@ class TeamStatementTest extends BerthTestBase {
         return current;
     }
 
-    private static long count(PreparedStatement statement) throws SQLException {
+    private interface Column<T> {
+        T read(java.sql.ResultSet rows) throws SQLException;
+    }
+
+    /** The statement's first row, read. */
+    private static <T> T first(PreparedStatement statement, Column<T> column) throws SQLException {
         try (var rows = statement.executeQuery()) {
             rows.next();
-            return rows.getLong(1);
+            return column.read(rows);
         }
+    }
+
+    private static long count(PreparedStatement statement) throws SQLException {
+        return first(statement, rows -> rows.getLong(1));
     }
 
     @Test
@@ -314,9 +323,8 @@ class TeamStatementTest extends BerthTestBase {
 
     /** Whether the statement runs in a transaction opened before it (in a read, each statement is its own). */
     private static boolean inEarlierTransaction(Connection connection) throws SQLException {
-        try (var statement = connection.prepareStatement("SELECT statement_timestamp() - now() > interval '3 milliseconds'"); var rows = statement.executeQuery()) {
-            rows.next();
-            return rows.getBoolean(1);
+        try (var statement = connection.prepareStatement("SELECT statement_timestamp() - now() > interval '3 milliseconds'")) {
+            return first(statement, rows -> rows.getBoolean(1));
         }
     }
 
@@ -354,42 +362,38 @@ class TeamStatementTest extends BerthTestBase {
      * read that Sync would end the implicit transaction holding the team. Such a statement runs in the real read-only
      * transaction; one with typed parameters stays a read however often it runs.
      */
+    private interface Binder {
+        void bind(PreparedStatement statement, int round) throws SQLException;
+    }
+
+    /** The same statement on one connection eight times: each answer's row count and transaction_read_only. */
+    private static void eightTimes(Connection connection, String where, Binder binder, List<String> answers) throws SQLException {
+        for (int i = 0; i < 8; i++) {
+            try (var statement = connection.prepareStatement("SELECT name, current_setting('transaction_read_only') FROM projects " + where)) {
+                binder.bind(statement, i);
+                try (var rows = statement.executeQuery()) {
+                    int n = 0;
+                    String readOnly = null;
+                    while (rows.next()) {
+                        n++;
+                        readOnly = rows.getString(2);
+                    }
+                    answers.add(n + readOnly);
+                }
+            }
+        }
+    }
+
     @Test
     void statementsRunOftenKeepTheirTeamWhateverTheirParameters() {
         var seen = transactions.executeRead(status -> {
             tenancy.enter(a);
             var connection = status.getConnection();
             var answers = new ArrayList<String>();
-            for (int i = 0; i < 8; i++) {
-                try (var statement = connection.prepareStatement("SELECT name, current_setting('transaction_read_only') FROM projects WHERE id <> ?")) {
-                    statement.setObject(1, UUID.randomUUID());
-                    try (var rows = statement.executeQuery()) {
-                        int n = 0;
-                        String readOnly = null;
-                        while (rows.next()) {
-                            n++;
-                            readOnly = rows.getString(2);
-                        }
-                        answers.add(n + readOnly);
-                    }
-                }
-            }
+            eightTimes(connection, "WHERE id <> ?", (statement, i) -> statement.setObject(1, UUID.randomUUID()), answers);
             Thread.sleep(5);
             answers.add("typed:" + inEarlierTransaction(connection));
-            for (int i = 0; i < 8; i++) {
-                try (var statement = connection.prepareStatement("SELECT name, current_setting('transaction_read_only') FROM projects WHERE name <> ?")) {
-                    statement.setString(1, "nothing is called this " + i);
-                    try (var rows = statement.executeQuery()) {
-                        int n = 0;
-                        String readOnly = null;
-                        while (rows.next()) {
-                            n++;
-                            readOnly = rows.getString(2);
-                        }
-                        answers.add(n + readOnly);
-                    }
-                }
-            }
+            eightTimes(connection, "WHERE name <> ?", (statement, i) -> statement.setString(1, "nothing is called this " + i), answers);
             Thread.sleep(5);
             answers.add("untyped:" + inEarlierTransaction(connection));
             return answers;
