@@ -32,8 +32,7 @@ import java.util.regex.Pattern;
  *     first turns the read into the real read-only transaction it stood for, entered in its team, as before.</li>
  * </ul>
  * Micronaut's transaction manager asks for read-only, then autocommit off, through this connection; both are answered
- * as asked, and autocommit reaches pgjdbc only when the transaction turns real (read-only does at once, where pgjdbc
- * ignores it in autocommit), so a read leaves nothing for the pool to reset.
+ * as asked and reach pgjdbc only when the transaction turns real, so a read leaves nothing for the pool to reset.
  */
 final class TeamConnection implements InvocationHandler, TeamSetting {
     /** Carried by every statement of a read: its team and read-only, until the statement's Sync (a fixed-width answer). */
@@ -114,8 +113,10 @@ final class TeamConnection implements InvocationHandler, TeamSetting {
                 return autoCommit;
             }
             case "setReadOnly" -> {
+                // within a real transaction, or to undo what one set; a read or autocommit keeps it to itself
                 readOnly = (boolean) args[0];
-                if (mode != Mode.TRANSACTION && readOnly == realReadOnly) return null;
+                boolean undo = realReadOnly && !readOnly;
+                if (mode != Mode.TRANSACTION && !undo) return null;
                 realReadOnly = readOnly;
             }
             case "isReadOnly" -> {
@@ -204,10 +205,10 @@ final class TeamConnection implements InvocationHandler, TeamSetting {
     }
 
     @Override
-    public @Nullable Carry carry() {
+    public @Nullable String carry() {
         return switch (mode()) {
-            case READ -> new Carry(READ_PREFIX);
-            case TRANSACTION -> pending ? new Carry(TeamStatement.SET_TEAM) : null;
+            case READ -> READ_PREFIX;
+            case TRANSACTION -> pending ? TeamStatement.SET_TEAM : null;
             case AUTOCOMMIT -> null;
         };
     }

@@ -7,14 +7,11 @@ import io.micronaut.core.annotation.Nullable;
  * team entered goes to PostgreSQL in the round trip of a statement instead of as a statement of its own.
  */
 interface TeamSetting {
-    /** What a statement must run behind: {@code prefix} (one parameter, the team's id as text) before it. */
-    record Carry(String prefix) {}
-
     /** @param team the team's id as text; "" for none */
     void enterWithNextStatement(String team);
 
-    /** What a statement opening now must carry in front, if anything. */
-    @Nullable Carry carry();
+    /** What a statement opening now must run behind, if anything: a statement whose one parameter is the team. */
+    @Nullable String carry();
 
     /** A statement carried the team. */
     void carried();

@@ -7,7 +7,6 @@ import java.lang.reflect.Proxy;
 import java.math.BigDecimal;
 import java.sql.Connection;
 import java.sql.PreparedStatement;
-
 import java.sql.SQLException;
 import java.util.ArrayList;
 import java.util.List;
@@ -80,7 +79,8 @@ final class TeamStatement implements InvocationHandler {
         }
         boolean plainExecution = args == null && (name.equals("executeQuery") || name.equals("executeUpdate")
                 || name.equals("execute") || name.equals("executeLargeUpdate"));
-        if (isParameter(method) && !typed(method, args)) untyped = true;
+        boolean parameter = isParameter(method);
+        if (parameter && !typed(method, args)) untyped = true;
         if (real == null) {
             switch (name) {
                 case "close" -> { closed = true; return null; }
@@ -91,34 +91,34 @@ final class TeamStatement implements InvocationHandler {
                 default -> {}
             }
             if (closed) throw new SQLException("This statement has been closed.");
-            if (!plainExecution && (isParameter(method) || isSetting(method) && !fetchesInParts(method, args))) {
+            if (!plainExecution && (parameter || isSetting(method) && !fetchesInParts(method, args))) {
                 recorded.add(new Call(method, args));
                 return null;
             }
             open(plainExecution);
         }
         if (carrying && plainExecution) return executeAfterTeam(name);
-        return apply(method, args);
+        return apply(method, args, parameter);
     }
 
     /** The real statement: with the team in front for a plain execution, else after sending the team on its own. */
     private void open(boolean withTeam) throws Throwable {
         if (withTeam && untyped) setting.keepInOneTransaction();
-        var carry = withTeam ? setting.carry() : null;
-        if (carry != null) {
-            real = connection.prepareStatement(carry.prefix() + ";\n" + sql);
+        var prefix = withTeam ? setting.carry() : null;
+        if (prefix != null) {
+            real = connection.prepareStatement(prefix + ";\n" + sql);
             carrying = true;
         } else {
             setting.enterNow();
             real = connection.prepareStatement(sql);
         }
-        for (var call : recorded) apply(call.method(), call.args());
+        for (var call : recorded) apply(call.method(), call.args(), isParameter(call.method()));
         recorded.clear();
     }
 
     /** A call on the real statement; with the team in front, parameters move up by one. */
-    private Object apply(Method method, Object[] args) throws Throwable {
-        if (carrying && isParameter(method)) {
+    private Object apply(Method method, Object[] args, boolean parameter) throws Throwable {
+        if (carrying && parameter) {
             args = args.clone();
             args[0] = (int) args[0] + 1;
         }

@@ -3,8 +3,8 @@ package dev.berth.storage;
 import io.micronaut.core.annotation.Nullable;
 import io.micronaut.data.exceptions.DataAccessException;
 import io.micronaut.data.jdbc.runtime.JdbcOperations;
-import java.sql.SQLException;
 import jakarta.inject.Singleton;
+import java.sql.SQLException;
 import java.util.UUID;
 
 /**
@@ -26,20 +26,11 @@ public final class Tenancy {
      *               and run in one callback).
      */
     public void enter(@Nullable UUID teamId) {
-        var team = teamId == null ? "" : teamId.toString();
-        var connection = jdbc.getConnection();
         try {
-            if (connection.isWrapperFor(TeamSetting.class)) {
-                connection.unwrap(TeamSetting.class).enterWithNextStatement(team);
-                return;
-            }
+            // every connection of Berth's pool is one (CountingDataSource); anything else fails here, never silently
+            jdbc.getConnection().unwrap(TeamSetting.class).enterWithNextStatement(teamId == null ? "" : teamId.toString());
         } catch (SQLException e) {
             throw new DataAccessException("Could not enter the team: " + e.getMessage(), e);
         }
-        jdbc.prepareStatement(TeamStatement.SET_TEAM, statement -> {
-            statement.setString(1, team);
-            statement.execute();
-            return null;
-        });
     }
 }
