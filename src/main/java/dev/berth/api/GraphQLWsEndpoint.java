@@ -32,13 +32,12 @@ import org.reactivestreams.Publisher;
 import reactor.core.Disposable;
 import reactor.core.Disposables;
 import reactor.core.publisher.Flux;
-import reactor.core.publisher.Mono;
 import reactor.core.scheduler.Schedulers;
 
 /**
  * The graphql-transport-ws protocol at {@code /graphql-ws}. Credentials travel in the {@code connection_init}
- * payload ({@code {"authorization": "Bearer ..."}}), never in the URL. Sends wait for the socket, so a slow
- * reader backs up into the bounded event buffer and is then disconnected with 1013 instead of growing memory.
+ * payload ({@code {"authorization": "Bearer ..."}}), never in the URL. Sends wait for the socket ({@link WsOutbox}), so a
+ * slow reader backs up into the bounded event buffer and is then disconnected with 1013 instead of growing memory.
  */
 @ServerWebSocket(value = "/graphql-ws", subprotocols = "graphql-transport-ws")
 @jakarta.inject.Singleton // one endpoint for every socket: its registry of connections is what shutdown and revalidation walk
@@ -260,12 +259,12 @@ final class GraphQLWsEndpoint {
                     sendError(connection, id, result.getErrors(), requestId);
                     return;
                 }
-                Flux<String> payloads;
+                Flux<byte[]> payloads;
                 if (result.getData() instanceof Publisher<?> stream && result.getErrors().isEmpty()) {
                     var events = Flux.from(stream).cast(ExecutionResult.class);
-                    java.util.function.Function<ExecutionResult, String> executed = next -> {
+                    java.util.function.Function<ExecutionResult, byte[]> executed = next -> {
                         executions.increment();
-                        return write(ErrorMapping.specification(next, requestId));
+                        return results.bytes(ErrorMapping.specification(next, requestId));
                     };
                     var key = new SubscriptionGroups.Key(ready.request().query(), ready.request().operationName(),
                             ready.request().variables(), credentialOf(viewer));
@@ -280,22 +279,23 @@ final class GraphQLWsEndpoint {
                         payloads = groups.join(key, () -> events.map(executed));
                     }
                 } else {
-                    payloads = Flux.just(write(ErrorMapping.specification(result, requestId)));
+                    payloads = Flux.just(results.bytes(ErrorMapping.specification(result, requestId)));
                 }
-                var prefix = "{\"id\":" + write(id) + ",\"type\":\"next\",\"payload\":";
+                var prefix = ("{\"id\":" + write(id) + ",\"type\":\"next\",\"payload\":").getBytes(java.nio.charset.StandardCharsets.UTF_8);
                 // a member that cannot keep up is cut off (1013) at once rather than holding the group's frames
-                var subscription = Backlog.bounded(payloads, properties.subscriberBuffer(), properties.subscriberBufferBytes(), Backlog::textBytes,
-                                () -> new SubscriberTooSlowException("operation " + id))
-                        .concatMap(payload -> Mono.fromFuture(connection.session.sendAsync(prefix + payload + "}")), 1)
-                        .subscribeOn(Schedulers.boundedElastic())
-                        .subscribe(
-                                sent -> { },
-                                error -> failed(connection, id, slot, error, requestId),
-                                () -> {
-                                    if (connection.operations.remove(id, slot)) {
-                                        connection.send(write(Map.of("id", id, "type", "complete")));
-                                    }
-                                });
+                var subscription = connection.outbox.nexts(
+                        Backlog.bounded(payloads, properties.subscriberBuffer(), properties.subscriberBufferBytes(), payload -> payload.length,
+                                        () -> new SubscriberTooSlowException("operation " + id))
+                                // subscribed (its start read) off the socket's thread; the outbox's requests stay
+                                // where they are made, not a hop each
+                                .subscribeOn(Schedulers.boundedElastic(), false),
+                        prefix,
+                        error -> failed(connection, id, slot, error, requestId),
+                        () -> {
+                            if (connection.operations.remove(id, slot)) {
+                                connection.send(write(Map.of("id", id, "type", "complete")));
+                            }
+                        });
                 if (!slot.update(subscription)) subscription.dispose();
             }
         }

@@ -1,6 +1,5 @@
 package dev.berth.api;
 
-import dev.berth.events.Backlog;
 import dev.berth.events.Held;
 import io.micronaut.core.annotation.Nullable;
 import java.util.HashMap;
@@ -27,18 +26,18 @@ final class SubscriptionGroups {
     /** What makes two subscriptions compute the same frames. */
     record Key(String query, @Nullable String operationName, Map<String, Object> variables, Viewer credential) {}
 
-    /** A serialised payload and the position of the event it was made of. */
-    record Frame(long position, String payload) {}
+    /** A serialised payload (UTF-8 JSON, shared by every member: never modified) and the position of its event. */
+    record Frame(long position, byte[] payload) {}
 
     private static final long NOTHING = Long.MIN_VALUE;
 
     private final class Group {
         private final Key key;
-        private final Flux<String> frames;
+        private final Flux<byte[]> frames;
         private Disposable upstream;
         private int members;
 
-        Group(Key key, Flux<String> source) {
+        Group(Key key, Flux<byte[]> source) {
             this.key = key;
             this.frames = source
                     .doFinally(signal -> forget(this))
@@ -97,7 +96,7 @@ final class SubscriptionGroups {
      * The serialised payloads of {@code key}'s group, joining it or starting it with {@code source} (called only
      * when this subscriber starts the group). The subscriber leaves the group when it cancels or the stream ends.
      */
-    Flux<String> join(Key key, Supplier<Flux<String>> source) {
+    Flux<byte[]> join(Key key, Supplier<Flux<byte[]>> source) {
         return Flux.defer(() -> {
             Group group;
             synchronized (this) {
@@ -123,7 +122,7 @@ final class SubscriptionGroups {
      * execution per event for all but the members still catching up. Like subscribers have the same variables,
      * hence the same start.
      */
-    Flux<String> joinReplaying(Key key, Supplier<Flux<Frame>> own, int capacity, long maxBytes, Supplier<? extends Throwable> tooSlow) {
+    Flux<byte[]> joinReplaying(Key key, Supplier<Flux<Frame>> own, int capacity, long maxBytes, Supplier<? extends Throwable> tooSlow) {
         return Flux.defer(() -> {
             Replaying group;
             boolean first = false;
@@ -145,12 +144,12 @@ final class SubscriptionGroups {
         });
     }
 
-    private Flux<String> follow(Replaying group, boolean first, Supplier<Flux<Frame>> own, int capacity, long maxBytes,
+    private Flux<byte[]> follow(Replaying group, boolean first, Supplier<Flux<Frame>> own, int capacity, long maxBytes,
                                 Supplier<? extends Throwable> tooSlow) {
         // held before the group's position is read: every frame after that position is in it. Held past its bounds
         // while this member still replays its own start, it stays on its own stream instead of being cut off.
         var overflowed = new AtomicBoolean();
-        var held = Held.from(group.frames.asFlux(), capacity, maxBytes, frame -> Backlog.textBytes(frame.payload()), () -> {
+        var held = Held.from(group.frames.asFlux(), capacity, maxBytes, frame -> frame.payload().length, () -> {
             overflowed.set(true);
             return tooSlow.get();
         });

@@ -26,6 +26,8 @@ final class WsConnection {
     static final CloseReason TOO_SLOW = new CloseReason(1013, "Subscriber too slow, reconnect");
 
     final WebSocketSession session;
+    /** Everything sent on the connection goes through it, in order. */
+    final WsOutbox outbox;
     final Viewer.Client client;
     final Map<String, Disposable> operations = new ConcurrentHashMap<>();
     private boolean initReceived;
@@ -33,6 +35,7 @@ final class WsConnection {
 
     WsConnection(WebSocketSession session, Viewer.Client client) {
         this.session = session;
+        this.outbox = WsOutbox.of(session);
         this.client = client;
     }
 
@@ -57,12 +60,12 @@ final class WsConnection {
     }
 
     void send(String text) {
-        if (session.isOpen()) session.sendAsync(text);
+        if (session.isOpen()) outbox.text(text);
     }
 
     void close(CloseReason reason) {
         cancelAll();
-        if (session.isOpen()) session.close(reason);
+        if (session.isOpen()) outbox.close(reason); // after what was sent before it
     }
 
     void cancelAll() {

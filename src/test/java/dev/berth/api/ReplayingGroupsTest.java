@@ -57,7 +57,7 @@ class ReplayingGroupsTest {
                         .doFinally(signal -> held.connection().dispose());
             }).map(p -> {
                 executions.incrementAndGet();
-                return new Frame(p, "line " + p);
+                return new Frame(p, ("line " + p).getBytes(java.nio.charset.StandardCharsets.UTF_8));
             });
         }
     }
@@ -66,8 +66,8 @@ class ReplayingGroupsTest {
         return LongStream.rangeClosed(1, LINES).boxed().toList();
     }
 
-    private static long position(String payload) {
-        return Long.parseLong(payload.substring("line ".length()));
+    private static long position(byte[] payload) {
+        return Long.parseLong(new String(payload, java.nio.charset.StandardCharsets.UTF_8).substring("line ".length()));
     }
 
     @RepeatedTest(10)
@@ -151,7 +151,7 @@ class ReplayingGroupsTest {
         Supplier<Flux<Frame>> own = () -> live.asFlux()
                 .doOnSubscribe(s -> subscribed.incrementAndGet())
                 .doOnCancel(cancelled::incrementAndGet)
-                .map(p -> new Frame(p, "line " + p));
+                .map(p -> new Frame(p, ("line " + p).getBytes(java.nio.charset.StandardCharsets.UTF_8)));
         var first = new ConcurrentLinkedQueue<Long>();
         var second = new ConcurrentLinkedQueue<Long>();
         var a = groups.joinReplaying(KEY, own, 100, Long.MAX_VALUE, IllegalStateException::new).subscribe(p -> first.add(position(p)));
