@@ -287,15 +287,17 @@ final class GraphQLWsEndpoint {
                         Backlog.bounded(payloads, properties.subscriberBuffer(), properties.subscriberBufferBytes(), payload -> payload.length,
                                         () -> new SubscriberTooSlowException("operation " + id))
                                 // subscribed (its start read) off the socket's thread; the outbox's requests stay
-                                // where they are made, not a hop each
+                                // where they are made (its event loop), not a hop each: they reach only the backlog,
+                                // which asked its source for everything when subscribed (BacklogTest pins it)
                                 .subscribeOn(Schedulers.boundedElastic(), false),
                         prefix,
-                        error -> failed(connection, id, slot, error, requestId),
-                        () -> {
+                        // off the socket's event loop: ending an operation may close what feeds it (a log stream)
+                        error -> blocking.execute(() -> failed(connection, id, slot, error, requestId)),
+                        () -> blocking.execute(() -> {
                             if (connection.operations.remove(id, slot)) {
                                 connection.send(write(Map.of("id", id, "type", "complete")));
                             }
-                        });
+                        }));
                 if (!slot.update(subscription)) subscription.dispose();
             }
         }

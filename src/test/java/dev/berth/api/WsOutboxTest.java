@@ -15,11 +15,18 @@ import io.netty.channel.DefaultEventLoopGroup;
 import io.netty.channel.local.LocalAddress;
 import io.netty.channel.local.LocalChannel;
 import io.netty.channel.local.LocalServerChannel;
+import io.netty.channel.embedded.EmbeddedChannel;
 import io.netty.handler.codec.http.websocketx.TextWebSocketFrame;
+import io.netty.handler.codec.http.websocketx.WebSocket08FrameDecoder;
+import io.netty.handler.codec.http.websocketx.WebSocket08FrameEncoder;
+import io.netty.handler.codec.http.websocketx.extensions.WebSocketExtensionData;
+import io.netty.handler.codec.http.websocketx.extensions.compression.PerMessageDeflateClientExtensionHandshaker;
+import io.netty.handler.codec.http.websocketx.extensions.compression.PerMessageDeflateServerExtensionHandshaker;
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Map;
 import java.util.concurrent.ConcurrentLinkedQueue;
 import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.concurrent.atomic.AtomicInteger;
@@ -89,7 +96,8 @@ class WsOutboxTest {
     }
 
     private WsOutbox outbox() {
-        return new WsOutbox(client, reason -> client.writeAndFlush(new TextWebSocketFrame("CLOSE " + reason.getCode())));
+        return new WsOutbox(client, reason -> client.writeAndFlush(new TextWebSocketFrame("CLOSE " + reason.getCode())),
+                new CloseReason(1013, "too slow"), Duration.ofMillis(300));
     }
 
     @Test
@@ -110,28 +118,84 @@ class WsOutboxTest {
         for (var thread : threads) thread.join();
         outbox.close(new CloseReason(1013, "slow"));
         outbox.text("after the close");
-        await(() -> received.size() == 4 * perThread + 2);
+        outbox.nexts(Flux.just(new byte[] {'1'}), "[".getBytes(StandardCharsets.UTF_8), error -> { }, () -> { });
+        outbox.close(new CloseReason(1000, "a second close"));
+        await(() -> received.size() == 4 * perThread + 1);
+        await(() -> !client.isOpen()); // the closer here leaves the channel open: the grace period closes it
 
         var expected = new ArrayList<String>();
         for (int i = 0; i < 4 * perThread; i++) expected.add(Integer.toString(i));
-        expected.add("CLOSE 1013");
-        expected.add("after the close"); // handed in after it: never before it
+        expected.add("CLOSE 1013"); // then nothing: what came after the close is never written
         assertThat(List.copyOf(received)).isEqualTo(expected);
     }
 
     @Test
-    void aFrameIsThePrefixTheGroupsBytesUntouchedAndABrace() throws Exception {
-        var payload = "{\"data\":{\"line\":\"é ✓\"}}".getBytes(StandardCharsets.UTF_8);
+    void aFrameIsThePrefixTheGroupsBytesUntouchedAndABraceThroughTheRealEncodersAndDeflate() throws Exception {
+        var payload = "{\"data\":{\"line\":\"é ✓ the same line, the same line, the same line\"}}".getBytes(StandardCharsets.UTF_8);
         var copy = payload.clone();
+        var deflate = new PerMessageDeflateServerExtensionHandshaker().handshakeExtension(new WebSocketExtensionData("permessage-deflate", Map.of()));
+        var serverSide = new EmbeddedChannel(new WebSocket08FrameEncoder(false), deflate.newExtensionEncoder());
+        var clientSide = new EmbeddedChannel(new WebSocket08FrameDecoder(false, true, 1 << 20),
+                new PerMessageDeflateClientExtensionHandshaker().handshakeExtension(deflate.newReponseData()).newExtensionDecoder());
         var completed = new AtomicInteger();
-        var outbox = outbox();
+        var outbox = new WsOutbox(serverSide, reason -> { }, new CloseReason(1013, "too slow"), Duration.ofSeconds(1));
         outbox.nexts(Flux.just(payload, payload), "{\"id\":\"a\",\"type\":\"next\",\"payload\":".getBytes(StandardCharsets.UTF_8),
                 error -> { }, completed::incrementAndGet);
-        await(() -> received.size() == 2 && completed.get() == 1);
-        assertThat(received).containsExactly(
-                "{\"id\":\"a\",\"type\":\"next\",\"payload\":{\"data\":{\"line\":\"é ✓\"}}}",
-                "{\"id\":\"a\",\"type\":\"next\",\"payload\":{\"data\":{\"line\":\"é ✓\"}}}");
-        assertThat(payload).isEqualTo(copy);
+        for (int i = 0; i < 10; i++) serverSide.runPendingTasks();
+        for (Object bytes; (bytes = serverSide.readOutbound()) != null; ) clientSide.writeInbound(bytes);
+        var texts = new ArrayList<String>();
+        for (Object frame; (frame = clientSide.readInbound()) != null; ) {
+            texts.add(((TextWebSocketFrame) frame).text());
+            io.netty.util.ReferenceCountUtil.release(frame);
+        }
+        var expected = "{\"id\":\"a\",\"type\":\"next\",\"payload\":" + new String(copy, StandardCharsets.UTF_8) + "}";
+        assertThat(texts).containsExactly(expected, expected);
+        assertThat(completed).hasValue(1);
+        assertThat(payload).as("the group's bytes, shared by every member").isEqualTo(copy);
+    }
+
+    @Test
+    void aConnectionWhosePeerReadsNothingHoldsBoundedBytesAcrossItsOperationsAndItsProtocolMessagesCloseIt() throws Exception {
+        var nio = new io.netty.channel.MultiThreadIoEventLoopGroup(1, io.netty.channel.nio.NioIoHandler.newFactory());
+        try {
+            var reader = new ServerBootstrap().group(nio).channel(io.netty.channel.socket.nio.NioServerSocketChannel.class)
+                    .childOption(io.netty.channel.ChannelOption.AUTO_READ, false) // takes nothing: TCP fills, then Netty's buffer
+                    .childHandler(new ChannelInboundHandlerAdapter())
+                    .bind("127.0.0.1", 0).sync().channel();
+            var socket = new Bootstrap().group(nio).channel(io.netty.channel.socket.nio.NioSocketChannel.class)
+                    .handler(new io.netty.handler.codec.MessageToByteEncoder<TextWebSocketFrame>() {
+                        @Override
+                        protected void encode(ChannelHandlerContext ctx, TextWebSocketFrame frame, io.netty.buffer.ByteBuf out) {
+                            out.writeBytes(frame.content(), frame.content().readerIndex(), frame.content().readableBytes());
+                        }
+                    })
+                    .connect(reader.localAddress()).sync().channel();
+            var closes = new CopyOnWriteArrayList<Integer>();
+            var outbox = new WsOutbox(socket, reason -> closes.add(reason.getCode()), new CloseReason(1013, "too slow"), Duration.ofSeconds(30));
+            var payload = new byte[10 * 1024];
+            int operations = 50;
+            for (int i = 0; i < operations; i++) {
+                outbox.nexts(Flux.<byte[]>generate(sink -> sink.next(payload)).subscribeOn(Schedulers.boundedElastic(), false),
+                        "[".getBytes(StandardCharsets.UTF_8), error -> { }, () -> { });
+            }
+            Thread.sleep(1_500); // the kernel's buffers are full, then Netty's
+            long pending = socket.eventLoop().submit(() -> socket.unsafe().outboundBuffer().totalPendingWriteBytes()).get();
+            assertThat(pending).as("bytes waiting in Netty for a peer that reads nothing").isPositive()
+                    // the water mark plus at most a frame per operation; each operation's own window would be 12.8 MB
+                    .isLessThan(64 * 1024 + operations * (payload.length + 2) + 64 * 1024);
+
+            // answers to a peer that keeps asking but reads nothing close it once a megabyte waits
+            var answer = "x".repeat(16 * 1024);
+            for (int i = 0; i < 200 && closes.isEmpty(); i++) {
+                outbox.text(answer);
+                Thread.sleep(2);
+            }
+            await(() -> !closes.isEmpty());
+            assertThat(closes).containsExactly(1013);
+            reader.close().sync();
+        } finally {
+            nio.shutdownGracefully(0, 1, java.util.concurrent.TimeUnit.SECONDS).sync();
+        }
     }
 
     @Test
