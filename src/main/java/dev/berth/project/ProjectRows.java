@@ -118,6 +118,51 @@ class ProjectRows {
                 }, rows -> new Environment(uuid(rows, 1), uuid(rows, 2), uuid(rows, 3), rows.getString(4), instant(rows, 5), instant(rows, 6), instant(rows, 7)));
     }
 
+    /** A project and its live environments, by name. */
+    record WithEnvironments(Project project, List<Environment> environments) {}
+
+    private static final String WITH_ENVIRONMENTS = """
+            SELECT p.id, p.team_id, p.name, p.description, p.metadata, p.created_at, p.updated_at, p.deleted_at,
+                   e.id, e.team_id, e.project_id, e.name, e.created_at, e.updated_at, e.deleted_at
+            FROM %s p LEFT JOIN environments e ON e.project_id = p.id AND e.team_id = p.team_id AND e.deleted_at IS NULL
+            ORDER BY p.id, e.name""";
+
+    /** {@link #byId} with the project's environments, in one statement (what a query asking for both needs). */
+    Optional<WithEnvironments> byIdWithEnvironments(UUID teamId, UUID id) {
+        return withEnvironments(WITH_ENVIRONMENTS.formatted("(SELECT * FROM projects WHERE team_id = ? AND deleted_at IS NULL AND id = ?)"), s -> {
+            s.setObject(1, teamId);
+            s.setObject(2, id);
+        }).stream().findFirst();
+    }
+
+    /** {@link #page} with each project's environments, in one statement. */
+    List<WithEnvironments> pageWithEnvironments(UUID teamId, UUID after, int limit) {
+        return withEnvironments(WITH_ENVIRONMENTS.formatted(
+                "(SELECT * FROM projects WHERE team_id = ? AND deleted_at IS NULL AND id > ? ORDER BY id LIMIT ?)"), s -> {
+            s.setObject(1, teamId);
+            s.setObject(2, after);
+            s.setInt(3, limit);
+        });
+    }
+
+    /** Rows of a project and one of its environments each (or none: nulls), ordered by project, gathered. */
+    private List<WithEnvironments> withEnvironments(String sql, Statements.Binder binder) {
+        var rows = Statements.list(jdbc, sql, binder, r -> new WithEnvironments(
+                new Project(uuid(r, 1), uuid(r, 2), r.getString(3), r.getString(4), metadata(r.getString(5)), instant(r, 6), instant(r, 7), instant(r, 8)),
+                r.getObject(9) == null ? List.of()
+                        : List.of(new Environment(uuid(r, 9), uuid(r, 10), uuid(r, 11), r.getString(12), instant(r, 13), instant(r, 14), instant(r, 15)))));
+        var gathered = new java.util.ArrayList<WithEnvironments>();
+        for (var row : rows) {
+            var last = gathered.isEmpty() ? null : gathered.getLast();
+            if (last != null && last.project().id().equals(row.project().id())) {
+                last.environments().addAll(row.environments());
+            } else {
+                gathered.add(new WithEnvironments(row.project(), new java.util.ArrayList<>(row.environments())));
+            }
+        }
+        return gathered;
+    }
+
     private List<Project> projects(String sql, Statements.Binder binder) {
         return Statements.list(jdbc, sql, binder, rows -> new Project(uuid(rows, 1), uuid(rows, 2), rows.getString(3), rows.getString(4),
                 metadata(rows.getString(5)), instant(rows, 6), instant(rows, 7), instant(rows, 8)));

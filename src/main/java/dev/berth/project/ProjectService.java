@@ -77,6 +77,21 @@ public class ProjectService {
         return load(viewer, id);
     }
 
+    /** {@link #get} with the project's environments, read together. */
+    @InTeam(readOnly = true)
+    public ProjectRows.WithEnvironments getWithEnvironments(Viewer viewer, UUID id) {
+        return rows.byIdWithEnvironments(viewer.teamId(), id)
+                .filter(found -> ProjectScope.visible(viewer, Optional.of(found.project())).isPresent())
+                .orElseThrow(() -> new NotFoundException("Project", id));
+    }
+
+    /** {@link #page} without a metadata filter, with each project's environments, read together (a viewer that sees every project). */
+    @InTeam(readOnly = true)
+    public List<ProjectRows.WithEnvironments> pageWithEnvironments(Viewer viewer, int limit, @Nullable UUID after) {
+        if (viewer.projectIds() != null) throw new IllegalStateException("a token limited to some projects pages through them in memory");
+        return rows.pageWithEnvironments(viewer.teamId(), after == null ? BEFORE_ALL : after, limit);
+    }
+
     @InTeam(readOnly = true)
     public Optional<Project> find(Viewer viewer, UUID id) {
         return lookup(viewer, id);

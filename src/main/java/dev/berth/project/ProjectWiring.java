@@ -2,6 +2,7 @@ package dev.berth.project;
 
 import dev.berth.api.Arguments;
 import dev.berth.api.Connection;
+import dev.berth.api.Lookahead;
 import dev.berth.api.PageArgs;
 import dev.berth.api.Viewer;
 import dev.berth.api.WiringContribution;
@@ -29,7 +30,7 @@ final class ProjectWiring implements WiringContribution {
     public void contribute(RuntimeWiring.Builder wiring) {
         wiring.type("Query", t -> t
                 .dataFetcher("projects", this::projectPage)
-                .dataFetcher("project", env -> projects.get(Viewer.from(env), Arguments.id("id", env.getArgument("id"))))
+                .dataFetcher("project", this::project)
                 .dataFetcher("environment", env -> projects.environment(Viewer.from(env), Arguments.id("id", env.getArgument("id")))));
         wiring.type("Mutation", t -> t
                 .dataFetcher("createProject", env -> Map.of("project",
@@ -52,8 +53,34 @@ final class ProjectWiring implements WiringContribution {
 
     private Connection<Project> projectPage(DataFetchingEnvironment env) {
         var page = PageArgs.from(env);
-        var rows = projects.page(Viewer.from(env), page.limit(), page.after(), MetadataFilter.from(env.getArgument("metadataContains")));
-        return Connection.of(rows, page, Project::id);
+        var viewer = Viewer.from(env);
+        var filter = MetadataFilter.from(env.getArgument("metadataContains"));
+        if (filter == null && viewer.projectIds() == null && Lookahead.selects(env, "edges", "node", "environments")) {
+            // the page and its environments in one statement; the environments' loader has them already
+            var found = projects.pageWithEnvironments(viewer, page.limit(), page.after());
+            primeEnvironments(env, found);
+            return Connection.of(found.stream().map(ProjectRows.WithEnvironments::project).toList(), page, Project::id);
+        }
+        return Connection.of(projects.page(viewer, page.limit(), page.after(), filter), page, Project::id);
+    }
+
+    private Project project(DataFetchingEnvironment env) {
+        var viewer = Viewer.from(env);
+        var id = Arguments.id("id", env.getArgument("id"));
+        if (!Lookahead.selects(env, "environments")) return projects.get(viewer, id);
+        var found = projects.getWithEnvironments(viewer, id); // one statement for both
+        primeEnvironments(env, List.of(found));
+        return found.project();
+    }
+
+    /** The environments' loader has them, and the projects' loader has their projects (environment → project). */
+    private static void primeEnvironments(DataFetchingEnvironment env, List<ProjectRows.WithEnvironments> found) {
+        var environments = env.<java.util.UUID, List<Environment>>getDataLoader(ProjectLoaders.ENVIRONMENTS_BY_PROJECT);
+        var byId = env.<java.util.UUID, Project>getDataLoader(ProjectLoaders.PROJECT_BY_ID);
+        for (var project : found) {
+            environments.prime(project.project().id(), List.copyOf(project.environments()));
+            byId.prime(project.project().id(), project.project());
+        }
     }
 
     private CompletableFuture<List<Environment>> environmentsOfProject(DataFetchingEnvironment env) {

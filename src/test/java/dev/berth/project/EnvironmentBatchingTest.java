@@ -45,12 +45,65 @@ class EnvironmentBatchingTest extends BerthTestBase {
         double ten = statementsFor(10);
         double hundred = statementsFor(100);
         assertThat(hundred).isEqualTo(ten).isEqualTo(one);
-        // the page, its environments and their projects, whatever the page: the team travels with each of them, no
-        // set_config, BEGIN or COMMIT of its own
-        assertThat(one).isEqualTo(3.0);
-        // one transaction for the request: its tenancy setting, then one query per level (projects, environments,
-        // projects); the caller was resolved by an earlier request and is cached
-        assertThat(hundred).isBetween(3.0, 4.0); // at least the two levels and the setting: a counter that counts nothing fails
+        // the page with its environments in one statement (the page's fetcher looks ahead), their projects already
+        // known from it; the team travels with the statement, no set_config, BEGIN or COMMIT of its own; the caller
+        // was resolved by an earlier request and is cached. A counter that counts nothing fails.
+        assertThat(one).isEqualTo(1.0);
+    }
+
+    @Test
+    void aPageFilteredByMetadataStillLoadsItsEnvironmentsByLevel() {
+        var filtered = LIST.replace("projects(first: $first)", "projects(first: $first, metadataContains: {})");
+        http().data(filtered, Map.of("first", 10)); // warm
+        var counter = meters.counter("berth.sql.statements");
+        double before = counter.count();
+        http().data(filtered, Map.of("first", 10));
+        assertThat(counter.count() - before).as("the page, the environments, their projects").isEqualTo(3.0);
+    }
+
+    /** What one statement reads is what the loaders read: live environments by name, none for a project without. */
+    @Test
+    void theProjectAndPageReadWithTheirEnvironmentsAnswerAsTheLoadersDo() {
+        var h = dev.berth.testing.TestUsers.signUp(server.getURI()).http(); // a team with only these projects: one page
+        var project = h.data("mutation($input: CreateProjectInput!) { createProject(input: $input) { project { id environments { id } } } }",
+                Map.of("input", Map.of("name", uniqueName("ahead")))).path("createProject").path("project");
+        var id = project.path("id").asText();
+        for (var name : java.util.List.of("zeta", "alpha", "gone")) {
+            h.data("mutation($p: ID!, $n: String!) { createEnvironment(input: {projectId: $p, name: $n}) { environment { id } } }",
+                    Map.of("p", id, "n", name));
+        }
+        var gone = h.data("query($id: ID!) { project(id: $id) { environments { id name } } }", Map.of("id", id))
+                .path("project").path("environments");
+        for (var environment : gone) {
+            if (environment.path("name").asText().equals("gone")) {
+                h.data("mutation($e: ID!) { deleteEnvironment(input: {id: $e}) { deletedEnvironmentId } }", Map.of("e", environment.path("id").asText()));
+            }
+        }
+        var empty = h.data("mutation($input: CreateProjectInput!) { createProject(input: $input) { project { id environments { id } } } }",
+                Map.of("input", Map.of("name", uniqueName("bare")))).path("createProject").path("project");
+        h.data("mutation($e: ID!) { deleteEnvironment(input: {id: $e}) { deletedEnvironmentId } }",
+                Map.of("e", empty.path("environments").get(0).path("id").asText()));
+
+        var fields = "id name environments { id name project { id } }";
+        for (var projectId : java.util.List.of(id, empty.path("id").asText())) {
+            // looked ahead (one statement), through a fragment, and by level (a field the fetcher does not look at)
+            var ahead = h.data("query($id: ID!) { project(id: $id) { " + fields + " } }", Map.of("id", projectId)).path("project");
+            var fragment = h.data("query($id: ID!) { project(id: $id) { ...F } } fragment F on Project { " + fields + " }",
+                    Map.of("id", projectId)).path("project");
+            var byLevel = h.data("query { projects(first: 100, metadataContains: {}) { edges { node { " + fields + " } } } }",
+                    Map.of()).path("projects").path("edges");
+            com.fasterxml.jackson.databind.JsonNode loaded = null;
+            for (var edge : byLevel) if (edge.path("node").path("id").asText().equals(projectId)) loaded = edge.path("node");
+            var paged = h.data("query { projects(first: 100) { edges { node { " + fields + " } } } }", Map.of()).path("projects").path("edges");
+            com.fasterxml.jackson.databind.JsonNode pagedNode = null;
+            for (var edge : paged) if (edge.path("node").path("id").asText().equals(projectId)) pagedNode = edge.path("node");
+            assertThat(loaded).as("the project is on the first page").isNotNull();
+            assertThat(ahead).isEqualTo(loaded).isEqualTo(fragment).isEqualTo(pagedNode);
+        }
+        var names = h.data("query($id: ID!) { project(id: $id) { environments { name } } }", Map.of("id", id)).path("project").path("environments");
+        assertThat(names.findValuesAsText("name")).containsExactly("alpha", "production", "zeta");
+        assertThat(h.data("query($id: ID!) { project(id: $id) { environments { name } } }", Map.of("id", empty.path("id").asText()))
+                .path("project").path("environments")).isEmpty();
     }
 
     /**
