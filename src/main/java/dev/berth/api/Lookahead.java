@@ -8,8 +8,12 @@ import graphql.language.Selection;
 import graphql.language.SelectionSet;
 import graphql.schema.DataFetchingEnvironment;
 import java.util.ArrayList;
+import java.util.Collections;
+import java.util.HashSet;
+import java.util.IdentityHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.Set;
 
 /**
  * Whether the field being fetched selects a path of fields below it, read from the document itself (through inline
@@ -30,10 +34,13 @@ public final class Lookahead {
         for (var field : env.getMergedField().getFields()) {
             if (field.getSelectionSet() != null) level.add(field.getSelectionSet());
         }
-        for (var name : path) {
-            var found = new ArrayList<Field>();
-            for (var set : level) collect(set, name, fragments, found, 0);
+        for (int step = 0; step < path.length; step++) {
+            // each fragment looked into once per level, each field kept once: repeated spreads cost nothing more
+            var visited = new HashSet<String>();
+            var found = Collections.newSetFromMap(new IdentityHashMap<Field, Boolean>());
+            for (var set : level) collect(set, path[step], fragments, visited, found, 0);
             if (found.isEmpty()) return false;
+            if (step == path.length - 1) return true;
             level = new ArrayList<>();
             for (var field : found) {
                 if (field.getSelectionSet() != null) level.add(field.getSelectionSet());
@@ -42,15 +49,18 @@ public final class Lookahead {
         return true;
     }
 
-    private static void collect(SelectionSet set, String name, Map<String, FragmentDefinition> fragments, List<Field> found, int depth) {
+    private static void collect(SelectionSet set, String name, Map<String, FragmentDefinition> fragments, Set<String> visited,
+                                Set<Field> found, int depth) {
         if (depth > MAX_DEPTH) return;
         for (Selection<?> selection : set.getSelections()) {
             switch (selection) {
                 case Field field when field.getName().equals(name) -> found.add(field);
-                case InlineFragment inline -> collect(inline.getSelectionSet(), name, fragments, found, depth + 1);
+                case InlineFragment inline -> collect(inline.getSelectionSet(), name, fragments, visited, found, depth + 1);
                 case FragmentSpread spread -> {
                     var fragment = fragments.get(spread.getName());
-                    if (fragment != null) collect(fragment.getSelectionSet(), name, fragments, found, depth + 1);
+                    if (fragment != null && visited.add(spread.getName())) {
+                        collect(fragment.getSelectionSet(), name, fragments, visited, found, depth + 1);
+                    }
                 }
                 default -> { }
             }

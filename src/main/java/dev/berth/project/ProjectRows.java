@@ -121,15 +121,25 @@ class ProjectRows {
     /** A project and its live environments, by name. */
     record WithEnvironments(Project project, List<Environment> environments) {}
 
+    /**
+     * The projects of {@code %s} (a subquery), each once, then their live environments by name, each once: one row per
+     * project or environment (a join would repeat each project's columns, its metadata too, once per environment).
+     */
     private static final String WITH_ENVIRONMENTS = """
-            SELECT p.id, p.team_id, p.name, p.description, p.metadata, p.created_at, p.updated_at, p.deleted_at,
-                   e.id, e.team_id, e.project_id, e.name, e.created_at, e.updated_at, e.deleted_at
-            FROM %s p LEFT JOIN environments e ON e.project_id = p.id AND e.team_id = p.team_id AND e.deleted_at IS NULL
-            ORDER BY p.id, e.name""";
+            WITH p AS MATERIALIZED (%s)
+            SELECT 0, p.id, p.id, p.team_id, p.name, p.description, p.metadata, p.created_at, p.updated_at, p.deleted_at FROM p
+            UNION ALL
+            SELECT 1, e.project_id, e.id, e.team_id, e.name, NULL, NULL, e.created_at, e.updated_at, e.deleted_at
+            FROM environments e JOIN p ON e.project_id = p.id AND e.team_id = p.team_id WHERE e.deleted_at IS NULL
+            ORDER BY 1, 2, 5""";
+    private static final String BY_ID_WITH_ENVIRONMENTS = WITH_ENVIRONMENTS.formatted(
+            "SELECT * FROM projects WHERE team_id = ? AND deleted_at IS NULL AND id = ?");
+    private static final String PAGE_WITH_ENVIRONMENTS = WITH_ENVIRONMENTS.formatted(
+            "SELECT * FROM projects WHERE team_id = ? AND deleted_at IS NULL AND id > ? ORDER BY id LIMIT ?");
 
     /** {@link #byId} with the project's environments, in one statement (what a query asking for both needs). */
     Optional<WithEnvironments> byIdWithEnvironments(UUID teamId, UUID id) {
-        return withEnvironments(WITH_ENVIRONMENTS.formatted("(SELECT * FROM projects WHERE team_id = ? AND deleted_at IS NULL AND id = ?)"), s -> {
+        return withEnvironments(BY_ID_WITH_ENVIRONMENTS, s -> {
             s.setObject(1, teamId);
             s.setObject(2, id);
         }).stream().findFirst();
@@ -137,30 +147,27 @@ class ProjectRows {
 
     /** {@link #page} with each project's environments, in one statement. */
     List<WithEnvironments> pageWithEnvironments(UUID teamId, UUID after, int limit) {
-        return withEnvironments(WITH_ENVIRONMENTS.formatted(
-                "(SELECT * FROM projects WHERE team_id = ? AND deleted_at IS NULL AND id > ? ORDER BY id LIMIT ?)"), s -> {
+        return withEnvironments(PAGE_WITH_ENVIRONMENTS, s -> {
             s.setObject(1, teamId);
             s.setObject(2, after);
             s.setInt(3, limit);
         });
     }
 
-    /** Rows of a project and one of its environments each (or none: nulls), ordered by project, gathered. */
+    /** The rows of {@link #WITH_ENVIRONMENTS}: the projects in order, each with its environments. */
     private List<WithEnvironments> withEnvironments(String sql, Statements.Binder binder) {
-        var rows = Statements.list(jdbc, sql, binder, r -> new WithEnvironments(
-                new Project(uuid(r, 1), uuid(r, 2), r.getString(3), r.getString(4), metadata(r.getString(5)), instant(r, 6), instant(r, 7), instant(r, 8)),
-                r.getObject(9) == null ? List.of()
-                        : List.of(new Environment(uuid(r, 9), uuid(r, 10), uuid(r, 11), r.getString(12), instant(r, 13), instant(r, 14), instant(r, 15)))));
-        var gathered = new java.util.ArrayList<WithEnvironments>();
+        var rows = Statements.list(jdbc, sql, binder, r -> r.getInt(1) == 0
+                ? new Project(uuid(r, 3), uuid(r, 4), r.getString(5), r.getString(6), metadata(r.getString(7)), instant(r, 8), instant(r, 9), instant(r, 10))
+                : new Environment(uuid(r, 3), uuid(r, 4), uuid(r, 2), r.getString(5), instant(r, 8), instant(r, 9), instant(r, 10)));
+        var projects = new java.util.LinkedHashMap<UUID, WithEnvironments>();
         for (var row : rows) {
-            var last = gathered.isEmpty() ? null : gathered.getLast();
-            if (last != null && last.project().id().equals(row.project().id())) {
-                last.environments().addAll(row.environments());
-            } else {
-                gathered.add(new WithEnvironments(row.project(), new java.util.ArrayList<>(row.environments())));
+            switch (row) {
+                case Project project -> projects.put(project.id(), new WithEnvironments(project, new java.util.ArrayList<>()));
+                case Environment environment -> projects.get(environment.projectId()).environments().add(environment);
+                default -> throw new IllegalStateException();
             }
         }
-        return gathered;
+        return List.copyOf(projects.values());
     }
 
     private List<Project> projects(String sql, Statements.Binder binder) {

@@ -61,6 +61,61 @@ class EnvironmentBatchingTest extends BerthTestBase {
         assertThat(counter.count() - before).as("the page, the environments, their projects").isEqualTo(3.0);
     }
 
+    /** Page by page (one project a page, several environments each), the cursors and pages are the loaders' own. */
+    @Test
+    void pagingWithEnvironmentsFollowsTheCursorsAsTheLoadersDo() {
+        var h = dev.berth.testing.TestUsers.signUp(server.getURI()).http();
+        for (int p = 0; p < 3; p++) {
+            var id = h.data("mutation($input: CreateProjectInput!) { createProject(input: $input) { project { id } } }",
+                    Map.of("input", Map.of("name", uniqueName("paged"), "metadata", Map.of("n", p)))).path("createProject").path("project").path("id").asText();
+            for (var name : java.util.List.of("b" + p, "a" + p)) {
+                h.data("mutation($p: ID!, $n: String!) { createEnvironment(input: {projectId: $p, name: $n}) { environment { id } } }", Map.of("p", id, "n", name));
+            }
+        }
+        var page = "query($first: Int, $after: String) { projects(first: $first, after: $after%s) { edges { cursor node { id name metadata environments { name } } } pageInfo { hasNextPage endCursor } } }";
+        for (int first : new int[] {1, 2, 100}) {
+            var ahead = new java.util.ArrayList<com.fasterxml.jackson.databind.JsonNode>();
+            var byLevel = new java.util.ArrayList<com.fasterxml.jackson.databind.JsonNode>();
+            for (var pages : java.util.List.of(ahead, byLevel)) {
+                String after = null;
+                for (int i = 0; i < 10; i++) {
+                    var vars = new java.util.HashMap<String, Object>(Map.of("first", first));
+                    if (after != null) vars.put("after", after);
+                    var got = h.data(page.formatted(pages == ahead ? "" : ", metadataContains: {}"), vars).path("projects");
+                    pages.add(got);
+                    if (!got.path("pageInfo").path("hasNextPage").asBoolean()) break;
+                    after = got.path("pageInfo").path("endCursor").asText();
+                }
+            }
+            assertThat(ahead).as("first: %d", first).isEqualTo(byLevel).hasSize(first == 1 ? 3 : first == 2 ? 2 : 1);
+        }
+    }
+
+    /** A project read with its environments is NOT_FOUND wherever it would be alone, and primes nothing then. */
+    @Test
+    void aProjectReadWithItsEnvironmentsIsNotFoundWhereItIsNotVisible() {
+        var owner = dev.berth.testing.TestUsers.signUp(server.getURI());
+        var h = owner.http();
+        var create = "mutation($input: CreateProjectInput!) { createProject(input: $input) { project { id } } }";
+        var mine = h.data(create, Map.of("input", Map.of("name", uniqueName("mine")))).path("createProject").path("project").path("id").asText();
+        var other = h.data(create, Map.of("input", Map.of("name", uniqueName("other")))).path("createProject").path("project").path("id").asText();
+        var deleted = h.data(create, Map.of("input", Map.of("name", uniqueName("deleted")))).path("createProject").path("project").path("id").asText();
+        h.data("mutation($id: ID!) { deleteProject(input: {id: $id}) { deletedProjectId } }", Map.of("id", deleted));
+        var elsewhere = http().data(create, Map.of("input", Map.of("name", uniqueName("elsewhere")))).path("createProject").path("project").path("id").asText();
+        var limited = h.as(h.data("mutation($i: CreateApiTokenInput!) { createApiToken(input: $i) { token } }",
+                Map.of("i", Map.of("name", "limited", "scopes", java.util.List.of("read"), "projectIds", java.util.List.of(other))))
+                .path("createApiToken").path("token").asText());
+        var query = "query($id: ID!) { project(id: $id) { id environments { name project { id } } } }";
+        for (var hidden : java.util.List.of(java.util.UUID.randomUUID().toString(), deleted, elsewhere)) {
+            assertThat(h.post(query, Map.of("id", hidden)).firstErrorCode()).as("project %s", hidden).isEqualTo("NOT_FOUND");
+        }
+        assertThat(limited.post(query, Map.of("id", mine)).firstErrorCode()).as("a token limited to another project").isEqualTo("NOT_FOUND");
+        assertThat(limited.data(query, Map.of("id", other)).path("project").path("environments").get(0).path("project").path("id").asText())
+                .isEqualTo(other);
+        assertThat(limited.data("{ projects(first: 10) { edges { node { id environments { name } } } } }", Map.of())
+                .path("projects").path("edges").findValuesAsText("id")).containsExactly(other);
+    }
+
     /** What one statement reads is what the loaders read: live environments by name, none for a project without. */
     @Test
     void theProjectAndPageReadWithTheirEnvironmentsAnswerAsTheLoadersDo() {
