@@ -48,6 +48,7 @@ public final class JobEngine {
     private final ExecutorService starter = Executors.newSingleThreadExecutor(Thread.ofPlatform().name("berth-jobs-start").daemon().factory());
     private volatile Future<?> started;
     private volatile Scheduler scheduler;
+    private volatile Throwable failure;
     private volatile StatefulRedisPubSubConnection<String, String> wakeUps;
 
     JobEngine(DatabasePool pool, JobsProperties properties, BeanProvider<Job> jobs, BeanProvider<RecurringJob> recurring, RedisClient redis,
@@ -93,28 +94,36 @@ public final class JobEngine {
         started = starter.submit(this::start);
     }
 
-    /** Starts the engine; a start that fails (PostgreSQL away, say) is logged and tried again until the node stops. */
+    /**
+     * Creates the jobs and starts the scheduler. A job that cannot be created (a bug, a bad setting) is not retried:
+     * the engine is then down, loudly (an ERROR, and {@code /health} DOWN through {@link JobsHealthIndicator}), as
+     * the node used to fail to start.
+     */
     private void start() {
-        for (long wait = 1; !stopping.now(); wait = Math.min(wait * 2, 30)) {
-            try {
-                startOnce();
-                return;
-            } catch (RuntimeException e) {
-                LOG.error("event=jobs-start-failed retry_in_s={}", wait, e);
+        try {
+            subscribeWakeUps();
+            if (stopping.now()) return; // the node stops before its engine ran
+            var built = build();
+            synchronized (this) {
+                if (stopping.now()) return; // stop gave up waiting: it must not find a scheduler started after it
+                built.start();
+                scheduler = built;
             }
-            long until = System.nanoTime() + TimeUnit.SECONDS.toNanos(wait);
-            while (System.nanoTime() < until && !stopping.now()) { // a stopping node does not wait for the retry
-                try {
-                    Thread.sleep(100);
-                } catch (InterruptedException e) {
-                    return;
-                }
-            }
+            built.triggerCheckForDueExecutions(); // whatever was queued while the engine started
+            LOG.info("event=jobs-started node={}", node);
+        } catch (Throwable e) {
+            failure = e;
+            LOG.error("event=jobs-start-failed node={}: no job runs on this node", node, e);
         }
     }
 
-    private void startOnce() {
-        if (wakeUps == null) try {
+    /** Why the engine could not start; null while it starts or once it runs. */
+    Throwable failure() {
+        return failure;
+    }
+
+    private void subscribeWakeUps() {
+        try {
             var connection = redis.connectPubSub();
             connection.addListener(new RedisPubSubAdapter<>() {
                 @Override
@@ -128,35 +137,29 @@ public final class JobEngine {
         } catch (RuntimeException e) {
             LOG.warn("event=job-wakeups-unavailable error={} fallback=polling", e.getClass().getSimpleName());
         }
-        if (stopping.now()) return; // the node stops before its engine ran
-        var built = build();
-        try {
-            built.start();
-        } catch (RuntimeException e) {
-            built.stop(); // whatever it started, before a new one is tried
-            throw e;
-        }
-        scheduler = built;
-        built.triggerCheckForDueExecutions(); // whatever was queued while the engine started
-        LOG.info("event=jobs-started node={}", node);
     }
 
     @PreDestroy
     void stop() {
         stopping.begin(); // before the engine interrupts its running jobs
+        boolean interrupted = false;
         var start = started;
         if (start != null) {
             try {
                 start.get(30, TimeUnit.SECONDS);
             } catch (InterruptedException e) {
-                Thread.currentThread().interrupt();
+                interrupted = true;
             } catch (ExecutionException | TimeoutException e) {
-                LOG.warn("event=jobs-start-failed error={}", e.getClass().getSimpleName(), e.getCause());
+                LOG.warn("event=jobs-start-unfinished error={}", e.getClass().getSimpleName());
             }
         }
-        starter.shutdown();
+        starter.shutdownNow();
         if (wakeUps != null) wakeUps.close();
-        var running = scheduler;
+        Scheduler running;
+        synchronized (this) { // a start still under way finds the node stopping and starts nothing
+            running = scheduler;
+        }
         if (running != null) running.stop();
+        if (interrupted) Thread.currentThread().interrupt(); // after the running jobs had their grace
     }
 }

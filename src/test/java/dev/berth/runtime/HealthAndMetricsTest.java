@@ -44,6 +44,7 @@ class HealthAndMetricsTest extends BerthTestBase {
         var details = health.json().path("details");
         assertThat(details.path("postgres").path("status").asText()).as(health.body()).isEqualTo("UP");
         assertThat(details.path("redis").path("status").asText()).isEqualTo("UP");
+        assertThat(details.path("jobs").path("status").asText()).isEqualTo("UP");
         assertThat(health.body()).doesNotContain("jdbc:").doesNotContain("redis://");
     }
 

@@ -99,9 +99,19 @@ public final class BerthProcess implements AutoCloseable {
 
     /** The node's name in the job engine ({@code scheduled_tasks.picked_by}). */
     public String jobNode() {
-        var matcher = NODE.matcher(output());
-        if (!matcher.find()) throw new IllegalStateException("the node has not started its job engine: " + output());
-        return matcher.group(1);
+        // the engine starts beside the server: its line may follow /health UP by a moment
+        long deadline = System.nanoTime() + java.util.concurrent.TimeUnit.SECONDS.toNanos(20);
+        while (true) {
+            var matcher = NODE.matcher(output());
+            if (matcher.find()) return matcher.group(1);
+            if (System.nanoTime() > deadline) throw new IllegalStateException("the node has not started its job engine: " + output());
+            try {
+                Thread.sleep(50);
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+                throw new IllegalStateException(e);
+            }
+        }
     }
 
     public String output() {
