@@ -102,10 +102,16 @@ public final class JobEngine {
     private void start() {
         try {
             subscribeWakeUps();
-            if (stopping.now()) return; // the node stops before its engine ran
+            if (stopping.now()) { // the node stops before its engine ran
+                closeWakeUps();
+                return;
+            }
             var built = build();
             synchronized (this) {
-                if (stopping.now()) return; // stop gave up waiting: it must not find a scheduler started after it
+                if (stopping.now()) { // stop gave up waiting: it must not find a scheduler started after it
+                    closeWakeUps();
+                    return;
+                }
                 built.start();
                 scheduler = built;
             }
@@ -139,6 +145,12 @@ public final class JobEngine {
         }
     }
 
+    private synchronized void closeWakeUps() {
+        var connection = wakeUps;
+        wakeUps = null;
+        if (connection != null) connection.close();
+    }
+
     @PreDestroy
     void stop() {
         stopping.begin(); // before the engine interrupts its running jobs
@@ -154,7 +166,7 @@ public final class JobEngine {
             }
         }
         starter.shutdownNow();
-        if (wakeUps != null) wakeUps.close();
+        closeWakeUps();
         Scheduler running;
         synchronized (this) { // a start still under way finds the node stopping and starts nothing
             running = scheduler;
