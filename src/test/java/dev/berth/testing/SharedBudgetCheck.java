@@ -41,12 +41,22 @@ public final class SharedBudgetCheck {
         System.out.println("event=two-node-rate-limit one-node=" + byOneNode + " two-nodes=" + byTwoNodes + " window-left=" + lastRetryAfter + "s");
         assertThat(byTwoNodes).as("both nodes together (one alone admitted " + byOneNode + ")").isBetween(byOneNode - 1, byOneNode + byOneNode / 3);
 
-        Thread.sleep(200); // a few syncs: each node knows the other's spending
+        // after a few syncs (every 50 ms) each node knows the other's spending and refuses too; on a loaded machine
+        // a sync may come late, so each node is given 3 s, and what it admits meanwhile is counted against the bound
+        int late = 0;
         for (var http : new GraphQLHttp[] {onFirst, onSecond}) {
+            long deadline = System.nanoTime() + java.util.concurrent.TimeUnit.SECONDS.toNanos(3);
             var refused = http.post(QUERY);
-            assertThat(refused.status()).isEqualTo(429);
+            while (refused.status() == 200 && System.nanoTime() < deadline) {
+                late++;
+                Thread.sleep(50);
+                refused = http.post(QUERY);
+            }
+            assertThat(refused.status()).as("refused once the nodes synced").isEqualTo(429);
             assertThat(refused.firstErrorCode()).isEqualTo("RATE_LIMITED");
         }
+        System.out.println("event=two-node-rate-limit admitted-after-refusal=" + late);
+        assertThat(byTwoNodes + late).as("both nodes together, with what they admitted before syncing").isLessThanOrEqualTo(byOneNode + byOneNode / 3);
     }
 
     /** The refusal's Retry-After, in seconds: how long its window has left. */
