@@ -115,7 +115,7 @@ class ProjectRows {
                 s -> {
                     s.setObject(1, teamId);
                     s.setArray(2, s.getConnection().createArrayOf("uuid", projectIds.toArray()));
-                }, rows -> new Environment(uuid(rows, 1), uuid(rows, 2), uuid(rows, 3), rows.getString(4), instant(rows, 5), instant(rows, 6), instant(rows, 7)));
+                }, rows -> environment(rows, 1));
     }
 
     /** A project and its live environments, by name. */
@@ -124,14 +124,18 @@ class ProjectRows {
     /**
      * The projects of {@code %s} (a subquery), each once, then their live environments by name, each once: one row per
      * project or environment (a join would repeat each project's columns, its metadata too, once per environment).
+     * Columns: kind, project, name (the order), then {@link #PROJECT}'s from 4 and {@link #ENVIRONMENT}'s from 12, the
+     * other kind's null.
      */
     private static final String WITH_ENVIRONMENTS = """
             WITH p AS MATERIALIZED (%s)
-            SELECT 0, p.id, p.id, p.team_id, p.name, p.description, p.metadata, p.created_at, p.updated_at, p.deleted_at FROM p
+            SELECT 0, id, name, id, team_id, name, description, metadata, created_at, updated_at, deleted_at,
+                   NULL, NULL, NULL, NULL, NULL, NULL, NULL FROM p
             UNION ALL
-            SELECT 1, e.project_id, e.id, e.team_id, e.name, NULL, NULL, e.created_at, e.updated_at, e.deleted_at
+            SELECT 1, e.project_id, e.name, NULL, NULL, NULL, NULL, NULL, NULL, NULL, NULL,
+                   e.id, e.team_id, e.project_id, e.name, e.created_at, e.updated_at, e.deleted_at
             FROM environments e JOIN p ON e.project_id = p.id AND e.team_id = p.team_id WHERE e.deleted_at IS NULL
-            ORDER BY 1, 2, 5""";
+            ORDER BY 1, 2, 3""";
     private static final String BY_ID_WITH_ENVIRONMENTS = WITH_ENVIRONMENTS.formatted(
             "SELECT * FROM projects WHERE team_id = ? AND deleted_at IS NULL AND id = ?");
     private static final String PAGE_WITH_ENVIRONMENTS = WITH_ENVIRONMENTS.formatted(
@@ -156,9 +160,7 @@ class ProjectRows {
 
     /** The rows of {@link #WITH_ENVIRONMENTS}: the projects in order, each with its environments. */
     private List<WithEnvironments> withEnvironments(String sql, Statements.Binder binder) {
-        var rows = Statements.list(jdbc, sql, binder, r -> r.getInt(1) == 0
-                ? new Project(uuid(r, 3), uuid(r, 4), r.getString(5), r.getString(6), metadata(r.getString(7)), instant(r, 8), instant(r, 9), instant(r, 10))
-                : new Environment(uuid(r, 3), uuid(r, 4), uuid(r, 2), r.getString(5), instant(r, 8), instant(r, 9), instant(r, 10)));
+        var rows = Statements.list(jdbc, sql, binder, r -> r.getInt(1) == 0 ? project(r, 4) : environment(r, 12));
         var projects = new java.util.LinkedHashMap<UUID, WithEnvironments>();
         for (var row : rows) {
             switch (row) {
@@ -171,8 +173,19 @@ class ProjectRows {
     }
 
     private List<Project> projects(String sql, Statements.Binder binder) {
-        return Statements.list(jdbc, sql, binder, rows -> new Project(uuid(rows, 1), uuid(rows, 2), rows.getString(3), rows.getString(4),
-                metadata(rows.getString(5)), instant(rows, 6), instant(rows, 7), instant(rows, 8)));
+        return Statements.list(jdbc, sql, binder, rows -> project(rows, 1));
+    }
+
+    /** A project from {@link #PROJECT}'s columns, the first at {@code at}. */
+    private Project project(java.sql.ResultSet rows, int at) throws java.sql.SQLException {
+        return new Project(uuid(rows, at), uuid(rows, at + 1), rows.getString(at + 2), rows.getString(at + 3),
+                metadata(rows.getString(at + 4)), instant(rows, at + 5), instant(rows, at + 6), instant(rows, at + 7));
+    }
+
+    /** An environment from {@link #ENVIRONMENT}'s columns, the first at {@code at}. */
+    private static Environment environment(java.sql.ResultSet rows, int at) throws java.sql.SQLException {
+        return new Environment(uuid(rows, at), uuid(rows, at + 1), uuid(rows, at + 2), rows.getString(at + 3),
+                instant(rows, at + 4), instant(rows, at + 5), instant(rows, at + 6));
     }
 
     private Map<String, Object> metadata(@Nullable String text) {
