@@ -29,6 +29,14 @@ public final class Lookahead {
     private Lookahead() {}
 
     public static boolean selects(DataFetchingEnvironment env, String... path) {
+        return !fields(env, path).isEmpty();
+    }
+
+    /**
+     * The fields at the end of {@code path} below the field being fetched, each once (however many fragments spread
+     * it): one element when the query asks for the path once, more for aliases or differing selections.
+     */
+    public static List<Field> fields(DataFetchingEnvironment env, String... path) {
         var fragments = env.getFragmentsByName();
         List<SelectionSet> level = new ArrayList<>();
         for (var field : env.getMergedField().getFields()) {
@@ -39,14 +47,13 @@ public final class Lookahead {
             var visited = new HashSet<String>();
             var found = Collections.newSetFromMap(new IdentityHashMap<Field, Boolean>());
             for (var set : level) collect(set, path[step], fragments, visited, found, 0);
-            if (found.isEmpty()) return false;
-            if (step == path.length - 1) return true;
+            if (found.isEmpty() || step == path.length - 1) return List.copyOf(found);
             level = new ArrayList<>();
             for (var field : found) {
                 if (field.getSelectionSet() != null) level.add(field.getSelectionSet());
             }
         }
-        return true;
+        return List.of();
     }
 
     private static void collect(SelectionSet set, String name, Map<String, FragmentDefinition> fragments, Set<String> visited,

@@ -45,6 +45,20 @@ public class ApplicationService {
         return load(viewer, id);
     }
 
+    /** An application with its own variables (as shown) and a read-ahead part's rows, read by {@link #getWith}. */
+    public record WithRows<T>(Application application, List<EnvironmentVariable> variables, List<T> related) {}
+
+    /**
+     * {@link #get}, with the application's own variables when {@code variables} and {@code part}'s rows when given, in
+     * one statement; not found alike.
+     */
+    @InTeam(readOnly = true)
+    public <T> WithRows<T> getWith(Viewer viewer, UUID id, boolean variables, @io.micronaut.core.annotation.Nullable ApplicationReadAhead.Part<T> part) {
+        var read = rows.byIdWith(viewer.teamId(), id, variables, part);
+        var application = ProjectScope.visible(viewer, read.map(ApplicationRows.Read::application)).orElseThrow(() -> new NotFoundException("Application", id));
+        return new WithRows<>(application, read.get().variables().stream().map(VariableService::shown).toList(), read.get().related());
+    }
+
     /** Inside a transaction whose tenancy the public method already entered. */
     Application load(Viewer viewer, UUID id) {
         return ProjectScope.visible(viewer, rows.byId(viewer.teamId(), id)).orElseThrow(() -> new NotFoundException("Application", id));

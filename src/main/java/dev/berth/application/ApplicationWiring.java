@@ -3,6 +3,7 @@ package dev.berth.application;
 import dev.berth.api.Arguments;
 import dev.berth.api.Connection;
 import dev.berth.api.DataLoaderContribution;
+import dev.berth.api.Lookahead;
 import dev.berth.api.PageArgs;
 import dev.berth.api.Viewer;
 import dev.berth.api.WiringContribution;
@@ -28,6 +29,7 @@ import org.dataloader.DataLoaderRegistry;
 final class ApplicationWiring implements WiringContribution, DataLoaderContribution {
     private static final String APPLICATIONS_BY_ENVIRONMENT = "applicationsByEnvironment";
     private static final String APPLICATION_BY_ID = "applicationById";
+    private static final String VARIABLES_BY_APPLICATION = "variablesByApplication";
 
     /** One environment's page request; pages with the same arguments are read together. */
     private record PageKey(UUID environmentId, PageArgs page) {}
@@ -38,10 +40,12 @@ final class ApplicationWiring implements WiringContribution, DataLoaderContribut
     private final ServerService servers;
     private final EventBus events;
     private final dev.berth.registry.RegistryService registries;
+    private final List<ApplicationReadAhead> readAheads;
 
     ApplicationWiring(ApplicationService applications, VariableService variables, ProjectService projects, ServerService servers, EventBus events,
-                      dev.berth.registry.RegistryService registries) {
+                      dev.berth.registry.RegistryService registries, List<ApplicationReadAhead> readAheads) {
         this.registries = registries;
+        this.readAheads = List.copyOf(readAheads);
         this.applications = applications;
         this.variables = variables;
         this.projects = projects;
@@ -52,7 +56,7 @@ final class ApplicationWiring implements WiringContribution, DataLoaderContribut
     @Override
     public void contribute(RuntimeWiring.Builder wiring) {
         wiring.type("Query", t -> t
-                .dataFetcher("application", env -> applications.get(Viewer.from(env), Arguments.id("id", env.getArgument("id"))))
+                .dataFetcher("application", this::application)
                 .dataFetcher("environmentVariables", env -> variables.of(Viewer.from(env), VariableService.ScopeInput.from("scope", env.getArgument("scope")))));
         wiring.type("Mutation", t -> t
                 .dataFetcher("createApplication", env -> Map.of("application", applications.create(Viewer.from(env), ApplicationInputs.NewApplication.from(Arguments.input(env)))))
@@ -81,7 +85,8 @@ final class ApplicationWiring implements WiringContribution, DataLoaderContribut
                 .dataFetcher("stopSignal", env -> settings(env).stopSignal())
                 .dataFetcher("stopGracePeriodSeconds", env -> settings(env).stopGracePeriodSeconds())
                 .dataFetcher("networkMode", env -> settings(env).networkMode())
-                .dataFetcher("environmentVariables", env -> variables.ofApplication(Viewer.from(env), env.<Application>getSource().id()))
+                .dataFetcher("environmentVariables", env -> env.<UUID, List<EnvironmentVariable>>getDataLoader(VARIABLES_BY_APPLICATION)
+                        .load(env.<Application>getSource().id()))
                 .dataFetcher("effectiveEnvironment", env -> variables.effectiveShown(Viewer.from(env), env.<Application>getSource().id())));
         wiring.type("ApplicationSource", t -> t.typeResolver(env -> env.getSchema().getObjectType(
                 env.getObject() instanceof ApplicationSource.Git ? "GitSource" : "ImageSource")));
@@ -100,6 +105,30 @@ final class ApplicationWiring implements WiringContribution, DataLoaderContribut
         }));
         wiring.type("ApplicationEvent", t -> t.dataFetcher("application", env ->
                 env.<UUID, Application>getDataLoader(APPLICATION_BY_ID).load(env.<ApplicationChanged>getSource().applicationId())));
+    }
+
+    /**
+     * An application; when the query also asks for its variables or a read-ahead part (its deployments), read with
+     * them in one statement, and their loaders primed.
+     */
+    private Application application(DataFetchingEnvironment env) {
+        var viewer = Viewer.from(env);
+        var id = Arguments.id("id", env.getArgument("id"));
+        boolean withVariables = Lookahead.selects(env, "environmentVariables");
+        ApplicationReadAhead.Part<?> part = null;
+        for (var readAhead : readAheads) {
+            part = readAhead.plan(env);
+            if (part != null) break;
+        }
+        if (!withVariables && part == null) return applications.get(viewer, id);
+        return readWith(env, viewer, id, withVariables, part);
+    }
+
+    private <T> Application readWith(DataFetchingEnvironment env, Viewer viewer, UUID id, boolean withVariables, ApplicationReadAhead.Part<T> part) {
+        var read = applications.getWith(viewer, id, withVariables, part);
+        if (withVariables) env.<UUID, List<EnvironmentVariable>>getDataLoader(VARIABLES_BY_APPLICATION).prime(id, read.variables());
+        if (part != null) part.prime(env, read.application(), read.related());
+        return read.application();
     }
 
     private static ApplicationSettings settings(DataFetchingEnvironment env) {
@@ -124,6 +153,8 @@ final class ApplicationWiring implements WiringContribution, DataLoaderContribut
             });
             return CompletableFuture.completedFuture(result);
         }));
+        registry.register(VARIABLES_BY_APPLICATION, DataLoaderFactory.<UUID, List<EnvironmentVariable>>newMappedDataLoader(
+                (Set<UUID> ids) -> CompletableFuture.completedFuture(variables.ofApplications(viewer, ids))));
         registry.register(APPLICATION_BY_ID, DataLoaderFactory.<UUID, Application>newMappedDataLoader(
                 (Set<UUID> ids) -> CompletableFuture.completedFuture(applications.byIds(viewer, ids))));
     }

@@ -27,8 +27,13 @@ class VariableRows {
                 WHERE team_id = ? AND scope_id = ANY (?) ORDER BY key""", s -> {
             s.setObject(1, teamId);
             s.setArray(2, s.getConnection().createArrayOf("uuid", scopeIds.toArray()));
-        }, rows -> new Row(EnvironmentVariable.Scope.valueOf(rows.getString(1)), rows.getObject(2, UUID.class), rows.getString(3),
-                rows.getString(4), rows.getString(5), rows.getBoolean(6), rows.getBoolean(7)));
+        }, rows -> row(rows, 1));
+    }
+
+    /** A row from the columns scope, scope_id, key, value, value_sealed, secret, build_time, the first at {@code at}. */
+    static Row row(java.sql.ResultSet rows, int at) throws java.sql.SQLException {
+        return new Row(EnvironmentVariable.Scope.valueOf(rows.getString(at)), rows.getObject(at + 1, UUID.class), rows.getString(at + 2),
+                rows.getString(at + 3), rows.getString(at + 4), rows.getBoolean(at + 5), rows.getBoolean(at + 6));
     }
 
     /**

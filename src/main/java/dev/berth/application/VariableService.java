@@ -155,13 +155,25 @@ public class VariableService {
     @InTeam(readOnly = true)
     public List<EnvironmentVariable> of(Viewer viewer, ScopeInput scopeInput) {
         var scope = scope(viewer, scopeInput, false);
-        return rows.of(viewer.teamId(), List.of(scope.id())).stream().map(row -> shown(row)).toList();
+        return rows.of(viewer.teamId(), List.of(scope.id())).stream().map(VariableService::shown).toList();
     }
 
     /** An application's own variables, as the API shows them. */
     @InTeam(readOnly = true)
     public List<EnvironmentVariable> ofApplication(Viewer viewer, UUID applicationId) {
-        return rows.of(viewer.teamId(), List.of(applicationId)).stream().map(this::shown).toList();
+        return rows.of(viewer.teamId(), List.of(applicationId)).stream().map(VariableService::shown).toList();
+    }
+
+    /** {@link #ofApplication} of each application, in one statement for any number of them. */
+    @InTeam(readOnly = true)
+    public Map<UUID, List<EnvironmentVariable>> ofApplications(Viewer viewer, java.util.Collection<UUID> applicationIds) {
+        var byApplication = new HashMap<UUID, List<EnvironmentVariable>>();
+        applicationIds.forEach(id -> byApplication.put(id, new ArrayList<>()));
+        for (var row : rows.of(viewer.teamId(), List.copyOf(applicationIds))) {
+            var own = byApplication.get(row.scopeId());
+            if (own != null) own.add(shown(row));
+        }
+        return byApplication;
     }
 
     /** Replaces a scope's variables atomically; a secret given without a value keeps its sealed value. */
@@ -249,7 +261,7 @@ public class VariableService {
         if (changed && scope.scope() == EnvironmentVariable.Scope.APPLICATION) {
             changes.publishEvent(new ApplicationChanged(ApplicationChanged.Kind.UPDATED, viewer.teamId(), scope.projectId(), scope.id(), Instant.now()));
         }
-        return replacement.stream().map(this::shown).toList();
+        return replacement.stream().map(VariableService::shown).toList();
     }
 
     /**
@@ -274,7 +286,8 @@ public class VariableService {
                 .filter(v -> VariableReach.reaches(viewer, v.scope())).map(EnvironmentVariable::shown).toList();
     }
 
-    private EnvironmentVariable shown(VariableRows.Row row) {
+    /** A variable as the API shows it: a secret's value never. */
+    static EnvironmentVariable shown(VariableRows.Row row) {
         return new EnvironmentVariable(row.key(), row.secret() ? null : row.value(), row.secret(), row.buildTime(), row.scope(), null);
     }
 

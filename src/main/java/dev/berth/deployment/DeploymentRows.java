@@ -28,7 +28,7 @@ class DeploymentRows implements LogStore {
      * The API's lists show no snapshot (it is what a run and a rollback read, one deployment at a time): pages leave
      * it in the database, where it is most of a row's bytes. Their {@code snapshot()} throws.
      */
-    private static final String LIST_COLUMNS = COLUMNS.replace("snapshot,", "NULL AS snapshot,");
+    static final String LIST_COLUMNS = COLUMNS.replace("snapshot,", "NULL AS snapshot,");
     private static final String PAGES_OF = """
             SELECT d.* FROM unnest(?::uuid[]) AS a(id), LATERAL (
                 SELECT %s FROM deployments WHERE team_id = ? AND application_id = a.id AND number < ? ORDER BY number DESC LIMIT ?) d
@@ -302,12 +302,17 @@ class DeploymentRows implements LogStore {
     }
 
     private Deployment read(ResultSet r) throws SQLException {
-        var snapshot = r.getString(11);
-        return new Deployment(uuid(r, 1), uuid(r, 2), uuid(r, 3), uuid(r, 4), uuid(r, 5), r.getInt(6), Deployment.Status.valueOf(r.getString(7)),
-                r.getString(8), r.getString(9), r.getString(10),
+        return read(r, 1);
+    }
+
+    /** A deployment from {@link #COLUMNS} (or {@link #LIST_COLUMNS}), the first at {@code at}. */
+    Deployment read(ResultSet r, int at) throws SQLException {
+        var snapshot = r.getString(at + 10);
+        return new Deployment(uuid(r, at), uuid(r, at + 1), uuid(r, at + 2), uuid(r, at + 3), uuid(r, at + 4), r.getInt(at + 5),
+                Deployment.Status.valueOf(r.getString(at + 6)), r.getString(at + 7), r.getString(at + 8), r.getString(at + 9),
                 snapshot == null ? JsonColumn.absent("a deployment read in a list has no snapshot: load it by id") : JsonColumn.of(snapshot, json, snapshotType),
-                JsonColumn.of(r.getString(12), json, changesType), uuid(r, 13), r.getBoolean(14), r.getInt(15), r.getString(16),
-                instant(r, 17), instant(r, 18), instant(r, 19));
+                JsonColumn.of(r.getString(at + 11), json, changesType), uuid(r, at + 12), r.getBoolean(at + 13), r.getInt(at + 14),
+                r.getString(at + 15), instant(r, at + 16), instant(r, at + 17), instant(r, at + 18));
     }
 
     String write(Object value) {

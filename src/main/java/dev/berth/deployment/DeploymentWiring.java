@@ -24,10 +24,10 @@ import org.dataloader.DataLoaderRegistry;
 /** Fetchers of {@code schema/deployment.graphqls}. */
 @Singleton
 final class DeploymentWiring implements WiringContribution, DataLoaderContribution {
-    private static final String DEPLOYMENTS_BY_APPLICATION = "deploymentsByApplication";
+    static final String DEPLOYMENTS_BY_APPLICATION = "deploymentsByApplication";
 
     /** One application's page; pages with the same arguments are read together. */
-    private record PageKey(UUID applicationId, int before, int first) {}
+    record PageKey(UUID applicationId, int before, int first) {}
 
     private final DeploymentService deployments;
     private final ApplicationService applications;

@@ -12,6 +12,7 @@ import java.sql.SQLException;
 import java.sql.Savepoint;
 import java.util.HashMap;
 import java.util.Map;
+import java.util.concurrent.ConcurrentHashMap;
 import java.util.regex.Pattern;
 
 /**
@@ -41,6 +42,13 @@ final class TeamConnection implements InvocationHandler, TeamSetting {
     /** What lasts to the end of a transaction: a read holding it must be a real transaction. */
     private static final Pattern HOLDS_TO_THE_END = Pattern.compile(
             "(?i)advisory_xact_lock|set_config|\\bset\\s+local\\b|\\bdeclare\\b|\\bnotify\\b|pg_notify|\\btemp(orary)?\\b");
+
+    /**
+     * What {@link #HOLDS_TO_THE_END} said of each statement text seen so far (Berth's statements are constants: the
+     * regular expression on every prepared read was a tenth of a query's CPU); texts past the bound are matched each time.
+     */
+    private static final Map<String, Boolean> HOLDS = new ConcurrentHashMap<>();
+    private static final int HOLDS_KEPT = 2048;
 
     private enum Mode { AUTOCOMMIT, READ, TRANSACTION }
 
@@ -81,7 +89,7 @@ final class TeamConnection implements InvocationHandler, TeamSetting {
             case "prepareStatement" -> {
                 statements.increment();
                 var sql = (String) args[0];
-                if (args.length == 1 && !(mode() == Mode.READ && HOLDS_TO_THE_END.matcher(sql).find()) && carry() != null) {
+                if (args.length == 1 && !(mode() == Mode.READ && holdsToTheEnd(sql)) && carry() != null) {
                     prepared = true;
                     return TeamStatement.of(connection, self, sql, this);
                 }
@@ -157,6 +165,14 @@ final class TeamConnection implements InvocationHandler, TeamSetting {
             default -> {}
         }
         return call(method, args);
+    }
+
+    static boolean holdsToTheEnd(String sql) {
+        var known = HOLDS.get(sql);
+        if (known != null) return known;
+        boolean holds = HOLDS_TO_THE_END.matcher(sql).find();
+        if (HOLDS.size() < HOLDS_KEPT) HOLDS.put(sql, holds);
+        return holds;
     }
 
     private Object call(Method method, Object[] args) throws Throwable {

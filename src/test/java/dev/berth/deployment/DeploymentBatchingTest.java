@@ -25,6 +25,7 @@ class DeploymentBatchingTest extends BerthTestBase {
 
     private String one;
     private String twenty;
+    private String serverId;
 
     @Override
     protected Map<String, String> overrides() {
@@ -48,7 +49,7 @@ class DeploymentBatchingTest extends BerthTestBase {
     void environments() {
         var key = http().data("mutation($n: String!) { generatePrivateKey(input: {name: $n}) { privateKey { id } } }", Map.of("n", uniqueName("k")))
                 .path("generatePrivateKey").path("privateKey").path("id").asText();
-        var serverId = http().data("mutation($k: ID!, $n: String!) { createServer(input: {name: $n, host: \"127.0.0.1\", privateKeyId: $k}) { server { id } } }",
+        serverId = http().data("mutation($k: ID!, $n: String!) { createServer(input: {name: $n, host: \"127.0.0.1\", privateKeyId: $k}) { server { id } } }",
                 Map.of("k", key, "n", uniqueName("s"))).path("createServer").path("server").path("id").asText();
         one = environmentWith(1, serverId);
         twenty = environmentWith(20, serverId);
@@ -76,5 +77,106 @@ class DeploymentBatchingTest extends BerthTestBase {
         // one query per level: environment, applications, deployments; the team travels with each (no set_config of
         // its own, no BEGIN or COMMIT)
         assertThat(many).isEqualTo(3); // three levels: a counter that counts nothing fails
+    }
+
+    // --- application(id) with its variables and deployments: one statement (ApplicationReadAhead) ---
+
+    private static final String Q2 = """
+            query($id: ID!) { application(id: $id) { id name status environmentVariables { key secret }
+              deployments(first: 10) { id status createdAt } } }""";
+    private static final String NODE = "id name status environmentVariables { key value secret buildTime } deployments%s { id number status createdAt }";
+
+    /** An application in a new environment with {@code deployments} queued deployments and three variables (one secret). */
+    private String[] applicationWith(int deployments) {
+        var environment = environmentWith(0, serverId);
+        var app = http().data("mutation($e: ID!, $s: ID!, $n: String!) { createApplication(input: {environmentId: $e, serverId: $s, name: $n, source: {image: {image: \"busybox\"}}}) { application { id } } }",
+                Map.of("e", environment, "s", serverId, "n", uniqueName("ahead"))).path("createApplication").path("application").path("id").asText();
+        http().data("mutation($i: SetEnvironmentVariablesInput!) { setEnvironmentVariables(input: $i) { variables { key } } }", Map.of("i", Map.of(
+                "scope", Map.of("applicationId", app), "variables", java.util.List.of(Map.of("key", "ZETA", "value", "z"),
+                        Map.of("key", "ALPHA", "value", "hidden-value", "secret", true), Map.of("key", "MID", "value", "m", "buildTime", true)))));
+        for (int d = 0; d < deployments; d++) {
+            http().data("mutation($a: ID!) { deployApplication(input: {applicationId: $a}) { deployment { id } } }", Map.of("a", app));
+        }
+        return new String[] {environment, app};
+    }
+
+    private double statements(Runnable request) {
+        var counter = meters.counter("berth.sql.statements");
+        double before = counter.count();
+        request.run();
+        return counter.count() - before;
+    }
+
+    @Test
+    void anApplicationWithItsVariablesAndDeploymentsCostsOneStatement() {
+        var app = applicationWith(3)[1];
+        http().data(Q2, Map.of("id", app)); // warm-up: the caller cached
+        double used = statements(() -> {
+            var data = http().data(Q2, Map.of("id", app)).path("application");
+            assertThat(data.path("environmentVariables").findValuesAsText("key")).containsExactly("ALPHA", "MID", "ZETA");
+            assertThat(data.path("deployments")).hasSize(3);
+        });
+        assertThat(used).isEqualTo(1);
+        assertThat(statements(() -> http().data("query($id: ID!) { application(id: $id) { environmentVariables { key } } }", Map.of("id", app))))
+                .as("variables alone").isEqualTo(1);
+        assertThat(statements(() -> http().data("query($id: ID!) { application(id: $id) { deployments { number } } }", Map.of("id", app))))
+                .as("deployments alone").isEqualTo(1);
+        assertThat(statements(() -> http().data("query($id: ID!) { application(id: $id) { a: deployments(first: 1) { number } b: deployments(first: 2) { number } } }",
+                Map.of("id", app)))).as("the page asked twice is read by level: the application, then a statement per page").isEqualTo(3);
+    }
+
+    /** Every way of asking answers what the loaders (an environment's applications) answer for the same application. */
+    @Test
+    void theApplicationReadWithItsRowsAnswersAsTheLoadersDo() {
+        for (int deployments : new int[] {0, 3}) {
+            var made = applicationWith(deployments);
+            var environment = made[0];
+            var app = made[1];
+            for (var args : java.util.List.of("", "(first: 1)", "(first: 2)", "(first: 100)", "(before: 3)", "(before: 1)", "(first: 1, before: 3)",
+                    "(first: $f)", "(before: $b)", "(first: $f, before: $b)")) {
+                var vars = (args.contains("$f") ? ", $f: Int = 2" : "") + (args.contains("$b") ? ", $b: Int" : "");
+                var byId = http().data("query($id: ID!" + vars + ") { application(id: $id) { " + NODE.formatted(args) + " } }",
+                        Map.of("id", app, "b", 3)).path("application");
+                var byLevel = http().data("query($e: ID!" + vars + ") { environment(id: $e) { applications(first: 5) { edges { node { " + NODE.formatted(args)
+                        + " } } } } }", Map.of("e", environment, "b", 3)).path("environment").path("applications").path("edges").get(0).path("node");
+                assertThat(byId).as("%d deployments, %s", deployments, args).isEqualTo(byLevel);
+                assertThat(statements(() -> http().data("query($id: ID!" + vars + ") { application(id: $id) { " + NODE.formatted(args) + " } }",
+                        Map.of("id", app, "b", 3)))).as("the page primed under the key its field asks for: %s", args).isEqualTo(1);
+            }
+            var both = http().data("query($id: ID!) { application(id: $id) { ...V ... on Application { environmentVariables { key } deployments(first: 2) { number } } } }"
+                    + " fragment V on Application { environmentVariables { key value } }", Map.of("id", app)).path("application");
+            assertThat(both.path("environmentVariables").findValuesAsText("key")).containsExactly("ALPHA", "MID", "ZETA");
+            assertThat(both.path("environmentVariables").get(0).path("value").isNull()).as("a secret's value").isTrue();
+            assertThat(both.path("deployments")).hasSize(Math.min(2, deployments));
+        }
+    }
+
+    @Test
+    void anApplicationReadWithItsRowsIsNotFoundWhereItIsNotVisibleAndBadPagesAreRefusedAsBefore() {
+        var made = applicationWith(2);
+        var app = made[1];
+        var gone = applicationWith(1)[1];
+        http().data("mutation($id: ID!) { deleteApplication(input: {id: $id}) { deletedApplicationId } }", Map.of("id", gone));
+        for (var hidden : java.util.List.of(java.util.UUID.randomUUID().toString(), gone)) {
+            assertThat(http().post(Q2, Map.of("id", hidden)).firstErrorCode()).as("application %s", hidden).isEqualTo("NOT_FOUND");
+        }
+        var stranger = dev.berth.testing.TestUsers.signUp(server.getURI()).http();
+        assertThat(stranger.post(Q2, Map.of("id", app)).firstErrorCode()).as("another team").isEqualTo("NOT_FOUND");
+        var project = http().data("query($e: ID!) { environment(id: $e) { project { id } } }", Map.of("e", made[0])).path("environment").path("project").path("id").asText();
+        var otherProject = http().data("mutation($n: String!) { createProject(input: {name: $n}) { project { id } } }", Map.of("n", uniqueName("other")))
+                .path("createProject").path("project").path("id").asText();
+        var token = "mutation($i: CreateApiTokenInput!) { createApiToken(input: $i) { token } }";
+        var limitedElsewhere = http().as(http().data(token, Map.of("i", Map.of("name", "elsewhere", "scopes", java.util.List.of("read"),
+                "projectIds", java.util.List.of(otherProject)))).path("createApiToken").path("token").asText());
+        assertThat(limitedElsewhere.post(Q2, Map.of("id", app)).firstErrorCode()).as("a token limited to another project").isEqualTo("NOT_FOUND");
+        var limitedHere = http().as(http().data(token, Map.of("i", Map.of("name", "here", "scopes", java.util.List.of("read"),
+                "projectIds", java.util.List.of(project)))).path("createApiToken").path("token").asText());
+        assertThat(limitedHere.data(Q2, Map.of("id", app)).path("application").path("deployments")).hasSize(2);
+        for (var bad : java.util.List.of("(first: 0)", "(first: 101)", "(first: 2147483648)", "(first: null)")) {
+            var byId = http().post("query($id: ID!) { application(id: $id) { deployments" + bad + " { number } } }", Map.of("id", app));
+            var byLevel = http().post("query($e: ID!) { environment(id: $e) { applications(first: 1) { edges { node { deployments" + bad
+                    + " { number } } } } } }", Map.of("e", made[0]));
+            assertThat(byId.firstErrorCode()).as(bad).isNotNull().isEqualTo(byLevel.firstErrorCode());
+        }
     }
 }
