@@ -16,10 +16,17 @@ public interface AuditSink {
                  @Nullable String resourceId, Map<String, Object> details) {}
 
     /**
-     * Writes the entry in the current transaction, which from here on acts in the entry's team; answers whether the
-     * transaction has changed credentials so far (read in the same round trip).
+     * Writes the entry in the current transaction, which from here on acts in the entry's team; the row goes with the
+     * transaction's COMMIT where nothing follows it. The answer tells, once the transaction committed, whether it
+     * changed credentials (read in the row's round trip).
      */
-    boolean record(Viewer viewer, Entry entry);
+    Recorded record(Viewer viewer, Entry entry);
+
+    /** What {@link #record} learnt with the row. */
+    interface Recorded {
+        /** Whether the transaction changed credentials (tokens, sessions, memberships, users); final once it committed. */
+        boolean credentialsChanged();
+    }
 
     /** Records a refused attempt in a transaction of its own; never throws. */
     void refused(Viewer viewer, String action, ErrorCode code, @Nullable UUID teamId);

@@ -40,6 +40,9 @@ final class MutationTransactions {
         var declared = AuditedSubject.of(field);
         return env -> {
             EventHandOff.requireWorkerThread();
+            // a document's mutations run one after the other, each with its answer: what the request's loaders hold
+            // was read before this one changed anything, and must not answer after it
+            env.getDataLoaderRegistry().getDataLoaders().forEach(org.dataloader.DataLoader::clearAll);
             var viewer = Viewer.from(env);
             InputGuard.check(env.getArguments());
             try {
@@ -54,14 +57,14 @@ final class MutationTransactions {
                         viewers.credentialsChanged(); // its own transactions may have changed any (sign-in, password)
                     }
                 }
-                var credentials = new boolean[1];
+                var recorded = new AuditSink.Recorded[1];
                 var outcome = transactions.write(viewer, () -> {
                     var result = run(fetcher, env);
-                    credentials[0] = record(field, input, env, viewer, result, declared);
+                    recorded[0] = record(field, input, env, viewer, result, declared);
                     return result;
                 });
                 // committed: callers cached before the change must not outlive it on this node, even for a moment
-                if (credentials[0]) viewers.credentialsChanged();
+                if (recorded[0].credentialsChanged()) viewers.credentialsChanged();
                 return outcome;
             } catch (RuntimeException e) {
                 if (unwrap(e) instanceof BerthException refused && AUDITED_REFUSALS.contains(refused.code())) {
@@ -82,8 +85,8 @@ final class MutationTransactions {
         }
     }
 
-    /** Writes the mutation's audit event; answers whether its transaction changed credentials. */
-    private boolean record(GraphQLFieldDefinition field, graphql.schema.GraphQLArgument input, graphql.schema.DataFetchingEnvironment env,
+    /** Writes the mutation's audit event; answers, once its transaction committed, whether it changed credentials. */
+    private AuditSink.Recorded record(GraphQLFieldDefinition field, graphql.schema.GraphQLArgument input, graphql.schema.DataFetchingEnvironment env,
                         Viewer viewer, Object result, AuditedSubject declared) {
         var id = declared.idOf(env.getArgument("input"), result);
         var uuid = id == null ? null : Arguments.uuidOrNull(id);

@@ -158,13 +158,11 @@ public class VariableService {
         return rows.of(viewer.teamId(), List.of(scope.id())).stream().map(VariableService::shown).toList();
     }
 
-    /** An application's own variables, as the API shows them. */
-    @InTeam(readOnly = true)
-    public List<EnvironmentVariable> ofApplication(Viewer viewer, UUID applicationId) {
-        return rows.of(viewer.teamId(), List.of(applicationId)).stream().map(VariableService::shown).toList();
-    }
-
-    /** {@link #ofApplication} of each application, in one statement for any number of them. */
+    /**
+     * Each application's own variables, as the API shows them, in one statement for any number of applications: for
+     * applications the caller has shown the viewer may see (their team is the viewer's; a token's project limit is
+     * the caller's to apply).
+     */
     @InTeam(readOnly = true)
     public Map<UUID, List<EnvironmentVariable>> ofApplications(Viewer viewer, java.util.Collection<UUID> applicationIds) {
         var byApplication = new HashMap<UUID, List<EnvironmentVariable>>();

@@ -19,7 +19,7 @@ public class AuditLog implements AuditSink {
     }
 
     @Override
-    public boolean record(Viewer viewer, Entry entry) {
+    public Recorded record(Viewer viewer, Entry entry) {
         return rows.write(viewer, entry.teamId(), entry.actorId(), entry.action(), entry.resourceType(), entry.resourceId(), entry.details(), null);
     }
 

@@ -1,7 +1,9 @@
 package dev.berth.audit;
 
 import dev.berth.api.Viewer;
+import dev.berth.api.AuditSink;
 import dev.berth.storage.Ids;
+import dev.berth.storage.Statements;
 import dev.berth.storage.TeamTransactions;
 import io.micronaut.context.event.ApplicationEventPublisher;
 import io.micronaut.core.annotation.Nullable;
@@ -42,10 +44,12 @@ class AuditRows {
     }
 
     /**
-     * {@code refusedCode} null for a change that happened, else the code the caller received. Returns whether the
-     * transaction has changed credentials (tokens, sessions, memberships, users) so far.
+     * {@code refusedCode} null for a change that happened, else the code the caller received. The row is the
+     * transaction's last statement ({@link Statements#atCommit}: it goes with the COMMIT, in its round trip, unless
+     * the transaction does more first); the answer tells, once it ran, whether the transaction changed credentials
+     * (tokens, sessions, memberships, users).
      */
-    boolean write(Viewer viewer, @Nullable UUID teamId, @Nullable UUID actorId, String action, @Nullable String resourceType,
+    AuditSink.Recorded write(Viewer viewer, @Nullable UUID teamId, @Nullable UUID actorId, String action, @Nullable String resourceType,
                   @Nullable String resourceId, Map<String, Object> details, @Nullable String refusedCode) {
         tenancy.actIn(teamId);
         var id = Ids.next();
@@ -55,7 +59,8 @@ class AuditRows {
         } catch (JsonProcessingException e) {
             throw new IllegalArgumentException("audit details are not JSON", e);
         }
-        boolean credentialsChanged = jdbc.prepareStatement(INSERT, statement -> {
+        var credentialsChanged = new java.util.concurrent.atomic.AtomicBoolean();
+        Statements.atCommit(jdbc, INSERT, statement -> {
             statement.setObject(1, id);
             statement.setObject(2, teamId);
             statement.setObject(3, actorId);
@@ -68,11 +73,8 @@ class AuditRows {
             statement.setString(10, viewer.client().userAgent());
             statement.setObject(11, OffsetDateTime.ofInstant(Instant.now(), ZoneOffset.UTC));
             statement.setString(12, refusedCode);
-            try (var rows = statement.executeQuery()) {
-                return rows.next() && rows.getBoolean(1);
-            }
-        });
+        }, rows -> rows.getBoolean(1), changed -> credentialsChanged.set(Boolean.TRUE.equals(changed)));
         if (teamId != null) recorded.publishEvent(new AuditRecorded(teamId, id));
-        return credentialsChanged;
+        return credentialsChanged::get;
     }
 }

@@ -75,7 +75,7 @@ final class BackupWiring implements WiringContribution {
                         Arguments.input(env).get("targetDatabaseId") == null ? null : Arguments.id("input.targetDatabaseId", Arguments.input(env).get("targetDatabaseId")),
                         String.valueOf(Arguments.input(env).get("confirmDatabaseName"))))));
         wiring.type("Database", t -> t
-                .dataFetcher("backups", env -> backups.backupsOf(Viewer.from(env), env.<Database>getSource().id(), env.<Integer>getArgumentOrDefault("first", 20)))
+                .dataFetcher("backups", env -> backups.backupsOf(Viewer.from(env), env.<Database>getSource().id(), Arguments.intOr(env, "first", 20)))
                 .dataFetcher("backupSchedules", env -> backups.schedulesOf(Viewer.from(env), env.<Database>getSource().id())));
         wiring.type("BackupSchedule", t -> t
                 .dataFetcher("database", env -> databases.get(Viewer.from(env), env.<BackupSchedule>getSource().databaseId()))
@@ -93,14 +93,14 @@ final class BackupWiring implements WiringContribution {
                         : backups.findDestination(Viewer.from(env), source(env).destinationId()).orElse(null))
                 .dataFetcher("sizeBytes", env -> source(env).sizeBytes() == null ? null : source(env).sizeBytes().doubleValue())
                 .dataFetcher("logs", env -> {
-                    int first = env.getArgumentOrDefault("first", 100);
-                    int after = env.getArgumentOrDefault("after", 0);
+                    int first = Arguments.intOr(env, "first", 100);
+                    int after = Arguments.intOr(env, "after", 0);
                     if (first < 1 || first > 1000) throw new InvalidInputException("first", "must be between 1 and 1000");
                     return backups.logs(Viewer.from(env), source(env).id(), Math.max(0, after), first);
                 }));
         wiring.type("Subscription", t -> t
                 .dataFetcher("backupLogs", env -> {
-                    int after = env.getArgumentOrDefault("afterSeq", 0);
+                    int after = Arguments.intOr(env, "afterSeq", 0);
                     if (after < 0) throw new InvalidInputException("afterSeq", "must be 0 or more");
                     return dev.berth.api.EventPositions.track(env, backups.follow(Viewer.from(env), Arguments.id("backupId", env.getArgument("backupId")), after),
                             dev.berth.deployment.LogLine::seq);

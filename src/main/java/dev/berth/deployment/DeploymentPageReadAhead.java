@@ -26,7 +26,6 @@ import java.util.List;
 final class DeploymentPageReadAhead implements ApplicationReadAhead {
     private static final String ROWS = "SELECT " + DeploymentRows.LIST_COLUMNS
             + " FROM deployments WHERE team_id = a.team_id AND application_id = a.id AND number < ? ORDER BY number DESC LIMIT ?";
-    private static final int COLUMNS = DeploymentRows.LIST_COLUMNS.split(",").length;
     private static final int DEFAULT_FIRST = 20;
     private static final int MAX_FIRST = 100;
 
@@ -71,7 +70,7 @@ final class DeploymentPageReadAhead implements ApplicationReadAhead {
 
         @Override
         public int columns() {
-            return COLUMNS;
+            return DeploymentRows.COLUMN_COUNT;
         }
 
         @Override

@@ -80,13 +80,13 @@ final class DeploymentWiring implements WiringContribution, DataLoaderContributi
                 env.<Deployment>getSource().configurationDiff().stream().map(change -> change.shownTo(Viewer.from(env))).toList()));
         wiring.type("Subscription", t -> t
                 .dataFetcher("deploymentLogs", env -> {
-                    int after = env.getArgumentOrDefault("afterSeq", 0);
+                    int after = Arguments.intOr(env, "afterSeq", 0);
                     if (after < 0) throw new InvalidInputException("afterSeq", "must be 0 or more");
                     return EventPositions.track(env, deployments.follow(Viewer.from(env),
                             Arguments.id("deploymentId", env.getArgument("deploymentId")), after), LogLine::seq);
                 })
                 .dataFetcher("applicationLogs", env -> runtime.follow(Viewer.from(env),
-                        Arguments.id("applicationId", env.getArgument("applicationId")), env.<Integer>getArgumentOrDefault("tail", 100)))
+                        Arguments.id("applicationId", env.getArgument("applicationId")), Arguments.intOr(env, "tail", 100)))
                 .dataFetcher("deploymentUpdated", env -> {
                     var viewer = Viewer.from(env);
                     var applicationId = Arguments.id("applicationId", env.getArgument("applicationId"));
@@ -111,13 +111,13 @@ final class DeploymentWiring implements WiringContribution, DataLoaderContributi
                     return of == null ? null : deployments.get(Viewer.from(env), of);
                 })
                 .dataFetcher("logs", env -> {
-                    int first = env.getArgumentOrDefault("first", 100);
-                    int after = env.getArgumentOrDefault("after", 0);
+                    int first = Arguments.intOr(env, "first", 100);
+                    int after = Arguments.intOr(env, "after", 0);
                     if (first < 1 || first > 1000) throw new InvalidInputException("first", "must be between 1 and 1000");
                     return deployments.logs(Viewer.from(env), env.<Deployment>getSource().id(), Math.max(0, after), first);
                 }));
         wiring.type("Application", t -> t.dataFetcher("deployments", env -> {
-            int first = env.getArgumentOrDefault("first", 20);
+            int first = Arguments.intOr(env, "first", 20);
             if (first < 1 || first > 100) throw new InvalidInputException("first", "must be between 1 and 100");
             Integer before = env.getArgument("before");
             var key = new PageKey(env.<Application>getSource().id(), before == null ? Integer.MAX_VALUE : before, first);

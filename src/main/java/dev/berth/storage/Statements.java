@@ -53,4 +53,20 @@ public final class Statements {
             return out;
         });
     }
+
+    /**
+     * Runs {@code sql} as the current transaction's last statement: kept by the connection and sent with the
+     * transaction's {@code COMMIT}, in its round trip (a mutation's audit row). Whatever the transaction does with the
+     * connection before committing (prepares a statement, enters another team, sets a savepoint) runs it first, in its
+     * place; a rollback drops it with the rest; outside a transaction it runs at once. {@code answer} gets its first
+     * row, read (null when none), once it ran: at the latest while the transaction commits. Its failure, or the
+     * COMMIT's, is the commit's.
+     */
+    public static <T> void atCommit(JdbcOperations jdbc, String sql, Binder binder, RowReader<T> reader, java.util.function.Consumer<T> answer) {
+        try {
+            jdbc.getConnection().unwrap(TeamSetting.class).atCommit(new CommitTail<>(sql, binder, reader, answer));
+        } catch (SQLException e) {
+            throw new io.micronaut.data.exceptions.DataAccessException("Could not run the statement: " + e.getMessage(), e);
+        }
+    }
 }

@@ -31,6 +31,8 @@ import java.util.regex.Pattern;
  *     statement prepared with options, a plain {@code Statement}, a batch, a fetch size, a savepoint, something that
  *     lasts to the end of a transaction, an unwrap, a parameter pgjdbc sends untyped: see {@link TeamStatement})
  *     first turns the read into the real read-only transaction it stood for, entered in its team, as before.</li>
+ * <li><b>The last statement of a transaction</b> ({@link Statements#atCommit}: a mutation's audit row) waits for the
+ *     {@code COMMIT} and goes in its round trip; anything else done with the connection first runs it, in its place.</li>
  * </ul>
  * Micronaut's transaction manager asks for read-only, then autocommit off, through this connection; both are answered
  * as asked and reach pgjdbc only when the transaction turns real, so a read leaves nothing for the pool to reset.
@@ -45,12 +47,16 @@ final class TeamConnection implements InvocationHandler, TeamSetting {
 
     /**
      * What {@link #HOLDS_TO_THE_END} said of each statement text seen so far (Berth's statements are constants: the
-     * regular expression on every prepared read was a tenth of a query's CPU); texts past the bound are matched each time.
+     * regular expression on every prepared read was a tenth of a query's CPU); bounded: emptied when full.
      */
     private static final Map<String, Boolean> HOLDS = new ConcurrentHashMap<>();
     private static final int HOLDS_KEPT = 2048;
 
     private enum Mode { AUTOCOMMIT, READ, TRANSACTION }
+
+    /** What leaves a statement kept for the {@code COMMIT} kept: the rest runs it first ({@link #atCommit}). */
+    private static final java.util.Set<String> KEEPS_THE_TAIL = java.util.Set.of("commit", "rollback", "close", "getAutoCommit", "isReadOnly",
+            "getTransactionIsolation", "isClosed", "isValid", "getWarnings", "clearWarnings", "equals", "hashCode", "toString");
 
     private final Connection connection;
     private final Counter statements;
@@ -66,6 +72,8 @@ final class TeamConnection implements InvocationHandler, TeamSetting {
     /** Whether the transaction has prepared a statement: from then on a team entered is sent at once. */
     private boolean prepared;
     private final Map<Savepoint, String> teamAt = new HashMap<>();
+    /** The transaction's last statement, kept to go with its COMMIT. */
+    private @Nullable CommitTail<?> tail;
 
     private TeamConnection(Connection connection, Counter statements) {
         this.connection = connection;
@@ -85,6 +93,7 @@ final class TeamConnection implements InvocationHandler, TeamSetting {
     public Object invoke(Object proxy, Method method, Object[] args) throws Throwable {
         if (method.getDeclaringClass() == TeamSetting.class) return method.invoke(this, args);
         var name = method.getName();
+        if (tail != null && !KEEPS_THE_TAIL.contains(name)) runTail();
         switch (name) {
             case "prepareStatement" -> {
                 statements.increment();
@@ -132,9 +141,15 @@ final class TeamConnection implements InvocationHandler, TeamSetting {
             }
             case "setTransactionIsolation" -> isolation = (int) args[0];
             case "commit", "rollback" -> {
+                var kept = tail;
+                tail = null; // a rollback drops it with the rest
                 if (args == null || args.length == 0) {
                     var was = mode;
                     endTransaction();
+                    if (kept != null && name.equals("commit")) {
+                        statements.increment();
+                        kept.run(connection, true); // pgjdbc then has nothing left to commit, and sends nothing
+                    }
                     if (was == null || was == Mode.READ) return null; // nothing was opened: nothing to end
                 } else {
                     // back to a savepoint: PostgreSQL undoes a team entered after it
@@ -171,7 +186,8 @@ final class TeamConnection implements InvocationHandler, TeamSetting {
         var known = HOLDS.get(sql);
         if (known != null) return known;
         boolean holds = HOLDS_TO_THE_END.matcher(sql).find();
-        if (HOLDS.size() < HOLDS_KEPT) HOLDS.put(sql, holds);
+        if (HOLDS.size() >= HOLDS_KEPT) HOLDS.clear(); // texts made per call (a list's placeholders) must not crowd the constants out for good
+        HOLDS.put(sql, holds);
         return holds;
     }
 
@@ -184,6 +200,7 @@ final class TeamConnection implements InvocationHandler, TeamSetting {
     }
 
     private void endTransaction() {
+        tail = null;
         current = null;
         pending = false;
         prepared = false;
@@ -212,8 +229,39 @@ final class TeamConnection implements InvocationHandler, TeamSetting {
         }
     }
 
+    /** The statement kept for the COMMIT runs now, in its place, before what the transaction does next. */
+    private void runTail() throws SQLException {
+        var kept = tail;
+        tail = null;
+        statements.increment();
+        kept.run(connection, false);
+    }
+
+    private void runTailNow() {
+        if (tail == null) return;
+        try {
+            runTail();
+        } catch (SQLException e) {
+            throw new DataAccessException("Could not run the transaction's statement: " + e.getMessage(), e);
+        }
+    }
+
+    @Override
+    public void atCommit(CommitTail<?> next) throws SQLException {
+        if (tail != null) runTail();
+        if (mode() != Mode.TRANSACTION) {
+            // no transaction to end with it (autocommit, or a read that cannot write anyway): as a statement of its own
+            next.run(self, false);
+            return;
+        }
+        enterNow(); // its team goes first, on its own (only when it is the transaction's first statement)
+        prepared = true;
+        tail = next;
+    }
+
     @Override
     public void enterWithNextStatement(String team) {
+        runTailNow();
         var now = mode();
         current = team;
         pending = now != Mode.READ;
@@ -241,6 +289,7 @@ final class TeamConnection implements InvocationHandler, TeamSetting {
 
     @Override
     public void enterNow() {
+        runTailNow();
         if (mode() == Mode.READ) keepInOneTransaction();
         if (!pending) return;
         pending = false;
@@ -255,6 +304,7 @@ final class TeamConnection implements InvocationHandler, TeamSetting {
 
     @Override
     public void keepInOneTransaction() {
+        runTailNow();
         if (mode() != Mode.READ) return;
         mode = Mode.TRANSACTION;
         begin();

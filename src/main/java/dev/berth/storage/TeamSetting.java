@@ -1,6 +1,7 @@
 package dev.berth.storage;
 
 import io.micronaut.core.annotation.Nullable;
+import java.sql.SQLException;
 
 /**
  * What a connection of Berth's pool ({@link TeamConnection}) offers {@link Tenancy} and {@link TeamStatement}: the
@@ -33,4 +34,10 @@ interface TeamSetting {
 
     /** The team entered and not yet sent in a transaction, or a read's (tests). */
     @Nullable String pendingTeam();
+
+    /**
+     * The transaction's last statement (see {@link Statements#atCommit}): kept to go with the {@code COMMIT}, run first
+     * by anything else the transaction does with the connection; at once when no transaction is open.
+     */
+    void atCommit(CommitTail<?> tail) throws SQLException;
 }

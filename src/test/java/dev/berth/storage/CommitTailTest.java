@@ -1,0 +1,212 @@
+package dev.berth.storage;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+
+import dev.berth.testing.BerthTestBase;
+import dev.berth.testing.TestUsers;
+import io.micronaut.data.jdbc.runtime.JdbcOperations;
+import io.micronaut.test.extensions.junit5.annotation.MicronautTest;
+import io.micronaut.transaction.TransactionOperations;
+import jakarta.inject.Inject;
+import java.sql.Connection;
+import java.sql.SQLException;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.UUID;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
+import org.postgresql.core.BaseConnection;
+import org.postgresql.core.TransactionState;
+
+/**
+ * A transaction's last statement ({@link Statements#atCommit}, a mutation's audit row) goes with the COMMIT, in its
+ * round trip: answered only then, with the transaction already committed; run first, in its place and in its team, by
+ * whatever the transaction does next; dropped by a rollback; its failure is the commit's, and nothing is committed.
+ */
+@MicronautTest(transactional = false)
+class CommitTailTest extends BerthTestBase {
+    private static final String INSERT = "INSERT INTO audit_events (id, team_id, action) VALUES (?, ?, 'commit-tail-test') RETURNING true";
+
+    @Inject
+    TransactionOperations<Connection> transactions;
+
+    @Inject
+    JdbcOperations jdbc;
+
+    @Inject
+    Tenancy tenancy;
+
+    private UUID a;
+    private UUID b;
+
+    @BeforeEach
+    void twoTeams() {
+        a = UUID.fromString(TestUsers.signUp(server.getURI()).teamId());
+        b = UUID.fromString(TestUsers.signUp(server.getURI()).teamId());
+    }
+
+    /** What the answer saw: the transaction's state on the driver when it came (IDLE: already committed). */
+    private record Answer(Boolean row, TransactionState state) {}
+
+    private void keep(Connection connection, UUID id, UUID team, List<Answer> answers) {
+        Statements.atCommit(jdbc, INSERT, statement -> {
+            statement.setObject(1, id);
+            statement.setObject(2, team);
+        }, rows -> rows.getBoolean(1), row -> {
+            try {
+                answers.add(new Answer(row, connection.unwrap(BaseConnection.class).getTransactionState()));
+            } catch (SQLException e) {
+                throw new IllegalStateException(e);
+            }
+        });
+    }
+
+    private long rows(UUID team, UUID id) {
+        return transactions.executeRead(status -> {
+            tenancy.enter(team);
+            try (var statement = status.getConnection().prepareStatement("SELECT count(*) FROM audit_events WHERE id = ?")) {
+                statement.setObject(1, id);
+                try (var rows = statement.executeQuery()) {
+                    rows.next();
+                    return rows.getLong(1);
+                }
+            }
+        });
+    }
+
+    @Test
+    void theLastStatementGoesWithTheCommitAndIsAnsweredOnceCommitted() {
+        var id = Ids.next();
+        var answers = new ArrayList<Answer>();
+        transactions.executeWrite(status -> {
+            tenancy.enter(a);
+            try (var statement = status.getConnection().prepareStatement("SELECT count(*) FROM projects")) {
+                statement.executeQuery().close(); // the transaction has begun, in its team
+            }
+            keep(status.getConnection(), id, a, answers);
+            assertThat(answers).as("kept until the commit").isEmpty();
+            return null;
+        });
+        assertThat(answers).containsExactly(new Answer(true, TransactionState.IDLE));
+        assertThat(rows(a, id)).isEqualTo(1);
+    }
+
+    @Test
+    void whatTheTransactionDoesNextRunsItFirstInItsPlaceAndTeam() {
+        var id = Ids.next();
+        var answers = new ArrayList<Answer>();
+        long seen = transactions.executeWrite(status -> {
+            tenancy.enter(a);
+            keep(status.getConnection(), id, a, answers); // the transaction's first statement: its team goes first
+            try (var statement = status.getConnection().prepareStatement("SELECT count(*) FROM audit_events WHERE id = ?")) {
+                statement.setObject(1, id);
+                try (var rows = statement.executeQuery()) {
+                    assertThat(answers).as("run before the statement that follows it").hasSize(1);
+                    rows.next();
+                    return rows.getLong(1);
+                }
+            }
+        });
+        assertThat(seen).isEqualTo(1);
+        assertThat(answers).containsExactly(new Answer(true, TransactionState.OPEN));
+
+        // another team entered after it: it runs first, in the team it was kept in (row-level security checks it)
+        var second = Ids.next();
+        answers.clear();
+        transactions.executeWrite(status -> {
+            tenancy.enter(a);
+            try (var statement = status.getConnection().prepareStatement("SELECT 1")) {
+                statement.executeQuery().close();
+            }
+            keep(status.getConnection(), second, a, answers);
+            tenancy.enter(b);
+            assertThat(answers).as("run before the team changed").hasSize(1);
+            return null;
+        });
+        assertThat(rows(a, second)).isEqualTo(1);
+
+        // a savepoint set after it: a rollback to the savepoint keeps it
+        var third = Ids.next();
+        transactions.executeWrite(status -> {
+            tenancy.enter(a);
+            try (var statement = status.getConnection().prepareStatement("SELECT 1")) {
+                statement.executeQuery().close();
+            }
+            keep(status.getConnection(), third, a, new ArrayList<>());
+            var savepoint = status.getConnection().setSavepoint();
+            status.getConnection().rollback(savepoint);
+            return null;
+        });
+        assertThat(rows(a, third)).isEqualTo(1);
+    }
+
+    @Test
+    void aRollbackDropsItAndItsFailureIsTheCommits() {
+        var id = Ids.next();
+        var answers = new ArrayList<Answer>();
+        assertThatThrownBy(() -> transactions.executeWrite(status -> {
+            tenancy.enter(a);
+            keep(status.getConnection(), id, a, answers);
+            throw new IllegalStateException("the work failed");
+        })).hasMessageContaining("the work failed");
+        assertThat(answers).as("never run").isEmpty();
+        assertThat(rows(a, id)).isZero();
+
+        // kept after a savepoint, rolled back to it: gone with it
+        var after = Ids.next();
+        transactions.executeWrite(status -> {
+            tenancy.enter(a);
+            try (var statement = status.getConnection().prepareStatement("SELECT 1")) {
+                statement.executeQuery().close();
+            }
+            var savepoint = status.getConnection().setSavepoint();
+            keep(status.getConnection(), after, a, answers);
+            status.getConnection().rollback(savepoint);
+            return null;
+        });
+        assertThat(answers).isEmpty();
+        assertThat(rows(a, after)).isZero();
+
+        // it fails at the commit (the same id twice): the commit fails, and nothing of the transaction stays
+        var taken = Ids.next();
+        transactions.executeWrite(status -> {
+            tenancy.enter(a);
+            keep(status.getConnection(), taken, a, new ArrayList<>());
+            return null;
+        });
+        var before = Ids.next();
+        assertThatThrownBy(() -> transactions.executeWrite(status -> {
+            tenancy.enter(a);
+            keep(status.getConnection(), before, a, new ArrayList<>()); // runs when the next one is kept
+            keep(status.getConnection(), taken, a, answers);
+            return null;
+        })).isNotNull();
+        assertThat(answers).isEmpty();
+        assertThat(rows(a, before)).as("nothing of the failed transaction").isZero();
+        assertThat(rows(a, taken)).isEqualTo(1);
+
+        // a row of another team than the transaction's (row-level security refuses it): the commit fails
+        var foreign = Ids.next();
+        assertThatThrownBy(() -> transactions.executeWrite(status -> {
+            tenancy.enter(a);
+            keep(status.getConnection(), foreign, b, new ArrayList<>());
+            return null;
+        })).isNotNull();
+        assertThat(rows(b, foreign)).isZero();
+    }
+
+    @Test
+    void inAReadItRunsAtOnce() {
+        var id = Ids.next();
+        var answers = new ArrayList<Answer>();
+        // no transaction to end with it: it runs at once, and a read cannot write (it fails there, as alone)
+        assertThatThrownBy(() -> transactions.executeRead(status -> {
+            tenancy.enter(a);
+            keep(status.getConnection(), id, a, answers);
+            return null;
+        })).isNotNull();
+        assertThat(answers).isEmpty();
+        assertThat(rows(a, id)).isZero();
+    }
+}
