@@ -59,6 +59,7 @@ class AuditRows {
         } catch (JsonProcessingException e) {
             throw new IllegalArgumentException("audit details are not JSON", e);
         }
+        var occurredAt = OffsetDateTime.ofInstant(Instant.now(), ZoneOffset.UTC); // when recorded, not when committed
         var credentialsChanged = new java.util.concurrent.atomic.AtomicBoolean();
         Statements.atCommit(jdbc, INSERT, statement -> {
             statement.setObject(1, id);
@@ -71,7 +72,7 @@ class AuditRows {
             statement.setString(8, detailsJson);
             statement.setString(9, viewer.client().ip());
             statement.setString(10, viewer.client().userAgent());
-            statement.setObject(11, OffsetDateTime.ofInstant(Instant.now(), ZoneOffset.UTC));
+            statement.setObject(11, occurredAt);
             statement.setString(12, refusedCode);
         }, rows -> rows.getBoolean(1), changed -> credentialsChanged.set(Boolean.TRUE.equals(changed)));
         if (teamId != null) recorded.publishEvent(new AuditRecorded(teamId, id));

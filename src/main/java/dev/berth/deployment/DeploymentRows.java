@@ -28,9 +28,9 @@ class DeploymentRows implements LogStore {
      * The API's lists show no snapshot (it is what a run and a rollback read, one deployment at a time): pages leave
      * it in the database, where it is most of a row's bytes. Their {@code snapshot()} throws.
      */
+    static final String LIST_COLUMNS = COLUMNS.replace("snapshot,", "NULL AS snapshot,");
     /** The number of {@link #COLUMNS} (and of {@link #LIST_COLUMNS}). */
     static final int COLUMN_COUNT = 19;
-    static final String LIST_COLUMNS = COLUMNS.replace("snapshot,", "NULL AS snapshot,");
     private static final String PAGES_OF = """
             SELECT d.* FROM unnest(?::uuid[]) AS a(id), LATERAL (
                 SELECT %s FROM deployments WHERE team_id = ? AND application_id = a.id AND number < ? ORDER BY number DESC LIMIT ?) d

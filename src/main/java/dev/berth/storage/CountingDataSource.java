@@ -17,9 +17,11 @@ import javax.sql.DataSource;
 final class CountingDataSource implements DataSource {
     private final DataSource pool;
     private final Counter statements;
+    private final Counter withCommit;
     private volatile Integer defaultIsolation;
 
-    CountingDataSource(DataSource pool, Counter statements) {
+    CountingDataSource(DataSource pool, Counter statements, Counter withCommit) {
+        this.withCommit = withCommit;
         this.pool = pool;
         this.statements = statements;
     }
@@ -44,7 +46,7 @@ final class CountingDataSource implements DataSource {
                 throw e;
             }
         }
-        return TeamConnection.of(connection, statements, isolation);
+        return TeamConnection.of(connection, statements, withCommit, isolation);
     }
 
     @Override

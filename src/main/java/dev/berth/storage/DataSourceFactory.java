@@ -23,7 +23,8 @@ import org.slf4j.LoggerFactory;
 
 /**
  * The one PostgreSQL pool: from {@code BERTH_DATABASE_URL} when set, else from the embedded default. Every
- * statement is counted in {@code berth.sql.statements}, which tests also use to prove N+1 freedom.
+ * statement is counted in {@code berth.sql.statements}, which tests also use to prove N+1 freedom; those sent with
+ * their transaction's COMMIT ({@link Statements#atCommit}) also in {@code berth.sql.statements.with.commit}.
  */
 @Factory
 final class DataSourceFactory {
@@ -62,7 +63,7 @@ final class DataSourceFactory {
     @Primary
     @Named("default")
     DataSource dataSource(DatabasePool pool, MeterRegistry meters) {
-        return new CountingDataSource(pool.hikari(), meters.counter("berth.sql.statements"));
+        return new CountingDataSource(pool.hikari(), meters.counter("berth.sql.statements"), meters.counter("berth.sql.statements.with.commit"));
     }
 
     /**

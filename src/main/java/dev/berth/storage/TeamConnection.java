@@ -56,10 +56,11 @@ final class TeamConnection implements InvocationHandler, TeamSetting {
 
     /** What leaves a statement kept for the {@code COMMIT} kept: the rest runs it first ({@link #atCommit}). */
     private static final java.util.Set<String> KEEPS_THE_TAIL = java.util.Set.of("commit", "rollback", "close", "getAutoCommit", "isReadOnly",
-            "getTransactionIsolation", "isClosed", "isValid", "getWarnings", "clearWarnings", "equals", "hashCode", "toString");
+            "getTransactionIsolation", "isClosed", "isValid", "getWarnings", "clearWarnings", "equals", "hashCode", "toString", "abort");
 
     private final Connection connection;
     private final Counter statements;
+    private final Counter withCommit;
     private Connection self;
     private boolean autoCommit = true;
     private boolean readOnly;
@@ -74,15 +75,21 @@ final class TeamConnection implements InvocationHandler, TeamSetting {
     private final Map<Savepoint, String> teamAt = new HashMap<>();
     /** The transaction's last statement, kept to go with its COMMIT. */
     private @Nullable CommitTail<?> tail;
+    /**
+     * A kept statement failed when run in its place: the transaction is aborted whatever its caller did with the
+     * error, so its commit must fail (PostgreSQL would answer the COMMIT with a rollback pgjdbc does not report).
+     */
+    private @Nullable SQLException tailFailed;
 
-    private TeamConnection(Connection connection, Counter statements) {
+    private TeamConnection(Connection connection, Counter statements, Counter withCommit) {
         this.connection = connection;
         this.statements = statements;
+        this.withCommit = withCommit;
     }
 
     /** @param isolation the level a transaction gets when it asks for none (the database's default) */
-    static Connection of(Connection connection, Counter statements, int isolation) throws SQLException {
-        var handler = new TeamConnection(connection, statements);
+    static Connection of(Connection connection, Counter statements, Counter withCommit, int isolation) throws SQLException {
+        var handler = new TeamConnection(connection, statements, withCommit);
         handler.isolation = isolation;
         handler.realReadOnly = connection.isReadOnly();
         handler.self = (Connection) Proxy.newProxyInstance(TeamSetting.class.getClassLoader(), new Class<?>[] {Connection.class, TeamSetting.class}, handler);
@@ -91,7 +98,7 @@ final class TeamConnection implements InvocationHandler, TeamSetting {
 
     @Override
     public Object invoke(Object proxy, Method method, Object[] args) throws Throwable {
-        if (method.getDeclaringClass() == TeamSetting.class) return method.invoke(this, args);
+        if (method.getDeclaringClass() == TeamSetting.class) return call(this, method, args);
         var name = method.getName();
         if (tail != null && !KEEPS_THE_TAIL.contains(name)) runTail();
         switch (name) {
@@ -145,9 +152,14 @@ final class TeamConnection implements InvocationHandler, TeamSetting {
                 tail = null; // a rollback drops it with the rest
                 if (args == null || args.length == 0) {
                     var was = mode;
+                    var failed = tailFailed;
                     endTransaction();
+                    if (failed != null && name.equals("commit")) {
+                        throw new SQLException("The transaction's last statement failed; nothing was committed: " + failed.getMessage(), failed.getSQLState(), failed);
+                    }
                     if (kept != null && name.equals("commit")) {
                         statements.increment();
+                        withCommit.increment();
                         kept.run(connection, true); // pgjdbc then has nothing left to commit, and sends nothing
                     }
                     if (was == null || was == Mode.READ) return null; // nothing was opened: nothing to end
@@ -192,8 +204,13 @@ final class TeamConnection implements InvocationHandler, TeamSetting {
     }
 
     private Object call(Method method, Object[] args) throws Throwable {
+        return call(connection, method, args);
+    }
+
+    /** What the target throws, as it threw it (not wrapped by reflection, nor by the proxy after it). */
+    private static Object call(Object target, Method method, Object[] args) throws Throwable {
         try {
-            return method.invoke(connection, args);
+            return method.invoke(target, args);
         } catch (InvocationTargetException e) {
             throw e.getCause();
         }
@@ -201,6 +218,7 @@ final class TeamConnection implements InvocationHandler, TeamSetting {
 
     private void endTransaction() {
         tail = null;
+        tailFailed = null;
         current = null;
         pending = false;
         prepared = false;
@@ -234,7 +252,12 @@ final class TeamConnection implements InvocationHandler, TeamSetting {
         var kept = tail;
         tail = null;
         statements.increment();
-        kept.run(connection, false);
+        try {
+            kept.run(connection, false);
+        } catch (SQLException e) {
+            tailFailed = e;
+            throw e;
+        }
     }
 
     private void runTailNow() {

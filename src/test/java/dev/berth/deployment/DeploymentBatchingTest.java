@@ -108,6 +108,11 @@ class DeploymentBatchingTest extends BerthTestBase {
     }
 
     @Test
+    void theListColumnsAreCountedRight() {
+        assertThat(DeploymentRows.LIST_COLUMNS.split(",")).hasSize(DeploymentRows.COLUMN_COUNT);
+    }
+
+    @Test
     void anApplicationWithItsVariablesAndDeploymentsCostsOneStatement() {
         var app = applicationWith(3)[1];
         http().data(Q2, Map.of("id", app)); // warm-up: the caller cached

@@ -37,6 +37,9 @@ class CommitTailTest extends BerthTestBase {
     @Inject
     Tenancy tenancy;
 
+    @Inject
+    io.micrometer.core.instrument.MeterRegistry meters;
+
     private UUID a;
     private UUID b;
 
@@ -181,7 +184,7 @@ class CommitTailTest extends BerthTestBase {
             keep(status.getConnection(), before, a, new ArrayList<>()); // runs when the next one is kept
             keep(status.getConnection(), taken, a, answers);
             return null;
-        })).isNotNull();
+        })).hasRootCauseInstanceOf(org.postgresql.util.PSQLException.class).rootCause().hasMessageContaining("duplicate key");
         assertThat(answers).isEmpty();
         assertThat(rows(a, before)).as("nothing of the failed transaction").isZero();
         assertThat(rows(a, taken)).isEqualTo(1);
@@ -192,8 +195,46 @@ class CommitTailTest extends BerthTestBase {
             tenancy.enter(a);
             keep(status.getConnection(), foreign, b, new ArrayList<>());
             return null;
-        })).isNotNull();
+        })).hasRootCauseInstanceOf(org.postgresql.util.PSQLException.class).rootCause().hasMessageContaining("row-level security");
         assertThat(rows(b, foreign)).isZero();
+    }
+
+    /** It fails where run in its place and the caller swallows the error: the transaction cannot commit (silently rolled back). */
+    @Test
+    void aFailureRunInItsPlaceFailsTheCommitEvenWhenSwallowed() {
+        var taken = Ids.next();
+        transactions.executeWrite(status -> {
+            tenancy.enter(a);
+            keep(status.getConnection(), taken, a, new ArrayList<>());
+            return null;
+        });
+        var earlier = Ids.next();
+        assertThatThrownBy(() -> transactions.executeWrite(status -> {
+            tenancy.enter(a);
+            keep(status.getConnection(), earlier, a, new ArrayList<>());
+            keep(status.getConnection(), taken, a, new ArrayList<>());
+            try (var statement = status.getConnection().prepareStatement("SELECT 1")) {
+                statement.executeQuery().close();
+            } catch (Exception swallowed) {
+                // a caller that goes on as if nothing failed
+            }
+            return null;
+        })).hasStackTraceContaining("The transaction's last statement failed; nothing was committed");
+        assertThat(rows(a, earlier)).isZero();
+    }
+
+    /** A mutation's audit row is its transaction's last statement: it goes with the COMMIT (counted apart). */
+    @Test
+    void aMutationsAuditRowGoesWithItsCommit() {
+        var withCommit = meters.counter("berth.sql.statements.with.commit");
+        var all = meters.counter("berth.sql.statements");
+        var create = "mutation($n: String!) { createProject(input: {name: $n}) { project { id } } }";
+        http().data(create, java.util.Map.of("n", uniqueName("warm"))); // the caller cached
+        double carried = withCommit.count();
+        double statements = all.count();
+        http().data(create, java.util.Map.of("n", uniqueName("carried")));
+        assertThat(withCommit.count() - carried).isEqualTo(1);
+        assertThat(all.count() - statements).as("the project with its environment, then the audit row with the COMMIT").isEqualTo(2);
     }
 
     @Test
@@ -205,7 +246,8 @@ class CommitTailTest extends BerthTestBase {
             tenancy.enter(a);
             keep(status.getConnection(), id, a, answers);
             return null;
-        })).isNotNull();
+        })).isInstanceOf(io.micronaut.data.exceptions.DataAccessException.class).hasRootCauseInstanceOf(org.postgresql.util.PSQLException.class)
+                .rootCause().hasMessageContaining("read-only");
         assertThat(answers).isEmpty();
         assertThat(rows(a, id)).isZero();
     }
