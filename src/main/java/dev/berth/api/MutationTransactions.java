@@ -28,6 +28,9 @@ final class MutationTransactions {
     private final AuditSink audit;
     private final ViewerResolver viewers;
 
+    /** In a request's context once one of its mutations changed credentials. */
+    private static final String CREDENTIALS_CHANGED = "berth.credentialsChanged";
+
     MutationTransactions(TeamTransactions transactions, AuditSink audit, ViewerResolver viewers) {
         this.transactions = transactions;
         this.audit = audit;
@@ -44,6 +47,11 @@ final class MutationTransactions {
             // was read before this one changed anything, and must not answer after it
             env.getDataLoaderRegistry().getDataLoaders().forEach(org.dataloader.DataLoader::clearAll);
             var viewer = Viewer.from(env);
+            // an earlier mutation of the document changed credentials (revoked this token, changed this member's
+            // role...): the viewer resolved for the request must still hold before it acts again
+            if (Boolean.TRUE.equals(env.getGraphQlContext().get(CREDENTIALS_CHANGED)) && !viewers.stillValid(viewer)) {
+                throw new dev.berth.errors.UnauthenticatedException("Your credentials changed earlier in this request; the rest of it did not run.");
+            }
             InputGuard.check(env.getArguments());
             try {
                 AccessPolicy.checkMutation(access, viewer);
@@ -55,6 +63,7 @@ final class MutationTransactions {
                         return result;
                     } finally {
                         viewers.credentialsChanged(); // its own transactions may have changed any (sign-in, password)
+                        env.getGraphQlContext().put(CREDENTIALS_CHANGED, Boolean.TRUE);
                     }
                 }
                 var recorded = new AuditSink.Recorded[1];
@@ -64,7 +73,10 @@ final class MutationTransactions {
                     return result;
                 });
                 // committed: callers cached before the change must not outlive it on this node, even for a moment
-                if (recorded[0].credentialsChanged()) viewers.credentialsChanged();
+                if (recorded[0].credentialsChanged()) {
+                    viewers.credentialsChanged();
+                    env.getGraphQlContext().put(CREDENTIALS_CHANGED, Boolean.TRUE);
+                }
                 return outcome;
             } catch (RuntimeException e) {
                 if (unwrap(e) instanceof BerthException refused && AUDITED_REFUSALS.contains(refused.code())) {

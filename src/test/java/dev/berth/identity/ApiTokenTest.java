@@ -144,4 +144,24 @@ class ApiTokenTest extends BerthTestBase {
             assertThat(client.awaitClose(Duration.ofSeconds(10))).isEqualTo(4403);
         }
     }
+
+    /** A document that revokes its own token runs none of its later mutations with it; one that only adds a token does. */
+    @Test
+    void aLaterMutationOfTheDocumentRunsOnlyWithCredentialsThatStillHold() {
+        var user = TestUsers.signUp(server.getURI());
+        var created = user.http().data(CREATE_TOKEN, Map.of("i", Map.of("name", "self", "scopes", List.of("read", "write", "admin"))))
+                .path("createApiToken");
+        var self = as(created.path("token").asText());
+        var name = uniqueName("after-revoke");
+        var result = self.post("mutation($id: ID!, $n: String!) { r: revokeApiToken(input: {id: $id}) { apiToken { revokedAt } }"
+                + " p: createProject(input: {name: $n}) { project { id } } }", Map.of("id", created.path("apiToken").path("id").asText(), "n", name));
+        assertThat(result.firstErrorCode()).as(result.body()).isEqualTo("UNAUTHENTICATED");
+        assertThat(result.json().at("/errors/0/path/0").asText()).isEqualTo("p");
+        assertThat(self.post("{ me { viaApiToken } }").status()).as("the first mutation ran").isEqualTo(401);
+        assertThat(user.http().data("{ projects(first: 100) { edges { node { name } } } }", Map.of()).findValuesAsText("name")).doesNotContain(name);
+
+        var both = user.http().data("mutation($i: CreateApiTokenInput!, $n: String!) { t: createApiToken(input: $i) { token }"
+                + " p: createProject(input: {name: $n}) { project { id } } }", Map.of("i", Map.of("name", "more", "scopes", List.of("read")), "n", uniqueName("kept")));
+        assertThat(both.at("/p/project/id").asText()).as("credentials changed, but the caller's still hold").isNotEmpty();
+    }
 }
