@@ -42,7 +42,7 @@ final class DeploymentPageReadAhead implements ApplicationReadAhead {
         var first = argument(env, fields.get(0), "first", DEFAULT_FIRST);
         var before = argument(env, fields.get(0), "before", Integer.MAX_VALUE);
         if (first == null || before == null || first < 1 || first > MAX_FIRST) return null;
-        return new Page(before, first);
+        return new Page(rows, before, first);
     }
 
     /** An Int argument as the field will see it: absent → {@code absent}; a number or a supplied variable; else null. */
@@ -59,15 +59,8 @@ final class DeploymentPageReadAhead implements ApplicationReadAhead {
         };
     }
 
-    private final class Page implements Part<Deployment> {
-        private final int before;
-        private final int first;
-
-        Page(int before, int first) {
-            this.before = before;
-            this.first = first;
-        }
-
+    /** The page of {@code first} deployments numbered below {@code before}, as the field will ask for it. */
+    private record Page(DeploymentRows store, int before, int first) implements Part<Deployment> {
         @Override
         public int columns() {
             return DeploymentRows.COLUMN_COUNT;
@@ -91,7 +84,7 @@ final class DeploymentPageReadAhead implements ApplicationReadAhead {
 
         @Override
         public Deployment read(ResultSet row, int at) throws SQLException {
-            return rows.read(row, at);
+            return store.read(row, at);
         }
 
         @Override

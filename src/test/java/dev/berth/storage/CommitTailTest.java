@@ -65,6 +65,13 @@ class CommitTailTest extends BerthTestBase {
         });
     }
 
+    /** A first statement: the transaction is open, in its team, before what the test keeps. */
+    private static void begin(Connection connection) throws SQLException {
+        try (var statement = connection.prepareStatement("SELECT 1")) {
+            statement.executeQuery().close();
+        }
+    }
+
     private long rows(UUID team, UUID id) {
         return transactions.executeRead(status -> {
             tenancy.enter(team);
@@ -84,9 +91,7 @@ class CommitTailTest extends BerthTestBase {
         var answers = new ArrayList<Answer>();
         transactions.executeWrite(status -> {
             tenancy.enter(a);
-            try (var statement = status.getConnection().prepareStatement("SELECT count(*) FROM projects")) {
-                statement.executeQuery().close(); // the transaction has begun, in its team
-            }
+            begin(status.getConnection()); // the transaction has begun, in its team
             keep(status.getConnection(), id, a, answers);
             assertThat(answers).as("kept until the commit").isEmpty();
             return null;
@@ -119,9 +124,7 @@ class CommitTailTest extends BerthTestBase {
         answers.clear();
         transactions.executeWrite(status -> {
             tenancy.enter(a);
-            try (var statement = status.getConnection().prepareStatement("SELECT 1")) {
-                statement.executeQuery().close();
-            }
+            begin(status.getConnection());
             keep(status.getConnection(), second, a, answers);
             tenancy.enter(b);
             assertThat(answers).as("run before the team changed").hasSize(1);
@@ -133,9 +136,7 @@ class CommitTailTest extends BerthTestBase {
         var third = Ids.next();
         transactions.executeWrite(status -> {
             tenancy.enter(a);
-            try (var statement = status.getConnection().prepareStatement("SELECT 1")) {
-                statement.executeQuery().close();
-            }
+            begin(status.getConnection());
             keep(status.getConnection(), third, a, new ArrayList<>());
             var savepoint = status.getConnection().setSavepoint();
             status.getConnection().rollback(savepoint);
@@ -160,9 +161,7 @@ class CommitTailTest extends BerthTestBase {
         var after = Ids.next();
         transactions.executeWrite(status -> {
             tenancy.enter(a);
-            try (var statement = status.getConnection().prepareStatement("SELECT 1")) {
-                statement.executeQuery().close();
-            }
+            begin(status.getConnection());
             var savepoint = status.getConnection().setSavepoint();
             keep(status.getConnection(), after, a, answers);
             status.getConnection().rollback(savepoint);
