@@ -61,7 +61,8 @@ class HealthAndMetricsTest extends BerthTestBase {
         assertThat(metrics.body())
                 .containsPattern("berth_graphql_requests_seconds_count\\{[^}]*operation=\"query\"")
                 .containsPattern("berth_graphql_requests_seconds_count\\{[^}]*operation=\"mutation\"")
-                .contains("berth_sql_statements_total");
+                .contains("berth_sql_statements_total")
+                .containsPattern("berth_sql_statements_with_commit_total [1-9]"); // the mutation's audit row went with its COMMIT
         var admin = TestUsers.signUp(server.getURI());
         var props = TestServers.properties();
         try (var c = DriverManager.getConnection(props.get("berth.database.url"), props.get("berth.database.username"), props.get("berth.database.password"));

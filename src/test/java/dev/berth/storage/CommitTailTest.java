@@ -43,6 +43,11 @@ class CommitTailTest extends BerthTestBase {
     private UUID a;
     private UUID b;
 
+    @Override
+    protected java.util.Map<String, String> overrides() {
+        return java.util.Map.of("berth.jobs.enabled", "false"); // statements counted: no job engine polling beside them
+    }
+
     @BeforeEach
     void twoTeams() {
         a = UUID.fromString(TestUsers.signUp(server.getURI()).teamId());
