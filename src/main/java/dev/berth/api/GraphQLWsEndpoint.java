@@ -124,6 +124,23 @@ final class GraphQLWsEndpoint {
         }
     }
 
+    /**
+     * Whether the socket's viewer still holds, checked again only when credentials changed since it last did (the
+     * periodic {@link #revalidate} sees only sockets with operations running; this sees every operation's start).
+     */
+    private boolean stillHolds(WsConnection connection, Viewer viewer) {
+        long now = viewers.credentialsGeneration();
+        if (!viewer.authenticated() || now == connection.checkedAt()) return true;
+        boolean valid;
+        try {
+            valid = viewers.stillValid(credentialOf(viewer));
+        } catch (RuntimeException e) {
+            return true; // the database is unreachable: the operation meets it, and the next start checks again
+        }
+        if (valid) connection.checked(now);
+        return valid;
+    }
+
     /** What stillValid looks at: the credential, the team and the role, not the socket's address or agent. */
     private static Viewer credentialOf(Viewer viewer) {
         return new Viewer(viewer.userId(), viewer.teamId(), viewer.role(), viewer.scopes(), viewer.tokenId(), viewer.sessionId(),
@@ -190,7 +207,8 @@ final class GraphQLWsEndpoint {
         var team = payload instanceof Map<?, ?> map && map.get("team") instanceof String s ? s : null;
         blocking.execute(() -> {
             try {
-                connection.acknowledge(credentials.resolve(authorization, team, connection.client));
+                long generation = viewers.credentialsGeneration(); // before: a change while resolving is seen later
+                connection.acknowledge(credentials.resolve(authorization, team, connection.client), generation);
                 connection.send(write(Map.of("type", "connection_ack")));
             } catch (RateLimitedException e) {
                 connection.close(WsConnection.TOO_MANY_REFUSED);
@@ -234,6 +252,14 @@ final class GraphQLWsEndpoint {
 
     private void start(WsConnection connection, Viewer viewer, String id, OperationRequest request, Disposable.Swap slot) {
         var requestId = RequestContext.newRequestId();
+        if (!stillHolds(connection, viewer)) {
+            // an earlier operation (or anyone) revoked the socket's credentials: none runs with them again
+            connection.operations.remove(id, slot);
+            sendError(connection, id, List.of(ErrorMapping.requestError(ErrorCode.UNAUTHENTICATED,
+                    "Your credentials were revoked or your membership changed.", requestId, List.of())), requestId);
+            connection.close(WsConnection.FORBIDDEN);
+            return;
+        }
         switch (runner.prepare(request, requestId)) {
             case GraphQLRunner.Rejected rejected -> {
                 connection.operations.remove(id, slot);

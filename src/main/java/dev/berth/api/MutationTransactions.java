@@ -28,7 +28,7 @@ final class MutationTransactions {
     private final AuditSink audit;
     private final ViewerResolver viewers;
 
-    /** In a request's context once one of its mutations changed credentials. */
+    /** In a request's context once one of its mutations changed credentials, or failed (it may have revoked some). */
     private static final String CREDENTIALS_CHANGED = "berth.credentialsChanged";
 
     MutationTransactions(TeamTransactions transactions, AuditSink audit, ViewerResolver viewers) {
@@ -47,13 +47,14 @@ final class MutationTransactions {
             // was read before this one changed anything, and must not answer after it
             env.getDataLoaderRegistry().getDataLoaders().forEach(org.dataloader.DataLoader::clearAll);
             var viewer = Viewer.from(env);
-            // an earlier mutation of the document changed credentials (revoked this token, changed this member's
-            // role...): the viewer resolved for the request must still hold before it acts again
-            if (Boolean.TRUE.equals(env.getGraphQlContext().get(CREDENTIALS_CHANGED)) && !viewers.stillValid(viewer)) {
-                throw new dev.berth.errors.UnauthenticatedException("Your credentials changed earlier in this request; the rest of it did not run.");
-            }
             InputGuard.check(env.getArguments());
             try {
+                // an earlier mutation of the document changed credentials (revoked this token, changed this member's
+                // role...) or failed (a refused refresh revokes its session in a transaction of its own): the viewer
+                // resolved for the request must still hold before it acts again
+                if (Boolean.TRUE.equals(env.getGraphQlContext().get(CREDENTIALS_CHANGED)) && !viewers.stillValid(viewer)) {
+                    throw new dev.berth.errors.UnauthenticatedException("Your credentials changed earlier in this request; the rest of it did not run.");
+                }
                 AccessPolicy.checkMutation(access, viewer);
                 if (ownTransaction) {
                     // the fetcher runs its slow work outside, and its short transactions itself; the audit follows
@@ -79,6 +80,10 @@ final class MutationTransactions {
                 }
                 return outcome;
             } catch (RuntimeException e) {
+                env.getGraphQlContext().put(CREDENTIALS_CHANGED, Boolean.TRUE);
+                if (unwrap(e) instanceof BerthException refused && refused.code() == ErrorCode.UNAUTHENTICATED) {
+                    viewers.credentialsChanged(); // a refusal may have revoked what it refused (a reused refresh token's session)
+                }
                 if (unwrap(e) instanceof BerthException refused && AUDITED_REFUSALS.contains(refused.code())) {
                     audit.refused(viewer, field.getName(), refused.code(), viewer.teamId());
                 }

@@ -22,4 +22,10 @@ public interface ViewerResolver {
 
     /** Re-checks a long-lived viewer (a subscription's): false once its token, session or membership is gone. */
     boolean stillValid(Viewer viewer);
+
+    /**
+     * A number that moves whenever credentials may have changed (on this node, or on another heard of through the
+     * database): a viewer resolved when it read some value needs {@link #stillValid} only once it moved.
+     */
+    long credentialsGeneration();
 }

@@ -32,6 +32,7 @@ final class WsConnection {
     final Map<String, Disposable> operations = new ConcurrentHashMap<>();
     private boolean initReceived;
     private volatile Viewer viewer;
+    private volatile long checkedAt;
 
     WsConnection(WebSocketSession session, Viewer.Client client) {
         this.session = session;
@@ -50,8 +51,19 @@ final class WsConnection {
         return initReceived;
     }
 
-    void acknowledge(Viewer viewer) {
+    /** @param generation the credentials' generation read before the viewer was resolved */
+    void acknowledge(Viewer viewer, long generation) {
         this.viewer = viewer;
+        this.checkedAt = generation;
+    }
+
+    /** The credentials' generation at which the viewer was last known to hold. */
+    long checkedAt() {
+        return checkedAt;
+    }
+
+    void checked(long generation) {
+        this.checkedAt = generation;
     }
 
     /** The caller once {@code connection_ack} was sent; null before. */

@@ -59,6 +59,11 @@ class TokenViewerResolver implements ViewerResolver {
     }
 
     @Override
+    public long credentialsGeneration() {
+        return cache.generation();
+    }
+
+    @Override
     @ReadOnly
     public boolean stillValid(Viewer viewer) {
         if (!viewer.authenticated()) return true;

@@ -160,8 +160,45 @@ class ApiTokenTest extends BerthTestBase {
         assertThat(self.post("{ me { viaApiToken } }").status()).as("the first mutation ran").isEqualTo(401);
         assertThat(user.http().data("{ projects(first: 100) { edges { node { name } } } }", Map.of()).findValuesAsText("name")).doesNotContain(name);
 
-        var both = user.http().data("mutation($i: CreateApiTokenInput!, $n: String!) { t: createApiToken(input: $i) { token }"
-                + " p: createProject(input: {name: $n}) { project { id } } }", Map.of("i", Map.of("name", "more", "scopes", List.of("read")), "n", uniqueName("kept")));
-        assertThat(both.at("/p/project/id").asText()).as("credentials changed, but the caller's still hold").isNotEmpty();
+        var another = user.http().data(CREATE_TOKEN, Map.of("i", Map.of("name", "another", "scopes", List.of("read")))).path("createApiToken");
+        var both = user.http().data("mutation($id: ID!, $n: String!) { r: revokeApiToken(input: {id: $id}) { apiToken { revokedAt } }"
+                + " p: createProject(input: {name: $n}) { project { id } } }", Map.of("id", another.path("apiToken").path("id").asText(), "n", uniqueName("kept")));
+        assertThat(both.at("/p/project/id").asText()).as("credentials changed (another token), but the caller's still hold").isNotEmpty();
+
+        // a refused refresh (a refresh token used twice) revokes its session in a transaction of its own: the rest of
+        // the document does not run with that session
+        var session = TestUsers.signUp(server.getURI());
+        var once = anonymous().data("mutation($t: String!) { refreshSession(input: {refreshToken: $t}) { accessToken } }",
+                Map.of("t", session.refreshToken()));
+        assertThat(once.at("/refreshSession/accessToken").asText()).isNotEmpty();
+        var replayed = session.http().post("mutation($t: String!, $n: String!) { a: refreshSession(input: {refreshToken: $t}) { accessToken }"
+                + " b: createProject(input: {name: $n}) { project { id } } }", Map.of("t", session.refreshToken(), "n", uniqueName("after-replay")));
+        // (refreshSession's payload is non-null: its refusal ends the document there; b would be refused as well)
+        assertThat(replayed.json().at("/errors").findValuesAsText("code")).as(replayed.body()).containsOnly("UNAUTHENTICATED");
+        assertThat(replayed.json().at("/data").isNull()).isTrue();
+    }
+
+    /** A socket whose token one of its own operations revoked runs no further operation with it (closed 4403). */
+    @Test
+    void aSocketWhoseTokenAnEarlierOperationRevokedRunsNothingMore() {
+        var user = TestUsers.signUp(server.getURI());
+        var created = user.http().data(CREATE_TOKEN, Map.of("i", Map.of("name", "ws-self", "scopes", List.of("read", "write", "admin"))))
+                .path("createApiToken");
+        var name = uniqueName("after-ws-revoke");
+        try (var client = WsClient.connectAndInit(server.getURI(), created.path("token").asText())) {
+            client.send(Map.of("id", "1", "type", "subscribe", "payload", Map.of(
+                    "query", "mutation($id: ID!) { revokeApiToken(input: {id: $id}) { apiToken { revokedAt } } }",
+                    "variables", Map.of("id", created.path("apiToken").path("id").asText()))));
+            var revoked = client.next(Duration.ofSeconds(30));
+            assertThat(revoked.at("/payload/data/revokeApiToken/apiToken/revokedAt").asText()).as(revoked.toString()).isNotEmpty();
+            assertThat(client.next(Duration.ofSeconds(30)).path("type").asText()).isEqualTo("complete");
+            client.send(Map.of("id", "2", "type", "subscribe", "payload", Map.of(
+                    "query", "mutation($n: String!) { createProject(input: {name: $n}) { project { id } } }", "variables", Map.of("n", name))));
+            var refused = client.next(Duration.ofSeconds(30));
+            assertThat(refused.path("type").asText()).as(refused.toString()).isEqualTo("error");
+            assertThat(refused.path("payload").get(0).path("extensions").path("code").asText()).isEqualTo("UNAUTHENTICATED");
+            assertThat(client.awaitClose(Duration.ofSeconds(30))).isEqualTo(4403);
+        }
+        assertThat(user.http().data("{ projects(first: 100) { edges { node { name } } } }", Map.of()).findValuesAsText("name")).doesNotContain(name);
     }
 }
