@@ -165,13 +165,17 @@ class ApplicationRows {
     record Read<T>(Application application, List<VariableRows.Row> variables, List<T> related) {}
 
     /** The variables' columns as {@link VariableRows#row} reads them, typed even when null (see {@link #byIdWith}). */
-    private static final String VARIABLE_NULLS = java.util.stream.Stream.of("scope", "scope_id", "key", "value", "value_sealed", "secret", "build_time")
+    private static final String VARIABLE_NULLS = VariableRows.COLUMNS.stream()
             .map(column -> "(NULL::environment_variables)." + column).collect(java.util.stream.Collectors.joining(", "));
-    private static final String APPLICATION_NULLS = String.join(", ", java.util.Collections.nCopies(12, "NULL"));
+    /** The variables' columns as shown: without their sealed values, which only writes need. */
+    private static final String VARIABLES_SHOWN = VariableRows.COLUMNS.stream()
+            .map(column -> column.equals("value_sealed") ? "NULL" : "v." + column).collect(java.util.stream.Collectors.joining(", "));
+    private static final int APPLICATION_COLUMNS = COLUMNS.split(", ").length;
+    private static final String APPLICATION_NULLS = String.join(", ", java.util.Collections.nCopies(APPLICATION_COLUMNS, "NULL"));
     /** Where each kind of row starts: column 1 tells the kind, column 2 the order within it. */
     private static final int APPLICATION_AT = 3;
-    private static final int VARIABLES_AT = APPLICATION_AT + 12;
-    private static final int PART_AT = VARIABLES_AT + 7;
+    private static final int VARIABLES_AT = APPLICATION_AT + APPLICATION_COLUMNS;
+    private static final int PART_AT = VARIABLES_AT + VariableRows.COLUMNS.size();
 
     /**
      * {@link #byId} and, in the same statement, the application's own variables (when {@code variables}; without their
@@ -190,7 +194,7 @@ class ApplicationRows {
         sql.append("SELECT 0, 0, a.*, ").append(VARIABLE_NULLS).append(partNulls).append(" FROM a\n");
         if (variables) {
             sql.append("UNION ALL\nSELECT 1, row_number() OVER (ORDER BY v.key), ").append(APPLICATION_NULLS)
-                    .append(", v.scope, v.scope_id, v.key, v.value, NULL, v.secret, v.build_time").append(partNulls)
+                    .append(", ").append(VARIABLES_SHOWN).append(partNulls)
                     .append(" FROM a JOIN environment_variables v ON v.team_id = a.team_id AND v.scope_id = a.id\n");
         }
         sql.append("ORDER BY 1, 2");

@@ -20,17 +20,20 @@ class VariableRows {
         this.jdbc = jdbc;
     }
 
+    /** The columns {@link #row} reads, in its order. */
+    static final List<String> COLUMNS = List.of("scope", "scope_id", "key", "value", "value_sealed", "secret", "build_time");
+    private static final String OF = "SELECT " + String.join(", ", COLUMNS)
+            + " FROM environment_variables WHERE team_id = ? AND scope_id = ANY (?) ORDER BY key";
+
     /** The rows of these scopes (team, project, environment and application ids), in key order. */
     List<Row> of(UUID teamId, List<UUID> scopeIds) {
-        return Statements.list(jdbc, """
-                SELECT scope, scope_id, key, value, value_sealed, secret, build_time FROM environment_variables
-                WHERE team_id = ? AND scope_id = ANY (?) ORDER BY key""", s -> {
+        return Statements.list(jdbc, OF, s -> {
             s.setObject(1, teamId);
             s.setArray(2, s.getConnection().createArrayOf("uuid", scopeIds.toArray()));
         }, rows -> row(rows, 1));
     }
 
-    /** A row from the columns scope, scope_id, key, value, value_sealed, secret, build_time, the first at {@code at}. */
+    /** A row from {@link #COLUMNS}, the first at {@code at}. */
     static Row row(java.sql.ResultSet rows, int at) throws java.sql.SQLException {
         return new Row(EnvironmentVariable.Scope.valueOf(rows.getString(at)), rows.getObject(at + 1, UUID.class), rows.getString(at + 2),
                 rows.getString(at + 3), rows.getString(at + 4), rows.getBoolean(at + 5), rows.getBoolean(at + 6));

@@ -30,7 +30,7 @@ class DeploymentRows implements LogStore {
      */
     static final String LIST_COLUMNS = COLUMNS.replace("snapshot,", "NULL AS snapshot,");
     /** The number of {@link #COLUMNS} (and of {@link #LIST_COLUMNS}). */
-    static final int COLUMN_COUNT = 19;
+    static final int COLUMN_COUNT = COLUMNS.split(", ").length;
     private static final String PAGES_OF = """
             SELECT d.* FROM unnest(?::uuid[]) AS a(id), LATERAL (
                 SELECT %s FROM deployments WHERE team_id = ? AND application_id = a.id AND number < ? ORDER BY number DESC LIMIT ?) d

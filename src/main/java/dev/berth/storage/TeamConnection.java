@@ -194,7 +194,7 @@ final class TeamConnection implements InvocationHandler, TeamSetting {
         return call(method, args);
     }
 
-    static boolean holdsToTheEnd(String sql) {
+    private static boolean holdsToTheEnd(String sql) {
         var known = HOLDS.get(sql);
         if (known != null) return known;
         boolean holds = HOLDS_TO_THE_END.matcher(sql).find();
