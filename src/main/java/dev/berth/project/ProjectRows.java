@@ -4,6 +4,7 @@ import com.fasterxml.jackson.core.type.TypeReference;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import io.micronaut.core.annotation.Nullable;
 import dev.berth.storage.Statements;
+import dev.berth.storage.UniqueViolation;
 import io.micronaut.data.jdbc.runtime.JdbcOperations;
 import jakarta.inject.Singleton;
 import java.io.IOException;
@@ -41,7 +42,11 @@ class ProjectRows {
      * A new project and its first environment in one statement (one round trip, where two repository saves took two
      * and a fifth of a createProject's CPU); a name already taken raises the unique violation as a save would.
      */
-    Project insertWithFirstEnvironment(Project project, UUID environmentId, String environmentName) {
+    /**
+     * Kept for the transaction's commit ({@link Statements#kept}): the project and its first environment go with the
+     * audit row and the COMMIT in one round trip; a name taken fails the mutation as a CONFLICT with {@code conflict}.
+     */
+    Project insertWithFirstEnvironment(Project project, UUID environmentId, String environmentName, String conflict) {
         var now = java.time.OffsetDateTime.now(java.time.ZoneOffset.UTC).truncatedTo(java.time.temporal.ChronoUnit.MICROS); // what PostgreSQL keeps
         String metadata;
         try {
@@ -49,12 +54,12 @@ class ProjectRows {
         } catch (com.fasterxml.jackson.core.JsonProcessingException e) {
             throw new IllegalArgumentException("metadata is not JSON", e);
         }
-        Statements.list(jdbc, """
+        Statements.kept(jdbc, """
                 WITH project AS (
                     INSERT INTO projects (id, team_id, name, description, metadata, created_at, updated_at)
                     VALUES (?, ?, ?, ?, CAST(? AS jsonb), ?, ?) RETURNING id, team_id)
                 INSERT INTO environments (id, team_id, project_id, name, created_at, updated_at)
-                SELECT ?, team_id, id, ?, ?, ? FROM project RETURNING project_id""", s -> {
+                SELECT ?, team_id, id, ?, ?, ? FROM project""", s -> {
             s.setObject(1, project.id());
             s.setObject(2, project.teamId());
             s.setString(3, project.name());
@@ -66,7 +71,7 @@ class ProjectRows {
             s.setString(9, environmentName);
             s.setObject(10, now);
             s.setObject(11, now);
-        }, r -> r.getObject(1));
+        }, UniqueViolation.conflictOn("projects_team_id_name_live", conflict));
         return new Project(project.id(), project.teamId(), project.name(), project.description(), project.metadata(),
                 now.toInstant(), now.toInstant(), null);
     }

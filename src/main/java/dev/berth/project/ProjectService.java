@@ -125,7 +125,7 @@ public class ProjectService {
         checkSize(fields.metadata());
         var project = new Project(Ids.next(), viewer.teamId(), fields.name().value(), fields.description(),
                 fields.metadata(), null, null, null);
-        var saved = UniqueViolation.orConflict(() -> rows.insertWithFirstEnvironment(project, Ids.next(), FIRST_ENVIRONMENT),
+        var saved = rows.insertWithFirstEnvironment(project, Ids.next(), FIRST_ENVIRONMENT,
                 "A project named '" + project.name() + "' already exists in this team.");
         publish(ProjectChanged.Kind.CREATED, saved);
         return saved;

@@ -1,5 +1,6 @@
 package dev.berth.storage;
 
+import io.micronaut.core.annotation.Nullable;
 import io.micronaut.data.jdbc.runtime.JdbcOperations;
 import java.sql.PreparedStatement;
 import java.sql.ResultSet;
@@ -63,9 +64,29 @@ public final class Statements {
      * COMMIT's, is the commit's.
      */
     public static <T> void atCommit(JdbcOperations jdbc, String sql, Binder binder, RowReader<T> reader, java.util.function.Consumer<T> answer) {
+        keep(jdbc, new CommitTail<>(sql, binder, reader, answer, null));
+    }
+
+    /**
+     * Runs a write whose answer the work does not need (it made the row's id and values itself), kept by the
+     * connection like {@link #atCommit}'s statement, in order with it: a transaction that writes a row and its audit
+     * event sends both with its {@code COMMIT}, in one round trip. Whatever the transaction does with the connection
+     * first (a query, another team, a savepoint) runs it, in its place; outside a transaction it runs at once.
+     * {@code failure} says what its own failure means ({@code null} for one that is not its own: the failure as it
+     * came); whoever ran the transaction ({@link TeamTransactions#write}) throws that meaning, wherever the statement
+     * ran, even at the commit.
+     */
+    public static void kept(JdbcOperations jdbc, String sql, Binder binder,
+                            java.util.function.Function<SQLException, @Nullable RuntimeException> failure) {
+        keep(jdbc, new CommitTail<Void>(sql, binder, null, ignored -> {}, failure));
+    }
+
+    private static void keep(JdbcOperations jdbc, CommitTail<?> tail) {
         try {
-            jdbc.getConnection().unwrap(TeamSetting.class).atCommit(new CommitTail<>(sql, binder, reader, answer));
+            jdbc.getConnection().unwrap(TeamSetting.class).atCommit(tail);
         } catch (SQLException e) {
+            var meaning = CommitTail.meaningOf(e);
+            if (meaning != null) throw meaning;
             throw new io.micronaut.data.exceptions.DataAccessException("Could not run the statement: " + e.getMessage(), e);
         }
     }

@@ -31,8 +31,10 @@ import java.util.regex.Pattern;
  *     statement prepared with options, a plain {@code Statement}, a batch, a fetch size, a savepoint, something that
  *     lasts to the end of a transaction, an unwrap, a parameter pgjdbc sends untyped: see {@link TeamStatement})
  *     first turns the read into the real read-only transaction it stood for, entered in its team, as before.</li>
- * <li><b>The last statement of a transaction</b> ({@link Statements#atCommit}: a mutation's audit row) waits for the
- *     {@code COMMIT} and goes in its round trip; anything else done with the connection first runs it, in its place.</li>
+ * <li><b>Writes whose answers the work does not wait for</b> ({@link Statements#kept}: a new project with its first
+ *     environment; {@link Statements#atCommit}: a mutation's audit row) are kept, in order, and go together in one round
+ *     trip with the {@code COMMIT}, behind the transaction's team when they are its first statements; anything else done
+ *     with the connection first runs them, in their place.</li>
  * </ul>
  * Micronaut's transaction manager asks for read-only, then autocommit off, through this connection; both are answered
  * as asked and reach pgjdbc only when the transaction turns real, so a read leaves nothing for the pool to reset.
@@ -73,8 +75,10 @@ final class TeamConnection implements InvocationHandler, TeamSetting {
     /** Whether the transaction has prepared a statement: from then on a team entered is sent at once. */
     private boolean prepared;
     private final Map<Savepoint, String> teamAt = new HashMap<>();
-    /** The transaction's last statement, kept to go with its COMMIT. */
-    private @Nullable CommitTail<?> tail;
+    /** The statements kept to go with the transaction's next round trip, at the latest its COMMIT; in order. */
+    private final java.util.List<CommitTail<?>> tail = new java.util.ArrayList<>();
+    /** The team the kept statements go behind, entered first in their round trip (null: already sent). */
+    private @Nullable String tailTeam;
     /**
      * A kept statement failed when run in its place: the transaction is aborted whatever its caller did with the
      * error, so its commit must fail (PostgreSQL would answer the COMMIT with a rollback pgjdbc does not report).
@@ -100,7 +104,7 @@ final class TeamConnection implements InvocationHandler, TeamSetting {
     public Object invoke(Object proxy, Method method, Object[] args) throws Throwable {
         if (method.getDeclaringClass() == TeamSetting.class) return call(this, method, args);
         var name = method.getName();
-        if (tail != null && !KEEPS_THE_TAIL.contains(name)) runTail();
+        if (!tail.isEmpty() && !KEEPS_THE_TAIL.contains(name) && !asksForItself(proxy, name, args)) runTail();
         switch (name) {
             case "prepareStatement" -> {
                 statements.increment();
@@ -148,19 +152,21 @@ final class TeamConnection implements InvocationHandler, TeamSetting {
             }
             case "setTransactionIsolation" -> isolation = (int) args[0];
             case "commit", "rollback" -> {
-                var kept = tail;
-                tail = null; // a rollback drops it with the rest
+                var kept = java.util.List.copyOf(tail);
+                var keptTeam = tailTeam;
+                tail.clear(); // a rollback drops them with the rest
+                tailTeam = null;
                 if (args == null || args.length == 0) {
                     var was = mode;
                     var failed = tailFailed;
                     endTransaction();
                     if (failed != null && name.equals("commit")) {
-                        throw new SQLException("The transaction's last statement failed; nothing was committed: " + failed.getMessage(), failed.getSQLState(), failed);
+                        throw new SQLException("A statement kept for the commit failed; nothing was committed: " + failed.getMessage(), failed.getSQLState(), failed);
                     }
-                    if (kept != null && name.equals("commit")) {
-                        statements.increment();
-                        withCommit.increment();
-                        kept.run(connection, true); // pgjdbc then has nothing left to commit, and sends nothing
+                    if (!kept.isEmpty() && name.equals("commit")) {
+                        statements.increment(kept.size());
+                        withCommit.increment(kept.size());
+                        CommitTail.run(connection, keptTeam, kept, true); // pgjdbc then has nothing left to commit, and sends nothing
                     }
                     if (was == null || was == Mode.READ) return null; // nothing was opened: nothing to end
                 } else {
@@ -194,6 +200,11 @@ final class TeamConnection implements InvocationHandler, TeamSetting {
         return call(method, args);
     }
 
+    /** {@code unwrap(TeamSetting.class)} and the like: this connection's own, nothing of the driver's. */
+    private static boolean asksForItself(Object proxy, String name, Object[] args) {
+        return (name.equals("unwrap") || name.equals("isWrapperFor")) && ((Class<?>) args[0]).isInstance(proxy);
+    }
+
     private static boolean holdsToTheEnd(String sql) {
         var known = HOLDS.get(sql);
         if (known != null) return known;
@@ -217,7 +228,8 @@ final class TeamConnection implements InvocationHandler, TeamSetting {
     }
 
     private void endTransaction() {
-        tail = null;
+        tail.clear();
+        tailTeam = null;
         tailFailed = null;
         current = null;
         pending = false;
@@ -247,13 +259,15 @@ final class TeamConnection implements InvocationHandler, TeamSetting {
         }
     }
 
-    /** The statement kept for the COMMIT runs now, in its place, before what the transaction does next. */
+    /** The statements kept for the COMMIT run now, in their place, before what the transaction does next. */
     private void runTail() throws SQLException {
-        var kept = tail;
-        tail = null;
-        statements.increment();
+        var kept = java.util.List.copyOf(tail);
+        var keptTeam = tailTeam;
+        tail.clear();
+        tailTeam = null;
+        statements.increment(kept.size());
         try {
-            kept.run(connection, false);
+            CommitTail.run(connection, keptTeam, kept, false);
         } catch (SQLException e) {
             tailFailed = e;
             throw e;
@@ -261,7 +275,7 @@ final class TeamConnection implements InvocationHandler, TeamSetting {
     }
 
     private void runTailNow() {
-        if (tail == null) return;
+        if (tail.isEmpty()) return;
         try {
             runTail();
         } catch (SQLException e) {
@@ -271,15 +285,18 @@ final class TeamConnection implements InvocationHandler, TeamSetting {
 
     @Override
     public void atCommit(CommitTail<?> next) throws SQLException {
-        if (tail != null) runTail();
         if (mode() != Mode.TRANSACTION) {
             // no transaction to end with it (autocommit, or a read that cannot write anyway): as a statement of its own
-            next.run(self, false);
+            CommitTail.run(self, null, java.util.List.of(next), false);
             return;
         }
-        enterNow(); // its team goes first, on its own (only when it is the transaction's first statement)
+        if (pending) {
+            // the transaction's first statement: its team goes first, in the same round trip
+            tailTeam = current();
+            pending = false;
+        }
         prepared = true;
-        tail = next;
+        tail.add(next);
     }
 
     @Override

@@ -172,7 +172,7 @@ final class TeamStatement implements InvocationHandler {
     }
 
     /** A parameter's value: PreparedStatement's setters, whose first argument is the parameter's index. */
-    private static boolean isParameter(Method method) {
+    static boolean isParameter(Method method) {
         return method.getDeclaringClass() == PreparedStatement.class && method.getName().startsWith("set")
                 && method.getParameterCount() > 0 && method.getParameterTypes()[0] == int.class;
     }

@@ -38,9 +38,19 @@ public final class TeamTransactions {
         return transactions.executeRead(status -> inTeam(status, viewer.teamId(), work, false));
     }
 
+    /**
+     * A statement kept for the commit ({@link Statements#kept}) that failed, wherever it ran (at the commit itself, or
+     * before a later statement), fails the call with what its failure means (a CONFLICT), not as the database said it.
+     */
     public <T> T write(TeamScoped viewer, Supplier<T> work) {
         if (joins(viewer, true)) return work.get();
-        return transactions.executeWrite(status -> inTeam(status, viewer.teamId(), work, true));
+        try {
+            return transactions.executeWrite(status -> inTeam(status, viewer.teamId(), work, true));
+        } catch (RuntimeException e) {
+            var meaning = CommitTail.meaningOf(e);
+            if (meaning != null && meaning != e) throw meaning;
+            throw e;
+        }
     }
 
     /**

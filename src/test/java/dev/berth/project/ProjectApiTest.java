@@ -65,6 +65,15 @@ class ProjectApiTest extends BerthTestBase {
         create(name);
         var result = http().post(CREATE, Map.of("input", Map.of("name", name)));
         assertThat(result.firstErrorCode()).isEqualTo("CONFLICT");
+        assertThat(result.json().path("errors").get(0).path("message").asText()).isEqualTo("A project named '" + name + "' already exists in this team.");
+        // the insert went with the audit row and the COMMIT: it failed there, and neither stayed
+        var audited = http().data("{ auditEvents(search: \"" + name + "\", first: 10) { edges { node { action } } } }", Map.of())
+                .path("auditEvents").path("edges");
+        assertThat(audited).as("the first creation's event only").hasSize(1);
+        var projects = http().data("{ projects(first: 100) { edges { node { name environments { name } } } } }", Map.of()).path("projects").path("edges");
+        var named = new java.util.ArrayList<String>();
+        projects.forEach(edge -> { if (edge.path("node").path("name").asText().equals(name)) named.add(edge.path("node").path("environments").toString()); });
+        assertThat(named).as("one project of that name, with its one environment").containsExactly("[{\"name\":\"production\"}]");
     }
 
     @Test

@@ -38,6 +38,9 @@ class CommitTailTest extends BerthTestBase {
     Tenancy tenancy;
 
     @Inject
+    TeamTransactions teams;
+
+    @Inject
     io.micrometer.core.instrument.MeterRegistry meters;
 
     private UUID a;
@@ -223,11 +226,11 @@ class CommitTailTest extends BerthTestBase {
                 // a caller that goes on as if nothing failed
             }
             return null;
-        })).hasStackTraceContaining("The transaction's last statement failed; nothing was committed");
+        })).hasStackTraceContaining("A statement kept for the commit failed; nothing was committed");
         assertThat(rows(a, earlier)).isZero();
     }
 
-    /** A mutation's audit row is its transaction's last statement: it goes with the COMMIT (counted apart). */
+    /** A new project and its audit row go with the COMMIT (counted apart), behind the team, in one round trip. */
     @Test
     void aMutationsAuditRowGoesWithItsCommit() {
         var withCommit = meters.counter("berth.sql.statements.with.commit");
@@ -237,8 +240,108 @@ class CommitTailTest extends BerthTestBase {
         double carried = withCommit.count();
         double statements = all.count();
         http().data(create, java.util.Map.of("n", uniqueName("carried")));
-        assertThat(withCommit.count() - carried).isEqualTo(1);
-        assertThat(all.count() - statements).as("the project with its environment, then the audit row with the COMMIT").isEqualTo(2);
+        assertThat(withCommit.count() - carried).as("the project with its environment and the audit row, both with the COMMIT").isEqualTo(2);
+        assertThat(all.count() - statements).as("nothing else").isEqualTo(2);
+    }
+
+    private static final String KEPT = "INSERT INTO audit_events (id, team_id, action) VALUES (?, ?, 'kept-test')";
+
+    /** A write kept for the commit whose duplicate id means a CONFLICT named after it. */
+    private void kept(UUID id, UUID team) {
+        kept(id, team, "audit_events_pkey");
+    }
+
+    /** One that claims a unique violation of {@code constraint} as its own. */
+    private void kept(UUID id, UUID team, String constraint) {
+        Statements.kept(jdbc, KEPT, statement -> {
+            statement.setObject(1, id);
+            statement.setObject(2, team);
+        }, UniqueViolation.conflictOn(constraint, "taken: " + id));
+    }
+
+    @Test
+    void keptWritesGoInOrderWithTheLastStatementAndTheCommitBehindTheTeam() {
+        var first = Ids.next();
+        var second = Ids.next();
+        var last = Ids.next();
+        var answers = new ArrayList<Answer>();
+        var sentBefore = new ArrayList<TransactionState>();
+        transactions.executeWrite(status -> {
+            var driver = status.getConnection().unwrap(BaseConnection.class); // before the team: it sends nothing
+            tenancy.enter(a);
+            kept(first, a); // the transaction's first statements: nothing is sent yet, not even its BEGIN
+            kept(second, a);
+            keep(status.getConnection(), last, a, answers);
+            sentBefore.add(driver.getTransactionState());
+            return null;
+        });
+        assertThat(sentBefore).as("nothing sent before the commit").containsExactly(TransactionState.IDLE);
+        assertThat(answers).containsExactly(new Answer(true, TransactionState.IDLE));
+        assertThat(List.of(rows(a, first), rows(a, second), rows(a, last))).containsExactly(1L, 1L, 1L);
+
+        // a read before the commit runs them first, in their team (row-level security would refuse another), and sees them
+        var third = Ids.next();
+        long seen = transactions.executeWrite(status -> {
+            tenancy.enter(a);
+            kept(third, a);
+            try (var statement = status.getConnection().prepareStatement("SELECT count(*) FROM audit_events WHERE id = ?")) {
+                statement.setObject(1, third);
+                try (var rows = statement.executeQuery()) {
+                    rows.next();
+                    return rows.getLong(1);
+                }
+            }
+        });
+        assertThat(seen).isEqualTo(1);
+    }
+
+    @Test
+    void aKeptWritesFailureIsItsMeaningWhereverItRanAndNothingStays() {
+        var taken = Ids.next();
+        TeamScoped viewer = () -> a;
+        teams.write(viewer, () -> {
+            kept(taken, a);
+            return null;
+        });
+        // at the commit, behind another kept write and before the last statement: the commit fails with its meaning
+        var before = Ids.next();
+        var after = Ids.next();
+        var answers = new ArrayList<Answer>();
+        assertThatThrownBy(() -> teams.write(viewer, () -> {
+            kept(before, a, "another_constraint"); // PostgreSQL does not say which kept write failed: the constraint does
+            kept(taken, a);
+            keep(jdbc.getConnection(), after, a, answers);
+            return null;
+        })).isInstanceOf(dev.berth.errors.ConflictException.class).hasMessage("taken: " + taken);
+        assertThat(answers).isEmpty();
+        assertThat(List.of(rows(a, before), rows(a, after))).as("nothing of the failed transaction").containsExactly(0L, 0L);
+
+        // run in its place by a later statement whose caller swallows the error: the commit still fails, with its meaning
+        var earlier = Ids.next();
+        assertThatThrownBy(() -> teams.write(viewer, () -> {
+            kept(earlier, a, "another_constraint");
+            kept(taken, a);
+            try {
+                jdbc.prepareStatement("SELECT 1", statement -> statement.executeQuery().next());
+            } catch (RuntimeException swallowed) {
+                // a caller that goes on as if nothing failed
+            }
+            return null;
+        })).isInstanceOf(dev.berth.errors.ConflictException.class).hasMessage("taken: " + taken);
+        assertThat(rows(a, earlier)).isZero();
+
+        // a later write of its own that claims unique violations as its own conflict does not take the kept one's
+        assertThatThrownBy(() -> teams.write(viewer, () -> {
+            kept(taken, a);
+            return UniqueViolation.orConflict(() -> jdbc.prepareStatement("SELECT 1", statement -> statement.executeQuery().next()), "not mine");
+        })).isInstanceOf(dev.berth.errors.ConflictException.class).hasMessage("taken: " + taken);
+
+        // a failure that is not its own (row-level security: another team's row) is not explained as a conflict
+        assertThatThrownBy(() -> teams.write(viewer, () -> {
+            kept(Ids.next(), b);
+            return null;
+        })).isNotInstanceOf(dev.berth.errors.ConflictException.class).hasRootCauseInstanceOf(org.postgresql.util.PSQLException.class)
+                .rootCause().hasMessageContaining("row-level security");
     }
 
     @Test
