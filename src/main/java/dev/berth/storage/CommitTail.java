@@ -2,13 +2,18 @@ package dev.berth.storage;
 
 import io.micronaut.core.annotation.Nullable;
 import java.lang.reflect.InvocationTargetException;
+import java.lang.reflect.Method;
 import java.lang.reflect.Proxy;
 import java.sql.Connection;
 import java.sql.PreparedStatement;
 import java.sql.SQLException;
+import java.util.ArrayList;
 import java.util.List;
+import java.util.Map;
+import java.util.concurrent.ConcurrentHashMap;
 import java.util.function.Consumer;
 import java.util.function.Function;
+import org.postgresql.core.Parser;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -22,9 +27,55 @@ import org.slf4j.LoggerFactory;
  * @param failure what its own failure means to the caller (a unique name taken: a CONFLICT); null, or null answered
  *                for a failure that is not its own: the failure as it came
  */
-record CommitTail<T>(String sql, Statements.Binder binder, Statements.@Nullable RowReader<T> reader, Consumer<@Nullable T> answer,
+record CommitTail<T>(String sql, List<Parameter> parameters, Statements.@Nullable RowReader<T> reader, Consumer<@Nullable T> answer,
                      @Nullable Function<SQLException, @Nullable RuntimeException> failure) {
     private static final Logger LOG = LoggerFactory.getLogger(CommitTail.class);
+
+    /** One parameter's setter call, as the binder made it when the statement was kept (its values as they were then). */
+    record Parameter(Method setter, Object[] args) {}
+
+    /** How many parameters each kept statement's text has (pgjdbc's own parse); bounded: emptied when full. */
+    private static final Map<String, Integer> PARAMETERS = new ConcurrentHashMap<>();
+    private static final int PARAMETERS_KEPT = 1024;
+
+    /**
+     * A statement to keep, its parameters bound now ({@code binder} runs at once: its errors are its caller's, and a value
+     * changed later is not what goes). The text must be one statement, and the binder must set each of its parameters
+     * exactly (by index, in any order) and nothing else: the statements go together, each one's parameters after the
+     * last one's, so a gap would shift the next statement's values.
+     */
+    static <T> CommitTail<T> of(String sql, Statements.Binder binder, Statements.@Nullable RowReader<T> reader, Consumer<@Nullable T> answer,
+                                @Nullable Function<SQLException, @Nullable RuntimeException> failure) throws SQLException {
+        int count = parameterCount(sql);
+        var recorded = new ArrayList<Parameter>();
+        var set = new java.util.BitSet();
+        binder.bind((PreparedStatement) Proxy.newProxyInstance(CommitTail.class.getClassLoader(), new Class<?>[] {PreparedStatement.class},
+                (proxy, method, args) -> {
+                    if (!TeamStatement.isParameter(method)) {
+                        throw new UnsupportedOperationException("a kept statement's binder only sets parameters, not " + method.getName());
+                    }
+                    int index = (int) args[0];
+                    if (index < 1 || index > count) throw new SQLException("The parameter index " + index + " is out of range (1.." + count + ").", "22023");
+                    set.set(index);
+                    recorded.add(new Parameter(method, args.clone()));
+                    return null;
+                }));
+        if (set.cardinality() != count) {
+            throw new IllegalArgumentException("a kept statement's binder set " + set.cardinality() + " of its " + count + " parameters: " + sql);
+        }
+        return new CommitTail<>(sql, List.copyOf(recorded), reader, answer, failure);
+    }
+
+    private static int parameterCount(String sql) throws SQLException {
+        var known = PARAMETERS.get(sql);
+        if (known != null) return known;
+        var parsed = Parser.parseJdbcSql(sql, true, true, true, false, false);
+        if (parsed.size() != 1) throw new IllegalArgumentException("a kept statement must be one statement, not " + parsed.size() + ": " + sql);
+        int count = parsed.get(0).bindPositions.length;
+        if (PARAMETERS.size() >= PARAMETERS_KEPT) PARAMETERS.clear();
+        PARAMETERS.put(sql, count);
+        return count;
+    }
 
     /** A kept statement failed, and said what that means: thrown as {@link #meaning} by the transaction's caller. */
     static final class Failed extends SQLException {
@@ -58,13 +109,14 @@ record CommitTail<T>(String sql, Statements.Binder binder, Statements.@Nullable 
     static void run(Connection connection, @Nullable String team, List<CommitTail<?>> kept, boolean commit) throws SQLException {
         var sql = new StringBuilder();
         if (team != null) sql.append(TeamStatement.SET_TEAM).append(";\n");
-        for (int i = 0; i < kept.size(); i++) sql.append(i == 0 ? "" : ";\n").append(kept.get(i).sql());
-        if (commit) sql.append(";\nCOMMIT");
+        // each on lines of its own: a statement ending in a comment cannot swallow the separator
+        for (int i = 0; i < kept.size(); i++) sql.append(i == 0 ? "" : "\n;\n").append(kept.get(i).sql());
+        if (commit) sql.append("\n;\nCOMMIT");
         var statement = connection.prepareStatement(sql.toString());
         try {
             int offset = 0;
             if (team != null) statement.setString(++offset, team);
-            for (var tail : kept) offset += bind(statement, offset, tail.binder());
+            for (var tail : kept) offset = tail.bind(statement, offset);
             try {
                 statement.execute();
             } catch (SQLException e) {
@@ -108,26 +160,21 @@ record CommitTail<T>(String sql, Statements.Binder binder, Statements.@Nullable 
         answer.accept(row);
     }
 
-    /** Binds one kept statement's parameters past {@code offset}; answers how many it set (its highest index). */
-    private static int bind(PreparedStatement statement, int offset, Statements.Binder binder) throws SQLException {
-        var highest = new int[1];
-        var shifted = (PreparedStatement) Proxy.newProxyInstance(CommitTail.class.getClassLoader(), new Class<?>[] {PreparedStatement.class},
-                (proxy, method, args) -> {
-                    if (!TeamStatement.isParameter(method)) {
-                        throw new UnsupportedOperationException("a kept statement's binder only sets parameters, not " + method.getName());
-                    }
-                    args = args.clone();
-                    int index = (int) args[0];
-                    highest[0] = Math.max(highest[0], index);
-                    args[0] = index + offset;
-                    try {
-                        return method.invoke(statement, args);
-                    } catch (InvocationTargetException e) {
-                        throw e.getCause();
-                    }
-                });
-        binder.bind(shifted);
-        return highest[0];
+    /** Sets this statement's parameters past {@code offset}; answers where the next statement's start. */
+    private int bind(PreparedStatement statement, int offset) throws SQLException {
+        for (var parameter : parameters) {
+            var args = parameter.args().clone();
+            args[0] = (int) args[0] + offset;
+            try {
+                parameter.setter().invoke(statement, args);
+            } catch (InvocationTargetException e) {
+                if (e.getCause() instanceof SQLException sql) throw sql;
+                throw new SQLException("Could not set a kept statement's parameter: " + e.getCause(), e.getCause());
+            } catch (IllegalAccessException e) {
+                throw new IllegalStateException(e);
+            }
+        }
+        return offset + parameterCount(sql);
     }
 
     private static void close(PreparedStatement statement) {

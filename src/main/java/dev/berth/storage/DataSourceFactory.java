@@ -24,7 +24,8 @@ import org.slf4j.LoggerFactory;
 /**
  * The one PostgreSQL pool: from {@code BERTH_DATABASE_URL} when set, else from the embedded default. Every
  * statement is counted in {@code berth.sql.statements}, which tests also use to prove N+1 freedom; those sent with
- * their transaction's COMMIT ({@link Statements#atCommit}) also in {@code berth.sql.statements.with.commit}.
+ * their transaction's COMMIT ({@link Statements#kept}, {@link Statements#atCommit}) also in
+ * {@code berth.sql.statements.with.commit}, per statement.
  */
 @Factory
 final class DataSourceFactory {

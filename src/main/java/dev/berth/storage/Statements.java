@@ -64,7 +64,7 @@ public final class Statements {
      * COMMIT's, is the commit's.
      */
     public static <T> void atCommit(JdbcOperations jdbc, String sql, Binder binder, RowReader<T> reader, java.util.function.Consumer<T> answer) {
-        keep(jdbc, new CommitTail<>(sql, binder, reader, answer, null));
+        keep(jdbc, () -> CommitTail.of(sql, binder, reader, answer, null));
     }
 
     /**
@@ -78,12 +78,16 @@ public final class Statements {
      */
     public static void kept(JdbcOperations jdbc, String sql, Binder binder,
                             java.util.function.Function<SQLException, @Nullable RuntimeException> failure) {
-        keep(jdbc, new CommitTail<Void>(sql, binder, null, ignored -> {}, failure));
+        keep(jdbc, () -> CommitTail.<Void>of(sql, binder, null, ignored -> {}, failure));
     }
 
-    private static void keep(JdbcOperations jdbc, CommitTail<?> tail) {
+    private interface Kept {
+        CommitTail<?> make() throws SQLException;
+    }
+
+    private static void keep(JdbcOperations jdbc, Kept kept) {
         try {
-            jdbc.getConnection().unwrap(TeamSetting.class).atCommit(tail);
+            jdbc.getConnection().unwrap(TeamSetting.class).atCommit(kept.make());
         } catch (SQLException e) {
             var meaning = CommitTail.meaningOf(e);
             if (meaning != null) throw meaning;

@@ -271,6 +271,10 @@ final class TeamConnection implements InvocationHandler, TeamSetting {
         } catch (SQLException e) {
             tailFailed = e;
             throw e;
+        } catch (RuntimeException e) {
+            // whatever failed (an answer), the transaction must not commit as if the writes had gone as they should
+            tailFailed = new SQLException("A kept statement's answer failed: " + e, e);
+            throw e;
         }
     }
 
@@ -297,6 +301,16 @@ final class TeamConnection implements InvocationHandler, TeamSetting {
         }
         prepared = true;
         tail.add(next);
+    }
+
+    @Override
+    public void runKept() {
+        runTailNow();
+    }
+
+    @Override
+    public @Nullable SQLException keptFailure() {
+        return tailFailed;
     }
 
     @Override

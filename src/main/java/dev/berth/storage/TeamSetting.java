@@ -40,4 +40,10 @@ interface TeamSetting {
      * by anything else the transaction does with the connection; at once when no transaction is open.
      */
     void atCommit(CommitTail<?> tail) throws SQLException;
+
+    /** Runs the statements kept so far, if any (a statement prepared before them is about to execute). */
+    void runKept();
+
+    /** The failure of statements kept in this transaction that ran before its commit, if they failed; else null. */
+    @Nullable SQLException keptFailure();
 }

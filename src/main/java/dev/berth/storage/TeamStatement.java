@@ -77,6 +77,8 @@ final class TeamStatement implements InvocationHandler {
             case "toString" -> { return "TeamStatement[" + sql + "]"; }
             default -> {}
         }
+        // prepared before writes the transaction kept since, it runs after them, as it would have with them sent
+        if (name.startsWith("execute")) setting.runKept();
         boolean plainExecution = args == null && (name.equals("executeQuery") || name.equals("executeUpdate")
                 || name.equals("execute") || name.equals("executeLargeUpdate"));
         boolean parameter = isParameter(method);

@@ -5,6 +5,7 @@ import io.micronaut.transaction.TransactionOperations;
 import io.micronaut.transaction.TransactionStatus;
 import jakarta.inject.Singleton;
 import java.sql.Connection;
+import java.sql.SQLException;
 import java.util.Objects;
 import java.util.UUID;
 import java.util.function.Supplier;
@@ -91,10 +92,21 @@ public final class TeamTransactions {
             result = work.get();
         } catch (RuntimeException | Error e) {
             leave(previous, sameConnection, e);
+            var meaning = e instanceof RuntimeException && CommitTail.meaningOf(e) == null ? keptMeaning(connection) : null;
+            if (meaning != null) throw meaning; // a kept write failed earlier and its caller went on: what failed now follows from it
             throw e;
         }
         leave(previous, sameConnection, null);
         return result;
+    }
+
+    /** What the failure of a statement kept on {@code connection} means, when one failed before and said so. */
+    private static @Nullable RuntimeException keptMeaning(Connection connection) {
+        try {
+            return connection.isWrapperFor(TeamSetting.class) ? CommitTail.meaningOf(connection.unwrap(TeamSetting.class).keptFailure()) : null;
+        } catch (SQLException e) {
+            return null;
+        }
     }
 
     /** Back to the team the connection was in before the call (a new transaction's connection is simply done). */

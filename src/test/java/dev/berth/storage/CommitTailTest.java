@@ -345,6 +345,118 @@ class CommitTailTest extends BerthTestBase {
     }
 
     @Test
+    void keptWritesRunInTheOrderKeptWithTheirOwnParametersWhateverTheBinder() {
+        var id = Ids.next();
+        var later = Ids.next();
+        transactions.executeWrite(status -> {
+            tenancy.enter(a);
+            kept(id, a);
+            // depends on the first: run before it, it would change nothing; its binder sets its parameters out of order
+            Statements.kept(jdbc, "UPDATE audit_events SET action = ? WHERE id = ? -- a comment that must not swallow what follows", statement -> {
+                statement.setObject(2, id);
+                statement.setString(1, "kept-second");
+            }, failure -> null);
+            // no parameters at all, between two that have some
+            Statements.kept(jdbc, "UPDATE audit_events SET resource_type = 'none' WHERE action = 'kept-second' AND resource_type IS NULL", statement -> {}, failure -> null);
+            var values = new java.util.HashMap<String, Object>(java.util.Map.of("id", later));
+            Statements.kept(jdbc, KEPT, statement -> {
+                statement.setObject(1, values.get("id"));
+                statement.setObject(2, a);
+            }, failure -> null);
+            values.put("id", Ids.next()); // bound when kept: a value changed afterwards is not what goes
+            return null;
+        });
+        long[] seen = transactions.executeRead(status -> {
+            tenancy.enter(a);
+            try (var statement = status.getConnection().prepareStatement("SELECT action, resource_type FROM audit_events WHERE id = ?")) {
+                statement.setObject(1, id);
+                try (var rows = statement.executeQuery()) {
+                    rows.next();
+                    assertThat(rows.getString(1)).isEqualTo("kept-second");
+                    assertThat(rows.getString(2)).isEqualTo("none");
+                }
+            }
+            return new long[] {rows(a, later)};
+        });
+        assertThat(seen).containsExactly(1L);
+    }
+
+    @Test
+    void aBinderThatMissesAParameterOrTextOfTwoStatementsIsRefusedWhenKept() {
+        var sent = new ArrayList<Boolean>();
+        assertThatThrownBy(() -> transactions.executeWrite(status -> {
+            tenancy.enter(a);
+            Statements.kept(jdbc, KEPT, statement -> statement.setObject(2, a), failure -> null);
+            return null;
+        })).isInstanceOf(IllegalArgumentException.class).hasMessageContaining("set 1 of its 2 parameters");
+        assertThatThrownBy(() -> transactions.executeWrite(status -> {
+            tenancy.enter(a);
+            Statements.kept(jdbc, KEPT, statement -> {
+                statement.setObject(1, Ids.next());
+                statement.setObject(3, a);
+            }, failure -> null);
+            return null;
+        })).hasMessageContaining("out of range");
+        assertThatThrownBy(() -> transactions.executeWrite(status -> {
+            tenancy.enter(a);
+            Statements.kept(jdbc, "SELECT 1; SELECT 2", statement -> {}, failure -> null);
+            return null;
+        })).isInstanceOf(IllegalArgumentException.class).hasMessageContaining("one statement");
+        assertThatThrownBy(() -> transactions.executeWrite(status -> {
+            tenancy.enter(a);
+            Statements.kept(jdbc, KEPT, statement -> {
+                statement.setObject(1, Ids.next());
+                statement.setObject(2, a);
+                sent.add(statement.execute()); // a binder binds; it does not run anything
+            }, failure -> null);
+            return null;
+        })).isInstanceOf(UnsupportedOperationException.class);
+        assertThat(sent).isEmpty();
+    }
+
+    @Test
+    void aStatementPreparedBeforeAKeptWriteAndRunAfterItSeesIt() {
+        var id = Ids.next();
+        long seen = transactions.executeWrite(status -> {
+            tenancy.enter(a);
+            try (var statement = status.getConnection().prepareStatement("SELECT count(*) FROM audit_events WHERE id = ?")) {
+                statement.setObject(1, id);
+                try (var rows = statement.executeQuery()) {
+                    rows.next();
+                    assertThat(rows.getLong(1)).isZero();
+                }
+                kept(id, a);
+                try (var rows = statement.executeQuery()) {
+                    rows.next();
+                    return rows.getLong(1);
+                }
+            }
+        });
+        assertThat(seen).isEqualTo(1);
+    }
+
+    @Test
+    void aKeptWriteThatFailedEarlyIsTheTransactionsFailureEvenWhenWhatFailsLaterSaysOtherwise() {
+        var taken = Ids.next();
+        TeamScoped viewer = () -> a;
+        teams.write(viewer, () -> {
+            kept(taken, a);
+            return null;
+        });
+        // the kept write fails when a query runs it; the caller swallows that, and the next statement fails as the
+        // aborted transaction's (25P02), saying nothing of the conflict: the conflict is what the caller gets
+        assertThatThrownBy(() -> teams.write(viewer, () -> {
+            kept(taken, a);
+            try {
+                jdbc.prepareStatement("SELECT 1", statement -> statement.executeQuery().next());
+            } catch (RuntimeException swallowed) {
+                // goes on
+            }
+            return jdbc.prepareStatement("SELECT 2", statement -> statement.executeQuery().next());
+        })).isInstanceOf(dev.berth.errors.ConflictException.class).hasMessage("taken: " + taken);
+    }
+
+    @Test
     void inAReadItRunsAtOnce() {
         var id = Ids.next();
         var answers = new ArrayList<Answer>();
