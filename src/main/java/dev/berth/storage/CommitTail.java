@@ -34,13 +34,19 @@ record CommitTail<T>(String sql, List<Parameter> parameters, Statements.@Nullabl
     /** One parameter's setter call, as the binder made it when the statement was kept (its values as they were then). */
     record Parameter(Method setter, Object[] args) {}
 
+    /** Setters whose values the driver reads only when the statement runs: a kept statement refuses them. */
+    private static final java.util.Set<String> READ_LATER = java.util.Set.of("setBinaryStream", "setCharacterStream", "setAsciiStream",
+            "setUnicodeStream", "setNCharacterStream", "setBlob", "setClob", "setNClob");
+
     /** How many parameters each kept statement's text has (pgjdbc's own parse); bounded: emptied when full. */
     private static final Map<String, Integer> PARAMETERS = new ConcurrentHashMap<>();
     private static final int PARAMETERS_KEPT = 1024;
 
     /**
      * A statement to keep, its parameters bound now ({@code binder} runs at once: its errors are its caller's, and a value
-     * changed later is not what goes). The text must be one statement, and the binder must set each of its parameters
+     * replaced later is not what goes; byte arrays are copied, streams refused, other mutable values such as a
+     * {@code java.util.Date} must not change until the transaction ends; the driver's own checks of a value come when the
+     * statement runs). The text must be one statement, and the binder must set each of its parameters
      * exactly (by index, in any order) and nothing else: the statements go together, each one's parameters after the
      * last one's, so a gap would shift the next statement's values.
      */
@@ -54,10 +60,15 @@ record CommitTail<T>(String sql, List<Parameter> parameters, Statements.@Nullabl
                     if (!TeamStatement.isParameter(method)) {
                         throw new UnsupportedOperationException("a kept statement's binder only sets parameters, not " + method.getName());
                     }
+                    if (READ_LATER.contains(method.getName())) {
+                        throw new UnsupportedOperationException("a kept statement's values are taken when kept, not streamed later: " + method.getName());
+                    }
                     int index = (int) args[0];
                     if (index < 1 || index > count) throw new SQLException("The parameter index " + index + " is out of range (1.." + count + ").", "22023");
                     set.set(index);
-                    recorded.add(new Parameter(method, args.clone()));
+                    var values = args.clone();
+                    if (values[1] instanceof byte[] bytes) values[1] = bytes.clone(); // as pgjdbc would have taken it now
+                    recorded.add(new Parameter(method, values));
                     return null;
                 }));
         if (set.cardinality() != count) {

@@ -115,11 +115,13 @@ final class TeamConnection implements InvocationHandler, TeamSetting {
                 }
                 enterNow();
                 prepared = true;
+                return keptFirst(call(method, args));
             }
             case "createStatement", "prepareCall" -> {
                 statements.increment();
                 enterNow();
                 prepared = true;
+                return keptFirst(call(method, args));
             }
             case "setAutoCommit" -> {
                 boolean on = (boolean) args[0];
@@ -170,7 +172,9 @@ final class TeamConnection implements InvocationHandler, TeamSetting {
                     }
                     if (was == null || was == Mode.READ) return null; // nothing was opened: nothing to end
                 } else {
-                    // back to a savepoint: PostgreSQL undoes a team entered after it
+                    // back to a savepoint: PostgreSQL undoes a team entered after it, and a kept statement's failure
+                    // (any savepoint still there was set before it: an aborted transaction sets none)
+                    tailFailed = null;
                     current = teamAt.getOrDefault((Savepoint) args[0], current);
                     pending = false;
                 }
@@ -198,6 +202,28 @@ final class TeamConnection implements InvocationHandler, TeamSetting {
             default -> {}
         }
         return call(method, args);
+    }
+
+    /**
+     * The driver's statement, in a transaction made to run the statements kept so far before each of its executions (it
+     * may have been prepared before they were kept: it runs after them, as it would have had they been sent); outside
+     * one, nothing is ever kept, and the statement is the driver's.
+     */
+    private Object keptFirst(Object statement) {
+        if (mode != Mode.TRANSACTION) return statement;
+        var type = statement instanceof java.sql.CallableStatement ? java.sql.CallableStatement.class
+                : statement instanceof java.sql.PreparedStatement ? java.sql.PreparedStatement.class : java.sql.Statement.class;
+        return Proxy.newProxyInstance(TeamConnection.class.getClassLoader(), new Class<?>[] {type}, (p, method, args) -> {
+            switch (method.getName()) {
+                case "getConnection" -> { return self; }
+                case "equals" -> { return p == args[0]; }
+                case "hashCode" -> { return System.identityHashCode(p); }
+                default -> {
+                    if (method.getName().startsWith("execute")) runKept();
+                    return call(statement, method, args);
+                }
+            }
+        });
     }
 
     /** {@code unwrap(TeamSetting.class)} and the like: this connection's own, nothing of the driver's. */

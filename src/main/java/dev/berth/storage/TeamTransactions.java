@@ -91,13 +91,26 @@ public final class TeamTransactions {
         try {
             result = work.get();
         } catch (RuntimeException | Error e) {
+            // a kept write failed earlier, its caller went on, and what failed now is the aborted transaction: the
+            // kept write's failure is what happened (read before leaving: leaving may run writes kept since)
+            var meaning = e instanceof RuntimeException && CommitTail.meaningOf(e) == null && aborted(e) ? keptMeaning(connection) : null;
             leave(previous, sameConnection, e);
-            var meaning = e instanceof RuntimeException && CommitTail.meaningOf(e) == null ? keptMeaning(connection) : null;
-            if (meaning != null) throw meaning; // a kept write failed earlier and its caller went on: what failed now follows from it
+            if (meaning != null) {
+                meaning.addSuppressed(e);
+                throw meaning;
+            }
             throw e;
         }
         leave(previous, sameConnection, null);
         return result;
+    }
+
+    /** Whether {@code thrown} says the transaction was already aborted (SQLSTATE 25P02) by something that failed before. */
+    private static boolean aborted(Throwable thrown) {
+        for (var t = thrown; t != null; t = t.getCause()) {
+            if (t instanceof SQLException sql && "25P02".equals(sql.getSQLState())) return true;
+        }
+        return false;
     }
 
     /** What the failure of a statement kept on {@code connection} means, when one failed before and said so. */

@@ -416,9 +416,16 @@ class CommitTailTest extends BerthTestBase {
 
     @Test
     void aStatementPreparedBeforeAKeptWriteAndRunAfterItSeesIt() {
+        for (boolean first : new boolean[] {true, false}) {
+            assertThat(preparedBeforeKeptSees(first)).as(first ? "the transaction's first statement" : "a later statement").isEqualTo(1);
+        }
+    }
+
+    private long preparedBeforeKeptSees(boolean first) {
         var id = Ids.next();
-        long seen = transactions.executeWrite(status -> {
+        return transactions.executeWrite(status -> {
             tenancy.enter(a);
+            if (!first) begin(status.getConnection());
             try (var statement = status.getConnection().prepareStatement("SELECT count(*) FROM audit_events WHERE id = ?")) {
                 statement.setObject(1, id);
                 try (var rows = statement.executeQuery()) {
@@ -432,7 +439,56 @@ class CommitTailTest extends BerthTestBase {
                 }
             }
         });
-        assertThat(seen).isEqualTo(1);
+    }
+
+    @Test
+    void aKeptFailureNeitherHidesAnUnrelatedErrorNorOutlivesARollbackToASavepoint() {
+        var taken = Ids.next();
+        TeamScoped viewer = () -> a;
+        teams.write(viewer, () -> {
+            kept(taken, a);
+            return null;
+        });
+        // the work fails for a reason of its own after a swallowed kept failure: its own error is what the caller gets
+        assertThatThrownBy(() -> teams.write(viewer, () -> {
+            kept(taken, a);
+            try {
+                jdbc.prepareStatement("SELECT 1", statement -> statement.executeQuery().next());
+            } catch (RuntimeException swallowed) {
+                // goes on
+            }
+            throw new IllegalStateException("the work's own failure");
+        })).isInstanceOf(IllegalStateException.class).hasMessage("the work's own failure");
+
+        // rolled back to a savepoint set before it: the transaction goes on and commits what it did before and after
+        var before = Ids.next();
+        var after = Ids.next();
+        transactions.executeWrite(status -> {
+            tenancy.enter(a);
+            kept(before, a);
+            var savepoint = status.getConnection().setSavepoint();
+            kept(taken, a);
+            try {
+                jdbc.prepareStatement("SELECT 1", statement -> statement.executeQuery().next());
+            } catch (RuntimeException expected) {
+                status.getConnection().rollback(savepoint);
+            }
+            kept(after, a);
+            return null;
+        });
+        assertThat(List.of(rows(a, before), rows(a, after))).containsExactly(1L, 1L);
+    }
+
+    @Test
+    void aKeptStatementTakesItsValuesWhenKeptAndRefusesStreams() {
+        assertThatThrownBy(() -> transactions.executeWrite(status -> {
+            tenancy.enter(a);
+            Statements.kept(jdbc, KEPT, statement -> {
+                statement.setObject(1, Ids.next());
+                statement.setCharacterStream(2, new java.io.StringReader(a.toString()));
+            }, failure -> null);
+            return null;
+        })).isInstanceOf(UnsupportedOperationException.class).hasMessageContaining("setCharacterStream");
     }
 
     @Test
