@@ -259,6 +259,26 @@ class CommitTailTest extends BerthTestBase {
         }, UniqueViolation.conflictOn(constraint, "taken: " + id));
     }
 
+    /** An id already written in team a: a row kept with it fails (a unique violation of audit_events_pkey). */
+    private UUID taken() {
+        var id = Ids.next();
+        teams.write(() -> a, () -> {
+            kept(id, a);
+            return null;
+        });
+        return id;
+    }
+
+    /** Keeps a row with a {@link #taken} id; a query then runs it and fails, and its caller swallows that and goes on. */
+    private void keptThenSwallowed(UUID taken) {
+        kept(taken, a);
+        try {
+            jdbc.prepareStatement("SELECT 1", statement -> statement.executeQuery().next());
+        } catch (RuntimeException swallowed) {
+            // a caller that goes on as if nothing failed
+        }
+    }
+
     @Test
     void keptWritesGoInOrderWithTheLastStatementAndTheCommitBehindTheTeam() {
         var first = Ids.next();
@@ -297,12 +317,8 @@ class CommitTailTest extends BerthTestBase {
 
     @Test
     void aKeptWritesFailureIsItsMeaningWhereverItRanAndNothingStays() {
-        var taken = Ids.next();
+        var taken = taken();
         TeamScoped viewer = () -> a;
-        teams.write(viewer, () -> {
-            kept(taken, a);
-            return null;
-        });
         // at the commit, behind another kept write and before the last statement: the commit fails with its meaning
         var before = Ids.next();
         var after = Ids.next();
@@ -320,12 +336,7 @@ class CommitTailTest extends BerthTestBase {
         var earlier = Ids.next();
         assertThatThrownBy(() -> teams.write(viewer, () -> {
             kept(earlier, a, "another_constraint");
-            kept(taken, a);
-            try {
-                jdbc.prepareStatement("SELECT 1", statement -> statement.executeQuery().next());
-            } catch (RuntimeException swallowed) {
-                // a caller that goes on as if nothing failed
-            }
+            keptThenSwallowed(taken);
             return null;
         })).isInstanceOf(dev.berth.errors.ConflictException.class).hasMessage("taken: " + taken);
         assertThat(rows(a, earlier)).isZero();
@@ -443,20 +454,11 @@ class CommitTailTest extends BerthTestBase {
 
     @Test
     void aKeptFailureNeitherHidesAnUnrelatedErrorNorOutlivesARollbackToASavepoint() {
-        var taken = Ids.next();
+        var taken = taken();
         TeamScoped viewer = () -> a;
-        teams.write(viewer, () -> {
-            kept(taken, a);
-            return null;
-        });
         // the work fails for a reason of its own after a swallowed kept failure: its own error is what the caller gets
         assertThatThrownBy(() -> teams.write(viewer, () -> {
-            kept(taken, a);
-            try {
-                jdbc.prepareStatement("SELECT 1", statement -> statement.executeQuery().next());
-            } catch (RuntimeException swallowed) {
-                // goes on
-            }
+            keptThenSwallowed(taken);
             throw new IllegalStateException("the work's own failure");
         })).isInstanceOf(IllegalStateException.class).hasMessage("the work's own failure");
 
@@ -493,21 +495,12 @@ class CommitTailTest extends BerthTestBase {
 
     @Test
     void aKeptWriteThatFailedEarlyIsTheTransactionsFailureEvenWhenWhatFailsLaterSaysOtherwise() {
-        var taken = Ids.next();
+        var taken = taken();
         TeamScoped viewer = () -> a;
-        teams.write(viewer, () -> {
-            kept(taken, a);
-            return null;
-        });
         // the kept write fails when a query runs it; the caller swallows that, and the next statement fails as the
         // aborted transaction's (25P02), saying nothing of the conflict: the conflict is what the caller gets
         assertThatThrownBy(() -> teams.write(viewer, () -> {
-            kept(taken, a);
-            try {
-                jdbc.prepareStatement("SELECT 1", statement -> statement.executeQuery().next());
-            } catch (RuntimeException swallowed) {
-                // goes on
-            }
+            keptThenSwallowed(taken);
             return jdbc.prepareStatement("SELECT 2", statement -> statement.executeQuery().next());
         })).isInstanceOf(dev.berth.errors.ConflictException.class).hasMessage("taken: " + taken);
     }
