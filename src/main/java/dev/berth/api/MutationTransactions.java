@@ -81,10 +81,11 @@ final class MutationTransactions {
                 return outcome;
             } catch (RuntimeException e) {
                 env.getGraphQlContext().put(CREDENTIALS_CHANGED, Boolean.TRUE);
-                if (unwrap(e) instanceof BerthException refused && refused.code() == ErrorCode.UNAUTHENTICATED) {
+                var cause = unwrap(e);
+                if (cause instanceof BerthException refused && refused.code() == ErrorCode.UNAUTHENTICATED) {
                     viewers.credentialsChanged(); // a refusal may have revoked what it refused (a reused refresh token's session)
                 }
-                if (unwrap(e) instanceof BerthException refused && AUDITED_REFUSALS.contains(refused.code())) {
+                if (cause instanceof BerthException refused && AUDITED_REFUSALS.contains(refused.code())) {
                     audit.refused(viewer, field.getName(), refused.code(), viewer.teamId());
                 }
                 throw e;

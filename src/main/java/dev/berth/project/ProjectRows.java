@@ -39,12 +39,9 @@ class ProjectRows {
     }
 
     /**
-     * A new project and its first environment in one statement (one round trip, where two repository saves took two
-     * and a fifth of a createProject's CPU); a name already taken raises the unique violation as a save would.
-     */
-    /**
-     * Kept for the transaction's commit ({@link Statements#kept}): the project and its first environment go with the
-     * audit row and the COMMIT in one round trip; a name taken fails the mutation as a CONFLICT with {@code conflict}.
+     * A new project and its first environment in one statement, kept for the transaction's commit
+     * ({@link Statements#kept}): they go with the audit row and the COMMIT in one round trip; a name taken fails the
+     * mutation as a CONFLICT with {@code conflict}.
      */
     Project insertWithFirstEnvironment(Project project, UUID environmentId, String environmentName, String conflict) {
         var now = java.time.OffsetDateTime.now(java.time.ZoneOffset.UTC).truncatedTo(java.time.temporal.ChronoUnit.MICROS); // what PostgreSQL keeps

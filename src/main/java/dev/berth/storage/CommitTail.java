@@ -139,15 +139,12 @@ record CommitTail<T>(String sql, List<Parameter> parameters, Statements.@Nullabl
             }
             if (team != null) statement.getMoreResults();
             for (var tail : kept) {
-                if (!commit) {
-                    tail.answerFrom(statement);
-                    continue;
-                }
-                // committed: what is left must not fail the commit (its caller would report a committed change as
-                // failed, and skip what follows a commit)
                 try {
                     tail.answerFrom(statement);
                 } catch (SQLException | RuntimeException e) {
+                    // committed: what is left must not fail the commit (its caller would report a committed change
+                    // as failed, and skip what follows a commit)
+                    if (!commit) throw e;
                     LOG.warn("event=commit-tail-answer-failed error={}", e.getClass().getSimpleName());
                 }
             }
@@ -171,11 +168,16 @@ record CommitTail<T>(String sql, List<Parameter> parameters, Statements.@Nullabl
         answer.accept(row);
     }
 
-    /** Sets this statement's parameters past {@code offset}; answers where the next statement's start. */
+    /**
+     * Sets this statement's parameters past {@code offset}; answers where the next statement's start (its parameters
+     * are each of 1..n, {@link #of} saw to that: the highest index is their count).
+     */
     private int bind(PreparedStatement statement, int offset) throws SQLException {
+        int next = offset;
         for (var parameter : parameters) {
             var args = parameter.args().clone();
             args[0] = (int) args[0] + offset;
+            next = Math.max(next, (int) args[0]);
             try {
                 parameter.setter().invoke(statement, args);
             } catch (InvocationTargetException e) {
@@ -185,7 +187,7 @@ record CommitTail<T>(String sql, List<Parameter> parameters, Statements.@Nullabl
                 throw new IllegalStateException(e);
             }
         }
-        return offset + parameterCount(sql);
+        return next;
     }
 
     private static void close(PreparedStatement statement) {

@@ -154,10 +154,7 @@ final class TeamConnection implements InvocationHandler, TeamSetting {
             }
             case "setTransactionIsolation" -> isolation = (int) args[0];
             case "commit", "rollback" -> {
-                var kept = java.util.List.copyOf(tail);
-                var keptTeam = tailTeam;
-                tail.clear(); // a rollback drops them with the rest
-                tailTeam = null;
+                var kept = takeTail(); // a rollback drops them with the rest
                 if (args == null || args.length == 0) {
                     var was = mode;
                     var failed = tailFailed;
@@ -165,10 +162,10 @@ final class TeamConnection implements InvocationHandler, TeamSetting {
                     if (failed != null && name.equals("commit")) {
                         throw new SQLException("A statement kept for the commit failed; nothing was committed: " + failed.getMessage(), failed.getSQLState(), failed);
                     }
-                    if (!kept.isEmpty() && name.equals("commit")) {
-                        statements.increment(kept.size());
-                        withCommit.increment(kept.size());
-                        CommitTail.run(connection, keptTeam, kept, true); // pgjdbc then has nothing left to commit, and sends nothing
+                    if (!kept.statements().isEmpty() && name.equals("commit")) {
+                        statements.increment(kept.statements().size());
+                        withCommit.increment(kept.statements().size());
+                        CommitTail.run(connection, kept.team(), kept.statements(), true); // pgjdbc then has nothing left to commit, and sends nothing
                     }
                     if (was == null || was == Mode.READ) return null; // nothing was opened: nothing to end
                 } else {
@@ -186,7 +183,7 @@ final class TeamConnection implements InvocationHandler, TeamSetting {
                 return savepoint;
             }
             case "unwrap", "isWrapperFor" -> {
-                if (((Class<?>) args[0]).isInstance(proxy)) return name.equals("unwrap") ? proxy : true;
+                if (asksForItself(proxy, name, args)) return name.equals("unwrap") ? proxy : true;
                 enterNow(); // the driver's own connection may run statements this class never sees
             }
             case "close" -> {
@@ -285,15 +282,22 @@ final class TeamConnection implements InvocationHandler, TeamSetting {
         }
     }
 
-    /** The statements kept for the COMMIT run now, in their place, before what the transaction does next. */
-    private void runTail() throws SQLException {
-        var kept = java.util.List.copyOf(tail);
-        var keptTeam = tailTeam;
+    /** What was kept so far and the team it goes behind: taken off the connection, which keeps nothing more. */
+    private record Kept(java.util.List<CommitTail<?>> statements, @Nullable String team) {}
+
+    private Kept takeTail() {
+        var kept = new Kept(java.util.List.copyOf(tail), tailTeam);
         tail.clear();
         tailTeam = null;
-        statements.increment(kept.size());
+        return kept;
+    }
+
+    /** The statements kept for the COMMIT run now, in their place, before what the transaction does next. */
+    private void runTail() throws SQLException {
+        var kept = takeTail();
+        statements.increment(kept.statements().size());
         try {
-            CommitTail.run(connection, keptTeam, kept, false);
+            CommitTail.run(connection, kept.team(), kept.statements(), false);
         } catch (SQLException e) {
             tailFailed = e;
             throw e;

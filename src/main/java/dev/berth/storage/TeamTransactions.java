@@ -93,7 +93,8 @@ public final class TeamTransactions {
         } catch (RuntimeException | Error e) {
             // a kept write failed earlier, its caller went on, and what failed now is the aborted transaction: the
             // kept write's failure is what happened (read before leaving: leaving may run writes kept since)
-            var meaning = e instanceof RuntimeException && CommitTail.meaningOf(e) == null && aborted(e) ? keptMeaning(connection) : null;
+            var meaning = e instanceof RuntimeException && CommitTail.meaningOf(e) == null
+                    && UniqueViolation.inChain(e, "25P02") ? keptMeaning(connection) : null;
             leave(previous, sameConnection, e);
             if (meaning != null) {
                 meaning.addSuppressed(e);
@@ -103,14 +104,6 @@ public final class TeamTransactions {
         }
         leave(previous, sameConnection, null);
         return result;
-    }
-
-    /** Whether {@code thrown} says the transaction was already aborted (SQLSTATE 25P02) by something that failed before. */
-    private static boolean aborted(Throwable thrown) {
-        for (var t = thrown; t != null; t = t.getCause()) {
-            if (t instanceof SQLException sql && "25P02".equals(sql.getSQLState())) return true;
-        }
-        return false;
     }
 
     /** What the failure of a statement kept on {@code connection} means, when one failed before and said so. */

@@ -41,15 +41,17 @@ public final class UniqueViolation {
 
     /** True when a foreign key still points at the row being deleted (SQLSTATE 23503). */
     public static boolean stillReferenced(Throwable thrown) {
-        for (var t = thrown; t != null; t = t.getCause()) {
-            if (t instanceof SQLException sql && "23503".equals(sql.getSQLState())) return true;
-        }
-        return false;
+        return inChain(thrown, "23503");
     }
 
     public static boolean in(Throwable thrown) {
+        return inChain(thrown, "23505");
+    }
+
+    /** Whether an SQLException with {@code sqlState} stands anywhere in {@code thrown}'s cause chain. */
+    static boolean inChain(Throwable thrown, String sqlState) {
         for (var t = thrown; t != null; t = t.getCause()) {
-            if (t instanceof SQLException sql && "23505".equals(sql.getSQLState())) return true;
+            if (t instanceof SQLException sql && sqlState.equals(sql.getSQLState())) return true;
         }
         return false;
     }

@@ -392,35 +392,30 @@ class CommitTailTest extends BerthTestBase {
         assertThat(seen).containsExactly(1L);
     }
 
+    /** Keeps {@code sql}, bound by {@code binder}, in a transaction of team a that then commits. */
+    private void keepInA(String sql, Statements.Binder binder) {
+        transactions.executeWrite(status -> {
+            tenancy.enter(a);
+            Statements.kept(jdbc, sql, binder, failure -> null);
+            return null;
+        });
+    }
+
     @Test
     void aBinderThatMissesAParameterOrTextOfTwoStatementsIsRefusedWhenKept() {
         var sent = new ArrayList<Boolean>();
-        assertThatThrownBy(() -> transactions.executeWrite(status -> {
-            tenancy.enter(a);
-            Statements.kept(jdbc, KEPT, statement -> statement.setObject(2, a), failure -> null);
-            return null;
-        })).isInstanceOf(IllegalArgumentException.class).hasMessageContaining("set 1 of its 2 parameters");
-        assertThatThrownBy(() -> transactions.executeWrite(status -> {
-            tenancy.enter(a);
-            Statements.kept(jdbc, KEPT, statement -> {
-                statement.setObject(1, Ids.next());
-                statement.setObject(3, a);
-            }, failure -> null);
-            return null;
+        assertThatThrownBy(() -> keepInA(KEPT, statement -> statement.setObject(2, a)))
+                .isInstanceOf(IllegalArgumentException.class).hasMessageContaining("set 1 of its 2 parameters");
+        assertThatThrownBy(() -> keepInA(KEPT, statement -> {
+            statement.setObject(1, Ids.next());
+            statement.setObject(3, a);
         })).hasMessageContaining("out of range");
-        assertThatThrownBy(() -> transactions.executeWrite(status -> {
-            tenancy.enter(a);
-            Statements.kept(jdbc, "SELECT 1; SELECT 2", statement -> {}, failure -> null);
-            return null;
-        })).isInstanceOf(IllegalArgumentException.class).hasMessageContaining("one statement");
-        assertThatThrownBy(() -> transactions.executeWrite(status -> {
-            tenancy.enter(a);
-            Statements.kept(jdbc, KEPT, statement -> {
-                statement.setObject(1, Ids.next());
-                statement.setObject(2, a);
-                sent.add(statement.execute()); // a binder binds; it does not run anything
-            }, failure -> null);
-            return null;
+        assertThatThrownBy(() -> keepInA("SELECT 1; SELECT 2", statement -> {}))
+                .isInstanceOf(IllegalArgumentException.class).hasMessageContaining("one statement");
+        assertThatThrownBy(() -> keepInA(KEPT, statement -> {
+            statement.setObject(1, Ids.next());
+            statement.setObject(2, a);
+            sent.add(statement.execute()); // a binder binds; it does not run anything
         })).isInstanceOf(UnsupportedOperationException.class);
         assertThat(sent).isEmpty();
     }
@@ -483,13 +478,9 @@ class CommitTailTest extends BerthTestBase {
 
     @Test
     void aKeptStatementTakesItsValuesWhenKeptAndRefusesStreams() {
-        assertThatThrownBy(() -> transactions.executeWrite(status -> {
-            tenancy.enter(a);
-            Statements.kept(jdbc, KEPT, statement -> {
-                statement.setObject(1, Ids.next());
-                statement.setCharacterStream(2, new java.io.StringReader(a.toString()));
-            }, failure -> null);
-            return null;
+        assertThatThrownBy(() -> keepInA(KEPT, statement -> {
+            statement.setObject(1, Ids.next());
+            statement.setCharacterStream(2, new java.io.StringReader(a.toString()));
         })).isInstanceOf(UnsupportedOperationException.class).hasMessageContaining("setCharacterStream");
     }
 
