@@ -71,7 +71,7 @@ final class FieldGuard {
                     DataFetcher<?> fetcher = original.getDataFetcher(coordinates, field);
                     var value = graphql.schema.GraphQLTypeUtil.unwrapAll(field.getType());
                     boolean leaf = value instanceof graphql.schema.GraphQLScalarType || value instanceof graphql.schema.GraphQLEnumType;
-                    if (leaf && field.getArguments().isEmpty() && fetcher instanceof graphql.schema.PropertyDataFetcher<?>) {
+                    if (leaf && field.getArguments().isEmpty() && property(fetcher)) {
                         registry.dataFetcher(coordinates, fetcher);
                     } else {
                         boolean arguments = !field.getArguments().isEmpty();
@@ -86,6 +86,15 @@ final class FieldGuard {
             }
         });
         return guarded.transform(builder -> builder.codeRegistry(planned));
+    }
+
+    /**
+     * graphql-java's own property fetchers: the one a field without a fetcher of its own gets
+     * ({@code SingletonPropertyDataFetcher}, the code registry's default) and {@code PropertyDataFetcher}. Both read a
+     * property of the source and nothing else, as light fetchers (no environment built for them).
+     */
+    static boolean property(DataFetcher<?> fetcher) {
+        return fetcher instanceof graphql.schema.PropertyDataFetcher<?> || fetcher instanceof graphql.schema.SingletonPropertyDataFetcher<?>;
     }
 
 }

@@ -6,7 +6,6 @@ import dev.berth.testing.BerthTestBase;
 import graphql.schema.FieldCoordinates;
 import graphql.schema.GraphQLObjectType;
 import graphql.schema.GraphQLSchema;
-import graphql.schema.PropertyDataFetcher;
 import io.micronaut.test.extensions.junit5.annotation.MicronautTest;
 import jakarta.inject.Inject;
 import java.util.ArrayList;
@@ -20,6 +19,9 @@ class SchemaWiringTest extends BerthTestBase {
 
     @Inject
     java.util.List<WiringContribution> contributions;
+
+    @Inject
+    GraphQLFactory.Schemas schemas;
 
     @Test
     void everyRootFieldHasAFetcherOfItsFeature() {
@@ -50,6 +52,40 @@ class SchemaWiringTest extends BerthTestBase {
             }
         }
         assertThat(undeclared).isEmpty();
+    }
+
+    /**
+     * A query its plan admitted runs every plain property (a scalar or enum value, no arguments, no fetcher of its
+     * feature) as graphql-java's light fetcher, with no environment built for it: they are most of a large answer's
+     * fields. graphql-java gives such a field {@code SingletonPropertyDataFetcher}, not a {@code PropertyDataFetcher}:
+     * checking for the latter only had left every one of them wrapped.
+     */
+    @Test
+    void everyPlainPropertyOfAPlannedQueryRunsAsALightFetcher() {
+        var wiring = graphql.schema.idl.RuntimeWiring.newRuntimeWiring();
+        contributions.forEach(c -> c.contribute(wiring));
+        var wired = wiring.build().getDataFetchers();
+        var planned = schemas.planned();
+        var wrapped = new ArrayList<String>();
+        int plain = 0;
+        for (var type : planned.getAllTypesAsList()) {
+            if (!(type instanceof GraphQLObjectType object) || object.getName().startsWith("__")) continue;
+            if (object == planned.getMutationType() || object == planned.getSubscriptionType()) continue;
+            for (var field : object.getFieldDefinitions()) {
+                var value = graphql.schema.GraphQLTypeUtil.unwrapAll(field.getType());
+                boolean leaf = value instanceof graphql.schema.GraphQLScalarType || value instanceof graphql.schema.GraphQLEnumType;
+                if (!leaf || !field.getArguments().isEmpty()
+                        || wired.getOrDefault(object.getName(), java.util.Map.of()).containsKey(field.getName())) continue;
+                plain++;
+                var fetcher = planned.getCodeRegistry().getDataFetcher(FieldCoordinates.coordinates(object, field), field);
+                if (!(fetcher instanceof graphql.schema.LightDataFetcher<?>)) wrapped.add(object.getName() + "." + field.getName());
+                // the guarded schema (every query that no plan admitted) still checks each of them
+                var guardedFetcher = schemas.guarded().getCodeRegistry().getDataFetcher(FieldCoordinates.coordinates(object, field), field);
+                assertThat(guardedFetcher).as(object.getName() + "." + field.getName()).isNotInstanceOf(graphql.schema.LightDataFetcher.class);
+            }
+        }
+        assertThat(plain).as("plain properties found").isGreaterThan(100);
+        assertThat(wrapped).isEmpty();
     }
 
     @Test
