@@ -55,7 +55,7 @@ final class GraphQLRunner {
         this.loaders = loaders;
         this.meters = meters;
         this.documents = new ValidatedDocuments(schema, policy);
-        this.gate = new CostGate(properties.maxCostInFlight(), CostGate.SMALL);
+        this.gate = new CostGate(properties.costInFlight(), CostGate.SMALL);
     }
 
     /** The outcome of checking a request before execution. */

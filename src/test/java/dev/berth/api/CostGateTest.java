@@ -103,4 +103,19 @@ class CostGateTest {
         }
         assertThat(gate.through(10, () -> "ran")).isEqualTo("ran");
     }
+
+    /** The default capacity follows the cores (10,000 objects each) and never exceeds one object per 16 KiB of heap. */
+    @Test
+    void theDefaultCapacityFollowsTheCoresWithinTheHeap() {
+        long mib = 1024 * 1024;
+        assertThat(GraphQLProperties.costInFlightFor(2, 384 * mib)).isEqualTo(20_000);   // four Q1 dashboards at once
+        assertThat(GraphQLProperties.costInFlightFor(8, 384 * mib)).isEqualTo(384 * mib / 16_384);
+        assertThat(GraphQLProperties.costInFlightFor(8, 4096 * mib)).isEqualTo(80_000);
+        assertThat(GraphQLProperties.costInFlightFor(1, mib)).isEqualTo(CostGate.SMALL);
+        var configured = new GraphQLProperties(true, true, 12, 30, 50_000, 32_768, 10, 1234, 0);
+        assertThat(configured.costInFlight()).isEqualTo(1234);
+        var derived = new GraphQLProperties(true, true, 12, 30, 50_000, 32_768, 10, 0, 0);
+        assertThat(derived.costInFlight()).isEqualTo(GraphQLProperties.costInFlightFor(
+                Runtime.getRuntime().availableProcessors(), Runtime.getRuntime().maxMemory()));
+    }
 }
