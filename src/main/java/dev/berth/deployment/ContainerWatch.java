@@ -15,7 +15,7 @@ import dev.berth.server.ServerCommands;
 import dev.berth.storage.TeamTransactions;
 import io.micronaut.context.annotation.Requires;
 import io.micronaut.context.event.ApplicationEventPublisher;
-import io.micronaut.context.event.StartupEvent;
+import io.micronaut.runtime.server.event.ServerStartupEvent;
 import io.micronaut.runtime.event.annotation.EventListener;
 import jakarta.annotation.PreDestroy;
 import jakarta.inject.Singleton;
@@ -73,8 +73,15 @@ final class ContainerWatch {
         this.changes = changes;
     }
 
+    private final java.util.concurrent.atomic.AtomicBoolean watching = new java.util.concurrent.atomic.AtomicBoolean();
+
+    /**
+     * Starts watching once the server listens, not before it: this bean and everything it needs are built after the
+     * API is up ({@code /health} does not wait for them).
+     */
     @EventListener
-    void onStartup(StartupEvent event) {
+    void onStartup(ServerStartupEvent event) {
+        if (!watching.compareAndSet(false, true)) return;
         refresher.scheduleWithFixedDelay(this::refresh, 0, RECONCILE.toMillis(), TimeUnit.MILLISECONDS);
     }
 

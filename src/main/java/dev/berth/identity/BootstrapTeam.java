@@ -1,7 +1,7 @@
 package dev.berth.identity;
 
 import dev.berth.storage.Ids;
-import io.micronaut.context.event.StartupEvent;
+import io.micronaut.runtime.server.event.ServerStartupEvent;
 import io.micronaut.runtime.event.annotation.EventListener;
 import jakarta.inject.Singleton;
 import java.util.UUID;
@@ -24,8 +24,9 @@ final class BootstrapTeam {
         this.teams = teams;
     }
 
+    /** Once the server listens (its first request that needs the team finds it, or makes it, in any case). */
     @EventListener
-    void onStartup(StartupEvent event) {
+    void onStartup(ServerStartupEvent event) {
         id();
     }
 

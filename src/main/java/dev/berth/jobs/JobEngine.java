@@ -9,7 +9,7 @@ import io.lettuce.core.pubsub.RedisPubSubAdapter;
 import io.lettuce.core.pubsub.StatefulRedisPubSubConnection;
 import dev.berth.storage.DatabasePool;
 import io.micronaut.context.BeanProvider;
-import io.micronaut.context.event.StartupEvent;
+import io.micronaut.runtime.server.event.ServerStartupEvent;
 import io.micronaut.runtime.event.annotation.EventListener;
 import jakarta.annotation.PreDestroy;
 import jakarta.inject.Singleton;
@@ -85,12 +85,12 @@ public final class JobEngine {
     }
 
     /**
-     * Starts the engine beside the server, not before it: the API answers (and queues jobs in PostgreSQL) while the
-     * jobs and their clients are created; once started, the engine looks for due work at once.
+     * Starts the engine once the server listens, not before it: the API answers (and queues jobs in PostgreSQL) while
+     * this bean, the jobs and their clients are created; once started, the engine looks for due work at once.
      */
     @EventListener
-    void onStartup(StartupEvent event) {
-        if (!properties.enabled()) return;
+    synchronized void onStartup(ServerStartupEvent event) {
+        if (!properties.enabled() || started != null) return;
         started = starter.submit(this::start);
     }
 
