@@ -8,9 +8,10 @@ import java.util.function.Supplier;
  * capacity ({@code berth.graphql.max-cost-in-flight}); the next one waits its turn (first come, first served).
  * A request's memory grows with its cost, a few KiB per object (the rows, the result tree, the answer), so
  * thirty-two dashboards of 600 applications at once would fill a 384 MiB heap and spend the machine in the garbage
- * collector; ten at a time (50 000 objects) finish sooner. A cost above the capacity runs alone. A small request
- * ({@code small} objects or fewer) takes no turn at all: its memory is negligible, and a large one waiting at the
- * head of the queue must not hold up a login or a mutation.
+ * collector; a few at a time finish sooner (the default capacity: {@link GraphQLProperties#costInFlight()}). A cost
+ * above the capacity runs alone. A small request ({@code small} objects or fewer) takes no turn at all: its memory is
+ * negligible, and a large one waiting at the head of the queue must not hold up a login or a mutation. (A request
+ * waiting its turn holds the worker thread it runs on.)
  */
 final class CostGate {
     private final Semaphore permits;

@@ -9,8 +9,9 @@ import org.reactivestreams.Publisher;
 /**
  * Puts the input check ({@link InputGuard}) and the {@link AccessPolicy} check in front of every field's
  * fetcher, runs every mutation field through {@link MutationTransactions}, and hands every subscription's events
- * to worker threads ({@link EventHandOff}). No fetcher runs on an I/O thread, and no query returns a project-owned
- * object outside a token's projects ({@link ProjectScope}). A field without a rule stops start-up.
+ * to worker threads ({@link EventHandOff}). No fetcher runs on an I/O thread (checked for every field but a planned
+ * query's plain properties), and no query returns a project-owned object outside a token's projects
+ * ({@link ProjectScope}). A field without a rule stops start-up.
  */
 final class FieldGuard {
     private FieldGuard() {}

@@ -82,7 +82,11 @@ final class ContainerWatch {
     @EventListener
     void onStartup(ServerStartupEvent event) {
         if (!watching.compareAndSet(false, true)) return;
-        refresher.scheduleWithFixedDelay(this::refresh, 0, RECONCILE.toMillis(), TimeUnit.MILLISECONDS);
+        try {
+            refresher.scheduleWithFixedDelay(this::refresh, 0, RECONCILE.toMillis(), TimeUnit.MILLISECONDS);
+        } catch (java.util.concurrent.RejectedExecutionException stopped) {
+            // the node stopped before its server's start was announced: nothing to watch
+        }
     }
 
     /** Applications changed since the last refresh; at most {@link #MAX_CHANGED} are remembered. */

@@ -1,7 +1,7 @@
 package dev.berth.identity;
 
 import dev.berth.storage.Ids;
-import io.micronaut.runtime.server.event.ServerStartupEvent;
+import io.micronaut.context.event.StartupEvent;
 import io.micronaut.runtime.event.annotation.EventListener;
 import jakarta.inject.Singleton;
 import java.util.UUID;
@@ -24,9 +24,12 @@ final class BootstrapTeam {
         this.teams = teams;
     }
 
-    /** Once the server listens (its first request that needs the team finds it, or makes it, in any case). */
+    /**
+     * Before the server listens, outside any transaction: were the first sign-up to make the team inside its own
+     * transaction and roll back, the id kept here would name a team that does not exist.
+     */
     @EventListener
-    void onStartup(ServerStartupEvent event) {
+    void onStartup(StartupEvent event) {
         id();
     }
 

@@ -90,8 +90,12 @@ public final class JobEngine {
      */
     @EventListener
     synchronized void onStartup(ServerStartupEvent event) {
-        if (!properties.enabled() || started != null) return;
-        started = starter.submit(this::start);
+        if (!properties.enabled() || started != null || stopping.now()) return;
+        try {
+            started = starter.submit(this::start);
+        } catch (java.util.concurrent.RejectedExecutionException stopped) {
+            // the node stopped before its server's start was announced: the engine never starts
+        }
     }
 
     /**

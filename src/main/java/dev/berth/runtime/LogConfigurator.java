@@ -12,8 +12,8 @@ import ch.qos.logback.core.spi.ContextAwareBase;
 /**
  * Berth's logging, set up in code (Logback finds it through {@code META-INF/services}): every line to standard output
  * as {@code 12:00:00.000 INFO  [thread] logger message}, INFO and above. Reading the same from an XML file cost a
- * start about 0.2 s (an XML parser and Logback's Joran, cold); a file named by {@code -Dlogback.configurationFile}
- * is read instead, as Logback reads it.
+ * start about 0.1 s (an XML parser and Logback's Joran, cold); a file named by {@code -Dlogback.configurationFile}
+ * is read instead, as Logback reads it (Micronaut's {@code logger.config} is not: name the file that way).
  */
 @ConfiguratorRank(ConfiguratorRank.CUSTOM_HIGH_PRIORITY)
 public final class LogConfigurator extends ContextAwareBase implements ch.qos.logback.classic.spi.Configurator {
@@ -21,7 +21,13 @@ public final class LogConfigurator extends ContextAwareBase implements ch.qos.lo
 
     @Override
     public ExecutionStatus configure(LoggerContext context) {
-        if (System.getProperty("logback.configurationFile") != null) return ExecutionStatus.INVOKE_NEXT_IF_ANY;
+        if (System.getProperty("logback.configurationFile") != null) {
+            // read here, not left to the next configurator: Micronaut's logging refresh (any logger.* setting) calls
+            // only the first configurator Logback lists, this one, after resetting the context
+            var joran = new ch.qos.logback.classic.util.DefaultJoranConfigurator();
+            joran.setContext(context);
+            return joran.configure(context);
+        }
         var encoder = new PatternLayoutEncoder();
         encoder.setContext(context);
         encoder.setPattern(PATTERN);

@@ -35,4 +35,33 @@ class LogConfiguratorTest {
         assertThat(context.getLogger(Logger.ROOT_LOGGER_NAME).getAppender("STDOUT").isStarted()).isTrue();
         context.stop();
     }
+
+    /** A file named by -Dlogback.configurationFile is read here (Micronaut's logging refresh calls this one only). */
+    @Test
+    void aNamedFileIsReadInstead(@org.junit.jupiter.api.io.TempDir java.nio.file.Path dir) throws Exception {
+        var file = dir.resolve("custom.xml");
+        java.nio.file.Files.writeString(file, """
+                <configuration>
+                  <appender name="CUSTOM" class="ch.qos.logback.core.ConsoleAppender">
+                    <encoder><pattern>%msg%n</pattern></encoder>
+                  </appender>
+                  <root level="WARN"><appender-ref ref="CUSTOM"/></root>
+                </configuration>
+                """);
+        var before = System.getProperty("logback.configurationFile");
+        System.setProperty("logback.configurationFile", file.toString());
+        var context = new LoggerContext();
+        try {
+            var configurator = new LogConfigurator();
+            configurator.setContext(context);
+            configurator.configure(context);
+            var root = context.getLogger(Logger.ROOT_LOGGER_NAME);
+            assertThat(root.getLevel()).isEqualTo(Level.WARN);
+            assertThat(root.getAppender("CUSTOM")).isNotNull();
+            assertThat(root.getAppender("STDOUT")).isNull();
+        } finally {
+            if (before == null) System.clearProperty("logback.configurationFile"); else System.setProperty("logback.configurationFile", before);
+            context.stop();
+        }
+    }
 }
