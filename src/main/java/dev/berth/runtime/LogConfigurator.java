@@ -26,7 +26,9 @@ public final class LogConfigurator extends ContextAwareBase implements ch.qos.lo
             // only the first configurator Logback lists, this one, after resetting the context
             var joran = new ch.qos.logback.classic.util.DefaultJoranConfigurator();
             joran.setContext(context);
-            return joran.configure(context);
+            var read = joran.configure(context);
+            if (read != ExecutionStatus.INVOKE_NEXT_IF_ANY) return read;
+            // the file could not be used (Logback reports why): Berth's own set-up rather than no logging at all
         }
         var encoder = new PatternLayoutEncoder();
         encoder.setContext(context);

@@ -64,4 +64,36 @@ class LogConfiguratorTest {
             context.stop();
         }
     }
+
+    /** A named file that does not exist leaves Berth's own set-up, not a context without appenders. */
+    @Test
+    void aMissingNamedFileFallsBackToBerthsOwn(@org.junit.jupiter.api.io.TempDir java.nio.file.Path dir) {
+        var before = System.getProperty("logback.configurationFile");
+        System.setProperty("logback.configurationFile", dir.resolve("absent.xml").toString());
+        var context = new LoggerContext();
+        try {
+            var configurator = new LogConfigurator();
+            configurator.setContext(context);
+            configurator.configure(context);
+            assertThat(context.getLogger(Logger.ROOT_LOGGER_NAME).getAppender("STDOUT")).isNotNull();
+        } finally {
+            if (before == null) System.clearProperty("logback.configurationFile"); else System.setProperty("logback.configurationFile", before);
+            context.stop();
+        }
+    }
+
+    /**
+     * A level set through Micronaut ({@code LOGGER_LEVELS_...}) makes Micronaut reset Logback and call the first
+     * configurator again: the levels apply and Berth's console stays (it once could be left without any appender).
+     */
+    @Test
+    void aLevelSetThroughMicronautKeepsTheConsole() {
+        var properties = new java.util.HashMap<String, Object>(dev.berth.testing.TestServers.properties());
+        properties.put("logger.levels.dev.berth.logprobe", "DEBUG");
+        try (var server = io.micronaut.context.ApplicationContext.run(io.micronaut.runtime.server.EmbeddedServer.class, properties)) {
+            var context = (LoggerContext) LoggerFactory.getILoggerFactory();
+            assertThat(context.getLogger("dev.berth.logprobe").getLevel()).isEqualTo(Level.DEBUG);
+            assertThat(context.getLogger(Logger.ROOT_LOGGER_NAME).getAppender("STDOUT")).isNotNull();
+        }
+    }
 }
