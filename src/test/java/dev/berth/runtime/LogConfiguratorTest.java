@@ -5,8 +5,13 @@ import static org.assertj.core.api.Assertions.assertThat;
 import ch.qos.logback.classic.Level;
 import ch.qos.logback.classic.LoggerContext;
 import ch.qos.logback.classic.encoder.PatternLayoutEncoder;
+import ch.qos.logback.classic.spi.Configurator.ExecutionStatus;
 import ch.qos.logback.core.ConsoleAppender;
+import io.micronaut.core.annotation.Nullable;
+import java.nio.file.Files;
+import java.nio.file.Path;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -26,21 +31,35 @@ class LogConfiguratorTest {
         assertThat(context.getLogger("io.zonky.test.db.postgres").getLevel()).isEqualTo(Level.WARN);
     }
 
+    /** A new context as {@link LogConfigurator} leaves it, {@code -Dlogback.configurationFile} set to {@code file} meanwhile. */
+    private record Configured(LoggerContext context, ExecutionStatus status) {
+        static Configured with(@Nullable Path file) {
+            var before = System.getProperty("logback.configurationFile");
+            if (file == null) System.clearProperty("logback.configurationFile"); else System.setProperty("logback.configurationFile", file.toString());
+            try {
+                var context = new LoggerContext();
+                var configurator = new LogConfigurator();
+                configurator.setContext(context);
+                return new Configured(context, configurator.configure(context));
+            } finally {
+                if (before == null) System.clearProperty("logback.configurationFile"); else System.setProperty("logback.configurationFile", before);
+            }
+        }
+    }
+
     @Test
     void aFreshContextIsConfiguredTheSameWay() {
-        var context = new LoggerContext();
-        var configurator = new LogConfigurator();
-        configurator.setContext(context);
-        assertThat(configurator.configure(context)).isEqualTo(ch.qos.logback.classic.spi.Configurator.ExecutionStatus.DO_NOT_INVOKE_NEXT_IF_ANY);
-        assertThat(context.getLogger(Logger.ROOT_LOGGER_NAME).getAppender("STDOUT").isStarted()).isTrue();
-        context.stop();
+        var configured = Configured.with(null);
+        assertThat(configured.status()).isEqualTo(ExecutionStatus.DO_NOT_INVOKE_NEXT_IF_ANY);
+        assertThat(configured.context().getLogger(Logger.ROOT_LOGGER_NAME).getAppender("STDOUT").isStarted()).isTrue();
+        configured.context().stop();
     }
 
     /** A file named by -Dlogback.configurationFile is read here (Micronaut's logging refresh calls this one only). */
     @Test
-    void aNamedFileIsReadInstead(@org.junit.jupiter.api.io.TempDir java.nio.file.Path dir) throws Exception {
+    void aNamedFileIsReadInstead(@TempDir Path dir) throws Exception {
         var file = dir.resolve("custom.xml");
-        java.nio.file.Files.writeString(file, """
+        Files.writeString(file, """
                 <configuration>
                   <appender name="CUSTOM" class="ch.qos.logback.core.ConsoleAppender">
                     <encoder><pattern>%msg%n</pattern></encoder>
@@ -48,38 +67,20 @@ class LogConfiguratorTest {
                   <root level="WARN"><appender-ref ref="CUSTOM"/></root>
                 </configuration>
                 """);
-        var before = System.getProperty("logback.configurationFile");
-        System.setProperty("logback.configurationFile", file.toString());
-        var context = new LoggerContext();
-        try {
-            var configurator = new LogConfigurator();
-            configurator.setContext(context);
-            configurator.configure(context);
-            var root = context.getLogger(Logger.ROOT_LOGGER_NAME);
-            assertThat(root.getLevel()).isEqualTo(Level.WARN);
-            assertThat(root.getAppender("CUSTOM")).isNotNull();
-            assertThat(root.getAppender("STDOUT")).isNull();
-        } finally {
-            if (before == null) System.clearProperty("logback.configurationFile"); else System.setProperty("logback.configurationFile", before);
-            context.stop();
-        }
+        var context = Configured.with(file).context();
+        var root = context.getLogger(Logger.ROOT_LOGGER_NAME);
+        assertThat(root.getLevel()).isEqualTo(Level.WARN);
+        assertThat(root.getAppender("CUSTOM")).isNotNull();
+        assertThat(root.getAppender("STDOUT")).isNull();
+        context.stop();
     }
 
     /** A named file that does not exist leaves Berth's own set-up, not a context without appenders. */
     @Test
-    void aMissingNamedFileFallsBackToBerthsOwn(@org.junit.jupiter.api.io.TempDir java.nio.file.Path dir) {
-        var before = System.getProperty("logback.configurationFile");
-        System.setProperty("logback.configurationFile", dir.resolve("absent.xml").toString());
-        var context = new LoggerContext();
-        try {
-            var configurator = new LogConfigurator();
-            configurator.setContext(context);
-            configurator.configure(context);
-            assertThat(context.getLogger(Logger.ROOT_LOGGER_NAME).getAppender("STDOUT")).isNotNull();
-        } finally {
-            if (before == null) System.clearProperty("logback.configurationFile"); else System.setProperty("logback.configurationFile", before);
-            context.stop();
-        }
+    void aMissingNamedFileFallsBackToBerthsOwn(@TempDir Path dir) {
+        var context = Configured.with(dir.resolve("absent.xml")).context();
+        assertThat(context.getLogger(Logger.ROOT_LOGGER_NAME).getAppender("STDOUT")).isNotNull();
+        context.stop();
     }
 
     /**
