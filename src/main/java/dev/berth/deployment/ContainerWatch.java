@@ -62,6 +62,7 @@ final class ContainerWatch {
     private final Map<UUID, ServerWatch> watches = new ConcurrentHashMap<>();
     private final ScheduledExecutorService refresher = Executors.newSingleThreadScheduledExecutor(
             Thread.ofPlatform().name("berth-container-watch").daemon().factory());
+    private final java.util.concurrent.atomic.AtomicBoolean watching = new java.util.concurrent.atomic.AtomicBoolean();
 
     ContainerWatch(TeamService teams, TeamTransactions transactions, ApplicationService applications, DeploymentRows deployments,
                    ServerCommands commands, ApplicationEventPublisher<ApplicationChanged> changes) {
@@ -72,8 +73,6 @@ final class ContainerWatch {
         this.commands = commands;
         this.changes = changes;
     }
-
-    private final java.util.concurrent.atomic.AtomicBoolean watching = new java.util.concurrent.atomic.AtomicBoolean();
 
     /**
      * Starts watching once the server listens, not before it: this bean and everything it needs are built after the
