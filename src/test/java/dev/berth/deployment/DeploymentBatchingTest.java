@@ -3,6 +3,7 @@ package dev.berth.deployment;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import dev.berth.testing.BerthTestBase;
+import dev.berth.testing.StatementCounts;
 import io.micronaut.test.extensions.junit5.annotation.MicronautTest;
 import io.micrometer.core.instrument.MeterRegistry;
 import jakarta.inject.Inject;
@@ -56,16 +57,14 @@ class DeploymentBatchingTest extends BerthTestBase {
     }
 
     private double statementsFor(String environment, int applications) {
-        var counter = meters.counter("berth.sql.statements");
-        double before = counter.count();
-        var edges = http().data(LIST, Map.of("e", environment)).path("environment").path("applications").path("edges");
-        double used = counter.count() - before;
-        assertThat(edges).hasSize(applications);
-        edges.forEach(edge -> {
-            assertThat(edge.path("node").path("deployments")).hasSize(2);
-            assertThat(edge.path("node").path("deployments").get(0).path("number").asInt()).isEqualTo(2); // newest first
+        return StatementCounts.statements(meters, () -> {
+            var edges = http().data(LIST, Map.of("e", environment)).path("environment").path("applications").path("edges");
+            assertThat(edges).hasSize(applications);
+            edges.forEach(edge -> {
+                assertThat(edge.path("node").path("deployments")).hasSize(2);
+                assertThat(edge.path("node").path("deployments").get(0).path("number").asInt()).isEqualTo(2); // newest first
+            });
         });
-        return used;
     }
 
     @Test
@@ -101,10 +100,7 @@ class DeploymentBatchingTest extends BerthTestBase {
     }
 
     private double statements(Runnable request) {
-        var counter = meters.counter("berth.sql.statements");
-        double before = counter.count();
-        request.run();
-        return counter.count() - before;
+        return StatementCounts.statements(meters, request);
     }
 
     @Test

@@ -3,6 +3,7 @@ package dev.berth.project;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import dev.berth.testing.BerthTestBase;
+import dev.berth.testing.StatementCounts;
 import io.micrometer.core.instrument.MeterRegistry;
 import io.micronaut.test.extensions.junit5.annotation.MicronautTest;
 import jakarta.inject.Inject;
@@ -31,11 +32,10 @@ class EnvironmentBatchingTest extends BerthTestBase {
     }
 
     private double statementsFor(int first) {
-        var counter = meters.counter("berth.sql.statements");
-        double before = counter.count();
-        var data = http().data(LIST, Map.of("first", first));
-        assertThat(data.path("projects").path("edges")).hasSize(first);
-        return counter.count() - before;
+        return StatementCounts.statements(meters, () -> {
+            var data = http().data(LIST, Map.of("first", first));
+            assertThat(data.path("projects").path("edges")).hasSize(first);
+        });
     }
 
     @Test
@@ -55,10 +55,8 @@ class EnvironmentBatchingTest extends BerthTestBase {
     void aPageFilteredByMetadataStillLoadsItsEnvironmentsByLevel() {
         var filtered = LIST.replace("projects(first: $first)", "projects(first: $first, metadataContains: {})");
         http().data(filtered, Map.of("first", 10)); // warm
-        var counter = meters.counter("berth.sql.statements");
-        double before = counter.count();
-        http().data(filtered, Map.of("first", 10));
-        assertThat(counter.count() - before).as("the page, the environments, their projects").isEqualTo(3.0);
+        assertThat(StatementCounts.statements(meters, () -> http().data(filtered, Map.of("first", 10))))
+                .as("the page, the environments, their projects").isEqualTo(3.0);
     }
 
     /** Page by page (one project a page, several environments each), the cursors and pages are the loaders' own. */
@@ -169,14 +167,13 @@ class EnvironmentBatchingTest extends BerthTestBase {
     void anUnrunOperationThatWouldAskAServerDoesNotTakeTheSharedTransactionAway() {
         statementsFor(10);
         double alone = statementsFor(10);
-        var counter = meters.counter("berth.sql.statements");
-        double before = counter.count();
         var listed = LIST.replaceFirst("query", "query Listed");
         var body = dev.berth.testing.GraphQLHttp.write(Map.of("operationName", "Listed", "variables", Map.of("first", 10), "query",
                 listed + " query Planned { planDeployment(applicationId: \"01a24bb2-0000-7000-8000-000000000000\") { steps } }"));
-        var result = http().raw("POST", "/graphql", "application/json", "application/json", body);
-        assertThat(result.body()).contains("edges");
-        assertThat(counter.count() - before).isEqualTo(alone);
+        assertThat(StatementCounts.statements(meters, () -> {
+            var result = http().raw("POST", "/graphql", "application/json", "application/json", body);
+            assertThat(result.body()).contains("edges");
+        })).isEqualTo(alone);
     }
 
     /**
@@ -186,11 +183,8 @@ class EnvironmentBatchingTest extends BerthTestBase {
      */
     @Test
     void creatingAProjectCostsTwoStatements() {
-        var counter = meters.counter("berth.sql.statements");
         var create = "mutation($input: CreateProjectInput!) { createProject(input: $input) { project { id name } } }";
         http().data(create, Map.of("input", Map.of("name", uniqueName("warm")))); // the caller cached
-        double before = counter.count();
-        http().data(create, Map.of("input", Map.of("name", uniqueName("counted"))));
-        assertThat(counter.count() - before).isEqualTo(2.0);
+        assertThat(StatementCounts.statements(meters, () -> http().data(create, Map.of("input", Map.of("name", uniqueName("counted")))))).isEqualTo(2.0);
     }
 }

@@ -233,15 +233,11 @@ class CommitTailTest extends BerthTestBase {
     /** A new project and its audit row go with the COMMIT (counted apart), behind the team, in one round trip. */
     @Test
     void aMutationsAuditRowGoesWithItsCommit() {
-        var withCommit = meters.counter("berth.sql.statements.with.commit");
-        var all = meters.counter("berth.sql.statements");
         var create = "mutation($n: String!) { createProject(input: {name: $n}) { project { id } } }";
         http().data(create, java.util.Map.of("n", uniqueName("warm"))); // the caller cached
-        double carried = withCommit.count();
-        double statements = all.count();
-        http().data(create, java.util.Map.of("n", uniqueName("carried")));
-        assertThat(withCommit.count() - carried).as("the project with its environment and the audit row, both with the COMMIT").isEqualTo(2);
-        assertThat(all.count() - statements).as("nothing else").isEqualTo(2);
+        var cost = dev.berth.testing.StatementCounts.of(meters, () -> http().data(create, java.util.Map.of("n", uniqueName("carried"))));
+        assertThat(cost.withCommit()).as("the project with its environment and the audit row, both with the COMMIT").isEqualTo(2);
+        assertThat(cost.statements()).as("nothing else").isEqualTo(2);
     }
 
     private static final String KEPT = "INSERT INTO audit_events (id, team_id, action) VALUES (?, ?, 'kept-test')";

@@ -4,6 +4,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import dev.berth.testing.BerthTestBase;
+import dev.berth.testing.StatementCounts;
 import dev.berth.testing.TestUsers;
 import io.micrometer.core.instrument.MeterRegistry;
 import io.micronaut.test.extensions.junit5.annotation.MicronautTest;
@@ -78,18 +79,18 @@ class TeamStatementTest extends BerthTestBase {
 
     @Test
     void aQueryAfterEnteringRunsInTheTeamInOneRoundTrip() {
-        var counter = meters.counter("berth.sql.statements");
-        double before = counter.count();
-        long seen = transactions.executeRead(status -> {
-            tenancy.enter(a);
-            try (var statement = status.getConnection().prepareStatement("SELECT count(*) FROM projects WHERE team_id = ? AND name <> ?")) {
-                statement.setObject(1, a);
-                statement.setString(2, "nothing is called this");
-                return count(statement);
-            }
+        double statements = StatementCounts.statements(meters, () -> {
+            long seen = transactions.executeRead(status -> {
+                tenancy.enter(a);
+                try (var statement = status.getConnection().prepareStatement("SELECT count(*) FROM projects WHERE team_id = ? AND name <> ?")) {
+                    statement.setObject(1, a);
+                    statement.setString(2, "nothing is called this");
+                    return count(statement);
+                }
+            });
+            assertThat(seen).isEqualTo(2);
         });
-        assertThat(seen).isEqualTo(2);
-        assertThat(counter.count() - before).isEqualTo(1.0);
+        assertThat(statements).isEqualTo(1.0);
         long seenByB = transactions.executeRead(status -> {
             tenancy.enter(b);
             try (var statement = status.getConnection().prepareStatement("SELECT count(*) FROM projects WHERE team_id = ?")) {
@@ -259,22 +260,22 @@ class TeamStatementTest extends BerthTestBase {
 
     @Test
     void aReadCarriesItsTeamWithEveryStatementAndStaysReadOnly() {
-        var counter = meters.counter("berth.sql.statements");
-        double before = counter.count();
-        var seen = transactions.executeRead(status -> {
-            tenancy.enter(a);
-            var connection = status.getConnection();
-            long first;
-            try (var statement = connection.prepareStatement("SELECT count(*) FROM projects")) {
-                first = count(statement);
-            }
-            try (var statement = connection.prepareStatement("SELECT count(*) FROM projects WHERE id = ?")) {
-                statement.setObject(1, projectsOfA.get(1));
-                return first + "," + count(statement) + "," + connection.getAutoCommit() + "," + connection.isReadOnly();
-            }
+        double statements = StatementCounts.statements(meters, () -> {
+            var seen = transactions.executeRead(status -> {
+                tenancy.enter(a);
+                var connection = status.getConnection();
+                long first;
+                try (var statement = connection.prepareStatement("SELECT count(*) FROM projects")) {
+                    first = count(statement);
+                }
+                try (var statement = connection.prepareStatement("SELECT count(*) FROM projects WHERE id = ?")) {
+                    statement.setObject(1, projectsOfA.get(1));
+                    return first + "," + count(statement) + "," + connection.getAutoCommit() + "," + connection.isReadOnly();
+                }
+            });
+            assertThat(seen).as("both statements in a's team; the transaction as asked for").isEqualTo("2,1,false,true");
         });
-        assertThat(seen).as("both statements in a's team; the transaction as asked for").isEqualTo("2,1,false,true");
-        assertThat(counter.count() - before).as("two statements, nothing else").isEqualTo(2.0);
+        assertThat(statements).as("two statements, nothing else").isEqualTo(2.0);
         assertThatThrownBy(() -> transactions.executeRead(status -> {
             tenancy.enter(a);
             try (var statement = status.getConnection().prepareStatement("UPDATE projects SET description = 'x' WHERE team_id = ?")) {
@@ -330,21 +331,21 @@ class TeamStatementTest extends BerthTestBase {
 
     @Test
     void aBinderAskingItsStatementsConnectionForAnArrayKeepsTheReadAsItIs() {
-        var counter = meters.counter("berth.sql.statements");
-        double before = counter.count();
-        var seen = transactions.executeRead(status -> {
-            tenancy.enter(a);
-            var connection = status.getConnection();
-            long count;
-            try (var statement = connection.prepareStatement("SELECT count(*) FROM projects WHERE id = ANY (?)")) {
-                statement.setArray(1, statement.getConnection().createArrayOf("uuid", projectsOfA.toArray()));
-                count = count(statement);
-            }
-            Thread.sleep(5);
-            return count + ":" + inEarlierTransaction(connection);
+        double statements = StatementCounts.statements(meters, () -> {
+            var seen = transactions.executeRead(status -> {
+                tenancy.enter(a);
+                var connection = status.getConnection();
+                long count;
+                try (var statement = connection.prepareStatement("SELECT count(*) FROM projects WHERE id = ANY (?)")) {
+                    statement.setArray(1, statement.getConnection().createArrayOf("uuid", projectsOfA.toArray()));
+                    count = count(statement);
+                }
+                Thread.sleep(5);
+                return count + ":" + inEarlierTransaction(connection);
+            });
+            assertThat(seen).isEqualTo("2:false");
         });
-        assertThat(seen).isEqualTo("2:false");
-        assertThat(counter.count() - before).isEqualTo(2.0);
+        assertThat(statements).isEqualTo(2.0);
         var inWrite = transactions.executeWrite(status -> {
             tenancy.enter(a);
             try (var statement = status.getConnection().prepareStatement("SELECT 1")) {
