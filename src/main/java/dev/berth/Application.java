@@ -1,7 +1,12 @@
 package dev.berth;
 
+import dev.berth.api.SchemaFiles;
+import dev.berth.runtime.JarIndex;
+import dev.berth.runtime.JarResources;
 import dev.berth.runtime.LastResort;
+import dev.berth.storage.MigrationHistory;
 import io.micronaut.context.ApplicationContext;
+import io.micronaut.core.io.scan.ClassPathResourceLoader;
 import io.micronaut.runtime.Micronaut;
 import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.concurrent.atomic.AtomicReference;
@@ -20,6 +25,7 @@ public final class Application {
     private Application() {}
 
     public static void main(String[] args) {
+        JarIndex.install(Application.class, MigrationHistory.LOCATION, SchemaFiles.FOLDER); // before Micronaut lists its services
         var context = new AtomicReference<ApplicationContext>();
         var stopping = new AtomicBoolean();
         for (var name : new String[] {"TERM", "INT"}) {
@@ -41,6 +47,12 @@ public final class Application {
                 });
             });
         }
-        context.set(Micronaut.run(Application.class, args));
+        var resources = new JarResources(Application.class.getClassLoader());
+        context.set(new Micronaut() {
+            @Override
+            public ClassPathResourceLoader getResourceLoader() {
+                return resources; // application.yml read from the jar without opening it as a file system
+            }
+        }.classes(Application.class).args(args).start());
     }
 }

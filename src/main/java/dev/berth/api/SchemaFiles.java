@@ -1,9 +1,11 @@
 package dev.berth.api;
 
+import dev.berth.runtime.JarIndex;
 import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.net.URI;
 import java.net.URISyntaxException;
+import java.net.URL;
 import java.nio.file.FileSystem;
 import java.nio.file.FileSystemAlreadyExistsException;
 import java.nio.file.FileSystems;
@@ -11,20 +13,30 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.List;
 import java.util.Map;
+import java.util.Optional;
 import java.util.stream.Stream;
 
-/** Reads every {@code *.graphqls} file that the build copied from {@code schema/} to the classpath folder {@code graphql/}. */
-final class SchemaFiles {
-    private static final String ANCHOR = "graphql/schema.graphqls";
+/**
+ * Reads every {@code *.graphqls} file that the build copied from {@code schema/} to the classpath folder
+ * {@code graphql/}. From the application jar, the folder's listing is the start's ({@link JarIndex}): listing it
+ * through a zip file system of its own indexed every entry of the jar (0.15–0.2 s of CPU while the server starts).
+ */
+public final class SchemaFiles {
+    /** The class-path folder of the schema files. */
+    public static final String FOLDER = "graphql";
+    private static final String ANCHOR = FOLDER + "/schema.graphqls";
 
     private SchemaFiles() {}
 
     static List<String> load() {
-        var anchor = SchemaFiles.class.getClassLoader().getResource(ANCHOR);
+        var loader = SchemaFiles.class.getClassLoader();
+        var anchor = loader.getResource(ANCHOR);
         if (anchor == null) throw new IllegalStateException(ANCHOR + " is not on the classpath");
         try {
             URI uri = anchor.toURI();
             if ("jar".equals(uri.getScheme())) {
+                var listed = listed(anchor);
+                if (listed.isPresent()) return read(loader, listed.get());
                 try (FileSystem jar = open(uri)) {
                     return read(jar.provider().getPath(uri).getParent());
                 }
@@ -35,6 +47,31 @@ final class SchemaFiles {
         } catch (URISyntaxException e) {
             throw new IllegalStateException(e);
         }
+    }
+
+    /** The folder's files as the start listed them, when it listed the jar {@code anchor} is in. */
+    private static Optional<List<String>> listed(URL anchor) {
+        var spec = anchor.getPath(); // file:/path/berth.jar!/graphql/schema.graphqls
+        int bang = spec.indexOf("!/");
+        if (bang < 0) return Optional.empty();
+        try {
+            var jar = URI.create(spec.substring(0, bang)).toURL();
+            return JarIndex.current().filter(index -> index.of(jar)).flatMap(index -> index.under(FOLDER));
+        } catch (IOException | IllegalArgumentException e) {
+            return Optional.empty();
+        }
+    }
+
+    private static List<String> read(ClassLoader loader, List<String> names) throws IOException {
+        var texts = new java.util.ArrayList<String>();
+        for (var name : names) { // sorted, as the folder's listing is
+            if (name.contains("/") || !name.endsWith(".graphqls")) continue;
+            try (var in = loader.getResourceAsStream(FOLDER + "/" + name)) {
+                if (in == null) throw new IOException(FOLDER + "/" + name + " is listed but cannot be read");
+                texts.add(new String(in.readAllBytes(), java.nio.charset.StandardCharsets.UTF_8));
+            }
+        }
+        return texts;
     }
 
     private static FileSystem open(URI uri) throws IOException {

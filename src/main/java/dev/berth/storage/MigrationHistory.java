@@ -17,6 +17,7 @@ import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
+import dev.berth.runtime.JarIndex;
 import java.util.jar.JarFile;
 import java.util.regex.Pattern;
 import java.util.zip.CRC32;
@@ -29,8 +30,9 @@ import java.util.zip.CRC32;
  * file, a failed or unknown row, no history table, migrations found in an unexpected place) answers no, and Flyway
  * runs as it always did: it migrates, or refuses with its own validation message.
  */
-final class MigrationHistory {
-    static final String LOCATION = "db/migration";
+public final class MigrationHistory {
+    /** Where the build puts the migrations (the class path's {@code db/migration}). */
+    public static final String LOCATION = "db/migration";
     private static final Pattern VERSIONED = Pattern.compile("V([0-9][0-9._]*)__.+\\.sql");
     /** A history no bundle equals (no bundled version is empty), and a bundle no history equals (no version is "?"). */
     private static final Map<String, Migration> UNMATCHABLE = Map.of("", new Migration("", "", 0));
@@ -93,8 +95,11 @@ final class MigrationHistory {
                     var spec = location.getPath(); // file:/path/berth.jar!/db/migration
                     int bang = spec.indexOf("!/");
                     if (bang < 0 || !spec.substring(bang + 2).equals(LOCATION)) yield Optional.empty();
+                    var jarUrl = new URL(spec.substring(0, bang));
+                    var indexed = JarIndex.current().filter(index -> index.of(jarUrl)).flatMap(index -> index.under(LOCATION));
+                    if (indexed.isPresent()) yield indexed; // the start's one pass over the jar
                     var prefix = LOCATION + "/";
-                    try (var jar = new JarFile(Path.of(new URL(spec.substring(0, bang)).toURI()).toFile())) {
+                    try (var jar = new JarFile(Path.of(jarUrl.toURI()).toFile())) {
                         // everything under the location, folders and what they hold included
                         yield Optional.of(jar.stream().map(entry -> entry.getName())
                                 .filter(name -> name.startsWith(prefix) && name.length() > prefix.length())

@@ -1,0 +1,152 @@
+package dev.berth.runtime;
+
+import io.micronaut.core.io.service.MicronautMetaServiceLoaderUtils;
+import java.io.IOException;
+import java.net.URISyntaxException;
+import java.net.URL;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.Collection;
+import java.util.Collections;
+import java.util.LinkedHashMap;
+import java.util.LinkedHashSet;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import java.util.Set;
+import java.util.jar.JarFile;
+
+/**
+ * The application jar's listing, read in one pass over its entries when Berth starts from a jar: Micronaut's service
+ * entries ({@code META-INF/micronaut/<type>/<implementation>}) and the migrations' names.
+ * <p>
+ * Micronaut lists its services by opening the jar as a zip file system, which indexes every one of its ~42,000
+ * entries, folders included (0.17–0.22 s on two cores, early in every start, on the main thread); the migration check
+ * read the listing again. The JDK already holds the jar's central directory (the class loader opened it), so one pass
+ * over its entries costs a third of that and serves both. The services are handed to Micronaut as the listing it
+ * caches after its own scan ({@link MicronautServices}): what it then finds is what it would have found, and anything
+ * that does not fit (a second class-path entry with services, a Micronaut whose cache is not where it was) leaves
+ * Micronaut to scan as before.
+ */
+public final class JarIndex {
+    static final String SERVICES = "META-INF/micronaut/";
+    private static volatile JarIndex current;
+
+    private final Path jar;
+    private final Map<String, Set<String>> services;
+    private final Map<String, List<String>> folders;
+
+    private JarIndex(Path jar, Map<String, Set<String>> services, Map<String, List<String>> folders) {
+        this.jar = jar;
+        this.services = services;
+        this.folders = folders;
+    }
+
+    /** The index of the jar Berth started from, once {@link #install} read it. */
+    public static Optional<JarIndex> current() {
+        return Optional.ofNullable(current);
+    }
+
+    /**
+     * Reads the jar {@code type} was loaded from (listing what it holds under {@code folders}), keeps the index for
+     * {@link #current()} and hands its services to Micronaut; nothing when {@code type} does not come from a jar (a
+     * build's classes folder) or the jar cannot be read (Micronaut and the migration check then list it themselves).
+     */
+    public static void install(Class<?> type, String... folders) {
+        try {
+            var source = type.getProtectionDomain().getCodeSource();
+            if (source == null || !source.getLocation().getProtocol().equals("file")) return;
+            var path = Path.of(source.getLocation().toURI());
+            if (!Files.isRegularFile(path)) return;
+            var index = read(path, List.of(folders));
+            current = index;
+            MicronautServices.preload(type.getClassLoader(), index);
+        } catch (IOException | URISyntaxException | RuntimeException e) {
+            // a start never fails for want of a shortcut
+        }
+    }
+
+    /** One pass over the jar's entries: its services, and what it holds under each of {@code folders}. */
+    public static JarIndex read(Path jar, Collection<String> folders) throws IOException {
+        var services = new LinkedHashMap<String, Set<String>>();
+        var listed = new LinkedHashMap<String, List<String>>();
+        for (var folder : folders) listed.put(folder + "/", new ArrayList<>());
+        try (var file = new JarFile(jar.toFile(), false)) {
+            var entries = file.entries();
+            while (entries.hasMoreElements()) {
+                var name = entries.nextElement().getName();
+                for (var folder : listed.entrySet()) {
+                    var prefix = folder.getKey();
+                    if (name.startsWith(prefix) && name.length() > prefix.length()) folder.getValue().add(name.substring(prefix.length()));
+                }
+                if (!name.startsWith(SERVICES) || name.endsWith("/")) continue;
+                int slash = name.indexOf('/', SERVICES.length());
+                // META-INF/micronaut/<type>/<implementation>, as Micronaut's walk of the folder finds them
+                if (slash <= SERVICES.length() || name.indexOf('/', slash + 1) >= 0) continue;
+                var implementation = name.substring(slash + 1);
+                if (implementation.isEmpty() || implementation.startsWith(".")) continue;
+                services.computeIfAbsent(name.substring(SERVICES.length(), slash), t -> new LinkedHashSet<>()).add(implementation);
+            }
+        }
+        var byFolder = new LinkedHashMap<String, List<String>>();
+        listed.forEach((prefix, names) -> byFolder.put(prefix.substring(0, prefix.length() - 1), names.stream().sorted().toList()));
+        return new JarIndex(jar, services, byFolder);
+    }
+
+    /** The jar read. */
+    public Path jar() {
+        return jar;
+    }
+
+    /** Every service type with its implementations, in the jar's order. */
+    public Map<String, Set<String>> services() {
+        return services;
+    }
+
+    /** Whether the index was read from the jar at {@code location} ({@code file:} URL). */
+    public boolean of(URL location) {
+        try {
+            return location.getProtocol().equals("file") && Files.isSameFile(Path.of(location.toURI()), jar);
+        } catch (IOException | URISyntaxException | IllegalArgumentException e) {
+            return false;
+        }
+    }
+
+    /**
+     * What the jar holds under {@code folder} (a name without a trailing slash), relative to it, sorted, folders and
+     * what they hold included; empty when the folder was not listed when the jar was read.
+     */
+    public Optional<List<String>> under(String folder) {
+        return Optional.ofNullable(folders.get(folder));
+    }
+
+    /**
+     * Hands the services to Micronaut as the listing it caches after its scan of {@code META-INF/micronaut/}
+     * ({@code MicronautMetaServiceLoaderUtils.cacheEntry}), which both of its service loaders read.
+     */
+    static final class MicronautServices {
+        private MicronautServices() {}
+
+        /** Whether the listing was handed over: only when this jar is the one place Micronaut would have scanned. */
+        static boolean preload(ClassLoader loader, JarIndex index) throws IOException {
+            var places = Collections.list(loader.getResources(SERVICES));
+            if (places.size() != 1 || !places.get(0).getProtocol().equals("jar")) return false;
+            var spec = places.get(0).getPath(); // file:/path/berth.jar!/META-INF/micronaut/
+            int bang = spec.indexOf("!/");
+            if (bang < 0 || !index.of(java.net.URI.create(spec.substring(0, bang)).toURL())) return false;
+            try {
+                var utils = MicronautMetaServiceLoaderUtils.class;
+                var entry = Class.forName(utils.getName() + "$CacheEntry", false, utils.getClassLoader())
+                        .getDeclaredConstructor(ClassLoader.class, Map.class);
+                var cache = utils.getDeclaredField("cacheEntry");
+                entry.setAccessible(true);
+                cache.setAccessible(true);
+                cache.set(null, entry.newInstance(loader, index.services()));
+                return true;
+            } catch (ReflectiveOperationException | RuntimeException e) {
+                return false; // another Micronaut: it scans, as it always did
+            }
+        }
+    }
+}
