@@ -87,6 +87,8 @@ final class GraphQLRouteInstaller implements BeanCreatedEventListener<NettyServe
             try {
                 exchange();
             } catch (RuntimeException e) {
+                // a node stopped before its warm-up ran finds its beans gone: nothing to say
+                if (!started.getSource().isRunning()) return;
                 org.slf4j.LoggerFactory.getLogger(GraphQLRouteInstaller.class).warn("event=graphql-warm-up-failed", e);
             }
         });
