@@ -1,5 +1,6 @@
 package dev.berth.api;
 
+import dev.berth.runtime.ReadyGate;
 import io.micronaut.context.BeanProvider;
 import io.micronaut.context.event.BeanCreatedEvent;
 import io.micronaut.context.event.BeanCreatedEventListener;
@@ -27,13 +28,15 @@ final class GraphQLRouteInstaller implements BeanCreatedEventListener<NettyServe
     private final BeanProvider<HttpServerConfiguration> server;
     private final BeanProvider<GraphQLProperties> properties;
     private final java.util.List<ConnectionRoute> routes;
+    private final ReadyGate gate;
     private volatile ExecutorService fastWorkers;
     private volatile GraphQLRoute.Shared shared;
 
     GraphQLRouteInstaller(BeanProvider<GraphQLExchange> exchange, BeanProvider<GraphQLRouteInFlight> inFlight,
                           @Named(TaskExecutors.BLOCKING) BeanProvider<ExecutorService> workers,
                           BeanProvider<HttpServerConfiguration> server, BeanProvider<GraphQLProperties> properties,
-                          java.util.List<ConnectionRoute> routes) {
+                          java.util.List<ConnectionRoute> routes, ReadyGate gate) {
+        this.gate = gate;
         this.routes = routes;
         this.properties = properties;
         this.exchange = exchange;
@@ -78,12 +81,19 @@ final class GraphQLRouteInstaller implements BeanCreatedEventListener<NettyServe
     }
 
     /**
-     * Once the server listens, the GraphQL schema and everything behind the exchange are built on a worker, so the
-     * first request does not wait for them; {@code /health} never did.
+     * Once the node is ready ({@link ReadyGate}), the GraphQL schema and everything behind the exchange are built on a
+     * worker, so the first request does not wait for them; {@code /health} never did, and no longer shares the CPU
+     * with them while the node starts.
      */
     @io.micronaut.runtime.event.annotation.EventListener
     void warmUp(io.micronaut.runtime.server.event.ServerStartupEvent started) {
-        workers.get().execute(() -> {
+        gate.afterReady(() -> warmUpNow(started));
+    }
+
+    private void warmUpNow(io.micronaut.runtime.server.event.ServerStartupEvent started) {
+        if (!started.getSource().isRunning()) return;
+        try {
+            workers.get().execute(() -> {
             try {
                 exchange();
             } catch (RuntimeException e) {
@@ -91,7 +101,10 @@ final class GraphQLRouteInstaller implements BeanCreatedEventListener<NettyServe
                 if (!started.getSource().isRunning()) return;
                 org.slf4j.LoggerFactory.getLogger(GraphQLRouteInstaller.class).warn("event=graphql-warm-up-failed", e);
             }
-        });
+            });
+        } catch (java.util.concurrent.RejectedExecutionException stopped) {
+            // the node stops: nothing to warm
+        }
     }
 
     private final class Customizer implements NettyServerCustomizer {

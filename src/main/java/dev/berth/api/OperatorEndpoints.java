@@ -1,6 +1,8 @@
 package dev.berth.api;
 
 import dev.berth.errors.BerthException;
+import dev.berth.runtime.ReadyGate;
+import io.micronaut.health.HealthStatus;
 import io.micronaut.core.annotation.Nullable;
 import io.micronaut.http.HttpHeaders;
 import io.micronaut.http.HttpRequest;
@@ -19,7 +21,8 @@ import java.util.Map;
 /**
  * What anonymous callers see of the operator endpoints: {@code /health} gives its status only; its component
  * details and {@code /prometheus} need an operator, which is a bearer of {@code BERTH_METRICS_TOKEN} (what
- * Prometheus scrapes with) or of any credentials of the instance admin.
+ * Prometheus scrapes with) or of any credentials of the instance admin. The first {@code /health} answered UP opens
+ * the {@link ReadyGate}.
  */
 @ServerFilter({"/health", "/health/**", "/prometheus"})
 final class OperatorEndpoints {
@@ -27,8 +30,10 @@ final class OperatorEndpoints {
 
     private final CredentialThrottle viewers;
     private final MetricsToken metricsToken;
+    private final ReadyGate ready;
 
-    OperatorEndpoints(CredentialThrottle viewers, MetricsToken metricsToken) {
+    OperatorEndpoints(CredentialThrottle viewers, MetricsToken metricsToken, ReadyGate ready) {
+        this.ready = ready;
         this.viewers = viewers;
         this.metricsToken = metricsToken;
     }
@@ -48,7 +53,9 @@ final class OperatorEndpoints {
     /** Health for everyone else: the status, nothing about the components behind it. */
     @ResponseFilter
     void statusOnly(HttpRequest<?> request, MutableHttpResponse<?> response) {
-        if (!request.getPath().startsWith("/health") || request.getAttribute(OPERATOR, Boolean.class).orElse(false)) return;
+        if (!request.getPath().startsWith("/health")) return;
+        if (response.getBody().orElse(null) instanceof HealthResult health && health.getStatus() == HealthStatus.UP) ready.ready();
+        if (request.getAttribute(OPERATOR, Boolean.class).orElse(false)) return;
         if (response.getBody().orElse(null) instanceof HealthResult health) {
             response.body(Map.of("status", health.getStatus().getName()));
         }

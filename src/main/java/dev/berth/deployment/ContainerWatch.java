@@ -59,33 +59,37 @@ final class ContainerWatch {
     private final DeploymentRows deployments;
     private final ServerCommands commands;
     private final ApplicationEventPublisher<ApplicationChanged> changes;
+    private final dev.berth.runtime.ReadyGate gate;
     private final Map<UUID, ServerWatch> watches = new ConcurrentHashMap<>();
     private final ScheduledExecutorService refresher = Executors.newSingleThreadScheduledExecutor(
             Thread.ofPlatform().name("berth-container-watch").daemon().factory());
     private final java.util.concurrent.atomic.AtomicBoolean watching = new java.util.concurrent.atomic.AtomicBoolean();
 
     ContainerWatch(TeamService teams, TeamTransactions transactions, ApplicationService applications, DeploymentRows deployments,
-                   ServerCommands commands, ApplicationEventPublisher<ApplicationChanged> changes) {
+                   ServerCommands commands, ApplicationEventPublisher<ApplicationChanged> changes, dev.berth.runtime.ReadyGate gate) {
         this.teams = teams;
         this.transactions = transactions;
         this.applications = applications;
         this.deployments = deployments;
         this.commands = commands;
         this.changes = changes;
+        this.gate = gate;
     }
 
     /**
-     * Starts watching once the server listens, not before it: this bean and everything it needs are built after the
-     * API is up ({@code /health} does not wait for them).
+     * Starts watching once the node is ready ({@link dev.berth.runtime.ReadyGate}), not before it: this bean and
+     * everything it needs are built after the API is up ({@code /health} does not wait for them).
      */
     @EventListener
     void onStartup(ServerStartupEvent event) {
-        if (!watching.compareAndSet(false, true)) return;
-        try {
-            refresher.scheduleWithFixedDelay(this::refresh, 0, RECONCILE.toMillis(), TimeUnit.MILLISECONDS);
-        } catch (java.util.concurrent.RejectedExecutionException stopped) {
-            // the node stopped before its server's start was announced: nothing to watch
-        }
+        gate.afterReady(() -> {
+            if (!watching.compareAndSet(false, true)) return;
+            try {
+                refresher.scheduleWithFixedDelay(this::refresh, 0, RECONCILE.toMillis(), TimeUnit.MILLISECONDS);
+            } catch (java.util.concurrent.RejectedExecutionException stopped) {
+                // the node stopped before it was ready: nothing to watch
+            }
+        });
     }
 
     /** Applications changed since the last refresh; at most {@link #MAX_CHANGED} are remembered. */

@@ -7,6 +7,7 @@ import com.github.kagkarlsson.scheduler.task.helper.RecurringTask;
 import io.lettuce.core.RedisClient;
 import io.lettuce.core.pubsub.RedisPubSubAdapter;
 import io.lettuce.core.pubsub.StatefulRedisPubSubConnection;
+import dev.berth.runtime.ReadyGate;
 import dev.berth.storage.DatabasePool;
 import io.micronaut.context.BeanProvider;
 import io.micronaut.runtime.server.event.ServerStartupEvent;
@@ -44,6 +45,7 @@ public final class JobEngine {
     private final RedisClient redis;
     private final String node;
     private final NodeStopping stopping;
+    private final ReadyGate gate;
     /** Builds and starts the scheduler off the ready path; stop waits for it. */
     private final ExecutorService starter = Executors.newSingleThreadExecutor(Thread.ofPlatform().name("berth-jobs-start").daemon().factory());
     private volatile Future<?> started;
@@ -52,7 +54,8 @@ public final class JobEngine {
     private volatile StatefulRedisPubSubConnection<String, String> wakeUps;
 
     JobEngine(DatabasePool pool, JobsProperties properties, BeanProvider<Job> jobs, BeanProvider<RecurringJob> recurring, RedisClient redis,
-              NodeStopping stopping) {
+              NodeStopping stopping, ReadyGate gate) {
+        this.gate = gate;
         this.pool = pool;
         this.jobs = jobs;
         this.recurring = recurring;
@@ -85,11 +88,16 @@ public final class JobEngine {
     }
 
     /**
-     * Starts the engine once the server listens, not before it: the API answers (and queues jobs in PostgreSQL) while
-     * this bean, the jobs and their clients are created; once started, the engine looks for due work at once.
+     * Starts the engine once the node is ready ({@link ReadyGate}), not before it: the API answers (and queues jobs in
+     * PostgreSQL) while this bean, the jobs and their clients are created; once started, the engine looks for due work
+     * at once.
      */
     @EventListener
-    synchronized void onStartup(ServerStartupEvent event) {
+    void onStartup(ServerStartupEvent event) {
+        gate.afterReady(this::submitStart);
+    }
+
+    private synchronized void submitStart() {
         if (!properties.enabled() || started != null || stopping.now()) return;
         try {
             started = starter.submit(this::start);

@@ -1,0 +1,73 @@
+package dev.berth.runtime;
+
+import io.micronaut.runtime.event.annotation.EventListener;
+import io.micronaut.runtime.server.event.ServerStartupEvent;
+import jakarta.annotation.PreDestroy;
+import jakarta.inject.Singleton;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+
+/**
+ * Work a node starts once it is ready, not while it becomes ready: the GraphQL warm-up, the job engine and the
+ * container watch used to start as the server began to listen, and on two cores their CPU (the schema, the jobs'
+ * clients, SSH to every watched server) competed with the first {@code /health} for it. They begin once
+ * {@code /health} first answered UP, or {@link #AT_THE_LATEST} after the server listens when nothing asks
+ * (whichever comes first); nothing begins on a node that stops before. A request that comes first does not wait for
+ * the gate: what it needs is built on first use, as it always was.
+ */
+@Singleton
+public final class ReadyGate {
+    static final Duration AT_THE_LATEST = Duration.ofSeconds(1);
+
+    private final List<Runnable> waiting = new ArrayList<>();
+    private boolean open;
+    private boolean closed;
+
+    /** Runs {@code task} (something that hands work to a thread of its own, quickly) once the node is ready. */
+    public void afterReady(Runnable task) {
+        synchronized (this) {
+            if (closed) return;
+            if (!open) {
+                waiting.add(task);
+                return;
+            }
+        }
+        task.run();
+    }
+
+    /** The node answered {@code /health} UP: what waited begins. */
+    public void ready() {
+        List<Runnable> due;
+        synchronized (this) {
+            if (open || closed) return;
+            open = true;
+            due = List.copyOf(waiting);
+            waiting.clear();
+        }
+        for (var task : due) task.run();
+    }
+
+    @EventListener
+    void onStartup(ServerStartupEvent event) {
+        Thread.ofVirtual().name("berth-ready-gate").start(() -> {
+            try {
+                Thread.sleep(AT_THE_LATEST);
+            } catch (InterruptedException e) {
+                return;
+            }
+            ready();
+        });
+    }
+
+    /** A node that stops starts nothing more. */
+    @PreDestroy
+    synchronized void close() {
+        closed = true;
+        waiting.clear();
+    }
+
+    synchronized boolean isOpen() {
+        return open;
+    }
+}
