@@ -11,17 +11,18 @@ jar=${1:-$(ls target/berth-*.jar | grep -v '/original-' | head -1)}
 port=${SMOKE_PORT:-18080}
 data=$(mktemp -d)
 pid=
-cleanup() { if [ -n "$pid" ] && kill -0 "$pid" 2>/dev/null; then kill -TERM "$pid"; wait "$pid" || true; fi; rm -rf "$data"; }
+cleanup() { if [ -n "$pid" ] && kill -0 "$pid" 2>/dev/null; then kill -TERM "$pid"; ended 30 || kill -KILL "$pid"; wait "$pid" || true; fi; rm -rf "$data"; }
 trap cleanup EXIT
 
 graphql() { curl -fsS -m 10 -H 'content-type: application/json' -d "$1" "http://127.0.0.1:$port/graphql"; }
 
 start() { # $1: which start; waits for /health UP (at most 120 s)
-  local t0 i
-  t0=$(date +%s%N)
+  local t0 deadline
+  if curl -fsS -m 1 "http://127.0.0.1:$port/health" >/dev/null 2>&1; then echo "FATAL: something already answers on port $port" >&2; exit 1; fi
+  t0=$(date +%s%N); deadline=$((SECONDS + 120))
   BERTH_DATA_DIR="$data" BERTH_PORT=$port BERTH_HOST=127.0.0.1 deploy/start.sh "$jar" -Xmx384m > "$data/start-$1.log" 2>&1 &
   pid=$!
-  for i in $(seq 1 6000); do
+  while [ $SECONDS -lt $deadline ]; do
     if curl -fsS -m 1 "http://127.0.0.1:$port/health" 2>/dev/null | grep -q '"UP"'; then
       echo "start $1: /health UP after $(( ($(date +%s%N) - t0) / 1000000 )) ms"
       return 0
@@ -32,9 +33,16 @@ start() { # $1: which start; waits for /health UP (at most 120 s)
   cat "$data/start-$1.log" >&2; echo "FATAL: start $1: /health not UP after 120 s" >&2; exit 1
 }
 
-stop() { # SIGTERM: Berth stops in order and exits with 128 + 15
+ended() { # $1: seconds to wait for the process to end; true when it did
+  local deadline=$((SECONDS + $1))
+  while [ $SECONDS -lt $deadline ]; do kill -0 "$pid" 2>/dev/null || return 0; sleep 0.1; done
+  return 1
+}
+
+stop() { # SIGTERM: Berth stops in order (writing its class cache the first time) and exits with 128 + 15
   local status=0
   kill -TERM "$pid"
+  if ! ended 60; then kill -KILL "$pid"; wait "$pid" || true; pid=; echo "FATAL: start $1 still running 60 s after SIGTERM" >&2; exit 1; fi
   wait "$pid" || status=$?
   pid=
   [ "$status" -eq 143 ] || { cat "$data/start-$1.log" >&2; echo "FATAL: start $1 exited with $status on SIGTERM, not 143" >&2; exit 1; }
@@ -43,9 +51,9 @@ stop() { # SIGTERM: Berth stops in order and exits with 128 + 15
 check() { # every schema file's first type is in the running schema
   local file type answer
   [ "$(graphql '{"query":"{ __typename }"}' | jq -r .data.__typename)" = Query ] || { echo "FATAL: { __typename } did not answer Query" >&2; exit 1; }
-  for file in schema/*.graphqls; do
-    type=$(sed -n 's/^type \([A-Za-z0-9_]*\).*/\1/p' "$file" | grep -v '^Query$\|^Mutation$\|^Subscription$' | head -1)
-    [ -n "$type" ] || continue
+  for file in schema/*.graphqls; do # the file's first definition (a type, input, enum, interface, union or scalar)
+    type=$(sed -n -E 's/^(type|input|enum|interface|union|scalar) ([A-Za-z0-9_]+).*/\2/p' "$file" | head -1)
+    [ -n "$type" ] || { echo "FATAL: $file defines nothing this check can look for" >&2; exit 1; }
     answer=$(graphql "{\"query\":\"{ __type(name: \\\"$type\\\") { name } }\"}" | jq -r '.data.__type.name')
     [ "$answer" = "$type" ] || { echo "FATAL: $type (from $file) is not in the jar's schema" >&2; exit 1; }
   done

@@ -54,7 +54,7 @@ final class OperatorEndpoints {
     @ResponseFilter
     void statusOnly(HttpRequest<?> request, MutableHttpResponse<?> response) {
         if (!request.getPath().startsWith("/health")) return;
-        if (response.getBody().orElse(null) instanceof HealthResult health && health.getStatus() == HealthStatus.UP) ready.ready();
+        if (response.getBody().orElse(null) instanceof HealthResult health && HealthStatus.UP.equals(health.getStatus())) ready.ready();
         if (request.getAttribute(OPERATOR, Boolean.class).orElse(false)) return;
         if (response.getBody().orElse(null) instanceof HealthResult health) {
             response.body(Map.of("status", health.getStatus().getName()));

@@ -15,6 +15,7 @@ import java.util.concurrent.ExecutorService;
 import java.util.concurrent.TimeUnit;
 import org.reactivestreams.Publisher;
 import reactor.core.publisher.Mono;
+import reactor.core.scheduler.Scheduler;
 import reactor.core.scheduler.Schedulers;
 
 /**
@@ -31,19 +32,20 @@ final class RedisHealthIndicator implements HealthIndicator {
     private final BeanProvider<StatefulRedisPubSubConnection<String, String>> pubSub;
     /** A connection still being made (Redis accepting but silent) answers DOWN after this, not the connect timeout. */
     private static final Duration ANSWER_WITHIN = Duration.ofSeconds(3);
-    private final ExecutorService blocking;
+    /** Not interrupting on cancel: a check cut short by the timeout must not interrupt a connection being made. */
+    private final Scheduler scheduler;
 
     RedisHealthIndicator(BeanProvider<StatefulRedisConnection<String, String>> commands,
                          BeanProvider<StatefulRedisPubSubConnection<String, String>> pubSub,
                          @Named(TaskExecutors.BLOCKING) ExecutorService blocking) {
         this.commands = commands;
         this.pubSub = pubSub;
-        this.blocking = blocking;
+        this.scheduler = Schedulers.fromExecutor(blocking);
     }
 
     @Override
     public Publisher<HealthResult> getResult() {
-        return Mono.fromCallable(this::check).subscribeOn(Schedulers.fromExecutorService(blocking))
+        return Mono.fromCallable(this::check).subscribeOn(scheduler)
                 .timeout(ANSWER_WITHIN, Mono.fromSupplier(() -> down("timeout")));
     }
 

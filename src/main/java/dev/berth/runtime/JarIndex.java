@@ -78,20 +78,25 @@ public final class JarIndex {
                 var name = entries.nextElement().getName();
                 for (var folder : listed.entrySet()) {
                     var prefix = folder.getKey();
-                    if (name.startsWith(prefix) && name.length() > prefix.length()) folder.getValue().add(name.substring(prefix.length()));
+                    if (name.startsWith(prefix) && name.length() > prefix.length()) folder.getValue().add(child(name.substring(prefix.length())));
                 }
                 if (!name.startsWith(SERVICES) || name.endsWith("/")) continue;
                 int slash = name.indexOf('/', SERVICES.length());
-                // META-INF/micronaut/<type>/<implementation>, as Micronaut's walk of the folder finds them
+                // META-INF/micronaut/<type>/<implementation>, the files Micronaut's walk of the folder reads
                 if (slash <= SERVICES.length() || name.indexOf('/', slash + 1) >= 0) continue;
                 var implementation = name.substring(slash + 1);
-                if (implementation.isEmpty() || implementation.startsWith(".")) continue;
                 services.computeIfAbsent(name.substring(SERVICES.length(), slash), t -> new LinkedHashSet<>()).add(implementation);
             }
         }
         var byFolder = new LinkedHashMap<String, List<String>>();
-        listed.forEach((prefix, names) -> byFolder.put(prefix.substring(0, prefix.length() - 1), names.stream().sorted().toList()));
+        listed.forEach((prefix, names) -> byFolder.put(prefix.substring(0, prefix.length() - 1), names.stream().distinct().sorted().toList()));
         return new JarIndex(jar, services, byFolder);
+    }
+
+    /** A folder's direct child: a file's name, or a folder's with its slash (whatever is further down stands for it). */
+    private static String child(String relative) {
+        int slash = relative.indexOf('/');
+        return slash < 0 ? relative : relative.substring(0, slash + 1);
     }
 
     /** The jar read. */
@@ -99,7 +104,10 @@ public final class JarIndex {
         return jar;
     }
 
-    /** Every service type with its implementations, in the jar's order. */
+    /**
+     * Every service type with its implementations (the set Micronaut's walk of the folder finds; its order, which
+     * Micronaut does not promise, is the zip file system's hashing, this one the jar's).
+     */
     public Map<String, Set<String>> services() {
         return services;
     }
@@ -114,8 +122,9 @@ public final class JarIndex {
     }
 
     /**
-     * What the jar holds under {@code folder} (a name without a trailing slash), relative to it, sorted, folders and
-     * what they hold included; empty when the folder was not listed when the jar was read.
+     * What the jar holds directly under {@code folder} (a name without a trailing slash), sorted, once each: files by
+     * name, folders by name and slash (also when only what they hold is in the jar); empty when the folder was not
+     * listed when the jar was read.
      */
     public Optional<List<String>> under(String folder) {
         return Optional.ofNullable(folders.get(folder));

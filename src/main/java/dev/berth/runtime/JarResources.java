@@ -31,12 +31,16 @@ public final class JarResources extends DefaultClassPathResourceLoader {
         if (!url.getProtocol().equals("jar")) return super.getResourceAsStream(path);
         try {
             if (!(url.openConnection() instanceof JarURLConnection entry)) return super.getResourceAsStream(path);
+            entry.setUseCaches(false); // a jar file of its own (its central directory is still the JDK's, shared)
             var jarEntry = entry.getJarEntry();
-            if (jarEntry == null || jarEntry.isDirectory()) return super.getResourceAsStream(path);
+            if (jarEntry == null || jarEntry.isDirectory()) {
+                entry.getJarFile().close();
+                return super.getResourceAsStream(path);
+            }
             try (var in = entry.getInputStream()) {
                 return Optional.of(new ByteArrayInputStream(in.readAllBytes()));
             }
-        } catch (IOException e) {
+        } catch (IOException | RuntimeException e) {
             return super.getResourceAsStream(path);
         }
     }

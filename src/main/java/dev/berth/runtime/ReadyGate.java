@@ -1,5 +1,6 @@
 package dev.berth.runtime;
 
+import io.micronaut.context.event.ShutdownEvent;
 import io.micronaut.runtime.event.annotation.EventListener;
 import io.micronaut.runtime.server.event.ServerStartupEvent;
 import jakarta.annotation.PreDestroy;
@@ -18,11 +19,13 @@ import java.util.List;
  */
 @Singleton
 public final class ReadyGate {
+    private static final org.slf4j.Logger LOG = org.slf4j.LoggerFactory.getLogger(ReadyGate.class);
     static final Duration AT_THE_LATEST = Duration.ofSeconds(1);
 
     private final List<Runnable> waiting = new ArrayList<>();
     private boolean open;
     private boolean closed;
+    private Thread timer;
 
     /** Runs {@code task} (something that hands work to a thread of its own, quickly) once the node is ready. */
     public void afterReady(Runnable task) {
@@ -33,7 +36,7 @@ public final class ReadyGate {
                 return;
             }
         }
-        task.run();
+        run(task);
     }
 
     /** The node answered {@code /health} UP: what waited begins. */
@@ -45,12 +48,21 @@ public final class ReadyGate {
             due = List.copyOf(waiting);
             waiting.clear();
         }
-        for (var task : due) task.run();
+        for (var task : due) run(task);
+    }
+
+    /** Each task on its own: one that fails (a bug) does not keep the others from starting. */
+    private static void run(Runnable task) {
+        try {
+            task.run();
+        } catch (RuntimeException e) {
+            LOG.error("event=after-ready-failed error={}", e.getClass().getSimpleName(), e);
+        }
     }
 
     @EventListener
     void onStartup(ServerStartupEvent event) {
-        Thread.ofVirtual().name("berth-ready-gate").start(() -> {
+        var started = Thread.ofVirtual().name("berth-ready-gate").unstarted(() -> {
             try {
                 Thread.sleep(AT_THE_LATEST);
             } catch (InterruptedException e) {
@@ -58,13 +70,29 @@ public final class ReadyGate {
             }
             ready();
         });
+        synchronized (this) {
+            if (closed) return;
+            timer = started;
+        }
+        started.start();
     }
 
-    /** A node that stops starts nothing more. */
+    /** A node that stops starts nothing more: closed as the stop begins, before any bean is destroyed. */
+    @EventListener
+    void onShutdown(ShutdownEvent event) {
+        close();
+    }
+
     @PreDestroy
-    synchronized void close() {
-        closed = true;
-        waiting.clear();
+    void close() {
+        Thread running;
+        synchronized (this) {
+            closed = true;
+            waiting.clear();
+            running = timer;
+            timer = null;
+        }
+        if (running != null) running.interrupt();
     }
 
     synchronized boolean isOpen() {

@@ -41,7 +41,7 @@ class JarIndexTest {
         return jar("app.jar", "META-INF/", "META-INF/micronaut/", "META-INF/micronaut/" + REFERENCES + "/",
                 "META-INF/micronaut/" + REFERENCES + "/a.$One$Definition$Reference", "META-INF/micronaut/" + REFERENCES + "/b.$Two$Definition$Reference",
                 "META-INF/micronaut/io.micronaut.inject.BeanConfiguration/", "META-INF/micronaut/io.micronaut.inject.BeanConfiguration/a.$BeanConfiguration",
-                "db/", "db/migration/", "db/migration/V2__two.sql", "db/migration/V1__one.sql", "db/migration/sub/", "db/migration/sub/x.sql",
+                "db/", "db/migration/", "db/migration/V2__two.sql", "db/migration/V1__one.sql", "db/migration/sub/", "db/migration/sub/x.sql", "db/migration/deep/y.sql",
                 "db/migrations-not/", "db/migrations-not/V9__no.sql", "a/One.class", "META-INF/services/java.lang.Runnable");
     }
 
@@ -64,9 +64,10 @@ class JarIndexTest {
     }
 
     @Test
-    void aFolderIsListedAsTheMigrationCheckListedIt() throws IOException {
+    void aFolderIsListedByItsDirectChildren() throws IOException {
         var index = JarIndex.read(app(), List.of("db/migration", "nothing/here"));
-        assertThat(index.under("db/migration")).contains(List.of("V1__one.sql", "V2__two.sql", "sub/", "sub/x.sql"));
+        assertThat(index.under("db/migration")).as("direct children; a folder also when only what it holds is in the jar")
+                .contains(List.of("V1__one.sql", "V2__two.sql", "deep/", "sub/"));
         assertThat(index.under("nothing/here")).contains(List.of());
         assertThat(index.under("db")).as("not asked for when read").isEqualTo(Optional.empty());
     }

@@ -34,4 +34,20 @@ class ReadyGateTest {
         assertThat(ran).isEmpty();
         assertThat(gate.isOpen()).isFalse();
     }
+
+    @Test
+    void aTaskThatFailsDoesNotKeepTheOthersFromStarting() {
+        var gate = new ReadyGate();
+        var ran = new ArrayList<String>();
+        gate.afterReady(() -> {
+            throw new IllegalStateException("a bug");
+        });
+        gate.afterReady(() -> ran.add("jobs"));
+        gate.ready();
+        gate.afterReady(() -> {
+            throw new IllegalStateException("a late bug");
+        });
+        gate.afterReady(() -> ran.add("late"));
+        assertThat(ran).containsExactly("jobs", "late");
+    }
 }
