@@ -94,13 +94,13 @@ final class GraphQLRouteInstaller implements BeanCreatedEventListener<NettyServe
         if (!started.getSource().isRunning()) return;
         try {
             workers.get().execute(() -> {
-            try {
-                exchange();
-            } catch (RuntimeException e) {
-                // a node stopped before its warm-up ran finds its beans gone: nothing to say
-                if (!started.getSource().isRunning()) return;
-                org.slf4j.LoggerFactory.getLogger(GraphQLRouteInstaller.class).warn("event=graphql-warm-up-failed", e);
-            }
+                try {
+                    exchange();
+                } catch (RuntimeException e) {
+                    // a node stopped before its warm-up ran finds its beans gone: nothing to say
+                    if (!started.getSource().isRunning()) return;
+                    org.slf4j.LoggerFactory.getLogger(GraphQLRouteInstaller.class).warn("event=graphql-warm-up-failed", e);
+                }
             });
         } catch (java.util.concurrent.RejectedExecutionException stopped) {
             // the node stops: nothing to warm

@@ -53,12 +53,10 @@ final class OperatorEndpoints {
     /** Health for everyone else: the status, nothing about the components behind it. */
     @ResponseFilter
     void statusOnly(HttpRequest<?> request, MutableHttpResponse<?> response) {
-        if (!request.getPath().startsWith("/health")) return;
-        if (response.getBody().orElse(null) instanceof HealthResult health && HealthStatus.UP.equals(health.getStatus())) ready.ready();
+        if (!request.getPath().startsWith("/health") || !(response.getBody().orElse(null) instanceof HealthResult health)) return;
+        if (HealthStatus.UP.equals(health.getStatus())) ready.ready();
         if (request.getAttribute(OPERATOR, Boolean.class).orElse(false)) return;
-        if (response.getBody().orElse(null) instanceof HealthResult health) {
-            response.body(Map.of("status", health.getStatus().getName()));
-        }
+        response.body(Map.of("status", health.getStatus().getName()));
     }
 
     private boolean operator(HttpRequest<?> request) {

@@ -5,7 +5,6 @@ import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.net.URI;
 import java.net.URISyntaxException;
-import java.net.URL;
 import java.nio.file.FileSystem;
 import java.nio.file.FileSystemAlreadyExistsException;
 import java.nio.file.FileSystems;
@@ -13,7 +12,6 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.List;
 import java.util.Map;
-import java.util.Optional;
 import java.util.stream.Stream;
 
 /**
@@ -35,7 +33,7 @@ public final class SchemaFiles {
         try {
             URI uri = anchor.toURI();
             if ("jar".equals(uri.getScheme())) {
-                var listed = listed(anchor);
+                var listed = JarIndex.listing(anchor, FOLDER); // the start's one pass over the jar
                 if (listed.isPresent()) return read(loader, listed.get());
                 try (FileSystem jar = open(uri)) {
                     return read(jar.provider().getPath(uri).getParent());
@@ -46,19 +44,6 @@ public final class SchemaFiles {
             throw new UncheckedIOException(e);
         } catch (URISyntaxException e) {
             throw new IllegalStateException(e);
-        }
-    }
-
-    /** The folder's files as the start listed them, when it listed the jar {@code anchor} is in. */
-    private static Optional<List<String>> listed(URL anchor) {
-        var spec = anchor.getPath(); // file:/path/berth.jar!/graphql/schema.graphqls
-        int bang = spec.indexOf("!/");
-        if (bang < 0) return Optional.empty();
-        try {
-            var jar = URI.create(spec.substring(0, bang)).toURL();
-            return JarIndex.current().filter(index -> index.of(jar)).flatMap(index -> index.under(FOLDER));
-        } catch (IOException | IllegalArgumentException e) {
-            return Optional.empty();
         }
     }
 

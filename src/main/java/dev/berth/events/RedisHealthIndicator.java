@@ -28,10 +28,10 @@ import reactor.core.scheduler.Schedulers;
  */
 @Singleton
 final class RedisHealthIndicator implements HealthIndicator {
-    private final BeanProvider<StatefulRedisConnection<String, String>> commands;
-    private final BeanProvider<StatefulRedisPubSubConnection<String, String>> pubSub;
     /** A connection still being made (Redis accepting but silent) answers DOWN after this, not the connect timeout. */
     private static final Duration ANSWER_WITHIN = Duration.ofSeconds(3);
+    private final BeanProvider<StatefulRedisConnection<String, String>> commands;
+    private final BeanProvider<StatefulRedisPubSubConnection<String, String>> pubSub;
     /** Not interrupting on cancel: a check cut short by the timeout must not interrupt a connection being made. */
     private final Scheduler scheduler;
 

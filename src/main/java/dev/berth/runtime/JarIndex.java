@@ -99,11 +99,6 @@ public final class JarIndex {
         return slash < 0 ? relative : relative.substring(0, slash + 1);
     }
 
-    /** The jar read. */
-    public Path jar() {
-        return jar;
-    }
-
     /**
      * Every service type with its implementations (the set Micronaut's walk of the folder finds; its order, which
      * Micronaut does not promise, is the zip file system's hashing, this one the jar's).
@@ -112,11 +107,24 @@ public final class JarIndex {
         return services;
     }
 
-    /** Whether the index was read from the jar at {@code location} ({@code file:} URL). */
-    public boolean of(URL location) {
+    /**
+     * What the start listed under {@code folder} of the jar that {@code location} points into
+     * ({@code jar:file:/path/berth.jar!/folder/...}); empty when the start listed no such jar or folder.
+     */
+    public static Optional<List<String>> listing(URL location, String folder) {
+        return current().filter(index -> index.holds(location)).flatMap(index -> index.under(folder));
+    }
+
+    /** Whether {@code location}, a {@code jar:} URL of an entry or folder, points into the jar this index was read from. */
+    boolean holds(URL location) {
+        if (!location.getProtocol().equals("jar")) return false;
+        var spec = location.getPath(); // file:/path/berth.jar!/META-INF/micronaut/
+        int bang = spec.indexOf("!/");
+        if (bang < 0) return false;
         try {
-            return location.getProtocol().equals("file") && Files.isSameFile(Path.of(location.toURI()), jar);
-        } catch (IOException | URISyntaxException | IllegalArgumentException e) {
+            var file = java.net.URI.create(spec.substring(0, bang));
+            return file.getScheme().equals("file") && Files.isSameFile(Path.of(file), jar);
+        } catch (IOException | RuntimeException e) {
             return false;
         }
     }
@@ -140,10 +148,7 @@ public final class JarIndex {
         /** Whether the listing was handed over: only when this jar is the one place Micronaut would have scanned. */
         static boolean preload(ClassLoader loader, JarIndex index) throws IOException {
             var places = Collections.list(loader.getResources(SERVICES));
-            if (places.size() != 1 || !places.get(0).getProtocol().equals("jar")) return false;
-            var spec = places.get(0).getPath(); // file:/path/berth.jar!/META-INF/micronaut/
-            int bang = spec.indexOf("!/");
-            if (bang < 0 || !index.of(java.net.URI.create(spec.substring(0, bang)).toURL())) return false;
+            if (places.size() != 1 || !index.holds(places.get(0))) return false;
             try {
                 var utils = MicronautMetaServiceLoaderUtils.class;
                 var entry = Class.forName(utils.getName() + "$CacheEntry", false, utils.getClassLoader())

@@ -95,11 +95,10 @@ public final class MigrationHistory {
                     var spec = location.getPath(); // file:/path/berth.jar!/db/migration
                     int bang = spec.indexOf("!/");
                     if (bang < 0 || !spec.substring(bang + 2).equals(LOCATION)) yield Optional.empty();
-                    var jarUrl = new URL(spec.substring(0, bang));
-                    var indexed = JarIndex.current().filter(index -> index.of(jarUrl)).flatMap(index -> index.under(LOCATION));
+                    var indexed = JarIndex.listing(location, LOCATION);
                     if (indexed.isPresent()) yield indexed; // the start's one pass over the jar
                     var prefix = LOCATION + "/";
-                    try (var jar = new JarFile(Path.of(jarUrl.toURI()).toFile())) {
+                    try (var jar = new JarFile(Path.of(new URL(spec.substring(0, bang)).toURI()).toFile())) {
                         // everything under the location, folders and what they hold included
                         yield Optional.of(jar.stream().map(entry -> entry.getName())
                                 .filter(name -> name.startsWith(prefix) && name.length() > prefix.length())
