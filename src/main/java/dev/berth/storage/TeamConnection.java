@@ -14,6 +14,8 @@ import java.util.HashMap;
 import java.util.Map;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.regex.Pattern;
+import org.postgresql.core.BaseConnection;
+import org.postgresql.core.TransactionState;
 
 /**
  * One of Berth's connections: counts what it prepares ({@code berth.sql.statements}) and spares PostgreSQL the round
@@ -34,7 +36,9 @@ import java.util.regex.Pattern;
  * <li><b>Writes whose answers the work does not wait for</b> ({@link Statements#kept}: a new project with its first
  *     environment; {@link Statements#atCommit}: a mutation's audit row) are kept, in order, and go together in one round
  *     trip with the {@code COMMIT}, behind the transaction's team when they are its first statements; anything else done
- *     with the connection first runs them, in their place.</li>
+ *     with the connection first runs them, in their place. When they are all the transaction did (a create), they go
+ *     without {@code BEGIN} and {@code COMMIT}, as the one implicit transaction PostgreSQL makes of what comes before a
+ *     Sync.</li>
  * </ul>
  * Micronaut's transaction manager asks for read-only, then autocommit off, through this connection; both are answered
  * as asked and reach pgjdbc only when the transaction turns real, so a read leaves nothing for the pool to reset.
@@ -165,7 +169,8 @@ final class TeamConnection implements InvocationHandler, TeamSetting {
                     if (!kept.statements().isEmpty() && name.equals("commit")) {
                         statements.increment(kept.statements().size());
                         withCommit.increment(kept.statements().size());
-                        CommitTail.run(connection, kept.team(), kept.statements(), true); // pgjdbc then has nothing left to commit, and sends nothing
+                        if (keptAreAll(was)) runAlone(kept);
+                        else CommitTail.run(connection, kept.team(), kept.statements(), true); // pgjdbc then has nothing left to commit, and sends nothing
                     }
                     if (was == null || was == Mode.READ) return null; // nothing was opened: nothing to end
                 } else {
@@ -290,6 +295,32 @@ final class TeamConnection implements InvocationHandler, TeamSetting {
         tail.clear();
         tailTeam = null;
         return kept;
+    }
+
+    /**
+     * Whether the kept statements are the whole transaction: a read-committed write that has sent PostgreSQL nothing yet
+     * (pgjdbc has not even sent its {@code BEGIN}). Another isolation level or read-only would have to be its own
+     * {@code BEGIN}'s.
+     */
+    private boolean keptAreAll(@Nullable Mode was) throws SQLException {
+        return was == Mode.TRANSACTION && !readOnly && isolation == Connection.TRANSACTION_READ_COMMITTED
+                && connection.unwrap(BaseConnection.class).getTransactionState() == TransactionState.IDLE;
+    }
+
+    /**
+     * The kept statements as a transaction of their own without {@code BEGIN} and {@code COMMIT}: sent in autocommit, in
+     * one round trip before one Sync, PostgreSQL runs them as one implicit transaction (the team entered by the first
+     * holds until the Sync; a failure skips the rest and rolls back the lot) and commits it at the Sync. Two statements
+     * fewer for PostgreSQL to run (a create was 1,730–1,860 transactions a second through pgbench with them, 1,920–2,000
+     * without). pgjdbc then has no transaction to commit, and sends nothing.
+     */
+    private void runAlone(Kept kept) throws SQLException {
+        connection.setAutoCommit(true);
+        try {
+            CommitTail.run(connection, kept.team(), kept.statements(), false);
+        } finally {
+            connection.setAutoCommit(false);
+        }
     }
 
     /** The statements kept for the COMMIT run now, in their place, before what the transaction does next. */
