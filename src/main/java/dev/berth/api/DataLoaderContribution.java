@@ -1,11 +1,9 @@
 package dev.berth.api;
 
-import org.dataloader.DataLoaderRegistry;
-
 /**
- * Registers a feature's DataLoaders into the registry of one execution. Registries are built per request
- * (or per subscription), never shared, so one caller's cache never serves another.
+ * Offers a feature's DataLoaders to the registry of one execution, made when first used ({@link Loaders}). Registries
+ * are built per request (or per subscription), never shared, so one caller's cache never serves another.
  */
 public interface DataLoaderContribution {
-    void register(DataLoaderRegistry registry, Viewer viewer);
+    void register(Loaders loaders, Viewer viewer);
 }

@@ -23,7 +23,6 @@ import java.util.Locale;
 import java.util.concurrent.atomic.AtomicReference;
 import dev.berth.storage.TeamTransactions;
 import io.micronaut.transaction.exceptions.TransactionException;
-import org.dataloader.DataLoaderRegistry;
 
 /**
  * The one pipeline behind both transports: size check, parse and validate (cached by document text), limits
@@ -119,7 +118,7 @@ final class GraphQLRunner {
 
     /** As {@link #execute(Ready, Viewer, String)}; a subscription's fetcher may record its events' {@code positions}. */
     ExecutionResult execute(Ready ready, Viewer viewer, String requestId, @Nullable EventPositions positions) {
-        var registry = new DataLoaderRegistry();
+        var registry = new Loaders();
         loaders.forEach(contribution -> contribution.register(registry, viewer));
         var context = new HashMap<Object, Object>();
         context.put(Viewer.CONTEXT_KEY, viewer);

@@ -22,7 +22,7 @@ import java.util.UUID;
 import java.util.concurrent.CompletableFuture;
 import java.util.stream.Collectors;
 import org.dataloader.DataLoaderFactory;
-import org.dataloader.DataLoaderRegistry;
+import dev.berth.api.Loaders;
 
 /** Fetchers of {@code schema/application.graphqls}: read arguments, call the services, return records. */
 @Singleton
@@ -143,8 +143,8 @@ final class ApplicationWiring implements WiringContribution, DataLoaderContribut
     }
 
     @Override
-    public void register(DataLoaderRegistry registry, Viewer viewer) {
-        registry.register(APPLICATIONS_BY_ENVIRONMENT, DataLoaderFactory.<PageKey, List<Application>>newMappedDataLoader((Set<PageKey> keys) -> {
+    public void register(Loaders loaders, Viewer viewer) {
+        loaders.add(APPLICATIONS_BY_ENVIRONMENT, () -> DataLoaderFactory.<PageKey, List<Application>>newMappedDataLoader((Set<PageKey> keys) -> {
             var result = new HashMap<PageKey, List<Application>>();
             keys.stream().collect(Collectors.groupingBy(PageKey::page)).forEach((page, sameArgs) -> {
                 var after = page.after() == null ? new UUID(0, 0) : page.after();
@@ -153,9 +153,9 @@ final class ApplicationWiring implements WiringContribution, DataLoaderContribut
             });
             return CompletableFuture.completedFuture(result);
         }));
-        registry.register(VARIABLES_BY_APPLICATION, DataLoaderFactory.<UUID, List<EnvironmentVariable>>newMappedDataLoader(
+        loaders.add(VARIABLES_BY_APPLICATION, () -> DataLoaderFactory.<UUID, List<EnvironmentVariable>>newMappedDataLoader(
                 (Set<UUID> ids) -> CompletableFuture.completedFuture(variables.ofApplications(viewer, ids))));
-        registry.register(APPLICATION_BY_ID, DataLoaderFactory.<UUID, Application>newMappedDataLoader(
+        loaders.add(APPLICATION_BY_ID, () -> DataLoaderFactory.<UUID, Application>newMappedDataLoader(
                 (Set<UUID> ids) -> CompletableFuture.completedFuture(applications.byIds(viewer, ids))));
     }
 }

@@ -19,7 +19,7 @@ import java.util.UUID;
 import java.util.concurrent.CompletableFuture;
 import java.util.stream.Collectors;
 import org.dataloader.DataLoaderFactory;
-import org.dataloader.DataLoaderRegistry;
+import dev.berth.api.Loaders;
 
 /** Fetchers of {@code schema/deployment.graphqls}. */
 @Singleton
@@ -46,8 +46,8 @@ final class DeploymentWiring implements WiringContribution, DataLoaderContributi
     }
 
     @Override
-    public void register(DataLoaderRegistry registry, Viewer viewer) {
-        registry.register(DEPLOYMENTS_BY_APPLICATION, DataLoaderFactory.<PageKey, List<Deployment>>newMappedDataLoader((Set<PageKey> keys) -> {
+    public void register(Loaders loaders, Viewer viewer) {
+        loaders.add(DEPLOYMENTS_BY_APPLICATION, () -> DataLoaderFactory.<PageKey, List<Deployment>>newMappedDataLoader((Set<PageKey> keys) -> {
             var result = new HashMap<PageKey, List<Deployment>>();
             keys.stream().collect(Collectors.groupingBy(key -> List.of(key.before(), key.first()))).forEach((page, sameArgs) -> {
                 var pages = deployments.pagesOf(viewer, sameArgs.stream().map(PageKey::applicationId).toList(), page.get(0), page.get(1));

@@ -15,7 +15,7 @@ import java.util.concurrent.CompletableFuture;
 import java.util.function.Function;
 import java.util.stream.Collectors;
 import org.dataloader.DataLoaderFactory;
-import org.dataloader.DataLoaderRegistry;
+import dev.berth.api.Loaders;
 
 /** Fetchers of {@code schema/identity.graphqls}. */
 @Singleton
@@ -94,10 +94,10 @@ final class IdentityWiring implements WiringContribution, DataLoaderContribution
     }
 
     @Override
-    public void register(DataLoaderRegistry registry, Viewer viewer) {
-        registry.register(TEAM_BY_ID, DataLoaderFactory.<UUID, Team>newMappedDataLoader((Set<UUID> ids) ->
+    public void register(Loaders loaders, Viewer viewer) {
+        loaders.add(TEAM_BY_ID, () -> DataLoaderFactory.<UUID, Team>newMappedDataLoader((Set<UUID> ids) ->
                 CompletableFuture.completedFuture(index(teams.byIds(ids), Team::id))));
-        registry.register(USER_BY_ID, DataLoaderFactory.<UUID, User>newMappedDataLoader((Set<UUID> ids) ->
+        loaders.add(USER_BY_ID, () -> DataLoaderFactory.<UUID, User>newMappedDataLoader((Set<UUID> ids) ->
                 CompletableFuture.completedFuture(index(auth.users(ids), User::id))));
     }
 

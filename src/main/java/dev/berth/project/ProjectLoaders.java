@@ -8,7 +8,7 @@ import java.util.Set;
 import java.util.UUID;
 import java.util.concurrent.CompletableFuture;
 import org.dataloader.DataLoaderFactory;
-import org.dataloader.DataLoaderRegistry;
+import dev.berth.api.Loaders;
 
 /** Batches project→environments and environment→project lookups: one statement per level, whatever the page size. */
 @Singleton
@@ -23,10 +23,10 @@ final class ProjectLoaders implements DataLoaderContribution {
     }
 
     @Override
-    public void register(DataLoaderRegistry registry, Viewer viewer) {
-        registry.register(ENVIRONMENTS_BY_PROJECT, DataLoaderFactory.<UUID, List<Environment>>newMappedDataLoader(
+    public void register(Loaders loaders, Viewer viewer) {
+        loaders.add(ENVIRONMENTS_BY_PROJECT, () -> DataLoaderFactory.<UUID, List<Environment>>newMappedDataLoader(
                 (Set<UUID> ids) -> CompletableFuture.completedFuture(projects.environmentsOf(viewer, ids))));
-        registry.register(PROJECT_BY_ID, DataLoaderFactory.<UUID, Project>newMappedDataLoader(
+        loaders.add(PROJECT_BY_ID, () -> DataLoaderFactory.<UUID, Project>newMappedDataLoader(
                 (Set<UUID> ids) -> CompletableFuture.completedFuture(projects.byIds(viewer, ids))));
     }
 }

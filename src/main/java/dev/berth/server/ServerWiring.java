@@ -13,7 +13,7 @@ import java.util.Set;
 import java.util.UUID;
 import java.util.concurrent.CompletableFuture;
 import org.dataloader.DataLoaderFactory;
-import org.dataloader.DataLoaderRegistry;
+import dev.berth.api.Loaders;
 
 /** Fetchers of {@code schema/server.graphqls}. */
 @Singleton
@@ -72,8 +72,8 @@ final class ServerWiring implements WiringContribution, DataLoaderContribution {
     }
 
     @Override
-    public void register(DataLoaderRegistry registry, Viewer viewer) {
-        registry.register(KEY_BY_ID, DataLoaderFactory.<UUID, PrivateKey>newMappedDataLoader((Set<UUID> ids) ->
+    public void register(Loaders loaders, Viewer viewer) {
+        loaders.add(KEY_BY_ID, () -> DataLoaderFactory.<UUID, PrivateKey>newMappedDataLoader((Set<UUID> ids) ->
                 CompletableFuture.completedFuture(service.keysByIds(viewer, ids))));
     }
 
