@@ -20,6 +20,7 @@ import java.nio.charset.StandardCharsets;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Locale;
+import java.util.Map;
 import java.util.concurrent.atomic.AtomicReference;
 import dev.berth.storage.TeamTransactions;
 import io.micronaut.transaction.exceptions.TransactionException;
@@ -146,10 +147,17 @@ final class GraphQLRunner {
             // a subscription's execution only sets up its stream; its events are not held back
             default -> graphQL.execute(input);
         };
-        sample.stop(meters.timer("berth.graphql.requests",
-                "operation", ready.operation().name().toLowerCase(Locale.ROOT),
-                "outcome", result.getErrors().isEmpty() ? "ok" : "error"));
+        sample.stop(timer(ready.operation(), result.getErrors().isEmpty()));
         return result;
+    }
+
+    /** {@code berth.graphql.requests} by operation and outcome, each looked up once (a lookup by tags per request was 1 % of a mutation's CPU). */
+    private final Map<String, Timer> timers = new java.util.concurrent.ConcurrentHashMap<>();
+
+    private Timer timer(Operation operation, boolean ok) {
+        var outcome = ok ? "ok" : "error";
+        var name = operation.name().toLowerCase(Locale.ROOT);
+        return timers.computeIfAbsent(name + '/' + outcome, key -> meters.timer("berth.graphql.requests", "operation", name, "outcome", outcome));
     }
 
     /**
