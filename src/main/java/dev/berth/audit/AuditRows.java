@@ -74,7 +74,7 @@ class AuditRows {
             statement.setString(10, viewer.client().userAgent());
             statement.setObject(11, occurredAt);
             statement.setString(12, refusedCode);
-        }, rows -> rows.getBoolean(1), changed -> credentialsChanged.set(Boolean.TRUE.equals(changed)));
+        }, rows -> rows.getBoolean(1), true, changed -> credentialsChanged.set(Boolean.TRUE.equals(changed)));
         if (teamId != null) recorded.publishEvent(new AuditRecorded(teamId, id));
         return credentialsChanged::get;
     }

@@ -26,9 +26,13 @@ import org.slf4j.LoggerFactory;
  * @param reader  reads its first row for {@link #answer}; null: nothing to read
  * @param failure what its own failure means to the caller (a unique name taken: a CONFLICT); null, or null answered
  *                for a failure that is not its own: the failure as it came
+ * @param fixedWidth whether its answer's rows have no column of variable width (none at all without {@code RETURNING}):
+ *                pgjdbc then never sends a Sync of its own before it (it does before a statement it has described whose
+ *                rows may be of any size, to read what came back first), so statements kept with it stay in the one
+ *                implicit transaction of {@link Ending#ALONE}
  */
 record CommitTail<T>(String sql, List<Parameter> parameters, Statements.@Nullable RowReader<T> reader, Consumer<@Nullable T> answer,
-                     @Nullable Function<SQLException, @Nullable RuntimeException> failure) {
+                     @Nullable Function<SQLException, @Nullable RuntimeException> failure, boolean fixedWidth) {
     private static final Logger LOG = LoggerFactory.getLogger(CommitTail.class);
 
     /** One parameter's setter call, as the binder made it when the statement was kept (its values as they were then). */
@@ -38,9 +42,9 @@ record CommitTail<T>(String sql, List<Parameter> parameters, Statements.@Nullabl
     private static final java.util.Set<String> READ_LATER = java.util.Set.of("setBinaryStream", "setCharacterStream", "setAsciiStream",
             "setUnicodeStream", "setNCharacterStream", "setBlob", "setClob", "setNClob");
 
-    /** How many parameters each kept statement's text has (pgjdbc's own parse); bounded: emptied when full. */
-    private static final Map<String, Integer> PARAMETERS = new ConcurrentHashMap<>();
-    private static final int PARAMETERS_KEPT = 1024;
+    /** What pgjdbc's parse said of each kept statement's text; bounded: emptied when full. */
+    private static final Map<String, Parsed> PARSED = new ConcurrentHashMap<>();
+    private static final int PARSED_KEPT = 1024;
 
     /**
      * A statement to keep, its parameters bound now ({@code binder} runs at once: its errors are its caller's, and a value
@@ -51,8 +55,9 @@ record CommitTail<T>(String sql, List<Parameter> parameters, Statements.@Nullabl
      * last one's, so a gap would shift the next statement's values.
      */
     static <T> CommitTail<T> of(String sql, Statements.Binder binder, Statements.@Nullable RowReader<T> reader, Consumer<@Nullable T> answer,
-                                @Nullable Function<SQLException, @Nullable RuntimeException> failure) throws SQLException {
-        int count = parameterCount(sql);
+                                @Nullable Function<SQLException, @Nullable RuntimeException> failure, boolean fixedWidthAnswer) throws SQLException {
+        var parsed = parse(sql);
+        int count = parsed.parameters();
         var recorded = new ArrayList<Parameter>();
         var set = new java.util.BitSet();
         binder.bind((PreparedStatement) Proxy.newProxyInstance(CommitTail.class.getClassLoader(), new Class<?>[] {PreparedStatement.class},
@@ -74,18 +79,52 @@ record CommitTail<T>(String sql, List<Parameter> parameters, Statements.@Nullabl
         if (set.cardinality() != count) {
             throw new IllegalArgumentException("a kept statement's binder set " + set.cardinality() + " of its " + count + " parameters: " + sql);
         }
-        return new CommitTail<>(sql, List.copyOf(recorded), reader, answer, failure);
+        return new CommitTail<>(sql, List.copyOf(recorded), reader, answer, failure, !parsed.returning() || fixedWidthAnswer);
     }
 
-    private static int parameterCount(String sql) throws SQLException {
-        var known = PARAMETERS.get(sql);
+    /** What pgjdbc's own parse says of a kept statement's text: its parameters, and whether it answers rows. */
+    private record Parsed(int parameters, boolean returning) {}
+
+    private static Parsed parse(String sql) throws SQLException {
+        var known = PARSED.get(sql);
         if (known != null) return known;
         var parsed = Parser.parseJdbcSql(sql, true, true, true, false, false);
         if (parsed.size() != 1) throw new IllegalArgumentException("a kept statement must be one statement, not " + parsed.size() + ": " + sql);
-        int count = parsed.get(0).bindPositions.length;
-        if (PARAMETERS.size() >= PARAMETERS_KEPT) PARAMETERS.clear();
-        PARAMETERS.put(sql, count);
-        return count;
+        var one = parsed.get(0);
+        var result = new Parsed(one.bindPositions.length, one.command.isReturningKeywordPresent() || one.command.getType() == org.postgresql.core.SqlCommandType.SELECT);
+        if (PARSED.size() >= PARSED_KEPT) PARSED.clear();
+        PARSED.put(sql, result);
+        return result;
+    }
+
+    /**
+     * Texts said to answer rows of fixed width that answered a column of variable width: they no longer go alone. Seen
+     * at their first run, which is always safe (pgjdbc describes a statement, and may then send a Sync before it, only
+     * once it prepares it on the server, after several runs on a connection). Bounded: when full, none goes alone.
+     */
+    private static final java.util.Set<String> NOT_FIXED = ConcurrentHashMap.newKeySet();
+
+    /** Whether this statement may go in {@link Ending#ALONE}: its answer's width is fixed, as said and as seen. */
+    boolean alone() {
+        return fixedWidth && !NOT_FIXED.contains(sql) && NOT_FIXED.size() < PARSED_KEPT;
+    }
+
+    private static final java.util.Set<Integer> FIXED_TYPES = java.util.Set.of(java.sql.Types.BIT, java.sql.Types.BOOLEAN,
+            java.sql.Types.SMALLINT, java.sql.Types.INTEGER, java.sql.Types.BIGINT, java.sql.Types.REAL, java.sql.Types.DOUBLE,
+            java.sql.Types.FLOAT, java.sql.Types.DATE, java.sql.Types.TIME, java.sql.Types.TIMESTAMP,
+            java.sql.Types.TIME_WITH_TIMEZONE, java.sql.Types.TIMESTAMP_WITH_TIMEZONE);
+
+    /** Checks what {@link #fixedWidth} said against the columns {@code rows} has. */
+    private void checkWidth(java.sql.ResultSet rows) throws SQLException {
+        if (!fixedWidth || NOT_FIXED.contains(sql)) return;
+        var columns = rows.getMetaData();
+        for (int i = 1; i <= columns.getColumnCount(); i++) {
+            int type = columns.getColumnType(i);
+            if (FIXED_TYPES.contains(type) || type == java.sql.Types.OTHER && "uuid".equals(columns.getColumnTypeName(i))) continue;
+            NOT_FIXED.add(sql);
+            LOG.error("event=kept-answer-not-fixed-width column={} type={}", i, columns.getColumnTypeName(i));
+            return;
+        }
     }
 
     /** A kept statement failed, and said what that means: thrown as {@link #meaning} by the transaction's caller. */
@@ -110,19 +149,32 @@ record CommitTail<T>(String sql, List<Parameter> parameters, Statements.@Nullabl
         return null;
     }
 
+    /** How a run of kept statements ends. */
+    enum Ending {
+        /** The transaction goes on: what follows runs in it. */
+        OPEN,
+        /** With the transaction's {@code COMMIT}, in the same round trip. */
+        COMMIT,
+        /**
+         * In autocommit, before one Sync, as the whole of a transaction that sent nothing else: PostgreSQL runs them as
+         * one implicit transaction and commits it at the Sync (only statements whose answers are of fixed width).
+         */
+        ALONE
+    }
+
     /**
      * Runs {@code kept} in order on {@code connection} in one round trip, behind {@code team} entered first when not null
-     * and followed by the transaction's {@code COMMIT} when {@code commit}; hands each its first row, read (null when
-     * none), once all ran. A statement that fails leaves the rest and the {@code COMMIT} unrun (PostgreSQL skips them
-     * until the Sync): the transaction is aborted, as it would be had the statement run alone; the failure is the
-     * first kept statement's meaning of it, if one has one ({@link Failed}), else as it came.
+     * and ended as {@code ending} says; hands each its first row, read (null when none), once all ran. A statement that
+     * fails leaves the rest and the {@code COMMIT} unrun (PostgreSQL skips them until the Sync): the transaction is
+     * aborted, as it would be had the statement run alone; the failure is the first kept statement's meaning of it, if
+     * one has one ({@link Failed}), else as it came.
      */
-    static void run(Connection connection, @Nullable String team, List<CommitTail<?>> kept, boolean commit) throws SQLException {
+    static void run(Connection connection, @Nullable String team, List<CommitTail<?>> kept, Ending ending) throws SQLException {
         var sql = new StringBuilder();
         if (team != null) sql.append(TeamStatement.SET_TEAM).append(";\n");
         // each on lines of its own: a statement ending in a comment cannot swallow the separator
         for (int i = 0; i < kept.size(); i++) sql.append(i == 0 ? "" : "\n;\n").append(kept.get(i).sql());
-        if (commit) sql.append("\n;\nCOMMIT");
+        if (ending == Ending.COMMIT) sql.append("\n;\nCOMMIT");
         var statement = connection.prepareStatement(sql.toString());
         try {
             int offset = 0;
@@ -144,7 +196,7 @@ record CommitTail<T>(String sql, List<Parameter> parameters, Statements.@Nullabl
                 } catch (SQLException | RuntimeException e) {
                     // committed: what is left must not fail the commit (its caller would report a committed change
                     // as failed, and skip what follows a commit)
-                    if (!commit) throw e;
+                    if (ending == Ending.OPEN) throw e;
                     LOG.warn("event=commit-tail-answer-failed error={}", e.getClass().getSimpleName());
                 }
             }
@@ -159,6 +211,7 @@ record CommitTail<T>(String sql, List<Parameter> parameters, Statements.@Nullabl
         try {
             if (reader != null) {
                 try (var rows = statement.getResultSet()) {
+                    if (rows != null) checkWidth(rows);
                     if (rows != null && rows.next()) row = reader.read(rows);
                 }
             }

@@ -61,10 +61,13 @@ public final class Statements {
      * connection before committing (prepares a statement, enters another team, sets a savepoint) runs it first, in its
      * place; a rollback drops it with the rest; outside a transaction it runs at once. {@code answer} gets its first
      * row, read (null when none), once it ran: at the latest while the transaction commits. Its failure, or the
-     * COMMIT's, is the commit's.
+     * COMMIT's, is the commit's. {@code fixedWidthAnswer}: every column it answers is of a fixed width (a boolean, a
+     * number, a uuid, a timestamp; not text or JSON), checked when it runs: a transaction that is nothing but kept
+     * statements of fixed-width answers goes without {@code BEGIN} and {@code COMMIT} (see {@link TeamConnection}).
      */
-    public static <T> void atCommit(JdbcOperations jdbc, String sql, Binder binder, RowReader<T> reader, java.util.function.Consumer<T> answer) {
-        keep(jdbc, () -> CommitTail.of(sql, binder, reader, answer, null));
+    public static <T> void atCommit(JdbcOperations jdbc, String sql, Binder binder, RowReader<T> reader, boolean fixedWidthAnswer,
+                                    java.util.function.Consumer<T> answer) {
+        keep(jdbc, () -> CommitTail.of(sql, binder, reader, answer, null, fixedWidthAnswer));
     }
 
     /**
@@ -78,7 +81,7 @@ public final class Statements {
      */
     public static void kept(JdbcOperations jdbc, String sql, Binder binder,
                             java.util.function.Function<SQLException, @Nullable RuntimeException> failure) {
-        keep(jdbc, () -> CommitTail.<Void>of(sql, binder, null, ignored -> {}, failure));
+        keep(jdbc, () -> CommitTail.<Void>of(sql, binder, null, ignored -> {}, failure, false));
     }
 
     private interface Kept {

@@ -169,8 +169,8 @@ final class TeamConnection implements InvocationHandler, TeamSetting {
                     if (!kept.statements().isEmpty() && name.equals("commit")) {
                         statements.increment(kept.statements().size());
                         withCommit.increment(kept.statements().size());
-                        if (keptAreAll(was)) runAlone(kept);
-                        else CommitTail.run(connection, kept.team(), kept.statements(), true); // pgjdbc then has nothing left to commit, and sends nothing
+                        if (keptAreAll(was, kept)) runAlone(kept);
+                        else CommitTail.run(connection, kept.team(), kept.statements(), CommitTail.Ending.COMMIT); // pgjdbc then has nothing left to commit, and sends nothing
                     }
                     if (was == null || was == Mode.READ) return null; // nothing was opened: nothing to end
                 } else {
@@ -298,13 +298,18 @@ final class TeamConnection implements InvocationHandler, TeamSetting {
     }
 
     /**
-     * Whether the kept statements are the whole transaction: a read-committed write that has sent PostgreSQL nothing yet
-     * (pgjdbc has not even sent its {@code BEGIN}). Another isolation level or read-only would have to be its own
-     * {@code BEGIN}'s.
+     * Whether the kept statements are the whole transaction and may go as one implicit transaction: a read-committed
+     * write that has sent PostgreSQL nothing yet (pgjdbc has not even sent its {@code BEGIN}; another isolation level or
+     * read-only would have to be its own {@code BEGIN}'s), whose kept statements all answer rows of a fixed width
+     * ({@link CommitTail#fixedWidth}: before another, pgjdbc may send a Sync of its own, which would end the implicit
+     * transaction there).
      */
-    private boolean keptAreAll(@Nullable Mode was) throws SQLException {
-        return was == Mode.TRANSACTION && !readOnly && isolation == Connection.TRANSACTION_READ_COMMITTED
-                && connection.unwrap(BaseConnection.class).getTransactionState() == TransactionState.IDLE;
+    private boolean keptAreAll(@Nullable Mode was, Kept kept) throws SQLException {
+        if (was != Mode.TRANSACTION || readOnly || isolation != Connection.TRANSACTION_READ_COMMITTED) return false;
+        for (var statement : kept.statements()) {
+            if (!statement.alone()) return false;
+        }
+        return connection.unwrap(BaseConnection.class).getTransactionState() == TransactionState.IDLE;
     }
 
     /**
@@ -317,9 +322,20 @@ final class TeamConnection implements InvocationHandler, TeamSetting {
     private void runAlone(Kept kept) throws SQLException {
         connection.setAutoCommit(true);
         try {
-            CommitTail.run(connection, kept.team(), kept.statements(), false);
-        } finally {
+            CommitTail.run(connection, kept.team(), kept.statements(), CommitTail.Ending.ALONE);
+        } catch (SQLException | RuntimeException e) {
+            try {
+                connection.setAutoCommit(false);
+            } catch (SQLException restore) {
+                e.addSuppressed(restore);
+            }
+            throw e;
+        }
+        try {
             connection.setAutoCommit(false);
+        } catch (SQLException closed) {
+            // committed at the Sync: a connection closed since is the pool's to drop, not a failed commit
+            org.slf4j.LoggerFactory.getLogger(TeamConnection.class).warn("event=autocommit-restore-failed error={}", closed.getClass().getSimpleName());
         }
     }
 
@@ -328,7 +344,7 @@ final class TeamConnection implements InvocationHandler, TeamSetting {
         var kept = takeTail();
         statements.increment(kept.statements().size());
         try {
-            CommitTail.run(connection, kept.team(), kept.statements(), false);
+            CommitTail.run(connection, kept.team(), kept.statements(), CommitTail.Ending.OPEN);
         } catch (SQLException e) {
             tailFailed = e;
             throw e;
@@ -352,7 +368,7 @@ final class TeamConnection implements InvocationHandler, TeamSetting {
     public void atCommit(CommitTail<?> next) throws SQLException {
         if (mode() != Mode.TRANSACTION) {
             // no transaction to end with it (autocommit, or a read that cannot write anyway): as a statement of its own
-            CommitTail.run(self, null, java.util.List.of(next), false);
+            CommitTail.run(self, null, java.util.List.of(next), CommitTail.Ending.OPEN);
             return;
         }
         if (pending) {

@@ -64,7 +64,7 @@ class CommitTailTest extends BerthTestBase {
         Statements.atCommit(jdbc, INSERT, statement -> {
             statement.setObject(1, id);
             statement.setObject(2, team);
-        }, rows -> rows.getBoolean(1), row -> {
+        }, rows -> rows.getBoolean(1), true, row -> {
             try {
                 answers.add(new Answer(row, connection.unwrap(BaseConnection.class).getTransactionState()));
             } catch (SQLException e) {
@@ -505,5 +505,53 @@ class CommitTailTest extends BerthTestBase {
                 .rootCause().hasMessageContaining("read-only");
         assertThat(answers).isEmpty();
         assertThat(rows(a, id)).isZero();
+    }
+
+    /**
+     * A transaction of nothing but kept statements goes as one implicit transaction only when their answers are of fixed
+     * width: before a statement answering text, once pgjdbc has prepared it on the server (after five runs on a
+     * connection), it sends a Sync of its own, which would commit what came before and leave the rest without the team.
+     * Such a statement, kept many times over on one connection (one thread), said to be of fixed width or not, always
+     * runs whole and in its team.
+     */
+    @Test
+    void keptStatementsAnsweringTextStayInOneTransactionInTheirTeamHoweverOftenTheyRun() {
+        // the action a string: sent untyped (stringtype=unspecified), which is what makes pgjdbc describe the statement
+        String text = "INSERT INTO audit_events (id, team_id, action) VALUES (?, ?, ?) RETURNING action";
+        TeamScoped viewer = () -> a;
+        for (boolean said : new boolean[] {false, true}) {
+            var ids = new ArrayList<UUID>();
+            var answers = new ArrayList<String>();
+            for (int i = 0; i < 8; i++) {
+                var first = Ids.next();
+                var second = Ids.next();
+                ids.add(first);
+                ids.add(second);
+                teams.write(viewer, () -> {
+                    kept(first, a);
+                    Statements.atCommit(jdbc, text, statement -> {
+                        statement.setObject(1, second);
+                        statement.setObject(2, a);
+                        statement.setString(3, "commit-tail-test");
+                    }, rows -> rows.getString(1), said, answers::add);
+                    return null;
+                });
+            }
+            assertThat(answers).as("said fixed width: " + said).hasSize(8).containsOnly("commit-tail-test");
+            assertThat(ids.stream().map(id -> rows(a, id)).distinct().toList()).containsExactly(1L);
+            // a failure among them, after all those runs, still leaves nothing of its transaction
+            var lost = Ids.next();
+            var taken = taken();
+            assertThatThrownBy(() -> teams.write(viewer, () -> {
+                kept(lost, a);
+                Statements.atCommit(jdbc, text, statement -> {
+                    statement.setObject(1, taken);
+                    statement.setObject(2, a);
+                    statement.setString(3, "commit-tail-test");
+                }, rows -> rows.getString(1), said, answers::add);
+                return null;
+            })).isNotNull();
+            assertThat(rows(a, lost)).isZero();
+        }
     }
 }

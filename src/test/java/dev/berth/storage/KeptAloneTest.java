@@ -68,7 +68,7 @@ class KeptAloneTest {
         var setting = connection.unwrap(TeamSetting.class);
         setting.enterWithNextStatement(TEAM);
         before.accept(driver);
-        setting.atCommit(CommitTail.of("INSERT INTO t (id) VALUES (?)", s -> s.setInt(1, 7), null, ignored -> {}, null));
+        setting.atCommit(CommitTail.of("INSERT INTO t (id) VALUES (?)", s -> s.setInt(1, 7), null, ignored -> {}, null, false));
         driver.calls.clear();
         connection.commit();
         return driver;
