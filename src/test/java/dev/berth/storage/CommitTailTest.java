@@ -516,8 +516,6 @@ class CommitTailTest extends BerthTestBase {
      */
     @Test
     void keptStatementsAnsweringTextStayInOneTransactionInTheirTeamHoweverOftenTheyRun() {
-        // the action a string: sent untyped (stringtype=unspecified), which is what makes pgjdbc describe the statement
-        String text = "INSERT INTO audit_events (id, team_id, action) VALUES (?, ?, ?) RETURNING action";
         TeamScoped viewer = () -> a;
         for (boolean said : new boolean[] {false, true}) {
             var ids = new ArrayList<UUID>();
@@ -529,11 +527,7 @@ class CommitTailTest extends BerthTestBase {
                 ids.add(second);
                 teams.write(viewer, () -> {
                     kept(first, a);
-                    Statements.atCommit(jdbc, text, statement -> {
-                        statement.setObject(1, second);
-                        statement.setObject(2, a);
-                        statement.setString(3, "commit-tail-test");
-                    }, rows -> rows.getString(1), said, answers::add);
+                    keepAnsweringText(second, said, answers);
                     return null;
                 });
             }
@@ -544,14 +538,20 @@ class CommitTailTest extends BerthTestBase {
             var taken = taken();
             assertThatThrownBy(() -> teams.write(viewer, () -> {
                 kept(lost, a);
-                Statements.atCommit(jdbc, text, statement -> {
-                    statement.setObject(1, taken);
-                    statement.setObject(2, a);
-                    statement.setString(3, "commit-tail-test");
-                }, rows -> rows.getString(1), said, answers::add);
+                keepAnsweringText(taken, said, answers);
                 return null;
             })).isNotNull();
             assertThat(rows(a, lost)).isZero();
         }
+    }
+
+    /** A row in team a kept with an answer of variable width (its action, text), said to be of fixed width or not. */
+    private void keepAnsweringText(UUID id, boolean saidFixed, List<String> answers) {
+        // the action a string: sent untyped (stringtype=unspecified), which is what makes pgjdbc describe the statement
+        Statements.atCommit(jdbc, "INSERT INTO audit_events (id, team_id, action) VALUES (?, ?, ?) RETURNING action", statement -> {
+            statement.setObject(1, id);
+            statement.setObject(2, a);
+            statement.setString(3, "commit-tail-test");
+        }, rows -> rows.getString(1), saidFixed, answers::add);
     }
 }
