@@ -98,15 +98,16 @@ record CommitTail<T>(String sql, List<Parameter> parameters, Statements.@Nullabl
     }
 
     /**
-     * Texts said to answer rows of fixed width that answered a column of variable width: they no longer go alone. Seen
-     * at their first run, which is always safe (pgjdbc describes a statement, and may then send a Sync before it, only
-     * once it prepares it on the server, after several runs on a connection). Bounded: when full, none goes alone.
+     * What each text said to answer rows of fixed width was seen to answer, once (a text's columns do not change): true
+     * when its columns were of fixed width, false when one was not, which keeps it from going alone from then on. Seen
+     * at its first run, which is always safe (pgjdbc describes a statement, and may then send a Sync before it, only once
+     * it prepares it on the server, after several runs on a connection). Bounded: when full, none goes alone.
      */
-    private static final java.util.Set<String> NOT_FIXED = ConcurrentHashMap.newKeySet();
+    private static final Map<String, Boolean> WIDTH_SEEN = new ConcurrentHashMap<>();
 
     /** Whether this statement may go in {@link Ending#ALONE}: its answer's width is fixed, as said and as seen. */
     boolean alone() {
-        return fixedWidth && !NOT_FIXED.contains(sql) && NOT_FIXED.size() < PARSED_KEPT;
+        return fixedWidth && !Boolean.FALSE.equals(WIDTH_SEEN.get(sql)) && WIDTH_SEEN.size() < PARSED_KEPT;
     }
 
     private static final java.util.Set<Integer> FIXED_TYPES = java.util.Set.of(java.sql.Types.BIT, java.sql.Types.BOOLEAN,
@@ -114,17 +115,18 @@ record CommitTail<T>(String sql, List<Parameter> parameters, Statements.@Nullabl
             java.sql.Types.FLOAT, java.sql.Types.DATE, java.sql.Types.TIME, java.sql.Types.TIMESTAMP,
             java.sql.Types.TIME_WITH_TIMEZONE, java.sql.Types.TIMESTAMP_WITH_TIMEZONE);
 
-    /** Checks what {@link #fixedWidth} said against the columns {@code rows} has. */
+    /** Checks what {@link #fixedWidth} said against the columns {@code rows} has, the first time the text answers. */
     private void checkWidth(java.sql.ResultSet rows) throws SQLException {
-        if (!fixedWidth || NOT_FIXED.contains(sql)) return;
+        if (!fixedWidth || WIDTH_SEEN.containsKey(sql)) return;
         var columns = rows.getMetaData();
         for (int i = 1; i <= columns.getColumnCount(); i++) {
             int type = columns.getColumnType(i);
             if (FIXED_TYPES.contains(type) || type == java.sql.Types.OTHER && "uuid".equals(columns.getColumnTypeName(i))) continue;
-            NOT_FIXED.add(sql);
+            WIDTH_SEEN.put(sql, false);
             LOG.error("event=kept-answer-not-fixed-width column={} type={}", i, columns.getColumnTypeName(i));
             return;
         }
+        WIDTH_SEEN.put(sql, true);
     }
 
     /** A kept statement failed, and said what that means: thrown as {@link #meaning} by the transaction's caller. */
