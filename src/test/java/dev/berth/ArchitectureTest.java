@@ -66,6 +66,35 @@ class ArchitectureTest {
                 .check(MAIN);
     }
 
+    /**
+     * A bean that listens for the start holds nothing that is not built on the way to ready anyway: what it starts
+     * comes through a {@link io.micronaut.context.BeanProvider} once the node is ready
+     * ({@link dev.berth.runtime.ReadyGate#startAfterReady}). Its constructor's types are the gate, providers, settings,
+     * and what {@code /health} needs (the database pool, the Redis client); a service there would build its graph
+     * (repositories, Micronaut Data's runtime: ~0.3 s of the main thread) before the first {@code /health}.
+     */
+    @Test
+    void startupListenersHoldOnlyWhatTheWayToReadyBuildsAnyway() {
+        var light = java.util.Set.of(dev.berth.runtime.ReadyGate.class.getName(), io.micronaut.context.BeanProvider.class.getName(),
+                dev.berth.storage.DatabasePool.class.getName(), io.lettuce.core.RedisClient.class.getName(),
+                dev.berth.jobs.NodeStopping.class.getName(), java.util.List.class.getName());
+        var startEvents = java.util.Set.of(io.micronaut.context.event.StartupEvent.class.getName(),
+                io.micronaut.runtime.server.event.ServerStartupEvent.class.getName());
+        var listeners = MAIN.stream().filter(type -> type.getMethods().stream().anyMatch(method ->
+                (method.isAnnotatedWith(io.micronaut.runtime.event.annotation.EventListener.class) || method.getName().equals("onApplicationEvent"))
+                        && method.getRawParameterTypes().stream().anyMatch(parameter -> startEvents.contains(parameter.getName())))).toList();
+        org.assertj.core.api.Assertions.assertThat(listeners).as("the rule has something to check").hasSizeGreaterThanOrEqualTo(4);
+        for (var type : listeners) {
+            for (var constructor : type.getConstructors()) {
+                for (var parameter : constructor.getRawParameterTypes()) {
+                    org.assertj.core.api.Assertions.assertThat(light.contains(parameter.getName()) || parameter.getSimpleName().endsWith("Properties"))
+                            .as("%s listens for the start and takes %s: take a BeanProvider and start it after ready", type.getName(), parameter.getName())
+                            .isTrue();
+                }
+            }
+        }
+    }
+
     @Test
     void nothingStartsLocalProcesses() {
         // but the embedded default's Redis (a build profile's own package; the production image has none of it)

@@ -15,7 +15,6 @@ import dev.berth.server.ServerCommands;
 import dev.berth.storage.TeamTransactions;
 import io.micronaut.context.annotation.Requires;
 import io.micronaut.context.event.ApplicationEventPublisher;
-import io.micronaut.runtime.server.event.ServerStartupEvent;
 import io.micronaut.runtime.event.annotation.EventListener;
 import jakarta.annotation.PreDestroy;
 import jakarta.inject.Singleton;
@@ -59,37 +58,32 @@ final class ContainerWatch {
     private final DeploymentRows deployments;
     private final ServerCommands commands;
     private final ApplicationEventPublisher<ApplicationChanged> changes;
-    private final dev.berth.runtime.ReadyGate gate;
     private final Map<UUID, ServerWatch> watches = new ConcurrentHashMap<>();
     private final ScheduledExecutorService refresher = Executors.newSingleThreadScheduledExecutor(
             Thread.ofPlatform().name("berth-container-watch").daemon().factory());
     private final java.util.concurrent.atomic.AtomicBoolean watching = new java.util.concurrent.atomic.AtomicBoolean();
 
     ContainerWatch(TeamService teams, TeamTransactions transactions, ApplicationService applications, DeploymentRows deployments,
-                   ServerCommands commands, ApplicationEventPublisher<ApplicationChanged> changes, dev.berth.runtime.ReadyGate gate) {
+                   ServerCommands commands, ApplicationEventPublisher<ApplicationChanged> changes) {
         this.teams = teams;
         this.transactions = transactions;
         this.applications = applications;
         this.deployments = deployments;
         this.commands = commands;
         this.changes = changes;
-        this.gate = gate;
     }
 
     /**
-     * Starts watching once the node is ready ({@link dev.berth.runtime.ReadyGate}), not before it: this bean and
-     * everything it needs are built after the API is up ({@code /health} does not wait for them).
+     * Starts watching: once the node is ready ({@link ContainerWatchStart}), not before it: this bean and everything it
+     * needs are built after the API is up ({@code /health} does not wait for them).
      */
-    @EventListener
-    void onStartup(ServerStartupEvent event) {
-        gate.afterReady(() -> {
-            if (!watching.compareAndSet(false, true)) return;
-            try {
-                refresher.scheduleWithFixedDelay(this::refresh, 0, RECONCILE.toMillis(), TimeUnit.MILLISECONDS);
-            } catch (java.util.concurrent.RejectedExecutionException stopped) {
-                // the node stopped before it was ready: nothing to watch
-            }
-        });
+    void start() {
+        if (!watching.compareAndSet(false, true)) return;
+        try {
+            refresher.scheduleWithFixedDelay(this::refresh, 0, RECONCILE.toMillis(), TimeUnit.MILLISECONDS);
+        } catch (java.util.concurrent.RejectedExecutionException stopped) {
+            // the node stopped before it was ready: nothing to watch
+        }
     }
 
     /** Applications changed since the last refresh; at most {@link #MAX_CHANGED} are remembered. */

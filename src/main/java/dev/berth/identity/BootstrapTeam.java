@@ -1,16 +1,21 @@
 package dev.berth.identity;
 
 import dev.berth.storage.Ids;
-import io.micronaut.context.event.StartupEvent;
-import io.micronaut.runtime.event.annotation.EventListener;
+import io.micronaut.transaction.TransactionDefinition;
+import io.micronaut.transaction.TransactionOperations;
 import jakarta.inject.Singleton;
+import java.sql.Connection;
 import java.util.UUID;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
- * Until users and teams land, every caller acts in one team created at first start. Safe with several
- * Berth processes starting at once: the insert is idempotent on the slug.
+ * The team made at first start, which the instance's first user owns (so data made before identity existed stays
+ * reachable). Safe with several Berth processes starting at once: the insert is idempotent on the slug.
+ * <p>
+ * Made once the node is ready ({@link BootstrapTeamStart}), not on the way to ready: its statement is the first
+ * through Micronaut Data's repositories, whose runtime costs ~0.3 s of the main thread to build; a first sign-up
+ * that comes sooner makes it itself.
  */
 @Singleton
 final class BootstrapTeam {
@@ -18,26 +23,34 @@ final class BootstrapTeam {
     private static final Logger LOG = LoggerFactory.getLogger(BootstrapTeam.class);
 
     private final TeamRepository teams;
+    private final TransactionOperations<Connection> transactions;
     private volatile UUID id;
 
-    BootstrapTeam(TeamRepository teams) {
+    BootstrapTeam(TeamRepository teams, TransactionOperations<Connection> transactions) {
         this.teams = teams;
+        this.transactions = transactions;
+    }
+
+    /** {@link #id()}, its failure logged: the first sign-up tries again. */
+    void settle() {
+        try {
+            id();
+        } catch (RuntimeException e) {
+            LOG.warn("event=bootstrap-team-failed error={}", e.getClass().getSimpleName());
+        }
     }
 
     /**
-     * Before the server listens, outside any transaction: were the first sign-up to make the team inside its own
-     * transaction and roll back, the id kept here would name a team that does not exist.
+     * In a transaction of its own, also when asked inside another: were the first sign-up to make the team inside
+     * its own transaction and roll back, the id kept here would name a team that does not exist.
      */
-    @EventListener
-    void onStartup(StartupEvent event) {
-        id();
-    }
-
     UUID id() {
         var known = id;
         if (known != null) return known;
-        teams.insertIfAbsent(Ids.next(), SLUG, "Default team");
-        var team = teams.findBySlug(SLUG).orElseThrow();
+        var team = transactions.execute(TransactionDefinition.of(TransactionDefinition.Propagation.REQUIRES_NEW), status -> {
+            teams.insertIfAbsent(Ids.next(), SLUG, "Default team");
+            return teams.findBySlug(SLUG).orElseThrow();
+        });
         LOG.info("event=bootstrap-team team={}", team.id());
         id = team.id();
         return team.id();
