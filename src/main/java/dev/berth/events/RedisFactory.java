@@ -18,9 +18,9 @@ final class RedisFactory {
     @Singleton
     @Bean(preDestroy = "shutdown")
     RedisClient redisClient(RedisProperties properties, @Nullable EmbeddedServers embedded) {
-        if (properties.external()) return RedisClient.create(properties.url());
+        if (properties.external()) return BerthRedisClient.to(properties.url());
         if (embedded == null) throw new MissingServiceException("BERTH_REDIS_URL");
-        return RedisClient.create(embedded.redisUrl());
+        return BerthRedisClient.to(embedded.redisUrl());
     }
 
     /** Shared command connection (Lettuce connections are thread-safe and pipelined). */

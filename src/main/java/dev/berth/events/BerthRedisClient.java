@@ -1,0 +1,89 @@
+package dev.berth.events;
+
+import io.lettuce.core.RedisChannelWriter;
+import io.lettuce.core.RedisClient;
+import io.lettuce.core.RedisURI;
+import io.lettuce.core.StatefulRedisConnectionImpl;
+import io.lettuce.core.api.sync.RedisCommands;
+import io.lettuce.core.codec.RedisCodec;
+import io.lettuce.core.protocol.PushHandler;
+import io.lettuce.core.pubsub.PubSubEndpoint;
+import io.lettuce.core.pubsub.StatefulRedisPubSubConnectionImpl;
+import io.lettuce.core.pubsub.api.sync.RedisPubSubCommands;
+import java.time.Duration;
+
+/**
+ * Lettuce's client, whose connections make their blocking ({@code sync()}) face when it is first asked for, not when
+ * they open. That face is a {@link java.lang.reflect.Proxy} over Lettuce's whole command interface, generated at run
+ * time (the JVM's class cache does not keep it): ~0.3 s of CPU per connection on two cores, spent on the way to the
+ * first {@code /health}, while Berth speaks to Redis through {@code async()} alone (the job engine's wake-ups use the
+ * blocking face, once the node is ready).
+ */
+final class BerthRedisClient extends RedisClient {
+    private BerthRedisClient(RedisURI uri) {
+        super(null, uri);
+    }
+
+    static BerthRedisClient to(String uri) {
+        return new BerthRedisClient(RedisURI.create(uri));
+    }
+
+    @Override
+    protected <K, V> StatefulRedisConnectionImpl<K, V> newStatefulRedisConnection(RedisChannelWriter writer, PushHandler pushHandler,
+                                                                                  RedisCodec<K, V> codec, Duration timeout) {
+        return new Commands<>(writer, pushHandler, codec, timeout, getOptions().getJsonParser());
+    }
+
+    @Override
+    protected <K, V> StatefulRedisPubSubConnectionImpl<K, V> newStatefulRedisPubSubConnection(PubSubEndpoint<K, V> endpoint, RedisChannelWriter writer,
+                                                                                              RedisCodec<K, V> codec, Duration timeout) {
+        return new PubSub<>(endpoint, writer, codec, timeout);
+    }
+
+    private static final class Commands<K, V> extends StatefulRedisConnectionImpl<K, V> {
+        private volatile RedisCommands<K, V> blocking;
+
+        Commands(RedisChannelWriter writer, PushHandler pushHandler, RedisCodec<K, V> codec, Duration timeout,
+                 java.util.function.Supplier<io.lettuce.core.json.JsonParser> parser) {
+            super(writer, pushHandler, codec, timeout, parser);
+        }
+
+        @Override
+        protected RedisCommands<K, V> newRedisSyncCommandsImpl() {
+            return null; // made by sync(), when asked
+        }
+
+        @Override
+        public RedisCommands<K, V> sync() {
+            var made = blocking;
+            if (made != null) return made;
+            synchronized (this) {
+                if (blocking == null) blocking = super.newRedisSyncCommandsImpl();
+                return blocking;
+            }
+        }
+    }
+
+    private static final class PubSub<K, V> extends StatefulRedisPubSubConnectionImpl<K, V> {
+        private volatile RedisPubSubCommands<K, V> blocking;
+
+        PubSub(PubSubEndpoint<K, V> endpoint, RedisChannelWriter writer, RedisCodec<K, V> codec, Duration timeout) {
+            super(endpoint, writer, codec, timeout);
+        }
+
+        @Override
+        protected RedisPubSubCommands<K, V> newRedisSyncCommandsImpl() {
+            return null; // made by sync(), when asked
+        }
+
+        @Override
+        public RedisPubSubCommands<K, V> sync() {
+            var made = blocking;
+            if (made != null) return made;
+            synchronized (this) {
+                if (blocking == null) blocking = super.newRedisSyncCommandsImpl();
+                return blocking;
+            }
+        }
+    }
+}
