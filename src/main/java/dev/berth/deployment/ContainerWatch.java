@@ -45,7 +45,7 @@ import org.slf4j.LoggerFactory;
  */
 @Singleton
 @Requires(property = "berth.deployments.watch-containers", notEquals = "false")
-final class ContainerWatch {
+final class ContainerWatch implements dev.berth.runtime.StartsWhenReady {
     private static final Logger LOG = LoggerFactory.getLogger(ContainerWatch.class);
     /** How often the set of servers to watch is refreshed, and each watch looks at all of its applications. */
     static final Duration RECONCILE = Duration.ofSeconds(30);
@@ -74,11 +74,13 @@ final class ContainerWatch {
     }
 
     /**
-     * Starts watching: once the node is ready ({@link ContainerWatchStart}), not before it: this bean and everything it
-     * needs are built after the API is up ({@code /health} does not wait for them).
+     * Starts watching: once the node is ready ({@link dev.berth.runtime.ReadyStarts}), not before it: this bean and
+     * everything it needs are built after the API is up ({@code /health} does not wait for them), unless an
+     * application changes before (its event builds the bean, whose refresh then starts the watches it needs).
      */
-    void start() {
-        if (!watching.compareAndSet(false, true)) return;
+    @Override
+    public void startWhenReady() {
+        if (stopped || !watching.compareAndSet(false, true)) return;
         try {
             refresher.scheduleWithFixedDelay(this::refresh, 0, RECONCILE.toMillis(), TimeUnit.MILLISECONDS);
         } catch (java.util.concurrent.RejectedExecutionException stopped) {

@@ -15,9 +15,9 @@ import java.time.Duration;
 /**
  * Lettuce's client, whose connections make their blocking ({@code sync()}) face when it is first asked for, not when
  * they open. That face is a {@link java.lang.reflect.Proxy} over Lettuce's whole command interface, generated at run
- * time (the JVM's class cache does not keep it): ~0.3 s of CPU per connection on two cores, spent on the way to the
- * first {@code /health}, while Berth speaks to Redis through {@code async()} alone (the job engine's wake-ups use the
- * blocking face, once the node is ready).
+ * time (the JVM's class cache does not keep it): ~0.3 s of CPU on two cores for the first connection of each kind (the
+ * commands, the pub/sub), spent on the way to the first {@code /health}, while Berth speaks to Redis through
+ * {@code async()} alone (the job engine's wake-ups use the blocking face, once the node is ready).
  */
 final class BerthRedisClient extends RedisClient {
     private BerthRedisClient(RedisURI uri) {

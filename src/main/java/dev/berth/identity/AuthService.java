@@ -65,13 +65,16 @@ public class AuthService {
         var email = input.email();
         var name = input.name();
         var hash = hasher.hash(input.password());
+        // made before the sign-up's transaction (once; then known): the sign-ups waiting on its lock each hold a
+        // connection, and a team made inside it would need another of the pool's
+        var bootstrapTeam = teams.bootstrapTeamId();
         return transactions.executeWrite(status -> {
             users.lockSignUps();
             boolean first = users.countAll() == 0;
             if (!first && !properties.signUpEnabled()) throw new ForbiddenException("Sign-up is disabled on this instance.");
             var user = new User(Ids.next(), email, Credentials.normalize(email), name, hash, first, Instant.now(), null);
             UniqueViolation.orConflict(() -> users.save(user), "An account with this email already exists.");
-            UUID teamId = first ? teams.bootstrapTeamId() : teams.createPersonalTeam(name);
+            UUID teamId = first ? bootstrapTeam : teams.createPersonalTeam(name);
             memberships.save(new Membership(Ids.next(), teamId, user.id(), Role.OWNER, null));
             return startSession(user, client);
         });

@@ -1,5 +1,6 @@
 package dev.berth.identity;
 
+import dev.berth.runtime.StartsWhenReady;
 import dev.berth.storage.Ids;
 import io.micronaut.transaction.TransactionDefinition;
 import io.micronaut.transaction.TransactionOperations;
@@ -13,12 +14,12 @@ import org.slf4j.LoggerFactory;
  * The team made at first start, which the instance's first user owns (so data made before identity existed stays
  * reachable). Safe with several Berth processes starting at once: the insert is idempotent on the slug.
  * <p>
- * Made once the node is ready ({@link BootstrapTeamStart}), not on the way to ready: its statement is the first
+ * Made once the node is ready ({@link dev.berth.runtime.ReadyStarts}), not on the way to ready: its statement is the first
  * through Micronaut Data's repositories, whose runtime costs ~0.3 s of the main thread to build; a first sign-up
  * that comes sooner makes it itself.
  */
 @Singleton
-final class BootstrapTeam {
+final class BootstrapTeam implements StartsWhenReady {
     static final String SLUG = "default";
     private static final Logger LOG = LoggerFactory.getLogger(BootstrapTeam.class);
 
@@ -32,7 +33,8 @@ final class BootstrapTeam {
     }
 
     /** {@link #id()}, its failure logged: the first sign-up tries again. */
-    void settle() {
+    @Override
+    public void startWhenReady() {
         try {
             id();
         } catch (RuntimeException e) {

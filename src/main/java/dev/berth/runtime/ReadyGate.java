@@ -1,6 +1,5 @@
 package dev.berth.runtime;
 
-import io.micronaut.context.BeanProvider;
 import io.micronaut.context.event.ShutdownEvent;
 import io.micronaut.runtime.event.annotation.EventListener;
 import io.micronaut.runtime.server.event.ServerStartupEvent;
@@ -10,6 +9,7 @@ import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.function.Consumer;
+import java.util.function.Supplier;
 
 /**
  * Work a node starts once it is ready, not while it becomes ready: the GraphQL warm-up, the job engine and the
@@ -42,22 +42,26 @@ public final class ReadyGate {
     }
 
     /**
-     * Builds {@code bean} and starts it with {@code start} once the node is ready, on a virtual thread of its own. For
-     * a bean whose graph is large (a service, its repositories, Micronaut Data's runtime): its startup listener sits
-     * in a bean that holds only this gate and a {@link BeanProvider}, so that the listener costs the way to ready
-     * nothing (the whole graph was ~0.3 s of the main thread, on the way to the first {@code /health}).
+     * Builds {@code bean} and starts it with {@code start} once the node is ready, on a virtual thread of its own (see
+     * {@link ReadyStarts}); nothing is built on a node that stopped first.
      */
-    public <T> void startAfterReady(String name, BeanProvider<T> bean, Consumer<T> start) {
+    public <T> void startAfterReady(String name, Supplier<T> bean, Consumer<T> start) {
         afterReady(() -> Thread.ofVirtual().name(name).start(() -> {
-            synchronized (this) {
-                if (closed) return;
-            }
             try {
-                start.accept(bean.get());
+                if (isClosed()) return;
+                var built = bean.get();
+                // a node that began to stop while the bean was built starts nothing: its context may have destroyed
+                // its beans already, and this one's own stop would never run
+                if (isClosed()) return;
+                start.accept(built);
             } catch (RuntimeException e) {
-                LOG.error("event=after-ready-failed task={} error={}", name, e.getClass().getSimpleName(), e);
+                if (!isClosed()) LOG.error("event=after-ready-failed task={} error={}", name, e.getClass().getSimpleName(), e);
             }
         }));
+    }
+
+    private synchronized boolean isClosed() {
+        return closed;
     }
 
     /** The node answered {@code /health} UP: what waited begins. */
