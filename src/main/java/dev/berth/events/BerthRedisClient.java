@@ -41,7 +41,7 @@ final class BerthRedisClient extends RedisClient {
     }
 
     private static final class Commands<K, V> extends StatefulRedisConnectionImpl<K, V> {
-        private volatile RedisCommands<K, V> blocking;
+        private final Lazy<RedisCommands<K, V>> blocking = new Lazy<>();
 
         Commands(RedisChannelWriter writer, PushHandler pushHandler, RedisCodec<K, V> codec, Duration timeout,
                  java.util.function.Supplier<io.lettuce.core.json.JsonParser> parser) {
@@ -55,17 +55,12 @@ final class BerthRedisClient extends RedisClient {
 
         @Override
         public RedisCommands<K, V> sync() {
-            var made = blocking;
-            if (made != null) return made;
-            synchronized (this) {
-                if (blocking == null) blocking = super.newRedisSyncCommandsImpl();
-                return blocking;
-            }
+            return blocking.get(super::newRedisSyncCommandsImpl);
         }
     }
 
     private static final class PubSub<K, V> extends StatefulRedisPubSubConnectionImpl<K, V> {
-        private volatile RedisPubSubCommands<K, V> blocking;
+        private final Lazy<RedisPubSubCommands<K, V>> blocking = new Lazy<>();
 
         PubSub(PubSubEndpoint<K, V> endpoint, RedisChannelWriter writer, RedisCodec<K, V> codec, Duration timeout) {
             super(endpoint, writer, codec, timeout);
@@ -78,11 +73,20 @@ final class BerthRedisClient extends RedisClient {
 
         @Override
         public RedisPubSubCommands<K, V> sync() {
-            var made = blocking;
-            if (made != null) return made;
+            return blocking.get(super::newRedisSyncCommandsImpl);
+        }
+    }
+
+    /** A connection's blocking face, made once, by the first thread that asks. */
+    private static final class Lazy<T> {
+        private volatile T made;
+
+        T get(java.util.function.Supplier<T> make) {
+            var known = made;
+            if (known != null) return known;
             synchronized (this) {
-                if (blocking == null) blocking = super.newRedisSyncCommandsImpl();
-                return blocking;
+                if (made == null) made = make.get();
+                return made;
             }
         }
     }
