@@ -14,9 +14,9 @@ import org.slf4j.LoggerFactory;
  * The team made at first start, which the instance's first user owns (so data made before identity existed stays
  * reachable). Safe with several Berth processes starting at once: the insert is idempotent on the slug.
  * <p>
- * Made once the node is ready ({@link dev.berth.runtime.ReadyStarts}), not on the way to ready: its statement is the first
- * through Micronaut Data's repositories, whose runtime costs ~0.3 s of the main thread to build; a first sign-up
- * that comes sooner makes it itself.
+ * Made once the node is ready ({@link StartsWhenReady}), not on the way to ready: its statement is the first through
+ * Micronaut Data's repositories, whose runtime costs ~0.3 s of the main thread to build; a sign-up that comes sooner
+ * makes it itself, before its own transaction.
  */
 @Singleton
 final class BootstrapTeam implements StartsWhenReady {
