@@ -83,7 +83,7 @@ final class ContainerWatch implements dev.berth.runtime.StartsWhenReady {
         if (stopped || !watching.compareAndSet(false, true)) return;
         try {
             refresher.scheduleWithFixedDelay(this::refresh, 0, RECONCILE.toMillis(), TimeUnit.MILLISECONDS);
-        } catch (java.util.concurrent.RejectedExecutionException stopped) {
+        } catch (java.util.concurrent.RejectedExecutionException rejected) {
             // the node stopped before it was ready: nothing to watch
         }
     }
